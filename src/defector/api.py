@@ -1,0 +1,94 @@
+"""The one JSON API of the system, mounted at ``/api/v1``.
+
+Each app contributes one ninja ``Router`` from its ``api.py``; errors are mapped to JSON with a
+stable ``code`` here, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from defector.core.auth import API_AUTH
+from defector.core.errors import DomainError
+from defector.web.api import router as policy_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Defector Program case system",
+    version="1",
+    description=(
+        "The JSON API of the case system of the Defector Program Abroad (DCID No. 4/21). "
+        "Authenticate with a browser session (send the CSRF token on writes) or with an API "
+        "token as `Authorization: Bearer <token>`. Errors are JSON objects with a stable "
+        "`code` and a human-readable `message`; validation errors list each field."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("/policy", policy_router, tags=["policy"])
+
+
+def _json(request: HttpRequest, status: int, body: dict[str, object]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _json(request, exc.status, exc.to_dict())
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}]
+        errors.append({"field": ".".join(loc), "message": str(error.get("msg", "invalid"))})
+    return _json(
+        request,
+        422,
+        {"code": "validation_error", "message": "the request is not valid", "errors": errors},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _json(
+        request,
+        401,
+        {"code": "not_authenticated", "message": "sign in, or send a valid API token"},
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _json(request, 404, {"code": "not_found", "message": "not found"})
+
+
+_HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+    return _json(request, exc.status_code, {"code": code, "message": str(exc)})
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return _json(
+        request, 500, {"code": "server_error", "message": "unexpected error; it has been logged"}
+    )

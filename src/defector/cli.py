@@ -1,0 +1,67 @@
+"""The ``defector`` command: the project's management commands under one name.
+
+``defector COMMAND [ARGS]`` runs a management command with the project's settings;
+``defector --help`` lists the project's own commands first, then Django's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _project_commands() -> dict[str, str]:
+    """The project's own commands (those of ``defector.*`` apps) with their one-line help."""
+    from django.core.management import get_commands, load_command_class
+
+    found: dict[str, str] = {}
+    for name, app in sorted(get_commands().items()):
+        if isinstance(app, str) and app.startswith("defector."):
+            command = load_command_class(app, name)
+            found[name] = (command.help or "").strip().splitlines()[0] if command.help else ""
+    return found
+
+
+def _other_commands() -> list[str]:
+    from django.core.management import get_commands
+
+    return sorted(
+        name
+        for name, app in get_commands().items()
+        if not (isinstance(app, str) and app.startswith("defector."))
+    )
+
+
+def print_help() -> None:
+    import django
+
+    django.setup()
+    print("usage: defector COMMAND [ARGS]   (defector COMMAND --help for a command's options)")
+    print()
+    print("The case system of the Defector Program Abroad (DCID No. 4/21).")
+    print()
+    print("Commands:")
+    commands = _project_commands()
+    width = max((len(name) for name in commands), default=0)
+    for name, text in commands.items():
+        print(f"  {name.ljust(width)}  {text}")
+    print()
+    print("Django's commands (for operators):")
+    others = _other_commands()
+    for start in range(0, len(others), 6):
+        print("  " + ", ".join(others[start : start + 6]))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "defector.settings")
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        print_help()
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["defector", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Reading the deployment's configuration: the environment, and secret files under ``var/``.
+
+Plain Python (no Django) so that ``settings.py`` can use it before Django is configured.
+Secrets never live in the settings module or the database: they come from an environment
+variable or from a file under the state directory (``var/`` by default), which development
+mode creates on first use and which git ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment's configuration is missing or malformed."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def state_dir() -> Path:
+    """The directory holding the SQLite database and secret files (``var/`` by default)."""
+    return Path(env_str("DEFECTOR_STATE_DIR", str(PROJECT_ROOT / "var"))).resolve()
+
+
+def read_secret(env_name: str, file_name: str, *, create: bool, length: int = 64) -> str:
+    """Return a secret from ``env_name`` or from ``<state dir>/<file_name>``.
+
+    With ``create`` (development mode), a missing file is generated with ``length`` random
+    URL-safe characters and mode 0600. Without it, a missing secret is an error.
+    """
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    path = state_dir() / file_name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    if not create:
+        raise ConfigurationError(f"secret missing: set {env_name} or create {path} (mode 0600)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(length)[:length]
+    # Write a private temporary file, then link it into place: the link either creates the
+    # whole file or fails because another process made one first, whose secret then wins.
+    temporary = path.with_name(f".{file_name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(value + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+    finally:
+        temporary.unlink(missing_ok=True)
+    return value
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """Translate a ``DATABASE_URL`` into a Django ``DATABASES`` entry.
+
+    Supported: ``postgres://``/``postgresql://user:pass@host:port/name?sslmode=...``,
+    ``sqlite:////absolute/path`` and ``sqlite:///path/from/the/project/root``.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigurationError("DATABASE_URL names no database")
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": env_int("DEFECTOR_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if scheme == "sqlite":
+        raw_path = unquote(parts.path)
+        # sqlite:////abs/path is absolute; sqlite:///rel/path is relative to the project.
+        path = Path(raw_path[1:]) if raw_path.startswith("/") else Path(raw_path)
+        if not path.is_absolute():
+            path = PROJECT_ROOT / path
+        return sqlite_database(path)
+    raise ConfigurationError(f"DATABASE_URL scheme {scheme!r} is not supported")
+
+
+def sqlite_database(path: Path) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # Immediate transactions avoid "database is locked" upgrades under concurrent
+            # writers; WAL lets readers proceed while one writer commits.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }

@@ -1,0 +1,103 @@
+"""Core writes: accounts and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from defector.core import tokens
+from defector.core.errors import InvalidInput, NotFound
+from defector.core.models import ApiToken
+
+MAX_TOKEN_DAYS = 366
+
+
+@transaction.atomic
+def create_user(
+    *,
+    acting_user: User | None,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    administrator: bool = False,
+) -> User:
+    """Create an account after checking the name and the password validators.
+
+    ``acting_user`` is ``None`` when an operator acts from the command line.
+    """
+    user_model = get_user_model()
+    errors: list[dict[str, str]] = []
+    username = username.strip()
+    if not username:
+        errors.append({"field": "username", "message": "is required"})
+    elif user_model.objects.filter(username__iexact=username).exists():
+        errors.append({"field": "username", "message": "is already taken"})
+    candidate = user_model(
+        username=username, email=email, first_name=first_name, last_name=last_name
+    )
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        errors.extend({"field": "password", "message": message} for message in exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    candidate.is_staff = administrator
+    candidate.is_superuser = administrator
+    candidate.set_password(password)
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def create_api_token(
+    *, acting_user: User, user: User, name: str, days: int = 90
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with the plain token, which is shown only once."""
+    errors = []
+    max_name = ApiToken._meta.get_field("name").max_length or 100
+    if not name.strip():
+        errors.append({"field": "name", "message": "is required"})
+    elif len(name.strip()) > max_name:
+        errors.append({"field": "name", "message": f"must be at most {max_name} characters"})
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors.append({"field": "days", "message": f"must be between 1 and {MAX_TOKEN_DAYS}"})
+    if errors:
+        raise InvalidInput(errors)
+    plain = tokens.new_token()
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=plain[: len(tokens.TOKEN_PREFIX) + 6],
+        digest=tokens.digest(plain),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    return token, plain
+
+
+@transaction.atomic
+def revoke_api_token(*, acting_user: User, token_id: int) -> ApiToken:
+    """Revoke one of the acting user's tokens (administrators may revoke any)."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    is_admin = getattr(acting_user, "is_superuser", False)
+    if token is None or (token.user_id != acting_user.pk and not is_admin):
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def touch_api_token(token: ApiToken) -> None:
+    """Record when a token was last used (at most once a minute, to spare writes)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,0 +1,173 @@
+"""Django settings for the Defector Program case system.
+
+Two modes, chosen by ``DEFECTOR_ENV``:
+
+- ``development`` (default): SQLite under ``var/``, secrets generated under ``var/`` on first
+  use, ``DEBUG`` on unless ``DEFECTOR_DEBUG=false``.
+- ``production``: secrets must exist (environment or files), HTTPS-only cookies, HSTS and the
+  rest of ``manage.py check --deploy``.
+
+``DATABASE_URL`` switches the database (PostgreSQL in production); nothing else changes.
+"""
+
+from __future__ import annotations
+
+from defector import config
+
+ENV = config.env_str("DEFECTOR_ENV", "development")
+if ENV not in {"development", "production"}:
+    raise config.ConfigurationError(f"DEFECTOR_ENV must be development or production, not {ENV!r}")
+PRODUCTION = ENV == "production"
+# Demo mode (``make demo``) is announced on the sign-in page; never in production.
+DEMO_MODE = not PRODUCTION and config.env_bool("DEFECTOR_DEMO", False)
+
+BASE_DIR = config.PROJECT_ROOT
+STATE_DIR = config.state_dir()
+
+SECRET_KEY = config.read_secret("DEFECTOR_SECRET_KEY", "secret_key", create=not PRODUCTION)
+DEBUG = False if PRODUCTION else config.env_bool("DEFECTOR_DEBUG", True)
+ALLOWED_HOSTS = config.env_list(
+    "DEFECTOR_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise config.ConfigurationError("production needs DEFECTOR_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = config.env_list("DEFECTOR_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "defector.core",
+    "defector.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "defector.core.middleware.NoStoreForAuthenticatedMiddleware",
+]
+
+ROOT_URLCONF = "defector.urls"
+WSGI_APPLICATION = "defector.wsgi.application"
+ASGI_APPLICATION = "defector.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "defector.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+_database_url = config.env_str("DATABASE_URL")
+DATABASES = {
+    "default": config.database_from_url(_database_url)
+    if _database_url
+    else config.sqlite_database(STATE_DIR / "defector.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:sign-in"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = STATE_DIR / "static"
+if not PRODUCTION:
+    # WhiteNoise serves from the apps' directories here, but expects the root to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Production serves hashed, compressed files collected by `collectstatic`;
+        # development and tests serve straight from the apps' static directories.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Sessions and cookies. Production uses the __Host- prefix (Secure, path=/, no Domain).
+SESSION_COOKIE_AGE = config.env_int("DEFECTOR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Security headers.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = config.env_bool("DEFECTOR_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = config.env_int("DEFECTOR_HSTS_SECONDS", 63_072_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: no inline scripts or styles; everything from this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": config.env_str("DEFECTOR_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,15 @@
+"""The site's URLs: the web pages and the API."""
+
+from django.urls import include, path
+
+from defector.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("defector.web.urls")),
+]
+
+handler400 = "defector.web.views.bad_request"
+handler403 = "defector.web.views.permission_denied"
+handler404 = "defector.web.views.page_not_found"
+handler500 = "defector.web.views.server_error"

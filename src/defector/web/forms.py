@@ -1,0 +1,288 @@
+"""Forms of the shell: sign-in, and the facts of the Assess page.
+
+The Assess form only shapes the input (types, choices, required fields) into the contract's
+facts object (``contracts/assessment.md``); the policy's ``parse_facts`` remains the one
+validator, and its field errors are put back on the form's fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.boundfield import BoundField
+from django.forms.widgets import Widget
+from django.utils import timezone
+
+from defector.policy import countries
+from defector.policy.facts import (
+    BOOL_MEANINGS,
+    FIELD_NAMES,
+    PersecutionGround,
+    Request,
+    SpecialValue,
+)
+
+# --- USWDS presentation -------------------------------------------------------------------
+
+
+class UswdsBoundField(BoundField):
+    """Marks a control in error the USWDS way (``usa-input--error``).
+
+    Django already sets ``aria-invalid`` and points ``aria-describedby`` at
+    ``<id>_helptext`` and ``<id>_error``; the templates give the hint and the error those ids.
+    """
+
+    def build_widget_attrs(
+        self, attrs: dict[str, str | bool], widget: Widget | None = None
+    ) -> dict[str, str | bool]:
+        built = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.widget_type != "checkbox":
+            base = str((widget or self.field.widget).attrs.get("class", ""))
+            built["class"] = f"{base} usa-input--error".strip()
+        return built
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- sign-in ------------------------------------------------------------------------------
+
+
+class SignInForm(AuthenticationForm):
+    """Django's authentication form with USWDS controls and password-manager hints.
+
+    Its one error message is the same whether or not the account exists.
+    """
+
+    bound_field_class = UswdsBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {
+                "class": "usa-input",
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        )
+        self.fields["password"].widget.attrs.update(
+            {"class": "usa-input", "autocomplete": "current-password"}
+        )
+
+
+# --- the facts of the Assess page --------------------------------------------------------
+
+SPECIAL_VALUE_LABELS: Final[Mapping[SpecialValue, str]] = {
+    SpecialValue.INFORMATION: (
+        "Information: can add valuable new or confirmatory information (2a(1))"
+    ),
+    SpecialValue.OPERATIONAL: "Operational value to a US department or agency (2a(2))",
+    SpecialValue.PSYCHOLOGICAL: "Defection can be psychologically exploited (2a(3))",
+}
+REQUEST_LABELS: Final[Mapping[Request, str]] = {
+    Request.ASYLUM: "Asylum",
+    Request.ESCAPE_ASSISTANCE: "Assistance in escaping",
+}
+PERSECUTION_GROUND_LABELS: Final[Mapping[PersecutionGround, str]] = {
+    PersecutionGround.RACE: "Race",
+    PersecutionGround.RELIGION: "Religion",
+    PersecutionGround.NATIONALITY: "Nationality",
+    PersecutionGround.SOCIAL_GROUP: "Membership of a particular social group",
+    PersecutionGround.POLITICAL_OPINION: "Political opinion",
+}
+
+MULTIPLE_HINT = "Hold Ctrl (or ⌘ on a Mac) to select more than one, or to clear a choice."
+
+
+def nationality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every country, those named in ``2a`` first, in their own group."""
+    every = countries.choices()
+    return [
+        ("Countries named in 2a", [c for c in every if countries.is_2a_country(c[0])]),
+        ("Other countries", [c for c in every if not countries.is_2a_country(c[0])]),
+    ]
+
+
+def _country_choices(empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *countries.choices()]
+
+
+def _multiple(size: int) -> forms.SelectMultiple:
+    return forms.SelectMultiple(attrs={"class": "usa-select", "size": size})
+
+
+def _checkbox(name: str) -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False,
+        label=_sentence(BOOL_MEANINGS[name]),
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A fieldset of the form, with the fields it groups."""
+
+    legend: str
+    hint: str
+    fields: Sequence[BoundField]
+
+
+#: How the form groups the contract's fields (legend, hint, field names).
+SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
+    (
+        "The person",
+        "Who they are, and where they are now.",
+        ("as_of", "nationalities", "habitual_residence", "location"),
+    ),
+    (
+        "Scope (1, 3)",
+        "Leave these unchecked unless a determination or exclusion applies.",
+        ("active_war_theater", "presidential_exclusion", "dci_extension"),
+    ),
+    (
+        "Defector (2a)",
+        "",
+        ("escaped_control", "unwilling_to_return", "special_value"),
+    ),
+    (
+        "Potential defector and disaffected person (2b, 2c, 2d)",
+        "",
+        ("dissatisfied", "susceptible", "willing_to_defect", "induced"),
+    ),
+    (
+        "Walk-in (2e)",
+        "",
+        ("at_us_installation", "requests"),
+    ),
+    (
+        "Refugee (2f)",
+        "",
+        ("persecution_grounds", "other_citizenship", "resident_status"),
+    ),
+    (
+        "Threat information (6b(3)(a))",
+        "",
+        ("threat_information",),
+    ),
+)
+
+_FIELD_PATH = re.compile(r"[.\[]")
+
+
+class AssessForm(forms.Form):
+    """The facts of one person on one day, one control per field of the contract."""
+
+    bound_field_class = UswdsBoundField
+
+    as_of = forms.DateField(
+        required=False,
+        label="Date of the facts",
+        help_text="The day the facts describe. Leave it empty for today. "
+        "The directive took effect on 18 May 1976.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}, format="%Y-%m-%d"),
+    )
+    nationalities = forms.MultipleChoiceField(
+        choices=nationality_choices,
+        label="Nationalities",
+        help_text="Countries of nationality; those named in 2a are listed first. " + MULTIPLE_HINT,
+        error_messages={"required": "Select at least one nationality."},
+        widget=_multiple(8),
+    )
+    habitual_residence = forms.ChoiceField(
+        required=False,
+        choices=lambda: _country_choices("Same as the first nationality"),
+        label="Country of habitual residence",
+        help_text="Used for the refugee definition (2f).",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    location = forms.ChoiceField(
+        choices=lambda: _country_choices("- Select a country -"),
+        label="Where the person is now",
+        help_text="The country in which they are today.",
+        error_messages={"required": "Select the country where the person is now."},
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    active_war_theater = _checkbox("active_war_theater")
+    presidential_exclusion = _checkbox("presidential_exclusion")
+    dci_extension = _checkbox("dci_extension")
+    escaped_control = _checkbox("escaped_control")
+    unwilling_to_return = _checkbox("unwilling_to_return")
+    dissatisfied = _checkbox("dissatisfied")
+    susceptible = _checkbox("susceptible")
+    special_value = forms.MultipleChoiceField(
+        required=False,
+        choices=list(SPECIAL_VALUE_LABELS.items()),
+        label="Grounds of special value",
+        help_text=MULTIPLE_HINT,
+        widget=_multiple(3),
+    )
+    willing_to_defect = _checkbox("willing_to_defect")
+    induced = _checkbox("induced")
+    at_us_installation = _checkbox("at_us_installation")
+    requests = forms.MultipleChoiceField(
+        required=False,
+        choices=list(REQUEST_LABELS.items()),
+        label="What they asked the US for",
+        help_text=MULTIPLE_HINT,
+        widget=_multiple(2),
+    )
+    persecution_grounds = forms.MultipleChoiceField(
+        required=False,
+        choices=list(PERSECUTION_GROUND_LABELS.items()),
+        label="Grounds of a well-founded fear of persecution",
+        help_text=MULTIPLE_HINT,
+        widget=_multiple(5),
+    )
+    other_citizenship = _checkbox("other_citizenship")
+    resident_status = _checkbox("resident_status")
+    threat_information = _checkbox("threat_information")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"as_of": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def sections(self) -> list[Section]:
+        """The bound fields grouped into the form's fieldsets, in the contract's order."""
+        return [
+            Section(legend, hint, [self[name] for name in names])
+            for legend, hint, names in SECTIONS
+        ]
+
+    def facts_data(self) -> dict[str, Any]:
+        """The contract's facts object built from the cleaned data (call after ``is_valid``)."""
+        data = self.cleaned_data
+        out: dict[str, Any] = {}
+        for name in FIELD_NAMES:
+            value = data.get(name)
+            if name == "as_of":
+                if value:
+                    out[name] = value.isoformat()
+            elif name == "habitual_residence":
+                if value:
+                    out[name] = value
+            elif isinstance(self.fields[name], forms.MultipleChoiceField):
+                out[name] = list(value or [])
+            elif isinstance(self.fields[name], forms.BooleanField):
+                out[name] = bool(value)
+            else:
+                out[name] = value
+        return out
+
+    def add_policy_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
+        """Put the policy's field errors (``nationalities[0]``: ...) on the form's fields."""
+        for error in errors:
+            path = error.get("field", "")
+            message = _sentence(error.get("message", "is not valid"))
+            name = _FIELD_PATH.split(path, maxsplit=1)[0]
+            if name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, f"{path}: {message}" if path else message)

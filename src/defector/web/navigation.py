@@ -1,0 +1,143 @@
+"""The site's areas, defined once: the header navigation and the home page both read this list.
+
+An app adds its area by giving the URL name listed here to its index view (``cases:index``
+for ``Cases``, and so on). Until that name resolves, the area is shown as *planned*: named,
+described, and not a link, so nobody follows it into a dead end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """One area of the system, as the navigation lists it."""
+
+    label: str
+    url_name: str
+    description: str
+    #: The directive's clauses that the area serves (shown on the home page).
+    clauses: tuple[str, ...] = ()
+
+
+AREAS: Final[tuple[Area, ...]] = (
+    Area(
+        "Assess",
+        "web:assess",
+        "Assess a person's facts against the directive: categories, scope and obligations, "
+        "with every finding cited.",
+        ("1", "2a", "2c", "2d", "2e", "2f", "3"),
+    ),
+    Area(
+        "Directive",
+        "web:directive",
+        "The text of DCID No. 4/21, clause by clause, as the system cites it.",
+    ),
+    Area(
+        "Cases",
+        "cases:index",
+        "Walk-in intake, defector-status determinations, bona fides, statements and exploitation.",
+        ("6b(1)", "6b(2)", "6b(3)(b)", "6b(3)(c)"),
+    ),
+    Area(
+        "Committees",
+        "committees:index",
+        "Local Defector Committees: members, quarterly meetings, minutes and local operating "
+        "procedures.",
+        ("6", "6a", "6b"),
+    ),
+    Area(
+        "Dissemination",
+        "dissemination:index",
+        "Threat information pushed out at once, acknowledged, and escalated when it is not.",
+        ("6b(3)(a)",),
+    ),
+    Area(
+        "Escalations",
+        "escalations:index",
+        "Mutual problems resolved locally or referred to the IDC or the senior US representative.",
+        ("6c",),
+    ),
+    Area(
+        "Reports",
+        "reports:index",
+        "Reports to the Interagency Defector Committee, dashboards and exports.",
+        ("6d",),
+    ),
+    Area(
+        "Compliance",
+        "compliance:index",
+        "Every obligation with its due date, overdue alerts and worldwide compliance.",
+    ),
+    Area(
+        "Audit",
+        "audit:index",
+        "The hash-chained audit log of every change, reveal and export, and its verification.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """An area as one request sees it: a link when its URL resolves, otherwise planned."""
+
+    area: Area
+    url: str | None
+    current: bool
+
+    @property
+    def label(self) -> str:
+        return self.area.label
+
+    @property
+    def description(self) -> str:
+        return self.area.description
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        return self.area.clauses
+
+    @property
+    def planned(self) -> bool:
+        return self.url is None
+
+
+@dataclass(frozen=True, slots=True)
+class Navigation:
+    items: tuple[NavItem, ...]
+
+    @property
+    def available(self) -> tuple[NavItem, ...]:
+        return tuple(item for item in self.items if not item.planned)
+
+    @property
+    def planned(self) -> tuple[NavItem, ...]:
+        return tuple(item for item in self.items if item.planned)
+
+
+def _url_of(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _current_view(request: HttpRequest | None) -> str | None:
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    return match.view_name if match is not None else None
+
+
+def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = AREAS) -> Navigation:
+    """The areas with their URLs; the one the request is in is marked current."""
+    current = _current_view(request)
+    return Navigation(
+        tuple(
+            NavItem(area=area, url=_url_of(area.url_name), current=area.url_name == current)
+            for area in areas
+        )
+    )

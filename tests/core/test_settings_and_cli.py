@@ -1,0 +1,119 @@
+"""Settings modes, secrets, the committed OpenAPI document, and the `defector` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from defector import config
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFECTOR = Path(sys.executable).parent / "defector"
+
+
+def run_defector(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DEFECTOR_")}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [str(DEFECTOR), *args], env={**base, **env}, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    result = run_defector(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEFECTOR_ENV": "production",
+            "DEFECTOR_SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
+            "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
+            "DEFECTOR_STATE_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = run_defector(
+        "check",
+        env={
+            "DEFECTOR_ENV": "production",
+            "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
+            "DEFECTOR_STATE_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode != 0
+    assert "DEFECTOR_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_development_creates_a_private_secret_key_file_once(tmp_path: Path) -> None:
+    first = run_defector("check", env={"DEFECTOR_STATE_DIR": str(tmp_path)})
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "secret_key"
+    key = key_file.read_text()
+    assert len(key.strip()) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    run_defector("check", env={"DEFECTOR_STATE_DIR": str(tmp_path)})
+    assert key_file.read_text() == key
+
+
+def test_an_unknown_environment_name_is_refused(tmp_path: Path) -> None:
+    result = run_defector(
+        "check", env={"DEFECTOR_ENV": "staging", "DEFECTOR_STATE_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+    assert "DEFECTOR_ENV must be development or production" in result.stderr
+
+
+def test_help_lists_every_project_command(tmp_path: Path) -> None:
+    result = run_defector("--help", env={"DEFECTOR_STATE_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    for command in ("assess", "serve", "demo", "createuser", "token", "export_openapi"):
+        assert f"  {command}" in result.stdout
+    assert "migrate" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "engine", "name"),
+    [
+        ("postgres://u:p%40ss@db.example:5433/cases", "postgresql", "cases"),
+        ("postgresql://u@127.0.0.1/cases?sslmode=require", "postgresql", "cases"),
+        ("sqlite:////srv/x.sqlite3", "sqlite3", "/srv/x.sqlite3"),
+        ("sqlite:///var/x.sqlite3", "sqlite3", str(config.PROJECT_ROOT / "var/x.sqlite3")),
+    ],
+    ids=[
+        "a postgres url gives its name, user and escaped password",
+        "a postgresql url keeps its query options",
+        "four slashes make an absolute sqlite path",
+        "three slashes make a sqlite path from the project root",
+    ],
+)
+def test_database_url_is_translated_to_django_settings(url: str, engine: str, name: str) -> None:
+    database = config.database_from_url(url)
+    assert str(database["ENGINE"]).endswith(engine)
+    assert database["NAME"] == name
+    if "p%40ss" in url:
+        assert database["PASSWORD"] == "p@ss"
+        assert database["PORT"] == "5433"
+    if "sslmode" in url:
+        assert database["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_an_unsupported_database_url_is_refused() -> None:
+    with pytest.raises(config.ConfigurationError, match="not supported"):
+        config.database_from_url("mysql://localhost/db")
+
+
+def test_the_committed_openapi_document_is_current() -> None:
+    from defector.core.management.commands.export_openapi import openapi_text
+
+    committed = (ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert committed == openapi_text(), "openapi.json is stale: run `make openapi`"
