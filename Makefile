@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
+.PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
 
 install: $(STAMP)
 
@@ -45,11 +45,13 @@ pytest-postgres: install
 	echo "== the suite again on PostgreSQL ($$url)"; \
 	DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS)
 
+# Every tests/bench/bench_*.py prints its figures; none is part of `make test`.
 bench: install
-	$(BIN)/python tests/bench/run.py
+	@for script in tests/bench/bench_*.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 openapi: install
-	$(BIN)/defector export_openapi openapi.json
+	$(BIN)/defector export-openapi openapi.json
 
 vendor:
 	scripts/vendor-assets

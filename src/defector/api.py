@@ -13,8 +13,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from defector.cases.api import router as cases_router
+from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
 from defector.core.errors import DomainError
+from defector.directory.api import router as directory_router
 from defector.web.api import router as policy_router
 
 logger = logging.getLogger(__name__)
@@ -32,6 +35,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/policy", policy_router, tags=["policy"])
+api.add_router("/directory", directory_router, tags=["directory"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/audit", audit_router, tags=["audit"])
 
 
 def _json(request: HttpRequest, status: int, body: dict[str, object]) -> HttpResponse:
@@ -47,7 +53,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}]
+        parts = list(error.get("loc", ()))
+        if len(parts) > 2 and parts[0] == "body":
+            del parts[1]  # the body parameter's name: fields are named as the client sends them
+        loc = [str(part) for part in parts if part not in {"body", "query", "path"}]
         errors.append({"field": ".".join(loc), "message": str(error.get("msg", "invalid"))})
     return _json(
         request,

@@ -41,7 +41,8 @@ def print_help() -> None:
     print("The case system of the Defector Program Abroad (DCID No. 4/21).")
     print()
     print("Commands:")
-    commands = _project_commands()
+    # Project commands are shown with dashes (`rotate-keys`); both spellings work.
+    commands = {name.replace("_", "-"): text for name, text in _project_commands().items()}
     width = max((len(name) for name in commands), default=0)
     for name, text in commands.items():
         print(f"  {name.ljust(width)}  {text}")
@@ -58,9 +59,17 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help"} or args == ["help"]:
         print_help()
         return
+    # `defector rotate-keys` is the `rotate_keys` command: a dashed name is the underscored one.
+    named = 1 if args[0] == "help" and len(args) > 1 else 0
+    if not args[named].startswith("-"):
+        args[named] = args[named].replace("-", "_")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["defector", *args])
+    from defector.core.context import new_request_id, request_context
+
+    # Audit records written by an operator's command carry one id per invocation.
+    with request_context(new_request_id("cli-")):
+        execute_from_command_line(["defector", *args])
 
 
 if __name__ == "__main__":

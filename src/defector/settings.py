@@ -42,10 +42,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "defector.core",
+    "defector.directory",
+    "defector.cases",
     "defector.web",
 ]
 
 MIDDLEWARE = [
+    "defector.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -6,6 +6,9 @@ from defector.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("directory/", include("defector.directory.urls")),
+    path("cases/", include("defector.cases.urls")),
+    path("audit/", include("defector.core.urls")),
     path("", include("defector.web.urls")),
 ]
 

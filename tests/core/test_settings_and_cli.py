@@ -76,7 +76,17 @@ def test_an_unknown_environment_name_is_refused(tmp_path: Path) -> None:
 def test_help_lists_every_project_command(tmp_path: Path) -> None:
     result = run_defector("--help", env={"DEFECTOR_STATE_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    for command in ("assess", "serve", "demo", "createuser", "token", "export_openapi"):
+    for command in (
+        "assess",
+        "serve",
+        "demo",
+        "createuser",
+        "token",
+        "export-openapi",
+        "audit",
+        "rotate-keys",
+        "import-directory",
+    ):
         assert f"  {command}" in result.stdout
     assert "migrate" in result.stdout
 

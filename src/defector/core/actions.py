@@ -1,4 +1,4 @@
-"""Core writes: accounts and API tokens."""
+"""Core writes: accounts, API tokens, and the audit log's exports and checkpoints."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from defector.core import tokens
+from defector.core import audit, chain, queries, signing, tokens
+from defector.core.access import Action
+from defector.core.chain import Checkpoint
 from defector.core.errors import InvalidInput, NotFound
-from defector.core.models import ApiToken
+from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
 
 MAX_TOKEN_DAYS = 366
+EXPORT_REASON_MAX_LENGTH = 500
 
 
 @transaction.atomic
@@ -22,7 +25,7 @@ def create_user(
     *,
     acting_user: User | None,
     username: str,
-    password: str,
+    password: str | None,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
@@ -30,7 +33,8 @@ def create_user(
 ) -> User:
     """Create an account after checking the name and the password validators.
 
-    ``acting_user`` is ``None`` when an operator acts from the command line.
+    ``acting_user`` is ``None`` when an operator acts from the command line. A ``password``
+    of ``None`` leaves the account without a usable one (``defector changepassword`` sets it).
     """
     user_model = get_user_model()
     errors: list[dict[str, str]] = []
@@ -42,15 +46,19 @@ def create_user(
     candidate = user_model(
         username=username, email=email, first_name=first_name, last_name=last_name
     )
-    try:
-        password_validation.validate_password(password, candidate)
-    except ValidationError as exc:
-        errors.extend({"field": "password", "message": message} for message in exc.messages)
+    if password is not None:
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            errors.extend({"field": "password", "message": message} for message in exc.messages)
     if errors:
         raise InvalidInput(errors)
     candidate.is_staff = administrator
     candidate.is_superuser = administrator
-    candidate.set_password(password)
+    if password is None:
+        candidate.set_unusable_password()
+    else:
+        candidate.set_password(password)
     candidate.save()
     return candidate
 
@@ -101,3 +109,59 @@ def touch_api_token(token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_audit_events(
+    *, acting_user: User, filters: queries.AuditFilter, reason: str = ""
+) -> AuditEvent:
+    """Record that ``acting_user`` exports the events matching ``filters`` (``audit.export``).
+
+    The export is itself an audit event, written before any row leaves: its ``after`` holds
+    the filter, and the export covers the chain up to and including this event (its
+    ``seq``), whatever is appended while the file streams. Auditors only; anyone else gets
+    :class:`NotFound`, as if the log did not exist.
+    """
+    errors = filters.errors()
+    if len(reason) > EXPORT_REASON_MAX_LENGTH:
+        errors.append(
+            {"field": "reason", "message": f"must be at most {EXPORT_REASON_MAX_LENGTH} characters"}
+        )
+    if errors:
+        raise InvalidInput(errors)
+    if not queries.may_read_audit(acting_user, Action.EXPORT):
+        raise NotFound("not found")
+    return audit.record(
+        actor=acting_user,
+        action="audit.export",
+        object_type=AuditEvent._meta.label_lower,
+        after={"filter": filters.to_dict(), "format": "csv"},
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def create_audit_checkpoint(*, acting_user: User | None) -> tuple[AuditCheckpoint, Checkpoint]:
+    """Sign the chain's size and head hash (Ed25519) and keep the checkpoint.
+
+    First an ``audit.checkpoint`` event is appended, holding the head; the checkpoint then
+    signs the chain *including* that event, so the record of making it is itself covered and
+    no event is left after the head it names. ``acting_user`` is ``None`` for an operator at
+    the command line (``defector audit checkpoint``); otherwise it must be an auditor.
+    """
+    if acting_user is not None and not queries.may_read_audit(acting_user, Action.EXPORT):
+        raise NotFound("not found")
+    key = signing.signing_key()
+    key_id = chain.key_id(key.public_key())
+    event = audit.record(
+        actor=acting_user,
+        action="audit.checkpoint",
+        object_type=AuditCheckpoint._meta.label_lower,
+        after={"key_id": key_id},
+    )
+    signed = chain.sign_checkpoint(key, size=event.seq, head=event.hash, time=event.at)
+    row = AuditCheckpoint.objects.create(**signed.to_dict())
+    return row, signed

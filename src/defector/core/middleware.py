@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
+
 
 class NoStoreForAuthenticatedMiddleware:
     """Authenticated pages must not be kept by browsers or proxies (``Cache-Control: no-store``)."""
@@ -19,4 +21,23 @@ class NoStoreForAuthenticatedMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class RequestIdMiddleware:
+    """Give every request an id (the client's ``X-Request-ID`` if well-formed, else a new one).
+
+    Audit records written while the request runs carry it, and the response returns it, so a
+    user's report of a problem can be matched to the log and the audit chain.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if REQUEST_ID_RE.fullmatch(supplied) else new_request_id()
+        with request_context(request_id):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
         return response

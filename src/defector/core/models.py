@@ -61,3 +61,133 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    Written by every action in the same transaction as its change (``core.audit.record``).
+    ``hash`` is the SHA-256 of the event's canonical encoding, which includes ``prev_hash``,
+    the hash of the event before it (``core.chain``). The actor is kept as an id and a copy of
+    their name, not a foreign key, so that the log outlives accounts and nothing ever needs to
+    update a row. Sealed values never appear here in clear.
+    """
+
+    seq = models.PositiveBigIntegerField(
+        unique=True,
+        help_text="Position in the chain, from 1, without gaps.",
+    )
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The acting account's id; empty for the system or an operator's command.",
+    )
+    actor_name = models.CharField(
+        max_length=200,
+        help_text="A copy of the actor's name at the time.",
+    )
+    action = models.CharField(
+        max_length=100,
+        db_index=True,
+        help_text="What was done, as app.object.verb (e.g. directory.post.create).",
+    )
+    object_type = models.CharField(
+        max_length=100,
+        blank=True,
+    )
+    object_id = models.CharField(
+        max_length=64,
+        blank=True,
+    )
+    cryptonym = models.CharField(
+        max_length=64,
+        blank=True,
+    )
+    before = models.JSONField(
+        null=True,
+        blank=True,
+    )
+    after = models.JSONField(
+        null=True,
+        blank=True,
+    )
+    decision = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The policy decision, with its clause keys and reason, when one applied.",
+    )
+    policy_version = models.CharField(
+        max_length=64,
+        blank=True,
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text="The reason the actor stated (reveals, exports, reopenings).",
+    )
+    request_id = models.CharField(
+        max_length=64,
+        blank=True,
+    )
+    prev_hash = models.CharField(
+        max_length=64,
+    )
+    hash = models.CharField(
+        max_length=64,
+        unique=True,
+    )
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
+            models.Index(fields=["actor_id", "at"], name="core_audit_actor_idx"),
+            models.Index(fields=["at"], name="core_audit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor_name}"
+
+
+class AuditHead(models.Model):
+    """The chain's last position and hash: one row, locked by each append.
+
+    Appends lock this row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writes are
+    serialised by its immediate transactions), so concurrent writers take turns and the chain
+    stays linear; the unique ``seq`` of :class:`AuditEvent` is the backstop.
+    """
+
+    seq = models.PositiveBigIntegerField(
+        default=0,
+    )
+    hash = models.CharField(
+        max_length=64,
+    )
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain's size and head hash at a time (Ed25519)."""
+
+    size = models.PositiveBigIntegerField()
+    head = models.CharField(
+        max_length=64,
+    )
+    time = models.CharField(
+        max_length=40,
+        help_text="The signed time, as written in the checkpoint (UTC, ISO 8601).",
+    )
+    key_id = models.CharField(
+        max_length=16,
+    )
+    signature = models.CharField(
+        max_length=100,
+    )
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint of {self.size} events"

@@ -1,14 +1,21 @@
-"""Core reads: API tokens."""
+"""Core reads: API tokens, and the audit log for auditors."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from defector.core import tokens
-from defector.core.models import ApiToken
+from defector.core import access, audit, chain, tokens
+from defector.core.access import Action
+from defector.core.errors import InvalidInput, NotFound
+from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
 
 
 def active_token(plain: str) -> ApiToken | None:
@@ -34,3 +41,180 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 def user_named(username: str) -> User | None:
     """The account with this sign-in name, or ``None``."""
     return get_user_model().objects.filter(username=username).first()
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What an auditor narrows the log to; the page, the API and the CSV export share it.
+
+    Text filters are ignored when empty. ``actor`` matches part of the actor's name (the copy
+    kept in each event), ``action`` a prefix of the action code (``cases.`` or
+    ``cases.subject.reveal``), ``cryptonym`` the whole cryptonym in any case; ``since`` and
+    ``until`` bound the event's time, both inclusive.
+    """
+
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    cryptonym: str = ""
+    action: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+    def errors(self) -> list[dict[str, str]]:
+        """What is wrong with the filter, field by field (empty when it is usable)."""
+        found: list[dict[str, str]] = []
+        for name in TEXT_FILTERS:
+            limit = AUDIT_FILTER_MAX_LENGTH[name]
+            if len(getattr(self, name)) > limit:
+                found.append({"field": name, "message": f"must be at most {limit} characters"})
+        for name in ("since", "until"):
+            moment = getattr(self, name)
+            if moment is not None and timezone.is_naive(moment):
+                found.append({"field": name, "message": "must name its time zone"})
+        if (
+            self.since is not None
+            and self.until is not None
+            and not timezone.is_naive(self.since)
+            and not timezone.is_naive(self.until)
+            and self.since > self.until
+        ):
+            found.append({"field": "until", "message": "must not be before the start"})
+        return found
+
+    def to_dict(self) -> dict[str, str]:
+        """The filter as the export's audit record keeps it (only what is set)."""
+        out = {name: getattr(self, name).strip() for name in TEXT_FILTERS if getattr(self, name)}
+        for name in ("since", "until"):
+            moment = getattr(self, name)
+            if moment is not None:
+                out[name] = moment.isoformat()
+        return out
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_dict()
+
+
+TEXT_FILTERS: Final = ("actor", "object_type", "object_id", "cryptonym", "action")
+AUDIT_FILTER_MAX_LENGTH: Final[dict[str, int]] = {
+    "actor": 200,
+    "object_type": 100,
+    "object_id": 64,
+    "cryptonym": 64,
+    "action": 100,
+}
+
+
+def may_read_audit(user: User | AnonymousUser | None, action: str = Action.VIEW) -> bool:
+    """Whether the audit log's access rule lets ``user`` ``action`` it at all (auditors)."""
+    rule = access.RULES[AuditEvent._meta.label_lower]
+    return rule(access.principal_for(user), Action(action)) is not None
+
+
+def filter_audit_events(events: QuerySet[AuditEvent], filters: AuditFilter) -> QuerySet[AuditEvent]:
+    if filters.actor.strip():
+        events = events.filter(actor_name__icontains=filters.actor.strip())
+    if filters.object_type.strip():
+        events = events.filter(object_type=filters.object_type.strip().lower())
+    if filters.object_id.strip():
+        events = events.filter(object_id=filters.object_id.strip())
+    if filters.cryptonym.strip():
+        events = events.filter(cryptonym__iexact=filters.cryptonym.strip())
+    if filters.action.strip():
+        events = events.filter(action__startswith=filters.action.strip())
+    if filters.since is not None:
+        events = events.filter(at__gte=filters.since)
+    if filters.until is not None:
+        events = events.filter(at__lte=filters.until)
+    return events
+
+
+def audit_events(
+    user: User | AnonymousUser | None,
+    filters: AuditFilter = AuditFilter(),
+    *,
+    action: str = Action.VIEW,
+) -> QuerySet[AuditEvent]:
+    """The events ``user`` may read that match ``filters``, newest first (none for others)."""
+    visible = access.restrict(user, action, AuditEvent.objects.all())
+    return filter_audit_events(visible, filters).order_by("-seq")
+
+
+def audit_event(user: User | AnonymousUser | None, seq: int) -> AuditEvent:
+    """One event by its sequence number; :class:`NotFound` when missing or not allowed."""
+    found = access.restrict(user, Action.VIEW, AuditEvent.objects.all()).filter(seq=seq).first()
+    if found is None:
+        raise NotFound("no such audit event")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class EventNeighbours:
+    """An event's place in the chain as its detail page shows it."""
+
+    previous: AuditEvent | None
+    following: AuditEvent | None
+    #: The event's content hashes to its stored hash.
+    hash_matches: bool
+    #: Its previous hash is the hash of the event before it (or the genesis for the first).
+    link_matches: bool
+
+
+def audit_event_neighbours(user: User | AnonymousUser | None, event: AuditEvent) -> EventNeighbours:
+    """The events either side of ``event``, and whether its own hash and link check out."""
+    visible = access.restrict(user, Action.VIEW, AuditEvent.objects.all())
+    previous = visible.filter(seq=event.seq - 1).first()
+    following = visible.filter(seq=event.seq + 1).first()
+    expected_prev = previous.hash if previous is not None else chain.GENESIS
+    return EventNeighbours(
+        previous=previous,
+        following=following,
+        hash_matches=chain.event_hash(audit.event_fields(event)) == event.hash,
+        link_matches=event.prev_hash == expected_prev and (previous is not None or event.seq == 1),
+    )
+
+
+def audit_checkpoints(user: User | AnonymousUser | None) -> QuerySet[AuditCheckpoint]:
+    """The stored checkpoints, newest first (none for those who may not read the log)."""
+    return access.restrict(user, Action.VIEW, AuditCheckpoint.objects.all()).order_by("-size")
+
+
+def verify_audit_chain(
+    user: User | AnonymousUser | None,
+    *,
+    kept: Iterable[chain.Checkpoint] = (),
+    public_keys: Iterable[str] = (),
+) -> audit.Verification:
+    """Verify the whole stored chain for an auditor; :class:`NotFound` for anyone else."""
+    if not may_read_audit(user):
+        raise NotFound("not found")
+    from defector.core import signing
+
+    try:
+        keys = signing.verification_keys(public_keys)
+    except signing.SigningKeyError as exc:
+        raise InvalidInput([{"field": "public_keys", "message": str(exc)}]) from None
+    return audit.verify_stored(kept=kept, public_keys=keys)
+
+
+def audit_export_rows(
+    user: User | AnonymousUser | None, filters: AuditFilter, *, up_to: int
+) -> Iterator[AuditEvent]:
+    """The events of an export in chain order, up to seq ``up_to`` (the export's own record)."""
+    events = filter_audit_events(
+        access.restrict(user, Action.EXPORT, AuditEvent.objects.all()), filters
+    )
+    return events.filter(seq__lte=up_to).order_by("seq").iterator(chunk_size=audit.CHUNK_SIZE)
+
+
+def audit_event_page(
+    user: User | AnonymousUser | None, filters: AuditFilter, *, page: int, page_size: int
+) -> tuple[int, list[AuditEvent]]:
+    """The number of matching events and one page of them, newest first."""
+    events = audit_events(user, filters)
+    start = (page - 1) * page_size
+    return events.count(), list(events[start : start + page_size])

@@ -1,8 +1,11 @@
-"""Schemas every API router shares: the error body."""
+"""Schemas every API router shares (the error body), and those of the audit API."""
 
 from __future__ import annotations
 
-from ninja import Schema
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
 
 
 class FieldErrorOut(Schema):
@@ -17,3 +20,98 @@ class ErrorOut(Schema):
     message: str
     errors: list[FieldErrorOut] | None = None
     clauses: list[str] | None = None
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+class AuditEventsQuery(Schema):
+    """The audit log's filters (as on the audit page) and the page wanted."""
+
+    actor: str = Field("", max_length=200, description="Part of the actor's name.")
+    action: str = Field("", max_length=100, description="An action code or its start.")
+    object_type: str = Field("", max_length=100, description="e.g. cases.case")
+    object_id: str = Field("", max_length=64)
+    cryptonym: str = Field("", max_length=64, description="The whole cryptonym, any case.")
+    since: dt.datetime | None = Field(
+        None, description="Events at or after this time (ISO 8601; UTC if no offset)."
+    )
+    until: dt.datetime | None = Field(
+        None, description="Events at or before this time (ISO 8601; UTC if no offset)."
+    )
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class AuditEventOut(Schema):
+    """One event of the chain: every field its hash covers, and the hash."""
+
+    seq: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    cryptonym: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    policy_version: str
+    reason: str
+    request_id: str
+    prev_hash: str
+    hash: str
+
+
+class AuditEventPageOut(Schema):
+    """A page of events, newest first. Callers who may not read the log get an empty page."""
+
+    count: int
+    page: int
+    page_size: int
+    items: list[AuditEventOut]
+
+
+class CheckpointIn(Schema):
+    """A checkpoint as ``defector audit checkpoint`` prints it (``public_key`` is ignored)."""
+
+    size: int = Field(..., ge=0)
+    head: str = Field(..., min_length=64, max_length=64)
+    time: str = Field(..., max_length=40)
+    key_id: str = Field(..., max_length=16)
+    signature: str = Field(..., max_length=100)
+
+
+class VerifyIn(Schema):
+    """Kept checkpoints to check besides the stored ones, and other keys that may sign them."""
+
+    checkpoints: list[CheckpointIn] = Field(default_factory=list, max_length=1000)
+    public_keys: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Base64 Ed25519 public keys (earlier keys of this deployment).",
+    )
+
+
+class FaultOut(Schema):
+    seq: int
+    position: int = Field(..., description="Place in the chain (0: the chain as a whole).")
+    kind: str
+    detail: str
+
+
+class VerificationOut(Schema):
+    """A verification of the whole chain; ``ok`` is false on any fault."""
+
+    ok: bool
+    complete: bool
+    events: int
+    checkpoints: int
+    stored_checkpoints: int
+    kept_checkpoints: int
+    head: str
+    seconds: float
+    events_per_second: float
+    first_bad: FaultOut | None
+    faults: list[FaultOut]

@@ -7,11 +7,14 @@ described, and not a link, so nobody follows it into a dead end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+
+from defector.core.access import Principal, principal_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,21 @@ class Area:
     description: str
     #: The directive's clauses that the area serves (shown on the home page).
     clauses: tuple[str, ...] = ()
+    #: Who the area is for; others do not see it at all (it would only answer 404).
+    audience: Callable[[Principal], bool] | None = None
+
+
+def _officials(principal: Principal) -> bool:
+    """Officials who may hold case content (administrators and auditors see none)."""
+    return principal.is_official and not (principal.is_administrator or principal.is_auditor)
+
+
+def _directory_users(principal: Principal) -> bool:
+    return principal.is_official or principal.is_administrator
+
+
+def _auditors(principal: Principal) -> bool:
+    return principal.is_auditor
 
 
 AREAS: Final[tuple[Area, ...]] = (
@@ -43,6 +61,7 @@ AREAS: Final[tuple[Area, ...]] = (
         "cases:index",
         "Walk-in intake, defector-status determinations, bona fides, statements and exploitation.",
         ("6b(1)", "6b(2)", "6b(3)(b)", "6b(3)(c)"),
+        _officials,
     ),
     Area(
         "Committees",
@@ -78,6 +97,15 @@ AREAS: Final[tuple[Area, ...]] = (
         "Audit",
         "audit:index",
         "The hash-chained audit log of every change, reveal and export, and its verification.",
+        (),
+        _auditors,
+    ),
+    Area(
+        "Directory",
+        "directory:index",
+        "Posts, agencies, officials and their roles, clearances and compartments.",
+        ("6",),
+        _directory_users,
     ),
 )
 
@@ -133,11 +161,24 @@ def _current_view(request: HttpRequest | None) -> str | None:
 
 
 def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = AREAS) -> Navigation:
-    """The areas with their URLs; the one the request is in is marked current."""
+    """The areas the request's user is an audience of, with their URLs; the one the request
+    is in is marked current. Without a request, every area."""
     current = _current_view(request)
+    principal = principal_for(getattr(request, "user", None)) if request is not None else None
     return Navigation(
         tuple(
-            NavItem(area=area, url=_url_of(area.url_name), current=area.url_name == current)
+            NavItem(area=area, url=_url_of(area.url_name), current=_is_current(area, current))
             for area in areas
+            if principal is None or area.audience is None or area.audience(principal)
         )
+    )
+
+
+def _is_current(area: Area, view_name: str | None) -> bool:
+    """The request is in the area: its own view, or any view of the same app namespace."""
+    if view_name is None:
+        return False
+    namespace, _, _ = area.url_name.partition(":")
+    return view_name == area.url_name or (
+        namespace != "web" and view_name.partition(":")[0] == namespace
     )

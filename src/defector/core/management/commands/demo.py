@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from defector.core import demo
+from defector.core import demo, sealing, signing
 
 
 class Command(BaseCommand):
@@ -26,6 +26,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("demo data is never loaded in production", returncode=2)
         call_command("migrate", interactive=False, verbosity=0)
+        # The keys live under var/ (git-ignored), made on the first run: sealing keys for true
+        # names and the signing key of audit checkpoints.
+        sealing.keyring()
+        signing.signing_key()
         accounts = demo.load()
         self.stdout.write("")
         self.stdout.write(f"Defector Program case system (demo): {options['url']}")
@@ -33,6 +37,19 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (every password is {demo.DEMO_PASSWORD!r}):")
         width = max(len(account.username) for account in accounts)
-        for account in accounts:
-            self.stdout.write(f"  {account.username.ljust(width)}  {account.description}")
+        for group, members in demo.grouped(accounts):
+            if not members:
+                continue
+            self.stdout.write("")
+            self.stdout.write(f"  {group}")
+            for account in members:
+                who = f"{account.first_name} {account.last_name} ({account.agency})"
+                self.stdout.write(
+                    f"    {account.username.ljust(width)}  {who}, {account.description}"
+                )
+        self.stdout.write("")
+        self.stdout.write(
+            f"The directory holds {len(demo.POSTS)} posts and {len(demo.AGENCIES)} agencies: "
+            f"{options['url']}directory/"
+        )
         self.stdout.write("")

@@ -1,0 +1,1 @@
+"""Package data of the cases app: the default cryptonym word list."""

@@ -1,0 +1,309 @@
+"""Benchmark of the audit chain (``make bench``): prints figures; never part of the test run.
+
+- append cost: 5,000 events through ``core.audit.record``, each in its own transaction,
+  against 5,000 plain inserts of the same row into a scratch table with the same columns
+  (no head lock, no hash), each in its own transaction; the two are interleaved in blocks so
+  that both see the same machine;
+- verify throughput: ``core.chain.verify`` over 100,000 in-memory events, against raw
+  ``hashlib.sha256`` over the same canonical bytes;
+- ``defector audit verify`` on the database (the 5,000 events grown to 100,000).
+
+Runs on SQLite in a temporary state directory. ``--postgres URL`` runs the database parts on
+PostgreSQL instead, in a temporary database created on that server and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+APPENDS = 5_000
+BLOCK = 500
+IN_MEMORY = 100_000
+IN_DATABASE = 100_000
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def payload(rng: random.Random, number: int) -> dict[str, Any]:
+    """What a typical action records: a case's fields before and after, sometimes a decision."""
+    before = {
+        "cryptonym": "AEKESTREL",
+        "post": 3,
+        "sensitivity": "SECRET",
+        "status": "intake",
+        "version": number % 17,
+        "officers": [4, 9],
+        "true_name": "[sealed]",
+    }
+    after = {**before, "status": rng.choice(["assessed", "granted", "closed"]), "version": 1}
+    return {
+        "action": rng.choice(["cases.case.update", "cases.subject.reveal", "cases.case.create"]),
+        "object_type": "cases.case",
+        "object_id": str(rng.randrange(1, 5_000)),
+        "cryptonym": "AEKESTREL",
+        "before": before,
+        "after": after,
+        "reason": "name trace at headquarters" if number % 5 == 0 else "",
+    }
+
+
+# --- the database parts ------------------------------------------------------------------------
+
+
+def scratch_model() -> Any:
+    """A model with AuditEvent's columns in a table of its own (created here, dropped later)."""
+    from django.db import connection, models
+
+    from defector.core.models import AuditEvent
+
+    attrs: dict[str, Any] = {
+        "__module__": "defector.core.models",
+        "Meta": type("Meta", (), {"app_label": "core", "db_table": "bench_plain_event"}),
+    }
+    for field in AuditEvent._meta.concrete_fields:
+        if not field.primary_key:
+            attrs[field.name] = field.clone()
+    model = type("BenchPlainEvent", (models.Model,), attrs)
+    with connection.schema_editor() as editor:
+        editor.create_model(model)
+    return model
+
+
+def bench_appends() -> tuple[float, float]:
+    """(audited appends per second, plain inserts per second), interleaved in blocks."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from defector.core import audit
+
+    plain_model = scratch_model()
+    rng = random.Random(421)
+    audit_seconds = plain_seconds = 0.0
+    plain_seq = 0
+    for _ in range(APPENDS // BLOCK):
+        rows = [payload(rng, n) for n in range(BLOCK)]
+        start = time.perf_counter()
+        for row in rows:
+            with transaction.atomic():
+                audit.record(actor=None, **row)
+        audit_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        for row in rows:
+            plain_seq += 1
+            with transaction.atomic():
+                plain_model.objects.create(
+                    seq=plain_seq,
+                    at=timezone.now(),
+                    actor_id=None,
+                    actor_name="system",
+                    policy_version="",
+                    request_id="",
+                    prev_hash="0" * 64,
+                    hash=secrets.token_hex(32),
+                    **row,
+                )
+        plain_seconds += time.perf_counter() - start
+    return APPENDS / audit_seconds, APPENDS / plain_seconds
+
+
+def grow(total: int) -> None:
+    """Extend the chain to ``total`` events, written in bulk (valid events, linked and hashed
+    as ``record`` does, without its per-event round trips: only reading them is timed)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from defector.core import chain
+    from defector.core.models import AuditEvent, AuditHead
+
+    rng = random.Random(1976)
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        seq, previous = head.seq, head.hash
+        while seq < total:
+            batch = []
+            for _ in range(min(5_000, total - seq)):
+                seq += 1
+                fields = {
+                    "seq": seq,
+                    "at": timezone.now(),
+                    "actor_id": None,
+                    "actor_name": "system",
+                    "decision": None,
+                    "policy_version": "",
+                    "request_id": "",
+                    "prev_hash": previous,
+                    **payload(rng, seq),
+                }
+                previous = chain.event_hash(fields)
+                batch.append(AuditEvent(**fields, hash=previous))
+            AuditEvent.objects.bulk_create(batch)
+        head.seq, head.hash = seq, previous
+        head.save(update_fields=["seq", "hash"])
+
+
+def bench_verify_command() -> dict[str, Any]:
+    from django.core.management import call_command
+
+    out = StringIO()
+    start = time.perf_counter()
+    call_command("audit", "verify", "--json", "--no-progress", stdout=out)
+    seconds = time.perf_counter() - start
+    report: dict[str, Any] = json.loads(out.getvalue())
+    report["wall_seconds"] = seconds
+    return report
+
+
+# --- the in-memory part ------------------------------------------------------------------------
+
+
+def bench_in_memory() -> tuple[float, float]:
+    """(events per second of ``chain.verify``, of raw SHA-256 over the canonical bytes)."""
+    import datetime as dt
+
+    from defector.core import chain
+
+    rng = random.Random(7)
+    start_time = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    events = []
+    previous = chain.GENESIS
+    for seq in range(1, IN_MEMORY + 1):
+        event = {
+            "seq": seq,
+            "at": start_time + dt.timedelta(seconds=seq),
+            "actor_id": rng.randrange(1, 400),
+            "actor_name": "Dana Reyes (duty.officer)",
+            "decision": None,
+            "policy_version": "",
+            "request_id": secrets.token_hex(16),
+            "prev_hash": previous,
+            **payload(rng, seq),
+        }
+        event["hash"] = chain.event_hash(event)
+        previous = event["hash"]
+        events.append(event)
+    start = time.perf_counter()
+    report = chain.verify(events, [], {})
+    verify_rate = IN_MEMORY / (time.perf_counter() - start)
+    assert report.ok, report.faults[:3]
+    # The same bytes the verifier hashes (encoding done beforehand, outside the clock).
+    encoded = []
+    for event in events:
+        body = {name: event.get(name) for name in chain.HASHED_FIELDS}
+        body["at"] = chain.format_time(body["at"])
+        encoded.append(chain.canonical(body))
+    start = time.perf_counter()
+    for data in encoded:
+        hashlib.sha256(data).hexdigest()
+    raw_rate = IN_MEMORY / (time.perf_counter() - start)
+    return verify_rate, raw_rate
+
+
+# --- set-up ------------------------------------------------------------------------------------
+
+
+def temporary_postgres(url: str) -> tuple[str, str]:
+    """Create a scratch database on the server of ``url``; return (its URL, maintenance URL)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"defector_bench_{os.getpid()}"
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), maintenance
+
+
+def drop_postgres(maintenance: str, url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", metavar="URL", help="run the database parts on PostgreSQL")
+    args = parser.parse_args(argv)
+
+    state = tempfile.mkdtemp(prefix="defector-bench-audit-")
+    os.environ["DEFECTOR_STATE_DIR"] = state
+    os.environ["DJANGO_SETTINGS_MODULE"] = "defector.settings"
+    os.environ["DEFECTOR_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    maintenance = ""
+    if args.postgres:
+        os.environ["DATABASE_URL"], maintenance = temporary_postgres(args.postgres)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        database = f"{connection.vendor} {'(' + state + ')' if not args.postgres else ''}"
+        print(f"audit chain benchmark — {machine()}")
+        print(f"database: {database.strip()}")
+
+        audited, plain = bench_appends()
+        print(f"\nappend, {APPENDS:,} events, one transaction each (interleaved blocks of {BLOCK})")
+        print(f"  audit.record            {audited:>10,.0f} events/s  ({1e3 / audited:.3f} ms)")
+        print(f"  plain insert, same row  {plain:>10,.0f} rows/s    ({1e3 / plain:.3f} ms)")
+        print(f"  append cost             {plain / audited:>10.2f}x a plain insert's time")
+
+        verify_rate, raw_rate = bench_in_memory()
+        print(f"\nverify in memory, {IN_MEMORY:,} events")
+        print(f"  core.chain.verify       {verify_rate:>10,.0f} events/s")
+        print(f"  raw hashlib.sha256      {raw_rate:>10,.0f} events/s (same canonical bytes)")
+        print(f"  verify cost             {raw_rate / verify_rate:>10.1f}x raw SHA-256's time")
+
+        grow(IN_DATABASE)
+        report = bench_verify_command()
+        rate = report["events"] / report["wall_seconds"]
+        print(f"\ndefector audit verify on the database, {report['events']:,} events")
+        print(
+            f"  whole command           {rate:>10,.0f} events/s  "
+            f"({report['wall_seconds']:.2f} s, result {'OK' if report['ok'] else 'FAULTY'})"
+        )
+        print(f"  verify cost             {raw_rate / rate:>10.1f}x raw SHA-256's time")
+        return 0 if report["ok"] else 1
+    finally:
+        if args.postgres:
+            drop_postgres(maintenance, os.environ["DATABASE_URL"])
+        shutil.rmtree(state, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
