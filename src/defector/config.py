@@ -72,11 +72,18 @@ def read_secret(env_name: str, file_name: str, *, create: bool, length: int = 64
         return path.read_text(encoding="utf-8").strip()
     if not create:
         raise ConfigurationError(f"secret missing: set {env_name} or create {path} (mode 0600)")
+    return create_secret_file(path, secrets.token_urlsafe(length)[:length])
+
+
+def create_secret_file(path: Path, value: str) -> str:
+    """Write ``value`` to a new file at ``path`` (mode 0600) and return it; if another process
+    created the file first, return what that file holds instead.
+
+    A private temporary file is written and then linked into place: the link either creates
+    the whole file or fails because another process made one first, whose secret then wins.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(length)[:length]
-    # Write a private temporary file, then link it into place: the link either creates the
-    # whole file or fails because another process made one first, whose secret then wins.
-    temporary = path.with_name(f".{file_name}.{os.getpid()}.{secrets.token_hex(4)}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import binascii
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -53,20 +52,7 @@ def _parse(text: str, source: str) -> Ed25519PrivateKey:
 
 def _create(path: Path) -> str:
     """Write a new key to ``path`` (mode 0600); if another process wrote one first, use it."""
-    text = chain.new_private_key_text()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text + "\n")
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return path.read_text(encoding="ascii").strip()
-    finally:
-        temporary.unlink(missing_ok=True)
-    return text
+    return config.create_secret_file(path, chain.new_private_key_text())
 
 
 def _configured() -> Ed25519PrivateKey | None:
