@@ -29,6 +29,13 @@ def skip_or_fail(part: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def second_factor_only_where_marked(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Multi-factor authentication is off in tests (most sign in with ``force_login``) unless
+    a test is marked ``@pytest.mark.mfa``; the tests of the second factor are."""
+    settings.MFA_REQUIRED = request.node.get_closest_marker("mfa") is not None
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     """Create a user with a known password: ``make_user("name", is_superuser=True)``."""

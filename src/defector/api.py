@@ -14,10 +14,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from defector.cases.api import router as cases_router
+from defector.committees.api import router as committees_router
+from defector.core import queries as core_queries
 from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
 from defector.core.errors import DomainError
+from defector.core.schemas import ErrorOut, MeOut
 from defector.directory.api import router as directory_router
+from defector.escalations.api import router as escalations_router
+from defector.notifications.api import router as notifications_router
 from defector.web.api import router as policy_router
 
 logger = logging.getLogger(__name__)
@@ -37,7 +42,22 @@ api = NinjaAPI(
 api.add_router("/policy", policy_router, tags=["policy"])
 api.add_router("/directory", directory_router, tags=["directory"])
 api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/committees", committees_router, tags=["committees"])
 api.add_router("/audit", audit_router, tags=["audit"])
+api.add_router("/escalations", escalations_router, tags=["escalations"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])
+
+
+@api.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    tags=["accounts"],
+    summary="Who the caller is",
+    description="The signed-in user or the token's owner, with their roles: a cheap check "
+    "that a session or token works.",
+)
+def me(request: HttpRequest) -> dict[str, object]:
+    return core_queries.me(request.user)  # type: ignore[arg-type]
 
 
 def _json(request: HttpRequest, status: int, body: dict[str, object]) -> HttpResponse:

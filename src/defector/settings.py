@@ -41,9 +41,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    # Multi-factor authentication: TOTP devices; recovery codes are the accounts app's own
+    # (hashed) device, see docs/security.md.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "defector.core",
+    "defector.accounts",
     "defector.directory",
     "defector.cases",
+    "defector.committees",
+    "defector.escalations",
+    "defector.notifications",
     "defector.web",
 ]
 
@@ -56,9 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Outside the accounts middleware below, so that their own answers get these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "defector.core.middleware.NoStoreForAuthenticatedMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute time limits of a session; then the second factor (MFA_REQUIRED).
+    "defector.accounts.middleware.SessionLimitsMiddleware",
+    "defector.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "defector.urls"
@@ -102,6 +115,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:sign-in"
+#: Every account needs a second factor (TOTP) except in demo mode; ``DEFECTOR_MFA_REQUIRED``
+#: overrides (production refuses to turn it off).
+MFA_REQUIRED = config.env_bool("DEFECTOR_MFA_REQUIRED", not DEMO_MODE)
+if PRODUCTION and not MFA_REQUIRED:
+    raise config.ConfigurationError("production requires multi-factor authentication")
+#: Revealing a sealed value needs a second factor entered within this many seconds.
+STEP_UP_SECONDS = config.env_int("DEFECTOR_STEP_UP_SECONDS", 5 * 60)
+#: Failed sign-ins (password or code): this many for one account, or from one client
+#: address, within the window lock that account or address for the lockout time.
+SIGN_IN_ACCOUNT_FAILURES = config.env_int("DEFECTOR_SIGN_IN_ACCOUNT_FAILURES", 5)
+SIGN_IN_ADDRESS_FAILURES = config.env_int("DEFECTOR_SIGN_IN_ADDRESS_FAILURES", 20)
+SIGN_IN_WINDOW_SECONDS = config.env_int("DEFECTOR_SIGN_IN_WINDOW_SECONDS", 15 * 60)
+SIGN_IN_LOCKOUT_SECONDS = config.env_int("DEFECTOR_SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
+OTP_TOTP_ISSUER = "Defector Program"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
@@ -126,9 +153,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded files (signed voluntary statements): never served as static files; only through
+# the access-checked views that read them (``cases.views_handling``, ``cases.api_handling``).
+MEDIA_ROOT = STATE_DIR / "media"
+MEDIA_URL = "media/"
 
 # Sessions and cookies. Production uses the __Host- prefix (Secure, path=/, no Domain).
-SESSION_COOKIE_AGE = config.env_int("DEFECTOR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+# A session ends after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after
+# sign-in, whichever comes first (``accounts.middleware.SessionLimitsMiddleware``); the cookie
+# lives no longer than the absolute limit.
+SESSION_IDLE_SECONDS = config.env_int("DEFECTOR_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = config.env_int("DEFECTOR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -165,6 +201,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Notices (6e) are also e-mailed when DEFECTOR_EMAIL_NOTICES is true (off by default), through
+# the SMTP server DEFECTOR_EMAIL_HOST:DEFECTOR_EMAIL_PORT; DEFECTOR_SITE_URL makes their links
+# absolute. E-mails name cases by cryptonym only.
+DEFECTOR_EMAIL_NOTICES = config.env_bool("DEFECTOR_EMAIL_NOTICES", False)
+DEFECTOR_SITE_URL = config.env_str("DEFECTOR_SITE_URL")
+EMAIL_HOST = config.env_str("DEFECTOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = config.env_int("DEFECTOR_EMAIL_PORT", 25)
+EMAIL_USE_TLS = config.env_bool("DEFECTOR_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = config.env_int("DEFECTOR_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = config.env_str("DEFECTOR_EMAIL_FROM", "defector-program@localhost")
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("directory/", include("defector.directory.urls")),
     path("cases/", include("defector.cases.urls")),
+    path("committees/", include("defector.committees.urls")),
+    path("escalations/", include("defector.escalations.urls")),
+    path("notifications/", include("defector.notifications.urls")),
     path("audit/", include("defector.core.urls")),
+    path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),
 ]
 

@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from defector.cases import actions
-from defector.cases.models import Case, Subject
+from defector.cases.models import Assessment, Case, CaseNote, Obligation, Subject, TimelineEntry
 from defector.core import sealing
 from defector.core.models import AuditEvent
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
@@ -208,13 +208,44 @@ def identity() -> dict[str, str]:
 
 
 @pytest.fixture
-def counts(db: Any) -> Callable[[], tuple[int, int, int]]:
-    """(cases, subjects, audit events): to check that nothing partial was saved."""
+def counts(db: Any) -> Callable[[], tuple[int, ...]]:
+    """(cases, subjects, audit events, assessments, obligations, timeline entries, notes): to
+    check that nothing partial was saved."""
 
-    def count() -> tuple[int, int, int]:
-        return Case.objects.count(), Subject.objects.count(), AuditEvent.objects.count()
+    def count() -> tuple[int, ...]:
+        return (
+            Case.objects.count(),
+            Subject.objects.count(),
+            AuditEvent.objects.count(),
+            Assessment.objects.count(),
+            Obligation.objects.count(),
+            TimelineEntry.objects.count(),
+            CaseNote.objects.count(),
+        )
 
     return count
+
+
+#: The facts of a Soviet official who walked into the embassy in Vienna and asked for asylum:
+#: a defector, potential defector, disaffected person and walk-in.
+WALK_IN_FACTS: dict[str, Any] = {
+    "nationalities": ["SU"],
+    "escaped_control": True,
+    "unwilling_to_return": True,
+    "dissatisfied": True,
+    "susceptible": True,
+    "willing_to_defect": True,
+    "special_value": ["information"],
+    "requests": ["asylum"],
+}
+
+
+@pytest.fixture
+def walk_in_facts() -> dict[str, Any]:
+    return {
+        key: list(value) if isinstance(value, list) else value
+        for key, value in WALK_IN_FACTS.items()
+    }
 
 
 @pytest.fixture

@@ -187,7 +187,7 @@ def test_receiving_a_walk_in_opens_the_case_and_shows_its_page(
     response = csrf_post(
         client,
         url,
-        {"post": world.vienna.pk, "kind": "walk_in", "sensitivity": "SECRET", **identity},
+        {"post": world.vienna.pk, "sensitivity": "SECRET", "nationalities": ["SU"], **identity},
         page=url,
     )
     case = Case.objects.get()
@@ -210,7 +210,7 @@ def test_bad_intake_shows_every_problem_and_saves_nothing(
     response = csrf_post(
         client_for(officer),
         url,
-        {"post": "", "kind": "walk_in", "sensitivity": "", "birth_date": "Oct 1930"},
+        {"post": "", "sensitivity": "", "birth_date": "Oct 1930"},
         page=url,
     )
     assert response.status_code == 200
@@ -230,8 +230,8 @@ def test_an_action_error_comes_back_to_its_field(
         url,
         {
             "post": world.vienna.pk,
-            "kind": "walk_in",
             "sensitivity": "SECRET",
+            "nationalities": ["SU"],
             "birth_date": "1930-02-30",
         },
         page=url,

@@ -3,7 +3,8 @@
 - the policy package is pure: no Django, no other project app, no I/O, no clock;
 - the citation registry and the directive's text name the same clauses, and every clause key
   the code cites is in the registry;
-- no ``views.py`` or ``api.py`` touches the ORM (reads go through ``queries``, writes through
+- no views or API module (``views.py``, ``api.py``, ``views_*.py``, ``api_*.py``, a
+  ``views/`` or ``api/`` package) touches the ORM (reads go through ``queries``, writes through
   ``actions``);
 - migrations: unique number prefixes per app, descriptive names, none missing.
 
@@ -354,6 +355,9 @@ ORM_EXEMPTIONS: dict[tuple[str, str], str] = {
     ("src/defector/web/views.py", "context.update()"): (
         "AssessView.post merges the assessment into its template context, a plain dict"
     ),
+    ("src/defector/cases/views_determination.py", "from defector.cases.models import"): (
+        "imports the Case class for type annotations only (it never queries or saves)"
+    ),
 }
 
 
@@ -384,13 +388,41 @@ def orm_uses(tree: ast.Module, place: str) -> list[tuple[str, str]]:
     return uses
 
 
+#: The modules that hold views or API endpoints: ``views.py`` and ``api.py``, the split ones
+#: (``views_handling.py``, ``api_determination.py``, …) and any ``views/`` or ``api/`` package.
+VIEW_AND_API_NAME = re.compile(r"(views|api)(_\w+)?\.py")
+
+
+def is_view_or_api_module(path: Path) -> bool:
+    inside = path.relative_to(SRC).parts[:-1]
+    return bool(VIEW_AND_API_NAME.fullmatch(path.name)) or bool({"views", "api"} & set(inside))
+
+
 def views_and_api_modules() -> list[Path]:
-    return [path for path in python_files(SRC) if path.name in {"views.py", "api.py"}]
+    return [path for path in python_files(SRC) if is_view_or_api_module(path)]
 
 
 def test_the_orm_check_finds_the_api_modules() -> None:
     found = {str(path.relative_to(PROJECT)) for path in views_and_api_modules()}
     assert {"src/defector/api.py", "src/defector/web/api.py"} <= found
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"),
+    [
+        ("cases/views.py", True),
+        ("cases/api.py", True),
+        ("cases/views_handling.py", True),
+        ("cases/api_determination.py", True),
+        ("cases/views/detail.py", True),
+        ("cases/api/__init__.py", True),
+        ("cases/queries_views.py", False),
+        ("cases/viewset.py", False),
+        ("cases/actions_api.py", False),
+    ],
+)
+def test_the_orm_check_finds_split_views_and_api_modules(name: str, checked: bool) -> None:
+    assert is_view_or_api_module(SRC / name) is checked
 
 
 def test_views_and_api_endpoints_do_not_touch_the_orm() -> None:

@@ -127,3 +127,30 @@ def test_the_committed_openapi_document_is_current() -> None:
 
     committed = (ROOT / "openapi.json").read_text(encoding="utf-8")
     assert committed == openapi_text(), "openapi.json is stale: run `make openapi`"
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The OpenAPI document names schemas by class name; two classes with one name would
+    leave one of them documenting both, and clients would read the wrong shape."""
+    import importlib
+    import pkgutil
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import defector
+
+    seen: dict[str, set[str]] = defaultdict(set)
+    for module_info in pkgutil.walk_packages(defector.__path__, "defector."):
+        if "schemas" not in module_info.name.rsplit(".", 1)[-1]:
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                seen[name].add(module.__name__)
+    clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
+    assert clashes == {}

@@ -14,7 +14,19 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from defector.cases import search
+
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
+        # A migration that rebuilds the notes table drops SQLite's search triggers.
+        post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="cases-note-search")
+        from defector.cases.views_determination import register as register_determinations
+
+        register_determinations()
+        from defector.cases.views_handling import register_sections as register_handling
+
+        register_handling()
 
 
 def check_cryptonym_lists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

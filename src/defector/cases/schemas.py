@@ -4,6 +4,7 @@ value except the answer of a reveal."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -21,7 +22,8 @@ class OfficialRefOut(Schema):
 
 
 class CaseSummaryOut(Schema):
-    """A case in a list: its cryptonym and where it is, nothing about the person."""
+    """A case in a list: its cryptonym, where it is and where it stands; nothing about the
+    person."""
 
     id: int
     cryptonym: str
@@ -29,6 +31,13 @@ class CaseSummaryOut(Schema):
     post: PostRefOut
     sensitivity: str
     opened_at: dt.datetime
+    received_at: dt.datetime
+    stage: str
+    outcome: str
+    categories: list[str]
+    open_count: int = Field(description="Open obligations.")
+    overdue_count: int = Field(description="Open obligations past their due time.")
+    version: int
 
 
 class IdentityFieldOut(Schema):
@@ -55,12 +64,29 @@ class CaseOut(Schema):
     version: int
     identity: list[IdentityFieldOut]
     can_reveal: bool
+    received_at: dt.datetime
+    received_where: str
+    request_other: str
+    stage: str
+    outcome: str
+    categories: list[str]
+    changed_at: dt.datetime | None
+    changed_by: OfficialRefOut | None
+    can_change: bool
+    next_stages: list[str] = Field(description="The stages the case may move to now.")
 
 
 class CaseFiltersIn(Schema):
-    """The filters of the case list (the same as the web page's)."""
+    """The filters of the case list (the same as the web page's); empty means any."""
 
-    post: int | None = Field(None, description="Only the cases of this post (its id).")
+    post: str = Field("", max_length=20, description="Only the cases of this post (its id).")
+    stage: str = Field("", max_length=20, description="reception, assessment, … closed.")
+    category: str = Field("", max_length=30, description="A category of the latest assessment.")
+    overdue: str = Field(
+        "", max_length=5, description="true: with an overdue obligation; false: without."
+    )
+    officer: str = Field("", max_length=20, description="Assigned to this official (their id).")
+    kind: str = Field("", max_length=30, description="walk_in, potential_defector, …")
     q: str = Field("", max_length=40, description="Text the cryptonym contains.")
 
 
@@ -86,6 +112,52 @@ class CaseIn(Schema):
     birth_date: str = Field("", description="Sealed. YYYY-MM-DD, or YYYY-MM or YYYY.")
     birth_place: str = Field("", description="Sealed.")
     identity_documents: str = Field("", description="Sealed.")
+    facts: dict[str, Any] | None = Field(
+        None,
+        description="The facts of the assessment contract (contracts/assessment.md); omitted "
+        "fields default to the reception (location: the post's country; as_of: the day "
+        "received; for a walk-in, at_us_installation: true).",
+    )
+    received_at: dt.datetime | None = Field(None, description="When received (default: now).")
+    received_where: str = Field("", max_length=300, description="Where. Not sealed: no names.")
+    request_other: str = Field("", max_length=300, description="Not sealed: no names.")
+    note: str = Field("", max_length=10_000, description="A first note. Not sealed: no names.")
+
+
+class WalkInIn(Schema):
+    """A walk-in received (``2e``, ``6b(1)``): only ``facts.nationalities`` is required; the
+    post defaults to yours, the time to now, the sensitivity to SECRET (or your clearance),
+    the location to the post's country. The identity fields are sealed on arrival."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, Any] = Field(
+        description="The facts of the assessment contract: nationalities at least; "
+        "requests (asylum, escape_assistance) and threat_information matter most here."
+    )
+    post_id: int | None = Field(None, description="Default: your post.")
+    received_at: dt.datetime | None = Field(None, description="Default: now.")
+    received_where: str = Field("", max_length=300, description="Not sealed: no names.")
+    request_other: str = Field("", max_length=300, description="Not sealed: no names.")
+    sensitivity: str = Field("", description="Default: SECRET, or your clearance if lower.")
+    compartments: list[str] = Field(default_factory=list)
+    officer_ids: list[int] = Field(default_factory=list)
+    note: str = Field("", max_length=10_000, description="Not sealed: no names.")
+    true_name: str = Field("", description="Sealed.")
+    aliases: str = Field("", description="Sealed.")
+    birth_date: str = Field("", description="Sealed. YYYY-MM-DD, or YYYY-MM or YYYY.")
+    birth_place: str = Field("", description="Sealed.")
+    identity_documents: str = Field("", description="Sealed.")
+
+
+class ReportIn(WalkInIn):
+    """A potential defector (``2c``) or disaffected person (``2d``) reported by an official:
+    the walk-in's fields, the kind, and what the official knows (the first note)."""
+
+    kind: str = Field(description="potential_defector or disaffected_person.")
+    note: str = Field(
+        min_length=1, max_length=10_000, description="What you know. Not sealed: no names."
+    )
 
 
 class RevealIn(Schema):
@@ -102,3 +174,129 @@ class RevealIn(Schema):
 class RevealOut(Schema):
     field: str
     value: str
+
+
+# --- the case's record -------------------------------------------------------------------------
+
+
+class CaseFindingOut(Schema):
+    clause: str
+    holds: bool
+    because: str
+
+
+class AssessmentOut(Schema):
+    """One assessment of the case's facts, with the rules version that decided it."""
+
+    number: int
+    assessed_at: dt.datetime
+    assessed_by: OfficialRefOut | None
+    policy_version: str
+    facts: dict[str, Any]
+    applies: bool
+    categories: list[str]
+    obligations: list[str]
+    findings: list[CaseFindingOut]
+
+
+class ObligationOut(Schema):
+    """One obligation of the case as work."""
+
+    id: int
+    identifier: str
+    clause: str
+    title: str
+    owner: OfficialRefOut | None
+    status: str
+    arose_at: dt.datetime
+    due_at: dt.datetime | None
+    due_text: str = Field(description="When there is no clock: e.g. before status is granted.")
+    overdue: bool
+    closed_at: dt.datetime | None
+    closed_by: OfficialRefOut | None
+    evidence: str
+    evidence_label: str
+    evidence_id: str
+    note: str
+
+
+class TimelineEntryOut(Schema):
+    at: dt.datetime
+    actor: str
+    kind: str
+    summary: str
+    object_label: str
+    object_id: str
+
+
+class NoteOut(Schema):
+    id: int
+    case_id: int
+    cryptonym: str
+    author: str
+    at: dt.datetime
+    text: str
+
+
+class NoteHitOut(NoteOut):
+    rank: float
+
+
+class CaseRecordOut(CaseOut):
+    """One case with its latest assessment, obligations and timeline."""
+
+    latest_assessment: AssessmentOut | None
+    obligations: list[ObligationOut]
+    timeline: list[TimelineEntryOut]
+
+
+class VersionIn(Schema):
+    """The version of the case you read (or send it as ``If-Match``)."""
+
+    version: int | None = Field(
+        None, ge=1, description="The case's version as you read it; or send If-Match."
+    )
+
+
+class FactsIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, Any] = Field(description="The whole facts object of the contract.")
+
+
+class TransitionIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(description="The stage: reception, assessment, determination, …, closed.")
+    outcome: str = Field("", description="Required when closing: granted, declined, …")
+    reason: str = Field("", max_length=2000, description="Required to go back or reopen.")
+
+
+class NoteIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=10_000, description="Not sealed: never a name.")
+
+
+class DischargeIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    evidence: str = Field(max_length=2000, description="What discharged it (10+ characters).")
+    evidence_label: str = Field("", max_length=60, description="A record: e.g. cases.casenote")
+    evidence_id: str = Field("", max_length=64, description="That record's id.")
+
+
+class WaiveIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=2000, description="Why (10+ characters).")
+
+
+class ReassignIn(VersionIn):
+    model_config = ConfigDict(extra="forbid")
+
+    owner_id: int = Field(description="The official who will own it.")
+
+
+class NoteSearchIn(Schema):
+    q: str = Field(max_length=200, description="Words every note found contains.")

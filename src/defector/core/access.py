@@ -207,6 +207,130 @@ def case_content(prefix: str = "") -> Rule:
     return rule
 
 
+#: Who sees a post's mutual problems (``6c``) and takes the committee's steps on them.
+PROBLEM_POST_ROLES: Final = ("committee_member", "committee_chair", "senior_representative")
+
+
+def mutual_problem(prefix: str = "") -> Rule:
+    """The rule for mutual problems (``6c``) and their records; ``prefix`` is the path from the
+    model to its problem (``""`` for the problem, ``"problem__"`` for a referral).
+
+    Seen and acted on by the post's committee members, chair and senior US representative; by
+    the invited representative who raised it; and by the IDC once it is referred to them or
+    they are informed of a senior representative's decision. Only by those cleared for every
+    case it concerns (its sensitivity, and every compartment: ``COMPARTMENTED``).
+    Administrators and auditors see none.
+    """
+
+    def rule(principal: Principal, action: Action) -> Q | None:
+        if principal.is_administrator or principal.is_auditor or not principal.is_official:
+            return NOTHING
+        if action not in (Action.VIEW, Action.CHANGE):
+            return NOTHING
+        grants: list[Q] = []
+        posts = principal.posts_with(*PROBLEM_POST_ROLES)
+        if posts:
+            grants.append(Q(**{f"{prefix}post_id__in": sorted(posts)}))
+        invited = principal.posts_with("invited_representative")
+        if invited:
+            grants.append(
+                Q(
+                    **{
+                        f"{prefix}raised_by_id": principal.official_id,
+                        f"{prefix}post_id__in": sorted(invited),
+                    }
+                )
+            )
+        if "idc_member" in principal.roles:
+            grants.append(Q(**{f"{prefix}idc_visible_from__isnull": False}))
+        if not grants:
+            return NOTHING
+        who = grants[0]
+        for grant in grants[1:]:
+            who |= grant
+        above = levels()[principal.clearance_rank + 1 :]
+        if above:
+            who &= ~Q(**{f"{prefix}cases__sensitivity__in": above})
+        return who
+
+    return rule
+
+
+def own_notices(field: str) -> Rule:
+    """An official's own notices and visit marker (``6e``): theirs alone (``field`` names the
+    official). Administrators and auditors get none: notices speak of case matters."""
+
+    def rule(principal: Principal, action: Action) -> Q | None:
+        if principal.is_administrator or principal.is_auditor or not principal.is_official:
+            return NOTHING
+        if action in (Action.VIEW, Action.CHANGE):
+            return Q(**{field: principal.official_id})
+        return NOTHING
+
+    return rule
+
+
+#: Who may see and work on a committee's content at its post (``6``, ``7``); the IDC sees
+#: every committee's (``6a``). Actions check the finer roles (chair, senior representative).
+COMMITTEE_POST_ROLES: Final[dict[Action, tuple[str, ...]]] = {
+    Action.VIEW: ("committee_member", "committee_chair", "senior_representative"),
+    Action.CHANGE: ("committee_member", "committee_chair", "senior_representative"),
+}
+COMMITTEE_WASHINGTON_ROLES: Final[dict[Action, tuple[str, ...]]] = {
+    Action.VIEW: ("idc_member",),
+    Action.CHANGE: (),
+}
+
+
+def committee_content(
+    post_path: str,
+    *,
+    invited_path: str | None = None,
+    washington: Q | None = None,
+    invited: Q | None = None,
+    case_path: str | None = None,
+) -> Rule:
+    """The rule for a committee's content (``6``, ``6a``, ``6b``, ``7b``, ``7c``).
+
+    ``post_path`` leads from the model to its committee's post id. ``invited_path``, for a
+    meeting's content, leads to the meeting's invited officials: invited representatives see
+    only the meetings they are invited to (and ``invited`` narrows further what they see of
+    them). ``washington`` narrows what the IDC sees (forwarded minutes only, say). With
+    ``case_path``, a row that names a case is seen only by those who may see the case.
+    Administrators and auditors see none of it, whatever else they hold.
+    """
+
+    def rule(principal: Principal, action: Action) -> Q | None:
+        if principal.is_administrator or principal.is_auditor or not principal.is_official:
+            return NOTHING
+        if action not in COMMITTEE_POST_ROLES:
+            return NOTHING
+        grants: list[Q] = []
+        if any(role in principal.roles for role in COMMITTEE_WASHINGTON_ROLES[action]):
+            grants.append(washington if washington is not None else EVERYTHING)
+        posts = principal.posts_with(*COMMITTEE_POST_ROLES[action])
+        if posts:
+            grants.append(Q(**{f"{post_path}__in": sorted(posts)}))
+        invited_posts = principal.posts_with("invited_representative")
+        if invited_path is not None and action == Action.VIEW and invited_posts:
+            grant = Q(
+                **{invited_path: principal.official_id, f"{post_path}__in": sorted(invited_posts)}
+            )
+            grants.append(grant & invited if invited is not None else grant)
+        if not grants:
+            return NOTHING
+        who = grants[0]
+        for grant in grants[1:]:
+            who |= grant
+        if case_path is not None:
+            sees_case = case_content(f"{case_path}__")(principal, Action.VIEW)
+            no_case = Q(**{f"{case_path}__isnull": True})
+            who &= no_case | sees_case if sees_case is not None else no_case
+        return who
+
+    return rule
+
+
 def directory(principal: Principal, action: Action) -> Q | None:
     """Posts, agencies, compartments and officials: every official may look them up;
     administrators manage them."""
@@ -228,6 +352,24 @@ def audit_log(principal: Principal, action: Action) -> Q | None:
 RULES: Final[dict[str, Rule]] = {
     "cases.case": case_content(),
     "cases.subject": case_content("case__"),
+    # A case's assessments, obligations, timeline and notes: exactly the case's own rule.
+    "cases.assessment": case_content("case__"),
+    "cases.obligation": case_content("case__"),
+    "cases.timelineentry": case_content("case__"),
+    "cases.casenote": case_content("case__"),
+    # Bona fides, the voluntary statement and tasks (6b(3)(b)-(d)): the case's own rule.
+    "cases.bonafidescheck": case_content("case__"),
+    "cases.bonafidesverdict": case_content("case__"),
+    "cases.voluntarystatement": case_content("case__"),
+    "cases.casetask": case_content("case__"),
+    # The determinations (7a, 6b(2), 2f, 5a(1), 2b): exactly the case's own rule.
+    "cases.politicalriskdetermination": case_content("case__"),
+    "cases.statusdetermination": case_content("case__"),
+    "cases.agencyposition": case_content("determination__case__"),
+    "cases.refugeereferral": case_content("case__"),
+    "cases.recruitmentconsideration": case_content("case__"),
+    "cases.inducementplan": case_content("case__"),
+    "cases.inducementact": case_content("case__"),
     "directory.post": directory,
     "directory.agency": directory,
     "directory.compartment": directory,
@@ -235,12 +377,70 @@ RULES: Final[dict[str, Rule]] = {
     "directory.roleassignment": directory,
     "core.auditevent": audit_log,
     "core.auditcheckpoint": audit_log,
+    "committees.committee": committee_content(
+        "post_id", invited_path="meetings__invitations__official"
+    ),
+    "committees.meeting": committee_content(
+        "committee__post_id", invited_path="invitations__official"
+    ),
+    "committees.meetinginvitation": committee_content(
+        "meeting__committee__post_id", invited_path="meeting__invitations__official"
+    ),
+    "committees.agendaitem": committee_content(
+        "meeting__committee__post_id",
+        invited_path="meeting__invitations__official",
+        case_path="case",
+    ),
+    "committees.attendance": committee_content(
+        "meeting__committee__post_id", invited_path="meeting__invitations__official"
+    ),
+    # The IDC receives minutes once forwarded; invited representatives read approved ones.
+    "committees.minutes": committee_content(
+        "meeting__committee__post_id",
+        invited_path="meeting__invitations__official",
+        washington=Q(forwarded_at__isnull=False),
+        invited=Q(approved_at__isnull=False),
+    ),
+    "committees.proceduresversion": committee_content("committee__post_id"),
+    "committees.acknowledgement": committee_content("committee__post_id"),
+    "committees.guidancedocument": committee_content("committee__post_id"),
+    "committees.guidanceversion": committee_content("document__committee__post_id"),
+    "committees.briefedofficial": committee_content("committee__post_id"),
+    "committees.briefing": committee_content("person__committee__post_id"),
+    "escalations.problem": mutual_problem(),
+    "escalations.resolution": mutual_problem("problem__"),
+    "escalations.referral": mutual_problem("problem__"),
+    "escalations.directcommunication": mutual_problem("referral__problem__"),
+    "escalations.urgentsubmission": mutual_problem("problem__"),
+    "notifications.notice": own_notices("recipient_id"),
+    "notifications.lastvisit": own_notices("official_id"),
 }
 
 #: Models whose rows carry compartments, and the path to them.
 COMPARTMENTED: Final[dict[str, str]] = {
     "cases.case": "compartments",
     "cases.subject": "case__compartments",
+    "cases.assessment": "case__compartments",
+    "cases.obligation": "case__compartments",
+    "cases.timelineentry": "case__compartments",
+    "cases.casenote": "case__compartments",
+    "cases.bonafidescheck": "case__compartments",
+    "cases.bonafidesverdict": "case__compartments",
+    "cases.voluntarystatement": "case__compartments",
+    "cases.casetask": "case__compartments",
+    "cases.politicalriskdetermination": "case__compartments",
+    "cases.statusdetermination": "case__compartments",
+    "cases.agencyposition": "determination__case__compartments",
+    "cases.refugeereferral": "case__compartments",
+    "cases.recruitmentconsideration": "case__compartments",
+    "cases.inducementplan": "case__compartments",
+    "cases.inducementact": "case__compartments",
+    "committees.agendaitem": "case__compartments",
+    "escalations.problem": "cases__compartments",
+    "escalations.resolution": "problem__cases__compartments",
+    "escalations.referral": "problem__cases__compartments",
+    "escalations.directcommunication": "referral__problem__cases__compartments",
+    "escalations.urgentsubmission": "problem__cases__compartments",
 }
 
 _M = TypeVar("_M", bound=models.Model)

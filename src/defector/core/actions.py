@@ -13,6 +13,7 @@ from django.utils import timezone
 from defector.core import audit, chain, queries, signing, tokens
 from defector.core.access import Action
 from defector.core.chain import Checkpoint
+from defector.core.choices import TokenScope
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
 
@@ -65,19 +66,38 @@ def create_user(
 
 @transaction.atomic
 def create_api_token(
-    *, acting_user: User, user: User, name: str, days: int = 90
+    *,
+    acting_user: User | None,
+    user: User,
+    name: str,
+    days: int = 90,
+    scope: str = TokenScope.WRITE,
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with the plain token, which is shown only once."""
+    """Create a token for ``user``; return it with the plain token, which is shown only once.
+
+    The faces choose the scope (the tokens page asks; ``defector token create`` defaults to
+    ``read``); callers in code that give none get ``write``, as tokens had before scopes.
+
+    ``acting_user`` is the signed-in user making a token for themself (the tokens page, after
+    the second factor), or ``None`` for an operator at the command line. Recorded as
+    ``core.token.create`` (never the token itself).
+    """
     errors = []
     max_name = ApiToken._meta.get_field("name").max_length or 100
-    if not name.strip():
+    if not isinstance(name, str) or not name.strip():
         errors.append({"field": "name", "message": "is required"})
     elif len(name.strip()) > max_name:
         errors.append({"field": "name", "message": f"must be at most {max_name} characters"})
-    if not 1 <= days <= MAX_TOKEN_DAYS:
+    if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
         errors.append({"field": "days", "message": f"must be between 1 and {MAX_TOKEN_DAYS}"})
+    if scope not in TokenScope.values:
+        errors.append(
+            {"field": "scope", "message": f"must be one of {', '.join(TokenScope.values)}"}
+        )
     if errors:
         raise InvalidInput(errors)
+    if acting_user is not None and acting_user.pk != user.pk:
+        raise NotFound("no such account")
     plain = tokens.new_token()
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -85,22 +105,52 @@ def create_api_token(
         name=name.strip(),
         prefix=plain[: len(tokens.TOKEN_PREFIX) + 6],
         digest=tokens.digest(plain),
+        scope=scope,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
+    )
+    audit.record(
+        actor=acting_user,
+        action="core.token.create",
+        obj=token,
+        after={
+            "user": user.get_username(),
+            "name": token.name,
+            "prefix": token.prefix,
+            "scope": token.scope,
+            "expires_at": token.expires_at,
+        },
     )
     return token, plain
 
 
 @transaction.atomic
-def revoke_api_token(*, acting_user: User, token_id: int) -> ApiToken:
-    """Revoke one of the acting user's tokens (administrators may revoke any)."""
+def revoke_api_token(
+    *, acting_user: User | None, token_id: int, owner: User | None = None
+) -> ApiToken:
+    """Revoke a token: the acting user's own (administrators may revoke any).
+
+    ``acting_user`` is ``None`` for an operator at the command line, who names the token's
+    ``owner``. Anyone else's token, or one that does not exist, is :class:`NotFound` alike.
+    Recorded as ``core.token.revoke`` the first time.
+    """
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
-    is_admin = getattr(acting_user, "is_superuser", False)
-    if token is None or (token.user_id != acting_user.pk and not is_admin):
+    if acting_user is None:
+        allowed = token is not None and owner is not None and token.user_id == owner.pk
+    else:
+        is_admin = getattr(acting_user, "is_superuser", False)
+        allowed = token is not None and (token.user_id == acting_user.pk or is_admin)
+    if token is None or not allowed:
         raise NotFound("no such token")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=acting_user,
+            action="core.token.revoke",
+            obj=token,
+            after={"user": token.user.get_username(), "prefix": token.prefix},
+        )
     return token
 
 

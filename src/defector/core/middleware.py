@@ -17,11 +17,18 @@ class NoStoreForAuthenticatedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Signed in before the view ran (a session that then timed out or signed out) or after
+        # it (the answer to signing in): either way the answer is not for anyone else.
+        before = _signed_in(request)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if before or _signed_in(request):
             add_never_cache_headers(response)
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class RequestIdMiddleware:

@@ -6,12 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from defector.core.choices import TokenScope
+
 
 class ApiToken(models.Model):
     """A bearer token with which a program calls the API as a user.
 
     Only the SHA-256 digest of the token is stored; the token itself is shown once, when it is
-    created. A token is usable until it expires or is revoked.
+    created. A token is usable until it expires or is revoked, and only for what its scope
+    allows (``core.choices.TokenScope``).
     """
 
     user = models.ForeignKey(
@@ -31,6 +34,12 @@ class ApiToken(models.Model):
         max_length=64,
         unique=True,
         help_text="SHA-256 of the token, hex.",
+    )
+    scope = models.CharField(
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
+        help_text="What the token may do: read only, read and assess, or read and write.",
     )
     created_at = models.DateTimeField(
         default=timezone.now,
@@ -52,6 +61,11 @@ class ApiToken(models.Model):
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="%(app_label)s_%(class)s_expires_after_creation",
                 violation_error_message="A token must expire after it is created.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values),
+                name="%(app_label)s_%(class)s_known_scope",
+                violation_error_message="A token's scope must be read, assess or write.",
             ),
         ]
 

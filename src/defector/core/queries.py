@@ -218,3 +218,26 @@ def audit_event_page(
     events = audit_events(user, filters)
     start = (page - 1) * page_size
     return events.count(), list(events[start : start + page_size])
+
+
+def me(user: User) -> dict[str, object]:
+    """The signed-in user as the API's ``GET /me`` shows them: name and roles."""
+    from defector.core.access import principal_for
+    from defector.directory.models import Post
+
+    principal = principal_for(user)
+    codes = dict(
+        Post.objects.filter(pk__in=[post for post, _ in principal.post_roles]).values_list(
+            "pk", "code"
+        )
+    )
+    roles = [{"role": role, "post": None} for role in sorted(principal.roles)]
+    roles += [
+        {"role": role, "post": codes.get(post)} for post, role in sorted(principal.post_roles)
+    ]
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+        "official": principal.is_official,
+        "roles": roles,
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
@@ -115,3 +115,22 @@ class VerificationOut(Schema):
     events_per_second: float
     first_bad: FaultOut | None
     faults: list[FaultOut]
+
+
+class MeRoleOut(Schema):
+    role: str
+    post: str | None
+
+
+class MeOut(Schema):
+    """Who the caller is, as the system sees them."""
+
+    username: str
+    name: str
+    official: bool
+    roles: list[MeRoleOut]
+
+
+#: A database id as the API accepts it: positive and within a 64-bit integer, so that an
+#: out-of-range number is a 422, never a database error.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]

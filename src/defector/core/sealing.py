@@ -230,8 +230,10 @@ def keyring() -> Keyring:
     process is used here from the next seal on.
     """
     global _loaded
-    signature = _signature()
     with _keyring_lock:
+        # Looked at under the lock: a thread that saw no file before another thread created
+        # it must not take the new file for one that disappeared.
+        signature = _signature()
         if _loaded is None or _loaded.signature != signature:
             # Create a key file only for a place never loaded from: a file that disappears
             # while in use is an error, not a reason to start over with a new key.
@@ -454,11 +456,14 @@ def reveal(
 
     An action: the user states why (at least ``MIN_REASON_LENGTH`` characters), must be
     allowed to ``reveal`` the object (``core.access``; denied answers like missing:
-    :class:`NotFound`), and the reveal is written to the audit chain with the reason — never
-    the value — in the same transaction. The stored value is read afresh. A value that does
+    :class:`NotFound`), must have given the second factor within the last minutes in a web
+    request (``core.auth.require_recent_second_factor``: :class:`StepUpRequired`), and the
+    reveal is written to the audit chain with the reason — never the value — in the same
+    transaction. The stored value is read afresh. A value that does
     not open raises :class:`SealingError` after recording the failed attempt.
     """
     from defector.core import access, audit
+    from defector.core.auth import require_recent_second_factor
     from defector.core.errors import InvalidInput
 
     model = type(instance)
@@ -485,6 +490,8 @@ def reveal(
         row = access.get_for(
             acting_user, access.Action.REVEAL, model._default_manager.all(), instance.pk
         )
+        # Step-up: the second factor within the last minutes (docs/security.md).
+        require_recent_second_factor(acting_user)
         try:
             value = open_sealed(row, field_name)
         except SealingError as exc:

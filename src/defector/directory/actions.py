@@ -24,10 +24,11 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from defector.accounts.actions import end_all_sessions
 from defector.core import access, audit
 from defector.core import actions as core_actions
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
-from defector.directory import importing
+from defector.directory import importing, signals
 from defector.directory.choices import AgencyKind, PostKind, Role, is_post_role
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
 from defector.policy import countries
@@ -403,6 +404,7 @@ def create_post(
     check.raise_if_any()
     post = Post.objects.create(**values)
     _record(acting_user, "directory.post.create", post, after=audit.snapshot(post))
+    signals.post_saved.send(sender=Post, post=post, created=True, acting_user=acting_user)
     return post
 
 
@@ -415,7 +417,9 @@ def update_post(*, acting_user: Actor, post_id: int, changes: Mapping[str, Any])
     current = {name: getattr(post, name) for name in POST_FIELDS}
     values = _post_values(check, {**current, **changes}, post)
     check.raise_if_any()
-    return _save_changes(acting_user, "directory.post.update", post, values)
+    post = _save_changes(acting_user, "directory.post.update", post, values)
+    signals.post_saved.send(sender=Post, post=post, created=False, acting_user=acting_user)
+    return post
 
 
 # --- officials -------------------------------------------------------------------------------
@@ -773,7 +777,10 @@ def deactivate_official(*, acting_user: Actor, official_id: int, reason: str = "
     if acting_user is not None and acting_user.pk == official.user_id:
         check.add("official", "you cannot deactivate yourself")
     check.raise_if_any()
-    return _set_active(acting_user, official, False, "directory.official.deactivate", reason)
+    official = _set_active(acting_user, official, False, "directory.official.deactivate", reason)
+    # Every session of the account ends now, not at its next request (accounts, issue 6).
+    end_all_sessions(official.user, acting_user=acting_user, reason="account deactivated")
+    return official
 
 
 @transaction.atomic

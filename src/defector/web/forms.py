@@ -1,4 +1,4 @@
-"""Forms of the shell: sign-in, and the facts of the Assess page.
+"""Forms of the shell: the facts of the Assess page (sign-in: ``accounts.forms``).
 
 The Assess form only shapes the input (types, choices, required fields) into the contract's
 facts object (``contracts/assessment.md``); the policy's ``parse_facts`` remains the one
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Widget
 from django.utils import timezone
@@ -49,32 +48,6 @@ class UswdsBoundField(BoundField):
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-# --- sign-in ------------------------------------------------------------------------------
-
-
-class SignInForm(AuthenticationForm):
-    """Django's authentication form with USWDS controls and password-manager hints.
-
-    Its one error message is the same whether or not the account exists.
-    """
-
-    bound_field_class = UswdsBoundField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(
-            {
-                "class": "usa-input",
-                "autocomplete": "username",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-            }
-        )
-        self.fields["password"].widget.attrs.update(
-            {"class": "usa-input", "autocomplete": "current-password"}
-        )
 
 
 # --- the facts of the Assess page --------------------------------------------------------

@@ -64,23 +64,34 @@ AREAS: Final[tuple[Area, ...]] = (
         _officials,
     ),
     Area(
+        "What's new",
+        "notifications:index",
+        "What changed on your posts' defector matters since your last visit, and the "
+        "procedures and guidance you have still to acknowledge.",
+        ("6e",),
+        _officials,
+    ),
+    Area(
         "Committees",
         "committees:index",
         "Local Defector Committees: members, quarterly meetings, minutes and local operating "
         "procedures.",
         ("6", "6a", "6b"),
+        _officials,
     ),
     Area(
         "Dissemination",
         "dissemination:index",
         "Threat information pushed out at once, acknowledged, and escalated when it is not.",
         ("6b(3)(a)",),
+        _officials,
     ),
     Area(
         "Escalations",
         "escalations:index",
         "Mutual problems resolved locally or referred to the IDC or the senior US representative.",
         ("6c",),
+        _officials,
     ),
     Area(
         "Reports",

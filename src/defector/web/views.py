@@ -1,4 +1,5 @@
-"""Views of the shell: home, sign-in and sign-out, Assess, the directive, and the error pages.
+"""Views of the shell: home, Assess, the directive, and the error pages (signing in and out:
+``accounts.views``).
 
 Thin by design: the Assess view shapes the form into the contract's facts object, hands it to
 ``queries.facts_from`` (the policy's one validator) and ``policy.assess``, and renders.
@@ -12,9 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -27,7 +26,7 @@ from defector.policy.definitions import CATEGORY_CLAUSE
 from defector.policy.obligations import OBLIGATIONS_BY_ID
 from defector.web import queries
 from defector.web.context_processors import constants
-from defector.web.forms import AssessForm, SignInForm
+from defector.web.forms import AssessForm
 
 logger = logging.getLogger(__name__)
 
@@ -36,21 +35,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """Who is signed in, and the areas of the system (available and planned)."""
 
     template_name = "web/home.html"
-
-
-class SignInView(LoginView):
-    template_name = "web/sign_in.html"
-    form_class = SignInForm
-    redirect_authenticated_user = True
-
-
-class SignOutView(LogoutView):
-    """Sign out (POST only), then show the sign-in page with a confirmation."""
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().post(request, *args, **kwargs)
-        messages.success(request, "You have signed out.")
-        return response
 
 
 # --- Assess -------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ from defector.api import api
 def openapi_text() -> str:
     """The OpenAPI document as stable, diff-friendly JSON."""
     schema = api.get_openapi_schema(path_prefix="/api/v1")
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # A round trip turns keys that are not strings (status codes) into JSON's strings first,
+    # so that the keys can be sorted.
+    plain = json.loads(json.dumps(schema, ensure_ascii=False))
+    return json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 class Command(BaseCommand):

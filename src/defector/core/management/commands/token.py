@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from defector.core import actions, queries
+from defector.core.choices import TokenScope
 from defector.core.errors import DomainError, InvalidInput
 
 
@@ -25,6 +26,13 @@ class Command(BaseCommand):
             default=90,
             help=f"days until it expires (1-{actions.MAX_TOKEN_DAYS}, default 90)",
         )
+        create.add_argument(
+            "--scope",
+            choices=TokenScope.values,
+            default=TokenScope.READ.value,
+            help="read: GET only (the default); assess: read and POST /policy/assess; "
+            "write: everything the account may do",
+        )
         listing = sub.add_parser("list", help="list an account's tokens")
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="revoke a token by its id")
@@ -36,10 +44,14 @@ class Command(BaseCommand):
         try:
             if options["verb"] == "create":
                 token, plain = actions.create_api_token(
-                    acting_user=user, user=user, name=options["name"], days=options["days"]
+                    acting_user=None,
+                    user=user,
+                    name=options["name"],
+                    days=options["days"],
+                    scope=options["scope"],
                 )
                 self.stderr.write(
-                    f"token {token.pk} for {user.get_username()}, expires "
+                    f"token {token.pk} for {user.get_username()}, scope {token.scope}, expires "
                     f"{token.expires_at:%Y-%m-%d %H:%M} UTC; it is shown only now:"
                 )
                 self.stdout.write(plain)
@@ -47,11 +59,11 @@ class Command(BaseCommand):
                 for token in queries.tokens_of(user):
                     state = "active" if token.is_active else "revoked or expired"
                     self.stdout.write(
-                        f"{token.pk}\t{token.prefix}…\t{token.name}\t"
+                        f"{token.pk}\t{token.prefix}…\t{token.name}\t{token.scope}\t"
                         f"expires {token.expires_at:%Y-%m-%d}\t{state}"
                     )
             else:
-                actions.revoke_api_token(acting_user=user, token_id=options["token_id"])
+                actions.revoke_api_token(acting_user=None, token_id=options["token_id"], owner=user)
                 self.stdout.write(f"revoked token {options['token_id']}")
         except InvalidInput as exc:
             raise CommandError(

@@ -1,0 +1,124 @@
+"""Middleware of the accounts app: session time limits, and the second factor's gate.
+
+- :class:`SessionLimitsMiddleware` ends a session ``SESSION_IDLE_SECONDS`` after its last
+  request or ``SESSION_ABSOLUTE_SECONDS`` after sign-in, whichever comes first.
+- :class:`SecondFactorMiddleware`, while ``MFA_REQUIRED``: a session that signed in with its
+  password but has not given its second factor reaches only the sign-in, sign-out, verify and
+  enrol pages; every other page sends it to verify (or to enrol, the first time), and the API
+  answers 401 ``mfa_required`` (unless the request carries a bearer token, a factor of its
+  own). It also tells ``core.auth`` when the session last gave its second factor (step-up).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+
+from defector.accounts import actions, queries, sessions
+from defector.core.auth import SecondFactorRequired, second_factor_context
+
+API_PREFIX = "/api/"
+
+
+class SessionLimitsMiddleware:
+    """Sign a session out when its idle or absolute time is up; keep its last-seen time."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            why = sessions.expired(request.session, now)
+            if why:
+                logout(request)
+                minutes = (
+                    settings.SESSION_IDLE_SECONDS // 60
+                    if why == "idle"
+                    else settings.SESSION_ABSOLUTE_SECONDS // 60
+                )
+                messages.info(
+                    request,
+                    f"You were signed out after {minutes} minutes without activity."
+                    if why == "idle"
+                    else f"You were signed out: a session lasts at most {minutes // 60} hours.",
+                )
+            else:
+                sessions.touch(request.session, now)
+                tracked = request.session.get(sessions.TRACKED_KEY, "")
+                key = request.session.session_key
+                if key and tracked != key:
+                    actions.track_session(
+                        acting_user=request.user,
+                        session_key=key,
+                        replaces=str(tracked or ""),
+                    )
+                    sessions.mark_tracked(request.session)
+        return self.get_response(request)
+
+
+def mfa_required() -> bool:
+    return bool(getattr(settings, "MFA_REQUIRED", True))
+
+
+def _is_verified(request: HttpRequest) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
+def _open_paths() -> tuple[str, ...]:
+    """Where a session without its second factor may go."""
+    return (
+        reverse("web:sign-in"),
+        reverse("web:sign-out"),
+        reverse("accounts:verify"),
+        reverse("accounts:enrol"),
+    )
+
+
+class SecondFactorMiddleware:
+    """Hold a signed-in session without its second factor at the verify or enrol page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user_id: int | None = None
+        verified_at: float | None = None
+        if request.user.is_authenticated:
+            user_id = request.user.pk
+            if not mfa_required():
+                pass
+            elif _is_verified(request):
+                verified_at = sessions.verified_at(request.session)
+            else:
+                held = self._hold(request)
+                if held is not None:
+                    return held
+        with second_factor_context(user_id, verified_at):
+            return self.get_response(request)
+
+    def _hold(self, request: HttpRequest) -> HttpResponse | None:
+        path = request.path
+        static = "/" + str(settings.STATIC_URL).lstrip("/")
+        if path in _open_paths() or path.startswith(static):
+            return None
+        if path.startswith(API_PREFIX):
+            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                return None
+            error = SecondFactorRequired(
+                "enter the code from your authenticator app first (the verify page), or "
+                "send an API token"
+            )
+            return JsonResponse(error.to_dict(), status=error.status)
+        target = "accounts:verify" if queries.has_authenticator(request.user) else "accounts:enrol"
+        return HttpResponseRedirect(
+            f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+        )

@@ -1,0 +1,145 @@
+"""The sections of a case's page, in one list that other parts of the case system extend.
+
+The case page renders, in ``order``, every registered :class:`CaseSection` whose
+``visible(user, case)`` holds: a heading (``title``, linked from the page's table of
+contents by ``key``) and the section's ``template``, which gets the page's context plus
+``section`` (the :class:`RenderedSection`, with ``section.data`` from ``build``).
+
+To add one (bona fides, the voluntary statement, the ``7a`` determination …)::
+
+    from defector.cases.sections import CaseSection, register_section
+
+    register_section(CaseSection(
+        key="bona-fides",
+        title="Bona fides",
+        template="cases/sections/bona_fides.html",
+        order=35,
+        build=bona_fides_queries.section_data,   # (user, case) -> Mapping[str, Any]
+    ))
+
+Register from the app's ``AppConfig.ready`` (or from this module's list below, for the
+case app's own). ``build`` is a read (a ``queries`` function): it applies access control
+itself. The forms a section shows post to its own views, which re-render the case page with
+the bound form in the context under a name the section template reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from defector.cases.models import Case
+
+AnyUser = User | AnonymousUser
+Build = Callable[[AnyUser, Case], Mapping[str, Any]]
+Visible = Callable[[AnyUser, Case], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSection:
+    """One section of the case page."""
+
+    key: str
+    title: str
+    template: str
+    #: Where it goes: lower first. The case app's own take 10, 20, … 90.
+    order: int
+    build: Build | None = None
+    visible: Visible | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSection:
+    key: str
+    title: str
+    template: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def heading_id(self) -> str:
+        return f"section-{self.key}-heading"
+
+
+_SECTIONS: dict[str, CaseSection] = {}
+
+
+def register_section(section: CaseSection) -> None:
+    """Add a section (or replace the one with the same key)."""
+    _SECTIONS[section.key] = section
+
+
+def unregister_section(key: str) -> None:
+    _SECTIONS.pop(key, None)
+
+
+def registered() -> list[CaseSection]:
+    return sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
+
+
+def sections_for(user: AnyUser, case: Case) -> list[RenderedSection]:
+    """The sections of ``case``'s page that ``user`` sees, with their data, in order."""
+    rendered = []
+    for section in registered():
+        if section.visible is not None and not section.visible(user, case):
+            continue
+        data = section.build(user, case) if section.build is not None else {}
+        rendered.append(RenderedSection(section.key, section.title, section.template, data))
+    return rendered
+
+
+def _register_own() -> None:
+    from defector.cases import queries
+
+    register_section(
+        CaseSection(
+            key="assessment",
+            title="Assessment",
+            template="cases/sections/assessment.html",
+            order=20,
+            build=lambda user, case: {
+                "latest": queries.latest_assessment(user, case),
+                "history": queries.assessments_of(user, case),
+            },
+        )
+    )
+    register_section(
+        CaseSection(
+            key="obligations",
+            title="Obligations",
+            template="cases/sections/obligations.html",
+            order=30,
+            build=lambda user, case: {"obligations": queries.obligations_of(user, case)},
+        )
+    )
+    register_section(
+        CaseSection(
+            key="subject",
+            title="Subject",
+            template="cases/sections/subject.html",
+            order=60,
+        )
+    )
+    register_section(
+        CaseSection(
+            key="notes",
+            title="Notes",
+            template="cases/sections/notes.html",
+            order=70,
+            build=lambda user, case: {"notes": list(queries.notes_of(user, case))},
+        )
+    )
+    register_section(
+        CaseSection(
+            key="timeline",
+            title="Timeline",
+            template="cases/sections/timeline.html",
+            order=80,
+            build=lambda user, case: {"entries": list(queries.timeline_of(user, case))},
+        )
+    )
+
+
+_register_own()

@@ -1,0 +1,172 @@
+"""Pages of the escalations app: mutual problems and their paths under ``6c``.
+
+Thin: each view parses a form, calls one query or action, and renders. A problem the user may
+not see answers 404, like one that does not exist. The problem page shows the forms of the
+steps the user may take now; each posts to its own address and comes back to the page, with
+the action's errors in the form's error summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from defector.core.access import principal_for
+from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.escalations import actions, queries, rules
+from defector.escalations.forms import (
+    STEP_FORMS,
+    ProblemFilterForm,
+    RaiseProblemForm,
+    StepForm,
+)
+
+PROBLEMS_PER_PAGE: Final = 50
+
+#: Each step's action, called with ``acting_user``, ``problem_id`` and the form's data.
+STEP_ACTIONS: Final[dict[str, Callable[..., Any]]] = {
+    rules.RESOLVE_LOCALLY: actions.resolve_locally,
+    rules.REQUEST_REFERRAL: actions.request_referral,
+    rules.TRANSMIT_REFERRAL: actions.transmit_referral,
+    rules.NOTE_COMMUNICATION: actions.note_direct_communication,
+    rules.SUBMIT_TO_SENIOR_REP: actions.submit_to_senior_representative,
+    rules.SENIOR_REP_DECIDE: actions.senior_representative_decide,
+    rules.IDC_ACKNOWLEDGE: actions.idc_acknowledge_referral,
+    rules.IDC_DECIDE: actions.idc_decide,
+    rules.IDC_ACKNOWLEDGE_INFORMATION: actions.idc_acknowledge_information,
+}
+#: What the page says after each step.
+DONE: Final[dict[str, str]] = {
+    rules.RESOLVE_LOCALLY: "The resolution is recorded.",
+    rules.REQUEST_REFERRAL: "Referral requested: the post's CIA member transmits it to the IDC.",
+    rules.TRANSMIT_REFERRAL: "Referred to the IDC through CIA channels.",
+    rules.NOTE_COMMUNICATION: "Your direct communication is noted.",
+    rules.SUBMIT_TO_SENIOR_REP: "Submitted to the senior US representative for decision.",
+    rules.SENIOR_REP_DECIDE: "Your decision is recorded; the IDC has its information copy.",
+    rules.IDC_ACKNOWLEDGE: "The referral is acknowledged.",
+    rules.IDC_DECIDE: "The IDC's decision is recorded.",
+    rules.IDC_ACKNOWLEDGE_INFORMATION: "The information copy is acknowledged.",
+}
+
+
+class ProblemListView(LoginRequiredMixin, TemplateView):
+    """The problems the user may see, soonest due first, with where each stands on both sides."""
+
+    template_name = "escalations/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = ProblemFilterForm(self.request.GET or None, user=user)
+        page = Paginator(queries.problems_for(user, form.filters()), PROBLEMS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context |= {
+            "form": form,
+            "page": page,
+            "rows": queries.rows(list(page.object_list)),
+            "filtered": form.filtered,
+            "query": query.urlencode(),
+            "can_raise": queries.can_raise_problems(user),
+            "is_idc": queries.is_idc(principal_for(user)),
+        }
+        return context
+
+
+class RaiseProblemView(LoginRequiredMixin, TemplateView):
+    """Raise a mutual problem for a post's committee (``6c``)."""
+
+    template_name = "escalations/new.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not queries.can_raise_problems(request.user):
+            raise DjangoPermissionDenied("you may not raise problems at any post")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", RaiseProblemForm(user=self.request.user))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = RaiseProblemForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                problem = actions.raise_problem(acting_user=request.user, **form.action_data())
+            except InvalidInput as exc:
+                form.add_action_errors(exc.errors)
+            except PermissionDenied as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Problem {problem.pk} raised at {problem.post.code}.")
+                return HttpResponseRedirect(reverse("escalations:detail", args=[problem.pk]))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ProblemDetailView(LoginRequiredMixin, TemplateView):
+    """One problem, its path under ``6c``, and the forms of the steps the user may take."""
+
+    template_name = "escalations/detail.html"
+
+    def problem_view(self) -> queries.ProblemView:
+        try:
+            problem = queries.problem_detail(self.request.user, int(self.kwargs["problem_id"]))
+        except NotFound:
+            raise Http404("no such problem") from None
+        return queries.describe(self.request.user, problem)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        view = context.get("problem") or self.problem_view()
+        bound: StepForm | None = context.get("bound_form")
+        step_forms = [
+            bound if bound is not None and bound.step == step else STEP_FORMS[step]()
+            for step in STEP_FORMS
+            if step in view.steps
+        ]
+        context |= {"problem": view, "step_forms": step_forms, "clause": rules.CLAUSE}
+        return context
+
+
+class StepView(ProblemDetailView):
+    """POST one step of ``6c``; back to the problem's page, with errors on the step's form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = str(self.kwargs["step"])
+        form_class = STEP_FORMS.get(step)
+        if form_class is None:
+            raise Http404("no such step")
+        view = self.problem_view()
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                STEP_ACTIONS[step](
+                    acting_user=request.user, problem_id=view.id, **form.action_data()
+                )
+            except NotFound:
+                raise Http404("no such problem") from None
+            except PermissionDenied as exc:
+                raise DjangoPermissionDenied(exc.message) from None
+            except PolicyRefusal as exc:
+                form.add_error(None, exc.message)
+            except InvalidInput as exc:
+                form.add_action_errors(exc.errors)
+            else:
+                messages.success(request, DONE[step])
+                return HttpResponseRedirect(reverse("escalations:detail", args=[view.id]))
+        context = self.get_context_data(problem=view, bound_form=form)
+        if step not in view.steps:
+            context["step_forms"] = [form, *context["step_forms"]]
+        return self.render_to_response(context)

@@ -1,0 +1,358 @@
+"""Writes of the notifications app: telling officials what changed (``6e``), and their visits.
+
+Other apps call :func:`notify_post_members` or :func:`notify_officials` **after their change has
+committed** — ``transaction.on_commit(lambda: notify_post_members(...))`` — so nobody is told of
+a change that was rolled back. Each call writes the notices and one audit record (who was told
+what, when: the evidence that members are kept currently informed) in one transaction, and,
+when ``DEFECTOR_EMAIL_NOTICES`` is on, e-mails them after that commits.
+
+A notice goes only to officials who may see what it is about: pass the objects (``about=``) and
+each recipient must be allowed to view every one of them under ``core.access`` (a case at a
+sensitivity above a member's clearance is not announced to that member). Summaries and e-mails
+carry cryptonyms and codes only, never a true name or free text a person typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core import mail
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from defector.core import audit
+from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.errors import InvalidInput, NotFound
+from defector.directory.choices import Role
+from defector.directory.models import Official, Post
+from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
+from defector.notifications.models import LastVisit, Notice
+
+logger = logging.getLogger(__name__)
+
+AnyUser = User | AnonymousUser
+Errors = list[dict[str, str]]
+
+#: Who is told of a post's matters by default: its committee (``6``, ``6e``).
+POST_MEMBER_ROLES: Final[tuple[str, ...]] = (
+    Role.COMMITTEE_MEMBER,
+    Role.COMMITTEE_CHAIR,
+    Role.SENIOR_REPRESENTATIVE,
+)
+#: The subject line's prefix of an e-mailed notice.
+EMAIL_SUBJECT_PREFIX: Final = "[Defector Program] "
+
+
+def email_enabled() -> bool:
+    """Whether notices are also e-mailed (``DEFECTOR_EMAIL_NOTICES``; off by default)."""
+    return bool(getattr(settings, "DEFECTOR_EMAIL_NOTICES", False))
+
+
+def _clean_notice(kind: str, summary: str, link: str) -> tuple[str, str]:
+    errors: Errors = []
+    if kind not in NoticeKind.values:
+        errors.append({"field": "kind", "message": f"must be one of {', '.join(NoticeKind)}"})
+    summary = " ".join(summary.split()) if isinstance(summary, str) else ""
+    if not summary:
+        errors.append({"field": "summary", "message": "is required"})
+    elif len(summary) > SUMMARY_MAX_LENGTH:
+        errors.append(
+            {"field": "summary", "message": f"must be at most {SUMMARY_MAX_LENGTH} characters"}
+        )
+    link = link.strip() if isinstance(link, str) else ""
+    if link and (not link.startswith("/") or link.startswith("//") or len(link) > LINK_MAX_LENGTH):
+        errors.append({"field": "link", "message": "must be a path of this site, like /cases/1/"})
+    if errors:
+        raise InvalidInput(errors)
+    return summary, link
+
+
+def _may_be_told(official: Official, about: Sequence[Model]) -> bool:
+    """An active official who may hold case matters and may see everything the notice is
+    about."""
+    user = official.user
+    if not user.is_active:
+        return False
+    principal = principal_for(user)
+    if principal.is_administrator or principal.is_auditor:
+        return False
+    return all(can(user, Action.VIEW, obj) for obj in about)
+
+
+def notify_officials(
+    officials: Iterable[Official],
+    kind: str,
+    summary: str,
+    link: str = "",
+    *,
+    post: Post | None = None,
+    about: Sequence[Model] = (),
+    exclude: Iterable[Official | None] | Official | None = None,
+    acting_user: AnyUser | None = None,
+) -> list[Notice]:
+    """Tell each of ``officials`` (once each) about something: one notice each, one audit
+    record for all. Those excluded, inactive, or not allowed to see what it is ``about`` are
+    skipped. Call it after the change it reports has committed."""
+    summary, link = _clean_notice(kind, summary, link)
+    excluded = _ids(exclude)
+    chosen: dict[int, Official] = {}
+    for official in officials:
+        if official.pk in excluded or official.pk in chosen:
+            continue
+        if _may_be_told(official, about):
+            chosen[official.pk] = official
+    if not chosen:
+        return []
+    with transaction.atomic():
+        now = timezone.now()
+        notices = Notice.objects.bulk_create(
+            [
+                Notice(
+                    recipient=official,
+                    kind=kind,
+                    summary=summary,
+                    link=link,
+                    post=post,
+                    created_at=now,
+                )
+                for official in chosen.values()
+            ]
+        )
+        audit.record(
+            actor=acting_user,
+            action="notifications.notice.create",
+            object_type="notifications.notice",
+            after={
+                "kind": kind,
+                "summary": summary,
+                "link": link,
+                "post": post.code if post is not None else None,
+                "recipients": sorted(chosen),
+            },
+        )
+        if email_enabled():
+            recipients = [(o.user.email, o.user.get_full_name()) for o in chosen.values()]
+            transaction.on_commit(lambda: send_notice_emails(recipients, kind, summary, link))
+    return notices
+
+
+def notify_post_members(
+    post: Post,
+    kind: str,
+    summary: str,
+    link: str = "",
+    exclude: Iterable[Official | None] | Official | None = None,
+    *,
+    about: Sequence[Model] = (),
+    roles: Sequence[str] = POST_MEMBER_ROLES,
+    acting_user: AnyUser | None = None,
+) -> list[Notice]:
+    """Tell the post's committee — its members, chair and senior US representative (or the
+    holders of ``roles`` there) — about something at the post (``6e``)."""
+    return notify_officials(
+        post_officials(post, roles),
+        kind,
+        summary,
+        link,
+        post=post,
+        about=about,
+        exclude=exclude,
+        acting_user=acting_user,
+    )
+
+
+def notify_idc(
+    kind: str,
+    summary: str,
+    link: str = "",
+    *,
+    post: Post | None = None,
+    about: Sequence[Model] = (),
+    exclude: Iterable[Official | None] | Official | None = None,
+    acting_user: AnyUser | None = None,
+) -> list[Notice]:
+    """Tell the members of the Interagency Defector Committee in Washington."""
+    return notify_officials(
+        idc_members(),
+        kind,
+        summary,
+        link,
+        post=post,
+        about=about,
+        exclude=exclude,
+        acting_user=acting_user,
+    )
+
+
+def post_officials(post: Post, roles: Sequence[str] = POST_MEMBER_ROLES) -> list[Official]:
+    """The active officials holding one of ``roles`` at ``post``."""
+    return list(
+        Official.objects.filter(roles__post=post, roles__role__in=list(roles), user__is_active=True)
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def idc_members() -> list[Official]:
+    """The active members of the IDC (Washington)."""
+    return list(
+        Official.objects.filter(
+            roles__role=Role.IDC_MEMBER, roles__post__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _ids(exclude: Iterable[Official | None] | Official | None) -> set[int]:
+    if exclude is None:
+        return set()
+    if isinstance(exclude, Official):
+        return {exclude.pk}
+    return {official.pk for official in exclude if official is not None}
+
+
+# --- e-mail ------------------------------------------------------------------------------------
+
+
+def send_notice_emails(
+    recipients: Sequence[tuple[str, str]], kind: str, summary: str, link: str
+) -> int:
+    """E-mail one notice to each recipient with an address; the number sent. A failure to
+    send is logged, never raised: the notice is in the recipient's feed either way."""
+    addresses = sorted({address.strip() for address, _ in recipients if address.strip()})
+    if not addresses:
+        return 0
+    label = NoticeKind(kind).label
+    site = str(getattr(settings, "DEFECTOR_SITE_URL", "")).rstrip("/")
+    where = f"{site}{link}" if link else site
+    body = "\n".join(
+        [
+            summary,
+            "",
+            f"See it at {where}" if where else "Sign in to the case system to see it.",
+            "",
+            "This message names cases by cryptonym only. Do not reply to it.",
+        ]
+    )
+    subject = f"{EMAIL_SUBJECT_PREFIX}{label}: {summary}"[:200]
+    messages = [
+        mail.EmailMessage(subject=subject, body=body, to=[address]) for address in addresses
+    ]
+    try:
+        with mail.get_connection() as connection:
+            sent = connection.send_messages(messages)
+    except OSError:
+        logger.exception("could not e-mail a %s notice to %d recipients", kind, len(addresses))
+        return 0
+    return int(sent or 0)
+
+
+# --- visits and reading ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """The result of a visit: the marker before and after, and how many notices were read."""
+
+    previous: dt.datetime | None
+    visited_at: dt.datetime
+    marked_read: int
+
+
+def _official_of(user: AnyUser) -> Official:
+    principal = principal_for(user)
+    if principal.official_id is None:
+        raise NotFound("you have no notices: only officials are kept informed")
+    return Official.objects.get(pk=principal.official_id)
+
+
+def record_visit(
+    *,
+    acting_user: AnyUser,
+    seen_until: dt.datetime | None = None,
+    notice_ids: Iterable[int] | None = None,
+) -> Visit:
+    """Record that the official has seen their notices up to ``seen_until`` (default: now):
+    the last-visit marker moves there, and the notices shown (``notice_ids``; default: every
+    notice up to then) are marked read."""
+    official = _official_of(acting_user)
+    now = timezone.now()
+    if seen_until is None:
+        seen_until = now
+    if seen_until.tzinfo is None:
+        raise InvalidInput([{"field": "seen_until", "message": "must have a time zone"}])
+    if seen_until > now:
+        raise InvalidInput([{"field": "seen_until", "message": "is in the future"}])
+    with transaction.atomic():
+        marker = LastVisit.objects.select_for_update().filter(official=official).first()
+        previous = marker.visited_at if marker is not None else None
+        if marker is None:
+            marker = LastVisit(official=official, visited_at=seen_until)
+        elif seen_until > marker.visited_at:
+            marker.visited_at = seen_until
+        marker.save()
+        unread = restrict(acting_user, Action.CHANGE, Notice.objects.all()).filter(
+            read_at__isnull=True, created_at__lte=seen_until
+        )
+        if notice_ids is not None:
+            unread = unread.filter(pk__in=list(notice_ids))
+        marked = unread.update(read_at=now)
+        audit.record(
+            actor=acting_user,
+            action="notifications.visit.record",
+            obj=marker,
+            before={"visited_at": previous},
+            after={"visited_at": marker.visited_at, "marked_read": marked},
+        )
+    return Visit(previous=previous, visited_at=marker.visited_at, marked_read=marked)
+
+
+def mark_read(*, acting_user: AnyUser, notice_id: int) -> Notice:
+    """Mark one of the official's notices read (a notice of someone else's is 404)."""
+    with transaction.atomic():
+        notice = get_for(acting_user, Action.CHANGE, Notice.objects.all(), notice_id, what="notice")
+        now = timezone.now()
+        if Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now):
+            notice.read_at = now
+            audit.record(
+                actor=acting_user,
+                action="notifications.notice.read",
+                obj=notice,
+                after={"read_at": now},
+            )
+        else:
+            notice.refresh_from_db(fields=["read_at"])
+    return notice
+
+
+# --- acknowledgements (6e) ---------------------------------------------------------------------
+
+#: The kinds of document a member acknowledges, and the committees action's argument for each.
+ACKNOWLEDGED: Final[dict[str, str]] = {
+    "procedures": "procedures_version_id",
+    "guidance": "guidance_version_id",
+}
+
+
+def acknowledge(*, acting_user: AnyUser, kind: str, version_id: int | str) -> Any:
+    """Acknowledge a version of the local operating procedures or of policy guidance (``6e``),
+    through the committees app's action (``committees.actions.acknowledge``), which checks
+    the member's seat, records the acknowledgement and audits it."""
+    from defector.committees import actions as committees
+
+    argument = ACKNOWLEDGED.get(kind)
+    if argument is None:
+        raise InvalidInput(
+            [{"field": "kind", "message": f"must be one of {', '.join(ACKNOWLEDGED)}"}]
+        )
+    return committees.acknowledge(acting_user=acting_user, **{argument: version_id})

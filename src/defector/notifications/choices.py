@@ -1,0 +1,35 @@
+"""Choices of the notifications app: the kinds of notice (``6e``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from django.db import models
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about; the summary says what happened."""
+
+    CASE = "case", "Case"
+    PROBLEM = "problem", "Mutual problem"
+    PROCEDURES = "procedures", "Local operating procedures"
+    GUIDANCE = "guidance", "Policy guidance"
+    MINUTES = "minutes", "Minutes"
+    MEETING = "meeting", "Meeting"
+
+
+#: The clause behind each kind of notice, shown next to it.
+KIND_CLAUSES: Final[dict[str, str]] = {
+    NoticeKind.CASE: "6e",
+    NoticeKind.PROBLEM: "6c",
+    NoticeKind.PROCEDURES: "6b",
+    NoticeKind.GUIDANCE: "7c",
+    NoticeKind.MINUTES: "6a",
+    NoticeKind.MEETING: "6a",
+}
+
+#: The longest summary of a notice, and the longest link.
+SUMMARY_MAX_LENGTH: Final = 500
+LINK_MAX_LENGTH: Final = 500
+#: How many earlier (already seen) notices the What's new page lists under the new ones.
+EARLIER_SHOWN: Final = 50

@@ -1,0 +1,179 @@
+"""What the notifications app listens to, in other apps (``6e``).
+
+Each receiver turns another app's signal — sent after its change committed — into notices for
+the officials concerned. They are connected in ``NotificationsConfig.ready()`` only when the
+sending app provides the signal, so this app works with or without them:
+
+- ``defector.committees.signals``: ``procedures_effective(committee, version, actor)``,
+  ``guidance_issued(committee, version, actor)``, ``minutes_forwarded(committee, minutes,
+  actor)``;
+- ``defector.cases.signals``: ``case_changed(case, change, actor)``, where ``change`` says what
+  happened in a few words, naming the case by cryptonym only.
+
+A receiver never raises into the sender: the sender's change has already committed, and a
+notice that could not be written is logged instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any, Final
+
+from django.db import DatabaseError
+from django.urls import NoReverseMatch, reverse
+
+from defector.core.errors import DomainError
+from defector.directory.models import Official
+from defector.notifications import actions
+from defector.notifications.choices import NoticeKind
+
+logger = logging.getLogger(__name__)
+
+#: (module, signal name, receiver name) of every signal this app listens to.
+CONNECTIONS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("defector.committees.signals", "procedures_effective", "on_procedures_effective"),
+    ("defector.committees.signals", "guidance_issued", "on_guidance_issued"),
+    ("defector.committees.signals", "minutes_forwarded", "on_minutes_forwarded"),
+    ("defector.cases.signals", "case_changed", "on_case_changed"),
+)
+#: The dispatch uid prefix, so that connecting twice connects once.
+UID: Final = "defector.notifications."
+
+
+def connect() -> list[str]:
+    """Connect every receiver whose signal exists; the names of those connected."""
+    connected = []
+    for module_name, signal_name, receiver_name in CONNECTIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        signal = getattr(module, signal_name, None)
+        if signal is None or not hasattr(signal, "connect"):
+            continue
+        receiver = globals()[receiver_name]
+        signal.connect(receiver, dispatch_uid=UID + signal_name, weak=False)
+        connected.append(f"{module_name}.{signal_name}")
+    return connected
+
+
+def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
+    def run(sender: Any, **kwargs: Any) -> None:
+        try:
+            receiver(sender, **kwargs)
+        except (DomainError, DatabaseError, AttributeError, TypeError, ValueError):
+            logger.exception("could not write the notices of %s", receiver.__name__)
+
+    run.__name__ = receiver.__name__
+    run.__doc__ = receiver.__doc__
+    return run
+
+
+def _official_of(user: Any) -> Official | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Official.objects.filter(user_id=user.pk).first()
+
+
+def _link(*candidates: tuple[str, Any]) -> str:
+    """The first of ``(URL name, object)`` that reverses with the object's id (no link when
+    none does: the page may not exist yet)."""
+    for name, obj in candidates:
+        pk = getattr(obj, "pk", None)
+        if pk is None:
+            continue
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _number(version: Any) -> str:
+    number = getattr(version, "number", None)
+    return f"version {number}" if number is not None else "a new version"
+
+
+@_guarded
+def on_procedures_effective(
+    sender: Any, committee: Any = None, version: Any = None, actor: Any = None, **kwargs: Any
+) -> None:
+    """A version of the local operating procedures became effective (``6b``): every member
+    is told, and asked to acknowledge it."""
+    post = committee.post
+    actions.notify_post_members(
+        post,
+        NoticeKind.PROCEDURES,
+        f"Local operating procedures of {post.code}: {_number(version)} is effective; "
+        "acknowledge it.",
+        _link(("committees:procedures-version", version), ("committees:detail", committee)),
+        exclude=_official_of(actor),
+        acting_user=actor,
+    )
+
+
+@_guarded
+def on_guidance_issued(
+    sender: Any, committee: Any = None, version: Any = None, actor: Any = None, **kwargs: Any
+) -> None:
+    """The senior US representative issued policy guidance (``7c``): every member is told, and
+    asked to acknowledge it."""
+    version = version if version is not None else kwargs.get("document")
+    post = committee.post
+    actions.notify_post_members(
+        post,
+        NoticeKind.GUIDANCE,
+        f"Policy guidance of the senior US representative at {post.code}: {_number(version)} "
+        "issued; acknowledge it.",
+        _link(("committees:guidance", version), ("committees:detail", committee)),
+        exclude=_official_of(actor),
+        acting_user=actor,
+    )
+
+
+@_guarded
+def on_minutes_forwarded(
+    sender: Any, committee: Any = None, minutes: Any = None, actor: Any = None, **kwargs: Any
+) -> None:
+    """Minutes were forwarded to the IDC (``6a``): the post's members and the IDC are told."""
+    post = committee.post
+    meeting = getattr(minutes, "meeting", None)
+    starts = getattr(meeting, "starts_at", None)
+    when = f" of the meeting of {starts:%Y-%m-%d}" if starts is not None else ""
+    summary = f"Minutes{when} of the {post.code} committee forwarded to the IDC."
+    link = _link(("committees:meeting", meeting), ("committees:detail", committee))
+    actor_official = _official_of(actor)
+    actions.notify_post_members(
+        post, NoticeKind.MINUTES, summary, link, exclude=actor_official, acting_user=actor
+    )
+    actions.notify_idc(
+        NoticeKind.MINUTES,
+        summary,
+        link,
+        post=post,
+        exclude=actor_official,
+        acting_user=actor,
+    )
+
+
+@_guarded
+def on_case_changed(
+    sender: Any, case: Any = None, change: str = "", actor: Any = None, **kwargs: Any
+) -> None:
+    """A case changed: the post's committee and the case's assigned officers who may see it
+    are told (``6e``), by cryptonym."""
+    post = case.post
+    what = " ".join(str(change).split()) or "changed"
+    officials = actions.post_officials(post) + list(case.officers.select_related("user"))
+    actions.notify_officials(
+        officials,
+        NoticeKind.CASE,
+        f"Case {case.cryptonym} at {post.code}: {what}.",
+        _link(("cases:detail", case)),
+        post=post,
+        about=[case],
+        exclude=_official_of(actor),
+        acting_user=actor,
+    )

@@ -1,0 +1,330 @@
+"""Fixtures of the security tests: a small directory with one official per role, cases at the
+own post and another post at two sensitivities, sealing keys of their own, and helpers for the
+second factor (an enrolled authenticator app whose current code the test can read).
+
+The directory (as in ``tests/cases/conftest.py``, copied: conftests cannot import each
+other): posts VIENNA (the officials' own post) and BONN; at VIENNA a case officer, a committee
+member, a committee chair, the senior US representative, an invited representative and an
+official without roles; in Washington an IDC member, a DCI delegate, an auditor and an
+administrator; and a signed-in user who is no official. Everyone is cleared SECRET.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from defector.accounts import mfa
+from defector.cases import actions as case_actions
+from defector.cases.models import Case
+from defector.core import sealing, tokens
+from defector.core.models import ApiToken
+from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
+
+PASSWORD = "correct-horse-battery-staple-1976"
+TRUE_NAME = "Arkady Nikolayevich Shevchenko"
+IDENTITY = {
+    "true_name": TRUE_NAME,
+    "aliases": "A. N. Shevchenko",
+    "birth_date": "1930-10-11",
+    "birth_place": "Horlivka, Ukrainian SSR",
+    "identity_documents": "Soviet diplomatic passport D-0412277",
+}
+
+
+def required_parts() -> set[str]:
+    raw = os.environ.get("DEFECTOR_TEST_REQUIRE", "")
+    return {part.strip() for part in raw.split(",") if part.strip()}
+
+
+def skip_or_fail(part: str, reason: str) -> None:
+    """``tests/conftest.py``'s rule (``tests`` is not importable): skip unless CI requires it."""
+    if part in required_parts():
+        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def sealing_keys_json() -> str:
+    return sealing.Keyring(primary="s1", keys={"s1": AESGCM.generate_key(256)}).to_json()
+
+
+@pytest.fixture(autouse=True)
+def sealing_keys(sealing_keys_json: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Seal with the session's test keyring, never with a key file under ``var/``."""
+    monkeypatch.setenv(sealing.KEYS_ENV, sealing_keys_json)
+    sealing.reset_keyring()
+    yield
+    sealing.reset_keyring()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 costs ~0.2 s a password; what is tested here is the flow, not the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+#: The roles of the matrix and of the attack tests: (name, role, where) — ``where`` is
+#: "own" (VIENNA), "washington" (no post), or None for no role at all.
+ROLE_PLACES: dict[str, tuple[str | None, str | None]] = {
+    "case_officer": ("case_officer", "own"),
+    "committee_member": ("committee_member", "own"),
+    "committee_chair": ("committee_chair", "own"),
+    "senior_representative": ("senior_representative", "own"),
+    "invited_representative": ("invited_representative", "own"),
+    "idc_member": ("idc_member", "washington"),
+    "dci_delegate": ("dci_delegate", "washington"),
+    "auditor": ("auditor", "washington"),
+    "administrator": ("administrator", "washington"),
+    "no_role": (None, "own"),
+    "not_an_official": (None, None),
+}
+
+
+@dataclass
+class World:
+    vienna: Post
+    bonn: Post
+    cia: Agency
+    alpha: Compartment
+    users: dict[str, User] = field(default_factory=dict)
+    #: Cases by (post code, sensitivity): ("VIENNA", "SECRET") …
+    cases: dict[tuple[str, str], Case] = field(default_factory=dict)
+
+    def official(self, name: str) -> Official | None:
+        return Official.objects.filter(user=self.users[name]).first()
+
+
+def make_world(with_cases: bool = True) -> World:
+    cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
+    world = World(
+        vienna=Post.objects.create(
+            code="VIENNA", name="Embassy Vienna", country="AT", city="Vienna"
+        ),
+        bonn=Post.objects.create(code="BONN", name="Embassy Bonn", country="DE", city="Bonn"),
+        cia=cia,
+        alpha=Compartment.objects.create(code="ALPHA", name="Alpha"),
+    )
+    users = get_user_model().objects
+    for name, (role, where) in ROLE_PLACES.items():
+        user = users.create_user(
+            username=name.replace("_", "."),
+            password=PASSWORD,
+            first_name=name.split("_")[0].title(),
+            last_name="Tester",
+        )
+        world.users[name] = user
+        if where is None:
+            continue
+        post = world.vienna if where == "own" else None
+        person = Official.objects.create(user=user, agency=cia, post=post, clearance="SECRET")
+        if role is not None:
+            RoleAssignment.objects.create(official=person, role=role, post=post)
+    bonn_officer = users.create_user(username="bonn.officer", password=PASSWORD)
+    person = Official.objects.create(
+        user=bonn_officer, agency=cia, post=world.bonn, clearance="TOP SECRET"
+    )
+    RoleAssignment.objects.create(official=person, role="case_officer", post=world.bonn)
+    vienna_top = users.create_user(username="vienna.top", password=PASSWORD)
+    person = Official.objects.create(
+        user=vienna_top, agency=cia, post=world.vienna, clearance="TOP SECRET"
+    )
+    RoleAssignment.objects.create(official=person, role="case_officer", post=world.vienna)
+    if with_cases:
+        officer = world.official("case_officer")
+        assert officer is not None
+        for post, opener in ((world.vienna, vienna_top), (world.bonn, bonn_officer)):
+            for sensitivity in ("SECRET", "TOP SECRET"):
+                case = case_actions.open_case(
+                    acting_user=opener,
+                    post_id=post.pk,
+                    sensitivity=sensitivity,
+                    **IDENTITY,
+                )
+                if post == world.vienna:
+                    case.officers.add(officer)
+                invited = world.official("invited_representative")
+                if post == world.vienna and invited is not None and hasattr(case, "invited"):
+                    case.invited.add(invited)
+                world.cases[(post.code, sensitivity)] = case
+    return world
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return make_world()
+
+
+def token_for(user: User, scope: str = "write") -> str:
+    """A fresh API token of ``user`` (made directly: no audit record in the way)."""
+    plain = tokens.new_token()
+    ApiToken.objects.create(
+        user=user,
+        name="security tests",
+        prefix=plain[:10],
+        digest=tokens.digest(plain),
+        scope=scope,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    return plain
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str = "kestrel", **extra: Any) -> User:
+        return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+    return make
+
+
+def enrol(user: User) -> TOTPDevice:
+    """Give ``user`` a confirmed authenticator app (as if enrolled)."""
+    return TOTPDevice.objects.create(
+        user=user, name="Authenticator app", key=mfa.new_totp_key(), confirmed=True
+    )
+
+
+def code_of(device: TOTPDevice, *, step: int = 0) -> str:
+    """The device's code ``step`` periods from now (0: the current one)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, step=device.step, digits=device.digits)
+    totp.time = totp.time + step * device.step
+    return str(totp.token()).zfill(device.digits)
+
+
+def csrf_post(client: Client, url: str, data: dict[str, Any], *, page: str = "") -> Any:
+    """POST a form the way a browser does: fetch the page with the form, then send it."""
+    client.get(page or url)
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+@dataclass(frozen=True)
+class Kit:
+    """The helpers above, for test modules (which cannot import this conftest)."""
+
+    password: str = PASSWORD
+    true_name: str = TRUE_NAME
+    identity: dict[str, str] = field(default_factory=lambda: dict(IDENTITY))
+    roles: dict[str, tuple[str | None, str | None]] = field(default_factory=lambda: ROLE_PLACES)
+    enrol: Callable[[User], TOTPDevice] = enrol
+    code_of: Callable[..., str] = code_of
+    csrf_post: Callable[..., Any] = csrf_post
+    token_for: Callable[..., str] = token_for
+    make_world: Callable[..., World] = make_world
+    skip_or_fail: Callable[[str, str], None] = skip_or_fail
+
+
+@pytest.fixture
+def kit() -> Kit:
+    return Kit()
+
+
+# --- what the site offers: URL patterns and API operations, found, never listed by hand -----
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page's URL pattern: its name (``namespace:name``), route and parameter names."""
+
+    name: str
+    route: str
+    params: tuple[str, ...]
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":", 1)[0] if ":" in self.name else ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An API operation of the OpenAPI document."""
+
+    method: str
+    path: str
+    params: tuple[str, ...]
+    query: tuple[str, ...]
+    has_body: bool
+    body_schema: dict[str, Any] | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def namespace(self) -> str:
+        return "api:" + self.path.removeprefix("/api/v1/").split("/", 1)[0]
+
+
+def site_routes() -> list[Route]:
+    """Every named URL pattern of the site, from the resolver, except the API's (which the
+    OpenAPI document describes operation by operation)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[Route] = []
+
+    def walk(patterns: Any, prefix: str, namespace: str, params: tuple[str, ...]) -> None:
+        for pattern in patterns:
+            converters = tuple(getattr(pattern.pattern, "converters", {}).keys())
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "api":
+                    continue
+                inner = pattern.namespace or namespace
+                walk(
+                    pattern.url_patterns, prefix + str(pattern.pattern), inner, params + converters
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found.append(Route(name, "/" + prefix + str(pattern.pattern), params + converters))
+
+    walk(get_resolver().url_patterns, "", "", ())
+    return found
+
+
+def api_operations() -> list[Operation]:
+    """Every operation of the API's OpenAPI document."""
+    from defector.api import api
+
+    schema = api.get_openapi_schema()
+    components = schema.get("components", {}).get("schemas", {})
+    found = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            parameters = operation.get("parameters", [])
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            body_schema = body.get("schema")
+            if body_schema is not None:
+                body_schema = {**body_schema, "components": {"schemas": components}}
+            found.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    params=tuple(p["name"] for p in parameters if p["in"] == "path"),
+                    query=tuple(p["name"] for p in parameters if p["in"] == "query"),
+                    has_body="requestBody" in operation,
+                    body_schema=body_schema,
+                )
+            )
+    return found
+
+
+@pytest.fixture
+def routes() -> list[Route]:
+    return site_routes()
+
+
+@pytest.fixture
+def operations() -> list[Operation]:
+    return api_operations()
