@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,24 @@ CHECKS = [
 EXAMPLES = int(os.environ.get("DEFECTOR_SCHEMATHESIS_EXAMPLES", "100"))
 #: Requests made, by operation (written to DEFECTOR_SCHEMATHESIS_REPORT if set).
 CALLS: Counter[str] = Counter()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Requests made straight to the WSGI application would close the test's database
+    connection at their end (``close_old_connections``), as a server does between requests;
+    on PostgreSQL that ends the test's transaction. Django's test client disconnects it the
+    same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

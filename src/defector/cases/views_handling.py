@@ -15,6 +15,7 @@ records the reading.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -144,7 +145,7 @@ def _url(case_id: int, anchor: str = "") -> str:
 # --- forms posted from the case page ------------------------------------------------------------
 
 
-class SectionFormView(CaseDetailView):
+class SectionFormView(CaseDetailView, ABC):
     """A form of a handling section: on success back to the case page at the section,
     otherwise the case page again with the form bound and its errors."""
 
@@ -152,11 +153,13 @@ class SectionFormView(CaseDetailView):
     section = ""
     form_name = ""
 
+    @abstractmethod
     def make_form(self, case: Case) -> Any:
-        raise NotImplementedError
+        """The section's form, bound to the request's data."""
 
+    @abstractmethod
     def act(self, form: Any, case: Case) -> str:
-        raise NotImplementedError
+        """Do what the valid form asks (through an action); the URL to go to next."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound = kwargs.pop("bound", None)
@@ -257,22 +260,24 @@ class TaskAddView(SectionFormView):
 # --- pages of one record, with the forms that act on it -----------------------------------------
 
 
-class RecordPageView(CaseDetailView):
+class RecordPageView(CaseDetailView, ABC):
     """A page of one record of a case (a check, a statement, a task) and its forms: each
     form posts to ``<page>/<verb>/``; a failing one comes back bound on this page."""
 
     forms: ClassVar[dict[str, tuple[str, type[Any]]]] = {}
     anchor = ""
 
+    @abstractmethod
     def record(self, case: Case) -> Any:
-        raise NotImplementedError
+        """The record of ``case`` this page shows (:class:`NotFound` when there is none)."""
 
+    @abstractmethod
     def available(self, case: Case, view: queries.CaseView, record: Any) -> list[str]:
         """The verbs of the forms this user may use now."""
-        raise NotImplementedError
 
+    @abstractmethod
     def act(self, verb: str, form: Any, case: Case, record: Any) -> str:
-        raise NotImplementedError
+        """Do ``verb`` with the valid form (through an action); the URL to go to next."""
 
     def form_kwargs(self, verb: str, case: Case, record: Any) -> dict[str, Any]:
         return {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
@@ -48,3 +48,44 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse text with NUL characters before any view sees it.
+
+    PostgreSQL cannot store U+0000 in text, so such input would fail deep in a query (a 500,
+    and on PostgreSQL an aborted transaction); it is never meaningful in this system. The
+    query string and JSON or form-encoded bodies are checked; file uploads are not (binary
+    files hold NUL bytes). The API answers 422 ``validation_error``; pages answer 400.
+    """
+
+    CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = "text may not contain NUL characters"
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "validation_error",
+                        "message": message,
+                        "errors": [{"field": "", "message": message}],
+                    },
+                    status=422,
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain")
+        return self.get_response(request)
+
+    def _has_nul(self, request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return True
+        content_type = request.content_type or ""
+        if request.method in ("POST", "PUT", "PATCH") and content_type in self.CHECKED_BODIES:
+            body = request.body
+            encoded_nul = b"\\u0000" if content_type == "application/json" else b"%00"
+            return b"\x00" in body or encoded_nul in body
+        return False
