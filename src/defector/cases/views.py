@@ -12,6 +12,7 @@ comes back with the action's 409 message (who changed the case, and when) above 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Final
 
 from django.contrib import messages
@@ -231,7 +232,7 @@ class RevealView(CaseDetailView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-class CaseChangeView(CaseDetailView):
+class CaseChangeView(CaseDetailView, ABC):
     """A form on the case page that changes the case: on success back to the page (at the
     section it changed), otherwise the page again with the form and its errors."""
 
@@ -239,12 +240,13 @@ class CaseChangeView(CaseDetailView):
     form_name = ""
     anchor = ""
 
+    @abstractmethod
     def make_form(self, view: queries.CaseView) -> Any:
-        raise NotImplementedError
+        """The form this view posts, bound to the request's data."""
 
+    @abstractmethod
     def act(self, form: Any, view: queries.CaseView) -> str:
         """Call the action; return the message to show."""
-        raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         view = self.case_view()
@@ -381,15 +383,17 @@ class ObligationView(CaseDetailView):
         return context
 
 
-class ObligationChangeView(ObligationView):
+class ObligationChangeView(ObligationView, ABC):
     http_method_names = ["post"]
     form_name = ""
 
+    @abstractmethod
     def make_form(self) -> Any:
-        raise NotImplementedError
+        """The form this view posts, bound to the request's data."""
 
+    @abstractmethod
     def act(self, form: Any, case_id: int, obligation_id: int) -> str:
-        raise NotImplementedError
+        """Call the action on the obligation; return the message to show."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         view = self.case_view()

@@ -8,6 +8,7 @@ back on the form.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Final
 
 from django.contrib import messages
@@ -187,7 +188,7 @@ class OfficialDetailView(DirectoryPage):
 # --- create and edit -------------------------------------------------------------------------
 
 
-class FormPage(ManagePage):
+class FormPage(ManagePage, ABC):
     """A create or edit form whose valid data goes to one action."""
 
     template_name = "directory/form.html"
@@ -202,12 +203,13 @@ class FormPage(ManagePage):
     def initial(self) -> dict[str, Any]:
         return {}
 
+    @abstractmethod
     def perform(self, form: ActionForm) -> Any:
-        raise NotImplementedError
+        """Call the action with the valid form; return what it made or changed."""
 
+    @abstractmethod
     def done(self, obj: Any) -> tuple[str, str]:
         """The success message and where to go next."""
-        raise NotImplementedError
 
     def cancel_url(self) -> str:
         return reverse("directory:index")
