@@ -11,7 +11,7 @@ from django.conf import settings
 
 from defector.core import actions as core_actions
 from defector.core.choices import TokenScope
-from defector.web.forms import UswdsBoundField
+from defector.core.forms import UswdsBoundField
 
 
 class FormErrorsMixin:

@@ -22,8 +22,9 @@ from defector.accounts.forms import StepUpCodeMixin
 from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind, Stage
 from defector.cases.models import CaseNote
+from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
 from defector.policy.definitions import Category
-from defector.web.forms import MULTIPLE_HINT, SECTIONS, AssessForm, Section, UswdsBoundField
+from defector.web.forms import SECTIONS, AssessForm, Section
 
 SEALED_HINT: Final = "Sealed."
 NO_NAMES_HINT: Final = "Not sealed: never write a name here."

@@ -31,8 +31,8 @@ from defector.cases.forms import (
     _version_field,
 )
 from defector.cases.queries_determination import PlanView, Ref
+from defector.core.forms import UswdsBoundField
 from defector.directory.models import Agency
-from defector.web.forms import UswdsBoundField
 
 CRYPTONYMS_ONLY: Final = "Not sealed: call the person by the cryptonym, never by name."
 _POSITION_PATH: Final = re.compile(r"positions\[(?P<index>[0-9]+)\](\.(?P<name>[a-z_]+))?")

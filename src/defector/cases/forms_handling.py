@@ -30,7 +30,7 @@ from defector.cases.forms import (
 )
 from defector.cases.queries import OfficialRef
 from defector.cases.queries_handling import AgencyRef, CheckView
-from defector.web.forms import UswdsBoundField
+from defector.core.forms import UswdsBoundField
 
 CRYPTONYMS_HINT: Final = "Not sealed: call the person by the cryptonym, never by a name."
 DATE_FORMATS: Final = ["%Y-%m-%d"]

@@ -10,8 +10,8 @@ from django import forms
 
 from defector.committees import rules
 from defector.committees.choices import AttendanceStatus, BriefingPosition
+from defector.core.forms import UswdsBoundField
 from defector.directory.models import Official
-from defector.web.forms import UswdsBoundField
 
 CRYPTONYMS_ONLY: Final = (
     "Cryptonyms only: never write a true name, or anything else that identifies a person."

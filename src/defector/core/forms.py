@@ -1,20 +1,99 @@
-"""Forms of the audit pages: the log's filter, and the CSV export (the filter and a reason).
+"""The form kit every app's forms build on, and the forms of the audit pages.
 
-They only shape input into a :class:`~defector.core.queries.AuditFilter`; its own checks
-(``AuditFilter.errors``, which the API and the export action apply too) are put back on the
-form's fields.
+The kit: USWDS error marks on controls (``UswdsBoundField``) and a form whose action's field
+errors come back to its controls (``ActionForm``, ``ActionErrorsMixin``).
+
+The audit forms (the log's filter, and the CSV export: the filter and a reason) only shape
+input into a :class:`~defector.core.queries.AuditFilter`; its own checks (``AuditFilter.errors``,
+which the API and the export action apply too) are put back on the form's fields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.widgets import Widget
 
 from defector.core.actions import EXPORT_REASON_MAX_LENGTH
 from defector.core.queries import AUDIT_FILTER_MAX_LENGTH, AuditFilter
-from defector.web.forms import UswdsBoundField
+
+# --- the form kit: what every app's forms share ------------------------------------------
+
+
+class UswdsBoundField(BoundField):
+    """Marks a control in error the USWDS way (``usa-input--error``).
+
+    Django already sets ``aria-invalid`` and points ``aria-describedby`` at
+    ``<id>_helptext`` and ``<id>_error``; the templates give the hint and the error those ids.
+    """
+
+    def build_widget_attrs(
+        self, attrs: dict[str, str | bool], widget: Widget | None = None
+    ) -> dict[str, str | bool]:
+        built = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.widget_type != "checkbox":
+            base = str((widget or self.field.widget).attrs.get("class", ""))
+            built["class"] = f"{base} usa-input--error".strip()
+        return built
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter, as an error under a control reads."""
+    return text[:1].upper() + text[1:]
+
+
+#: The hint under a list that takes more than one choice.
+MULTIPLE_HINT = "Hold Ctrl (or ⌘ on a Mac) to select more than one, or to clear a choice."
+
+_FIELD_PATH: Final = re.compile(r"[.\[]")
+
+
+class ActionErrorsMixin:
+    """Puts an action's field errors on the form's fields (the rest above the form).
+
+    An action names its fields by path (``positions[1].note``, ``facts.nationalities[0]``).
+    ``action_fields`` maps an action's name to the form's where they differ; a path under one
+    of ``action_prefixes`` goes to the control of its first part (``facts.nationalities[0]``
+    to ``nationalities``); an error of no control of the form goes above the form.
+    """
+
+    #: An action's field name -> this form's field name, where they differ.
+    action_fields: Mapping[str, str] = {}
+    #: Prefixes of action paths whose first part after the prefix is this form's field.
+    action_prefixes: tuple[str, ...] = ()
+
+    def field_for_action_path(self, path: str) -> str:
+        """The form's field name for the action's field path ``path``."""
+        name = self.action_fields.get(path, path)
+        for prefix in self.action_prefixes:
+            if name.startswith(prefix):
+                return _FIELD_PATH.split(name.removeprefix(prefix), maxsplit=1)[0]
+        return name
+
+    def add_action_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        for error in errors:
+            path = error.get("field", "")
+            name = self.field_for_action_path(path)
+            message = sentence(error.get("message", "is not valid"))
+            if name in form.fields:
+                form.add_error(name, message)
+            else:
+                form.add_error(None, f"{path}: {message}" if path else message)
+
+
+class ActionForm(ActionErrorsMixin, forms.Form):
+    """A form whose data goes to an action; the action's field errors come back to it."""
+
+    bound_field_class = UswdsBoundField
+
+
+# --- the audit pages -------------------------------------------------------------------------
 
 #: ``<input type="datetime-local">`` sends minutes (and seconds when the browser shows them).
 TIME_FORMATS: Final = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]

@@ -22,6 +22,18 @@ class ErrorOut(Schema):
     clauses: list[str] | None = None
 
 
+#: The error answers of an operation that reads one object.
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+#: The error answers of an operation that changes state.
+CHANGE_ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
 # --- the audit log --------------------------------------------------------------------------
 
 

@@ -13,10 +13,10 @@ from typing import Any, Final, cast
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 
+from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
 from defector.directory import queries
 from defector.directory.choices import AgencyKind, PostKind
 from defector.policy import countries
-from defector.web.forms import MULTIPLE_HINT, UswdsBoundField
 
 ANY: Final = ("", "Any")
 YES_NO_ANY: Final = [ANY, ("yes", "Yes"), ("no", "No")]

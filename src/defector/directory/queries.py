@@ -25,6 +25,17 @@ Viewer = User | AnonymousUser | None
 WASHINGTON = "WASHINGTON"
 
 
+def acting_official(user: Viewer) -> Official | None:
+    """The official record ``user`` acts as (with agency, post and user), or ``None`` for a
+    user who is no official (an administrator, an auditor, an anonymous visitor).
+
+    The one lookup behind every action's "which official is acting"."""
+    official_id = access.principal_for(user).official_id
+    if official_id is None:
+        return None
+    return Official.objects.select_related("agency", "post", "user").get(pk=official_id)
+
+
 def can_view(user: Viewer) -> bool:
     """Whether ``user`` may look the directory up (officials and administrators)."""
     principal = access.principal_for(user)

@@ -12,10 +12,10 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
+from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
 from defector.directory.forms import ActionForm
 from defector.escalations import queries, rules
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
-from defector.web.forms import MULTIPLE_HINT, UswdsBoundField
 
 NO_TRUE_NAMES: Final = "Cryptonyms and codes only: never a true name."
 

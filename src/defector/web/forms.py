@@ -14,9 +14,9 @@ from typing import Any, Final
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.widgets import Widget
 from django.utils import timezone
 
+from defector.core.forms import MULTIPLE_HINT, UswdsBoundField, sentence
 from defector.policy import countries
 from defector.policy.facts import (
     BOOL_MEANINGS,
@@ -25,30 +25,6 @@ from defector.policy.facts import (
     Request,
     SpecialValue,
 )
-
-# --- USWDS presentation -------------------------------------------------------------------
-
-
-class UswdsBoundField(BoundField):
-    """Marks a control in error the USWDS way (``usa-input--error``).
-
-    Django already sets ``aria-invalid`` and points ``aria-describedby`` at
-    ``<id>_helptext`` and ``<id>_error``; the templates give the hint and the error those ids.
-    """
-
-    def build_widget_attrs(
-        self, attrs: dict[str, str | bool], widget: Widget | None = None
-    ) -> dict[str, str | bool]:
-        built = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.widget_type != "checkbox":
-            base = str((widget or self.field.widget).attrs.get("class", ""))
-            built["class"] = f"{base} usa-input--error".strip()
-        return built
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
 
 # --- the facts of the Assess page --------------------------------------------------------
 
@@ -71,8 +47,6 @@ PERSECUTION_GROUND_LABELS: Final[Mapping[PersecutionGround, str]] = {
     PersecutionGround.POLITICAL_OPINION: "Political opinion",
 }
 
-MULTIPLE_HINT = "Hold Ctrl (or ⌘ on a Mac) to select more than one, or to clear a choice."
-
 
 def nationality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Every country, those named in ``2a`` first, in their own group."""
@@ -94,7 +68,7 @@ def _multiple(size: int) -> forms.SelectMultiple:
 def _checkbox(name: str) -> forms.BooleanField:
     return forms.BooleanField(
         required=False,
-        label=_sentence(BOOL_MEANINGS[name]),
+        label=sentence(BOOL_MEANINGS[name]),
         widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
 
@@ -253,7 +227,7 @@ class AssessForm(forms.Form):
         """Put the policy's field errors (``nationalities[0]``: ...) on the form's fields."""
         for error in errors:
             path = error.get("field", "")
-            message = _sentence(error.get("message", "is not valid"))
+            message = sentence(error.get("message", "is not valid"))
             name = _FIELD_PATH.split(path, maxsplit=1)[0]
             if name in self.fields:
                 self.add_error(name, message)
