@@ -1,0 +1,89 @@
+"""The view kit: one base for every page form that posts to an action.
+
+A view that mixes in :class:`ActionFormMixin` says which form it posts (``bound_form``), which
+action it calls (``act``), what to say and where to go on success (``success_message``,
+``success_url``), and how to show the page again with the form in error (``render_invalid``).
+The mixin does the rest the same way everywhere: a missing or hidden object answers 404, a
+refusal for want of permission 403, and a refusal of the input, of a stale version or of the
+directive comes back on the form (field errors on their fields, the rest above the form, a
+policy refusal with its clauses).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+
+from defector.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PolicyRefusal,
+)
+from defector.core.forms import ActionErrorsMixin
+
+
+def apply_action_error(form: forms.Form, exc: DomainError) -> None:
+    """An action's refusal, on the form: field errors on their fields, the rest above."""
+    if isinstance(exc, InvalidInput) and isinstance(form, ActionErrorsMixin):
+        form.add_action_errors(exc.errors)
+    elif isinstance(exc, InvalidInput):
+        for error in exc.errors:
+            name = error.get("field", "")
+            form.add_error(name if name in form.fields else None, error.get("message", ""))
+    elif isinstance(exc, PolicyRefusal) and exc.clauses:
+        form.add_error(None, f"{exc.message} ({', '.join(exc.clauses)})")
+    else:
+        form.add_error(None, exc.message)
+
+
+class ActionFormMixin(ABC):
+    """POST one form to one action: on success a message and a redirect, otherwise the page
+    again with the form and its errors. Mix in before a ``View``."""
+
+    request: HttpRequest
+    #: The message of a missing (or hidden) object's 404.
+    not_found_message = "not found"
+
+    @abstractmethod
+    def bound_form(self) -> forms.Form:
+        """The form this view posts, bound to the request's data."""
+
+    @abstractmethod
+    def act(self, form: Any) -> Any:
+        """Call the action with the valid form; return what it made or changed."""
+
+    @abstractmethod
+    def success_message(self, result: Any) -> str:
+        """The message shown after the action succeeded."""
+
+    @abstractmethod
+    def success_url(self, result: Any) -> str:
+        """Where to go after the action succeeded."""
+
+    @abstractmethod
+    def render_invalid(self, form: Any) -> HttpResponse:
+        """The page again, with ``form`` and its errors."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.bound_form()
+        if form.is_valid():
+            try:
+                result = self.act(form)
+            except NotFound:
+                raise Http404(self.not_found_message) from None
+            except PermissionDenied as exc:
+                raise DjangoPermissionDenied(exc.message) from None
+            except (InvalidInput, Conflict, PolicyRefusal) as exc:
+                apply_action_error(form, exc)
+            else:
+                messages.success(request, self.success_message(result))
+                return HttpResponseRedirect(self.success_url(result))
+        return self.render_invalid(form)
