@@ -27,6 +27,7 @@ class CasesConfig(AppConfig):
         from defector.cases.views_handling import register_sections as register_handling
 
         register_handling()
+        from defector.cases import access  # noqa: F401  (registers its access rules)
 
 
 def check_cryptonym_lists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

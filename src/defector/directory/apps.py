@@ -7,3 +7,6 @@ class DirectoryConfig(AppConfig):
     name = "defector.directory"
     label = "directory"
     verbose_name = "Directory"
+
+    def ready(self) -> None:
+        from defector.directory import access  # noqa: F401  (registers its access rules)

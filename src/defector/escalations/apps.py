@@ -9,3 +9,6 @@ class EscalationsConfig(AppConfig):
     name = "defector.escalations"
     label = "escalations"
     verbose_name = "Escalations"
+
+    def ready(self) -> None:
+        from defector.escalations import access  # noqa: F401  (registers its access rules)

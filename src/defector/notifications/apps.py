@@ -14,3 +14,4 @@ class NotificationsConfig(AppConfig):
         from defector.notifications import receivers
 
         receivers.connect()
+        from defector.notifications import access  # noqa: F401  (registers its access rules)
