@@ -15,11 +15,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from defector.cases.api import router as cases_router
 from defector.committees.api import router as committees_router
-from defector.core import queries as core_queries
 from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
 from defector.core.errors import DomainError
 from defector.core.schemas import ErrorOut, MeOut
+from defector.directory import queries as directory_queries
 from defector.directory.api import router as directory_router
 from defector.escalations.api import router as escalations_router
 from defector.notifications.api import router as notifications_router
@@ -57,7 +57,7 @@ api.add_router("/notifications", notifications_router, tags=["notifications"])
     "that a session or token works.",
 )
 def me(request: HttpRequest) -> dict[str, object]:
-    return core_queries.me(request.user)  # type: ignore[arg-type]
+    return directory_queries.me(request.user)  # type: ignore[arg-type]
 
 
 def _json(request: HttpRequest, status: int, body: dict[str, object]) -> HttpResponse:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "defector.escalations",
     "defector.notifications",
     "defector.web",
+    "defector.ops",
 ]
 
 MIDDLEWARE = [

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 
 from defector.cases import queries
 from defector.cases.models import Case, Obligation, TimelineEntry
-from defector.core import demo
 from defector.core.models import AuditEvent
+from defector.ops import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -162,7 +162,7 @@ def test_an_inactive_post_is_not_flagged(world: World) -> None:
 
 
 def test_the_demo_creates_the_committees(db: Any, settings: Any) -> None:
-    from defector.core import demo
+    from defector.ops import demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo.load()

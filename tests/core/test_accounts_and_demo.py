@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from defector.core import actions, demo
+from defector.core import actions
 from defector.core.errors import InvalidInput
+from defector.ops import demo
 
 pytestmark = pytest.mark.django_db
 

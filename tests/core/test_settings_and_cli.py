@@ -123,7 +123,7 @@ def test_an_unsupported_database_url_is_refused() -> None:
 
 
 def test_the_committed_openapi_document_is_current() -> None:
-    from defector.core.management.commands.export_openapi import openapi_text
+    from defector.ops.management.commands.export_openapi import openapi_text
 
     committed = (ROOT / "openapi.json").read_text(encoding="utf-8")
     assert committed == openapi_text(), "openapi.json is stale: run `make openapi`"

@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from defector.core import demo
 from defector.core.models import AuditEvent
 from defector.directory.choices import POST_ROLES, WASHINGTON_ROLES, Role
 from defector.directory.models import Agency, Official, Post, RoleAssignment
+from defector.ops import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -11,21 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 
 from defector.core import access
 from defector.core.access import Action
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
-
-Viewer = User | AnonymousUser | None
 
 #: The filter value that stands for officials without a post.
 WASHINGTON = "WASHINGTON"
 
 
-def acting_official(user: Viewer) -> Official | None:
+def acting_official(user: AnyUser | None) -> Official | None:
     """The official record ``user`` acts as (with agency, post and user), or ``None`` for a
     user who is no official (an administrator, an auditor, an anonymous visitor).
 
@@ -36,18 +35,18 @@ def acting_official(user: Viewer) -> Official | None:
     return Official.objects.select_related("agency", "post", "user").get(pk=official_id)
 
 
-def can_view(user: Viewer) -> bool:
+def can_view(user: AnyUser | None) -> bool:
     """Whether ``user`` may look the directory up (officials and administrators)."""
     principal = access.principal_for(user)
     return principal.is_official or bool(principal.roles)
 
 
-def can_manage(user: Viewer) -> bool:
+def can_manage(user: AnyUser | None) -> bool:
     """Whether ``user`` may manage the directory (administrators)."""
     return access.principal_for(user).is_administrator
 
 
-def shows_details(user: Viewer, official: Official) -> bool:
+def shows_details(user: AnyUser | None, official: Official) -> bool:
     """Whether ``user`` may see ``official``'s clearance and compartments (need to know:
     administrators, and the official themself)."""
     principal = access.principal_for(user)
@@ -68,7 +67,7 @@ class PostFilter:
     q: str = ""
 
 
-def posts(user: Viewer, filters: PostFilter | None = None) -> QuerySet[Post]:
+def posts(user: AnyUser | None, filters: PostFilter | None = None) -> QuerySet[Post]:
     """The posts ``user`` may see that match ``filters``, by name."""
     filters = filters or PostFilter()
     found = access.restrict(user, Action.VIEW, Post.objects.all())
@@ -88,27 +87,27 @@ def posts(user: Viewer, filters: PostFilter | None = None) -> QuerySet[Post]:
     return found.order_by("name")
 
 
-def access_post(user: Viewer, pk: Any, action: Action | str) -> Post:
+def access_post(user: AnyUser | None, pk: Any, action: Action | str) -> Post:
     """The post ``pk`` if ``user`` may ``action`` it, else :class:`NotFound`."""
     return access.get_for(user, action, Post.objects.all(), pk, what="post")
 
 
-def post(user: Viewer, pk: Any) -> Post:
+def post(user: AnyUser | None, pk: Any) -> Post:
     return access_post(user, pk, Action.VIEW)
 
 
-def post_to_manage(user: Viewer, pk: Any) -> Post:
+def post_to_manage(user: AnyUser | None, pk: Any) -> Post:
     """A post ``user`` may manage, or :class:`NotFound` (also for non-administrators)."""
     return access_post(user, pk, Action.MANAGE)
 
 
-def post_choices(user: Viewer, *, include_inactive: bool = False) -> list[tuple[str, str]]:
+def post_choices(user: AnyUser | None, *, include_inactive: bool = False) -> list[tuple[str, str]]:
     """(code, "Name (CODE)") of the posts ``user`` may see, for pickers."""
     found = posts(user, PostFilter(active=None if include_inactive else True))
     return [(p.code, f"{p.name} ({p.code})") for p in found]
 
 
-def officials_at(user: Viewer, post: Post) -> QuerySet[Official]:
+def officials_at(user: AnyUser | None, post: Post) -> QuerySet[Official]:
     """The officials serving at ``post`` or holding a role there."""
     return _officials(user).filter(Q(post=post) | Q(roles__post=post)).distinct()
 
@@ -123,7 +122,7 @@ class AgencyFilter:
     q: str = ""
 
 
-def agencies(user: Viewer, filters: AgencyFilter | None = None) -> QuerySet[Agency]:
+def agencies(user: AnyUser | None, filters: AgencyFilter | None = None) -> QuerySet[Agency]:
     filters = filters or AgencyFilter()
     found = access.restrict(user, Action.VIEW, Agency.objects.all())
     if filters.kind:
@@ -136,20 +135,22 @@ def agencies(user: Viewer, filters: AgencyFilter | None = None) -> QuerySet[Agen
     return found.order_by("code")
 
 
-def access_agency(user: Viewer, pk: Any, action: Action | str) -> Agency:
+def access_agency(user: AnyUser | None, pk: Any, action: Action | str) -> Agency:
     """The agency ``pk`` if ``user`` may ``action`` it, else :class:`NotFound`."""
     return access.get_for(user, action, Agency.objects.all(), pk, what="agency")
 
 
-def agency(user: Viewer, pk: Any) -> Agency:
+def agency(user: AnyUser | None, pk: Any) -> Agency:
     return access_agency(user, pk, Action.VIEW)
 
 
-def agency_to_manage(user: Viewer, pk: Any) -> Agency:
+def agency_to_manage(user: AnyUser | None, pk: Any) -> Agency:
     return access_agency(user, pk, Action.MANAGE)
 
 
-def agency_choices(user: Viewer, *, include_inactive: bool = False) -> list[tuple[str, str]]:
+def agency_choices(
+    user: AnyUser | None, *, include_inactive: bool = False
+) -> list[tuple[str, str]]:
     found = agencies(user, AgencyFilter(active=None if include_inactive else True))
     return [(a.code, f"{a.code} — {a.name}") for a in found]
 
@@ -157,20 +158,20 @@ def agency_choices(user: Viewer, *, include_inactive: bool = False) -> list[tupl
 # --- compartments ----------------------------------------------------------------------------
 
 
-def compartments(user: Viewer) -> QuerySet[Compartment]:
+def compartments(user: AnyUser | None) -> QuerySet[Compartment]:
     return access.restrict(user, Action.VIEW, Compartment.objects.all()).order_by("code")
 
 
-def access_compartment(user: Viewer, pk: Any, action: Action | str) -> Compartment:
+def access_compartment(user: AnyUser | None, pk: Any, action: Action | str) -> Compartment:
     """The compartment ``pk`` if ``user`` may ``action`` it, else :class:`NotFound`."""
     return access.get_for(user, action, Compartment.objects.all(), pk, what="compartment")
 
 
-def compartment_to_manage(user: Viewer, pk: Any) -> Compartment:
+def compartment_to_manage(user: AnyUser | None, pk: Any) -> Compartment:
     return access_compartment(user, pk, Action.MANAGE)
 
 
-def compartment_choices(user: Viewer) -> list[tuple[str, str]]:
+def compartment_choices(user: AnyUser | None) -> list[tuple[str, str]]:
     return [(c.code, f"{c.code} — {c.name}") for c in compartments(user)]
 
 
@@ -189,7 +190,7 @@ class OfficialFilter:
     q: str = ""
 
 
-def _officials(user: Viewer) -> QuerySet[Official]:
+def _officials(user: AnyUser | None) -> QuerySet[Official]:
     roles = RoleAssignment.objects.select_related("post").order_by("role", "post__code")
     return (
         access.restrict(user, Action.VIEW, Official.objects.all())
@@ -198,7 +199,7 @@ def _officials(user: Viewer) -> QuerySet[Official]:
     )
 
 
-def officials(user: Viewer, filters: OfficialFilter | None = None) -> QuerySet[Official]:
+def officials(user: AnyUser | None, filters: OfficialFilter | None = None) -> QuerySet[Official]:
     """The officials ``user`` may see that match ``filters``, by family name."""
     filters = filters or OfficialFilter()
     found = _officials(user)
@@ -225,16 +226,16 @@ def officials(user: Viewer, filters: OfficialFilter | None = None) -> QuerySet[O
     return found.order_by("user__last_name", "user__first_name", "user__username")
 
 
-def access_official(user: Viewer, pk: Any, action: Action | str) -> Official:
+def access_official(user: AnyUser | None, pk: Any, action: Action | str) -> Official:
     """The official ``pk`` if ``user`` may ``action`` them, else :class:`NotFound`."""
     return access.get_for(user, action, _officials(user), pk, what="official")
 
 
-def official(user: Viewer, pk: Any) -> Official:
+def official(user: AnyUser | None, pk: Any) -> Official:
     return access_official(user, pk, Action.VIEW)
 
 
-def official_to_manage(user: Viewer, pk: Any) -> Official:
+def official_to_manage(user: AnyUser | None, pk: Any) -> Official:
     return access_official(user, pk, Action.MANAGE)
 
 
@@ -244,3 +245,23 @@ def role_choices() -> list[tuple[str, str]]:
 
 def clearance_choices() -> list[tuple[str, str]]:
     return [(level, level) for level in access.levels()]
+
+
+def me(user: User) -> dict[str, object]:
+    """The signed-in user as the API's ``GET /me`` shows them: name and roles."""
+    principal = access.principal_for(user)
+    codes = dict(
+        Post.objects.filter(pk__in=[post for post, _ in principal.post_roles]).values_list(
+            "pk", "code"
+        )
+    )
+    roles = [{"role": role, "post": None} for role in sorted(principal.roles)]
+    roles += [
+        {"role": role, "post": codes.get(post)} for post, role in sorted(principal.post_roles)
+    ]
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+        "official": principal.is_official,
+        "roles": roles,
+    }

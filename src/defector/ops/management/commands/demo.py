@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from defector.core import demo, sealing, signing
+from defector.core import sealing, signing
+from defector.ops import demo
 
 
 class Command(BaseCommand):
