@@ -1,7 +1,7 @@
-import datetime as dt
-from typing import Any
-
 from django.apps import AppConfig
+from django.conf import settings
+
+POSTGRESQL = "django.db.backends.postgresql"
 
 
 class CoreConfig(AppConfig):
@@ -12,37 +12,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        register_utc_datetime_dumpers()
+        if any(db.get("ENGINE") == POSTGRESQL for db in settings.DATABASES.values()):
+            from defector.core import postgres
 
-
-def register_utc_datetime_dumpers() -> None:
-    """Send every aware datetime to PostgreSQL in UTC.
-
-    PostgreSQL accepts UTC offsets up to ±15:59, while ISO 8601 input may carry any offset up
-    to ±23:59; converting first stores the same instant and never fails on the offset.
-    """
-    try:
-        import psycopg
-        from psycopg.types.datetime import DatetimeBinaryDumper, DatetimeDumper
-    except ImportError:  # SQLite-only installation
-        return
-
-    class UtcDatetimeDumper(DatetimeDumper):
-        def dump(self, obj: Any) -> Any:
-            return super().dump(_utc(obj))
-
-    class UtcDatetimeBinaryDumper(DatetimeBinaryDumper):
-        def dump(self, obj: Any) -> Any:
-            return super().dump(_utc(obj))
-
-    psycopg.adapters.register_dumper(dt.datetime, UtcDatetimeDumper)
-    psycopg.adapters.register_dumper(dt.datetime, UtcDatetimeBinaryDumper)
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        return moment
-    try:
-        return moment.astimezone(dt.UTC)
-    except OverflowError:  # an instant outside the years 1-9999 once in UTC
-        return moment
+            postgres.register_utc_datetime_dumpers()

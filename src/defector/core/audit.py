@@ -16,20 +16,32 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
-from defector.core import chain
+from defector.core import chain, signing
 from defector.core.context import current_request_id
 from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
+from defector.core.users import AnyUser
 from defector.policy import POLICY_VERSION, Decision
 
 #: How a sealed value appears in an audit record: never in clear.
 SEALED_MARK = "[sealed]"
 
 
-def actor_name(user: User | AnonymousUser | None) -> str:
+class MaskedValue:
+    """A value no audit record shows (a sealed value, ``core.sealing.Sealed``): snapshots
+    write :data:`SEALED_MARK` instead."""
+
+    __slots__ = ()
+
+
+class MaskedField:
+    """A model field whose values no audit record shows (``core.sealing.SealedField``):
+    snapshots write :data:`SEALED_MARK` when it holds one, null when it is empty."""
+
+
+def actor_name(user: AnyUser | None) -> str:
     if user is None or not user.is_authenticated:
         return "system"
     return f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
@@ -37,13 +49,11 @@ def actor_name(user: User | AnonymousUser | None) -> str:
 
 def jsonable(value: Any) -> Any:
     """A JSON-safe copy of ``value`` for before/after snapshots (sealed values masked)."""
-    from defector.core.sealing import Sealed
-
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, Sealed):
+    if isinstance(value, MaskedValue):
         return SEALED_MARK
     if isinstance(value, dt.datetime):
         return chain.format_time(value) if value.tzinfo else value.isoformat()
@@ -66,13 +76,11 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
     Sealed fields appear as ``"[sealed]"`` whatever they hold.
     """
-    from defector.core.sealing import SealedField
-
     out: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if isinstance(field, SealedField):
+        if isinstance(field, MaskedField):
             out[field.name] = SEALED_MARK if getattr(instance, field.attname) else None
         else:
             out[field.name] = jsonable(getattr(instance, field.attname))
@@ -94,7 +102,7 @@ def _locked_head() -> AuditHead:
 
 def record(
     *,
-    actor: User | AnonymousUser | None,
+    actor: AnyUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -222,8 +230,6 @@ def verify_stored(
     tail deleted without rewriting the head). ``progress`` is called with the number of
     events read every ``progress_every`` events.
     """
-    from defector.core import signing
-
     keys = signing.verification_keys() if public_keys is None else public_keys
     kept = list(kept)
     stored = stored_checkpoints()

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja.security import HttpBearer, SessionAuth
@@ -28,6 +27,7 @@ from ninja.security import HttpBearer, SessionAuth
 from defector.core import actions, queries
 from defector.core.choices import TokenScope
 from defector.core.errors import DomainError
+from defector.core.users import AnyUser
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -91,7 +91,7 @@ def step_up_seconds() -> int:
     return int(getattr(settings, "STEP_UP_SECONDS", 300))
 
 
-def require_recent_second_factor(user: User | AnonymousUser | None) -> None:
+def require_recent_second_factor(user: AnyUser | None) -> None:
     """Raise :class:`StepUpRequired` unless ``user``'s session gave its second factor within
     the last ``STEP_UP_SECONDS`` (only while ``MFA_REQUIRED``, and only in a web request)."""
     if not getattr(settings, "MFA_REQUIRED", True):

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from defector.core import access, audit, chain, tokens
+from defector.core import access, audit, chain, signing, tokens
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
+from defector.core.users import AnyUser
 
 
 def active_token(plain: str) -> ApiToken | None:
@@ -109,7 +110,7 @@ AUDIT_FILTER_MAX_LENGTH: Final[dict[str, int]] = {
 }
 
 
-def may_read_audit(user: User | AnonymousUser | None, action: str = Action.VIEW) -> bool:
+def may_read_audit(user: AnyUser | None, action: str = Action.VIEW) -> bool:
     """Whether the audit log's access rule lets ``user`` ``action`` it at all (auditors)."""
     rule = access.RULES[AuditEvent._meta.label_lower]
     return rule(access.principal_for(user), Action(action)) is not None
@@ -134,7 +135,7 @@ def filter_audit_events(events: QuerySet[AuditEvent], filters: AuditFilter) -> Q
 
 
 def audit_events(
-    user: User | AnonymousUser | None,
+    user: AnyUser | None,
     filters: AuditFilter = AuditFilter(),
     *,
     action: str = Action.VIEW,
@@ -144,7 +145,7 @@ def audit_events(
     return filter_audit_events(visible, filters).order_by("-seq")
 
 
-def audit_event(user: User | AnonymousUser | None, seq: int) -> AuditEvent:
+def audit_event(user: AnyUser | None, seq: int) -> AuditEvent:
     """One event by its sequence number; :class:`NotFound` when missing or not allowed."""
     found = access.restrict(user, Action.VIEW, AuditEvent.objects.all()).filter(seq=seq).first()
     if found is None:
@@ -164,7 +165,7 @@ class EventNeighbours:
     link_matches: bool
 
 
-def audit_event_neighbours(user: User | AnonymousUser | None, event: AuditEvent) -> EventNeighbours:
+def audit_event_neighbours(user: AnyUser | None, event: AuditEvent) -> EventNeighbours:
     """The events either side of ``event``, and whether its own hash and link check out."""
     visible = access.restrict(user, Action.VIEW, AuditEvent.objects.all())
     previous = visible.filter(seq=event.seq - 1).first()
@@ -178,13 +179,13 @@ def audit_event_neighbours(user: User | AnonymousUser | None, event: AuditEvent)
     )
 
 
-def audit_checkpoints(user: User | AnonymousUser | None) -> QuerySet[AuditCheckpoint]:
+def audit_checkpoints(user: AnyUser | None) -> QuerySet[AuditCheckpoint]:
     """The stored checkpoints, newest first (none for those who may not read the log)."""
     return access.restrict(user, Action.VIEW, AuditCheckpoint.objects.all()).order_by("-size")
 
 
 def verify_audit_chain(
-    user: User | AnonymousUser | None,
+    user: AnyUser | None,
     *,
     kept: Iterable[chain.Checkpoint] = (),
     public_keys: Iterable[str] = (),
@@ -192,8 +193,6 @@ def verify_audit_chain(
     """Verify the whole stored chain for an auditor; :class:`NotFound` for anyone else."""
     if not may_read_audit(user):
         raise NotFound("not found")
-    from defector.core import signing
-
     try:
         keys = signing.verification_keys(public_keys)
     except signing.SigningKeyError as exc:
@@ -202,7 +201,7 @@ def verify_audit_chain(
 
 
 def audit_export_rows(
-    user: User | AnonymousUser | None, filters: AuditFilter, *, up_to: int
+    user: AnyUser | None, filters: AuditFilter, *, up_to: int
 ) -> Iterator[AuditEvent]:
     """The events of an export in chain order, up to seq ``up_to`` (the export's own record)."""
     events = filter_audit_events(
@@ -212,32 +211,9 @@ def audit_export_rows(
 
 
 def audit_event_page(
-    user: User | AnonymousUser | None, filters: AuditFilter, *, page: int, page_size: int
+    user: AnyUser | None, filters: AuditFilter, *, page: int, page_size: int
 ) -> tuple[int, list[AuditEvent]]:
     """The number of matching events and one page of them, newest first."""
     events = audit_events(user, filters)
     start = (page - 1) * page_size
     return events.count(), list(events[start : start + page_size])
-
-
-def me(user: User) -> dict[str, object]:
-    """The signed-in user as the API's ``GET /me`` shows them: name and roles."""
-    from defector.core.access import principal_for
-    from defector.directory.models import Post
-
-    principal = principal_for(user)
-    codes = dict(
-        Post.objects.filter(pk__in=[post for post, _ in principal.post_roles]).values_list(
-            "pk", "code"
-        )
-    )
-    roles = [{"role": role, "post": None} for role in sorted(principal.roles)]
-    roles += [
-        {"role": role, "post": codes.get(post)} for post, role in sorted(principal.post_roles)
-    ]
-    return {
-        "username": user.get_username(),
-        "name": user.get_full_name() or user.get_username(),
-        "official": principal.is_official,
-        "roles": roles,
-    }
