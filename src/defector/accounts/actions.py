@@ -8,14 +8,14 @@ address, and too many lock them for a while (``SIGN_IN_*`` settings).
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from defector.accounts import mfa, queries
@@ -29,6 +29,7 @@ from defector.accounts.models import (
 )
 from defector.core import audit
 from defector.core.errors import Conflict, DomainError, InvalidInput
+from defector.core.users import AnyUser
 
 #: The one answer to a wrong name, a wrong password, or an account that may not sign in.
 WRONG_CREDENTIALS: Final = (
@@ -304,13 +305,11 @@ def forget_session(*, session_key: str) -> None:
 
 
 def _session_store() -> Any:
-    return import_module(settings.SESSION_ENGINE).SessionStore
+    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
 @transaction.atomic
-def end_all_sessions(
-    user: User, *, acting_user: User | AnonymousUser | None, reason: str = ""
-) -> int:
+def end_all_sessions(user: User, *, acting_user: AnyUser | None, reason: str = "") -> int:
     """End every session of ``user`` at once (sign-out, deactivation, a reset); the number
     ended. Recorded as ``accounts.sessions.end``."""
     keys = list(

@@ -3,7 +3,6 @@ other forms add (the case page's reveal form)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -11,28 +10,21 @@ from django.conf import settings
 
 from defector.core import actions as core_actions
 from defector.core.choices import TokenScope
-from defector.core.forms import UswdsBoundField
+from defector.core.forms import ActionForm
 
 
-class FormErrorsMixin:
-    """Puts an action's field errors on the form's fields (the rest above the form)."""
+class AccountForm(ActionForm):
+    """An accounts page's form: the actions' messages are shown as they are written."""
 
-    def add_action_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        for error in errors:
-            name = error.get("field", "")
-            message = error.get("message", "is not valid")
-            form.add_error(name if name in form.fields else None, message)
+    sentence_case = False
 
 
-class SignInForm(FormErrorsMixin, forms.Form):
+class SignInForm(AccountForm):
     """The name and password, with USWDS controls and password-manager hints.
 
     The form only checks that both are there; ``accounts.actions.check_password`` decides, with
     one answer whether or not the account exists.
     """
-
-    bound_field_class = UswdsBoundField
 
     username = forms.CharField(
         label="Username",
@@ -78,10 +70,8 @@ def code_field(*, required: bool, help_text: str) -> forms.CharField:
     )
 
 
-class CodeForm(FormErrorsMixin, forms.Form):
+class CodeForm(AccountForm):
     """The second factor: a code from the authenticator app, or a recovery code."""
-
-    bound_field_class = UswdsBoundField
 
     code = code_field(
         required=True,
@@ -90,10 +80,8 @@ class CodeForm(FormErrorsMixin, forms.Form):
     )
 
 
-class EnrolForm(FormErrorsMixin, forms.Form):
+class EnrolForm(AccountForm):
     """The first code of a newly added authenticator app, which confirms it."""
-
-    bound_field_class = UswdsBoundField
 
     code = code_field(required=True, help_text="The 6 digits the app shows for this account.")
 
@@ -116,10 +104,8 @@ class StepUpCodeMixin:
             )
 
 
-class TokenForm(FormErrorsMixin, forms.Form):
+class TokenForm(AccountForm):
     """A new API token: what it is for, what it may do, how long it lasts."""
-
-    bound_field_class = UswdsBoundField
 
     name = forms.CharField(
         label="Name",

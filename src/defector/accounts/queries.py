@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +15,7 @@ from defector.accounts.choices import LockScope
 from defector.accounts.models import RecoveryCodeDevice, SignInLock
 from defector.core import queries as core_queries
 from defector.core.models import ApiToken
+from defector.core.users import AnyUser
 
 
 def name_key(username: object) -> str:
@@ -34,16 +34,16 @@ def active_lock(username: str, address: str | None) -> SignInLock | None:
     return SignInLock.objects.filter(held, until__gt=timezone.now()).order_by("-until").first()
 
 
-def totp_devices(user: User | AnonymousUser) -> QuerySet[TOTPDevice]:
+def totp_devices(user: AnyUser) -> QuerySet[TOTPDevice]:
     """The account's confirmed authenticator apps."""
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True)
 
 
-def has_authenticator(user: User | AnonymousUser) -> bool:
+def has_authenticator(user: AnyUser) -> bool:
     return bool(user.is_authenticated) and totp_devices(user).exists()
 
 
-def recovery_device(user: User | AnonymousUser) -> RecoveryCodeDevice | None:
+def recovery_device(user: AnyUser) -> RecoveryCodeDevice | None:
     return RecoveryCodeDevice.objects.filter(user_id=user.pk, confirmed=True).first()
 
 
@@ -61,7 +61,7 @@ class SecondFactorStatus:
     recovery_codes_left: int
 
 
-def second_factor_status(user: User | AnonymousUser) -> SecondFactorStatus:
+def second_factor_status(user: AnyUser) -> SecondFactorStatus:
     device = totp_devices(user).first()
     recovery = recovery_device(user)
     return SecondFactorStatus(
@@ -71,7 +71,7 @@ def second_factor_status(user: User | AnonymousUser) -> SecondFactorStatus:
     )
 
 
-def tokens_of(user: User | AnonymousUser) -> QuerySet[ApiToken]:
+def tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
     """The account's API tokens, newest first (``core.queries.tokens_of``)."""
     if not user.is_authenticated:
         return ApiToken.objects.none()

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Widget
 
@@ -59,13 +60,17 @@ class ActionErrorsMixin:
     An action names its fields by path (``positions[1].note``, ``facts.nationalities[0]``).
     ``action_fields`` maps an action's name to the form's where they differ; a path under one
     of ``action_prefixes`` goes to the control of its first part (``facts.nationalities[0]``
-    to ``nationalities``); an error of no control of the form goes above the form.
+    to ``nationalities``); an error of no control of the form goes above the form, naming its
+    path (an error of the whole input, ``__all__``, as it is). Messages are shown as sentences
+    unless ``sentence_case`` is off (for actions whose messages are written as shown).
     """
 
     #: An action's field name -> this form's field name, where they differ.
     action_fields: Mapping[str, str] = {}
     #: Prefixes of action paths whose first part after the prefix is this form's field.
     action_prefixes: tuple[str, ...] = ()
+    #: Whether a message gets a capital first letter.
+    sentence_case: bool = True
 
     def field_for_action_path(self, path: str) -> str:
         """The form's field name for the action's field path ``path``."""
@@ -80,11 +85,15 @@ class ActionErrorsMixin:
         for error in errors:
             path = error.get("field", "")
             name = self.field_for_action_path(path)
-            message = sentence(error.get("message", "is not valid"))
+            message = error.get("message", "is not valid")
+            if self.sentence_case:
+                message = sentence(message)
             if name in form.fields:
                 form.add_error(name, message)
+            elif path and path != NON_FIELD_ERRORS:
+                form.add_error(None, f"{path}: {message}")
             else:
-                form.add_error(None, f"{path}: {message}" if path else message)
+                form.add_error(None, message)
 
 
 class ActionForm(ActionErrorsMixin, forms.Form):

@@ -1,29 +1,24 @@
 """Forms of the directory's pages: they shape input; the actions decide what is acceptable.
 
 Choices (agencies, posts, compartments, clearances) come from ``directory.queries``; the
-errors an action raises are put back on the form's fields (``add_action_errors``), so they
+errors an action raises are put back on the form's fields (``core.forms.ActionForm``), so they
 show in the error summary like the Assess page's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser, User
 
-from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
+from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
+from defector.core.users import AnyUser
 from defector.directory import queries
 from defector.directory.choices import AgencyKind, PostKind
 from defector.policy import countries
 
 ANY: Final = ("", "Any")
 YES_NO_ANY: Final = [ANY, ("yes", "Yes"), ("no", "No")]
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _input(**attrs: Any) -> forms.TextInput:
@@ -44,28 +39,6 @@ def _yes_no(value: str | None) -> bool | None:
 
 def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
-
-
-class ActionForm(forms.Form):
-    """A form whose data goes to an action; the action's field errors come back to it."""
-
-    bound_field_class = UswdsBoundField
-    #: An action's field name -> this form's field name, where they differ.
-    field_names: Mapping[str, str] = {}
-
-    def action_data(self) -> dict[str, Any]:
-        """The action's keyword arguments (call after ``is_valid``)."""
-        return dict(self.cleaned_data)
-
-    def add_action_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
-        for error in errors:
-            path = error.get("field", "")
-            name = self.field_names.get(path, path)
-            message = _sentence(error.get("message", "is not valid"))
-            if name in self.fields:
-                self.add_error(name, message)
-            else:
-                self.add_error(None, f"{path}: {message}" if path else message)
 
 
 # --- agencies, compartments, posts -----------------------------------------------------------
@@ -141,8 +114,6 @@ class PostForm(ActionForm):
 
 # --- officials -------------------------------------------------------------------------------
 
-Viewer = User | AnonymousUser
-
 
 class OfficialForm(ActionForm):
     """An official's details; the create form adds the sign-in name and a password."""
@@ -178,7 +149,7 @@ class OfficialForm(ActionForm):
         widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 5}),
     )
 
-    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         include = self.is_bound or bool(self.initial)
         _choices(self, "agency").choices = [
@@ -253,7 +224,7 @@ class GrantRoleForm(ActionForm):
         widget=_select(),
     )
 
-    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "grant")
         super().__init__(*args, **kwargs)
         _choices(self, "role").choices = [("", "- Select a role -"), *queries.role_choices()]
@@ -268,7 +239,7 @@ class CompartmentsForm(ActionForm):
         widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 6}),
     )
 
-    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "read-in")
         super().__init__(*args, **kwargs)
         _choices(self, "compartments").choices = queries.compartment_choices(user)
@@ -335,7 +306,7 @@ class OfficialFilterForm(FilterForm):
         label="May sign in", required=False, choices=YES_NO_ANY, widget=_select()
     )
 
-    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "post").choices = [
             ANY,
