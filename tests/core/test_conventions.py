@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -81,6 +82,8 @@ FORBIDDEN_MODULES = {
     "random": "a decision must be a function of its input",
     "secrets": "a decision must be a function of its input",
 }
+#: What the policy package may import at all: the standard library (less the modules above).
+ALLOWED_MODULES = frozenset(sys.stdlib_module_names) | {"__future__"}
 #: Built-in functions the policy package may not call, and why.
 FORBIDDEN_BUILTINS = {
     "open": "file access is I/O",
@@ -101,15 +104,17 @@ FORBIDDEN_ATTRIBUTES = {
 }
 
 
-def policy_impurities(tree: ast.Module, place: str) -> list[str]:
-    """What makes one policy module impure, each with its line and the reason."""
+def policy_impurities(tree: ast.Module, place: str, depth: int = 1) -> list[str]:
+    """What makes one policy module impure, each with its line and the reason. ``depth`` is
+    how deep the module lies in the package (1 for ``policy/facts.py``, 2 for
+    ``policy/gates/cases.py``): a relative import may climb no higher than the package."""
     problems: list[str] = []
     for node in ast.walk(tree):
         modules: list[str] = []
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level > 1:
+            if node.level > depth:
                 problems.append(f"{where(place, node)}: relative import above the policy package")
             if node.level == 0 and node.module == "defector":
                 modules = [f"defector.{alias.name}" for alias in node.names]
@@ -117,6 +122,11 @@ def policy_impurities(tree: ast.Module, place: str) -> list[str]:
                 modules = [node.module]
         for module in modules:
             top = module.split(".")[0]
+            if top not in ALLOWED_MODULES and top != "defector":
+                problems.append(
+                    f"{where(place, node)}: imports {module} (policy imports only the standard "
+                    "library: no framework, no third-party package)"
+                )
             if top in FORBIDDEN_MODULES:
                 problems.append(
                     f"{where(place, node)}: imports {module} ({FORBIDDEN_MODULES[top]})"
@@ -144,6 +154,7 @@ POLICY_FILES = sorted(path for path in POLICY.rglob("*.py"))
 
 
 def test_the_policy_package_has_files_to_check() -> None:
+    assert POLICY / "gates" / "__init__.py" in POLICY_FILES  # the gates are checked too
     names = {path.name for path in POLICY_FILES}
     assert {"facts.py", "definitions.py", "scope.py", "obligations.py", "assessment.py"} <= names
 
@@ -154,7 +165,41 @@ def test_the_policy_package_has_files_to_check() -> None:
     ids=lambda path: f"policy/{path.relative_to(POLICY)} imports no framework and does no I/O",
 )
 def test_the_policy_package_is_pure(path: Path) -> None:
-    assert policy_impurities(parse(path), shown(path)) == []
+    depth = len(path.relative_to(POLICY).parts)
+    assert policy_impurities(parse(path), shown(path), depth) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from django.db.models import Q", "imports django.db.models"),
+        ("from ninja import Schema", "no third-party package"),
+        ("import django_otp", "no third-party package"),
+        ("from defector.core.errors import PolicyRefusal", "imports defector.core.errors"),
+        ("from ... import core", "relative import above"),
+        ("import logging", "imports logging"),
+        ("from ..decisions import Decision", None),
+        ("from defector.policy.decisions import Decision", None),
+        ("from . import cases", None),
+    ],
+    ids=[
+        "a gate may not import django",
+        "a gate may not import a third-party web stack",
+        "a gate may not import a django add-on",
+        "a gate may not import core",
+        "a gate may not climb out of the policy package",
+        "a gate may not log",
+        "a gate may import policy's decisions relatively",
+        "a gate may import policy's decisions absolutely",
+        "a gate may import a sibling gate",
+    ],
+)
+def test_the_purity_check_covers_the_gates(source: str, found: str | None) -> None:
+    problems = policy_impurities(ast.parse(source), "policy/gates/probe.py", depth=2)
+    if found is None:
+        assert problems == []
+    else:
+        assert any(found in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize(

@@ -385,7 +385,7 @@ def deactivate_official(
         check.add("official", "you cannot deactivate yourself")
     check.raise_if_any()
     official = _set_active(acting_user, official, False, "directory.official.deactivate", reason)
-    # Every session of the account ends now, not at its next request (accounts, issue 6).
+    # Every session of the account ends now, not at its next request.
     end_all_sessions(official.user, acting_user=acting_user, reason="account deactivated")
     return official
 
