@@ -101,6 +101,11 @@ class ActionForm(ActionErrorsMixin, forms.Form):
 
     bound_field_class = UswdsBoundField
 
+    def action_data(self) -> dict[str, Any]:
+        """The action's keyword arguments (call after ``is_valid``); by default the cleaned
+        data as it is."""
+        return dict(self.cleaned_data)
+
 
 # --- the audit pages -------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ class PostCreateView(FormPage):
     submit = "Add post"
 
     def perform(self, form: Any) -> Any:
-        return actions.create_post(acting_user=self.request.user, **form.cleaned_data)
+        return actions.create_post(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
         return f"Added {obj.name} ({obj.code}).", reverse("directory:post", args=[obj.pk])
@@ -100,7 +100,7 @@ class PostEditView(FormPage):
         return actions.update_post(
             acting_user=self.request.user,
             post_id=self.kwargs["pk"],
-            changes=dict(form.cleaned_data),
+            changes=form.action_data(),
         )
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -117,7 +117,7 @@ class AgencyCreateView(FormPage):
     section = "agencies"
 
     def perform(self, form: Any) -> Any:
-        return actions.create_agency(acting_user=self.request.user, **form.cleaned_data)
+        return actions.create_agency(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
         return f"Added {obj.code} ({obj.name}).", reverse("directory:agencies")
@@ -140,7 +140,7 @@ class AgencyEditView(AgencyCreateView):
         return actions.update_agency(
             acting_user=self.request.user,
             agency_id=self.kwargs["pk"],
-            changes=dict(form.cleaned_data),
+            changes=form.action_data(),
         )
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -154,7 +154,7 @@ class CompartmentCreateView(FormPage):
     section = "compartments"
 
     def perform(self, form: Any) -> Any:
-        return actions.create_compartment(acting_user=self.request.user, **form.cleaned_data)
+        return actions.create_compartment(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
         return f"Added compartment {obj.code}.", reverse("directory:compartments")
@@ -180,7 +180,7 @@ class CompartmentEditView(CompartmentCreateView):
         return actions.update_compartment(
             acting_user=self.request.user,
             compartment_id=self.kwargs["pk"],
-            changes=dict(form.cleaned_data),
+            changes=form.action_data(),
         )
 
     def done(self, obj: Any) -> tuple[str, str]:
