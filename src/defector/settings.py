@@ -12,7 +12,7 @@ Two modes, chosen by ``DEFECTOR_ENV``:
 
 from __future__ import annotations
 
-from defector import config
+from defector.core import config
 
 ENV = config.env_str("DEFECTOR_ENV", "development")
 if ENV not in {"development", "production"}:

@@ -184,11 +184,7 @@ def test_no_module_imports_from_a_higher_level() -> None:
         ("defector.core.access", "from defector.nowhere import x", "has no level"),
         ("defector.cases.actions", "from defector.directory.models import Official", None),
         ("defector.web.views", "from defector.cases import queries", None),
-        (
-            "defector.core.audit",
-            "from defector.core import chain\nfrom defector import config",
-            None,
-        ),
+        ("defector.core.audit", "from defector.core import chain, config", None),
         ("defector.core.sealing.keys", "from . import fields", None),
         ("defector.core.access", "import django.db", None),
     ],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from defector import config
+from defector.core import config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFECTOR = Path(sys.executable).parent / "defector"

@@ -24,8 +24,7 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-from defector import config
-from defector.core import chain
+from defector.core import chain, config
 
 ENV_NAME: Final = "DEFECTOR_AUDIT_SIGNING_KEY"
 FILE_NAME: Final = "audit_signing_key"

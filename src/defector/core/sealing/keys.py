@@ -27,7 +27,7 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from defector import config
+from defector.core import config
 
 FORMAT: Final = "v1"
 KEY_BYTES: Final = 32
