@@ -14,14 +14,13 @@ class CommitteesConfig(AppConfig):
     verbose_name = "Committees"
 
     def ready(self) -> None:
-        from defector.committees import access  # noqa: F401  (registers its access rules)
-
         checks.register(check_posts_have_committees, checks.Tags.database)
         register_clock_provider()
         from defector.committees.receivers import on_post_saved
         from defector.directory.signals import post_saved
 
         post_saved.connect(on_post_saved, dispatch_uid="committees.on_post_saved")
+        from defector.committees import access  # noqa: F401  (registers its access rules)
 
 
 def register_clock_provider() -> bool:
