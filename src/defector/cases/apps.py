@@ -17,12 +17,12 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from defector.cases import search
+        from defector.cases.queries import register_case_sections, register_determinations
 
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
         # A migration that rebuilds the notes table drops SQLite's search triggers.
         post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="cases-note-search")
-        from defector.cases.views_determination import register as register_determinations
-
+        register_case_sections()
         register_determinations()
         from defector.cases.views_handling import register_sections as register_handling
 

@@ -7,6 +7,7 @@ from typing import Final
 from django.db import models
 
 from defector.directory.choices import Role
+from defector.policy.gates import lifecycle as lifecycle_rules
 
 
 class IntakeKind(models.TextChoices):
@@ -77,6 +78,13 @@ class CaseOutcome(models.TextChoices):
     WITHDREW = "withdrew", "Withdrew"
     REDEFECTED = "redefected", "Re-defected"
     RETURNED = "returned", "Returned to their country"
+
+
+#: The stages and outcomes mirror the pure lifecycle's (``policy.gates.lifecycle``).
+if {stage.value: str(stage.label) for stage in Stage} != lifecycle_rules.STAGE_LABELS or {
+    outcome.value: str(outcome.label) for outcome in CaseOutcome
+} != lifecycle_rules.OUTCOME_LABELS:
+    raise RuntimeError("cases.choices and policy.gates.lifecycle disagree on stages or outcomes")
 
 
 class ObligationStatus(models.TextChoices):

@@ -620,9 +620,9 @@ def _grant(
     """Take ``case`` to defector status through the actions (:class:`DemoGrant`)."""
     from django.utils import timezone
 
-    from defector.cases import actions_determination as determination
-    from defector.cases import actions_handling as handling
-    from defector.cases import queries_determination
+    from defector.cases import actions as determination
+    from defector.cases import actions as handling
+    from defector.cases import queries as queries_determination
     from defector.directory.models import Official
 
     analyst = Official.objects.get(user=officer)

@@ -1,24 +1,4 @@
-"""Writes of the determinations of a case: the Senior US Representative's political-risk
-determination (``7a``), the committee's status determination (``6b(2)``) with each agency's
-position, the referral of a declined person as a refugee (``2f``), the consideration of
-recruitment in place (``5a(1)``), inducement plans (``5a(1)``, ``5a(4)``, ``7a``) and acts of
-inducement (``2b``).
-
-Each action follows ``cases.actions``: keyword-only ``acting_user``, one transaction, the
-case found through access control (:func:`~defector.cases.actions.find_case`), the input
-checked first (every bad field named, nothing partial saved), the case claimed at the version
-the official read (:func:`~defector.cases.actions.claim_case`: 409 when stale), the gates of
-the directive asked on the state it claimed (a refusal is
-:class:`~defector.core.errors.PolicyRefusal` naming each missing clause), then the record,
-its audit record and timeline line (:func:`~defector.cases.actions.record_event`), and the
-obligation it discharges (:func:`~defector.cases.actions.discharge_by_evidence`).
-
-**Who.** The ``7a`` determination: only the post's Senior US Representative. The status
-determination: the post's committee chair, or a committee member on the chair's behalf (the
-record names the chair; a member of a post with several chairs names which). The rest: anyone
-who may change the case (its assigned officers, the post's committee, its senior
-representative).
-"""
+"""The status determination (6b(2)) and the referral of a declined person as a refugee (2f)."""
 
 from __future__ import annotations
 
@@ -26,17 +6,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.utils import timezone
 
 from defector import policy
-from defector.cases import lifecycle, queries_determination, validation
-from defector.cases.actions import claim_case, discharge_by_evidence, find_case, record_event
+from defector.cases import lifecycle, validation
+from defector.cases import queries as queries_determination
+from defector.cases.actions.common import claim_case, find_case, record_event
+from defector.cases.actions.lifecycle import move_case
+from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import AgencyStance as Stance
 from defector.cases.choices import (
     CaseOutcome,
-    RecruitmentConclusion,
     RiskLevel,
     RiskSubject,
     Stage,
@@ -45,10 +25,6 @@ from defector.cases.choices import (
 from defector.cases.models import (
     AgencyPosition,
     Case,
-    InducementAct,
-    InducementPlan,
-    PoliticalRiskDetermination,
-    RecruitmentConsideration,
     RefugeeReferral,
     StatusDetermination,
 )
@@ -56,26 +32,20 @@ from defector.cases.validation import Errors, as_id, as_version, clean_text, mom
 from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Action, principal_for
-from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.errors import InvalidInput, PermissionDenied, PolicyRefusal
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official
+from defector.directory.queries import acting_official
 from defector.policy.obligations import ObligationId
-
-AnyUser = User | AnonymousUser
 
 #: The longest reasoning, rationale or description an official may give, in characters.
 MAX_TEXT_LENGTH: Final = 10_000
+
+
 MAX_REFERRED_TO_LENGTH: Final = 300
 
-RISK_AUDIT_FIELDS: Final = [
-    "subject",
-    "level",
-    "reasoning",
-    "determined_at",
-    "determined_by",
-    "supersedes",
-    "superseded_at",
-]
+
 STATUS_AUDIT_FIELDS: Final = [
     "decision",
     "special_value",
@@ -98,10 +68,10 @@ STATUS_SUMMARIES: Final[dict[str, str]] = {
 def _acting_official(user: AnyUser) -> Official:
     """The acting user's official record; one who is none may not change a case, so
     :func:`find_case` has refused them already."""
-    official_id = principal_for(user).official_id
-    if official_id is None:
+    official = acting_official(user)
+    if official is None:
         raise PermissionDenied("you are not an official")
-    return Official.objects.select_related("user").get(pk=official_id)
+    return official
 
 
 def _choice(errors: Errors, field: str, value: object, choices: Iterable[str]) -> str:
@@ -132,89 +102,6 @@ def _must_be_open(case: Case, field: str) -> None:
 
 def _label(value: str, choices: Any) -> str:
     return str(choices(value).label).lower()
-
-
-# --- 7a: the political-risk determination -----------------------------------------------------
-
-
-def determine_political_risk(
-    *,
-    acting_user: AnyUser,
-    case_id: int | str,
-    expected_version: int | str | None,
-    subject: str,
-    level: str,
-    reasoning: str,
-    at: dt.datetime | None = None,
-) -> PoliticalRiskDetermination:
-    """Record the Senior US Representative's ``7a`` determination: for the case as a whole
-    (``subject="case"``) or one contemplated action (``inducement``, ``exfiltration``,
-    ``publicity``), the risk ``level`` and the ``reasoning`` (cryptonyms only, at least 10
-    characters). It supersedes the determination in force on the same subject (kept, with
-    the time it was superseded). The case's determination discharges the
-    ``political_risk_determination`` obligation. Anyone else: :class:`PermissionDenied`
-    naming ``7a``."""
-    moment = moment_of(at)
-    with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
-        if case.post_id not in principal_for(acting_user).posts_with(Role.SENIOR_REPRESENTATIVE):
-            raise PermissionDenied(
-                "only the post's Senior US Representative determines how actions toward the "
-                "person may affect the political and diplomatic interests of the US (7a)",
-                clauses=("7a",),
-            )
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        about = _choice(errors, "subject", subject, RiskSubject.values)
-        degree = _choice(errors, "level", level, RiskLevel.values)
-        text = _stated(errors, "reasoning", reasoning, "say why (cryptonyms only)")
-        if errors:
-            raise InvalidInput(errors)
-        case = claim_case(case, version, acting_user=acting_user, at=moment)
-        _must_be_open(case, "subject")
-        previous = queries_determination.risk_in_force(case, about)
-        if previous is not None:
-            previous.superseded_at = moment
-            previous.save(update_fields=["superseded_at"])
-        determination = PoliticalRiskDetermination.objects.create(
-            case=case,
-            subject=about,
-            level=degree,
-            reasoning=text,
-            determined_at=moment,
-            determined_by=_acting_official(acting_user),
-            supersedes=previous,
-        )
-        what = "the case" if about == RiskSubject.CASE else _label(about, RiskSubject)
-        summary = f"Political risk of {what} determined: {_label(degree, RiskLevel)} (7a)"
-        if previous is not None:
-            summary += f"; supersedes {_label(previous.level, RiskLevel)}"
-        record_event(
-            case,
-            acting_user=acting_user,
-            action="cases.politicalriskdetermination.record",
-            summary=summary,
-            at=moment,
-            obj=determination,
-            before=audit.snapshot(previous, RISK_AUDIT_FIELDS) if previous is not None else None,
-            after=audit.snapshot(determination, RISK_AUDIT_FIELDS),
-            decision=policy.Decision.allow(
-                "7a", reason="determined by the post's Senior US Representative"
-            ),
-        )
-        if about == RiskSubject.CASE:
-            discharge_by_evidence(
-                case,
-                ObligationId.POLITICAL_RISK_DETERMINATION,
-                acting_user=acting_user,
-                record=determination,
-                evidence=f"7a determination {determination.pk}: {_label(degree, RiskLevel)} risk",
-                at=moment,
-            )
-    return determination
-
-
-# --- 6b(2): the status determination ----------------------------------------------------------
 
 
 def _on_behalf_of(
@@ -452,9 +339,6 @@ def determine_status(
     return determination
 
 
-# --- 2f: a declined person referred as a refugee ----------------------------------------------
-
-
 def refer_as_refugee(
     *,
     acting_user: AnyUser,
@@ -469,8 +353,6 @@ def refer_as_refugee(
     where to (``referred_to``). Refused (naming ``2f``) unless the latest status
     determination declines. With ``close``, the case is then closed as "referred as a
     refugee" through the lifecycle (``cases.actions.move_case``: its own audit record)."""
-    from defector.cases.actions import move_case
-
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
@@ -535,213 +417,3 @@ def refer_as_refugee(
                 at=moment,
             )
     return referral
-
-
-# --- 5a(1), 5a(4), 2b: inducement -------------------------------------------------------------
-
-
-def consider_recruitment_in_place(
-    *,
-    acting_user: AnyUser,
-    case_id: int | str,
-    expected_version: int | str | None,
-    conclusion: str,
-    reasoning: str,
-    at: dt.datetime | None = None,
-) -> RecruitmentConsideration:
-    """Record that recruitment in place was considered (``5a(1)``), with the ``conclusion``
-    (``recruit_in_place``, ``induce_defection`` or ``neither``) and the ``reasoning``. It
-    discharges the ``consider_recruitment_in_place`` obligation; the latest consideration is
-    the one an inducement plan rests on."""
-    moment = moment_of(at)
-    with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        chosen = _choice(errors, "conclusion", conclusion, RecruitmentConclusion.values)
-        text = _stated(errors, "reasoning", reasoning, "say why (cryptonyms only)")
-        if errors:
-            raise InvalidInput(errors)
-        case = claim_case(case, version, acting_user=acting_user, at=moment)
-        _must_be_open(case, "conclusion")
-        consideration = RecruitmentConsideration.objects.create(
-            case=case,
-            conclusion=chosen,
-            reasoning=text,
-            considered_at=moment,
-            considered_by=_acting_official(acting_user),
-        )
-        record_event(
-            case,
-            acting_user=acting_user,
-            action="cases.recruitmentconsideration.record",
-            summary="Recruitment in place considered (5a(1)): "
-            f"{_label(chosen, RecruitmentConclusion)}",
-            at=moment,
-            obj=consideration,
-            after=audit.snapshot(consideration),
-        )
-        discharge_by_evidence(
-            case,
-            ObligationId.CONSIDER_RECRUITMENT_IN_PLACE,
-            acting_user=acting_user,
-            record=consideration,
-            evidence=f"consideration {consideration.pk}: {_label(chosen, RecruitmentConclusion)}",
-            at=moment,
-        )
-    return consideration
-
-
-def _group_size(errors: Errors, value: object) -> int:
-    number = as_id(value)
-    if number is None or number < 1:
-        add_error(
-            errors, "group_size", "is required: how many persons the plan aims at (1 or more)"
-        )
-        return 0
-    return number
-
-
-def record_inducement_plan(
-    *,
-    acting_user: AnyUser,
-    case_id: int | str,
-    expected_version: int | str | None,
-    description: str,
-    group_size: int | str,
-    at: dt.datetime | None = None,
-) -> InducementPlan:
-    """Record a plan to induce defection (``2b``). Refused (:class:`PolicyRefusal` naming each
-    clause) unless recruitment in place was considered and the latest consideration concluded
-    to induce defection (``5a(1)``), a ``7a`` determination governs inducement (one on
-    inducement, else the case's) and is not "prohibitive" (``7a``), and the plan aims at no
-    more persons than ``DEFECTOR_MAX_INDUCEMENT_GROUP`` (``5a(4)``)."""
-    moment = moment_of(at)
-    with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        text = _stated(errors, "description", description, "the approach planned")
-        size = _group_size(errors, group_size)
-        if errors:
-            raise InvalidInput(errors)
-        case = claim_case(case, version, acting_user=acting_user, at=moment)
-        _must_be_open(case, "description")
-        gate = queries_determination.inducement_readiness(case, size)
-        consideration = queries_determination.latest_consideration(case)
-        risk = queries_determination.governing_risk(case, RiskSubject.INDUCEMENT)
-        if not gate.allowed or consideration is None or risk is None:
-            raise PolicyRefusal(
-                f"The inducement plan cannot be recorded: {gate.reason}.", clauses=gate.clauses
-            )
-        plan = InducementPlan.objects.create(
-            case=case,
-            description=text,
-            group_size=size,
-            consideration=consideration,
-            risk_determination=risk,
-            recorded_at=moment,
-            recorded_by=_acting_official(acting_user),
-        )
-        record_event(
-            case,
-            acting_user=acting_user,
-            action="cases.inducementplan.record",
-            summary=f"Inducement plan recorded, aimed at {size} "
-            f"{'person' if size == 1 else 'persons'} (2b, 5a(1), 5a(4), 7a)",
-            at=moment,
-            obj=plan,
-            after=audit.snapshot(plan),
-            decision=gate,
-        )
-    return plan
-
-
-def _official(errors: Errors, field: str, value: object) -> Official | None:
-    if value in (None, ""):
-        return None
-    number = as_id(value)
-    if number is None:
-        add_error(errors, field, "must be an official's id")
-        return None
-    found = Official.objects.select_related("user").filter(pk=number).first()
-    if found is None:
-        add_error(errors, field, f"there is no official {number}")
-    return found
-
-
-def record_inducement_act(
-    *,
-    acting_user: AnyUser,
-    case_id: int | str,
-    plan_id: int | str,
-    expected_version: int | str | None,
-    description: str,
-    occurred_at: dt.datetime | None = None,
-    committed_by_id: int | str | None = None,
-    instigated_by_id: int | str | None = None,
-    at: dt.datetime | None = None,
-) -> InducementAct:
-    """Record an act of inducement (``2b``) under one of the case's plans: what was done, when
-    (``occurred_at``, default now), and the US official who committed it or manifestly
-    instigated it (at least one of ``committed_by_id`` and ``instigated_by_id``). An act is
-    recorded whatever the plan's standing now: the US Government may be called upon to account
-    for it."""
-    moment = moment_of(at)
-    with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
-        number = as_id(plan_id)
-        plan = (
-            InducementPlan.objects.filter(case=case, pk=number).first()
-            if number is not None
-            else None
-        )
-        if plan is None:
-            raise NotFound("no such inducement plan on this case")
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        text = _stated(errors, "description", description, "what was done")
-        when = moment if occurred_at is None else occurred_at
-        if not isinstance(when, dt.datetime) or timezone.is_naive(when):
-            add_error(errors, "occurred_at", "must be a date and time with its time zone")
-            when = moment
-        elif when > moment + validation.CLOCK_SKEW:
-            add_error(errors, "occurred_at", "is in the future")
-        committed = _official(errors, "committed_by_id", committed_by_id)
-        instigated = _official(errors, "instigated_by_id", instigated_by_id)
-        if committed_by_id in (None, "") and instigated_by_id in (None, ""):
-            add_error(
-                errors,
-                "committed_by_id",
-                "is required, or instigated_by_id: name the US official who committed or "
-                "instigated the act (2b)",
-            )
-        if errors:
-            raise InvalidInput(errors)
-        case = claim_case(case, version, acting_user=acting_user, at=moment)
-        _must_be_open(case, "description")
-        act = InducementAct.objects.create(
-            case=case,
-            plan=plan,
-            committed_by=committed,
-            instigated_by=instigated,
-            at=when,
-            description=text,
-            recorded_at=moment,
-            recorded_by=_acting_official(acting_user),
-        )
-        who = [
-            f"committed by {committed}" if committed is not None else "",
-            f"instigated by {instigated}" if instigated is not None else "",
-        ]
-        record_event(
-            case,
-            acting_user=acting_user,
-            action="cases.inducementact.record",
-            summary=f"Act of inducement (2b) under plan {plan.pk}, "
-            f"{' and '.join(w for w in who if w)}",
-            at=moment,
-            obj=act,
-            after=audit.snapshot(act),
-        )
-    return act
