@@ -16,16 +16,34 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from defector.cases import search
-        from defector.cases.queries import register_case_sections, register_determinations
+        from defector.cases import search, sections
+        from defector.cases.queries import register_case_sections, register_guards
+        from defector.cases.views_determination import (
+            inducement_section,
+            political_risk_section,
+            status_section,
+        )
+        from defector.cases.views_handling import register_sections as register_handling
 
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
         # A migration that rebuilds the notes table drops SQLite's search triggers.
         post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="cases-note-search")
         register_case_sections()
-        register_determinations()
-        from defector.cases.views_handling import register_sections as register_handling
-
+        for key, title, template, order, build in (
+            ("political-risk", "Political risk (7a)", "political_risk", 50, political_risk_section),
+            ("status", "Defector status (6b(2))", "status", 52, status_section),
+            ("inducement", "Inducement (2b, 5a)", "inducement", 54, inducement_section),
+        ):
+            sections.register_section(
+                sections.CaseSection(
+                    key=key,
+                    title=title,
+                    template=f"cases/determination/{template}.html",
+                    order=order,
+                    build=build,
+                )
+            )
+        register_guards()
         register_handling()
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from defector.cases.models import Case
-from defector.core.users import AnyUser
+from defector.core.users import AnyUser as AnyUser
 
 Build = Callable[[AnyUser, Case], Mapping[str, Any]]
 Visible = Callable[[AnyUser, Case], bool]

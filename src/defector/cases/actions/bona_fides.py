@@ -9,6 +9,7 @@ from typing import Any, Final
 from django.db import transaction
 from django.utils import timezone
 
+from defector import policy
 from defector.cases import validation
 from defector.cases.actions.common import Entry, claim_case, find_case, record_event
 from defector.cases.actions.fields import (
@@ -273,92 +274,135 @@ def record_bona_fides_verdict(
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        chosen = _choice(errors, "verdict", verdict, BonaFidesVerdictKind.values)
-        ids = _check_ids(errors, check_ids, case)
-        text = clean_text(
-            errors,
-            "rationale",
-            rationale,
-            limit=MAX_RATIONALE_LENGTH,
-            required="is required: say why, from the checks",
-            minimum=validation.MIN_STATED_LENGTH,
+        version, chosen, ids, text = check_verdict_input(
+            case, expected_version, verdict, check_ids, rationale
         )
-        if errors:
-            raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
-        _must_be_open_case(case, "verdict", "record a verdict")
-        cited = list(BonaFidesCheck.objects.filter(case=case, pk__in=ids).order_by("pk"))
-        decision = verdict_rule(chosen, [CitedCheck(_check_name(c), c.result) for c in cited])
-        if not decision.allowed:
-            raise PolicyRefusal(decision.reason, clauses=decision.clauses)
-
-        official = acting_official(acting_user)
-        previous = BonaFidesVerdict.objects.filter(case=case, superseded_at__isnull=True).first()
-        if previous is not None:
-            previous.superseded_at = moment
-            previous.save(update_fields=["superseded_at"])
-        last = BonaFidesVerdict.objects.filter(case=case).order_by("-number").first()
-        row = BonaFidesVerdict.objects.create(
-            case=case,
-            number=(last.number if last is not None else 0) + 1,
-            verdict=chosen,
-            basis=[{"id": c.pk, "kind": c.kind, "result": c.result} for c in cited],
-            rationale=text,
-            recorded_at=moment,
-            recorded_by=official,
+        cited, decision = check_verdict(case, chosen, ids)
+        return do_record_verdict(
+            case, chosen, cited, text, decision, acting_user=acting_user, moment=moment
         )
-        row.checks.set(cited)
 
-        label = BonaFidesVerdictKind(chosen).label.lower()
-        named = ", ".join(f"{_check_name(c)}: {CheckResult(c.result).label.lower()}" for c in cited)
-        also: list[Entry] = []
-        extra: dict[str, Any] = {}
-        if chosen != BonaFidesVerdictKind.ESTABLISHED:
-            reopened = _reopen(
-                case,
-                ObligationId.ESTABLISH_BONA_FIDES,
-                discharged_by=BonaFidesVerdict._meta.label_lower,
-                why=f"bona fides verdict {row.number} is {label}",
-                at=moment,
-            )
-            if reopened is not None:
-                also.append(
-                    Entry(
-                        "cases.obligation.open",
-                        f"Obligation open again: {reopened.title} ({reopened.clause}): "
-                        f"verdict {row.number} is {label}",
-                        reopened,
-                    )
-                )
-                extra["reopened"] = reopened.identifier
-        superseded = f"; supersedes verdict {previous.number}" if previous is not None else ""
-        record_event(
+
+def check_verdict_input(
+    case: Case,
+    expected_version: int | str | None,
+    verdict: str,
+    check_ids: Sequence[int | str],
+    rationale: str,
+) -> tuple[int | None, str, list[int], str]:
+    """The version, verdict, cited check ids and rationale, or :class:`InvalidInput`."""
+    errors: Errors = []
+    version = as_version(errors, expected_version)
+    chosen = _choice(errors, "verdict", verdict, BonaFidesVerdictKind.values)
+    ids = _check_ids(errors, check_ids, case)
+    text = clean_text(
+        errors,
+        "rationale",
+        rationale,
+        limit=MAX_RATIONALE_LENGTH,
+        required="is required: say why, from the checks",
+        minimum=validation.MIN_STATED_LENGTH,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    return version, chosen, ids, text
+
+
+def check_verdict(
+    case: Case, chosen: str, ids: list[int]
+) -> tuple[list[BonaFidesCheck], policy.Decision]:
+    """The cited checks and the verdict rule's decision on them; refused (``6b(3)(b)``)."""
+    _must_be_open_case(case, "verdict", "record a verdict")
+    cited = list(BonaFidesCheck.objects.filter(case=case, pk__in=ids).order_by("pk"))
+    decision = verdict_rule(chosen, [CitedCheck(_check_name(c), c.result) for c in cited])
+    if not decision.allowed:
+        raise PolicyRefusal(decision.reason, clauses=decision.clauses)
+    return cited, decision
+
+
+def do_record_verdict(
+    case: Case,
+    chosen: str,
+    cited: list[BonaFidesCheck],
+    text: str,
+    decision: policy.Decision,
+    *,
+    acting_user: AnyUser,
+    moment: dt.datetime,
+) -> BonaFidesVerdict:
+    """Supersede the current verdict, write the new one with its audit record, and open or
+    discharge ``establish_bona_fides`` (in the caller's transaction)."""
+    previous = BonaFidesVerdict.objects.filter(case=case, superseded_at__isnull=True).first()
+    if previous is not None:
+        previous.superseded_at = moment
+        previous.save(update_fields=["superseded_at"])
+    last = BonaFidesVerdict.objects.filter(case=case).order_by("-number").first()
+    row = BonaFidesVerdict.objects.create(
+        case=case,
+        number=(last.number if last is not None else 0) + 1,
+        verdict=chosen,
+        basis=[{"id": c.pk, "kind": c.kind, "result": c.result} for c in cited],
+        rationale=text,
+        recorded_at=moment,
+        recorded_by=acting_official(acting_user),
+    )
+    row.checks.set(cited)
+    label = BonaFidesVerdictKind(chosen).label.lower()
+    named = ", ".join(f"{_check_name(c)}: {CheckResult(c.result).label.lower()}" for c in cited)
+    also: list[Entry] = []
+    extra: dict[str, Any] = {}
+    if chosen != BonaFidesVerdictKind.ESTABLISHED:
+        _reopen_bona_fides(case, row, label, moment, also, extra)
+    superseded = f"; supersedes verdict {previous.number}" if previous is not None else ""
+    record_event(
+        case,
+        acting_user=acting_user,
+        action="cases.bonafidesverdict.record",
+        summary=f"Bona fides verdict {row.number}: {label}, on {named}{superseded}",
+        at=moment,
+        obj=row,
+        before={"verdict": previous.verdict, "number": previous.number} if previous else None,
+        after={"number": row.number, "verdict": chosen, "checks": row.basis, "rationale": text}
+        | extra,
+        decision=decision,
+        also=also,
+    )
+    if chosen == BonaFidesVerdictKind.ESTABLISHED:
+        discharge_by_evidence(
             case,
+            ObligationId.ESTABLISH_BONA_FIDES,
             acting_user=acting_user,
-            action="cases.bonafidesverdict.record",
-            summary=f"Bona fides verdict {row.number}: {label}, on {named}{superseded}",
+            record=row,
+            evidence=f"Bona fides established (verdict {row.number}) on {named}",
             at=moment,
-            obj=row,
-            before={"verdict": previous.verdict, "number": previous.number} if previous else None,
-            after={
-                "number": row.number,
-                "verdict": chosen,
-                "checks": row.basis,
-                "rationale": text,
-                **extra,
-            },
-            decision=decision,
-            also=also,
         )
-        if chosen == BonaFidesVerdictKind.ESTABLISHED:
-            discharge_by_evidence(
-                case,
-                ObligationId.ESTABLISH_BONA_FIDES,
-                acting_user=acting_user,
-                record=row,
-                evidence=f"Bona fides established (verdict {row.number}) on {named}",
-                at=moment,
-            )
     return row
+
+
+def _reopen_bona_fides(
+    case: Case,
+    row: BonaFidesVerdict,
+    label: str,
+    moment: dt.datetime,
+    also: list[Entry],
+    extra: dict[str, Any],
+) -> None:
+    """A verdict other than "established" opens ``establish_bona_fides`` again."""
+    reopened = _reopen(
+        case,
+        ObligationId.ESTABLISH_BONA_FIDES,
+        discharged_by=BonaFidesVerdict._meta.label_lower,
+        why=f"bona fides verdict {row.number} is {label}",
+        at=moment,
+    )
+    if reopened is not None:
+        also.append(
+            Entry(
+                "cases.obligation.open",
+                f"Obligation open again: {reopened.title} ({reopened.clause}): "
+                f"verdict {row.number} is {label}",
+                reopened,
+            )
+        )
+        extra["reopened"] = reopened.identifier

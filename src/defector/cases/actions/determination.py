@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import transaction
 
 from defector import policy
-from defector.cases import lifecycle, validation
-from defector.cases import queries as queries_determination
+from defector.cases import lifecycle, queries, validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.lifecycle import move_case
 from defector.cases.actions.obligations import discharge_by_evidence
@@ -25,6 +25,7 @@ from defector.cases.choices import (
 from defector.cases.models import (
     AgencyPosition,
     Case,
+    PoliticalRiskDetermination,
     RefugeeReferral,
     StatusDetermination,
 )
@@ -108,7 +109,7 @@ def _on_behalf_of(
     case: Case, acting: Official, raw: object, errors: Errors, *, is_chair: bool
 ) -> Official | None:
     """The chair a member records on behalf of; ``None`` when the chair records it."""
-    chairs = queries_determination.chairs_of(case.post)
+    chairs = queries.chairs_of(case.post)
     number = as_id(raw) if raw not in (None, "") else None
     if raw not in (None, "") and number is None:
         add_error(errors, "on_behalf_of_id", "must be an official's id")
@@ -140,9 +141,7 @@ def _on_behalf_of(
 def _positions(case: Case, raw: object, errors: Errors) -> list[tuple[int, str, str]]:
     """(agency id, stance, note) for every agency represented on the post's committee: each
     exactly once; a dissent with its note."""
-    expected = {
-        agency.pk: agency for agency in queries_determination.represented_agencies(case.post)
-    }
+    expected = {agency.pk: agency for agency in queries.represented_agencies(case.post)}
     if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
         add_error(errors, "positions", "must be a list of each agency's position")
         return []
@@ -242,101 +241,179 @@ def determine_status(
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
-        principal = principal_for(acting_user)
-        is_chair = (case.post_id, Role.COMMITTEE_CHAIR) in principal.post_roles
-        is_member = (case.post_id, Role.COMMITTEE_MEMBER) in principal.post_roles
-        if not (is_chair or is_member):
-            raise PermissionDenied(
-                "only the post's local Defector Committee determines defector status: its "
-                "chair, or a member on the chair's behalf (6b(2))",
-                clauses=("6b(2)",),
-            )
+        is_chair = check_may_determine_status(acting_user, case)
         acting = _acting_official(acting_user)
-        errors: Errors = []
-        version = as_version(errors, expected_version)
-        chosen = _choice(errors, "decision", decision, StatusDecision.values)
-        value = _stated(errors, "special_value", special_value, "the special value weighed (2a)")
-        why = _stated(errors, "rationale", rationale, "special value against political risk")
-        chair = _on_behalf_of(case, acting, on_behalf_of_id, errors, is_chair=is_chair)
-        stated = _positions(case, positions, errors)
-        if errors:
-            raise InvalidInput(errors)
-        case = claim_case(case, version, acting_user=acting_user, at=moment)
-        if case.stage not in queries_determination.STATUS_STAGES:
-            raise InvalidInput(
-                [
-                    {
-                        "field": "decision",
-                        "message": f"the case is at {lifecycle.stage_label(case.stage)}: status "
-                        "is determined before exploitation, on an open case",
-                    }
-                ]
-            )
-        gate: policy.Decision | None = None
-        if chosen == StatusDecision.GRANT:
-            gate = queries_determination.grant_readiness(case)
-            if not gate.allowed:
-                raise PolicyRefusal(
-                    f"Defector status cannot be granted: {gate.reason}.", clauses=gate.clauses
-                )
-        risk = queries_determination.risk_in_force(case, RiskSubject.CASE)
-        determination = StatusDetermination.objects.create(
-            case=case,
-            decision=chosen,
-            special_value=value,
-            rationale=why,
-            risk_determination=risk,
-            decided_at=moment,
-            decided_by=acting,
-            on_behalf_of=chair,
-        )
-        rows = AgencyPosition.objects.bulk_create(
-            AgencyPosition(determination=determination, agency_id=agency, stance=stance, note=note)
-            for agency, stance, note in stated
-        )
-        dissent = [row for row in rows if row.stance == Stance.DISSENT]
-        summary = f"{STATUS_SUMMARIES[chosen]} (6b(2))"
-        if risk is not None:
-            summary += f", political risk {_label(risk.level, RiskLevel)}"
-        if dissent:
-            summary += f"; {len(dissent)} of {len(rows)} agencies dissent"
-        elif rows:
-            summary += "; every agency concurs"
-        if chair is not None:
-            summary += f"; for the chair, {chair}"
-        after = audit.snapshot(determination, STATUS_AUDIT_FIELDS)
-        after["positions"] = [
-            {"agency": agency, "stance": stance, "note": note} for agency, stance, note in stated
-        ]
-        record_event(
+        status = check_status(
             case,
-            acting_user=acting_user,
-            action="cases.statusdetermination.record",
-            summary=summary,
-            at=moment,
-            obj=determination,
-            after=after,
-            decision=gate
-            or policy.Decision.allow("6b(2)", reason="defector status was considered"),
-            reason=why,
+            acting,
+            is_chair=is_chair,
+            expected_version=expected_version,
+            decision=decision,
+            special_value=special_value,
+            rationale=rationale,
+            positions=positions,
+            on_behalf_of_id=on_behalf_of_id,
         )
-        if case.stage == Stage.RECEPTION:
-            _advance(case, Stage.ASSESSMENT, acting_user=acting_user, at=moment)
-        if case.stage == Stage.ASSESSMENT:
-            _advance(case, Stage.DETERMINATION, acting_user=acting_user, at=moment)
-        if chosen == StatusDecision.GRANT:
-            _advance(case, Stage.EXPLOITATION, acting_user=acting_user, at=moment)
-        if chosen in (StatusDecision.GRANT, StatusDecision.DECLINE):
-            discharge_by_evidence(
-                case,
-                ObligationId.CONSIDER_DEFECTOR_STATUS,
-                acting_user=acting_user,
-                record=determination,
-                evidence=f"status determination {determination.pk}: "
-                f"{_label(chosen, StatusDecision)}",
-                at=moment,
-            )
+        case = claim_case(case, status.version, acting_user=acting_user, at=moment)
+        gate = check_status_gate(case, status.decision)
+        return do_determine_status(
+            case, status, gate, acting=acting, acting_user=acting_user, moment=moment
+        )
+
+
+def check_may_determine_status(acting_user: AnyUser, case: Case) -> bool:
+    """Whether the acting user chairs the post's committee (else they are a member); refused
+    (``6b(2)``) when they are neither."""
+    principal = principal_for(acting_user)
+    is_chair = (case.post_id, Role.COMMITTEE_CHAIR) in principal.post_roles
+    is_member = (case.post_id, Role.COMMITTEE_MEMBER) in principal.post_roles
+    if not (is_chair or is_member):
+        raise PermissionDenied(
+            "only the post's local Defector Committee determines defector status: its "
+            "chair, or a member on the chair's behalf (6b(2))",
+            clauses=("6b(2)",),
+        )
+    return is_chair
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInput:
+    """The checked input of a status determination."""
+
+    version: int | None
+    decision: str
+    special_value: str
+    rationale: str
+    chair: Official | None
+    positions: list[tuple[int, str, str]]
+
+
+def check_status(
+    case: Case,
+    acting: Official,
+    *,
+    is_chair: bool,
+    expected_version: int | str | None,
+    decision: str,
+    special_value: str,
+    rationale: str,
+    positions: Iterable[Mapping[str, Any]],
+    on_behalf_of_id: int | str | None,
+) -> StatusInput:
+    """The determination's fields, or :class:`InvalidInput` with every error."""
+    errors: Errors = []
+    version = as_version(errors, expected_version)
+    chosen = _choice(errors, "decision", decision, StatusDecision.values)
+    value = _stated(errors, "special_value", special_value, "the special value weighed (2a)")
+    why = _stated(errors, "rationale", rationale, "special value against political risk")
+    chair = _on_behalf_of(case, acting, on_behalf_of_id, errors, is_chair=is_chair)
+    stated = _positions(case, positions, errors)
+    if errors:
+        raise InvalidInput(errors)
+    return StatusInput(version, chosen, value, why, chair, stated)
+
+
+def check_status_gate(case: Case, chosen: str) -> policy.Decision | None:
+    """Refuse a case past the determination, and a grant the gate refuses (``6b(2)``); the
+    gate's decision for a grant, else ``None``."""
+    if case.stage not in queries.STATUS_STAGES:
+        raise InvalidInput(
+            [
+                {
+                    "field": "decision",
+                    "message": f"the case is at {lifecycle.stage_label(case.stage)}: status "
+                    "is determined before exploitation, on an open case",
+                }
+            ]
+        )
+    if chosen != StatusDecision.GRANT:
+        return None
+    gate = queries.grant_readiness(case)
+    if not gate.allowed:
+        raise PolicyRefusal(
+            f"Defector status cannot be granted: {gate.reason}.", clauses=gate.clauses
+        )
+    return gate
+
+
+def do_determine_status(
+    case: Case,
+    status: StatusInput,
+    gate: policy.Decision | None,
+    *,
+    acting: Official,
+    acting_user: AnyUser,
+    moment: dt.datetime,
+) -> StatusDetermination:
+    """Write the determination and its agencies' positions with its audit record, move the
+    case on, and discharge ``consider_defector_status`` (in the caller's transaction)."""
+    chosen = status.decision
+    risk = queries.risk_in_force(case, RiskSubject.CASE)
+    determination = StatusDetermination.objects.create(
+        case=case,
+        decision=chosen,
+        special_value=status.special_value,
+        rationale=status.rationale,
+        risk_determination=risk,
+        decided_at=moment,
+        decided_by=acting,
+        on_behalf_of=status.chair,
+    )
+    rows = AgencyPosition.objects.bulk_create(
+        AgencyPosition(determination=determination, agency_id=agency, stance=stance, note=note)
+        for agency, stance, note in status.positions
+    )
+    after = audit.snapshot(determination, STATUS_AUDIT_FIELDS)
+    after["positions"] = [
+        {"agency": agency, "stance": stance, "note": note}
+        for agency, stance, note in status.positions
+    ]
+    record_event(
+        case,
+        acting_user=acting_user,
+        action="cases.statusdetermination.record",
+        summary=_status_summary(chosen, risk, rows, status.chair),
+        at=moment,
+        obj=determination,
+        after=after,
+        decision=gate or policy.Decision.allow("6b(2)", reason="defector status was considered"),
+        reason=status.rationale,
+    )
+    if case.stage == Stage.RECEPTION:
+        _advance(case, Stage.ASSESSMENT, acting_user=acting_user, at=moment)
+    if case.stage == Stage.ASSESSMENT:
+        _advance(case, Stage.DETERMINATION, acting_user=acting_user, at=moment)
+    if chosen == StatusDecision.GRANT:
+        _advance(case, Stage.EXPLOITATION, acting_user=acting_user, at=moment)
+    if chosen in (StatusDecision.GRANT, StatusDecision.DECLINE):
+        discharge_by_evidence(
+            case,
+            ObligationId.CONSIDER_DEFECTOR_STATUS,
+            acting_user=acting_user,
+            record=determination,
+            evidence=f"status determination {determination.pk}: {_label(chosen, StatusDecision)}",
+            at=moment,
+        )
     return determination
+
+
+def _status_summary(
+    chosen: str,
+    risk: PoliticalRiskDetermination | None,
+    rows: list[AgencyPosition],
+    chair: Official | None,
+) -> str:
+    dissent = [row for row in rows if row.stance == Stance.DISSENT]
+    summary = f"{STATUS_SUMMARIES[chosen]} (6b(2))"
+    if risk is not None:
+        summary += f", political risk {_label(risk.level, RiskLevel)}"
+    if dissent:
+        summary += f"; {len(dissent)} of {len(rows)} agencies dissent"
+    elif rows:
+        summary += "; every agency concurs"
+    if chair is not None:
+        summary += f"; for the chair, {chair}"
+    return summary
 
 
 def refer_as_refugee(
@@ -370,9 +447,9 @@ def refer_as_refugee(
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
         _must_be_open(case, "reason")
-        declined = queries_determination.latest_decline(case)
+        declined = queries.latest_decline(case)
         if declined is None:
-            latest = queries_determination.latest_status(case)
+            latest = queries.latest_status(case)
             now = (
                 f"the latest status determination is to {_label(latest.decision, StatusDecision)}"
                 if latest is not None

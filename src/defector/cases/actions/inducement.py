@@ -7,8 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from defector.cases import queries as queries_determination
-from defector.cases import validation
+from defector.cases import queries, validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.determination import (
     _acting_official,
@@ -124,9 +123,9 @@ def record_inducement_plan(
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
         _must_be_open(case, "description")
-        gate = queries_determination.inducement_readiness(case, size)
-        consideration = queries_determination.latest_consideration(case)
-        risk = queries_determination.governing_risk(case, RiskSubject.INDUCEMENT)
+        gate = queries.inducement_readiness(case, size)
+        consideration = queries.latest_consideration(case)
+        risk = queries.governing_risk(case, RiskSubject.INDUCEMENT)
         if not gate.allowed or consideration is None or risk is None:
             raise PolicyRefusal(
                 f"The inducement plan cannot be recorded: {gate.reason}.", clauses=gate.clauses

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from defector import policy
 from defector.cases import cryptonyms, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import _assess, _parse_facts
@@ -29,11 +31,11 @@ from defector.cases.validation import (
 )
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import levels, principal_for, rank
+from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Compartment, Post
+from defector.directory.models import Compartment, Official, Post
 from defector.directory.queries import acting_official
 
 #: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile.
@@ -99,83 +101,26 @@ def open_case(
     sealed. ``note`` becomes the case's first note (what the reporting official knows).
     """
     moment = moment_of(at)
-    principal = principal_for(acting_user)
-    opening_posts = may_open_at(principal)
-    if not opening_posts or principal.official_id is None:
-        raise PermissionDenied(
-            "only a post's case officers, committee and senior US representative "
-            "may open a case there",
-            clauses=("6b(1)",),
-        )
+    principal, opening_posts = check_may_open(acting_user)
     with transaction.atomic():
         errors: Errors = []
-        number = as_id(post_id)
-        post = None
-        if number is None:
-            add_error(errors, "post_id", "is required: choose the post")
-        else:
-            post = Post.objects.filter(pk=number).first()
-            if post is None:
-                add_error(errors, "post_id", "there is no such post")
-            elif not post.active:
-                add_error(errors, "post_id", "the post is not active")
-                post = None
-
-        known_levels = levels()
-        sensitivity = sensitivity.strip() if isinstance(sensitivity, str) else ""
-        if sensitivity not in known_levels:
-            add_error(errors, "sensitivity", f"must be one of {', '.join(known_levels)}")
-        elif rank(sensitivity) > principal.clearance_rank:
-            add_error(errors, "sensitivity", "is above your clearance")
-
-        codes = clean_codes(compartments)
-        compartment_rows: list[Compartment] = []
-        if codes is None:
-            add_error(errors, "compartments", "must be a list of compartment codes")
-            codes = []
-        else:
-            compartment_rows = list(Compartment.objects.filter(code__in=codes))
-            known = {row.code for row in compartment_rows}
-            for code in codes:
-                if code not in known:
-                    add_error(errors, "compartments", f"there is no compartment {code}")
-                elif code not in principal.compartments:
-                    add_error(errors, "compartments", f"you are not read into {code}")
-
+        post = _check_post(errors, post_id)
+        sensitivity, codes, compartment_rows = _check_reach(
+            errors, principal, sensitivity, compartments
+        )
         if kind not in IntakeKind.values:
             add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
-
-        received = moment if received_at is None else received_at
-        if not isinstance(received, dt.datetime) or timezone.is_naive(received):
-            add_error(errors, "received_at", "must be a date and time with its time zone")
-            received = moment
-        elif received > moment + validation.CLOCK_SKEW:
-            add_error(errors, "received_at", "is in the future")
-        where = clean_text(
-            errors,
-            "received_where",
-            received_where,
-            limit=validation.MAX_PLACE_LENGTH,
-            multiline=False,
+        reception = _check_reception(
+            errors, moment, received_at, received_where, request_other, note
         )
-        other = clean_text(
-            errors,
-            "request_other",
-            request_other,
-            limit=validation.MAX_PLACE_LENGTH,
-            multiline=False,
-        )
-        first_note = clean_text(errors, "note", note, limit=validation.MAX_NOTE_LENGTH)
-
         parsed = None
         if facts is not None:
             parsed = _parse_facts(
                 facts,
                 errors,
                 today=timezone.localdate(moment),
-                defaults=_intake_defaults(kind, post, received),
+                defaults=_intake_defaults(kind, post, reception.received),
             )
-
         identity = clean_identity(
             {
                 "true_name": true_name,
@@ -195,62 +140,183 @@ def open_case(
                 "and senior US representative may",
                 clauses=("6b(1)",),
             )
-
         opener = acting_official(acting_user)
         if opener is None:  # the principal names an official: this cannot happen
             raise PermissionDenied("you are not an official", clauses=("6b(1)",))
         if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
             officers.insert(0, opener)
-
-        case = Case(
-            post=post,
-            sensitivity=sensitivity,
-            kind=kind,
-            opened_at=moment,
-            opened_by=opener,
-            received_at=received,
-            received_where=where,
-            request_other=other,
-            changed_at=moment,
-            changed_by=opener,
-        )
-        _save_with_cryptonym(case)
-        case.compartments.set(compartment_rows)
-        case.officers.set(officers)
-        subject = Subject(case=case, **identity)
-        subject.save()
-
-        also: list[Entry] = []
-        assessed = None
-        if parsed is not None:
-            assessed = _assess(case, parsed, official=opener, at=moment)
-            also += assessed.entries()
-        created_note = None
-        if first_note:
-            created_note = CaseNote.objects.create(
-                case=case, author=opener, text=first_note, at=moment
-            )
-            also.append(Entry("cases.casenote.add", "Note added", created_note))
-
-        after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
-        after["compartments"] = sorted(codes)
-        after["officers"] = [official.pk for official in officers]
-        after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
-        if assessed is not None:
-            after |= assessed.audit()
-        if created_note is not None:
-            after["note"] = created_note.pk
-        where_text = f" ({where})" if where else ""
-        record_event(
-            case,
+        return do_open_case(
+            Intake(
+                post=post,
+                sensitivity=sensitivity,
+                kind=kind,
+                codes=codes,
+                compartments=compartment_rows,
+                officers=officers,
+                identity=identity,
+                parsed=parsed,
+                reception=reception,
+                opener=opener,
+            ),
             acting_user=acting_user,
-            action="cases.case.open",
-            summary=f"{_kind_summary(kind)} at {post.name}{where_text}; case {case.cryptonym} "
-            "opened",
-            at=moment,
-            after=after,
-            also=also,
+            moment=moment,
         )
+
+
+def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
+    """The acting user's principal and the posts they may open a case at; refused (``6b(1)``)
+    when there is none."""
+    principal = principal_for(acting_user)
+    opening_posts = may_open_at(principal)
+    if not opening_posts or principal.official_id is None:
+        raise PermissionDenied(
+            "only a post's case officers, committee and senior US representative "
+            "may open a case there",
+            clauses=("6b(1)",),
+        )
+    return principal, opening_posts
+
+
+def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
+    number = as_id(post_id)
+    if number is None:
+        add_error(errors, "post_id", "is required: choose the post")
+        return None
+    post = Post.objects.filter(pk=number).first()
+    if post is None:
+        add_error(errors, "post_id", "there is no such post")
+    elif not post.active:
+        add_error(errors, "post_id", "the post is not active")
+        return None
+    return post
+
+
+def _check_reach(
+    errors: Errors, principal: Principal, sensitivity: str, compartments: Iterable[str]
+) -> tuple[str, list[str], list[Compartment]]:
+    """The sensitivity (within the user's clearance) and the compartments (ones they hold)."""
+    known_levels = levels()
+    sensitivity = sensitivity.strip() if isinstance(sensitivity, str) else ""
+    if sensitivity not in known_levels:
+        add_error(errors, "sensitivity", f"must be one of {', '.join(known_levels)}")
+    elif rank(sensitivity) > principal.clearance_rank:
+        add_error(errors, "sensitivity", "is above your clearance")
+    codes = clean_codes(compartments)
+    compartment_rows: list[Compartment] = []
+    if codes is None:
+        add_error(errors, "compartments", "must be a list of compartment codes")
+        return sensitivity, [], compartment_rows
+    compartment_rows = list(Compartment.objects.filter(code__in=codes))
+    known = {row.code for row in compartment_rows}
+    for code in codes:
+        if code not in known:
+            add_error(errors, "compartments", f"there is no compartment {code}")
+        elif code not in principal.compartments:
+            add_error(errors, "compartments", f"you are not read into {code}")
+    return sensitivity, codes, compartment_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Reception:
+    """When and where the person presented themselves, what else they asked, the first note."""
+
+    received: dt.datetime
+    where: str
+    other: str
+    first_note: str
+
+
+def _check_reception(
+    errors: Errors,
+    moment: dt.datetime,
+    received_at: dt.datetime | None,
+    received_where: str,
+    request_other: str,
+    note: str,
+) -> Reception:
+    received = moment if received_at is None else received_at
+    if not isinstance(received, dt.datetime) or timezone.is_naive(received):
+        add_error(errors, "received_at", "must be a date and time with its time zone")
+        received = moment
+    elif received > moment + validation.CLOCK_SKEW:
+        add_error(errors, "received_at", "is in the future")
+    place = validation.MAX_PLACE_LENGTH
+    return Reception(
+        received=received,
+        where=clean_text(errors, "received_where", received_where, limit=place, multiline=False),
+        other=clean_text(errors, "request_other", request_other, limit=place, multiline=False),
+        first_note=clean_text(errors, "note", note, limit=validation.MAX_NOTE_LENGTH),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """The checked values a case is opened with."""
+
+    post: Post
+    sensitivity: str
+    kind: str
+    codes: list[str]
+    compartments: list[Compartment]
+    officers: list[Official]
+    identity: dict[str, Any]
+    parsed: policy.Facts | None
+    reception: Reception
+    opener: Official
+
+
+@sensitive_variables("intake")
+def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -> Case:
+    """Write the case, its subject, its first assessment and note, and the audit record (in
+    the caller's transaction)."""
+    reception, opener = intake.reception, intake.opener
+    case = Case(
+        post=intake.post,
+        sensitivity=intake.sensitivity,
+        kind=intake.kind,
+        opened_at=moment,
+        opened_by=opener,
+        received_at=reception.received,
+        received_where=reception.where,
+        request_other=reception.other,
+        changed_at=moment,
+        changed_by=opener,
+    )
+    _save_with_cryptonym(case)
+    case.compartments.set(intake.compartments)
+    case.officers.set(intake.officers)
+    subject = Subject(case=case, **intake.identity)
+    subject.save()
+    also: list[Entry] = []
+    assessed = None
+    if intake.parsed is not None:
+        assessed = _assess(case, intake.parsed, official=opener, at=moment)
+        also += assessed.entries()
+    created_note = None
+    if reception.first_note:
+        created_note = CaseNote.objects.create(
+            case=case, author=opener, text=reception.first_note, at=moment
+        )
+        also.append(Entry("cases.casenote.add", "Note added", created_note))
+    after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    after["compartments"] = sorted(intake.codes)
+    after["officers"] = [official.pk for official in intake.officers]
+    after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
+    if assessed is not None:
+        after |= assessed.audit()
+    if created_note is not None:
+        after["note"] = created_note.pk
+    where_text = f" ({reception.where})" if reception.where else ""
+    record_event(
+        case,
+        acting_user=acting_user,
+        action="cases.case.open",
+        summary=f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
+        f"{case.cryptonym} opened",
+        at=moment,
+        after=after,
+        also=also,
+    )
     return case
 
 

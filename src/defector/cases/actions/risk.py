@@ -8,7 +8,7 @@ from typing import Final
 from django.db import transaction
 
 from defector import policy
-from defector.cases import queries as queries_determination
+from defector.cases import queries
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.determination import (
     _acting_official,
@@ -79,7 +79,7 @@ def determine_political_risk(
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
         _must_be_open(case, "subject")
-        previous = queries_determination.risk_in_force(case, about)
+        previous = queries.risk_in_force(case, about)
         if previous is not None:
             previous.superseded_at = moment
             previous.save(update_fields=["superseded_at"])

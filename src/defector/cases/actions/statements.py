@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,82 +102,141 @@ def record_statement(
     post witnesses it (:func:`witness_statement`)."""
     moment = moment_of(at)
     storage = signatures.statement_storage()
-    saved: str | None = None
+    saved: list[str] = []
     try:
         with transaction.atomic():
             case = find_case(acting_user, case_id, Action.CHANGE)
-            errors: Errors = []
-            version = as_version(errors, expected_version)
-            code = language_code.strip() if isinstance(language_code, str) else ""
-            if not code:
-                add_error(errors, "language_code", "is required: e.g. ru for Russian")
-            elif not LANGUAGE_TAG.fullmatch(code):
-                add_error(errors, "language_code", "must be a language tag such as ru or zh-Hans")
-            name = clean_text(
-                errors,
-                "language_name",
-                language_name,
-                limit=MAX_LANGUAGE_NAME_LENGTH,
-                required="is required: e.g. Russian",
-                multiline=False,
+            given = check_statement(
+                moment,
+                expected_version=expected_version,
+                language_code=language_code,
+                language_name=language_name,
+                text_original=text_original,
+                text_english=text_english,
+                signed_at=signed_at,
+                signature_file=signature_file,
+                signature_drawing=signature_drawing,
             )
-            original = clean_text(
-                errors,
-                "text_original",
-                text_original,
-                limit=MAX_STATEMENT_LENGTH,
-                required="is required: the statement in the person's language",
-            )
-            english = clean_text(
-                errors,
-                "text_english",
-                text_english,
-                limit=MAX_STATEMENT_LENGTH,
-                required="is required: the statement in English",
-            )
-            signed = _moment(errors, "signed_at", signed_at, required="is required: when signed")
-            if signed is not None and signed > moment + validation.CLOCK_SKEW:
-                add_error(errors, "signed_at", "is in the future")
-            signature = signatures.signature(errors, signature_file, signature_drawing)
-            if errors or signature is None or signed is None:
-                raise InvalidInput(errors)
-            case = claim_case(case, version, acting_user=acting_user, at=moment)
+            case = claim_case(case, given.version, acting_user=acting_user, at=moment)
             _must_be_open_case(case, "signature", "record a statement")
-            digest = hashlib.sha256(signature.content).hexdigest()
-            saved = storage.save(
-                f"{case.pk}/{uuid.uuid4().hex}{signature.extension}",
-                ContentFile(signature.content),
-            )
-            statement = VoluntaryStatement.objects.create(
-                case=case,
-                language_code=code,
-                language_name=name,
-                text_original=original,
-                text_english=english,
-                signature_method=signature.method,
-                file_path=saved,
-                content_type=signature.content_type,
-                size=len(signature.content),
-                sha256=digest,
-                signed_at=signed,
-                recorded_at=moment,
-                recorded_by=acting_official(acting_user),
-            )
-            how = "scanned" if signature.method == SignatureMethod.UPLOAD else "drawn on screen"
-            record_event(
-                case,
-                acting_user=acting_user,
-                action="cases.voluntarystatement.record",
-                summary=f"Voluntary statement {statement.pk} recorded ({name}, signature "
-                f"{how}, SHA-256 {digest[:12]}…); it awaits a witness",
-                at=moment,
-                obj=statement,
-                after=_statement_audit(statement),
+            statement = do_record_statement(
+                case, given, storage=storage, saved=saved, acting_user=acting_user, at=moment
             )
     except BaseException:
-        if saved is not None:
-            storage.delete(saved)
+        for name in saved:
+            storage.delete(name)
         raise
+    return statement
+
+
+@dataclass(frozen=True, slots=True)
+class StatementInput:
+    """The checked input of a voluntary statement."""
+
+    version: int | None
+    language_code: str
+    language_name: str
+    text_original: str
+    text_english: str
+    signed_at: dt.datetime
+    signature: signatures.Signature
+
+
+def check_statement(
+    moment: dt.datetime,
+    *,
+    expected_version: int | str | None,
+    language_code: str,
+    language_name: str,
+    text_original: str,
+    text_english: str,
+    signed_at: dt.datetime | str | None,
+    signature_file: File[Any] | bytes | None,
+    signature_drawing: str,
+) -> StatementInput:
+    """The statement's fields and its one signature, or :class:`InvalidInput`."""
+    errors: Errors = []
+    version = as_version(errors, expected_version)
+    code = language_code.strip() if isinstance(language_code, str) else ""
+    if not code:
+        add_error(errors, "language_code", "is required: e.g. ru for Russian")
+    elif not LANGUAGE_TAG.fullmatch(code):
+        add_error(errors, "language_code", "must be a language tag such as ru or zh-Hans")
+    name = clean_text(
+        errors,
+        "language_name",
+        language_name,
+        limit=MAX_LANGUAGE_NAME_LENGTH,
+        required="is required: e.g. Russian",
+        multiline=False,
+    )
+    original = clean_text(
+        errors,
+        "text_original",
+        text_original,
+        limit=MAX_STATEMENT_LENGTH,
+        required="is required: the statement in the person's language",
+    )
+    english = clean_text(
+        errors,
+        "text_english",
+        text_english,
+        limit=MAX_STATEMENT_LENGTH,
+        required="is required: the statement in English",
+    )
+    signed = _moment(errors, "signed_at", signed_at, required="is required: when signed")
+    if signed is not None and signed > moment + validation.CLOCK_SKEW:
+        add_error(errors, "signed_at", "is in the future")
+    signature = signatures.signature(errors, signature_file, signature_drawing)
+    if errors or signature is None or signed is None:
+        raise InvalidInput(errors)
+    return StatementInput(version, code, name, original, english, signed, signature)
+
+
+def do_record_statement(
+    case: Case,
+    given: StatementInput,
+    *,
+    storage: Storage,
+    saved: list[str],
+    acting_user: AnyUser,
+    at: dt.datetime,
+) -> VoluntaryStatement:
+    """Store the signature (its name added to ``saved``, for the caller to remove should the
+    transaction fail) and write the statement with its audit record."""
+    signature = given.signature
+    digest = hashlib.sha256(signature.content).hexdigest()
+    saved.append(
+        storage.save(
+            f"{case.pk}/{uuid.uuid4().hex}{signature.extension}", ContentFile(signature.content)
+        )
+    )
+    statement = VoluntaryStatement.objects.create(
+        case=case,
+        language_code=given.language_code,
+        language_name=given.language_name,
+        text_original=given.text_original,
+        text_english=given.text_english,
+        signature_method=signature.method,
+        file_path=saved[-1],
+        content_type=signature.content_type,
+        size=len(signature.content),
+        sha256=digest,
+        signed_at=given.signed_at,
+        recorded_at=at,
+        recorded_by=acting_official(acting_user),
+    )
+    how = "scanned" if signature.method == SignatureMethod.UPLOAD else "drawn on screen"
+    record_event(
+        case,
+        acting_user=acting_user,
+        action="cases.voluntarystatement.record",
+        summary=f"Voluntary statement {statement.pk} recorded ({given.language_name}, "
+        f"signature {how}, SHA-256 {digest[:12]}…); it awaits a witness",
+        at=at,
+        obj=statement,
+        after=_statement_audit(statement),
+    )
     return statement
 
 
@@ -189,7 +249,7 @@ def witness_statement(
     at: dt.datetime | None = None,
 ) -> VoluntaryStatement:
     """Witness a statement as the signed-in official (:func:`~defector.cases.
-    queries_handling.witness_problem`: an official of the case's post who may see the case,
+    queries.witness_problem`: an official of the case's post who may see the case,
     not the one who recorded it). A witnessed statement counts: it discharges the case's
     ``obtain_voluntary_statement`` obligation."""
     moment = moment_of(at)

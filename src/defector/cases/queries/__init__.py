@@ -114,7 +114,7 @@ from defector.cases.queries.obligations import (
     obligations_of,
     owners_for,
 )
-from defector.cases.queries.registry import register_case_sections, register_determinations
+from defector.cases.queries.registry import register_case_sections, register_guards
 from defector.cases.queries.risk import (
     Awaiting,
     Ref,
@@ -258,7 +258,7 @@ __all__ = [
     "posts_with_cases",
     "referrals_of",
     "register_case_sections",
-    "register_determinations",
+    "register_guards",
     "represented_agencies",
     "risk_determinations_of",
     "risk_in_force",

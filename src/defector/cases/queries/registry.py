@@ -1,48 +1,18 @@
-"""What the queries add at start (``CasesConfig.ready``): the case page's own sections, the
-determinations' three sections and the lifecycle's guard on determination → exploitation
-(``6b(2)``)."""
+"""What the queries add at start (``CasesConfig.ready``): the case page's own sections and
+the lifecycle's guard on determination → exploitation (``6b(2)``)."""
 
 from __future__ import annotations
 
 from defector.cases import lifecycle, sections
 from defector.cases.choices import Stage
-from defector.cases.queries.determination import exploitation_guard, status_section
+from defector.cases.queries.determination import exploitation_guard
 from defector.cases.queries.facts import assessments_of, latest_assessment
-from defector.cases.queries.inducement import inducement_section
 from defector.cases.queries.notes import notes_of, timeline_of
 from defector.cases.queries.obligations import obligations_of
-from defector.cases.queries.risk import political_risk_section
 
 
-def register_determinations() -> None:
-    """Add the sections to the case page and the guard to the lifecycle."""
-    sections.register_section(
-        sections.CaseSection(
-            key="political-risk",
-            title="Political risk (7a)",
-            template="cases/determination/political_risk.html",
-            order=50,
-            build=political_risk_section,
-        )
-    )
-    sections.register_section(
-        sections.CaseSection(
-            key="status",
-            title="Defector status (6b(2))",
-            template="cases/determination/status.html",
-            order=52,
-            build=status_section,
-        )
-    )
-    sections.register_section(
-        sections.CaseSection(
-            key="inducement",
-            title="Inducement (2b, 5a)",
-            template="cases/determination/inducement.html",
-            order=54,
-            build=inducement_section,
-        )
-    )
+def register_guards() -> None:
+    """Add the lifecycle's guard on determination → exploitation: only with a grant."""
     lifecycle.register_guard(Stage.DETERMINATION, Stage.EXPLOITATION, exploitation_guard)
 
 
