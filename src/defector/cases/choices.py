@@ -7,6 +7,7 @@ from typing import Final
 from django.db import models
 
 from defector.directory.choices import Role
+from defector.policy.gates import bona_fides as bona_fides_rules
 from defector.policy.gates import lifecycle as lifecycle_rules
 
 
@@ -213,6 +214,13 @@ class BonaFidesVerdictKind(models.TextChoices):
     ESTABLISHED = "established", "Established"
     DOUBTFUL = "doubtful", "Doubtful"
     REFUTED = "refuted", "Refuted"
+
+
+#: The verdicts and results mirror those of the pure gate (``policy.gates.bona_fides``).
+if {verdict.value: str(verdict.label) for verdict in BonaFidesVerdictKind} != (
+    bona_fides_rules.VERDICT_LABELS
+) or list(CheckResult.values) != [result.value for result in bona_fides_rules.CheckResult]:
+    raise RuntimeError("cases.choices and policy.gates.bona_fides disagree on verdicts or results")
 
 
 class SignatureMethod(models.TextChoices):

@@ -290,7 +290,7 @@ def check_verdict_input(
     verdict: str,
     check_ids: Sequence[int | str],
     rationale: str,
-) -> tuple[int | None, str, list[int], str]:
+) -> tuple[int, str, list[int], str]:
     """The version, verdict, cited check ids and rationale, or :class:`InvalidInput`."""
     errors: Errors = []
     version = as_version(errors, expected_version)

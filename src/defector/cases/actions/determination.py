@@ -280,7 +280,7 @@ def check_may_determine_status(acting_user: AnyUser, case: Case) -> bool:
 class StatusInput:
     """The checked input of a status determination."""
 
-    version: int | None
+    version: int
     decision: str
     special_value: str
     rationale: str

@@ -60,7 +60,7 @@ def move_case(
 
 def check_move_input(
     expected_version: int | str | None, to: str, outcome: str, reason: str
-) -> tuple[int | None, str, str, str]:
+) -> tuple[int, str, str, str]:
     """The version, target stage, outcome and reason of a move, or :class:`InvalidInput`."""
     errors: Errors = []
     version = as_version(errors, expected_version)

@@ -133,7 +133,7 @@ def record_statement(
 class StatementInput:
     """The checked input of a voluntary statement."""
 
-    version: int | None
+    version: int
     language_code: str
     language_name: str
     text_original: str

@@ -11,7 +11,6 @@ from defector.cases.queries.bona_fides import (
     BonaFidesClock,
     BonaFidesView,
     CheckView,
-    CitedCheck,
     VerdictView,
     analysts_for,
     bona_fides_clock,
@@ -20,7 +19,6 @@ from defector.cases.queries.bona_fides import (
     check_of,
     check_view,
     checks_of,
-    verdict_rule,
     verdicts_of,
 )
 from defector.cases.queries.common import (
@@ -151,6 +149,7 @@ from defector.cases.queries.tasks import (
     task_view,
     tasks_of,
 )
+from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -30,49 +29,6 @@ from defector.directory.models import Official
 from defector.policy.obligations import ObligationId
 
 BONA_FIDES_CLAUSE: Final = policy.cite("6b(3)(b)")
-
-
-@dataclass(frozen=True, slots=True)
-class CitedCheck:
-    """A check a verdict cites, as the rule sees it: how to name it, and its result."""
-
-    name: str
-    result: str
-
-
-def verdict_rule(verdict: str, cited: Sequence[CitedCheck]) -> policy.Decision:
-    """Whether a bona fides verdict may rest on the ``cited`` checks (``6b(3)(b)``).
-
-    Every verdict rests on at least one check, and only on completed ones (a pending check
-    has found nothing yet); "established" further needs that none of the checks it cites
-    found the person's account inconsistent. A pure function of its input."""
-    clause = BONA_FIDES_CLAUSE
-    if verdict not in BonaFidesVerdictKind.values:
-        return policy.Decision.deny(
-            clause, reason=f"the verdict must be one of {', '.join(BonaFidesVerdictKind.values)}"
-        )
-    if not cited:
-        return policy.Decision.deny(
-            clause, reason="a verdict must cite at least one completed check"
-        )
-    pending = [check.name for check in cited if check.result == CheckResult.PENDING]
-    if pending:
-        return policy.Decision.deny(
-            clause,
-            reason=f"a verdict rests on completed checks only; still pending: {', '.join(pending)}",
-        )
-    inconsistent = [check.name for check in cited if check.result == CheckResult.INCONSISTENT]
-    if verdict == BonaFidesVerdictKind.ESTABLISHED and inconsistent:
-        return policy.Decision.deny(
-            clause,
-            reason="bona fides cannot be established on checks that found inconsistencies: "
-            + ", ".join(inconsistent),
-        )
-    return policy.Decision.allow(
-        clause,
-        reason=f"{BonaFidesVerdictKind(verdict).label.lower()} on {len(cited)} completed "
-        f"check{'s' if len(cited) != 1 else ''}",
-    )
 
 
 def _current_verdict(case: Case) -> BonaFidesVerdict | None:
