@@ -21,20 +21,9 @@ from defector.cases.actions.fields import (
     _visible_official,
 )
 from defector.cases.actions.obligations import discharge_by_evidence
-from defector.cases.choices import (
-    BonaFidesCheckKind,
-    BonaFidesVerdictKind,
-    CheckResult,
-)
-from defector.cases.models import (
-    BonaFidesCheck,
-    BonaFidesVerdict,
-    Case,
-)
-from defector.cases.queries import (
-    CitedCheck,
-    verdict_rule,
-)
+from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult
+from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
+from defector.cases.queries import CitedCheck, verdict_rule
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit

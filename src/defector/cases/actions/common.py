@@ -15,11 +15,7 @@ from django.utils import timezone
 from defector import policy
 from defector.cases import signals
 from defector.cases.models import Case, TimelineEntry
-from defector.cases.validation import (
-    Errors,
-    as_id,
-    moment_of,
-)
+from defector.cases.validation import Errors, as_id, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Action, can, get_for, rank

@@ -15,13 +15,7 @@ from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.lifecycle import move_case
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import AgencyStance as Stance
-from defector.cases.choices import (
-    CaseOutcome,
-    RiskLevel,
-    RiskSubject,
-    Stage,
-    StatusDecision,
-)
+from defector.cases.choices import CaseOutcome, RiskLevel, RiskSubject, Stage, StatusDecision
 from defector.cases.models import (
     AgencyPosition,
     Case,

@@ -13,18 +13,9 @@ from django.utils import timezone
 from defector import policy
 from defector.cases import clocks
 from defector.cases.actions.common import Entry, claim_case, find_case, record_event
-from defector.cases.choices import (
-    OBLIGATION_OWNER_ROLES,
-    SETTLED_STATUSES,
-    ObligationStatus,
-    Stage,
-)
+from defector.cases.choices import OBLIGATION_OWNER_ROLES, SETTLED_STATUSES, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
-from defector.cases.validation import (
-    Errors,
-    as_version,
-    moment_of,
-)
+from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
 from defector.core.access import Action, can
 from defector.core.errors import InvalidInput

@@ -9,15 +9,8 @@ from typing import Final
 from django.utils import timezone
 
 from defector.cases import clocks
-from defector.cases.choices import (
-    ObligationStatus,
-    Stage,
-)
-from defector.cases.models import (
-    Assessment,
-    Case,
-    Obligation,
-)
+from defector.cases.choices import ObligationStatus, Stage
+from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_id
 from defector.cases.validation import error as add_error
 from defector.core.access import Action, can

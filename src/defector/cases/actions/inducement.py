@@ -17,15 +17,8 @@ from defector.cases.actions.determination import (
     _stated,
 )
 from defector.cases.actions.obligations import discharge_by_evidence
-from defector.cases.choices import (
-    RecruitmentConclusion,
-    RiskSubject,
-)
-from defector.cases.models import (
-    InducementAct,
-    InducementPlan,
-    RecruitmentConsideration,
-)
+from defector.cases.choices import RecruitmentConclusion, RiskSubject
+from defector.cases.models import InducementAct, InducementPlan, RecruitmentConsideration
 from defector.cases.validation import Errors, as_id, as_version, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit

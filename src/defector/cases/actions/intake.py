@@ -15,10 +15,7 @@ from defector import policy
 from defector.cases import cryptonyms, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import _assess, _parse_facts
-from defector.cases.choices import (
-    IDENTITY_FIELDS,
-    IntakeKind,
-)
+from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
 from defector.cases.queries import may_open_at
 from defector.cases.validation import (

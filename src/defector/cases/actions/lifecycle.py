@@ -12,18 +12,9 @@ from defector import policy
 from defector.cases import lifecycle, validation
 from defector.cases.actions.common import Entry, _label, claim_case, find_case, record_event
 from defector.cases.actions.facts import _assess
-from defector.cases.choices import (
-    CaseOutcome,
-    ObligationStatus,
-    Stage,
-)
+from defector.cases.choices import CaseOutcome, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
-from defector.cases.validation import (
-    Errors,
-    as_version,
-    clean_text,
-    moment_of,
-)
+from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, PolicyRefusal

@@ -9,12 +9,7 @@ from django.db import transaction
 from defector.cases import validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.models import CaseNote
-from defector.cases.validation import (
-    Errors,
-    as_version,
-    clean_text,
-    moment_of,
-)
+from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.core.access import Action
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser

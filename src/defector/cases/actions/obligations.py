@@ -16,18 +16,9 @@ from defector.cases.actions.common import (
     find_case,
     record_event,
 )
-from defector.cases.choices import (
-    WAIVING_ROLES,
-    ObligationStatus,
-)
+from defector.cases.choices import WAIVING_ROLES, ObligationStatus
 from defector.cases.models import Case, Obligation
-from defector.cases.validation import (
-    Errors,
-    as_id,
-    as_version,
-    clean_text,
-    moment_of,
-)
+from defector.cases.validation import Errors, as_id, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Action, can, principal_for

@@ -6,13 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from defector.cases.actions.common import Entry, _entry
-from defector.cases.choices import (
-    IDENTITY_FIELDS,
-)
+from defector.cases.choices import IDENTITY_FIELDS
 from defector.cases.models import Case, Subject
-from defector.cases.validation import (
-    as_id,
-)
+from defector.cases.validation import as_id
 from defector.core import sealing
 from defector.core.access import Action, can, get_for
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied

@@ -18,13 +18,8 @@ from defector.cases.actions.determination import (
     _stated,
 )
 from defector.cases.actions.obligations import discharge_by_evidence
-from defector.cases.choices import (
-    RiskLevel,
-    RiskSubject,
-)
-from defector.cases.models import (
-    PoliticalRiskDetermination,
-)
+from defector.cases.choices import RiskLevel, RiskSubject
+from defector.cases.models import PoliticalRiskDetermination
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.core import audit
 from defector.core.access import Action, principal_for

@@ -18,17 +18,9 @@ from defector.cases import signatures, validation
 from defector.cases.actions.common import Entry, _entry, claim_case, find_case, record_event
 from defector.cases.actions.fields import _moment, _must_be_open_case, _reopen, _row_id
 from defector.cases.actions.obligations import discharge_by_evidence
-from defector.cases.choices import (
-    SignatureMethod,
-)
-from defector.cases.models import (
-    Case,
-    VoluntaryStatement,
-)
-from defector.cases.queries import (
-    STATEMENT_CLAUSE,
-    witness_problem,
-)
+from defector.cases.choices import SignatureMethod
+from defector.cases.models import Case, VoluntaryStatement
+from defector.cases.queries import STATEMENT_CLAUSE, witness_problem
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit

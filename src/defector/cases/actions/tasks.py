@@ -11,18 +11,9 @@ from django.utils import timezone
 from defector.cases import validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.fields import _date, _must_be_open_case, _row_id, _visible_official
-from defector.cases.choices import (
-    OPEN_TASK_STATUSES,
-    TaskStatus,
-)
-from defector.cases.models import (
-    Case,
-    CaseTask,
-)
-from defector.cases.queries import (
-    TASKS_CLAUSE,
-    is_assignee,
-)
+from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
+from defector.cases.models import Case, CaseTask
+from defector.cases.queries import TASKS_CLAUSE, is_assignee
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit

@@ -5,11 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from defector.cases.choices import (
-    BonaFidesCheckKind,
-    BonaFidesVerdictKind,
-    CheckResult,
-)
+from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult
 from defector.cases.models.intake import Case
 
 

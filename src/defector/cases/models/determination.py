@@ -7,12 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from defector.cases.choices import (
-    AgencyStance,
-    RiskLevel,
-    RiskSubject,
-    StatusDecision,
-)
+from defector.cases.choices import AgencyStance, RiskLevel, RiskSubject, StatusDecision
 from defector.cases.models.intake import Case
 
 

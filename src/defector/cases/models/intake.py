@@ -7,11 +7,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from defector.cases.choices import (
-    CaseOutcome,
-    IntakeKind,
-    Stage,
-)
+from defector.cases.choices import CaseOutcome, IntakeKind, Stage
 from defector.core.sealing import SealedField
 
 

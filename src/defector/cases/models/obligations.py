@@ -7,9 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from defector.cases.choices import (
-    ObligationStatus,
-)
+from defector.cases.choices import ObligationStatus
 from defector.cases.models.facts import Assessment
 from defector.cases.models.intake import Case
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from defector.cases.choices import (
-    SignatureMethod,
-)
+from defector.cases.choices import SignatureMethod
 from defector.cases.models.intake import Case
 
 

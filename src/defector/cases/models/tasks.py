@@ -7,9 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from defector.cases.choices import (
-    TaskStatus,
-)
+from defector.cases.choices import TaskStatus
 from defector.cases.models.intake import Case
 
 

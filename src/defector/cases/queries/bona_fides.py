@@ -11,17 +11,8 @@ from django.utils import timezone
 
 from defector import policy
 from defector.cases import clocks
-from defector.cases.choices import (
-    BonaFidesCheckKind,
-    BonaFidesVerdictKind,
-    CheckResult,
-    Stage,
-)
-from defector.cases.models import (
-    BonaFidesCheck,
-    BonaFidesVerdict,
-    Case,
-)
+from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult, Stage
+from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
 from defector.cases.queries.common import OfficialRef, _ref_or_none
 from defector.core.access import Action, can, get_for, restrict
 from defector.core.users import AnyUser

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from defector.cases.choices import (
-    WAIVING_ROLES,
-)
-from defector.cases.models import (
-    Case,
-)
-from defector.core.access import (
-    Action,
-    can,
-    get_for,
-    principal_for,
-)
+from defector.cases.choices import WAIVING_ROLES
+from defector.cases.models import Case
+from defector.core.access import Action, can, get_for, principal_for
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 

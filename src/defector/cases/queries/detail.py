@@ -8,13 +8,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from defector.cases import lifecycle
-from defector.cases.choices import (
-    IDENTITY_FIELDS,
-    INTAKE_CLAUSE,
-    CaseOutcome,
-    IntakeKind,
-    Stage,
-)
+from defector.cases.choices import IDENTITY_FIELDS, INTAKE_CLAUSE, CaseOutcome, IntakeKind, Stage
 from defector.cases.models import Case, Subject
 from defector.cases.queries.common import OfficialRef, _ref, can_change, can_reveal, can_waive
 from defector.core.users import AnyUser

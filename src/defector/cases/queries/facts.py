@@ -11,10 +11,7 @@ from django.db.models import QuerySet
 
 from defector.cases.models import Assessment, Case
 from defector.cases.queries.common import OfficialRef, _ref
-from defector.core.access import (
-    Action,
-    restrict,
-)
+from defector.core.access import Action, restrict
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 from defector.policy.definitions import CATEGORY_CLAUSE, Category

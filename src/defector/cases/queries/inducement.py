@@ -17,12 +17,7 @@ from defector.cases.choices import (
     RiskSubject,
     Stage,
 )
-from defector.cases.models import (
-    Case,
-    InducementAct,
-    InducementPlan,
-    RecruitmentConsideration,
-)
+from defector.cases.models import Case, InducementAct, InducementPlan, RecruitmentConsideration
 from defector.cases.queries.risk import Ref, _ref, governing_risk, political_risk_determined_for
 from defector.core.access import Action, can, get_for, restrict
 from defector.core.users import AnyUser

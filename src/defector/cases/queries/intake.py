@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from defector.cases.choices import (
-    DEFAULT_SENSITIVITY,
-    OPENING_ROLES,
-)
-from defector.core.access import (
-    Principal,
-    levels_up_to,
-    principal_for,
-)
+from defector.cases.choices import DEFAULT_SENSITIVITY, OPENING_ROLES
+from defector.core.access import Principal, levels_up_to, principal_for
 from defector.core.users import AnyUser
 from defector.directory.models import Compartment, Post
 

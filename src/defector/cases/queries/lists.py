@@ -11,16 +11,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from defector.cases.choices import (
-    IntakeKind,
-    ObligationStatus,
-    Stage,
-)
+from defector.cases.choices import IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
-from defector.core.access import (
-    Action,
-    restrict,
-)
+from defector.core.access import Action, restrict
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post

@@ -9,17 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from defector.cases import clocks
-from defector.cases.choices import (
-    ObligationStatus,
-)
+from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.common import OfficialRef, _ref
-from defector.core.access import (
-    Action,
-    can,
-    get_for,
-    restrict,
-)
+from defector.core.access import Action, can, get_for, restrict
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy.citations import CLAUSES

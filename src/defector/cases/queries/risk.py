@@ -18,11 +18,7 @@ from defector.cases.choices import (
     RiskSubject,
     Stage,
 )
-from defector.cases.models import (
-    Case,
-    Obligation,
-    PoliticalRiskDetermination,
-)
+from defector.cases.models import Case, Obligation, PoliticalRiskDetermination
 from defector.core.access import Action, can, principal_for, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role

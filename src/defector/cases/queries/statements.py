@@ -9,14 +9,8 @@ from typing import Final
 from django.db.models import Q
 
 from defector import policy
-from defector.cases.choices import (
-    SignatureMethod,
-    Stage,
-)
-from defector.cases.models import (
-    Case,
-    VoluntaryStatement,
-)
+from defector.cases.choices import SignatureMethod, Stage
+from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries.common import OfficialRef, _ref_or_none
 from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.users import AnyUser

@@ -9,14 +9,8 @@ from typing import Final
 from django.utils import timezone
 
 from defector import policy
-from defector.cases.choices import (
-    OPEN_TASK_STATUSES,
-    TaskStatus,
-)
-from defector.cases.models import (
-    Case,
-    CaseTask,
-)
+from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
+from defector.cases.models import Case, CaseTask
 from defector.cases.queries.bona_fides import analysts_for
 from defector.cases.queries.common import OfficialRef, _ref_or_none
 from defector.core.access import Action, get_for, principal_for, restrict
