@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from defector.cases import gates
 from defector.policy import Decision
+from defector.policy.gates import cases as gates
 
 YES = {
     "2a": Decision.allow("2a", reason="a defector"),

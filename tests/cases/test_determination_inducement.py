@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from defector.cases import actions_determination as actions
-from defector.cases import queries_determination
+from defector.cases import actions
+from defector.cases import queries as queries_determination
 from defector.cases.models import (
     Case,
     InducementAct,

@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from defector.cases import actions_determination as actions
-from defector.cases import lifecycle, queries_determination
+from defector.cases import actions, lifecycle
+from defector.cases import queries as queries_determination
 from defector.cases.actions import move_case, update_facts
 from defector.cases.models import (
     AgencyPosition,

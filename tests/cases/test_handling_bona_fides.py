@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from defector.cases import actions, actions_handling, queries_handling
+from defector.cases import actions
+from defector.cases import actions as actions_handling
+from defector.cases import queries as queries_handling
 from defector.cases.models import (
     BonaFidesCheck,
     BonaFidesVerdict,
@@ -20,7 +22,7 @@ from defector.cases.models import (
     Obligation,
     TimelineEntry,
 )
-from defector.cases.queries_handling import CitedCheck, verdict_rule
+from defector.cases.queries import CitedCheck, verdict_rule
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.core.models import AuditEvent
 from defector.directory.models import Official

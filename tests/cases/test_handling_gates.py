@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from defector.cases import actions_handling, queries_determination
+from defector.cases import actions as actions_handling
+from defector.cases import queries as queries_determination
 from defector.cases.models import Case
 from defector.directory.models import Official
 

@@ -20,7 +20,8 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from defector.cases import actions_handling, views_handling
+from defector.cases import actions as actions_handling
+from defector.cases import views_handling
 from defector.cases.models import BonaFidesCheck, Case, CaseTask, VoluntaryStatement
 from defector.directory.models import Official
 

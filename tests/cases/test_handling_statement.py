@@ -19,7 +19,9 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from defector.cases import actions_handling, queries_handling, signatures
+from defector.cases import actions as actions_handling
+from defector.cases import queries as queries_handling
+from defector.cases import signatures
 from defector.cases.models import Case, Obligation, TimelineEntry, VoluntaryStatement
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from defector.core.models import AuditEvent
@@ -192,7 +194,7 @@ def test_a_file_written_for_a_failing_action_is_removed(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the audit chain is unavailable")
 
-    monkeypatch.setattr(actions_handling, "record_event", broken)
+    monkeypatch.setattr("defector.cases.actions.statements.record_event", broken)
     with pytest.raises(RuntimeError):
         record()
     assert VoluntaryStatement.objects.count() == 0

@@ -13,7 +13,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from defector.cases import actions_handling, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries as queries_handling
 from defector.cases.models import Case, CaseTask, TimelineEntry
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from defector.core.models import AuditEvent

@@ -61,7 +61,7 @@ PAIRS = list(itertools.product(Stage.values, repeat=2))
 def without_the_status_guard() -> Iterator[None]:
     """The status determination's guard (to exploitation only with a grant, ``6b(2)``) set
     aside: these tests walk the stages without recording a determination."""
-    from defector.cases.queries_determination import exploitation_guard
+    from defector.cases.queries import exploitation_guard
 
     lifecycle.unregister_guard(D, E, exploitation_guard)
     yield

@@ -14,9 +14,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from defector.cases import actions_determination as actions
-from defector.cases import queries
-from defector.cases import queries_determination as determinations
+from defector.cases import actions, queries
+from defector.cases import queries as determinations
 from defector.cases.schemas_determination import (
     ActRecordedOut,
     ConsiderationIn,

@@ -5,6 +5,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 
+from defector.cases import cryptonyms
+
 
 class CasesConfig(AppConfig):
     """Subjects and their cases, from the walk-in at the door to the status decision."""
@@ -16,24 +18,40 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from defector.cases import search
+        from defector.cases import search, sections
+        from defector.cases.queries import register_case_sections, register_guards
+        from defector.cases.views_determination import (
+            inducement_section,
+            political_risk_section,
+            status_section,
+        )
+        from defector.cases.views_handling import register_sections as register_handling
 
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
         # A migration that rebuilds the notes table drops SQLite's search triggers.
         post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="cases-note-search")
-        from defector.cases.views_determination import register as register_determinations
-
-        register_determinations()
-        from defector.cases.views_handling import register_sections as register_handling
-
+        register_case_sections()
+        for key, title, template, order, build in (
+            ("political-risk", "Political risk (7a)", "political_risk", 50, political_risk_section),
+            ("status", "Defector status (6b(2))", "status", 52, status_section),
+            ("inducement", "Inducement (2b, 5a)", "inducement", 54, inducement_section),
+        ):
+            sections.register_section(
+                sections.CaseSection(
+                    key=key,
+                    title=title,
+                    template=f"cases/determination/{template}.html",
+                    order=order,
+                    build=build,
+                )
+            )
+        register_guards()
         register_handling()
         from defector.cases import access  # noqa: F401  (registers its access rules)
 
 
 def check_cryptonym_lists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """``defector check`` (and every start) reports an unusable cryptonym word or digraph list."""
-    from defector.cases import cryptonyms
-
     return [
         checks.Error(problem, id="cases.E001", hint="Fix the list, or unset the setting.")
         for problem in cryptonyms.check_configuration()

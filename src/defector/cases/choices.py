@@ -7,6 +7,8 @@ from typing import Final
 from django.db import models
 
 from defector.directory.choices import Role
+from defector.policy.gates import bona_fides as bona_fides_rules
+from defector.policy.gates import lifecycle as lifecycle_rules
 
 
 class IntakeKind(models.TextChoices):
@@ -77,6 +79,13 @@ class CaseOutcome(models.TextChoices):
     WITHDREW = "withdrew", "Withdrew"
     REDEFECTED = "redefected", "Re-defected"
     RETURNED = "returned", "Returned to their country"
+
+
+#: The stages and outcomes mirror the pure lifecycle's (``policy.gates.lifecycle``).
+if {stage.value: str(stage.label) for stage in Stage} != lifecycle_rules.STAGE_LABELS or {
+    outcome.value: str(outcome.label) for outcome in CaseOutcome
+} != lifecycle_rules.OUTCOME_LABELS:
+    raise RuntimeError("cases.choices and policy.gates.lifecycle disagree on stages or outcomes")
 
 
 class ObligationStatus(models.TextChoices):
@@ -205,6 +214,13 @@ class BonaFidesVerdictKind(models.TextChoices):
     ESTABLISHED = "established", "Established"
     DOUBTFUL = "doubtful", "Doubtful"
     REFUTED = "refuted", "Refuted"
+
+
+#: The verdicts and results mirror those of the pure gate (``policy.gates.bona_fides``).
+if {verdict.value: str(verdict.label) for verdict in BonaFidesVerdictKind} != (
+    bona_fides_rules.VERDICT_LABELS
+) or list(CheckResult.values) != [result.value for result in bona_fides_rules.CheckResult]:
+    raise RuntimeError("cases.choices and policy.gates.bona_fides disagree on verdicts or results")
 
 
 class SignatureMethod(models.TextChoices):

@@ -9,7 +9,7 @@ committees app holds those procedures, every post uses the defaults below, which
 (a mapping of obligation identifier to ``datetime.timedelta`` keyword arguments, or ``None``
 for "no clock").
 
-**Hook for the committees app (issue 5).** A post's local procedures supply its own clocks:
+**Hook for the committees app.** A post's local procedures supply its own clocks:
 the committees app calls :func:`register_provider` once, in its ``AppConfig.ready``, with a
 function ``provider(post) -> Mapping[str, timedelta | None] | None``. The provider answers
 for the obligations its procedures set: a key it leaves out (or an answer of ``None``) falls

@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -175,10 +176,10 @@ def unused(in_use: Callable[[str], bool], all_in_use: Callable[[], Collection[st
 
 
 def new_cryptonym() -> str:
-    """A cryptonym that no case has."""
-    from defector.cases.models import Case
-
+    """A cryptonym that no case has (the model looked up by label: this module loads before
+    the models, for the system check of its lists)."""
+    cases = apps.get_model("cases", "Case").objects
     return unused(
-        lambda candidate: Case.objects.filter(cryptonym=candidate).exists(),
-        lambda: set(Case.objects.values_list("cryptonym", flat=True)),
+        lambda candidate: cases.filter(cryptonym=candidate).exists(),
+        lambda: set(cases.values_list("cryptonym", flat=True)),
     )

@@ -30,7 +30,7 @@ from defector.cases.forms import (
     _textarea,
     _version_field,
 )
-from defector.cases.queries_determination import PlanView, Ref
+from defector.cases.queries import PlanView, Ref
 from defector.core.forms import UswdsBoundField
 from defector.directory.models import Agency
 

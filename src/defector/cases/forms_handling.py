@@ -28,8 +28,7 @@ from defector.cases.forms import (
     _textarea,
     _version_field,
 )
-from defector.cases.queries import OfficialRef
-from defector.cases.queries_handling import AgencyRef, CheckView
+from defector.cases.queries import AgencyRef, CheckView, OfficialRef
 from defector.core.forms import UswdsBoundField
 
 CRYPTONYMS_HINT: Final = "Not sealed: call the person by the cryptonym, never by a name."

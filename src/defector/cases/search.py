@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -110,8 +110,6 @@ def teardown(db: BaseDatabaseWrapper) -> None:
 
 def ensure_index(using: str = "default", **kwargs: Any) -> None:
     """After ``migrate``: put the SQLite triggers back if a table rebuild dropped them."""
-    from django.db import connections
-
     db = connections[using]
     if db.vendor != "sqlite":
         return

@@ -29,11 +29,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-
 from defector.cases.models import Case
+from defector.core.users import AnyUser as AnyUser
 
-AnyUser = User | AnonymousUser
 Build = Callable[[AnyUser, Case], Mapping[str, Any]]
 Visible = Callable[[AnyUser, Case], bool]
 
@@ -88,58 +86,3 @@ def sections_for(user: AnyUser, case: Case) -> list[RenderedSection]:
         data = section.build(user, case) if section.build is not None else {}
         rendered.append(RenderedSection(section.key, section.title, section.template, data))
     return rendered
-
-
-def _register_own() -> None:
-    from defector.cases import queries
-
-    register_section(
-        CaseSection(
-            key="assessment",
-            title="Assessment",
-            template="cases/sections/assessment.html",
-            order=20,
-            build=lambda user, case: {
-                "latest": queries.latest_assessment(user, case),
-                "history": queries.assessments_of(user, case),
-            },
-        )
-    )
-    register_section(
-        CaseSection(
-            key="obligations",
-            title="Obligations",
-            template="cases/sections/obligations.html",
-            order=30,
-            build=lambda user, case: {"obligations": queries.obligations_of(user, case)},
-        )
-    )
-    register_section(
-        CaseSection(
-            key="subject",
-            title="Subject",
-            template="cases/sections/subject.html",
-            order=60,
-        )
-    )
-    register_section(
-        CaseSection(
-            key="notes",
-            title="Notes",
-            template="cases/sections/notes.html",
-            order=70,
-            build=lambda user, case: {"notes": list(queries.notes_of(user, case))},
-        )
-    )
-    register_section(
-        CaseSection(
-            key="timeline",
-            title="Timeline",
-            template="cases/sections/timeline.html",
-            order=80,
-            build=lambda user, case: {"entries": list(queries.timeline_of(user, case))},
-        )
-    )
-
-
-_register_own()

@@ -8,7 +8,7 @@ where it is kept.
 
 Files live under ``MEDIA_ROOT/statements/<case id>/`` (:func:`statement_storage`: mode 0600,
 directories 0700), named by a random UUID, never served as static files: only
-``cases.actions_handling.read_statement_file`` reads them back, after checking access and
+``cases.actions.read_statement_file`` reads them back, after checking access and
 the file's SHA-256 hash. Plain functions that collect errors like ``cases.validation``.
 """
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from defector.cases import actions_determination as actions
-from defector.cases import lifecycle, queries, sections
-from defector.cases import queries_determination as determinations
-from defector.cases.choices import RiskLevel, Stage, StatusDecision
+from defector.cases import actions, queries
+from defector.cases import queries as determinations
+from defector.cases.choices import RiskLevel, StatusDecision
 from defector.cases.forms_determination import (
     ActForm,
     ConsiderationForm,
@@ -86,40 +85,6 @@ def inducement_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
         if data["plans"]:
             data["act_form"] = act_form(user, case)
     return data
-
-
-def register() -> None:
-    """Add the sections to the case page and the guard to the lifecycle."""
-    sections.register_section(
-        sections.CaseSection(
-            key="political-risk",
-            title="Political risk (7a)",
-            template="cases/determination/political_risk.html",
-            order=50,
-            build=political_risk_section,
-        )
-    )
-    sections.register_section(
-        sections.CaseSection(
-            key="status",
-            title="Defector status (6b(2))",
-            template="cases/determination/status.html",
-            order=52,
-            build=status_section,
-        )
-    )
-    sections.register_section(
-        sections.CaseSection(
-            key="inducement",
-            title="Inducement (2b, 5a)",
-            template="cases/determination/inducement.html",
-            order=54,
-            build=inducement_section,
-        )
-    )
-    lifecycle.register_guard(
-        Stage.DETERMINATION, Stage.EXPLOITATION, determinations.exploitation_guard
-    )
 
 
 # --- the views the forms post to --------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The gates of the directive on the determinations of a case: pure functions, no Django.
 
 Each takes plain values — booleans, numbers and :class:`~defector.policy.Decision` answers
-gathered by ``cases.queries_determination`` — and returns a :class:`~defector.policy.Decision`
+gathered by ``cases.queries`` — and returns a :class:`~defector.policy.Decision`
 that, when it refuses, names **every** clause that is missing (not only the first), with a
 reason a person can read. The actions turn a refusal into
 :class:`~defector.core.errors.PolicyRefusal` with those clauses.

@@ -1,0 +1,264 @@
+"""The facts of a case and their assessment: parsing, assessing, and a change of facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from defector import policy
+from defector.cases import clocks
+from defector.cases.actions.common import Entry, claim_case, find_case, record_event
+from defector.cases.choices import OBLIGATION_OWNER_ROLES, SETTLED_STATUSES, ObligationStatus, Stage
+from defector.cases.models import Assessment, Case, Obligation
+from defector.cases.validation import Errors, as_version, moment_of
+from defector.cases.validation import error as add_error
+from defector.core.access import Action, can
+from defector.core.errors import InvalidInput
+from defector.core.users import AnyUser
+from defector.directory.models import Official
+from defector.directory.queries import acting_official
+from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
+
+
+def _facts_errors(error: policy.FactsInvalid) -> Errors:
+    return [
+        {"field": f"facts.{e.field}" if e.field else "facts", "message": e.message}
+        for e in error.errors
+    ]
+
+
+def _parse_facts(
+    data: object,
+    errors: Errors,
+    *,
+    today: dt.date,
+    defaults: Mapping[str, Any] | None = None,
+) -> policy.Facts | None:
+    """The facts (``contracts/assessment.md``), with ``defaults`` for fields not given; errors
+    go to ``errors`` as ``facts.<field>``."""
+    if not isinstance(data, Mapping):
+        add_error(errors, "facts", "must be an object with the facts of the assessment contract")
+        return None
+    given = {**(defaults or {}), **data}
+    try:
+        return policy.parse_facts(given, today=today)
+    except policy.FactsInvalid as exc:
+        errors.extend(_facts_errors(exc))
+        return None
+
+
+def _category_label(category: str) -> str:
+    return category.replace("_", " ")
+
+
+def _category_change(before: Sequence[str], after: Sequence[str]) -> str:
+    added = [c for c in after if c not in before]
+    removed = [c for c in before if c not in after]
+    parts = [f"+ {_category_label(c)}" for c in added] + [
+        f"− {_category_label(c)}" for c in removed
+    ]
+    return ", ".join(parts)
+
+
+def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | None]:
+    """For each role, the post's one active official in it who may see the case (or None)."""
+    owners: dict[str, Official | None] = {}
+    for role in set(roles):
+        holders = list(
+            Official.objects.filter(
+                roles__role=role, roles__post=case.post, user__is_active=True
+            ).select_related("user")[:2]
+        )
+        fits = len(holders) == 1 and can(holders[0].user, Action.VIEW, case)
+        owners[role] = holders[0] if fits else None
+    return owners
+
+
+def _default_owner(
+    identifier: str, owners: Mapping[str, Official | None], acting: Official | None
+) -> Official | None:
+    """Who owns a new obligation: the post's one official in the role the obligation belongs
+    to (``OBLIGATION_OWNER_ROLES``) when they may see the case; else the acting official."""
+    role = OBLIGATION_OWNER_ROLES.get(identifier)
+    owner = owners.get(role) if role is not None else None
+    return owner if owner is not None else acting
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """What one assessment changed on a case."""
+
+    assessment: Assessment
+    before: tuple[str, ...]
+    opened: tuple[Obligation, ...]
+    set_aside: tuple[Obligation, ...]
+
+    @property
+    def categories_changed(self) -> bool:
+        return tuple(self.assessment.categories) != self.before
+
+    def entries(self) -> list[Entry]:
+        """The timeline lines: the assessment, the change of categories, the obligations."""
+        assessment = self.assessment
+        categories = ", ".join(_category_label(c) for c in assessment.categories) or "none"
+        applies = "the directive applies" if assessment.applies else "the directive does not apply"
+        lines = [
+            Entry(
+                "cases.assessment.create",
+                f"Assessment {assessment.number}: categories {categories}; {applies}",
+                assessment,
+            )
+        ]
+        if self.categories_changed:
+            lines.append(
+                Entry(
+                    "cases.case.categories",
+                    "Categories changed: "
+                    + _category_change(self.before, tuple(assessment.categories)),
+                    assessment,
+                )
+            )
+        if self.opened:
+            named = ", ".join(f"{o.title} ({o.clause})" for o in self.opened)
+            lines.append(Entry("cases.obligation.open", f"Obligations opened: {named}", assessment))
+        if self.set_aside:
+            named = ", ".join(f"{o.title} ({o.clause})" for o in self.set_aside)
+            lines.append(
+                Entry("cases.obligation.not_applicable", f"No longer applies: {named}", assessment)
+            )
+        return lines
+
+    def audit(self) -> dict[str, Any]:
+        assessment = self.assessment
+        return {
+            "assessment": assessment.number,
+            "categories": list(assessment.categories),
+            "applies": assessment.applies,
+            "obligations": list(assessment.obligations),
+            "opened": [o.identifier for o in self.opened],
+            "no_longer_applies": [o.identifier for o in self.set_aside],
+        }
+
+
+def _assess(
+    case: Case,
+    facts: policy.Facts,
+    *,
+    official: Official | None,
+    at: dt.datetime,
+) -> Assessed:
+    """Run the policy on ``facts``, keep the assessment, bring the case's categories and
+    obligations in line with it. Inside the action's transaction, on a claimed case."""
+    outcome = policy.assess(facts)
+    previous = (
+        Assessment.objects.filter(case=case).order_by("-number").values("number", "categories")
+    ).first()
+    before = tuple(previous["categories"]) if previous else ()
+    assessment = Assessment.objects.create(
+        case=case,
+        number=(previous["number"] if previous else 0) + 1,
+        facts=facts.to_dict(),
+        outcome=outcome.to_dict(),
+        categories=[str(c) for c in outcome.categories],
+        applies=outcome.applies,
+        obligations=[str(o) for o in outcome.obligations],
+        policy_version=outcome.policy_version,
+        assessed_at=at,
+        assessed_by=official,
+    )
+    Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
+    case.categories = assessment.categories
+
+    arising = [str(o) for o in outcome.obligations]
+    existing = list(Obligation.objects.filter(case=case))
+    kept = {o.identifier for o in existing if o.status == ObligationStatus.OPEN}
+    settled = {o.identifier for o in existing if o.status in SETTLED_STATUSES}
+    post_clocks = clocks.clocks_for(case.post)
+    new = [i for i in arising if i not in kept and i not in settled]
+    owners = _owners_by_role(
+        case, (OBLIGATION_OWNER_ROLES[i] for i in new if i in OBLIGATION_OWNER_ROLES)
+    )
+    opened: list[Obligation] = Obligation.objects.bulk_create(
+        Obligation(
+            case=case,
+            identifier=identifier,
+            clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,
+            title=OBLIGATIONS_BY_ID[ObligationId(identifier)].title,
+            owner=_default_owner(identifier, owners, official),
+            arose_at=at,
+            assessment=assessment,
+            due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),
+        )
+        for identifier in new
+    )
+    set_aside: list[Obligation] = []
+    why = (
+        f"assessment {assessment.number} no longer finds it"
+        if outcome.applies
+        else f"assessment {assessment.number} finds that the directive does not apply"
+    )
+    for obligation in existing:
+        if obligation.status == ObligationStatus.OPEN and obligation.identifier not in arising:
+            obligation.status = ObligationStatus.NOT_APPLICABLE
+            obligation.note = why
+            obligation.closed_at = at
+            obligation.closed_by = official
+            obligation.save(update_fields=["status", "note", "closed_at", "closed_by"])
+            set_aside.append(obligation)
+    return Assessed(assessment, before, tuple(opened), tuple(set_aside))
+
+
+def update_facts(
+    *,
+    acting_user: AnyUser,
+    case_id: int | str,
+    expected_version: int | str | None,
+    facts: Mapping[str, Any],
+    at: dt.datetime | None = None,
+) -> Assessment:
+    """Replace the case's facts and assess them again (every change adds an assessment; the
+    earlier ones are kept). ``facts`` is the whole contract object (``as_of`` defaults to the
+    day of ``at``). A change that alters the categories says so on the timeline; obligations
+    that now arise are opened, open ones that no longer arise are marked as no longer
+    applying. Facts and rules unchanged since the latest assessment: nothing is written, and
+    the latest assessment is returned."""
+    moment = moment_of(at)
+    with transaction.atomic():
+        case = find_case(acting_user, case_id, Action.CHANGE)
+        errors: Errors = []
+        version = as_version(errors, expected_version)
+        parsed = _parse_facts(facts, errors, today=timezone.localdate(moment))
+        if errors or parsed is None:
+            raise InvalidInput(errors)
+        latest = Assessment.objects.filter(case=case).order_by("-number").first()
+        if (
+            latest is not None
+            and case.version == version
+            and latest.facts == parsed.to_dict()
+            and latest.policy_version == policy.POLICY_VERSION
+        ):
+            return latest
+        case = claim_case(case, version, acting_user=acting_user, at=moment)
+        if case.stage == Stage.CLOSED:
+            raise InvalidInput(
+                [{"field": "facts", "message": "the case is closed: reopen it to change its facts"}]
+            )
+        official = acting_official(acting_user)
+        assessed = _assess(case, parsed, official=official, at=moment)
+        entries = assessed.entries()
+        record_event(
+            case,
+            acting_user=acting_user,
+            action="cases.case.facts",
+            summary=f"Facts changed (assessment {assessed.assessment.number})",
+            at=moment,
+            before={"facts": latest.facts if latest else None, "categories": list(assessed.before)},
+            after={"facts": parsed.to_dict(), **assessed.audit()},
+            also=entries,
+        )
+    return assessed.assessment

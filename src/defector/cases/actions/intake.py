@@ -1,0 +1,332 @@
+"""Intake (6b(1)): opening a case for a walk-in, a potential defector or a disaffected person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from defector import policy
+from defector.cases import cryptonyms, validation
+from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
+from defector.cases.actions.facts import _assess, _parse_facts
+from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
+from defector.cases.models import Case, CaseNote, Subject
+from defector.cases.queries import may_open_at
+from defector.cases.validation import (
+    Errors,
+    as_id,
+    clean_codes,
+    clean_identity,
+    clean_text,
+    moment_of,
+)
+from defector.cases.validation import error as add_error
+from defector.core import audit
+from defector.core.access import Principal, levels, principal_for, rank
+from defector.core.errors import InvalidInput, PermissionDenied
+from defector.core.users import AnyUser
+from defector.directory.choices import Role
+from defector.directory.models import Compartment, Official, Post
+from defector.directory.queries import acting_official
+
+#: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile.
+CRYPTONYM_SAVE_ATTEMPTS: Final = 3
+
+
+def _intake_defaults(kind: str, post: Post | None, received_at: dt.datetime) -> dict[str, Any]:
+    """The facts an intake form need not ask: where the person is (the post's country), the
+    day (that of the reception), and for a walk-in that they came to a US installation."""
+    defaults: dict[str, Any] = {"as_of": timezone.localdate(received_at).isoformat()}
+    if post is not None:
+        defaults["location"] = post.country
+    if kind == IntakeKind.WALK_IN:
+        defaults["at_us_installation"] = True
+    return defaults
+
+
+KIND_SUMMARIES: Final[dict[str, str]] = {
+    IntakeKind.WALK_IN: "Walk-in received",
+    IntakeKind.POTENTIAL_DEFECTOR: "Potential defector reported",
+    IntakeKind.DISAFFECTED_PERSON: "Disaffected person reported",
+}
+
+
+def _kind_summary(kind: str) -> str:
+    return KIND_SUMMARIES.get(kind, "Person taken in")
+
+
+@sensitive_variables("true_name", "aliases", "birth_date", "birth_place", "identity_documents")
+def open_case(
+    *,
+    acting_user: AnyUser,
+    post_id: int | str | None,
+    sensitivity: str,
+    compartments: Iterable[str] = (),
+    true_name: str = "",
+    aliases: str = "",
+    birth_date: str = "",
+    birth_place: str = "",
+    identity_documents: str = "",
+    officer_ids: Iterable[int | str] = (),
+    kind: str = IntakeKind.WALK_IN,
+    facts: Mapping[str, Any] | None = None,
+    received_at: dt.datetime | None = None,
+    received_where: str = "",
+    request_other: str = "",
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """Open a case at intake (``6b(1)``): a cryptonym at once, the identity sealed, and — when
+    ``facts`` are given — the first assessment with the obligations it raises.
+
+    Allowed to the post's case officers, committee members and chair, and its senior US
+    representative. The acting official is assigned to the case when they are a case officer
+    there; ``officer_ids`` names more case officers of the post. The sensitivity may not be
+    above the acting user's clearance, and the compartments must be ones they hold.
+
+    ``facts`` is the assessment contract's facts object; fields it leaves out default to the
+    reception: ``location`` the post's country, ``as_of`` the day of ``received_at``, and for a
+    walk-in ``at_us_installation`` true. ``received_at`` (default ``at``) is when the person
+    presented themselves or was reported; ``received_where`` where (walk-ins) and
+    ``request_other`` what they asked for besides asylum and escape assistance — neither is
+    sealed. ``note`` becomes the case's first note (what the reporting official knows).
+    """
+    moment = moment_of(at)
+    principal, opening_posts = check_may_open(acting_user)
+    with transaction.atomic():
+        errors: Errors = []
+        post = _check_post(errors, post_id)
+        sensitivity, codes, compartment_rows = _check_reach(
+            errors, principal, sensitivity, compartments
+        )
+        if kind not in IntakeKind.values:
+            add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
+        reception = _check_reception(
+            errors, moment, received_at, received_where, request_other, note
+        )
+        parsed = None
+        if facts is not None:
+            parsed = _parse_facts(
+                facts,
+                errors,
+                today=timezone.localdate(moment),
+                defaults=_intake_defaults(kind, post, reception.received),
+            )
+        identity = clean_identity(
+            {
+                "true_name": true_name,
+                "aliases": aliases,
+                "birth_date": birth_date,
+                "birth_place": birth_place,
+                "identity_documents": identity_documents,
+            },
+            errors,
+        )
+        officers = _check_officers(officer_ids, post, max(rank(sensitivity), 0), codes, errors)
+        if errors or post is None:
+            raise InvalidInput(errors)
+        if post.pk not in opening_posts:
+            raise PermissionDenied(
+                f"you may not open a case at {post.code}: only its case officers, committee "
+                "and senior US representative may",
+                clauses=("6b(1)",),
+            )
+        opener = acting_official(acting_user)
+        if opener is None:  # the principal names an official: this cannot happen
+            raise PermissionDenied("you are not an official", clauses=("6b(1)",))
+        if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
+            officers.insert(0, opener)
+        return do_open_case(
+            Intake(
+                post=post,
+                sensitivity=sensitivity,
+                kind=kind,
+                codes=codes,
+                compartments=compartment_rows,
+                officers=officers,
+                identity=identity,
+                parsed=parsed,
+                reception=reception,
+                opener=opener,
+            ),
+            acting_user=acting_user,
+            moment=moment,
+        )
+
+
+def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
+    """The acting user's principal and the posts they may open a case at; refused (``6b(1)``)
+    when there is none."""
+    principal = principal_for(acting_user)
+    opening_posts = may_open_at(principal)
+    if not opening_posts or principal.official_id is None:
+        raise PermissionDenied(
+            "only a post's case officers, committee and senior US representative "
+            "may open a case there",
+            clauses=("6b(1)",),
+        )
+    return principal, opening_posts
+
+
+def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
+    number = as_id(post_id)
+    if number is None:
+        add_error(errors, "post_id", "is required: choose the post")
+        return None
+    post = Post.objects.filter(pk=number).first()
+    if post is None:
+        add_error(errors, "post_id", "there is no such post")
+    elif not post.active:
+        add_error(errors, "post_id", "the post is not active")
+        return None
+    return post
+
+
+def _check_reach(
+    errors: Errors, principal: Principal, sensitivity: str, compartments: Iterable[str]
+) -> tuple[str, list[str], list[Compartment]]:
+    """The sensitivity (within the user's clearance) and the compartments (ones they hold)."""
+    known_levels = levels()
+    sensitivity = sensitivity.strip() if isinstance(sensitivity, str) else ""
+    if sensitivity not in known_levels:
+        add_error(errors, "sensitivity", f"must be one of {', '.join(known_levels)}")
+    elif rank(sensitivity) > principal.clearance_rank:
+        add_error(errors, "sensitivity", "is above your clearance")
+    codes = clean_codes(compartments)
+    compartment_rows: list[Compartment] = []
+    if codes is None:
+        add_error(errors, "compartments", "must be a list of compartment codes")
+        return sensitivity, [], compartment_rows
+    compartment_rows = list(Compartment.objects.filter(code__in=codes))
+    known = {row.code for row in compartment_rows}
+    for code in codes:
+        if code not in known:
+            add_error(errors, "compartments", f"there is no compartment {code}")
+        elif code not in principal.compartments:
+            add_error(errors, "compartments", f"you are not read into {code}")
+    return sensitivity, codes, compartment_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Reception:
+    """When and where the person presented themselves, what else they asked, the first note."""
+
+    received: dt.datetime
+    where: str
+    other: str
+    first_note: str
+
+
+def _check_reception(
+    errors: Errors,
+    moment: dt.datetime,
+    received_at: dt.datetime | None,
+    received_where: str,
+    request_other: str,
+    note: str,
+) -> Reception:
+    received = moment if received_at is None else received_at
+    if not isinstance(received, dt.datetime) or timezone.is_naive(received):
+        add_error(errors, "received_at", "must be a date and time with its time zone")
+        received = moment
+    elif received > moment + validation.CLOCK_SKEW:
+        add_error(errors, "received_at", "is in the future")
+    place = validation.MAX_PLACE_LENGTH
+    return Reception(
+        received=received,
+        where=clean_text(errors, "received_where", received_where, limit=place, multiline=False),
+        other=clean_text(errors, "request_other", request_other, limit=place, multiline=False),
+        first_note=clean_text(errors, "note", note, limit=validation.MAX_NOTE_LENGTH),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """The checked values a case is opened with."""
+
+    post: Post
+    sensitivity: str
+    kind: str
+    codes: list[str]
+    compartments: list[Compartment]
+    officers: list[Official]
+    identity: dict[str, Any]
+    parsed: policy.Facts | None
+    reception: Reception
+    opener: Official
+
+
+@sensitive_variables("intake")
+def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -> Case:
+    """Write the case, its subject, its first assessment and note, and the audit record (in
+    the caller's transaction)."""
+    reception, opener = intake.reception, intake.opener
+    case = Case(
+        post=intake.post,
+        sensitivity=intake.sensitivity,
+        kind=intake.kind,
+        opened_at=moment,
+        opened_by=opener,
+        received_at=reception.received,
+        received_where=reception.where,
+        request_other=reception.other,
+        changed_at=moment,
+        changed_by=opener,
+    )
+    _save_with_cryptonym(case)
+    case.compartments.set(intake.compartments)
+    case.officers.set(intake.officers)
+    subject = Subject(case=case, **intake.identity)
+    subject.save()
+    also: list[Entry] = []
+    assessed = None
+    if intake.parsed is not None:
+        assessed = _assess(case, intake.parsed, official=opener, at=moment)
+        also += assessed.entries()
+    created_note = None
+    if reception.first_note:
+        created_note = CaseNote.objects.create(
+            case=case, author=opener, text=reception.first_note, at=moment
+        )
+        also.append(Entry("cases.casenote.add", "Note added", created_note))
+    after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    after["compartments"] = sorted(intake.codes)
+    after["officers"] = [official.pk for official in intake.officers]
+    after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
+    if assessed is not None:
+        after |= assessed.audit()
+    if created_note is not None:
+        after["note"] = created_note.pk
+    where_text = f" ({reception.where})" if reception.where else ""
+    record_event(
+        case,
+        acting_user=acting_user,
+        action="cases.case.open",
+        summary=f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
+        f"{case.cryptonym} opened",
+        at=moment,
+        after=after,
+        also=also,
+    )
+    return case
+
+
+def _save_with_cryptonym(case: Case) -> None:
+    """Save a new case under a fresh cryptonym, drawing again if another transaction took the
+    drawn one between the check and the insert."""
+    for attempt in range(1, CRYPTONYM_SAVE_ATTEMPTS + 1):
+        case.cryptonym = cryptonyms.new_cryptonym()
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            taken = Case.objects.filter(cryptonym=case.cryptonym).exists()
+            if not taken or attempt == CRYPTONYM_SAVE_ATTEMPTS:
+                raise

@@ -1,0 +1,161 @@
+"""One case as the page and the API show it: identity rows, next stages, outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from defector.cases import lifecycle
+from defector.cases.choices import IDENTITY_FIELDS, INTAKE_CLAUSE, CaseOutcome, IntakeKind, Stage
+from defector.cases.models import Case, Subject
+from defector.cases.queries.common import OfficialRef, _ref, can_change, can_reveal, can_waive
+from defector.core.users import AnyUser
+from defector.directory.models import Post
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRow:
+    """A sealed field of the subject: its name, its label, and whether anything is recorded."""
+
+    field: str
+    label: str
+    recorded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StageChoice:
+    """A stage the case may move to next, with the clauses that justify it."""
+
+    stage: str
+    label: str
+    clauses: tuple[str, ...]
+    reason: str
+    needs_reason: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeChoice:
+    outcome: str
+    label: str
+    clauses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """A case as its page and ``GET /cases/{id}`` show it: cryptonym, never a name."""
+
+    id: int
+    cryptonym: str
+    kind: str
+    kind_label: str
+    #: The clause that defines the kind of person taken in (``2e``, ``2c``, ``2d``).
+    kind_clause: str
+    post: Post
+    sensitivity: str
+    compartments: list[str]
+    officers: list[OfficialRef]
+    opened_at: dt.datetime
+    opened_by: OfficialRef | None
+    version: int
+    identity: list[IdentityRow]
+    can_reveal: bool
+    received_at: dt.datetime = field(default_factory=timezone.now)
+    received_where: str = ""
+    request_other: str = ""
+    stage: str = Stage.RECEPTION
+    stage_label: str = ""
+    outcome: str = ""
+    outcome_label: str = ""
+    categories: list[str] = field(default_factory=list)
+    changed_at: dt.datetime | None = None
+    changed_by: OfficialRef | None = None
+    can_change: bool = False
+    can_waive: bool = False
+    next_stages: list[StageChoice] = field(default_factory=list)
+    closing_outcomes: list[OutcomeChoice] = field(default_factory=list)
+
+    @property
+    def recorded_identity(self) -> list[IdentityRow]:
+        return [row for row in self.identity if row.recorded]
+
+    @property
+    def closed(self) -> bool:
+        return self.stage == Stage.CLOSED
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [category.replace("_", " ") for category in self.categories]
+
+
+def identity_of(case: Case) -> list[IdentityRow]:
+    """The subject's sealed fields, each only as recorded or not."""
+    subject = Subject.objects.filter(case=case).first()
+    return [
+        IdentityRow(
+            field=name,
+            label=label,
+            recorded=subject is not None and getattr(subject, name) is not None,
+        )
+        for name, label in IDENTITY_FIELDS.items()
+    ]
+
+
+def next_stages(case: Case) -> list[StageChoice]:
+    """The stages the case may move to, with their clauses (closing: see the outcomes)."""
+    choices = []
+    for target in lifecycle.next_stages(case.stage):
+        move = lifecycle.transition(case.stage, target)
+        choices.append(
+            StageChoice(
+                stage=target,
+                label="Reopen" if case.stage == Stage.CLOSED else Stage(target).label,
+                clauses=move.clauses if move else (),
+                reason=move.reason if move else "close the case with its outcome",
+                needs_reason=move.needs_reason if move else False,
+            )
+        )
+    return choices
+
+
+def closing_outcomes(case: Case) -> list[OutcomeChoice]:
+    return [
+        OutcomeChoice(e.outcome, CaseOutcome(e.outcome).label, e.clauses)
+        for e in lifecycle.endings_from(case.stage)
+    ]
+
+
+def describe(user: AnyUser, case: Case) -> CaseView:
+    """The view of a case (from :func:`case_detail`) for ``user``."""
+    changeable = can_change(user, case)
+    return CaseView(
+        id=case.pk,
+        cryptonym=case.cryptonym,
+        kind=case.kind,
+        kind_label=IntakeKind(case.kind).label,
+        kind_clause=INTAKE_CLAUSE[case.kind],
+        post=case.post,
+        sensitivity=case.sensitivity,
+        compartments=sorted(c.code for c in case.compartments.all()),
+        officers=[_ref(official) for official in case.officers.all()],
+        opened_at=case.opened_at,
+        opened_by=_ref(case.opened_by) if case.opened_by is not None else None,
+        version=case.version,
+        identity=identity_of(case),
+        can_reveal=can_reveal(user, case),
+        received_at=case.received_at,
+        received_where=case.received_where,
+        request_other=case.request_other,
+        stage=case.stage,
+        stage_label=Stage(case.stage).label,
+        outcome=case.outcome,
+        outcome_label=CaseOutcome(case.outcome).label if case.outcome else "",
+        categories=list(case.categories or []),
+        changed_at=case.changed_at,
+        changed_by=_ref(case.changed_by) if case.changed_by is not None else None,
+        can_change=changeable,
+        can_waive=can_waive(user, case) if changeable else False,
+        next_stages=next_stages(case) if changeable else [],
+        closing_outcomes=closing_outcomes(case) if changeable else [],
+    )

@@ -1,0 +1,165 @@
+"""A case's assessments of the facts, as the page and the API show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from defector.cases.models import Assessment, Case
+from defector.cases.queries.common import OfficialRef, _ref
+from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
+from defector.policy.citations import CLAUSES
+from defector.policy.definitions import CATEGORY_CLAUSE, Category
+from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """Something an assessment lists, with the clause that decides it."""
+
+    identifier: str
+    label: str
+    clause: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    clause: str
+    title: str
+    holds: bool
+    because: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeHeader:
+    """What ``web/includes/outcome.html`` reads from ``outcome``."""
+
+    directive: str
+    effective: dt.date
+    in_force: bool
+    covered: bool
+    applies: bool
+    policy_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactsHeader:
+    as_of: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentView:
+    """One stored assessment, shaped for the Assess page's outcome block (reused on the case
+    page) and for the API."""
+
+    id: int
+    number: int
+    assessed_at: dt.datetime
+    assessed_by: OfficialRef | None
+    policy_version: str
+    facts_data: dict[str, Any]
+    outcome_data: dict[str, Any]
+    outcome: OutcomeHeader
+    facts: FactsHeader
+    categories: list[Cited]
+    obligations: list[Cited]
+    findings: list[FindingRow]
+    #: Every clause the assessment cites, with its text, in the directive's order.
+    clauses: list[Any]
+
+    @property
+    def outcome_json(self) -> str:
+        return json.dumps(self.outcome_data, indent=2, ensure_ascii=False)
+
+    @property
+    def facts_json(self) -> str:
+        return json.dumps(self.facts_data, indent=2, ensure_ascii=False)
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.identifier for c in self.categories]
+
+    def template_context(self) -> dict[str, Any]:
+        """The names ``web/includes/outcome.html`` expects."""
+        return {
+            "outcome": self.outcome,
+            "facts": self.facts,
+            "categories": self.categories,
+            "obligations": self.obligations,
+            "findings": self.findings,
+            "outcome_json": self.outcome_json,
+            "facts_json": self.facts_json,
+        }
+
+
+def _assessment_view(assessment: Assessment) -> AssessmentView:
+    data = assessment.outcome
+    categories = [
+        Cited(c, CLAUSES[CATEGORY_CLAUSE[Category(c)]].title, CATEGORY_CLAUSE[Category(c)])
+        for c in data.get("categories", [])
+        if c in {x.value for x in Category}
+    ]
+    rules = [
+        OBLIGATIONS_BY_ID[ObligationId(o)]
+        for o in data.get("obligations", [])
+        if o in {x.value for x in ObligationId}
+    ]
+    obligations = [Cited(str(r.identifier), r.title, r.clause, r.when) for r in rules]
+    findings = [
+        FindingRow(f["clause"], CLAUSES[f["clause"]].title, f["holds"], f["because"])
+        for f in data.get("findings", [])
+        if f.get("clause") in CLAUSES
+    ]
+    cited = {c.clause for c in categories} | {o.clause for o in obligations}
+    cited |= {f.clause for f in findings}
+    return AssessmentView(
+        id=assessment.pk,
+        number=assessment.number,
+        assessed_at=assessment.assessed_at,
+        assessed_by=_ref(assessment.assessed_by) if assessment.assessed_by else None,
+        policy_version=assessment.policy_version,
+        facts_data=assessment.facts,
+        outcome_data=data,
+        outcome=OutcomeHeader(
+            directive=data.get("directive", ""),
+            effective=dt.date.fromisoformat(data.get("effective", "1976-05-18")),
+            in_force=bool(data.get("in_force")),
+            covered=bool(data.get("covered")),
+            applies=bool(data.get("applies")),
+            policy_version=assessment.policy_version,
+        ),
+        facts=FactsHeader(as_of=dt.date.fromisoformat(assessment.facts["as_of"])),
+        categories=categories,
+        obligations=obligations,
+        findings=findings,
+        clauses=[clause for key, clause in CLAUSES.items() if key in cited],
+    )
+
+
+def _assessments(user: AnyUser, case: Case) -> QuerySet[Assessment]:
+    return restrict(
+        user, Action.VIEW, Assessment.objects.filter(case=case).select_related("assessed_by__user")
+    )
+
+
+def latest_assessment(user: AnyUser, case: Case) -> AssessmentView | None:
+    """The case's latest assessment, or ``None`` when no facts were given yet."""
+    found = _assessments(user, case).order_by("-number").first()
+    return _assessment_view(found) if found is not None else None
+
+
+def assessments_of(user: AnyUser, case: Case) -> list[AssessmentView]:
+    """Every assessment of the case, newest first."""
+    return [_assessment_view(a) for a in _assessments(user, case).order_by("-number")]
+
+
+def facts_of(user: AnyUser, case: Case) -> dict[str, Any] | None:
+    """The facts of the latest assessment (the facts form starts from them)."""
+    found = _assessments(user, case).order_by("-number").values_list("facts", flat=True).first()
+    return dict(found) if found is not None else None

@@ -1,0 +1,121 @@
+"""A case's obligations, with their clocks, as the page and the API show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from defector.cases import clocks
+from defector.cases.choices import ObligationStatus
+from defector.cases.models import Case, Obligation
+from defector.cases.queries.common import OfficialRef, _ref
+from defector.core.access import Action, can, get_for, restrict
+from defector.core.users import AnyUser
+from defector.directory.models import Official
+from defector.policy.citations import CLAUSES
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationView:
+    """One obligation of a case as work: who, by when, where it stands, and on what evidence."""
+
+    id: int
+    identifier: str
+    clause: str
+    clause_title: str
+    title: str
+    owner: OfficialRef | None
+    status: str
+    status_label: str
+    arose_at: dt.datetime
+    due_at: dt.datetime | None
+    #: How the due time reads when there is no clock ("before status is granted").
+    due_text: str
+    overdue: bool
+    closed_at: dt.datetime | None
+    closed_by: OfficialRef | None
+    evidence: str
+    evidence_label: str
+    evidence_id: str
+    note: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ObligationStatus.OPEN
+
+
+def _obligation_view(obligation: Obligation, now: dt.datetime) -> ObligationView:
+    due_text = ""
+    if obligation.due_at is None:
+        due_text = clocks.NO_CLOCK_DUE.get(obligation.identifier, "no time set")
+    return ObligationView(
+        id=obligation.pk,
+        identifier=obligation.identifier,
+        clause=obligation.clause,
+        clause_title=CLAUSES[obligation.clause].title if obligation.clause in CLAUSES else "",
+        title=obligation.title,
+        owner=_ref(obligation.owner) if obligation.owner is not None else None,
+        status=obligation.status,
+        status_label=ObligationStatus(obligation.status).label,
+        arose_at=obligation.arose_at,
+        due_at=obligation.due_at,
+        due_text=due_text,
+        overdue=obligation.is_overdue(now),
+        closed_at=obligation.closed_at,
+        closed_by=_ref(obligation.closed_by) if obligation.closed_by is not None else None,
+        evidence=obligation.evidence,
+        evidence_label=obligation.evidence_label,
+        evidence_id=obligation.evidence_id,
+        note=obligation.note,
+    )
+
+
+def obligations_of(
+    user: AnyUser, case: Case, *, now: dt.datetime | None = None
+) -> list[ObligationView]:
+    """The case's obligations: open ones first (by due time, those without a clock last),
+    then the rest, newest first."""
+    now = now or timezone.now()
+    rows = restrict(
+        user,
+        Action.VIEW,
+        Obligation.objects.filter(case=case).select_related("owner__user", "closed_by__user"),
+    )
+    views = [_obligation_view(row, now) for row in rows]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    open_ = sorted(
+        (v for v in views if v.is_open), key=lambda v: (v.due_at or far, v.arose_at, v.id)
+    )
+    rest = sorted(
+        (v for v in views if not v.is_open),
+        key=lambda v: (v.closed_at or v.arose_at, v.id),
+        reverse=True,
+    )
+    return open_ + rest
+
+
+def obligation_of(user: AnyUser, case: Case, obligation_id: int) -> ObligationView:
+    """One obligation of the case, or :class:`~defector.core.errors.NotFound`."""
+    row = get_for(
+        user,
+        Action.VIEW,
+        Obligation.objects.filter(case=case).select_related("owner__user", "closed_by__user"),
+        obligation_id,
+        what="obligation",
+    )
+    return _obligation_view(row, timezone.now())
+
+
+def owners_for(case: Case) -> list[OfficialRef]:
+    """The officials an obligation of the case may be given to: those of its post (or
+    assigned to it) who may see it."""
+    candidates = (
+        Official.objects.filter(Q(roles__post=case.post) | Q(assigned_cases=case))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .distinct()
+    )
+    return [_ref(o) for o in candidates if can(o.user, Action.VIEW, case)]

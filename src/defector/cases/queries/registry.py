@@ -1,0 +1,67 @@
+"""What the queries add at start (``CasesConfig.ready``): the case page's own sections and
+the lifecycle's guard on determination → exploitation (``6b(2)``)."""
+
+from __future__ import annotations
+
+from defector.cases import lifecycle, sections
+from defector.cases.choices import Stage
+from defector.cases.queries.determination import exploitation_guard
+from defector.cases.queries.facts import assessments_of, latest_assessment
+from defector.cases.queries.notes import notes_of, timeline_of
+from defector.cases.queries.obligations import obligations_of
+
+
+def register_guards() -> None:
+    """Add the lifecycle's guard on determination → exploitation: only with a grant."""
+    lifecycle.register_guard(Stage.DETERMINATION, Stage.EXPLOITATION, exploitation_guard)
+
+
+def register_case_sections() -> None:
+    """Add the case page's own sections: assessment, obligations, subject, notes, timeline."""
+    sections.register_section(
+        sections.CaseSection(
+            key="assessment",
+            title="Assessment",
+            template="cases/sections/assessment.html",
+            order=20,
+            build=lambda user, case: {
+                "latest": latest_assessment(user, case),
+                "history": assessments_of(user, case),
+            },
+        )
+    )
+    sections.register_section(
+        sections.CaseSection(
+            key="obligations",
+            title="Obligations",
+            template="cases/sections/obligations.html",
+            order=30,
+            build=lambda user, case: {"obligations": obligations_of(user, case)},
+        )
+    )
+    sections.register_section(
+        sections.CaseSection(
+            key="subject",
+            title="Subject",
+            template="cases/sections/subject.html",
+            order=60,
+        )
+    )
+    sections.register_section(
+        sections.CaseSection(
+            key="notes",
+            title="Notes",
+            template="cases/sections/notes.html",
+            order=70,
+            build=lambda user, case: {"notes": list(notes_of(user, case))},
+        )
+    )
+    sections.register_section(
+        sections.CaseSection(
+            key="timeline",
+            title="Timeline",
+            template="cases/sections/timeline.html",
+            order=80,
+            build=lambda user, case: {"entries": list(timeline_of(user, case))},
+        )
+    )
