@@ -17,7 +17,7 @@ from ninja import Router, Status
 from defector.cases import actions_determination as actions
 from defector.cases import queries
 from defector.cases import queries_determination as determinations
-from defector.cases.schemas_determination import (
+from defector.cases.schemas import (
     ActRecordedOut,
     ConsiderationIn,
     ConsiderationRecordedOut,

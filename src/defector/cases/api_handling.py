@@ -17,7 +17,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from defector.cases import actions_handling, queries, queries_handling
-from defector.cases.schemas_handling import (
+from defector.cases.schemas import (
     BonaFidesOut,
     CheckIn,
     CheckOut,
