@@ -29,7 +29,6 @@ from defector.accounts import stepup
 from defector.cases import actions, queries, sections
 from defector.cases.choices import IDENTITY_FIELDS
 from defector.cases.forms import (
-    ActionErrorsMixin,
     CaseFactsForm,
     CaseFilterForm,
     DischargeForm,
@@ -54,6 +53,7 @@ from defector.core.errors import (
     PermissionDenied,
     PolicyRefusal,
 )
+from defector.core.forms import ActionErrorsMixin
 
 CASES_PER_PAGE: Final = 50
 

@@ -21,7 +21,7 @@ from defector.cases import actions_determination as actions
 from defector.cases import lifecycle, queries, sections
 from defector.cases import queries_determination as determinations
 from defector.cases.choices import RiskLevel, Stage, StatusDecision
-from defector.cases.forms_determination import (
+from defector.cases.forms import (
     ActForm,
     ConsiderationForm,
     PlanForm,

@@ -29,7 +29,7 @@ from django.views.generic import TemplateView
 
 from defector.cases import actions_handling, queries, queries_handling
 from defector.cases.choices import Stage, TaskStatus
-from defector.cases.forms_handling import (
+from defector.cases.forms import (
     AcceptTaskForm,
     CheckForm,
     CheckResultForm,

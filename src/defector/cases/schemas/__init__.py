@@ -4,83 +4,85 @@ its obligations, notes, bona fides, statements, tasks, determinations and induce
 
 from __future__ import annotations
 
-from defector.cases.schemas.common import PostRefOut, OfficialRefOut, VersionIn, MAX_ID, StepIn
+from defector.cases.schemas.bona_fides import (
+    BasisOut,
+    BonaFidesOut,
+    CheckIn,
+    CheckOut,
+    CheckResultIn,
+    ClockOut,
+    VerdictIn,
+    VerdictOut,
+)
 from defector.cases.schemas.case import (
-    CaseSummaryOut,
-    IdentityFieldOut,
-    CaseOut,
+    AssessmentOut,
     CaseFiltersIn,
+    CaseFindingOut,
     CaseIn,
-    WalkInIn,
+    CaseOut,
+    CaseRecordOut,
+    CaseSummaryOut,
+    FactsIn,
+    IdentityFieldOut,
     ReportIn,
     RevealIn,
     RevealOut,
-    CaseFindingOut,
-    AssessmentOut,
     TimelineEntryOut,
-    CaseRecordOut,
-    FactsIn,
     TransitionIn,
+    WalkInIn,
 )
-from defector.cases.schemas.obligations import ObligationOut, DischargeIn, WaiveIn, ReassignIn
-from defector.cases.schemas.notes import NoteOut, NoteHitOut, NoteIn, NoteSearchIn
-from defector.cases.schemas.bona_fides import (
-    CheckOut,
-    BasisOut,
-    VerdictOut,
-    ClockOut,
-    BonaFidesOut,
-    CheckIn,
-    CheckResultIn,
-    VerdictIn,
-)
-from defector.cases.schemas.statements import (
-    MAX_DRAWING_TEXT,
-    StatementOut,
-    StatementFields,
-    StatementIn,
-    StatementFormIn,
-    WithdrawIn,
-)
-from defector.cases.schemas.tasks import (
-    AgencyRefOut,
-    TaskOut,
-    TaskIn,
-    TaskPatchIn,
-    DeclineIn,
-    CompleteIn,
-)
+from defector.cases.schemas.common import MAX_ID, OfficialRefOut, PostRefOut, StepIn, VersionIn
 from defector.cases.schemas.determination import (
     DecisionOut,
+    PositionAgencyOut,
+    PositionIn,
+    PositionOut,
+    ReferralRecordedOut,
+    RefugeeReferralIn,
+    RefugeeReferralOut,
     RiskDeterminationIn,
     RiskDeterminationOut,
     RiskDeterminationsOut,
     RiskRecordedOut,
-    PositionIn,
     StatusDeterminationIn,
-    PositionOut,
-    RefugeeReferralOut,
     StatusDeterminationOut,
-    StatusRecordedOut,
-    PositionAgencyOut,
     StatusOverviewOut,
-    RefugeeReferralIn,
-    ReferralRecordedOut,
+    StatusRecordedOut,
 )
 from defector.cases.schemas.inducement import (
+    ActOut,
+    ActRecordedOut,
     ConsiderationIn,
     ConsiderationOut,
     ConsiderationRecordedOut,
+    InducementActIn,
+    InducementOut,
     PlanIn,
-    ActOut,
     PlanOut,
     PlanRecordedOut,
-    InducementActIn,
-    ActRecordedOut,
-    InducementOut,
+)
+from defector.cases.schemas.notes import NoteHitOut, NoteIn, NoteOut, NoteSearchIn
+from defector.cases.schemas.obligations import DischargeIn, ObligationOut, ReassignIn, WaiveIn
+from defector.cases.schemas.statements import (
+    MAX_DRAWING_TEXT,
+    StatementFields,
+    StatementFormIn,
+    StatementIn,
+    StatementOut,
+    WithdrawIn,
+)
+from defector.cases.schemas.tasks import (
+    AgencyRefOut,
+    CompleteIn,
+    DeclineIn,
+    TaskIn,
+    TaskOut,
+    TaskPatchIn,
 )
 
 __all__ = [
+    "MAX_DRAWING_TEXT",
+    "MAX_ID",
     "ActOut",
     "ActRecordedOut",
     "AgencyRefOut",
@@ -108,8 +110,6 @@ __all__ = [
     "IdentityFieldOut",
     "InducementActIn",
     "InducementOut",
-    "MAX_DRAWING_TEXT",
-    "MAX_ID",
     "NoteHitOut",
     "NoteIn",
     "NoteOut",
