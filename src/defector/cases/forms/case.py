@@ -13,16 +13,14 @@ from defector.accounts.forms import StepUpCodeMixin
 from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind, Stage
 from defector.cases.forms.common import NO_NAMES_HINT, DistinctIds, textarea, version_field
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField, sentence
+from defector.core.forms import ActionForm, sentence
 from defector.core.users import AnyUser
 from defector.policy.definitions import Category
 
 
-class CaseFilterForm(ActionErrorsMixin, forms.Form):
+class CaseFilterForm(ActionForm):
     """The case list's filters (GET); the API takes the same ones
     (:func:`~defector.cases.queries.parse_case_filters`)."""
-
-    bound_field_class = UswdsBoundField
 
     post = forms.TypedChoiceField(
         required=False,
@@ -88,12 +86,10 @@ class CaseFilterForm(ActionErrorsMixin, forms.Form):
         return queries.parse_case_filters({name: self.data.get(name, "") for name in self.fields})
 
 
-class MoveForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class MoveForm(DistinctIds, ActionForm):
     """Move a case to another stage; close it with an outcome; reopen it with a reason."""
 
     id_prefix = "move"
-
-    bound_field_class = UswdsBoundField
 
     version = version_field()
     to = forms.ChoiceField(
@@ -134,10 +130,8 @@ class MoveForm(DistinctIds, ActionErrorsMixin, forms.Form):
         self.initial.setdefault("version", case.version)
 
 
-class RevealForm(StepUpCodeMixin, ActionErrorsMixin, forms.Form):
+class RevealForm(StepUpCodeMixin, ActionForm):
     """Which sealed field to reveal, and why. The reason is recorded in the audit log."""
-
-    bound_field_class = UswdsBoundField
 
     field = forms.ChoiceField(
         label="Field to reveal",

@@ -14,7 +14,7 @@ from typing import Any, Final
 from django import forms
 
 from defector.cases.queries import OfficialRef
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField
+from defector.core.forms import ActionForm
 
 SEALED_HINT: Final = "Sealed."
 NO_NAMES_HINT: Final = "Not sealed: never write a name here."
@@ -79,8 +79,9 @@ def set_officials(field: Any, officials: Iterable[OfficialRef], empty: str) -> N
     field.choices = [("", empty), *((str(o.id), o.name) for o in officials)]
 
 
-class HandlingForm(DistinctIds, ActionErrorsMixin, forms.Form):
-    bound_field_class = UswdsBoundField
+class HandlingForm(DistinctIds, ActionForm):
+    """A form of a case's handling (bona fides, statements, tasks): ids of its own, the
+    action's errors on its fields, and the version of the case the page showed."""
 
     version = version_field()
 

@@ -21,18 +21,16 @@ from defector.cases.forms.common import (
     version_field,
 )
 from defector.cases.queries_determination import Ref
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField, sentence
+from defector.core.forms import ActionForm, sentence
 from defector.directory.models import Agency
 
 _POSITION_PATH: Final = re.compile(r"positions\[(?P<index>[0-9]+)\](\.(?P<name>[a-z_]+))?")
 
 
-class RiskForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class RiskForm(DistinctIds, ActionForm):
     """The Senior US Representative's determination (``7a``)."""
 
     id_prefix = "risk"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     subject = forms.ChoiceField(
         choices=RiskSubject.choices,
@@ -59,12 +57,11 @@ class RiskForm(DistinctIds, ActionErrorsMixin, forms.Form):
     )
 
 
-class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class StatusForm(DistinctIds, ActionForm):
     """The committee's determination of defector status (``6b(2)``), with one position for
     each agency represented on the post's committee (``stance_<id>``, ``note_<id>``)."""
 
     id_prefix = "status"
-    bound_field_class = UswdsBoundField
     action_fields = {"on_behalf_of_id": "on_behalf_of"}
 
     version = version_field()
@@ -164,12 +161,10 @@ class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
         super().add_action_errors(rest)
 
 
-class ReferralForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class ReferralForm(DistinctIds, ActionForm):
     """Refer a person declined defector status as a refugee (``2f``)."""
 
     id_prefix = "referral"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     reason = forms.CharField(
         max_length=10_000,

@@ -20,15 +20,13 @@ from defector.cases.forms.common import (
     version_field,
 )
 from defector.cases.queries_determination import PlanView, Ref
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField
+from defector.core.forms import ActionForm
 
 
-class ConsiderationForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class ConsiderationForm(DistinctIds, ActionForm):
     """The consideration of recruitment in place (``5a(1)``)."""
 
     id_prefix = "consider"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     conclusion = forms.ChoiceField(
         choices=RecruitmentConclusion.choices,
@@ -45,12 +43,10 @@ class ConsiderationForm(DistinctIds, ActionErrorsMixin, forms.Form):
     )
 
 
-class PlanForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class PlanForm(DistinctIds, ActionForm):
     """An inducement plan (``2b``, ``5a(1)``, ``5a(4)``, ``7a``)."""
 
     id_prefix = "plan"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     description = forms.CharField(
         max_length=10_000,
@@ -78,12 +74,11 @@ class PlanForm(DistinctIds, ActionErrorsMixin, forms.Form):
         )
 
 
-class ActForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class ActForm(DistinctIds, ActionForm):
     """An act of inducement (``2b``) under a plan, with the official who committed or
     instigated it."""
 
     id_prefix = "act"
-    bound_field_class = UswdsBoundField
     action_fields = {
         "committed_by_id": "committed_by",
         "instigated_by_id": "instigated_by",

@@ -17,7 +17,7 @@ from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.forms.common import NO_NAMES_HINT, SEALED_HINT, TIME_FORMATS, textarea
 from defector.cases.models import CaseNote
-from defector.core.forms import MULTIPLE_HINT, ActionErrorsMixin, UswdsBoundField
+from defector.core.forms import MULTIPLE_HINT, ActionForm
 from defector.core.users import AnyUser
 
 
@@ -42,12 +42,11 @@ def _sealed_text(label: str, hint: str = "", *, rows: int = 0, max_length: int) 
     )
 
 
-class IntakeForm(ActionErrorsMixin, forms.Form):
+class IntakeForm(ActionForm):
     """What every intake asks: where and when, how sensitive, and who the person says they
     are (sealed). The walk-in and report forms add their own fields; the facts are a
     :class:`FactsForm` beside it."""
 
-    bound_field_class = UswdsBoundField
     action_fields = {"post_id": "post"}
     #: The fields of the "identity" fieldset, which are sealed.
     identity_fields: Final = tuple(IDENTITY_FIELDS)

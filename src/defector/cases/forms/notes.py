@@ -7,13 +7,11 @@ from django import forms
 from defector.cases import queries
 from defector.cases.forms.common import DistinctIds, textarea, version_field
 from defector.cases.models import CaseNote
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField
+from defector.core.forms import ActionForm, UswdsBoundField
 
 
-class NoteForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class NoteForm(DistinctIds, ActionForm):
     id_prefix = "note"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     text = forms.CharField(
         max_length=10_000,

@@ -9,15 +9,13 @@ from django import forms
 
 from defector.cases import queries
 from defector.cases.forms.common import NO_NAMES_HINT, DistinctIds, textarea, version_field
-from defector.core.forms import ActionErrorsMixin, UswdsBoundField
+from defector.core.forms import ActionForm
 
 
-class DischargeForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class DischargeForm(DistinctIds, ActionForm):
     """Mark an obligation done, with its evidence."""
 
     id_prefix = "discharge"
-
-    bound_field_class = UswdsBoundField
 
     version = version_field()
     evidence = forms.CharField(
@@ -43,10 +41,8 @@ class DischargeForm(DistinctIds, ActionErrorsMixin, forms.Form):
     )
 
 
-class WaiveForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class WaiveForm(DistinctIds, ActionForm):
     id_prefix = "waive"
-    bound_field_class = UswdsBoundField
-
     version = version_field()
     reason = forms.CharField(
         max_length=2000,
@@ -57,9 +53,8 @@ class WaiveForm(DistinctIds, ActionErrorsMixin, forms.Form):
     )
 
 
-class ReassignForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class ReassignForm(DistinctIds, ActionForm):
     id_prefix = "reassign"
-    bound_field_class = UswdsBoundField
     action_fields = {"owner_id": "owner"}
 
     version = version_field()
