@@ -28,13 +28,13 @@ from defector.cases.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
-from defector.core.schemas import CHANGE_ERRORS, ErrorOut
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 
 
 @router.get(
     "/{case_id}",
     operation_id="defector_cases_api_get_case",
-    response={200: CaseRecordOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CaseRecordOut, **READ_ERRORS},
     summary="One case, with its latest assessment, obligations and timeline",
     description=(
         "The subject's identity is listed as recorded or not; never its values. The `ETag` "
@@ -50,7 +50,7 @@ def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
 @router.get(
     "/{case_id}/assessments",
     operation_id="defector_cases_api_list_assessments",
-    response={200: list[AssessmentOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[AssessmentOut], **READ_ERRORS},
     summary="Every assessment of the case's facts, newest first",
 )
 def list_assessments(request: HttpRequest, case_id: int) -> Any:
@@ -108,7 +108,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
 @router.get(
     "/{case_id}/timeline",
     operation_id="defector_cases_api_timeline",
-    response={200: list[TimelineEntryOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[TimelineEntryOut], **READ_ERRORS},
     summary="Everything that happened on the case, oldest first",
 )
 def timeline(request: HttpRequest, case_id: int) -> Any:

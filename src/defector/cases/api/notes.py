@@ -12,7 +12,7 @@ from ninja import Query, Status
 from defector.cases import actions, queries
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import NoteHitOut, NoteIn, NoteOut, NoteSearchIn
-from defector.core.schemas import CHANGE_ERRORS, ErrorOut
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 
 
 def _note(note: Any, rank: float | None = None) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def search_notes(request: HttpRequest, query: Query[NoteSearchIn]) -> Any:
 @router.get(
     "/{case_id}/notes",
     operation_id="defector_cases_api_list_notes",
-    response={200: list[NoteOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[NoteOut], **READ_ERRORS},
     summary="The case's notes, newest first",
 )
 def list_notes(request: HttpRequest, case_id: int) -> Any:

@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from defector.cases import actions, queries
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import DischargeIn, ObligationOut, ReassignIn, WaiveIn
-from defector.core.schemas import CHANGE_ERRORS, ErrorOut
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
 @router.get(
     "/{case_id}/obligations",
     operation_id="defector_cases_api_list_obligations",
-    response={200: list[ObligationOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[ObligationOut], **READ_ERRORS},
     summary="The case's obligations: open ones first, by due time",
 )
 def list_obligations(request: HttpRequest, case_id: int) -> Any:
