@@ -156,7 +156,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files (signed voluntary statements): never served as static files; only through
-# the access-checked views that read them (``cases.views_handling``, ``cases.api_handling``).
+# the access-checked views that read them (``cases.views.statements``, ``cases.api.statements``).
 MEDIA_ROOT = STATE_DIR / "media"
 MEDIA_URL = "media/"
 

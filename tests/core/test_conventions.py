@@ -400,9 +400,6 @@ ORM_EXEMPTIONS: dict[tuple[str, str], str] = {
     ("src/defector/web/views.py", "context.update()"): (
         "AssessView.post merges the assessment into its template context, a plain dict"
     ),
-    ("src/defector/cases/views_determination.py", "from defector.cases.models import"): (
-        "imports the Case class for type annotations only (it never queries or saves)"
-    ),
 }
 
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from defector import policy
+from defector.cases.forms import AssessForm
 from defector.policy.citations import CLAUSES
 from defector.policy.facts import FIELD_NAMES
 from defector.web import views
-from defector.web.forms import AssessForm
 from defector.web.navigation import Area, navigation
 from defector.web.templatetags.clauses import clause_link
 

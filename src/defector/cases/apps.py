@@ -18,36 +18,17 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from defector.cases import search, sections
+        from defector.cases import access, search, sections  # access: registers its rules
         from defector.cases.queries import register_case_sections, register_guards
-        from defector.cases.views_determination import (
-            inducement_section,
-            political_risk_section,
-            status_section,
-        )
-        from defector.cases.views_handling import register_sections as register_handling
+        from defector.cases.views.sections import FORM_SECTIONS
 
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
         # A migration that rebuilds the notes table drops SQLite's search triggers.
         post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="cases-note-search")
         register_case_sections()
-        for key, title, template, order, build in (
-            ("political-risk", "Political risk (7a)", "political_risk", 50, political_risk_section),
-            ("status", "Defector status (6b(2))", "status", 52, status_section),
-            ("inducement", "Inducement (2b, 5a)", "inducement", 54, inducement_section),
-        ):
-            sections.register_section(
-                sections.CaseSection(
-                    key=key,
-                    title=title,
-                    template=f"cases/determination/{template}.html",
-                    order=order,
-                    build=build,
-                )
-            )
+        for section in FORM_SECTIONS:
+            sections.register_section(section)
         register_guards()
-        register_handling()
-        from defector.cases import access  # noqa: F401  (registers its access rules)
 
 
 def check_cryptonym_lists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

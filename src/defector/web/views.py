@@ -20,13 +20,13 @@ from django.template import loader
 from django.views.generic import TemplateView
 
 from defector import policy
+from defector.cases.forms import AssessForm
 from defector.core.errors import InvalidInput
 from defector.policy.citations import CLAUSES, Clause
 from defector.policy.definitions import CATEGORY_CLAUSE
 from defector.policy.obligations import OBLIGATIONS_BY_ID
 from defector.web import queries
 from defector.web.context_processors import constants
-from defector.web.forms import AssessForm
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,5 @@
-"""Forms of the determinations on the case page: the ``7a`` political-risk determination,
-the status determination (``6b(2)``) with each agency's position, the referral as a refugee
-(``2f``), the consideration of recruitment in place (``5a(1)``), inducement plans and acts
-(``2b``, ``5a(4)``).
-
-The forms only shape the input; the actions (``cases.actions_determination``) validate it,
-and their field errors come back to the forms' fields.
+"""The determinations on the case page: political risk (``7a``), defector status (``6b(2)``)
+with each agency's position, and the referral as a refugee (``2f``).
 """
 
 from __future__ import annotations
@@ -15,51 +10,35 @@ from typing import Any, Final
 
 from django import forms
 
-from defector.cases.choices import (
-    AgencyStance,
-    RecruitmentConclusion,
-    RiskLevel,
-    RiskSubject,
-    StatusDecision,
-)
-from defector.cases.forms import (
+from defector.cases.choices import AgencyStance, RiskLevel, RiskSubject, StatusDecision
+from defector.cases.forms.common import (
+    CRYPTONYMS_ONLY,
     NO_NAMES_HINT,
-    TIME_FORMATS,
-    ActionErrorsMixin,
     DistinctIds,
-    _textarea,
-    _version_field,
+    radios,
+    select,
+    textarea,
+    version_field,
 )
-from defector.cases.queries import PlanView, Ref
-from defector.core.forms import UswdsBoundField
+from defector.cases.queries_determination import Ref
+from defector.core.forms import ActionForm, sentence
 from defector.directory.models import Agency
 
-CRYPTONYMS_ONLY: Final = "Not sealed: call the person by the cryptonym, never by name."
 _POSITION_PATH: Final = re.compile(r"positions\[(?P<index>[0-9]+)\](\.(?P<name>[a-z_]+))?")
 
 
-def _radios() -> forms.RadioSelect:
-    return forms.RadioSelect(attrs={"class": "usa-radio__input"})
-
-
-def _select() -> forms.Select:
-    return forms.Select(attrs={"class": "usa-select"})
-
-
-class RiskForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class RiskForm(DistinctIds, ActionForm):
     """The Senior US Representative's determination (``7a``)."""
 
     id_prefix = "risk"
-    bound_field_class = UswdsBoundField
-
-    version = _version_field()
+    version = version_field()
     subject = forms.ChoiceField(
         choices=RiskSubject.choices,
         initial=RiskSubject.CASE,
         label="Determination about",
         help_text="The case as a whole, or one action contemplated toward the person. A new "
         "determination replaces the one in force on the same subject; the earlier is kept.",
-        widget=_select(),
+        widget=select(),
     )
     level = forms.ChoiceField(
         choices=RiskLevel.choices,
@@ -67,47 +46,46 @@ class RiskForm(DistinctIds, ActionErrorsMixin, forms.Form):
         help_text="Prohibitive: the action must not be taken (a grant of status, or an "
         "inducement plan, is then refused).",
         error_messages={"required": "Choose the level of risk."},
-        widget=_radios(),
+        widget=radios(),
     )
     reasoning = forms.CharField(
         max_length=10_000,
         label="Reasoning",
         help_text=f"At least 10 characters. {CRYPTONYMS_ONLY}",
         error_messages={"required": "Give the reasoning."},
-        widget=_textarea(4),
+        widget=textarea(4),
     )
 
 
-class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class StatusForm(DistinctIds, ActionForm):
     """The committee's determination of defector status (``6b(2)``), with one position for
     each agency represented on the post's committee (``stance_<id>``, ``note_<id>``)."""
 
     id_prefix = "status"
-    bound_field_class = UswdsBoundField
     action_fields = {"on_behalf_of_id": "on_behalf_of"}
 
-    version = _version_field()
+    version = version_field()
     decision = forms.ChoiceField(
         choices=StatusDecision.choices,
         label="Decision",
         help_text="A grant needs a defector (2a), bona fides established (6b(3)(b)), a signed "
         "statement on file (6b(3)(c)) and the 7a determination.",
         error_messages={"required": "Choose grant, decline or defer."},
-        widget=_radios(),
+        widget=radios(),
     )
     special_value = forms.CharField(
         max_length=10_000,
         label="Special value weighed (2a(1)–(3))",
         help_text=f"Information, operational value, psychological exploitation. {NO_NAMES_HINT}",
         error_messages={"required": "Say what special value the committee weighed."},
-        widget=_textarea(3),
+        widget=textarea(3),
     )
     rationale = forms.CharField(
         max_length=10_000,
         label="Rationale: special value against political risk",
         help_text=f"At least 10 characters. {CRYPTONYMS_ONLY}",
         error_messages={"required": "Give the rationale."},
-        widget=_textarea(4),
+        widget=textarea(4),
     )
     on_behalf_of = forms.TypedChoiceField(
         required=False,
@@ -115,7 +93,7 @@ class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
         empty_value=None,
         label="On behalf of the chair",
         help_text="You are a member: the determination is recorded on the chair's behalf.",
-        widget=_select(),
+        widget=select(),
     )
 
     def __init__(
@@ -140,14 +118,14 @@ class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
                 choices=AgencyStance.choices,
                 label=f"{agency.code}: {agency.name}",
                 error_messages={"required": f"Give the position of {agency.code}."},
-                widget=_radios(),
+                widget=radios(),
             )
             self.fields[f"note_{agency.pk}"] = forms.CharField(
                 required=False,
                 max_length=10_000,
                 label=f"{agency.code}: note",
                 help_text="Required with a dissent: say why. " + NO_NAMES_HINT,
-                widget=_textarea(2),
+                widget=textarea(2),
             )
 
     def position_fields(self) -> list[tuple[Agency, Any, Any]]:
@@ -177,28 +155,24 @@ class StatusForm(DistinctIds, ActionErrorsMixin, forms.Form):
             if match and 0 <= index < len(self.agencies):
                 name = {"stance": "stance", "note": "note"}.get(match["name"] or "", "stance")
                 message = error.get("message", "is not valid")
-                self.add_error(
-                    f"{name}_{self.agencies[index].pk}", message[:1].upper() + message[1:]
-                )
+                self.add_error(f"{name}_{self.agencies[index].pk}", sentence(message))
             else:
                 rest.append(error)
         super().add_action_errors(rest)
 
 
-class ReferralForm(DistinctIds, ActionErrorsMixin, forms.Form):
+class ReferralForm(DistinctIds, ActionForm):
     """Refer a person declined defector status as a refugee (``2f``)."""
 
     id_prefix = "referral"
-    bound_field_class = UswdsBoundField
-
-    version = _version_field()
+    version = version_field()
     reason = forms.CharField(
         max_length=10_000,
         label="Why the person is referred as a refugee (2f)",
         help_text="Well-founded fear of persecution, no other citizenship, no resident status. "
         + CRYPTONYMS_ONLY,
         error_messages={"required": "Give the reason for the referral."},
-        widget=_textarea(3),
+        widget=textarea(3),
     )
     referred_to = forms.CharField(
         required=False,
@@ -212,126 +186,3 @@ class ReferralForm(DistinctIds, ActionErrorsMixin, forms.Form):
         label="Close the case as referred as a refugee",
         widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
-
-
-class ConsiderationForm(DistinctIds, ActionErrorsMixin, forms.Form):
-    """The consideration of recruitment in place (``5a(1)``)."""
-
-    id_prefix = "consider"
-    bound_field_class = UswdsBoundField
-
-    version = _version_field()
-    conclusion = forms.ChoiceField(
-        choices=RecruitmentConclusion.choices,
-        label="Conclusion",
-        error_messages={"required": "Choose the conclusion."},
-        widget=_radios(),
-    )
-    reasoning = forms.CharField(
-        max_length=10_000,
-        label="Reasoning",
-        help_text=f"Would recruitment in place better serve US interests? {CRYPTONYMS_ONLY}",
-        error_messages={"required": "Give the reasoning."},
-        widget=_textarea(3),
-    )
-
-
-class PlanForm(DistinctIds, ActionErrorsMixin, forms.Form):
-    """An inducement plan (``2b``, ``5a(1)``, ``5a(4)``, ``7a``)."""
-
-    id_prefix = "plan"
-    bound_field_class = UswdsBoundField
-
-    version = _version_field()
-    description = forms.CharField(
-        max_length=10_000,
-        label="The approach planned",
-        help_text=f"At least 10 characters. {CRYPTONYMS_ONLY}",
-        error_messages={"required": "Describe the plan."},
-        widget=_textarea(4),
-    )
-    group_size = forms.IntegerField(
-        min_value=1,
-        initial=1,
-        label="Persons the plan aims to induce",
-        error_messages={
-            "required": "Say how many persons the plan aims at.",
-            "min_value": "A plan aims at one person at least.",
-        },
-        widget=forms.NumberInput(attrs={"class": "usa-input usa-input--small", "min": "1"}),
-    )
-
-    def __init__(self, *args: Any, max_group: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["group_size"].help_text = (
-            f"No action may encourage the departure of large numbers (5a(4)): at most "
-            f"{max_group} here."
-        )
-
-
-class ActForm(DistinctIds, ActionErrorsMixin, forms.Form):
-    """An act of inducement (``2b``) under a plan, with the official who committed or
-    instigated it."""
-
-    id_prefix = "act"
-    bound_field_class = UswdsBoundField
-    action_fields = {
-        "committed_by_id": "committed_by",
-        "instigated_by_id": "instigated_by",
-        "plan_id": "plan",
-    }
-
-    version = _version_field()
-    plan = forms.TypedChoiceField(
-        coerce=int,
-        label="Plan",
-        error_messages={"required": "Choose the plan the act belongs to."},
-        widget=_select(),
-    )
-    occurred_at = forms.DateTimeField(
-        required=False,
-        input_formats=TIME_FORMATS,
-        label="When (UTC)",
-        help_text="Leave it empty for now.",
-        widget=forms.DateTimeInput(
-            attrs={"class": "usa-input", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
-    )
-    committed_by = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        label="Committed by",
-        help_text="The US official who did it; or name who instigated it, or both.",
-        widget=_select(),
-    )
-    instigated_by = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        label="Instigated by",
-        widget=_select(),
-    )
-    description = forms.CharField(
-        max_length=10_000,
-        label="What was done",
-        help_text=f"At least 10 characters. {CRYPTONYMS_ONLY}",
-        error_messages={"required": "Say what was done."},
-        widget=_textarea(3),
-    )
-
-    def __init__(
-        self, *args: Any, plans: Sequence[PlanView], officials: Sequence[Ref], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        plan: Any = self.fields["plan"]
-        plan.choices = [("", "- Select a plan -")] + [
-            (str(p.id), f"Plan {p.id}: {p.description[:60]}") for p in plans
-        ]
-        if len(plans) == 1:
-            self.initial.setdefault("plan", str(plans[0].id))
-        people = [("", "- Nobody -")] + [(str(o.id), o.name) for o in officials]
-        committed: Any = self.fields["committed_by"]
-        committed.choices = people
-        instigated: Any = self.fields["instigated_by"]
-        instigated.choices = people

@@ -1,8 +1,11 @@
-"""Forms of the shell: the facts of the Assess page (sign-in: ``accounts.forms``).
+"""The facts of one person on one day, one control per field of the assessment contract
+(``contracts/assessment.md``): the Assess page's form (``AssessForm``), the facts of a case
+(``FactsForm``, the lists as checkboxes; at intake, without the date), and the facts of a case
+changed (``CaseFactsForm``).
 
-The Assess form only shapes the input (types, choices, required fields) into the contract's
-facts object (``contracts/assessment.md``); the policy's ``parse_facts`` remains the one
-validator, and its field errors are put back on the form's fields.
+The forms only shape the input (types, choices, required fields) into the contract's facts
+object; the policy's ``parse_facts`` remains the one validator, and its field errors are put
+back on the form's fields.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
-from defector.core.forms import MULTIPLE_HINT, UswdsBoundField, sentence
+from defector.cases.forms.common import checkboxes, version_field
+from defector.core.forms import MULTIPLE_HINT, ActionErrorsMixin, UswdsBoundField, sentence
 from defector.policy import countries
 from defector.policy.facts import (
     BOOL_MEANINGS,
@@ -26,8 +30,6 @@ from defector.policy.facts import (
     SpecialValue,
 )
 
-# --- the facts of the Assess page --------------------------------------------------------
-
 SPECIAL_VALUE_LABELS: Final[Mapping[SpecialValue, str]] = {
     SpecialValue.INFORMATION: (
         "Information: can add valuable new or confirmatory information (2a(1))"
@@ -35,10 +37,14 @@ SPECIAL_VALUE_LABELS: Final[Mapping[SpecialValue, str]] = {
     SpecialValue.OPERATIONAL: "Operational value to a US department or agency (2a(2))",
     SpecialValue.PSYCHOLOGICAL: "Defection can be psychologically exploited (2a(3))",
 }
+
+
 REQUEST_LABELS: Final[Mapping[Request, str]] = {
     Request.ASYLUM: "Asylum",
     Request.ESCAPE_ASSISTANCE: "Assistance in escaping",
 }
+
+
 PERSECUTION_GROUND_LABELS: Final[Mapping[PersecutionGround, str]] = {
     PersecutionGround.RACE: "Race",
     PersecutionGround.RELIGION: "Religion",
@@ -120,6 +126,7 @@ SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
         ("threat_information",),
     ),
 )
+
 
 _FIELD_PATH = re.compile(r"[.\[]")
 
@@ -233,3 +240,85 @@ class AssessForm(forms.Form):
                 self.add_error(name, message)
             else:
                 self.add_error(None, f"{path}: {message}" if path else message)
+
+
+#: The fields an intake asks first, outside the groups of the facts.
+INTAKE_FIRST: Final = ("nationalities", "location", "threat_information", "requests")
+#: The group of the Assess page whose person fields an intake asks first (one is left).
+INTAKE_FIRST_SECTION: Final = ("as_of", "nationalities", "habitual_residence", "location")
+#: The groups of facts an intake keeps folded: rarely true at a walk-in.
+INTAKE_FOLDED: Final = ("Scope (1, 3)", "Refugee (2f)")
+
+
+class FactsForm(AssessForm):
+    """The facts of the assessment contract for a case: the Assess page's form, the lists
+    as checkboxes. For an intake (``intake=True``), the date is the reception's and the
+    location defaults to the post's country."""
+
+    def __init__(
+        self, *args: Any, intake: bool = False, walk_in: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+        if walk_in:
+            # A walk-in presented themselves to a US installation (2e), by definition.
+            self.initial.setdefault("at_us_installation", True)
+        for name in ("special_value", "requests", "persecution_grounds"):
+            field: Any = self.fields[name]
+            field.widget = checkboxes()
+            field.choices = field.choices  # a new widget needs the choices again
+            field.help_text = ""
+        self.fields["requests"].label = "What they asked for"
+        self.fields["threat_information"].label = (
+            "They hold information on imminent hostilities, or a threat to US personnel or "
+            "installations (6b(3)(a)): it is disseminated within minutes"
+        )
+        if intake:
+            del self.fields["as_of"]
+            location: Any = self.fields["location"]
+            location.required = False
+            location.choices = [("", "The post's country"), *list(location.choices)[1:]]
+            location.help_text = "Leave it as the post's country unless they are elsewhere."
+
+    def sections(self) -> list[Section]:
+        """The groups of the facts (for an intake, without the fields it asks first)."""
+        skip = set(INTAKE_FIRST) if self.intake else set()
+        out = []
+        for legend, hint, names in SECTIONS:
+            fields = [self[name] for name in names if name in self.fields and name not in skip]
+            if self.intake and names == INTAKE_FIRST_SECTION:
+                legend, hint = (
+                    "Residence",
+                    "Where they habitually live, when not where they are from.",
+                )
+            if fields:
+                out.append(Section(legend, hint, fields))
+        return out
+
+    def first_fields(self) -> list[BoundField]:
+        return [self[name] for name in INTAKE_FIRST if name in self.fields]
+
+    def open_sections(self) -> list[Section]:
+        return [s for s in self.sections() if s.legend not in INTAKE_FOLDED]
+
+    def folded_sections(self) -> list[Section]:
+        return [s for s in self.sections() if s.legend in INTAKE_FOLDED]
+
+    def folded_errors(self) -> bool:
+        return any(field.errors for section in self.folded_sections() for field in section.fields)
+
+    def facts_data(self) -> dict[str, Any]:
+        data = super().facts_data()
+        if self.intake:
+            data.pop("as_of", None)
+            if not data.get("location"):
+                data.pop("location", None)
+        return data
+
+
+class CaseFactsForm(ActionErrorsMixin, FactsForm):
+    """The facts of a case, changed: the whole facts object again, and the version seen."""
+
+    action_prefixes = ("facts.",)
+
+    version = version_field()

@@ -1,6 +1,6 @@
-"""Schemas of the determinations' API: political risk (``7a``), defector status (``6b(2)``),
-refugee referral (``2f``), inducement (``2b``, ``5a(1)``, ``5a(4)``). No schema carries a
-person's name: the case is its cryptonym."""
+"""The determinations: political risk (``7a``), defector status (``6b(2)``) and the
+referral as a refugee (``2f``). No schema carries a person's name: the case is its cryptonym.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from defector.cases.schemas import OfficialRefOut, VersionIn
+from defector.cases.schemas.common import OfficialRefOut, VersionIn
 
 
 class DecisionOut(Schema):
@@ -145,81 +145,3 @@ class ReferralRecordedOut(RefugeeReferralOut):
     case_version: int
     stage: str
     outcome: str
-
-
-class ConsiderationIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    conclusion: str = Field(description="recruit_in_place, induce_defection or neither.")
-    reasoning: str = Field(max_length=10_000, description="10+ characters; cryptonyms only.")
-
-
-class ConsiderationOut(Schema):
-    id: int
-    conclusion: str
-    reasoning: str
-    considered_at: dt.datetime
-    considered_by: OfficialRefOut | None
-
-
-class ConsiderationRecordedOut(ConsiderationOut):
-    case_version: int
-
-
-class PlanIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str = Field(max_length=10_000, description="The approach; cryptonyms only.")
-    group_size: int = Field(ge=1, description="How many persons the plan aims to induce.")
-
-
-class ActOut(Schema):
-    id: int
-    plan_id: int
-    committed_by: OfficialRefOut | None
-    instigated_by: OfficialRefOut | None
-    at: dt.datetime
-    description: str
-    recorded_at: dt.datetime
-    recorded_by: OfficialRefOut | None
-
-
-class PlanOut(Schema):
-    id: int
-    description: str
-    group_size: int
-    consideration_id: int
-    risk_determination_id: int
-    risk_subject: str
-    risk_level: str
-    recorded_at: dt.datetime
-    recorded_by: OfficialRefOut | None
-    acts: list[ActOut]
-
-
-class PlanRecordedOut(PlanOut):
-    case_version: int
-
-
-class InducementActIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str = Field(max_length=10_000, description="What was done; cryptonyms only.")
-    occurred_at: dt.datetime | None = Field(None, description="When (default: now).")
-    committed_by_id: int | None = Field(None, description="The official who committed it.")
-    instigated_by_id: int | None = Field(None, description="The official who instigated it.")
-
-
-class ActRecordedOut(ActOut):
-    case_version: int
-
-
-class InducementOut(Schema):
-    """Recruitment in place considered (newest first), the plans with their acts, and
-    whether a plan for one person would be allowed now."""
-
-    case_version: int
-    considerations: list[ConsiderationOut]
-    plans: list[PlanOut]
-    max_group_size: int
-    plan_for_one: DecisionOut

@@ -1,5 +1,7 @@
-"""Schemas of the cases API. Cases are known by their cryptonym; no schema carries a sealed
-value except the answer of a reveal."""
+"""A case: the list, intake, the case's record with its assessments and timeline, its facts,
+its stage, and a reveal. Cases are known by their cryptonym; no schema carries a sealed value
+except the answer of a reveal.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +11,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-
-class PostRefOut(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class OfficialRefOut(Schema):
-    id: int
-    name: str
+from defector.cases.schemas.common import OfficialRefOut, PostRefOut, VersionIn
+from defector.cases.schemas.obligations import ObligationOut
 
 
 class CaseSummaryOut(Schema):
@@ -176,9 +170,6 @@ class RevealOut(Schema):
     value: str
 
 
-# --- the case's record -------------------------------------------------------------------------
-
-
 class CaseFindingOut(Schema):
     clause: str
     holds: bool
@@ -199,27 +190,6 @@ class AssessmentOut(Schema):
     findings: list[CaseFindingOut]
 
 
-class ObligationOut(Schema):
-    """One obligation of the case as work."""
-
-    id: int
-    identifier: str
-    clause: str
-    title: str
-    owner: OfficialRefOut | None
-    status: str
-    arose_at: dt.datetime
-    due_at: dt.datetime | None
-    due_text: str = Field(description="When there is no clock: e.g. before status is granted.")
-    overdue: bool
-    closed_at: dt.datetime | None
-    closed_by: OfficialRefOut | None
-    evidence: str
-    evidence_label: str
-    evidence_id: str
-    note: str
-
-
 class TimelineEntryOut(Schema):
     at: dt.datetime
     actor: str
@@ -229,33 +199,12 @@ class TimelineEntryOut(Schema):
     object_id: str
 
 
-class NoteOut(Schema):
-    id: int
-    case_id: int
-    cryptonym: str
-    author: str
-    at: dt.datetime
-    text: str
-
-
-class NoteHitOut(NoteOut):
-    rank: float
-
-
 class CaseRecordOut(CaseOut):
     """One case with its latest assessment, obligations and timeline."""
 
     latest_assessment: AssessmentOut | None
     obligations: list[ObligationOut]
     timeline: list[TimelineEntryOut]
-
-
-class VersionIn(Schema):
-    """The version of the case you read (or send it as ``If-Match``)."""
-
-    version: int | None = Field(
-        None, ge=1, description="The case's version as you read it; or send If-Match."
-    )
 
 
 class FactsIn(VersionIn):
@@ -270,33 +219,3 @@ class TransitionIn(VersionIn):
     to: str = Field(description="The stage: reception, assessment, determination, …, closed.")
     outcome: str = Field("", description="Required when closing: granted, declined, …")
     reason: str = Field("", max_length=2000, description="Required to go back or reopen.")
-
-
-class NoteIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(max_length=10_000, description="Not sealed: never a name.")
-
-
-class DischargeIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    evidence: str = Field(max_length=2000, description="What discharged it (10+ characters).")
-    evidence_label: str = Field("", max_length=60, description="A record: e.g. cases.casenote")
-    evidence_id: str = Field("", max_length=64, description="That record's id.")
-
-
-class WaiveIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(max_length=2000, description="Why (10+ characters).")
-
-
-class ReassignIn(VersionIn):
-    model_config = ConfigDict(extra="forbid")
-
-    owner_id: int = Field(description="The official who will own it.")
-
-
-class NoteSearchIn(Schema):
-    q: str = Field(max_length=200, description="Words every note found contains.")

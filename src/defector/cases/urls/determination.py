@@ -1,11 +1,12 @@
-"""URLs of the determinations' forms on the case page (in the ``cases`` namespace: added to
-``cases.urls``)."""
+"""The determinations' and inducement's forms on the case page."""
 
-from django.urls import path
+from __future__ import annotations
 
-from defector.cases import views_determination as views
+from django.urls import URLPattern, path
 
-urlpatterns = [
+from defector.cases import views
+
+urlpatterns: list[URLPattern] = [
     path(
         "<int:case_id>/political-risk/",
         views.PoliticalRiskView.as_view(),

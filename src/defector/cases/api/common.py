@@ -1,0 +1,108 @@
+"""What the cases' endpoints share: the version a change is made against (the body's
+``version`` or an ``If-Match`` header), the case's ``ETag``, and the shapes of a case, its
+record, its assessments and its timeline as the API answers them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from defector.cases import queries
+from defector.cases.schemas import CaseOut
+from defector.core.errors import InvalidInput, NotFound
+from defector.policy import Decision
+
+#: The cases router. The case's own routes (intake, notes, the case, its obligations) are on
+#: it; the other parts are routers of their own, added to it by the package.
+router = Router()
+
+
+def expected_version(request: HttpRequest, body: int | None) -> int | None:
+    """The version the caller read: the body's ``version`` or the ``If-Match`` header
+    (``"3"``, ``W/"3"`` or ``3``)."""
+    header = request.headers.get("If-Match", "").strip()
+    from_header: int | None = None
+    if header:
+        token = header.removeprefix("W/").strip().strip('"')
+        if not token.isdigit():
+            raise InvalidInput(
+                [{"field": "If-Match", "message": 'must be the case\'s version, e.g. "3"'}]
+            )
+        from_header = int(token)
+    if body is not None and from_header is not None and body != from_header:
+        raise InvalidInput(
+            [{"field": "version", "message": "the body's version and If-Match differ"}]
+        )
+    return body if body is not None else from_header
+
+
+def with_etag(response: HttpResponse, version: int) -> None:
+    response["ETag"] = f'"{version}"'
+
+
+def record_out(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = request.user
+    case = queries.case_detail(user, case_id)
+    view = queries.describe(user, case)
+    latest = queries.latest_assessment(user, case)
+    return {
+        **case_out(view),
+        "latest_assessment": assessment_out(latest) if latest is not None else None,
+        "obligations": queries.obligations_of(user, case),
+        "timeline": [entry_out(entry) for entry in queries.timeline_of(user, case)],
+    }
+
+
+def case_out(view: queries.CaseView) -> dict[str, Any]:
+    return {
+        **{name: getattr(view, name) for name in CaseOut.model_fields if hasattr(view, name)},
+        "next_stages": [choice.stage for choice in view.next_stages],
+    }
+
+
+def assessment_out(view: queries.AssessmentView) -> dict[str, Any]:
+    return {
+        "number": view.number,
+        "assessed_at": view.assessed_at,
+        "assessed_by": view.assessed_by,
+        "policy_version": view.policy_version,
+        "facts": view.facts_data,
+        "applies": view.outcome.applies,
+        "categories": view.category_names,
+        "obligations": [item.identifier for item in view.obligations],
+        "findings": view.outcome_data.get("findings", []),
+    }
+
+
+def entry_out(entry: Any) -> dict[str, Any]:
+    return {
+        "at": entry.at,
+        "actor": entry.actor_name,
+        "kind": entry.kind,
+        "summary": entry.summary,
+        "object_label": entry.object_label,
+        "object_id": entry.object_id,
+    }
+
+
+def visible_case(request: HttpRequest, case_id: int) -> Any:
+    """The case (a ``cases.models.Case``), or 404 when the caller may not see it."""
+    return queries.case_detail(request.user, case_id)
+
+
+def decision_out(decision: Decision) -> dict[str, Any]:
+    return decision.to_dict()
+
+
+def as_dict(view: Any) -> dict[str, Any]:
+    return {name: getattr(view, name) for name in view.__dataclass_fields__}
+
+
+def find(items: list[Any], item_id: int, what: str) -> Any:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise NotFound(f"no such {what}")

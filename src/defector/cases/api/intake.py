@@ -1,0 +1,106 @@
+"""The case list and intake (``6b(1)``): open a case, receive a walk-in, report a potential
+defector or a disaffected person. Every bad field is named in a 422 answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Status
+
+from defector.cases import actions, queries
+from defector.cases.api.common import case_out, record_out, router
+from defector.cases.choices import IntakeKind
+from defector.cases.schemas import (
+    CaseFiltersIn,
+    CaseIn,
+    CaseOut,
+    CaseRecordOut,
+    CaseSummaryOut,
+    ReportIn,
+    WalkInIn,
+)
+from defector.core.errors import InvalidInput
+from defector.core.schemas import ErrorOut
+
+
+@router.get(
+    "",
+    operation_id="defector_cases_api_list_cases",
+    response={200: list[CaseSummaryOut], 401: ErrorOut, 422: ErrorOut},
+    summary="List the cases you may see",
+    description=(
+        "Newest first, by cryptonym, with the stage, the categories of the latest assessment "
+        "and the open and overdue obligations. Filters as on the page: post, stage, category, "
+        "overdue, officer, kind, and text in the cryptonym."
+    ),
+)
+def list_cases(request: HttpRequest, filters: Query[CaseFiltersIn]) -> Any:
+    parsed = queries.parse_case_filters(filters.model_dump())
+    return list(queries.cases_for(request.user, parsed))
+
+
+@router.post(
+    "",
+    operation_id="defector_cases_api_open_case",
+    response={201: CaseOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    summary="Open a case at intake (6b(1))",
+    description=(
+        "Receives a walk-in (or a potential defector or disaffected person reported by an "
+        "official): the case gets a cryptonym at once and the identity fields are sealed; "
+        "with `facts`, the facts are assessed and the obligations opened. Allowed to the "
+        "post's case officers, committee members and chair, and its senior US representative. "
+        "Every bad field is named in a 422 answer; nothing is saved then."
+    ),
+)
+def open_case(request: HttpRequest, payload: CaseIn) -> Any:
+    case = actions.open_case(acting_user=request.user, **payload.model_dump())
+    view = queries.describe(request.user, queries.case_detail(request.user, case.pk))
+    return Status(201, case_out(view))
+
+
+def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
+    user = request.user
+    data = payload.model_dump()
+    if data["post_id"] is None:
+        default = queries.default_post(user)
+        data["post_id"] = default.pk if default is not None else None
+    data["sensitivity"] = data["sensitivity"] or queries.default_sensitivity(user)
+    data["kind"] = kind
+    case = actions.open_case(acting_user=user, **data)
+    return Status(201, record_out(request, case.pk))
+
+
+@router.post(
+    "/walk-ins",
+    operation_id="defector_cases_api_receive_walk_in",
+    response={201: CaseRecordOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    summary="Receive a walk-in (2e, 6b(1))",
+    description=(
+        "The quick intake: `facts.nationalities` is all that is required. The post defaults "
+        "to yours, the time to now, the sensitivity to SECRET (or your clearance if lower), "
+        "the location to the post's country, `at_us_installation` to true. Answers with the "
+        "case, its first assessment, its obligations (threat information: due in 15 minutes) "
+        "and its timeline."
+    ),
+)
+def receive_walk_in(request: HttpRequest, payload: WalkInIn) -> Any:
+    return _intake(request, payload, IntakeKind.WALK_IN)
+
+
+@router.post(
+    "/reports",
+    operation_id="defector_cases_api_report_person",
+    response={201: CaseRecordOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    summary="Report a potential defector or a disaffected person (2c, 2d, 6b(1))",
+    description="As a walk-in, with `kind` and what you know (`note`, required).",
+)
+def report_person(request: HttpRequest, payload: ReportIn) -> Any:
+    kind = payload.kind
+    if kind not in (IntakeKind.POTENTIAL_DEFECTOR, IntakeKind.DISAFFECTED_PERSON):
+        raise InvalidInput(
+            [{"field": "kind", "message": "must be potential_defector or disaffected_person"}]
+        )
+    data = WalkInIn(**payload.model_dump(exclude={"kind"}))
+    return _intake(request, data, kind)

@@ -1,0 +1,155 @@
+"""The case list's filters, and the forms of the case page that act on the case as a whole:
+its stage (move, close, reopen) and a reveal of a sealed field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
+from defector.accounts.forms import StepUpCodeMixin
+from defector.cases import queries
+from defector.cases.choices import IDENTITY_FIELDS, IntakeKind, Stage
+from defector.cases.forms.common import NO_NAMES_HINT, DistinctIds, textarea, version_field
+from defector.core.forms import ActionForm, sentence
+from defector.core.users import AnyUser
+from defector.policy.definitions import Category
+
+
+class CaseFilterForm(ActionForm):
+    """The case list's filters (GET); the API takes the same ones
+    (:func:`~defector.cases.queries.parse_case_filters`)."""
+
+    post = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Post",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    stage = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any stage"), *Stage.choices],
+        label="Stage",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    category = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any category")]
+        + [(c.value, sentence(c.value.replace("_", " "))) for c in Category],
+        label="Category",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    overdue = forms.ChoiceField(
+        required=False,
+        choices=[("", "Either"), ("true", "Overdue"), ("false", "Not overdue")],
+        label="Obligations",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    officer = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Officer",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any kind"), *IntakeKind.choices],
+        label="Kind",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    q = forms.CharField(
+        required=False,
+        max_length=queries.MAX_QUERY_LENGTH,
+        label="Cryptonym contains",
+        widget=forms.TextInput(
+            attrs={"class": "usa-input", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posts = [(str(post.pk), post.name) for post in queries.posts_with_cases(user)]
+        post_field: Any = self.fields["post"]
+        post_field.choices = [("", "All posts"), *posts]
+        officers = [(str(o.pk), str(o)) for o in queries.officers_with_cases(user)]
+        officer_field: Any = self.fields["officer"]
+        officer_field.choices = [("", "Any officer"), *officers]
+
+    def filters(self) -> queries.CaseFilters:
+        """The filters to apply: none when the form is not valid."""
+        if not self.is_valid():
+            return queries.CaseFilters()
+        return queries.parse_case_filters({name: self.data.get(name, "") for name in self.fields})
+
+
+class MoveForm(DistinctIds, ActionForm):
+    """Move a case to another stage; close it with an outcome; reopen it with a reason."""
+
+    id_prefix = "move"
+
+    version = version_field()
+    to = forms.ChoiceField(
+        label="Move to",
+        error_messages={"required": "Choose where the case goes next."},
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Outcome (when closing)",
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reason",
+        help_text="Required to go back a stage or to reopen a closed case. " + NO_NAMES_HINT,
+        widget=textarea(2),
+    )
+
+    def __init__(self, *args: Any, case: queries.CaseView, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to: Any = self.fields["to"]
+        to.choices = [("", "- Select -")] + [
+            (
+                choice.stage,
+                f"{choice.label} ({', '.join(choice.clauses)})" if choice.clauses else choice.label,
+            )
+            for choice in case.next_stages
+        ]
+        outcome: Any = self.fields["outcome"]
+        outcome.choices = [("", "- Only when closing -")] + [
+            (choice.outcome, f"{choice.label} ({', '.join(choice.clauses)})")
+            for choice in case.closing_outcomes
+        ]
+        if not case.closing_outcomes:
+            del self.fields["outcome"]
+        self.initial.setdefault("version", case.version)
+
+
+class RevealForm(StepUpCodeMixin, ActionForm):
+    """Which sealed field to reveal, and why. The reason is recorded in the audit log."""
+
+    field = forms.ChoiceField(
+        label="Field to reveal",
+        error_messages={"required": "Choose the field to reveal."},
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Why you need to see it, in at least 10 characters. It is recorded with the "
+        "reveal in the audit log.",
+        error_messages={"required": "Give the reason for the reveal."},
+        max_length=1000,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}),
+    )
+
+    def __init__(self, *args: Any, recorded: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["field"]
+        field.choices = [("", "- Select a field -")] + [
+            (name, IDENTITY_FIELDS[name]) for name in recorded if name in IDENTITY_FIELDS
+        ]

@@ -1,0 +1,20 @@
+"""The case list, intake, the note search, and one case: its page, a reveal, its facts, its
+stage and its notes."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from defector.cases import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.CaseListView.as_view(), name="index"),
+    path("new/", views.WalkInView.as_view(), name="new"),
+    path("report/", views.ReportView.as_view(), name="report"),
+    path("notes/", views.NoteSearchView.as_view(), name="search"),
+    path("<int:case_id>/", views.CaseDetailView.as_view(), name="detail"),
+    path("<int:case_id>/reveal/", views.RevealView.as_view(), name="reveal"),
+    path("<int:case_id>/facts/", views.FactsView.as_view(), name="facts"),
+    path("<int:case_id>/stage/", views.MoveView.as_view(), name="move"),
+    path("<int:case_id>/notes/", views.NoteView.as_view(), name="note"),
+]

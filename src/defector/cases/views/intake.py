@@ -1,0 +1,79 @@
+"""Intake (``6b(1)``): receive a walk-in, or report a potential defector or a disaffected
+person. A cryptonym at once, the facts assessed, the identity sealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.generic import TemplateView
+
+from defector.cases import actions, queries
+from defector.cases.choices import IDENTITY_FIELDS
+from defector.cases.forms import ErrorSummary, FactsForm, IntakeForm, ReportForm, WalkInForm
+from defector.core.errors import InvalidInput, PermissionDenied
+
+
+@method_decorator(sensitive_post_parameters(*IDENTITY_FIELDS), name="dispatch")
+class WalkInView(LoginRequiredMixin, TemplateView):
+    """Receive a walk-in (``6b(1)``): a cryptonym at once, the facts assessed, the identity
+    sealed."""
+
+    template_name = "cases/new.html"
+    form_class: type[IntakeForm] = WalkInForm
+    walk_in = True
+    done = "Case {cryptonym} opened. The identity is sealed."
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not queries.can_open_cases(request.user):
+            raise DjangoPermissionDenied("you may not open cases at any post")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form_class(user=self.request.user))
+        context.setdefault("facts_form", FactsForm(intake=True, walk_in=self.walk_in))
+        context["errors"] = ErrorSummary(context["form"], context["facts_form"])
+        return context
+
+    @method_decorator(sensitive_variables())
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST, user=request.user)
+        facts_form = FactsForm(request.POST, intake=True, walk_in=self.walk_in)
+        valid = form.is_valid()
+        facts_valid = facts_form.is_valid()
+        if valid and facts_valid:
+            try:
+                case = actions.open_case(
+                    acting_user=request.user,
+                    facts=facts_form.facts_data(),
+                    **form.action_arguments(),
+                )
+            except InvalidInput as exc:
+                facts_errors = [e for e in exc.errors if e.get("field", "").startswith("facts")]
+                form.add_action_errors([e for e in exc.errors if e not in facts_errors])
+                facts_form.add_policy_errors(
+                    [{**e, "field": e["field"].removeprefix("facts.")} for e in facts_errors]
+                )
+            except PermissionDenied as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, self.done.format(cryptonym=case.cryptonym))
+                return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
+        return self.render_to_response(self.get_context_data(form=form, facts_form=facts_form))
+
+
+class ReportView(WalkInView):
+    """Report a potential defector or a disaffected person met by an official."""
+
+    template_name = "cases/report.html"
+    form_class = ReportForm
+    walk_in = False
+    done = "Case {cryptonym} opened for the person you reported."

@@ -1,0 +1,140 @@
+"""Tasks to the participating organizations (``6b(3)(d)``): the section of the case page, the
+form that assigns one, and the page of one task (accept, decline, done, change, withdraw).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django.http import Http404
+from django.urls import reverse
+
+from defector.cases import actions_handling, queries, queries_handling
+from defector.cases.choices import Stage, TaskStatus
+from defector.cases.forms import (
+    AcceptTaskForm,
+    CompleteTaskForm,
+    DeclineTaskForm,
+    TaskEditForm,
+    TaskForm,
+    WithdrawTaskForm,
+)
+from defector.cases.views.common import Case, RecordPageView, SectionFormView
+from defector.core.errors import NotFound
+from defector.core.users import AnyUser
+
+TASKS = "tasks"
+
+
+def tasks_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
+    """The case's tasks; for those who may change the case, the form to add one."""
+    data: dict[str, Any] = {
+        "tasks": queries_handling.tasks_of(user, case),
+        "clause": queries_handling.TASKS_CLAUSE,
+    }
+    if queries.can_change(user, case) and case.stage != Stage.CLOSED:
+        data["task_form"] = TaskForm(
+            initial={"version": case.version},
+            agencies=queries_handling.agencies_for_tasks(user),
+            officials=queries_handling.officials_for_tasks(case),
+        )
+    return data
+
+
+class TaskAddView(SectionFormView):
+    section = TASKS
+    form_name = "task_form"
+
+    def make_form(self, case: Case) -> TaskForm:
+        return TaskForm(
+            self.request.POST,
+            agencies=queries_handling.agencies_for_tasks(self.request.user),
+            officials=queries_handling.officials_for_tasks(case),
+        )
+
+    def act(self, form: Any) -> str:
+        case = self.row
+        data = form.cleaned_data
+        task = actions_handling.create_task(
+            acting_user=self.request.user,
+            case_id=case.pk,
+            expected_version=data["version"],
+            title=data["title"],
+            details=data.get("details") or "",
+            due_on=data["due_on"],
+            agency_id=data.get("agency"),
+            official_id=data.get("official"),
+        )
+        return f"Task {task.pk} assigned to {task.assignee_name}."
+
+
+class TaskPageView(RecordPageView):
+    """One task: its assignee answers it (accept, decline, done); those who may change the
+    case change it while it is unanswered, or withdraw it."""
+
+    template_name = "cases/handling/task.html"
+    forms: ClassVar[dict[str, tuple[str, type[Any]]]] = {
+        "accept": ("accept_form", AcceptTaskForm),
+        "decline": ("decline_form", DeclineTaskForm),
+        "complete": ("complete_form", CompleteTaskForm),
+        "edit": ("edit_form", TaskEditForm),
+        "withdraw": ("withdraw_form", WithdrawTaskForm),
+    }
+    anchor = TASKS
+
+    def record(self, case: Case) -> queries_handling.TaskView:
+        try:
+            return queries_handling.task_of(self.request.user, case, int(self.kwargs["item_id"]))
+        except NotFound:
+            raise Http404("no such task") from None
+
+    def available(self, case: Case, view: queries.CaseView, record: Any) -> list[str]:
+        verbs = []
+        if queries_handling.may_answer(self.request.user, record):
+            if record.status == TaskStatus.ASSIGNED:
+                verbs += ["accept", "decline"]
+            elif record.status == TaskStatus.ACCEPTED:
+                verbs.append("complete")
+        if view.can_change:
+            if record.status == TaskStatus.ASSIGNED:
+                verbs.append("edit")
+            if record.is_open:
+                verbs.append("withdraw")
+        return verbs
+
+    def initial(self, verb: str, record: Any) -> dict[str, Any]:
+        if verb == "edit":
+            return {"title": record.title, "details": record.details, "due_on": record.due_on}
+        return {}
+
+    def act_on(self, verb: str, form: Any, case: Case, record: Any) -> str:
+        data = form.cleaned_data
+        common: dict[str, Any] = {
+            "acting_user": self.request.user,
+            "case_id": case.pk,
+            "task_id": record.id,
+            "expected_version": data["version"],
+        }
+        if verb == "accept":
+            actions_handling.accept_task(**common)
+            return f"Task {record.id} accepted."
+        if verb == "decline":
+            actions_handling.decline_task(**common, reason=data["reason"])
+            return f"Task {record.id} declined."
+        if verb == "complete":
+            actions_handling.complete_task(**common, result=data["result"])
+            return f"Task {record.id} done."
+        if verb == "edit":
+            actions_handling.update_task(
+                **common,
+                title=data["title"],
+                details=data.get("details") or "",
+                due_on=data["due_on"],
+            )
+            return f"Task {record.id} changed."
+        actions_handling.withdraw_task(**common, reason=data["reason"])
+        return f"Task {record.id} withdrawn."
+
+    def done_url(self, case: Case, record: Any) -> str:
+        return reverse("cases:task", args=[case.pk, record.id])
