@@ -21,8 +21,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from defector.cases import actions as actions_handling
-from defector.cases import views_handling
+from defector.cases import sections
 from defector.cases.models import BonaFidesCheck, Case, CaseTask, VoluntaryStatement
+from defector.cases.views.sections import FORM_SECTIONS
 from defector.directory.models import Official
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,8 @@ def post(client: Client, url: str, data: dict[str, Any], *, page: str) -> Any:
 def handling_sections() -> None:
     """The handling sections as ``CasesConfig.ready`` registers them (another test may have
     replaced one under the same key)."""
-    views_handling.register_sections()
+    for section in FORM_SECTIONS:
+        sections.register_section(section)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,11 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from defector.cases import access, search, sections  # access: registers its rules
+        from defector.cases import (
+            access,  # noqa: F401  (registers its access rules)
+            search,
+            sections,
+        )
         from defector.cases.queries import register_case_sections, register_guards
         from defector.cases.views.sections import FORM_SECTIONS
 

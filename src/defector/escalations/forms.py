@@ -12,8 +12,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
-from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
-from defector.directory.forms import ActionForm
+from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
 from defector.escalations import queries, rules
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
 

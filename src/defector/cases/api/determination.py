@@ -10,8 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from defector.cases import actions_determination as actions
-from defector.cases import queries_determination as determinations
+from defector.cases import actions
+from defector.cases import queries as determinations
 from defector.cases.api.common import as_dict, decision_out, expected_version, find, visible_case
 from defector.cases.schemas import (
     ReferralRecordedOut,

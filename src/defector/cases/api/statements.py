@@ -11,7 +11,9 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from defector.cases import actions_handling, queries, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries
+from defector.cases import queries as queries_handling
 from defector.cases.api.common import expected_version
 from defector.cases.schemas import StatementFormIn, StatementIn, StatementOut, StepIn, WithdrawIn
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS

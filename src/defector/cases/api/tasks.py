@@ -9,7 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from defector.cases import actions_handling, queries, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries
+from defector.cases import queries as queries_handling
 from defector.cases.api.common import expected_version
 from defector.cases.schemas import CompleteIn, DeclineIn, StepIn, TaskIn, TaskOut, TaskPatchIn
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS

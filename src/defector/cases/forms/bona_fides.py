@@ -17,8 +17,7 @@ from defector.cases.forms.common import (
     set_officials,
     textarea,
 )
-from defector.cases.queries import OfficialRef
-from defector.cases.queries_handling import CheckView
+from defector.cases.queries import CheckView, OfficialRef
 
 
 class CheckForm(HandlingForm):

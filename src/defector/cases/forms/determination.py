@@ -20,7 +20,7 @@ from defector.cases.forms.common import (
     textarea,
     version_field,
 )
-from defector.cases.queries_determination import Ref
+from defector.cases.queries import Ref
 from defector.core.forms import ActionForm, sentence
 from defector.directory.models import Agency
 

@@ -19,7 +19,7 @@ from defector.cases.forms.common import (
     textarea,
     version_field,
 )
-from defector.cases.queries_determination import PlanView, Ref
+from defector.cases.queries import PlanView, Ref
 from defector.core.forms import ActionForm
 
 

@@ -16,8 +16,7 @@ from defector.cases.forms.common import (
     set_officials,
     textarea,
 )
-from defector.cases.queries import OfficialRef
-from defector.cases.queries_handling import AgencyRef
+from defector.cases.queries import AgencyRef, OfficialRef
 
 
 class TaskForm(HandlingForm):

@@ -9,7 +9,9 @@ from typing import Any, ClassVar
 
 from django.http import Http404
 
-from defector.cases import actions_handling, queries, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries
+from defector.cases import queries as queries_handling
 from defector.cases.forms import CheckForm, CheckResultForm, VerdictForm
 from defector.cases.views.common import Case, RecordPageView, SectionFormView
 from defector.core.errors import NotFound

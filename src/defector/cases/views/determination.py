@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from defector.cases import actions_determination as actions
-from defector.cases import queries
-from defector.cases import queries_determination as determinations
+from defector.cases import actions, queries
+from defector.cases import queries as determinations
 from defector.cases.choices import RiskLevel, StatusDecision
 from defector.cases.forms import ReferralForm, RiskForm, StatusForm
 from defector.cases.views.case import CaseChangeView

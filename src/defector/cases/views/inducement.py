@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from defector.cases import actions_determination as actions
-from defector.cases import queries
-from defector.cases import queries_determination as determinations
+from defector.cases import actions, queries
+from defector.cases import queries as determinations
 from defector.cases.forms import ActForm, ConsiderationForm, PlanForm
 from defector.cases.views.case import CaseChangeView
 from defector.cases.views.common import Case

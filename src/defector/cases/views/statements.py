@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from defector.cases import actions_handling, queries, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries
+from defector.cases import queries as queries_handling
 from defector.cases.choices import Stage
 from defector.cases.forms import StatementForm, WithdrawStatementForm, WitnessForm
 from defector.cases.views.case import CaseDetailView

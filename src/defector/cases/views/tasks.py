@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 from django.http import Http404
 from django.urls import reverse
 
-from defector.cases import actions_handling, queries, queries_handling
+from defector.cases import actions as actions_handling
+from defector.cases import queries
+from defector.cases import queries as queries_handling
 from defector.cases.choices import Stage, TaskStatus
 from defector.cases.forms import (
     AcceptTaskForm,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from defector.cases import actions_determination as determination
-from defector.cases import actions_handling as handling
-from defector.cases import queries_determination
+from defector.cases import actions as determination
+from defector.cases import actions as handling
+from defector.cases import queries
 from defector.cases.models import Case
 from defector.directory.models import Official
 
@@ -145,7 +145,7 @@ def grant(
         rationale=grant.rationale,
         positions=[
             {"agency_id": agency.pk, "stance": "concur", "note": ""}
-            for agency in queries_determination.represented_agencies(case.post)
+            for agency in queries.represented_agencies(case.post)
         ],
         at=at,
     )

@@ -1,0 +1,63 @@
+"""The case page's sections whose forms these views post: bona fides, the voluntary
+statement, tasks, political risk, status and inducement.
+
+``CasesConfig.ready`` adds them to the page (``cases.sections``) after the page's own
+sections (``cases.queries.register_case_sections``).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from defector.cases.sections import CaseSection
+from defector.cases.views.bona_fides import BONA_FIDES, bona_fides_section
+from defector.cases.views.determination import political_risk_section, status_section
+from defector.cases.views.inducement import inducement_section
+from defector.cases.views.statements import STATEMENT, statement_section
+from defector.cases.views.tasks import TASKS, tasks_section
+
+#: The sections with forms, in page order (``order``) after the obligations (30).
+FORM_SECTIONS: Final = (
+    CaseSection(
+        key=BONA_FIDES,
+        title="Bona fides",
+        template="cases/handling/section_bona_fides.html",
+        order=35,
+        build=bona_fides_section,
+    ),
+    CaseSection(
+        key=STATEMENT,
+        title="Voluntary statement",
+        template="cases/handling/section_statement.html",
+        order=40,
+        build=statement_section,
+    ),
+    CaseSection(
+        key=TASKS,
+        title="Tasks",
+        template="cases/handling/section_tasks.html",
+        order=45,
+        build=tasks_section,
+    ),
+    CaseSection(
+        key="political-risk",
+        title="Political risk (7a)",
+        template="cases/determination/political_risk.html",
+        order=50,
+        build=political_risk_section,
+    ),
+    CaseSection(
+        key="status",
+        title="Defector status (6b(2))",
+        template="cases/determination/status.html",
+        order=52,
+        build=status_section,
+    ),
+    CaseSection(
+        key="inducement",
+        title="Inducement (2b, 5a)",
+        template="cases/determination/inducement.html",
+        order=54,
+        build=inducement_section,
+    ),
+)
