@@ -178,7 +178,7 @@ def test_no_module_imports_from_a_higher_level() -> None:
         ("defector.core.access", "from defector.directory.models import Official", "directory"),
         ("defector.core.access", "def f():\n    from defector.cases import models", "cases"),
         ("defector.core.views.audit", "import defector.api", "defector.api"),
-        ("defector.ops.demo", "from defector import cases", "defector.cases"),
+        ("defector.core.demo", "from defector import cases", "defector.cases"),
         ("defector.directory.actions", "from ..cases import actions", "defector.cases"),
         ("defector.cases.models", "if TYPE_CHECKING:\n    from defector.web import x", "web"),
         ("defector.policy.facts", "from defector.core import errors", "defector.core"),
