@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -145,8 +146,6 @@ def ranked(notes: QuerySet[Any], text: str, limit: int) -> list[tuple[Any, float
     if not terms:
         return []
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = SearchVector("text", config=PG_CONFIG)
         query = SearchQuery(" ".join(terms), config=PG_CONFIG, search_type="plain")
         found = (
