@@ -14,6 +14,7 @@ from defector.core.errors import InvalidInput
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.argon2
 def test_a_new_account_gets_an_argon2_password_hash() -> None:
     user = actions.create_user(
         acting_user=None, username="case.officer", password="a-long-enough-passphrase"
