@@ -30,9 +30,11 @@ from defector.cases import actions as case_actions
 from defector.cases.models import Case
 from defector.core import tokens
 from defector.core.models import ApiToken
-from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
+from defector.directory.models import Official, RoleAssignment
 from support.builders import DEMO_PASSWORD, TRUE_NAME
 from support.require import skip_or_fail
+from support.world import World as SharedWorld
+from support.world import build_world
 
 PASSWORD = DEMO_PASSWORD
 IDENTITY = {
@@ -66,30 +68,30 @@ ROLE_PLACES: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-@dataclass
-class World:
-    vienna: Post
-    bonn: Post
-    cia: Agency
-    alpha: Compartment
-    users: dict[str, User] = field(default_factory=dict)
+#: The parts of the shared world (``support.world``) the security tests build.
+WORLD_PARTS = ("cia", "vienna", "bonn", "alpha")
+
+
+class World(SharedWorld):
+    """VIENNA, BONN, the CIA and ALPHA of the shared world, one user per role of
+    ``ROLE_PLACES``, and the cases."""
+
+    users: dict[str, User]
     #: Cases by (post code, sensitivity): ("VIENNA", "SECRET") …
-    cases: dict[tuple[str, str], Case] = field(default_factory=dict)
+    cases: dict[tuple[str, str], Case]
+
+    def __init__(self, **parts: Any) -> None:
+        super().__init__(**parts)
+        self.users = {}
+        self.cases = {}
 
     def official(self, name: str) -> Official | None:
         return Official.objects.filter(user=self.users[name]).first()
 
 
 def make_world(with_cases: bool = True) -> World:
-    cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
-    world = World(
-        vienna=Post.objects.create(
-            code="VIENNA", name="Embassy Vienna", country="AT", city="Vienna"
-        ),
-        bonn=Post.objects.create(code="BONN", name="Embassy Bonn", country="DE", city="Bonn"),
-        cia=cia,
-        alpha=Compartment.objects.create(code="ALPHA", name="Alpha"),
-    )
+    world = World(**vars(build_world(WORLD_PARTS)))
+    cia = world.cia
     users = get_user_model().objects
     for name, (role, where) in ROLE_PLACES.items():
         user = users.create_user(
