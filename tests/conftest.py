@@ -13,10 +13,27 @@ import pytest
 pytest_plugins = ["support.fixtures"]
 
 
+def _is_attack(item: pytest.Item) -> bool:
+    return item.get_closest_marker("attack") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the long attack suites come first, so that the workers start them
-    at once and share the rest of the suite while they run (``make test`` keeps this order:
-    ``--dist loadfile --no-loadscope-reorder``)."""
+    """Under pytest-xdist, the long attack suites (marker ``attack``) come first, so that the
+    workers start them at once and share the rest of the suite while they run.
+
+    ``make test`` keeps this order (``--dist loadfile --no-loadscope-reorder``): each worker
+    takes a file, and a second one at once when its first has at most two tests. So the first
+    two attack files go to different workers, then one other file, then the remaining attack
+    files (taken by whichever worker frees first), then the rest.
+    """
     if not hasattr(config, "workerinput"):
         return
-    items.sort(key=lambda item: item.get_closest_marker("attack") is None)
+    attack = [item for item in items if _is_attack(item)]
+    regular = [item for item in items if not _is_attack(item)]
+    files = list(dict.fromkeys(item.path for item in attack))
+    first_two = [item for item in attack if item.path in files[:2]]
+    later = [item for item in attack if item.path not in files[:2]]
+    first_regular = regular[0].path if regular else None
+    between = [item for item in regular if item.path == first_regular]
+    rest = [item for item in regular if item.path != first_regular]
+    items[:] = first_two + between + later + rest
