@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
-# pytest-xdist: one worker per core; a test file stays on one worker (module fixtures such as
-# the browser are set up once), in collection order, which puts the long attack suites first.
-XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
+# pytest-xdist: one worker per core ("logical": with psutil installed, "auto" would count
+# physical cores only); a test file stays on one worker (module fixtures such as the browser
+# are set up once), in collection order, which puts the long attack suites first.
+XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
 
 .PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
 
