@@ -11,5 +11,7 @@ imports from here as ``support``:
   ``make_official``, ``open_case``, ``client_for``, ``committed`` …;
 - :mod:`support.three_posts` — the cast of the escalations and notifications tests (committees
   at VIENNA, BONN and TOKYO), imported by both of their conftests;
-- :mod:`support.api` — a client of one part of the JSON API, as one user with a token.
+- :mod:`support.api` — a client of one part of the JSON API, as one user with a token;
+- :mod:`support.require` — ``skip_or_fail``: a missing optional part (PostgreSQL, the
+  browser, sqlmap, the shared contracts) skips, unless ``DEFECTOR_TEST_REQUIRE`` names it.
 """
