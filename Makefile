@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core ("logical": with psutil installed, "auto" would count
+# physical cores only); a test file stays on one worker (module fixtures such as the browser
+# are set up once), in collection order, which puts the long attack suites first.
+XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
 
 .PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
 
@@ -21,7 +25,12 @@ demo: install
 	DEFECTOR_DEMO=true $(BIN)/defector demo
 	DEFECTOR_DEMO=true $(BIN)/defector serve 127.0.0.1:8000
 
-test: install lint types pytest
+# Installs, then lint, types and the suite; prints how long it all took.
+test:
+	@start=$$(date +%s); echo "make test: started $$(date -u '+%Y-%m-%d %H:%M:%S') UTC"; \
+	$(MAKE) --no-print-directory install lint types pytest; status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s (ended $$(date -u '+%H:%M:%S') UTC)"; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check src tests scripts/postgres-url
@@ -30,20 +39,30 @@ lint: install
 types: install
 	$(BIN)/mypy
 
-# The whole suite on SQLite, then again on PostgreSQL when one is reachable
-# (DATABASE_URL, or the local server). DEFECTOR_TEST_REQUIRE=postgres makes its absence fail.
-pytest: pytest-sqlite pytest-postgres
+# The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL, or
+# the local server); DEFECTOR_TEST_REQUIRE=postgres makes its absence fail. The attack suites
+# (marker `attack`) run once: on PostgreSQL when it is reachable, else on SQLite.
+pytest: install
+	@if url=$$($(BIN)/python scripts/postgres-url); then \
+	  echo "== the suite on SQLite, less the attack suites (they run on PostgreSQL)"; \
+	  env -u DATABASE_URL $(BIN)/pytest $(XDIST) -m "not attack" $(PYTEST_ARGS) || exit 1; \
+	  echo "== the suite again on PostgreSQL ($$url), the attack suites included"; \
+	  DATABASE_URL=$$url $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
+	else \
+	  case ",$$DEFECTOR_TEST_REQUIRE," in *,postgres,*) \
+	    echo "PostgreSQL is required (DEFECTOR_TEST_REQUIRE) but not reachable" >&2; exit 1;; esac; \
+	  echo "== PostgreSQL not reachable: the whole suite on SQLite, the attack suites included"; \
+	  env -u DATABASE_URL $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
+	fi
 
+# One database only, every test (the attack suites included).
 pytest-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 pytest-postgres: install
 	@url=$$($(BIN)/python scripts/postgres-url) || { \
-	  case ",$$DEFECTOR_TEST_REQUIRE," in *,postgres,*) \
-	    echo "PostgreSQL is required (DEFECTOR_TEST_REQUIRE) but not reachable" >&2; exit 1;; esac; \
-	  echo "PostgreSQL not reachable: the PostgreSQL run is skipped"; exit 0; }; \
-	echo "== the suite again on PostgreSQL ($$url)"; \
-	DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS)
+	  echo "PostgreSQL not reachable" >&2; exit 1; }; \
+	DATABASE_URL=$$url $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # Every tests/bench/bench_*.py prints its figures; none is part of `make test`.
 bench: install

@@ -1,61 +1,39 @@
-"""Fixtures every test may use.
+"""Loads the test kit (:mod:`support.fixtures`: the fixtures every test may use) and orders the
+suite for parallel runs.
 
-``DEFECTOR_TEST_REQUIRE`` (comma-separated: ``postgres``, ``browser``) turns the skip of a
-suite whose prerequisite is missing into a failure; CI sets it to every optional part.
+``DEFECTOR_TEST_REQUIRE`` (comma-separated: ``postgres``, ``browser``, ``shared``, ``sqlmap``)
+turns the skip of a suite whose prerequisite is missing into a failure (:mod:`support.require`);
+CI sets it to every optional part.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
-DEMO_PASSWORD = "correct-horse-battery-staple-1976"
+pytest_plugins = ["support.fixtures"]
 
 
-def required_parts() -> set[str]:
-    raw = os.environ.get("DEFECTOR_TEST_REQUIRE", "")
-    return {part.strip() for part in raw.split(",") if part.strip()}
+def _is_attack(item: pytest.Item) -> bool:
+    return item.get_closest_marker("attack") is not None
 
 
-def skip_or_fail(part: str, reason: str) -> None:
-    """Skip a test whose prerequisite ``part`` is missing, unless CI requires that part."""
-    if part in required_parts():
-        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the long attack suites (marker ``attack``) come first, so that the
+    workers start them at once and share the rest of the suite while they run.
 
-
-@pytest.fixture(autouse=True)
-def second_factor_only_where_marked(request: pytest.FixtureRequest, settings: Any) -> None:
-    """Multi-factor authentication is off in tests (most sign in with ``force_login``) unless
-    a test is marked ``@pytest.mark.mfa``; the tests of the second factor are."""
-    settings.MFA_REQUIRED = request.node.get_closest_marker("mfa") is not None
-
-
-@pytest.fixture
-def make_user(db: Any) -> Callable[..., Any]:
-    """Create a user with a known password: ``make_user("name", is_superuser=True)``."""
-
-    def make(username: str = "official", **extra: Any) -> Any:
-        return get_user_model().objects.create_user(
-            username=username, password=DEMO_PASSWORD, **extra
-        )
-
-    return make
-
-
-@pytest.fixture
-def official(make_user: Callable[..., Any]) -> Any:
-    return make_user("official", first_name="Duty", last_name="Officer")
-
-
-@pytest.fixture
-def signed_in(official: Any) -> Client:
-    """A browser-like client signed in as ``official``, enforcing CSRF like a real browser."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(official)
-    return client
+    ``make test`` keeps this order (``--dist loadfile --no-loadscope-reorder``): each worker
+    takes a file, and a second one at once when its first has at most two tests. So the first
+    two attack files go to different workers, then one other file, then the remaining attack
+    files (taken by whichever worker frees first), then the rest.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    attack = [item for item in items if _is_attack(item)]
+    regular = [item for item in items if not _is_attack(item)]
+    files = list(dict.fromkeys(item.path for item in attack))
+    first_two = [item for item in attack if item.path in files[:2]]
+    later = [item for item in attack if item.path not in files[:2]]
+    first_regular = regular[0].path if regular else None
+    between = [item for item in regular if item.path == first_regular]
+    rest = [item for item in regular if item.path != first_regular]
+    items[:] = first_two + between + later + rest

@@ -1,35 +1,30 @@
-"""Fixtures of the cases tests: a small directory of posts and officials with roles, sealing
-keys of their own, and a helper to open a case.
+"""Fixtures of the cases tests: the cast of officials at the ``world``'s posts, and helpers to
+open a case and to count what was saved.
 
-The sealing keys come from ``DEFECTOR_SEALING_KEYS`` (a keyring generated once per test
-session), so no test writes a key file under ``var/``.
+Every test seals with the session's test keyring (``sealing_keys``), never with a key file
+under ``var/``.
 
-The directory: posts VIENNA and BONN; compartments ALPHA and BRAVO; at VIENNA a case officer
-(read into ALPHA), a second case officer, a committee member, a committee chair and the senior
-US representative; a case officer at BONN; an IDC member in Washington; an auditor, an
-administrator, an official without roles, and a user who is no official. Everyone is cleared
-SECRET unless a test says otherwise.
+The cast: at VIENNA a case officer (read into ALPHA), a second case officer, a committee
+member, a committee chair and the senior US representative; a case officer at BONN; an IDC
+member in Washington; an auditor, an administrator, an official without roles, and a user who
+is no official. Everyone is of the CIA and cleared SECRET unless a test says otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.test import Client
 
-from defector.cases import actions
 from defector.cases.models import Assessment, Case, CaseNote, Obligation, Subject, TimelineEntry
-from defector.core import sealing
 from defector.core.models import AuditEvent
-from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
+from defector.directory.models import Official
+from support.builders import TRUE_NAME, case_opener
+from support.fixtures import MakeOfficial
+from support.world import World
 
-TRUE_NAME = "Arkady Nikolayevich Shevchenko"
 IDENTITY = {
     "true_name": TRUE_NAME,
     "aliases": "A. N. Shevchenko\nArkasha",
@@ -39,87 +34,14 @@ IDENTITY = {
 }
 
 
-@pytest.fixture(scope="session")
-def sealing_keys_json() -> str:
-    return sealing.Keyring(primary="t1", keys={"t1": AESGCM.generate_key(256)}).to_json()
-
-
 @pytest.fixture(autouse=True)
-def sealing_keys(sealing_keys_json: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Seal with the session's test keyring, never with a key file under ``var/``."""
-    monkeypatch.setenv(sealing.KEYS_ENV, sealing_keys_json)
-    sealing.reset_keyring()
-    yield
-    sealing.reset_keyring()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 costs ~0.2 s a user; the tests here sign in with ``force_login``."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@dataclass
-class World:
-    vienna: Post
-    bonn: Post
-    closed: Post
-    alpha: Compartment
-    bravo: Compartment
-    cia: Agency
-    state: Agency
+def _sealed(sealing_keys: None) -> None:
+    """Every test here seals with the session's test keyring."""
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
-    state = Agency.objects.create(code="STATE", name="Department of State")
-    return World(
-        vienna=Post.objects.create(
-            code="VIENNA", name="Embassy Vienna", country="AT", city="Vienna"
-        ),
-        bonn=Post.objects.create(code="BONN", name="Embassy Bonn", country="DE", city="Bonn"),
-        closed=Post.objects.create(
-            code="SAIGON", name="Embassy Saigon", country="VN", city="Saigon", active=False
-        ),
-        alpha=Compartment.objects.create(code="ALPHA", name="Alpha"),
-        bravo=Compartment.objects.create(code="BRAVO", name="Bravo"),
-        cia=cia,
-        state=state,
-    )
-
-
-MakeOfficial = Callable[..., User]
-
-
-@pytest.fixture
-def make_official(world: World) -> MakeOfficial:
-    """``make_official("name", ("case_officer", world.vienna), clearance="SECRET")``: a user who
-    is an official at the post of their first post role (Washington otherwise)."""
-
-    def make(
-        username: str,
-        *roles: tuple[str, Post | None],
-        clearance: str = "SECRET",
-        compartments: tuple[Compartment, ...] = (),
-        official: bool = True,
-    ) -> User:
-        first, _, last = username.partition(".")
-        user = get_user_model().objects.create_user(
-            username=username, first_name=first.title(), last_name=last.title()
-        )
-        if not official:
-            return user
-        post = next((where for _, where in roles if where is not None), None)
-        person = Official.objects.create(
-            user=user, agency=world.cia, post=post, clearance=clearance
-        )
-        person.compartments.set(compartments)
-        for role, where in roles:
-            RoleAssignment.objects.create(official=person, role=role, post=where)
-        return user
-
-    return make
+def world_parts() -> tuple[str, ...]:
+    return ("cia", "state", "vienna", "bonn", "closed", "alpha", "bravo")
 
 
 @pytest.fixture
@@ -187,18 +109,7 @@ OpenCase = Callable[..., Case]
 @pytest.fixture
 def open_case(world: World, officer: User) -> OpenCase:
     """Open a case at VIENNA (SECRET) as ``officer`` unless told otherwise, with ``IDENTITY``."""
-
-    def open_(**overrides: Any) -> Case:
-        arguments: dict[str, Any] = {
-            "acting_user": officer,
-            "post_id": world.vienna.pk,
-            "sensitivity": "SECRET",
-            **IDENTITY,
-        }
-        arguments.update(overrides)
-        return actions.open_case(**arguments)
-
-    return open_
+    return case_opener(acting_user=officer, post_id=world.vienna.pk, **IDENTITY)
 
 
 @pytest.fixture
@@ -246,15 +157,3 @@ def walk_in_facts() -> dict[str, Any]:
         key: list(value) if isinstance(value, list) else value
         for key, value in WALK_IN_FACTS.items()
     }
-
-
-@pytest.fixture
-def client_for(db: Any) -> Callable[[User], Client]:
-    """A browser-like client signed in as a user, enforcing CSRF like a real browser."""
-
-    def make(user: User) -> Client:
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
-        return client
-
-    return make

@@ -164,7 +164,6 @@ def test_an_inactive_post_is_not_flagged(world: World) -> None:
 def test_the_demo_creates_the_committees(db: Any, settings: Any) -> None:
     from defector.ops import demo
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo.load()
     assert queries.posts_without_committee_codes() == []
     assert not Committee.objects.filter(post__code="HAVANA").exists()

@@ -15,6 +15,7 @@ from defector.ops import demo
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.argon2
 def test_a_new_account_gets_an_argon2_password_hash() -> None:
     user = actions.create_user(
         acting_user=None, username="case.officer", password="a-long-enough-passphrase"

@@ -33,11 +33,6 @@ def signing_key(monkeypatch: pytest.MonkeyPatch) -> str:
     return text
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def with_role(user: Any, role: str) -> Any:
     agency, _ = Agency.objects.get_or_create(code="STATE", defaults={"name": "Department of State"})
     official = Official.objects.create(user=user, agency=agency, clearance="TOP SECRET")

@@ -51,11 +51,6 @@ def signing_key(monkeypatch: pytest.MonkeyPatch) -> str:
     return text
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def auditor(make_user: Callable[..., Any]) -> Any:
     user = make_user("i.novak", first_name="Iris", last_name="Novak")

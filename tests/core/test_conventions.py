@@ -14,7 +14,6 @@ Every exemption carries a written reason, and an exemption that is no longer nee
 from __future__ import annotations
 
 import ast
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -26,20 +25,13 @@ from django.core.management import call_command
 
 from defector import policy
 from defector.policy.citations import UnknownClauseError
+from support.require import skip_or_fail
 
 PROJECT = Path(__file__).resolve().parents[2]
 SRC = PROJECT / "src" / "defector"
 POLICY = SRC / "policy"
 DIRECTIVE = PROJECT.parent / "shared" / "directive" / "dcid-4-21.md"
 CLAUSE_KEY = re.compile(r"[0-9][a-z]?(\([0-9]+\))?(\([a-z]\))?")
-
-
-def skip_or_fail(part: str, reason: str) -> None:
-    """``tests/conftest.py``'s rule (``tests`` is not importable): skip unless CI requires it."""
-    raw = os.environ.get("DEFECTOR_TEST_REQUIRE", "")
-    if part in {item.strip() for item in raw.split(",")}:
-        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def python_files(root: Path) -> Iterator[Path]:

@@ -17,12 +17,6 @@ from defector.core.models import ApiToken
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 costs ~0.2 s a user; these tests never check a password (they force_login)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_new_token_is_returned_once_and_stored_only_as_its_sha256_digest(official: Any) -> None:
     token, plain = actions.create_api_token(acting_user=official, user=official, name="script")
     assert plain.startswith(tokens.TOKEN_PREFIX)

@@ -15,12 +15,6 @@ from defector.directory import actions
 from defector.directory.models import Official
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 costs ~0.2 s a user; these tests sign in with force_login or tokens."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     """Two agencies, two posts and a compartment, made by an operator at the console."""

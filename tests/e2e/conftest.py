@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from support.require import skip_or_fail
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -32,14 +34,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-def skip_or_fail(reason: str) -> None:
-    """Skip when the browser is missing, unless ``DEFECTOR_TEST_REQUIRE`` names ``browser``."""
-    required = {p.strip() for p in os.environ.get("DEFECTOR_TEST_REQUIRE", "").split(",")}
-    if "browser" in required:
-        pytest.fail(f"browser is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Chromium for one test module.
@@ -50,11 +44,11 @@ def browser() -> Iterator[Any]:
     into other tests (``check --deploy`` fails on it with async.E001).
     """
     if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} does not exist (apt-get install chromium)")
+        skip_or_fail("browser", f"{CHROMIUM} does not exist (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("the playwright package is not installed")
+        skip_or_fail("browser", "the playwright package is not installed")
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
     try:

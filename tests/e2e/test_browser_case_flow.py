@@ -74,7 +74,6 @@ def vienna(make_user: Callable[..., Any], settings: Any, sealing_keys: None) -> 
     from defector.committees import actions
     from defector.directory.models import Agency, Official, Post, RoleAssignment
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
     dod = Agency.objects.create(code="DOD", name="Department of Defense")
     state = Agency.objects.create(code="STATE", name="Department of State")

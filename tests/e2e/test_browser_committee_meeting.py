@@ -38,7 +38,6 @@ def vienna(make_user: Callable[..., Any], settings: Any) -> dict[str, Any]:
     from defector.core import sealing
     from defector.directory.models import Agency, Official, Post, RoleAssignment
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
     dod = Agency.objects.create(code="DOD", name="Department of Defense")
     post = Post.objects.create(code="VIENNA", name="Embassy Vienna", country="AT", city="Vienna")

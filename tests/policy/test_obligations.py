@@ -6,7 +6,6 @@ where the directive applies).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 
 from defector import policy
+from support.require import skip_or_fail
 
 Outcome = Callable[..., policy.Outcome]
 
@@ -261,14 +261,6 @@ def test_the_obligations_table_has_the_contract_rows_and_clauses() -> None:
         assert rule.clause in policy.CLAUSES
         assert rule.title
         assert rule.when
-
-
-def skip_or_fail(part: str, reason: str) -> None:
-    """``tests/conftest.py``'s rule (``tests`` is not importable): skip unless CI requires it."""
-    required = {p.strip() for p in os.environ.get("DEFECTOR_TEST_REQUIRE", "").split(",")}
-    if part in required:
-        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def test_the_orders_used_here_are_those_of_the_contract_file(

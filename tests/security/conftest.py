@@ -1,24 +1,24 @@
 """Fixtures of the security tests: a small directory with one official per role, cases at the
-own post and another post at two sensitivities, sealing keys of their own, and helpers for the
-second factor (an enrolled authenticator app whose current code the test can read).
+own post and another post at two sensitivities, and helpers for the second factor (an enrolled
+authenticator app whose current code the test can read). Every test seals with the session's
+test keyring.
 
-The directory (as in ``tests/cases/conftest.py``, copied: conftests cannot import each
-other): posts VIENNA (the officials' own post) and BONN; at VIENNA a case officer, a committee
-member, a committee chair, the senior US representative, an invited representative and an
-official without roles; in Washington an IDC member, a DCI delegate, an auditor and an
-administrator; and a signed-in user who is no official. Everyone is cleared SECRET.
+The directory is its own, not the shared ``support.world``: the matrix and the attack suites
+are written against exactly these rows. Posts VIENNA (the officials' own post) and BONN; at
+VIENNA a case officer, a committee member, a committee chair, the senior US representative,
+an invited representative and an official without roles; in Washington an IDC member, a DCI
+delegate, an auditor and an administrator; and a signed-in user who is no official. Everyone is
+cleared SECRET.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
@@ -28,12 +28,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from defector.accounts import mfa
 from defector.cases import actions as case_actions
 from defector.cases.models import Case
-from defector.core import sealing, tokens
+from defector.core import tokens
 from defector.core.models import ApiToken
-from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
+from defector.directory.models import Official, RoleAssignment
+from support.builders import DEMO_PASSWORD, TRUE_NAME
+from support.require import skip_or_fail
+from support.world import World as SharedWorld
+from support.world import build_world
 
-PASSWORD = "correct-horse-battery-staple-1976"
-TRUE_NAME = "Arkady Nikolayevich Shevchenko"
+PASSWORD = DEMO_PASSWORD
 IDENTITY = {
     "true_name": TRUE_NAME,
     "aliases": "A. N. Shevchenko",
@@ -43,36 +46,9 @@ IDENTITY = {
 }
 
 
-def required_parts() -> set[str]:
-    raw = os.environ.get("DEFECTOR_TEST_REQUIRE", "")
-    return {part.strip() for part in raw.split(",") if part.strip()}
-
-
-def skip_or_fail(part: str, reason: str) -> None:
-    """``tests/conftest.py``'s rule (``tests`` is not importable): skip unless CI requires it."""
-    if part in required_parts():
-        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def sealing_keys_json() -> str:
-    return sealing.Keyring(primary="s1", keys={"s1": AESGCM.generate_key(256)}).to_json()
-
-
 @pytest.fixture(autouse=True)
-def sealing_keys(sealing_keys_json: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Seal with the session's test keyring, never with a key file under ``var/``."""
-    monkeypatch.setenv(sealing.KEYS_ENV, sealing_keys_json)
-    sealing.reset_keyring()
-    yield
-    sealing.reset_keyring()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 costs ~0.2 s a password; what is tested here is the flow, not the hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _sealed(sealing_keys: None) -> None:
+    """Every test here seals with the session's test keyring (``support.fixtures``)."""
 
 
 #: The roles of the matrix and of the attack tests: (name, role, where) — ``where`` is
@@ -92,30 +68,30 @@ ROLE_PLACES: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-@dataclass
-class World:
-    vienna: Post
-    bonn: Post
-    cia: Agency
-    alpha: Compartment
-    users: dict[str, User] = field(default_factory=dict)
+#: The parts of the shared world (``support.world``) the security tests build.
+WORLD_PARTS = ("cia", "vienna", "bonn", "alpha")
+
+
+class World(SharedWorld):
+    """VIENNA, BONN, the CIA and ALPHA of the shared world, one user per role of
+    ``ROLE_PLACES``, and the cases."""
+
+    users: dict[str, User]
     #: Cases by (post code, sensitivity): ("VIENNA", "SECRET") …
-    cases: dict[tuple[str, str], Case] = field(default_factory=dict)
+    cases: dict[tuple[str, str], Case]
+
+    def __init__(self, **parts: Any) -> None:
+        super().__init__(**parts)
+        self.users = {}
+        self.cases = {}
 
     def official(self, name: str) -> Official | None:
         return Official.objects.filter(user=self.users[name]).first()
 
 
 def make_world(with_cases: bool = True) -> World:
-    cia = Agency.objects.create(code="CIA", name="Central Intelligence Agency")
-    world = World(
-        vienna=Post.objects.create(
-            code="VIENNA", name="Embassy Vienna", country="AT", city="Vienna"
-        ),
-        bonn=Post.objects.create(code="BONN", name="Embassy Bonn", country="DE", city="Bonn"),
-        cia=cia,
-        alpha=Compartment.objects.create(code="ALPHA", name="Alpha"),
-    )
+    world = World(**vars(build_world(WORLD_PARTS)))
+    cia = world.cia
     users = get_user_model().objects
     for name, (role, where) in ROLE_PLACES.items():
         user = users.create_user(

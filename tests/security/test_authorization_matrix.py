@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 TABLE_PATH = Path(__file__).with_name("authorization.toml")
 TABLE = tomllib.loads(TABLE_PATH.read_text(encoding="utf-8"))

@@ -31,12 +31,6 @@ URL = "/api/v1/policy/assess"
 GOOD = {"as_of": "1980-01-01", "nationalities": ["SU"], "location": "AT"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 costs ~0.2 s a user; no test here checks a password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def csrf_pair() -> tuple[str, str]:
     """(cookie value, header value): a CSRF secret and a masked token for it, from Django."""
     request = RequestFactory().get("/")

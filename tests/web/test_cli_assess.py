@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from defector import policy
+from support.require import skip_or_fail
 
 DEFECTOR = Path(sys.executable).parent / "defector"
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "assessment.md"
@@ -55,14 +56,6 @@ OUTCOME_KEYS = [
     "obligations",
     "findings",
 ]
-
-
-def skip_or_fail(part: str, reason: str) -> None:
-    """``tests/conftest.py``'s rule (``tests`` is not importable): skip unless CI requires it."""
-    raw = os.environ.get("DEFECTOR_TEST_REQUIRE", "")
-    if part in {item.strip() for item in raw.split(",")}:
-        pytest.fail(f"{part} is required (DEFECTOR_TEST_REQUIRE) but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
