@@ -21,7 +21,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
-from defector.committees import queries, rules, signals
+from defector.committees import queries, signals
 from defector.committees.choices import (
     MEMBER_ROLES,
     AcknowledgedKind,
@@ -51,6 +51,7 @@ from defector.core.access import Action, get_for, principal_for
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
+from defector.policy.gates import committees as gate
 
 AnyUser = User | AnonymousUser
 Actor = AnyUser | None
@@ -83,7 +84,7 @@ PROCEDURES_FIELDS: Final = [
     "number",
     "status",
     "note",
-    *rules.DEFAULT_CLOCKS,
+    *gate.DEFAULT_CLOCKS,
     "chair_approved_by",
     "chair_approved_at",
     "senior_approved_by",
@@ -795,11 +796,11 @@ def _clean_sections(errors: Errors, sections: object) -> dict[str, str]:
         return {}
     cleaned: dict[str, str] = {}
     for key, value in sections.items():
-        if key not in rules.REQUIRED_SECTIONS:
+        if key not in gate.REQUIRED_SECTIONS:
             _error(
                 errors,
                 f"sections.{key}",
-                f"is not a section; the sections are {', '.join(rules.REQUIRED_SECTIONS)}",
+                f"is not a section; the sections are {', '.join(gate.REQUIRED_SECTIONS)}",
             )
             continue
         text = _text(errors, f"sections.{key}", value, limit=SECTION_MAX, required=False)
@@ -816,15 +817,15 @@ def _clean_clocks(errors: Errors, clocks: object, base: Mapping[str, int]) -> di
             _error(errors, "clocks", "must map each clock to a number")
             return dict(base)
         for key, value in clocks.items():
-            if key not in rules.DEFAULT_CLOCKS:
+            if key not in gate.DEFAULT_CLOCKS:
                 _error(errors, f"clocks.{key}", "is not one of the post's clocks")
             elif value is not None:
                 values[key] = value
-    problems = dict(rules.clock_problems(values))
+    problems = dict(gate.clock_problems(values))
     for name, message in problems.items():
         _error(errors, name, message)
     cleaned: dict[str, int] = {}
-    for name in rules.DEFAULT_CLOCKS:
+    for name in gate.DEFAULT_CLOCKS:
         value = values[name]
         if name not in problems and isinstance(value, int):
             cleaned[name] = value
@@ -853,7 +854,7 @@ def create_procedures_draft(
         official = _require_chair(acting_user, committee, "6b")
         effective = queries.effective_procedures(committee)
         base_sections = dict(effective.sections) if effective is not None else {}
-        base_clocks = effective.clocks() if effective is not None else dict(rules.DEFAULT_CLOCKS)
+        base_clocks = effective.clocks() if effective is not None else dict(gate.DEFAULT_CLOCKS)
         errors: Errors = []
         given = _clean_sections(errors, sections)
         values = _clean_clocks(errors, clocks, base_clocks)
@@ -971,7 +972,7 @@ def approve_procedures(*, acting_user: AnyUser, version_id: int | str) -> Proced
             )
         if version.status != ProceduresStatus.DRAFT:
             raise Conflict(f"version {version.number} is {version.status} already")
-        check = rules.missing_sections(version.sections)
+        check = gate.missing_sections(version.sections)
         if not check.decision.allowed:
             raise PolicyRefusal(
                 "the procedures cannot take effect: " + check.decision.reason,
@@ -989,7 +990,7 @@ def approve_procedures(*, acting_user: AnyUser, version_id: int | str) -> Proced
             recorded.append("senior representative")
         if not recorded:
             raise Conflict("you have approved this version already")
-        decision = rules.may_become_effective(
+        decision = gate.may_become_effective(
             version.sections,
             version.chair_approved_at is not None,
             version.senior_approved_at is not None,

@@ -8,10 +8,10 @@ from typing import Any, Final
 
 from django import forms
 
-from defector.committees import rules
 from defector.committees.choices import AttendanceStatus, BriefingPosition
 from defector.core.forms import UswdsBoundField
 from defector.directory.models import Official
+from defector.policy.gates import committees as gate
 
 CRYPTONYMS_ONLY: Final = (
     "Cryptonyms only: never write a true name, or anything else that identifies a person."
@@ -172,9 +172,7 @@ def _section_field(key: str) -> str:
     return "section_" + key.replace("(", "_").replace(")", "")
 
 
-SECTION_FIELDS: Final[dict[str, str]] = {
-    key: _section_field(key) for key in rules.REQUIRED_SECTIONS
-}
+SECTION_FIELDS: Final[dict[str, str]] = {key: _section_field(key) for key in gate.REQUIRED_SECTIONS}
 
 
 class ProceduresForm(ActionForm):
@@ -182,28 +180,28 @@ class ProceduresForm(ActionForm):
 
     action_fields = {
         **{f"sections.{key}": name for key, name in SECTION_FIELDS.items()},
-        **{f"clocks.{name}": name for name in rules.DEFAULT_CLOCKS},
+        **{f"clocks.{name}": name for name in gate.DEFAULT_CLOCKS},
     }
 
     note = _text("What this version changes", max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, title in rules.REQUIRED_SECTIONS.items():
+        for key, title in gate.REQUIRED_SECTIONS.items():
             self.fields[SECTION_FIELDS[key]] = _area(
                 f"{key}: {title}",
                 rows=4,
                 required=False,
                 help_text="Required before the version can take effect. " + CRYPTONYMS_ONLY,
             )
-        for name, label, unit, default, low, high in rules.CLOCKS:
+        for name, label, unit, default, low, high in gate.CLOCKS:
             self.fields[name] = forms.IntegerField(
                 label=f"{label} ({unit})",
                 min_value=low,
                 max_value=high,
                 initial=default,
                 help_text=f"From {low} to {high}; the directive's clause: "
-                f"{rules.CLOCK_CLAUSES[name]}.",
+                f"{gate.CLOCK_CLAUSES[name]}.",
                 widget=forms.NumberInput(attrs={"class": "usa-input usa-input--small"}),
             )
 
@@ -211,13 +209,13 @@ class ProceduresForm(ActionForm):
         return [self[name] for name in SECTION_FIELDS.values()]
 
     def clock_fields(self) -> list[Any]:
-        return [self[name] for name in rules.DEFAULT_CLOCKS]
+        return [self[name] for name in gate.DEFAULT_CLOCKS]
 
     def sections(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(name) or "" for key, name in SECTION_FIELDS.items()}
 
     def clocks(self) -> dict[str, int]:
-        return {name: self.cleaned_data[name] for name in rules.DEFAULT_CLOCKS}
+        return {name: self.cleaned_data[name] for name in gate.DEFAULT_CLOCKS}
 
     @staticmethod
     def initial_from(version: Any) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from defector.committees.choices import (
     MinutesStatus,
     ProceduresStatus,
 )
-from defector.committees.rules import DEFAULT_CLOCKS
+from defector.policy.gates.committees import DEFAULT_CLOCKS
 
 CRYPTONYMS_ONLY = "Cryptonyms only: never a true name or anything that identifies a person."
 

@@ -22,7 +22,6 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
-from defector.committees import rules
 from defector.committees.choices import (
     MEMBER_ROLES,
     AgendaSource,
@@ -48,6 +47,7 @@ from defector.core.access import Action, Principal, get_for, principal_for, rest
 from defector.core.errors import NotFound
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post, RoleAssignment
+from defector.policy.gates import committees as gate
 from defector.policy.obligations import ObligationId
 
 AnyUser = User | AnonymousUser
@@ -60,12 +60,12 @@ REBRIEFING_DAYS_SETTING: Final = "DEFECTOR_REBRIEFING_DAYS"
 
 def minutes_forwarding_days_default() -> int:
     return int(
-        getattr(settings, MINUTES_DAYS_SETTING, rules.DEFAULT_CLOCKS["minutes_forwarding_days"])
+        getattr(settings, MINUTES_DAYS_SETTING, gate.DEFAULT_CLOCKS["minutes_forwarding_days"])
     )
 
 
 def rebriefing_days() -> int:
-    return int(getattr(settings, REBRIEFING_DAYS_SETTING, rules.DEFAULT_REBRIEFING_DAYS))
+    return int(getattr(settings, REBRIEFING_DAYS_SETTING, gate.DEFAULT_REBRIEFING_DAYS))
 
 
 #: The largest id a row may have (a signed 64-bit key); a larger one names nothing.
@@ -263,19 +263,19 @@ def minutes_days_for(committee: Committee) -> int:
     return minutes_forwarding_days_default()
 
 
-def quarterly_check(committee: Committee, today: dt.date) -> rules.QuarterlyCheck:
+def quarterly_check(committee: Committee, today: dt.date) -> gate.QuarterlyCheck:
     held = [
         day_of(starts_at)
         for starts_at in committee.meetings.filter(status=MeetingStatus.HELD).values_list(
             "starts_at", flat=True
         )
     ]
-    return rules.missing_quarters(held, committee.established_on, today)
+    return gate.missing_quarters(held, committee.established_on, today)
 
 
 def minutes_checks(
     committee: Committee, now: dt.datetime
-) -> list[tuple[Meeting, rules.MinutesCheck]]:
+) -> list[tuple[Meeting, gate.MinutesCheck]]:
     """Each held meeting with its minutes-forwarding check (``6a``)."""
     days = minutes_days_for(committee)
     meetings = committee.meetings.filter(status=MeetingStatus.HELD).select_related("minutes")
@@ -283,7 +283,7 @@ def minutes_checks(
     for meeting in meetings:
         minutes = getattr(meeting, "minutes", None)
         forwarded = minutes.forwarded_at if minutes is not None else None
-        out.append((meeting, rules.minutes_overdue(meeting.ends_at, forwarded, days, now)))
+        out.append((meeting, gate.minutes_overdue(meeting.ends_at, forwarded, days, now)))
     return out
 
 
@@ -303,7 +303,7 @@ def committee_flags(committee: Committee, now: dt.datetime | None = None) -> lis
     scheduled_days = [
         day_of(m.starts_at) for m in committee.meetings.filter(status=MeetingStatus.SCHEDULED)
     ]
-    due = rules.meeting_due_this_quarter(held_days, scheduled_days, today)
+    due = gate.meeting_due_this_quarter(held_days, scheduled_days, today)
     if not due.allowed:
         flags.append(
             Flag("meeting_due", "6a", due.reason[:1].upper() + due.reason[1:] + ".", "warning")
@@ -426,7 +426,7 @@ class MeetingView:
     attendance: list[AttendanceRow]
     invitations: list[MeetingInvitation]
     minutes: Minutes | None
-    minutes_check: rules.MinutesCheck | None
+    minutes_check: gate.MinutesCheck | None
     seat: Seat
     may_invite_officials: list[Official] = field(default_factory=list)
 
@@ -530,7 +530,7 @@ def describe_meeting(
     )
     check = None
     if meeting.status == MeetingStatus.HELD and not seat.invited_only:
-        check = rules.minutes_overdue(
+        check = gate.minutes_overdue(
             meeting.ends_at,
             minutes.forwarded_at if minutes is not None else None,
             minutes_days_for(committee),
@@ -735,7 +735,7 @@ def sections_of(version: ProceduresVersion) -> list[SectionView]:
     stored = version.sections or {}
     return [
         SectionView(key, title, str(stored.get(key) or ""))
-        for key, title in rules.REQUIRED_SECTIONS.items()
+        for key, title in gate.REQUIRED_SECTIONS.items()
     ]
 
 
@@ -798,7 +798,7 @@ def _side_by_side(old: Sequence[str], new: Sequence[str]) -> list[DiffRow]:
 
 
 def _clock_lines(version: ProceduresVersion) -> list[str]:
-    return [f"{label}: {getattr(version, name)} {unit}" for name, label, unit, *_ in rules.CLOCKS]
+    return [f"{label}: {getattr(version, name)} {unit}" for name, label, unit, *_ in gate.CLOCKS]
 
 
 def procedures_diff(old: ProceduresVersion, new: ProceduresVersion) -> list[SectionDiff]:
@@ -911,7 +911,7 @@ def awaiting_acknowledgement(user: AnyUser) -> list[ProceduresVersion | Guidance
 class RegisterRow:
     person: BriefedOfficial
     last: Briefing | None
-    check: rules.BriefingCheck
+    check: gate.BriefingCheck
 
     @property
     def active(self) -> bool:
@@ -938,11 +938,11 @@ def briefing_register(committee: Committee, today: dt.date) -> list[RegisterRow]
         briefings = list(person.briefings.all())
         last = briefings[0] if briefings else None
         if last is not None:
-            check = rules.rebriefing_due(
+            check = gate.rebriefing_due(
                 last.briefed_on, person.listed_on, (last.next_due_on - last.briefed_on).days, today
             )
         else:
-            check = rules.rebriefing_due(None, person.listed_on, interval, today)
+            check = gate.rebriefing_due(None, person.listed_on, interval, today)
         rows.append(RegisterRow(person, last, check))
     return sorted(rows, key=lambda r: (not r.person.active, not r.check.overdue, r.check.due_on))
 

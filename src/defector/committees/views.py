@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from defector.committees import actions, ical, queries, rules
+from defector.committees import actions, ical, queries
 from defector.committees.choices import BriefingPosition
 from defector.committees.forms import (
     ActionForm,
@@ -48,6 +48,7 @@ from defector.committees.forms import (
 from defector.core.access import Action
 from defector.core.auth import TokenAuth
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.policy.gates import committees as gate
 
 Done = tuple[str, str]  # (message, where to go)
 
@@ -453,7 +454,7 @@ class ProceduresView(CommitteePage):
             "committee": committee,
             "versions": list(queries.procedures_of(self.request.user, committee)),
             "seat": queries.seat_at(self.request.user, committee),
-            "required": rules.REQUIRED_SECTIONS,
+            "required": gate.REQUIRED_SECTIONS,
         }
         return context
 
@@ -496,7 +497,7 @@ class ProceduresVersionView(CommitteePage):
         committee = version.committee
         seat = queries.seat_at(self.request.user, committee)
         status = queries.acknowledgement_status(committee, procedures_version=version)
-        decision = rules.may_become_effective(
+        decision = gate.may_become_effective(
             version.sections,
             version.chair_approved_at is not None,
             version.senior_approved_at is not None,
@@ -507,8 +508,8 @@ class ProceduresVersionView(CommitteePage):
             "seat": seat,
             "sections": queries.sections_of(version),
             "clocks": [
-                (label, getattr(version, name), unit, rules.CLOCK_CLAUSES[name])
-                for name, label, unit, *_ in rules.CLOCKS
+                (label, getattr(version, name), unit, gate.CLOCK_CLAUSES[name])
+                for name, label, unit, *_ in gate.CLOCKS
             ],
             "status": status,
             "mine": status.by(seat.official_id),

@@ -12,7 +12,7 @@
 
 Each action takes a keyword-only ``acting_user`` and runs in one transaction: it finds the
 problem (``NotFound`` when the user may not see it), checks the user's seat
-(``PermissionDenied`` naming ``6c``), asks the transition table (``rules.decide``; a refusal is
+(``PermissionDenied`` naming ``6c``), asks the transition table (``gate.decide``; a refusal is
 a ``PolicyRefusal`` naming ``6c``), validates the input (``InvalidInput`` listing every bad
 field), writes, and records the audit event with the table's decision. The post's members (and
 the IDC, where it is concerned) are told after the commit (``notifications``).
@@ -35,7 +35,7 @@ from defector.core import audit
 from defector.core.access import Action, principal_for
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.directory.models import Agency, Official, Post
-from defector.escalations import queries, rules
+from defector.escalations import queries
 from defector.escalations.choices import (
     DEFAULT_DUE,
     MAX_CASES,
@@ -53,6 +53,7 @@ from defector.escalations.models import (
 from defector.notifications import actions as notifications
 from defector.notifications.choices import NoticeKind
 from defector.policy import Decision
+from defector.policy.gates import escalations as gate
 
 AnyUser = User | AnonymousUser
 Errors = list[dict[str, str]]
@@ -181,11 +182,11 @@ def _check_step(user: AnyUser, problem: Problem, step: str) -> Decision:
     ``6c``; the table's decision otherwise."""
     if not queries.may_take(user, problem, step):
         raise PermissionDenied(
-            f"only {SEATS[rules.ACTORS[step]]} may do this: a problem is {rules.STEPS[step]} "
+            f"only {SEATS[gate.ACTORS[step]]} may do this: a problem is {gate.STEPS[step]} "
             f"by them under 6c",
-            clauses=(rules.CLAUSE,),
+            clauses=(gate.CLAUSE,),
         )
-    decision = rules.decide(problem.status, step)
+    decision = gate.decide(problem.status, step)
     if not decision.allowed:
         raise PolicyRefusal(f"{decision.reason} (6c)", clauses=decision.clauses)
     return decision
@@ -194,8 +195,8 @@ def _check_step(user: AnyUser, problem: Problem, step: str) -> Decision:
 def _move(problem: Problem, step: str, now: dt.datetime) -> dict[str, Any]:
     """Move the problem along the table; the audit snapshot before the move."""
     before = audit.snapshot(problem, PROBLEM_AUDIT_FIELDS)
-    problem.status = rules.next_status(problem.status, step)
-    if not rules.is_open(problem.status) and problem.closed_at is None:
+    problem.status = gate.next_status(problem.status, step)
+    if not gate.is_open(problem.status) and problem.closed_at is None:
         problem.closed_at = now
     if (
         problem.status
@@ -392,14 +393,14 @@ def resolve_locally(*, acting_user: AnyUser, problem_id: int | str, text: str) -
     """Record that the committee resolved the problem locally, and how (``6c``)."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.RESOLVE_LOCALLY)
+        decision = _check_step(acting_user, problem, gate.RESOLVE_LOCALLY)
         errors: Errors = []
         text = _text(errors, "text", text, required=True)
         if errors:
             raise InvalidInput(errors)
         member = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.RESOLVE_LOCALLY, now)
+        before = _move(problem, gate.RESOLVE_LOCALLY, now)
         resolution = Resolution.objects.create(
             problem=problem, text=text, decided_by=member, decided_at=now
         )
@@ -433,13 +434,13 @@ def request_referral(
     has passed)."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.REQUEST_REFERRAL)
+        decision = _check_step(acting_user, problem, gate.REQUEST_REFERRAL)
         if not queries.cia_members(problem.post_id).exists():
             raise PolicyRefusal(
                 f"{problem.post.code} has no committee member from the CIA: a referral to the "
                 "IDC goes through CIA channels (6c). Add the CIA member to the committee, or "
                 "submit the problem to the senior US representative if time does not permit.",
-                clauses=(rules.CLAUSE,),
+                clauses=(gate.CLAUSE,),
             )
         errors: Errors = []
         today = timezone.localdate()
@@ -451,7 +452,7 @@ def request_referral(
             due = max(problem.due_date, today)
         member = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.REQUEST_REFERRAL, now)
+        before = _move(problem, gate.REQUEST_REFERRAL, now)
         referral = Referral.objects.create(
             problem=problem,
             requested_by=member,
@@ -483,7 +484,7 @@ def request_referral(
 def _referral(problem: Problem) -> Referral:
     referral = Referral.objects.select_for_update().filter(problem=problem).first()
     if referral is None:  # the table allows the referral's steps only once it exists
-        raise PolicyRefusal("the problem has no referral (6c)", clauses=(rules.CLAUSE,))
+        raise PolicyRefusal("the problem has no referral (6c)", clauses=(gate.CLAUSE,))
     return referral
 
 
@@ -494,7 +495,7 @@ def transmit_referral(
     the IDC sees the problem from now on."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.TRANSMIT_REFERRAL)
+        decision = _check_step(acting_user, problem, gate.TRANSMIT_REFERRAL)
         errors: Errors = []
         channel_reference = _text(
             errors,
@@ -508,7 +509,7 @@ def transmit_referral(
         referral = _referral(problem)
         member = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.TRANSMIT_REFERRAL, now)
+        before = _move(problem, gate.TRANSMIT_REFERRAL, now)
         referral.routed_by = member
         referral.transmitted_at = now
         referral.channel_reference = channel_reference
@@ -547,7 +548,7 @@ def note_direct_communication(
     in Washington on its subject (``6c``): when (default now) and what, with their agency."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.NOTE_COMMUNICATION)
+        decision = _check_step(acting_user, problem, gate.NOTE_COMMUNICATION)
         errors: Errors = []
         summary = _text(errors, "summary", summary, required=True)
         now = timezone.now()
@@ -566,7 +567,7 @@ def note_direct_communication(
             summary=summary,
             recorded_at=now,
         )
-        _move(problem, rules.NOTE_COMMUNICATION, now)
+        _move(problem, gate.NOTE_COMMUNICATION, now)
         _record(
             acting_user,
             "escalations.referral.note_communication",
@@ -612,13 +613,13 @@ def idc_acknowledge_referral(*, acting_user: AnyUser, problem_id: int | str) -> 
     """An IDC member acknowledges a referred problem (``6c``)."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.IDC_ACKNOWLEDGE)
+        decision = _check_step(acting_user, problem, gate.IDC_ACKNOWLEDGE)
         referral = _referral(problem)
         if referral.idc_acknowledged_at is not None:
             raise PolicyRefusal(
                 f"the IDC already acknowledged this referral on "
                 f"{referral.idc_acknowledged_at:%Y-%m-%d %H:%M} UTC (6c)",
-                clauses=(rules.CLAUSE,),
+                clauses=(gate.CLAUSE,),
             )
         member = _official(acting_user)
         now = timezone.now()
@@ -644,7 +645,7 @@ def idc_decide(*, acting_user: AnyUser, problem_id: int | str, decision: str) ->
     acknowledged before is acknowledged by it."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        allowed = _check_step(acting_user, problem, rules.IDC_DECIDE)
+        allowed = _check_step(acting_user, problem, gate.IDC_DECIDE)
         errors: Errors = []
         decision = _text(errors, "decision", decision, required=True)
         if errors:
@@ -652,7 +653,7 @@ def idc_decide(*, acting_user: AnyUser, problem_id: int | str, decision: str) ->
         referral = _referral(problem)
         member = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.IDC_DECIDE, now)
+        before = _move(problem, gate.IDC_DECIDE, now)
         if referral.idc_acknowledged_at is None:
             referral.idc_acknowledged_by = member
             referral.idc_acknowledged_at = now
@@ -688,12 +689,12 @@ def submit_to_senior_representative(
     senior US representative."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.SUBMIT_TO_SENIOR_REP)
+        decision = _check_step(acting_user, problem, gate.SUBMIT_TO_SENIOR_REP)
         if not queries.senior_representatives(problem.post_id).exists():
             raise PolicyRefusal(
                 f"{problem.post.code} has no senior US representative to decide the matter "
                 "(6c); one must be named in the directory first",
-                clauses=(rules.CLAUSE,),
+                clauses=(gate.CLAUSE,),
             )
         errors: Errors = []
         reason = _text(errors, "reason", reason, required=True)
@@ -701,7 +702,7 @@ def submit_to_senior_representative(
             raise InvalidInput(errors)
         member = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.SUBMIT_TO_SENIOR_REP, now)
+        before = _move(problem, gate.SUBMIT_TO_SENIOR_REP, now)
         submission = UrgentSubmission.objects.create(
             problem=problem, submitted_by=member, submitted_at=now, reason=reason
         )
@@ -731,7 +732,7 @@ def _submission(problem: Problem) -> UrgentSubmission:
     if submission is None:
         raise PolicyRefusal(
             "the problem was not submitted to the senior US representative (6c)",
-            clauses=(rules.CLAUSE,),
+            clauses=(gate.CLAUSE,),
         )
     return submission
 
@@ -743,7 +744,7 @@ def senior_representative_decide(
     referral (``6c``); the IDC is sent an information copy at once and sees the problem."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        allowed = _check_step(acting_user, problem, rules.SENIOR_REP_DECIDE)
+        allowed = _check_step(acting_user, problem, gate.SENIOR_REP_DECIDE)
         errors: Errors = []
         decision = _text(errors, "decision", decision, required=True)
         if errors:
@@ -751,7 +752,7 @@ def senior_representative_decide(
         submission = _submission(problem)
         senior = _official(acting_user)
         now = timezone.now()
-        before = _move(problem, rules.SENIOR_REP_DECIDE, now)
+        before = _move(problem, gate.SENIOR_REP_DECIDE, now)
         submission.decision = decision
         submission.decided_by = senior
         submission.decided_at = now
@@ -785,13 +786,13 @@ def idc_acknowledge_information(*, acting_user: AnyUser, problem_id: int | str) 
     (``6c``: the IDC is told afterwards)."""
     with transaction.atomic():
         problem = _locked(acting_user, problem_id)
-        decision = _check_step(acting_user, problem, rules.IDC_ACKNOWLEDGE_INFORMATION)
+        decision = _check_step(acting_user, problem, gate.IDC_ACKNOWLEDGE_INFORMATION)
         submission = _submission(problem)
         if submission.idc_acknowledged_at is not None:
             raise PolicyRefusal(
                 f"the IDC already acknowledged this decision on "
                 f"{submission.idc_acknowledged_at:%Y-%m-%d %H:%M} UTC (6c)",
-                clauses=(rules.CLAUSE,),
+                clauses=(gate.CLAUSE,),
             )
         member = _official(acting_user)
         now = timezone.now()

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
 from defector.directory.forms import ActionForm
-from defector.escalations import queries, rules
+from defector.escalations import queries
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
+from defector.policy.gates import escalations as gate
 
 NO_TRUE_NAMES: Final = "Cryptonyms and codes only: never a true name."
 
@@ -190,7 +191,7 @@ class StepForm(ActionForm):
 
 
 class ResolveForm(StepForm):
-    step = rules.RESOLVE_LOCALLY
+    step = gate.RESOLVE_LOCALLY
     heading = "Resolve locally"
     submit = "Record the resolution"
     intro = "The committee resolved the problem itself."
@@ -199,7 +200,7 @@ class ResolveForm(StepForm):
 
 
 class ReferralForm(StepForm):
-    step = rules.REQUEST_REFERRAL
+    step = gate.REQUEST_REFERRAL
     heading = "Refer to the IDC through CIA channels"
     submit = "Request referral"
     intro = (
@@ -214,7 +215,7 @@ class ReferralForm(StepForm):
 
 
 class TransmitForm(StepForm):
-    step = rules.TRANSMIT_REFERRAL
+    step = gate.TRANSMIT_REFERRAL
     heading = "Transmit through CIA channels"
     submit = "Transmit to the IDC"
     intro = "As the post's CIA member, send the referral to the IDC."
@@ -229,7 +230,7 @@ class TransmitForm(StepForm):
 
 
 class CommunicationForm(StepForm):
-    step = rules.NOTE_COMMUNICATION
+    step = gate.NOTE_COMMUNICATION
     heading = "Note a direct communication with Washington"
     submit = "Add the note"
     intro = (
@@ -256,7 +257,7 @@ class CommunicationForm(StepForm):
 
 
 class UrgentForm(StepForm):
-    step = rules.SUBMIT_TO_SENIOR_REP
+    step = gate.SUBMIT_TO_SENIOR_REP
     heading = "Time does not permit referral"
     submit = "Submit to the senior US representative"
     intro = "The matter goes to the post's senior US representative for decision now."
@@ -265,7 +266,7 @@ class UrgentForm(StepForm):
 
 
 class SeniorDecisionForm(StepForm):
-    step = rules.SENIOR_REP_DECIDE
+    step = gate.SENIOR_REP_DECIDE
     heading = "Decide (senior US representative)"
     submit = "Record the decision"
     intro = "The IDC is sent an information copy of your decision at once."
@@ -274,14 +275,14 @@ class SeniorDecisionForm(StepForm):
 
 
 class IdcAcknowledgeForm(StepForm):
-    step = rules.IDC_ACKNOWLEDGE
+    step = gate.IDC_ACKNOWLEDGE
     heading = "Acknowledge the referral"
     submit = "Acknowledge receipt"
     intro = "Confirm that the IDC has received the referred problem."
 
 
 class IdcDecisionForm(StepForm):
-    step = rules.IDC_DECIDE
+    step = gate.IDC_DECIDE
     heading = "Decide (IDC)"
     submit = "Record the IDC's decision"
 
@@ -289,7 +290,7 @@ class IdcDecisionForm(StepForm):
 
 
 class IdcInformationForm(StepForm):
-    step = rules.IDC_ACKNOWLEDGE_INFORMATION
+    step = gate.IDC_ACKNOWLEDGE_INFORMATION
     heading = "Acknowledge the information copy"
     submit = "Acknowledge"
     intro = "The IDC has been told of the senior US representative's decision."

@@ -20,7 +20,6 @@ from defector.cases.models import Case
 from defector.core.access import Action, Principal, get_for, principal_for, restrict
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, Post
-from defector.escalations import rules
 from defector.escalations.choices import (
     CIA_AGENCY_CODE,
     CIA_MEMBER_ROLES,
@@ -29,6 +28,7 @@ from defector.escalations.choices import (
     ProblemStatus,
 )
 from defector.escalations.models import DirectCommunication, Problem
+from defector.policy.gates import escalations as gate
 
 AnyUser = User | AnonymousUser
 
@@ -63,7 +63,7 @@ def problems_for(user: AnyUser, filters: ProblemFilters | None = None) -> QueryS
     if filters.status:
         problems = problems.filter(status=filters.status)
     if filters.open:
-        problems = problems.filter(status__in=sorted(rules.OPEN_STATUSES))
+        problems = problems.filter(status__in=sorted(gate.OPEN_STATUSES))
     if filters.idc_waiting:
         problems = problems.filter(
             Q(status=ProblemStatus.REFERRED, referral__idc_decided_at__isnull=True)
@@ -175,10 +175,10 @@ def senior_representatives(post: Post | int) -> QuerySet[Official]:
 
 
 def may_take(user: AnyUser, problem: Problem, step: str) -> bool:
-    """Whether ``user`` holds the seat that takes ``step`` on this problem (``rules.ACTORS``);
-    the status is checked separately (:func:`rules.decide`)."""
+    """Whether ``user`` holds the seat that takes ``step`` on this problem (``gate.ACTORS``);
+    the status is checked separately (:func:`gate.decide`)."""
     principal = principal_for(user)
-    actor = rules.ACTORS[step]
+    actor = gate.ACTORS[step]
     if actor == "member":
         return is_member(principal, problem.post_id)
     if actor == "participant":
@@ -198,14 +198,14 @@ def may_take(user: AnyUser, problem: Problem, step: str) -> bool:
 def steps_for(user: AnyUser, problem: Problem) -> list[str]:
     """The steps of ``6c`` that ``user`` may take on ``problem`` now."""
     available = []
-    for step in rules.steps_from(problem.status):
+    for step in gate.steps_from(problem.status):
         if not may_take(user, problem, step):
             continue
-        if step == rules.IDC_ACKNOWLEDGE:
+        if step == gate.IDC_ACKNOWLEDGE:
             referral = getattr(problem, "referral", None)
             if referral is None or referral.idc_acknowledged_at is not None:
                 continue
-        if step == rules.IDC_ACKNOWLEDGE_INFORMATION:
+        if step == gate.IDC_ACKNOWLEDGE_INFORMATION:
             submission = getattr(problem, "urgent_submission", None)
             if submission is None or submission.idc_acknowledged_at is not None:
                 continue
@@ -315,7 +315,7 @@ class ProblemView:
 
     @property
     def is_open(self) -> bool:
-        return rules.is_open(self.status)
+        return gate.is_open(self.status)
 
 
 def _ref(official: Official) -> OfficialRef:
@@ -329,7 +329,7 @@ def ref(official: Official | None) -> OfficialRef | None:
 def idc_status_of(problem: Problem) -> str:
     referral = getattr(problem, "referral", None)
     submission = getattr(problem, "urgent_submission", None)
-    return rules.idc_status(
+    return gate.idc_status(
         problem.status,
         referral_acknowledged=referral is not None and referral.idc_acknowledged_at is not None,
         information_acknowledged=(
@@ -385,11 +385,11 @@ def describe(user: AnyUser, problem: Problem) -> ProblemView:
         raised_by=_ref(problem.raised_by),
         raised_at=problem.raised_at,
         due_date=problem.due_date,
-        overdue=rules.is_overdue(problem.status, problem.due_date, today),
+        overdue=gate.is_overdue(problem.status, problem.due_date, today),
         status=problem.status,
         status_label=ProblemStatus(problem.status).label,
         idc_status=idc,
-        idc_status_label=rules.IDC_STATUSES[idc],
+        idc_status_label=gate.IDC_STATUSES[idc],
         idc_visible_from=problem.idc_visible_from,
         closed_at=problem.closed_at,
         cases=list(problem.cases.order_by("cryptonym").values_list("cryptonym", flat=True)),
@@ -481,9 +481,9 @@ def rows(problems: QuerySet[Problem] | list[Problem]) -> list[ProblemRow]:
         out.append(
             ProblemRow(
                 problem=problem,
-                overdue=rules.is_overdue(problem.status, problem.due_date, today),
+                overdue=gate.is_overdue(problem.status, problem.due_date, today),
                 idc_status=idc,
-                idc_status_label=rules.IDC_STATUSES[idc],
+                idc_status_label=gate.IDC_STATUSES[idc],
                 idc_overdue=(
                     referral is not None
                     and problem.status == ProblemStatus.REFERRED

@@ -21,39 +21,40 @@ from django.views.generic import TemplateView
 
 from defector.core.access import principal_for
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
-from defector.escalations import actions, queries, rules
+from defector.escalations import actions, queries
 from defector.escalations.forms import (
     STEP_FORMS,
     ProblemFilterForm,
     RaiseProblemForm,
     StepForm,
 )
+from defector.policy.gates import escalations as gate
 
 PROBLEMS_PER_PAGE: Final = 50
 
 #: Each step's action, called with ``acting_user``, ``problem_id`` and the form's data.
 STEP_ACTIONS: Final[dict[str, Callable[..., Any]]] = {
-    rules.RESOLVE_LOCALLY: actions.resolve_locally,
-    rules.REQUEST_REFERRAL: actions.request_referral,
-    rules.TRANSMIT_REFERRAL: actions.transmit_referral,
-    rules.NOTE_COMMUNICATION: actions.note_direct_communication,
-    rules.SUBMIT_TO_SENIOR_REP: actions.submit_to_senior_representative,
-    rules.SENIOR_REP_DECIDE: actions.senior_representative_decide,
-    rules.IDC_ACKNOWLEDGE: actions.idc_acknowledge_referral,
-    rules.IDC_DECIDE: actions.idc_decide,
-    rules.IDC_ACKNOWLEDGE_INFORMATION: actions.idc_acknowledge_information,
+    gate.RESOLVE_LOCALLY: actions.resolve_locally,
+    gate.REQUEST_REFERRAL: actions.request_referral,
+    gate.TRANSMIT_REFERRAL: actions.transmit_referral,
+    gate.NOTE_COMMUNICATION: actions.note_direct_communication,
+    gate.SUBMIT_TO_SENIOR_REP: actions.submit_to_senior_representative,
+    gate.SENIOR_REP_DECIDE: actions.senior_representative_decide,
+    gate.IDC_ACKNOWLEDGE: actions.idc_acknowledge_referral,
+    gate.IDC_DECIDE: actions.idc_decide,
+    gate.IDC_ACKNOWLEDGE_INFORMATION: actions.idc_acknowledge_information,
 }
 #: What the page says after each step.
 DONE: Final[dict[str, str]] = {
-    rules.RESOLVE_LOCALLY: "The resolution is recorded.",
-    rules.REQUEST_REFERRAL: "Referral requested: the post's CIA member transmits it to the IDC.",
-    rules.TRANSMIT_REFERRAL: "Referred to the IDC through CIA channels.",
-    rules.NOTE_COMMUNICATION: "Your direct communication is noted.",
-    rules.SUBMIT_TO_SENIOR_REP: "Submitted to the senior US representative for decision.",
-    rules.SENIOR_REP_DECIDE: "Your decision is recorded; the IDC has its information copy.",
-    rules.IDC_ACKNOWLEDGE: "The referral is acknowledged.",
-    rules.IDC_DECIDE: "The IDC's decision is recorded.",
-    rules.IDC_ACKNOWLEDGE_INFORMATION: "The information copy is acknowledged.",
+    gate.RESOLVE_LOCALLY: "The resolution is recorded.",
+    gate.REQUEST_REFERRAL: "Referral requested: the post's CIA member transmits it to the IDC.",
+    gate.TRANSMIT_REFERRAL: "Referred to the IDC through CIA channels.",
+    gate.NOTE_COMMUNICATION: "Your direct communication is noted.",
+    gate.SUBMIT_TO_SENIOR_REP: "Submitted to the senior US representative for decision.",
+    gate.SENIOR_REP_DECIDE: "Your decision is recorded; the IDC has its information copy.",
+    gate.IDC_ACKNOWLEDGE: "The referral is acknowledged.",
+    gate.IDC_DECIDE: "The IDC's decision is recorded.",
+    gate.IDC_ACKNOWLEDGE_INFORMATION: "The information copy is acknowledged.",
 }
 
 
@@ -134,7 +135,7 @@ class ProblemDetailView(LoginRequiredMixin, TemplateView):
             for step in STEP_FORMS
             if step in view.steps
         ]
-        context |= {"problem": view, "step_forms": step_forms, "clause": rules.CLAUSE}
+        context |= {"problem": view, "step_forms": step_forms, "clause": gate.CLAUSE}
         return context
 
 
