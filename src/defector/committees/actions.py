@@ -488,7 +488,7 @@ def draw_agenda(
         references = {ref for ref in existing.values_list("reference", flat=True) if ref}
         position = _next_position(meeting)
         added: list[AgendaItem] = []
-        for candidate in queries.agenda_candidates(acting_user, meeting.committee, now):
+        for candidate in queries.agenda_candidates(acting_user, meeting.committee):
             if candidate.case_id in cases or (
                 candidate.reference and candidate.reference in references
             ):

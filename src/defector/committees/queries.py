@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from defector.cases import queries as case_queries
+from defector.cases.choices import Stage
+from defector.cases.models import Case
 from defector.committees.choices import (
     MEMBER_ROLES,
     AgendaSource,
@@ -570,61 +571,39 @@ class AgendaCandidate:
     reference: str = ""
 
 
-#: How a closed case is recognised, by field: a case in one of these is not on the agenda.
-CLOSED_CASE: Final[dict[str, object]] = {"stage": "closed", "closed_at__isnull": False}
+#: Providers of a post's open mutual problems (``6c``), as ``provider(user, post)``: the
+#: escalations app registers one in its ``ready()``.
+ProblemsProvider = Callable[[AnyUser, Post], Iterable[Model]]
+_PROBLEM_PROVIDERS: list[ProblemsProvider] = []
 
 
-def _open_cases(user: AnyUser, post: Post) -> list[Any]:
-    from defector.cases.models import Case
+def register_problems_provider(provider: ProblemsProvider) -> None:
+    """Let ``provider(user, post)`` put a post's open problems on the agenda's candidates.
+    Registering the same function twice has no effect."""
+    if provider not in _PROBLEM_PROVIDERS:
+        _PROBLEM_PROVIDERS.append(provider)
 
+
+def _open_cases(user: AnyUser, post: Post) -> list[Case]:
     cases = restrict(user, Action.VIEW, Case.objects.filter(post=post))
-    field_names = {f.name for f in Case._meta.get_fields()}
-    # The cases app is growing a lifecycle: leave closed cases off the agenda when it has one
-    # (looked up by name, so that this reads a case with or without it).
-    for lookup, closed in CLOSED_CASE.items():
-        if lookup.split("__")[0] in field_names:
-            cases = cases.exclude(**{lookup: closed})
-    return list(cases.order_by("opened_at", "pk"))
+    return list(cases.exclude(stage=Stage.CLOSED).order_by("opened_at", "pk"))
 
 
-def _optional_function(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
-def agenda_candidates(
-    user: AnyUser, committee: Committee, now: dt.datetime | None = None
-) -> list[AgendaCandidate]:
-    """What the agenda is drawn from: the post's open cases (by cryptonym), its open mutual
-    problems (``6c``, when the escalations app is installed) and its obligations falling due
-    (when the cases app keeps them)."""
+def agenda_candidates(user: AnyUser, committee: Committee) -> list[AgendaCandidate]:
+    """What the agenda is drawn from: the post's open cases (by cryptonym) and its open mutual
+    problems (``6c``)."""
     post = committee.post
     found = [
         AgendaCandidate(AgendaSource.CASE, f"Case {case.cryptonym}", case_id=case.pk)
         for case in _open_cases(user, post)
     ]
-    if apps.is_installed("defector.escalations"):
-        problems = _optional_function("defector.escalations.queries", "open_problems_for_post")
-        if problems is not None:
-            for problem in problems(user, post):
-                found.append(
-                    AgendaCandidate(
-                        AgendaSource.PROBLEM,
-                        f"Mutual problem: {problem}",
-                        reference=f"escalations.problem:{problem.pk}",
-                    )
-                )
-    due_obligations = _optional_function("defector.cases.queries", "due_obligations_for_post")
-    if due_obligations is not None:
-        until = _now(now) + dt.timedelta(days=minutes_days_for(committee))
-        for obligation in due_obligations(user, post, until):
+    for provider in _PROBLEM_PROVIDERS:
+        for problem in provider(user, post):
             found.append(
                 AgendaCandidate(
-                    AgendaSource.OBLIGATION,
-                    f"Due: {obligation}",
-                    reference=f"cases.obligation:{obligation.pk}",
+                    AgendaSource.PROBLEM,
+                    f"Mutual problem: {problem}",
+                    reference=f"escalations.problem:{problem.pk}",
                 )
             )
     return found
@@ -1051,10 +1030,10 @@ def determinations_for(user: AnyUser, committee: Committee) -> Determinations | 
     its cases awaiting one, when the cases app tracks obligations; else ``None`` (the page
     leaves the section out)."""
     post = committee.post
-    listed = _optional_function("defector.cases.queries", "political_risk_determinations")
+    listed = getattr(case_queries, "political_risk_determinations", None)
     if listed is not None:
         return Determinations("determinations", list(listed(user, post)))
-    awaiting = _optional_function("defector.cases.queries", "awaiting_political_risk_determination")
+    awaiting = getattr(case_queries, "awaiting_political_risk_determination", None)
     if awaiting is not None:
         return Determinations("awaiting", list(awaiting(user, post)))
     return None

@@ -9,3 +9,10 @@ class EscalationsConfig(AppConfig):
     name = "defector.escalations"
     label = "escalations"
     verbose_name = "Escalations"
+
+    def ready(self) -> None:
+        from defector.committees.queries import register_problems_provider
+        from defector.escalations.queries import open_problems_for_post
+
+        # The committee's agenda is drawn from the post's open mutual problems too (6c).
+        register_problems_provider(open_problems_for_post)

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from defector.committees import actions as committees
 from defector.core import audit
 from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.errors import InvalidInput, NotFound
@@ -348,8 +349,6 @@ def acknowledge(*, acting_user: AnyUser, kind: str, version_id: int | str) -> An
     """Acknowledge a version of the local operating procedures or of policy guidance (``6e``),
     through the committees app's action (``committees.actions.acknowledge``), which checks
     the member's seat, records the acknowledgement and audits it."""
-    from defector.committees import actions as committees
-
     argument = ACKNOWLEDGED.get(kind)
     if argument is None:
         raise InvalidInput(

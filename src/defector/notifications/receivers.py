@@ -1,8 +1,7 @@
 """What the notifications app listens to, in other apps (``6e``).
 
 Each receiver turns another app's signal — sent after its change committed — into notices for
-the officials concerned. They are connected in ``NotificationsConfig.ready()`` only when the
-sending app provides the signal, so this app works with or without them:
+the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`connect`):
 
 - ``defector.committees.signals``: ``procedures_effective(committee, version, actor)``,
   ``guidance_issued(committee, version, actor)``, ``minutes_forwarded(committee, minutes,
@@ -16,14 +15,16 @@ notice that could not be written is logged instead.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any, Final
 
 from django.db import DatabaseError
+from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 
+from defector.cases import signals as case_signals
+from defector.committees import signals as committee_signals
 from defector.core.errors import DomainError
 from defector.directory.models import Official
 from defector.notifications import actions
@@ -31,31 +32,23 @@ from defector.notifications.choices import NoticeKind
 
 logger = logging.getLogger(__name__)
 
-#: (module, signal name, receiver name) of every signal this app listens to.
-CONNECTIONS: Final[tuple[tuple[str, str, str], ...]] = (
-    ("defector.committees.signals", "procedures_effective", "on_procedures_effective"),
-    ("defector.committees.signals", "guidance_issued", "on_guidance_issued"),
-    ("defector.committees.signals", "minutes_forwarded", "on_minutes_forwarded"),
-    ("defector.cases.signals", "case_changed", "on_case_changed"),
-)
 #: The dispatch uid prefix, so that connecting twice connects once.
 UID: Final = "defector.notifications."
 
 
 def connect() -> list[str]:
-    """Connect every receiver whose signal exists; the names of those connected."""
+    """Connect every receiver to its signal; the dotted names of the signals connected."""
+    connections: tuple[tuple[str, Signal, Callable[..., None]], ...] = (
+        ("committees", committee_signals.procedures_effective, on_procedures_effective),
+        ("committees", committee_signals.guidance_issued, on_guidance_issued),
+        ("committees", committee_signals.minutes_forwarded, on_minutes_forwarded),
+        ("cases", case_signals.case_changed, on_case_changed),
+    )
     connected = []
-    for module_name, signal_name, receiver_name in CONNECTIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        signal = getattr(module, signal_name, None)
-        if signal is None or not hasattr(signal, "connect"):
-            continue
-        receiver = globals()[receiver_name]
-        signal.connect(receiver, dispatch_uid=UID + signal_name, weak=False)
-        connected.append(f"{module_name}.{signal_name}")
+    for app, signal, receiver in connections:
+        name = receiver.__name__.removeprefix("on_")
+        signal.connect(receiver, dispatch_uid=UID + name, weak=False)
+        connected.append(f"defector.{app}.signals.{name}")
     return connected
 
 
