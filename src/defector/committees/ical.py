@@ -29,7 +29,8 @@ UID_DOMAIN: Final = "committees.defector-program.invalid"
 
 def fold(line: str) -> str:
     """One content line folded at 75 octets (continuations start with a space), CRLF-ended."""
-    return Contentline(line).to_ical().decode("utf-8") + "\r\n"
+    folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return folded.decode("utf-8") + "\r\n"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -75,7 +76,7 @@ def calendar(
     found.add("x-wr-timezone", "UTC")
     for meeting in meetings:
         found.add_component(event(meeting, stamp, base_url))
-    return found.to_ical(sorted=False).decode("utf-8")
+    return str(found.to_ical(sorted=False), "utf-8")
 
 
 def committee_calendar(
