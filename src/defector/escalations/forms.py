@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Final
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
+from defector.core.users import AnyUser
 from defector.directory.forms import ActionForm
 from defector.escalations import queries
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
@@ -83,7 +83,7 @@ class ProblemFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posts = [(str(post.pk), post.name) for post in queries.posts_with_problems(user)]
         post_field: Any = self.fields["post"]
@@ -152,7 +152,7 @@ class RaiseProblemForm(ActionForm):
     )
     due_date = _date("Due date", "When the post needs it settled. Default: in 14 days.")
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posts = list(queries.posts_for_raising(user))
         post_field: Any = self.fields["post"]

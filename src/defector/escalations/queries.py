@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from defector.cases.models import Case
 from defector.core.access import Action, Principal, get_for, principal_for, restrict
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, Post
 from defector.escalations.choices import (
@@ -29,8 +29,6 @@ from defector.escalations.choices import (
 )
 from defector.escalations.models import DirectCommunication, Problem
 from defector.policy.gates import escalations as gate
-
-AnyUser = User | AnonymousUser
 
 #: The longest text filter accepted on titles.
 MAX_QUERY_LENGTH: Final = 100

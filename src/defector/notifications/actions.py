@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
 from django.db import transaction
 from django.db.models import Model
@@ -31,6 +30,7 @@ from defector.committees import actions as committees
 from defector.core import audit
 from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.errors import InvalidInput, NotFound
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
@@ -38,7 +38,6 @@ from defector.notifications.models import LastVisit, Notice
 
 logger = logging.getLogger(__name__)
 
-AnyUser = User | AnonymousUser
 Errors = list[dict[str, str]]
 
 #: Who is told of a post's matters by default: its committee (``6``, ``6e``).

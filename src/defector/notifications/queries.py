@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,11 +21,10 @@ from defector.committees.choices import ProceduresStatus
 from defector.committees.models import Committee, GuidanceVersion, ProceduresVersion
 from defector.committees.queries import awaiting_acknowledgement
 from defector.core.access import Action, principal_for, restrict
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.notifications.choices import EARLIER_SHOWN, KIND_CLAUSES, NoticeKind
 from defector.notifications.models import LastVisit, Notice
-
-AnyUser = User | AnonymousUser
 
 #: The kinds of document a member acknowledges.
 PROCEDURES: Final = "procedures"

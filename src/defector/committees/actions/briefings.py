@@ -10,7 +10,6 @@ from django.utils import timezone
 from defector.committees import queries
 from defector.committees.actions.committees import (
     TEXT_MAX,
-    AnyUser,
     Errors,
     _as_id,
     _error,
@@ -29,6 +28,7 @@ from defector.committees.models import (
 )
 from defector.core import audit
 from defector.core.errors import InvalidInput
+from defector.core.users import AnyUser
 from defector.directory.models import Official
 
 

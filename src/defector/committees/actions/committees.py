@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final, TypeVar
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -22,12 +21,9 @@ from defector.committees.models import (
 from defector.core import audit
 from defector.core.access import Action, get_for, principal_for
 from defector.core.errors import NotFound, PermissionDenied, PolicyRefusal
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
-
-AnyUser = User | AnonymousUser
-
-Actor = AnyUser | None
 
 Errors = list[dict[str, str]]
 
@@ -87,7 +83,7 @@ def _moment(errors: Errors, field: str, value: object) -> dt.datetime | None:
     return value
 
 
-def _acting_official(acting_user: Actor) -> Official | None:
+def _acting_official(acting_user: AnyUser | None) -> Official | None:
     principal = principal_for(acting_user)
     if principal.official_id is None:
         return None
@@ -95,7 +91,7 @@ def _acting_official(acting_user: Actor) -> Official | None:
 
 
 def _visible(
-    acting_user: Actor,
+    acting_user: AnyUser | None,
     queryset: models.QuerySet[_M],
     pk: object,
     what: str,
@@ -115,7 +111,7 @@ def _visible(
 
 
 def _require(
-    acting_user: Actor, committee: Committee, roles: Iterable[str], clause: str, who: str
+    acting_user: AnyUser | None, committee: Committee, roles: Iterable[str], clause: str, who: str
 ) -> Official:
     """The acting official if they hold one of ``roles`` at the committee's post."""
     seat = queries.seat_at(acting_user, committee) if acting_user is not None else None
@@ -126,17 +122,21 @@ def _require(
     return official
 
 
-def _require_chair(acting_user: Actor, committee: Committee, clause: str = "6a") -> Official:
+def _require_chair(
+    acting_user: AnyUser | None, committee: Committee, clause: str = "6a"
+) -> Official:
     return _require(
         acting_user, committee, (Role.COMMITTEE_CHAIR,), clause, "the committee's chair"
     )
 
 
-def _require_member(acting_user: Actor, committee: Committee, clause: str = "6a") -> Official:
+def _require_member(
+    acting_user: AnyUser | None, committee: Committee, clause: str = "6a"
+) -> Official:
     return _require(acting_user, committee, MEMBER_ROLES, clause, "the committee's members")
 
 
-def _require_senior(acting_user: Actor, committee: Committee, clause: str) -> Official:
+def _require_senior(acting_user: AnyUser | None, committee: Committee, clause: str) -> Official:
     return _require(
         acting_user,
         committee,
@@ -150,7 +150,7 @@ def _after_commit(signal: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: signal.send(**kwargs))
 
 
-def ensure_committee(post: Post, *, acting_user: Actor = None) -> tuple[Committee, bool]:
+def ensure_committee(post: Post, *, acting_user: AnyUser | None = None) -> tuple[Committee, bool]:
     """The committee of ``post``, created if it has none (``6``): ``(committee, created)``.
 
     Only a post with diplomatic representation gets one (:class:`PolicyRefusal` otherwise).
@@ -180,7 +180,7 @@ def ensure_committee(post: Post, *, acting_user: Actor = None) -> tuple[Committe
     return committee, True
 
 
-def ensure_committees(*, acting_user: Actor = None) -> list[Committee]:
+def ensure_committees(*, acting_user: AnyUser | None = None) -> list[Committee]:
     """Create the committee of every active post with diplomatic representation that has none
     (``6``); the committees created."""
     created: list[Committee] = []

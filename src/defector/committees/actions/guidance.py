@@ -8,7 +8,6 @@ from django.db import transaction
 from defector.committees import signals
 from defector.committees.actions.committees import (
     TEXT_MAX,
-    AnyUser,
     Errors,
     _after_commit,
     _require_member,
@@ -29,6 +28,7 @@ from defector.committees.models import (
 )
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput
+from defector.core.users import AnyUser
 
 
 def acknowledge(

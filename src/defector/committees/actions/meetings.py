@@ -13,8 +13,6 @@ from defector.committees import queries
 from defector.committees.actions.committees import (
     TEXT_MAX,
     TITLE_MAX,
-    Actor,
-    AnyUser,
     Errors,
     _as_id,
     _error,
@@ -40,6 +38,7 @@ from defector.committees.models import (
 )
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official
 
@@ -64,7 +63,7 @@ def _check_times(
     return start, end
 
 
-def _meeting_for_change(acting_user: Actor, meeting_id: object) -> Meeting:
+def _meeting_for_change(acting_user: AnyUser | None, meeting_id: object) -> Meeting:
     return _visible(
         acting_user,
         Meeting.objects.select_related("committee__post"),

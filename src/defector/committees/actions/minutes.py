@@ -10,8 +10,6 @@ from django.utils import timezone
 from defector.committees import queries, signals
 from defector.committees.actions.committees import (
     TEXT_MAX,
-    Actor,
-    AnyUser,
     Errors,
     _acting_official,
     _after_commit,
@@ -31,6 +29,7 @@ from defector.committees.models import (
 )
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
+from defector.core.users import AnyUser
 
 MINUTES_FIELDS: Final = [
     "meeting",
@@ -45,7 +44,9 @@ MINUTES_FIELDS: Final = [
 ]
 
 
-def _minutes_for_change(acting_user: Actor, meeting_id: object) -> tuple[Meeting, Minutes | None]:
+def _minutes_for_change(
+    acting_user: AnyUser | None, meeting_id: object
+) -> tuple[Meeting, Minutes | None]:
     meeting = _meeting_for_change(acting_user, meeting_id)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     return meeting, minutes

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from defector.committees import queries, signals
 from defector.committees.actions.committees import (
-    Actor,
-    AnyUser,
     Errors,
     _acting_official,
     _after_commit,
@@ -29,6 +27,7 @@ from defector.committees.models import (
 )
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
+from defector.core.users import AnyUser
 from defector.policy.gates import committees as gate
 
 SECTION_MAX: Final = 20_000
@@ -143,7 +142,7 @@ def create_procedures_draft(
     return version
 
 
-def _version_for_change(acting_user: Actor, version_id: object) -> ProceduresVersion:
+def _version_for_change(acting_user: AnyUser | None, version_id: object) -> ProceduresVersion:
     return _visible(
         acting_user,
         ProceduresVersion.objects.select_related("committee__post"),

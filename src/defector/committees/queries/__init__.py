@@ -21,7 +21,6 @@ from defector.committees.queries.briefings import (
 )
 from defector.committees.queries.committees import (
     MAX_ID,
-    AnyUser,
     Member,
     Seat,
     access_committee,
@@ -103,7 +102,6 @@ __all__ = [
     "REBRIEFING_DAYS_SETTING",
     "AcknowledgementStatus",
     "AgendaCandidate",
-    "AnyUser",
     "AttendanceRow",
     "Clocks",
     "CommitteeSummary",

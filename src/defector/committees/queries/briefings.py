@@ -15,8 +15,9 @@ from defector.committees.models import (
     Briefing,
     Committee,
 )
-from defector.committees.queries.committees import AnyUser, _get
+from defector.committees.queries.committees import _get
 from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy.gates import committees as gate
 

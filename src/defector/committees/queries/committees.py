@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -20,10 +19,9 @@ from defector.committees.models import (
 )
 from defector.core.access import Action, Principal, get_for, principal_for, restrict
 from defector.core.errors import NotFound
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post, RoleAssignment
-
-AnyUser = User | AnonymousUser
 
 #: The largest id a row may have (a signed 64-bit key); a larger one names nothing.
 MAX_ID: Final = 2**63 - 1

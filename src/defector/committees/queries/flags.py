@@ -14,11 +14,12 @@ from defector.committees.models import (
     Meeting,
 )
 from defector.committees.queries.briefings import briefing_register
-from defector.committees.queries.committees import AnyUser, _now, committees_for, day_of, seat_of
+from defector.committees.queries.committees import _now, committees_for, day_of, seat_of
 from defector.committees.queries.meetings import meetings_of, quarterly_check
 from defector.committees.queries.minutes import minutes_checks
 from defector.committees.queries.procedures import effective_procedures
 from defector.core.access import principal_for
+from defector.core.users import AnyUser
 from defector.policy.gates import committees as gate
 
 

@@ -18,8 +18,9 @@ from defector.committees.models import (
     GuidanceVersion,
     ProceduresVersion,
 )
-from defector.committees.queries.committees import AnyUser, _get, acknowledgers_of
+from defector.committees.queries.committees import _get, acknowledgers_of
 from defector.core.access import Action, principal_for, restrict
+from defector.core.users import AnyUser
 from defector.directory.models import Official
 
 

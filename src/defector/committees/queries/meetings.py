@@ -26,7 +26,6 @@ from defector.committees.models import (
     Minutes,
 )
 from defector.committees.queries.committees import (
-    AnyUser,
     Seat,
     _get,
     _now,
@@ -37,6 +36,7 @@ from defector.committees.queries.committees import (
 )
 from defector.committees.queries.minutes import minutes_days_for
 from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.policy.gates import committees as gate

@@ -17,9 +17,9 @@ from defector.committees.models import (
     Meeting,
     Minutes,
 )
-from defector.committees.queries.committees import AnyUser
 from defector.committees.queries.procedures import effective_procedures
 from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
 from defector.policy.gates import committees as gate
 
 #: The setting naming the minutes-forwarding clock when a post has no effective procedures.

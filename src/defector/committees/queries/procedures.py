@@ -18,8 +18,9 @@ from defector.committees.models import (
     Committee,
     ProceduresVersion,
 )
-from defector.committees.queries.committees import AnyUser, _get
+from defector.committees.queries.committees import _get
 from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
 from defector.directory.models import Post
 from defector.policy.gates import committees as gate
 from defector.policy.obligations import ObligationId

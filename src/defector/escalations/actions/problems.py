@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from defector.cases.models import Case
 from defector.core import audit
 from defector.core.access import Action, principal_for
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.users import AnyUser
 from defector.directory.models import Agency, Official, Post
 from defector.escalations import queries
 from defector.escalations.choices import (
@@ -34,8 +34,6 @@ from defector.notifications import actions as notifications
 from defector.notifications.choices import NoticeKind
 from defector.policy import Decision
 from defector.policy.gates import escalations as gate
-
-AnyUser = User | AnonymousUser
 
 Errors = list[dict[str, str]]
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from defector.core import audit
 from defector.core.errors import InvalidInput, PolicyRefusal
+from defector.core.users import AnyUser
 from defector.escalations import queries
 from defector.escalations.actions.problems import (
     PROBLEM_AUDIT_FIELDS,
     REFERENCE_MAX_LENGTH,
-    AnyUser,
     Errors,
     _check_step,
     _date,
