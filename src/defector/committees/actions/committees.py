@@ -24,6 +24,7 @@ from defector.core.errors import NotFound, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
+from defector.directory.queries import acting_official
 
 Errors = list[dict[str, str]]
 
@@ -83,13 +84,6 @@ def _moment(errors: Errors, field: str, value: object) -> dt.datetime | None:
     return value
 
 
-def _acting_official(acting_user: AnyUser | None) -> Official | None:
-    principal = principal_for(acting_user)
-    if principal.official_id is None:
-        return None
-    return Official.objects.get(pk=principal.official_id)
-
-
 def _visible(
     acting_user: AnyUser | None,
     queryset: models.QuerySet[_M],
@@ -117,7 +111,7 @@ def _require(
     seat = queries.seat_at(acting_user, committee) if acting_user is not None else None
     if seat is None or not (seat.roles & set(roles)):
         raise PermissionDenied(f"only {who} may do this", clauses=(clause,))
-    official = _acting_official(acting_user)
+    official = acting_official(acting_user)
     assert official is not None  # noqa: S101 - a role at a post needs an official
     return official
 

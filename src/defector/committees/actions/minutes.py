@@ -11,7 +11,6 @@ from defector.committees import queries, signals
 from defector.committees.actions.committees import (
     TEXT_MAX,
     Errors,
-    _acting_official,
     _after_commit,
     _require_chair,
     _require_member,
@@ -30,6 +29,7 @@ from defector.committees.models import (
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
+from defector.directory.queries import acting_official
 
 MINUTES_FIELDS: Final = [
     "meeting",
@@ -185,7 +185,7 @@ def acknowledge_minutes_receipt(*, acting_user: AnyUser, meeting_id: int | str) 
                 f"{minutes.receipt_acknowledged_at:%d %B %Y}"
             )
         before = audit.snapshot(minutes, MINUTES_FIELDS)
-        minutes.receipt_acknowledged_by = _acting_official(acting_user)
+        minutes.receipt_acknowledged_by = acting_official(acting_user)
         minutes.receipt_acknowledged_at = timezone.now()
         minutes.save()
         audit.record(

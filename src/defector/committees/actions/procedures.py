@@ -11,7 +11,6 @@ from django.utils import timezone
 from defector.committees import queries, signals
 from defector.committees.actions.committees import (
     Errors,
-    _acting_official,
     _after_commit,
     _error,
     _require_chair,
@@ -28,6 +27,7 @@ from defector.committees.models import (
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
+from defector.directory.queries import acting_official
 from defector.policy.gates import committees as gate
 
 SECTION_MAX: Final = 20_000
@@ -237,7 +237,7 @@ def approve_procedures(*, acting_user: AnyUser, version_id: int | str) -> Proced
                 "the procedures cannot take effect: " + check.decision.reason,
                 clauses=check.missing,
             )
-        official = _acting_official(acting_user)
+        official = acting_official(acting_user)
         now = timezone.now()
         before = audit.snapshot(version, PROCEDURES_FIELDS)
         recorded: list[str] = []

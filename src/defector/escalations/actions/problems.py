@@ -18,6 +18,7 @@ from defector.core.access import Action, principal_for
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Agency, Official, Post
+from defector.directory.queries import acting_official
 from defector.escalations import queries
 from defector.escalations.choices import (
     DEFAULT_DUE,
@@ -129,13 +130,14 @@ def _codes(errors: Errors, field: str, values: Iterable[object] | str | None) ->
     return list(codes)
 
 
-def _official(user: AnyUser) -> Official:
-    principal = principal_for(user)
-    if principal.official_id is None:
+def _require_official(user: AnyUser) -> Official:
+    """The acting official; anyone else is refused, naming ``6c``."""
+    official = acting_official(user)
+    if official is None:
         raise PermissionDenied(
             "only officials take part in a committee's problems", clauses=("6c",)
         )
-    return Official.objects.select_related("agency", "user").get(pk=principal.official_id)
+    return official
 
 
 def _locked(user: AnyUser, problem_id: int | str) -> Problem:
@@ -337,7 +339,7 @@ def raise_problem(
         if errors or post is None or due is None:
             raise InvalidInput(errors)
 
-        raiser = _official(acting_user)
+        raiser = _require_official(acting_user)
         now = timezone.now()
         problem = Problem.objects.create(
             post=post,
@@ -374,7 +376,7 @@ def resolve_locally(*, acting_user: AnyUser, problem_id: int | str, text: str) -
         text = _text(errors, "text", text, required=True)
         if errors:
             raise InvalidInput(errors)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.RESOLVE_LOCALLY, now)
         resolution = Resolution.objects.create(

@@ -22,8 +22,8 @@ from defector.escalations.actions.problems import (
     _error,
     _locked,
     _move,
-    _official,
     _record,
+    _require_official,
     _tell_post,
     _text,
 )
@@ -64,7 +64,7 @@ def request_referral(
             raise InvalidInput(errors)
         if due is None:
             due = max(problem.due_date, today)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.REQUEST_REFERRAL, now)
         referral = Referral.objects.create(
@@ -121,7 +121,7 @@ def transmit_referral(
         if errors:
             raise InvalidInput(errors)
         referral = _referral(problem)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.TRANSMIT_REFERRAL, now)
         referral.routed_by = member
@@ -172,7 +172,7 @@ def note_direct_communication(
             _error(errors, "at", "is more than a day before the referral was requested")
         if errors or when is None:
             raise InvalidInput(errors)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         note = DirectCommunication.objects.create(
             referral=referral,
             member=member,
@@ -235,7 +235,7 @@ def idc_acknowledge_referral(*, acting_user: AnyUser, problem_id: int | str) -> 
                 f"{referral.idc_acknowledged_at:%Y-%m-%d %H:%M} UTC (6c)",
                 clauses=(gate.CLAUSE,),
             )
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         referral.idc_acknowledged_by = member
         referral.idc_acknowledged_at = now
@@ -265,7 +265,7 @@ def idc_decide(*, acting_user: AnyUser, problem_id: int | str, decision: str) ->
         if errors:
             raise InvalidInput(errors)
         referral = _referral(problem)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.IDC_DECIDE, now)
         if referral.idc_acknowledged_at is None:

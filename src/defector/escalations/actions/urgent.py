@@ -16,8 +16,8 @@ from defector.escalations.actions.problems import (
     _check_step,
     _locked,
     _move,
-    _official,
     _record,
+    _require_official,
     _tell_post,
     _text,
 )
@@ -47,7 +47,7 @@ def submit_to_senior_representative(
         reason = _text(errors, "reason", reason, required=True)
         if errors:
             raise InvalidInput(errors)
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.SUBMIT_TO_SENIOR_REP, now)
         submission = UrgentSubmission.objects.create(
@@ -97,7 +97,7 @@ def senior_representative_decide(
         if errors:
             raise InvalidInput(errors)
         submission = _submission(problem)
-        senior = _official(acting_user)
+        senior = _require_official(acting_user)
         now = timezone.now()
         before = _move(problem, gate.SENIOR_REP_DECIDE, now)
         submission.decision = decision
@@ -141,7 +141,7 @@ def idc_acknowledge_information(*, acting_user: AnyUser, problem_id: int | str) 
                 f"{submission.idc_acknowledged_at:%Y-%m-%d %H:%M} UTC (6c)",
                 clauses=(gate.CLAUSE,),
             )
-        member = _official(acting_user)
+        member = _require_official(acting_user)
         now = timezone.now()
         submission.idc_acknowledged_by = member
         submission.idc_acknowledged_at = now
