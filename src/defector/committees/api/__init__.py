@@ -13,8 +13,6 @@ from __future__ import annotations
 # The operations register on one router in this order (the committees' own paths first).
 from defector.committees.api.committees import (
     router,
-    READ,
-    WRITE,
     CALENDAR_DOC,
     list_committees,
     posts_without_committee,
@@ -62,8 +60,6 @@ from defector.committees.api.guidance import (
 
 __all__ = [
     "CALENDAR_DOC",
-    "READ",
-    "WRITE",
     "acknowledge_guidance",
     "acknowledge_minutes",
     "acknowledge_procedures",

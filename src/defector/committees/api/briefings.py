@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from ninja import Status
 
 from defector.committees import actions, queries
-from defector.committees.api.committees import WRITE, router
+from defector.committees.api.committees import router
 from defector.committees.schemas import (
     BriefingIn,
     BriefingOut,
     RegisterEntryIn,
     RegisterEntryOut,
 )
+from defector.core.schemas import CHANGE_ERRORS
 
 
 def _register_row(row: queries.RegisterRow) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def _register_row(row: queries.RegisterRow) -> dict[str, Any]:
 
 @router.post(
     "/{committee_id}/briefing-register",
-    response={201: RegisterEntryOut, **WRITE},
+    response={201: RegisterEntryOut, **CHANGE_ERRORS},
     summary="List an official to be briefed (7b): the senior US representative",
     operation_id="defector_committees_api_add_to_register",
 )
@@ -55,7 +56,7 @@ def add_to_register(request: HttpRequest, committee_id: int, payload: RegisterEn
 
 @router.post(
     "/briefing-register/{person_id}/briefings",
-    response={201: BriefingOut, **WRITE},
+    response={201: BriefingOut, **CHANGE_ERRORS},
     summary="Record a briefing (7b): the senior US representative",
     operation_id="defector_committees_api_record_briefing",
 )

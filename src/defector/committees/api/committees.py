@@ -17,13 +17,9 @@ from defector.committees.schemas import (
     PostWithoutCommitteeOut,
 )
 from defector.core.access import Action
-from defector.core.schemas import ErrorOut
+from defector.core.schemas import READ_ERRORS, ErrorOut
 
 router = Router()
-
-READ = {401: ErrorOut, 404: ErrorOut}
-
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _summary(summary: queries.CommitteeSummary) -> dict[str, Any]:
@@ -101,7 +97,7 @@ def minutes_received(request: HttpRequest) -> Any:
 
 @router.get(
     "/{committee_id}",
-    response={200: CommitteeOut, **READ},
+    response={200: CommitteeOut, **READ_ERRORS},
     summary="One committee",
     operation_id="defector_committees_api_get_committee",
 )
@@ -128,7 +124,7 @@ def get_committee(request: HttpRequest, committee_id: int) -> Any:
 
 @router.get(
     "/{committee_id}/calendar",
-    response=READ,
+    response=READ_ERRORS,
     summary="The committee's meetings as an iCalendar feed (6a)",
     description=(
         "RFC 5545 `text/calendar`, one VEVENT per meeting you may see (invited "

@@ -10,7 +10,7 @@ from ninja import Status
 
 from defector.committees import actions, queries
 from defector.committees.api.briefings import _register_row
-from defector.committees.api.committees import READ, WRITE, router
+from defector.committees.api.committees import router
 from defector.committees.schemas import (
     AcknowledgementOut,
     GuidanceIn,
@@ -19,6 +19,7 @@ from defector.committees.schemas import (
 )
 from defector.core.access import Action
 from defector.core.errors import NotFound
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
 def _guidance(version: Any) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def _guidance(version: Any) -> dict[str, Any]:
 
 @router.get(
     "/{committee_id}/senior",
-    response={200: SeniorOut, **READ},
+    response={200: SeniorOut, **READ_ERRORS},
     summary="The senior US representative's page: 7a determinations, 7b register, 7c guidance",
     operation_id="defector_committees_api_senior_page",
 )
@@ -63,7 +64,7 @@ def senior_page(request: HttpRequest, committee_id: int) -> Any:
 
 @router.post(
     "/{committee_id}/guidance",
-    response={201: GuidanceVersionOut, **WRITE},
+    response={201: GuidanceVersionOut, **CHANGE_ERRORS},
     summary="Issue policy guidance, or a new version of it (7c): the senior US representative",
     operation_id="defector_committees_api_issue_guidance",
 )
@@ -84,7 +85,7 @@ def issue_guidance(request: HttpRequest, committee_id: int, payload: GuidanceIn)
 
 @router.get(
     "/guidance/{version_id}",
-    response={200: GuidanceVersionOut, **READ},
+    response={200: GuidanceVersionOut, **READ_ERRORS},
     summary="One version of guidance, with who has not yet acknowledged it",
     operation_id="defector_committees_api_get_guidance",
 )
@@ -94,7 +95,7 @@ def get_guidance(request: HttpRequest, version_id: int) -> Any:
 
 @router.post(
     "/guidance/{version_id}/acknowledge",
-    response={201: AcknowledgementOut, **WRITE},
+    response={201: AcknowledgementOut, **CHANGE_ERRORS},
     summary="Acknowledge guidance (6e): members",
     operation_id="defector_committees_api_acknowledge_guidance",
 )

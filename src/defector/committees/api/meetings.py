@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Status
 
 from defector.committees import actions, ical, queries
-from defector.committees.api.committees import CALENDAR_DOC, READ, WRITE, _calendar_response, router
+from defector.committees.api.committees import CALENDAR_DOC, _calendar_response, router
 from defector.committees.schemas import (
     AgendaItemIn,
     AgendaItemOut,
@@ -24,6 +24,7 @@ from defector.committees.schemas import (
 )
 from defector.core.access import Action
 from defector.core.errors import NotFound
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
 def _meeting(view: queries.MeetingView) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def _meeting(view: queries.MeetingView) -> dict[str, Any]:
 
 @router.get(
     "/{committee_id}/meetings",
-    response={200: list[MeetingSummaryOut], **READ},
+    response={200: list[MeetingSummaryOut], **READ_ERRORS},
     summary="The committee's meetings you may see",
     operation_id="defector_committees_api_list_meetings",
 )
@@ -68,7 +69,7 @@ def list_meetings(request: HttpRequest, committee_id: int) -> Any:
 
 @router.post(
     "/{committee_id}/meetings",
-    response={201: MeetingOut, **WRITE},
+    response={201: MeetingOut, **CHANGE_ERRORS},
     summary="Schedule a meeting (6a): the chair",
     operation_id="defector_committees_api_schedule_meeting",
 )
@@ -90,7 +91,7 @@ def _view(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, **READ},
+    response={200: MeetingOut, **READ_ERRORS},
     summary="One meeting: agenda, attendance, invitations, minutes",
     operation_id="defector_committees_api_get_meeting",
 )
@@ -100,7 +101,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.patch(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, **WRITE},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Move a scheduled meeting or change its place: the chair",
     operation_id="defector_committees_api_reschedule_meeting",
 )
@@ -117,7 +118,7 @@ def reschedule_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPa
 
 @router.post(
     "/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, **WRITE},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Cancel a scheduled meeting: the chair",
     operation_id="defector_committees_api_cancel_meeting",
 )
@@ -128,7 +129,7 @@ def cancel_meeting(request: HttpRequest, meeting_id: int, payload: CancelIn) -> 
 
 @router.post(
     "/meetings/{meeting_id}/held",
-    response={200: MeetingOut, **WRITE},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Record that the meeting was held: the chair",
     operation_id="defector_committees_api_mark_held",
 )
@@ -139,7 +140,7 @@ def mark_held(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.get(
     "/meetings/{meeting_id}/ics",
-    response=READ,
+    response=READ_ERRORS,
     summary="One meeting as an iCalendar file",
     openapi_extra=CALENDAR_DOC,
     operation_id="defector_committees_api_meeting_ics",
@@ -157,7 +158,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/invitations",
-    response={201: InvitationOut, **WRITE},
+    response={201: InvitationOut, **CHANGE_ERRORS},
     summary="Invite a representative to this meeting only (6): the chair",
     operation_id="defector_committees_api_invite",
 )
@@ -170,7 +171,7 @@ def invite(request: HttpRequest, meeting_id: int, payload: InvitationIn) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/agenda/draw",
-    response={200: list[AgendaItemOut], **WRITE},
+    response={200: list[AgendaItemOut], **CHANGE_ERRORS},
     summary="Draw the agenda from the post's open cases, problems and due obligations",
     description="Adds what is not on the agenda yet; answers the items added.",
     operation_id="defector_committees_api_draw_agenda",
@@ -181,7 +182,7 @@ def draw_agenda(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/agenda",
-    response={201: AgendaItemOut, **WRITE},
+    response={201: AgendaItemOut, **CHANGE_ERRORS},
     summary="Add other business to the agenda (cryptonyms only)",
     operation_id="defector_committees_api_add_agenda_item",
 )
@@ -195,7 +196,7 @@ def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn
 @router.api_operation(
     ["DELETE"],
     "/meetings/{meeting_id}/agenda/{item_id}",
-    response={204: None, **WRITE},
+    response={204: None, **CHANGE_ERRORS},
     summary="Take an item off the agenda",
     operation_id="defector_committees_api_remove_agenda_item",
 )
@@ -211,7 +212,7 @@ def remove_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> A
 
 @router.put(
     "/meetings/{meeting_id}/attendance",
-    response={200: MeetingOut, **WRITE},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Record attendance at a held meeting: the chair",
     operation_id="defector_committees_api_record_attendance",
 )

@@ -7,16 +7,17 @@ from typing import Any
 from django.http import HttpRequest
 
 from defector.committees import actions
-from defector.committees.api.committees import WRITE, router
+from defector.committees.api.committees import router
 from defector.committees.schemas import (
     MinutesIn,
     MinutesOut,
 )
+from defector.core.schemas import CHANGE_ERRORS
 
 
 @router.put(
     "/meetings/{meeting_id}/minutes",
-    response={200: MinutesOut, **WRITE},
+    response={200: MinutesOut, **CHANGE_ERRORS},
     summary="Draft the minutes of a held meeting (cryptonyms only)",
     operation_id="defector_committees_api_save_minutes",
 )
@@ -31,7 +32,7 @@ def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> A
 
 @router.post(
     "/meetings/{meeting_id}/minutes/approve",
-    response={200: MinutesOut, **WRITE},
+    response={200: MinutesOut, **CHANGE_ERRORS},
     summary="Approve the minutes: the chair",
     operation_id="defector_committees_api_approve_minutes",
 )
@@ -41,7 +42,7 @@ def approve_minutes(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/minutes/forward",
-    response={200: MinutesOut, **WRITE},
+    response={200: MinutesOut, **CHANGE_ERRORS},
     summary="Forward the approved minutes to the IDC (6a): the chair",
     operation_id="defector_committees_api_forward_minutes",
 )
@@ -51,7 +52,7 @@ def forward_minutes(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/minutes/acknowledge",
-    response={200: MinutesOut, **WRITE},
+    response={200: MinutesOut, **CHANGE_ERRORS},
     summary="Acknowledge receipt of forwarded minutes: the IDC",
     operation_id="defector_committees_api_acknowledge_minutes",
 )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Status
 
 from defector.committees import actions, queries
-from defector.committees.api.committees import READ, WRITE, router
+from defector.committees.api.committees import router
 from defector.committees.schemas import (
     AcknowledgementOut,
     DiffOut,
@@ -17,6 +17,7 @@ from defector.committees.schemas import (
 )
 from defector.core.access import Action
 from defector.core.errors import NotFound
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
 def _procedures(version: Any) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _procedures(version: Any) -> dict[str, Any]:
 
 @router.get(
     "/{committee_id}/procedures",
-    response={200: list[ProceduresOut], **READ},
+    response={200: list[ProceduresOut], **READ_ERRORS},
     summary="Every version of the local operating procedures, newest first",
     operation_id="defector_committees_api_list_procedures",
 )
@@ -61,7 +62,7 @@ def _clocks(payload: ProceduresIn) -> dict[str, Any] | None:
 
 @router.post(
     "/{committee_id}/procedures",
-    response={201: ProceduresOut, **WRITE},
+    response={201: ProceduresOut, **CHANGE_ERRORS},
     summary="Start a new draft of the procedures: the chair",
     description="What is not given is copied from the version in effect.",
     operation_id="defector_committees_api_create_procedures",
@@ -79,7 +80,7 @@ def create_procedures(request: HttpRequest, committee_id: int, payload: Procedur
 
 @router.get(
     "/procedures/{version_id}",
-    response={200: ProceduresOut, **READ},
+    response={200: ProceduresOut, **READ_ERRORS},
     summary="One version of the procedures, with who has acknowledged it",
     operation_id="defector_committees_api_get_procedures",
 )
@@ -89,7 +90,7 @@ def get_procedures(request: HttpRequest, version_id: int) -> Any:
 
 @router.put(
     "/procedures/{version_id}",
-    response={200: ProceduresOut, **WRITE},
+    response={200: ProceduresOut, **CHANGE_ERRORS},
     summary="Change a draft: the chair (withdraws the approvals recorded)",
     description="A section given with empty text is removed.",
     operation_id="defector_committees_api_update_procedures",
@@ -107,7 +108,7 @@ def update_procedures(request: HttpRequest, version_id: int, payload: Procedures
 
 @router.post(
     "/procedures/{version_id}/approve",
-    response={200: ProceduresOut, **WRITE},
+    response={200: ProceduresOut, **CHANGE_ERRORS},
     summary="Approve a draft: the chair or the senior US representative (6b)",
     description=(
         "422 `policy_refusal` naming each missing section's clause while one is missing. With "
@@ -122,7 +123,7 @@ def approve_procedures(request: HttpRequest, version_id: int) -> Any:
 
 @router.get(
     "/procedures/{version_id}/diff",
-    response={200: DiffOut, **READ},
+    response={200: DiffOut, **READ_ERRORS},
     summary="What a version changes from another (by default the one before it)",
     operation_id="defector_committees_api_diff_procedures",
 )
@@ -146,7 +147,7 @@ def diff_procedures(request: HttpRequest, version_id: int, against: int | None =
 
 @router.post(
     "/procedures/{version_id}/acknowledge",
-    response={201: AcknowledgementOut, **WRITE},
+    response={201: AcknowledgementOut, **CHANGE_ERRORS},
     summary="Acknowledge the procedures in effect (6e): members",
     operation_id="defector_committees_api_acknowledge_procedures",
 )
