@@ -1,25 +1,21 @@
 """Forms of the committees pages. They only shape the input; the actions validate it, and
-their field errors come back to the forms' fields (:meth:`ActionForm.add_action_errors`)."""
+their field errors come back to the forms' fields (``core.forms.ActionForm``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from django import forms
 
 from defector.committees.choices import AttendanceStatus, BriefingPosition
-from defector.core.forms import UswdsBoundField
+from defector.core.forms import ActionForm
 from defector.directory.models import Official
 from defector.policy.gates import committees as gate
 
 CRYPTONYMS_ONLY: Final = (
     "Cryptonyms only: never write a true name, or anything else that identifies a person."
 )
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _text(label: str, *, max_length: int, required: bool = True, help_text: str = "") -> Any:
@@ -63,24 +59,6 @@ def _choice(label: str, choices: Sequence[tuple[str, str]], *, required: bool = 
 
 def official_choices(officials: Iterable[Official], empty: str) -> list[tuple[str, str]]:
     return [("", empty), *((str(o.pk), f"{o} ({o.agency.code})") for o in officials)]
-
-
-class ActionForm(forms.Form):
-    """A form whose action's errors go back on its fields (the rest above the form)."""
-
-    bound_field_class = UswdsBoundField
-    #: The action's field names that the form calls otherwise.
-    action_fields: Mapping[str, str] = {}
-
-    def add_action_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
-        for error in errors:
-            name = error.get("field", "")
-            name = self.action_fields.get(name, name)
-            message = _sentence(error.get("message", "is not valid"))
-            if name in self.fields:
-                self.add_error(name, message)
-            else:
-                self.add_error(None, f"{name}: {message}" if name else message)
 
 
 class ConfirmForm(ActionForm):

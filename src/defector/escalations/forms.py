@@ -11,9 +11,8 @@ from typing import Any, ClassVar, Final
 from django import forms
 from django.utils import timezone
 
-from defector.core.forms import MULTIPLE_HINT, UswdsBoundField
+from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
 from defector.core.users import AnyUser
-from defector.directory.forms import ActionForm
 from defector.escalations import queries
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
 from defector.policy.gates import escalations as gate
@@ -113,7 +112,7 @@ class ProblemFilterForm(forms.Form):
 class RaiseProblemForm(ActionForm):
     """A mutual problem for the committee of a post (``6c``)."""
 
-    field_names = {"post_id": "post", "cryptonyms": "cryptonyms", "agencies": "agencies"}
+    action_fields = {"post_id": "post", "cryptonyms": "cryptonyms", "agencies": "agencies"}
 
     post = forms.TypedChoiceField(
         coerce=int,
@@ -188,6 +187,10 @@ class StepForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.step)
         super().__init__(*args, **kwargs)
+
+    def action_data(self) -> dict[str, Any]:
+        """The action's keyword arguments (call after ``is_valid``)."""
+        return dict(self.cleaned_data)
 
 
 class ResolveForm(StepForm):
