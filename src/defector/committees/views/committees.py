@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import (
     Http404,
@@ -13,7 +12,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
-    HttpResponseRedirect,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +19,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from defector.committees import actions, ical, queries
-from defector.committees.forms import (
-    ActionForm,
-    MeetingForm,
-)
+from defector.committees.forms import MeetingForm
 from defector.core.access import Action
 from defector.core.auth import TokenAuth
-from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.forms import ActionForm
+from defector.core.views import ActionFormMixin
 
 Done = tuple[str, str]  # (message, where to go)
 
@@ -40,11 +37,13 @@ def refusal(exc: PermissionDenied | PolicyRefusal | Conflict) -> str:
     return message if message.endswith((".", ")")) else message + "."
 
 
-class CommitteePage(LoginRequiredMixin, TemplateView):
+class CommitteePage(ActionFormMixin, LoginRequiredMixin, TemplateView):
     """A page whose forms post back to it, each naming its action with ``op``."""
 
     #: op -> (form class, method that takes the valid form and returns (message, url)).
     operations: ClassVar[dict[str, tuple[type[ActionForm], str]]] = {}
+    #: The operation being posted (set in ``post``).
+    op: str = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -67,24 +66,32 @@ class CommitteePage(LoginRequiredMixin, TemplateView):
         return {op: bound.get(op) or self.make_form(op) for op in self.operations}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        op = request.POST.get("op", "")
-        if op not in self.operations:
+        self.op = request.POST.get("op", "")
+        if self.op not in self.operations:
             return HttpResponseBadRequest("unknown operation")
-        form = self.make_form(op, request.POST)
-        handler: Callable[[Any], Done] = getattr(self, self.operations[op][1])
-        if form.is_valid():
-            try:
-                message, url = handler(form)
-            except InvalidInput as exc:
-                form.add_action_errors(exc.errors)
-            except (PermissionDenied, PolicyRefusal, Conflict) as exc:
-                form.add_error(None, refusal(exc))
-            else:
-                messages.success(request, message)
-                return HttpResponseRedirect(url)
-        context = self.get_context_data(**kwargs)
-        context["forms"] = self.forms({op: form})
-        context["failed"] = op
+        return super().post(request, *args, **kwargs)
+
+    def bound_form(self) -> ActionForm:
+        return self.make_form(self.op, self.request.POST)
+
+    def act(self, form: ActionForm) -> Done:
+        handler: Callable[[Any], Done] = getattr(self, self.operations[self.op][1])
+        try:
+            return handler(form)
+        except (PermissionDenied, PolicyRefusal, Conflict) as exc:
+            # Every refusal is said above the form, worded with its clauses (never a 403).
+            raise Conflict(refusal(exc)) from exc
+
+    def success_message(self, result: Done) -> str:
+        return result[0]
+
+    def success_url(self, result: Done) -> str:
+        return result[1]
+
+    def render_invalid(self, form: ActionForm) -> HttpResponse:
+        context = self.get_context_data(**self.kwargs)
+        context["forms"] = self.forms({self.op: form})
+        context["failed"] = self.op
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
