@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from defector.cases import signals as case_signals
 from defector.committees import signals as committee_signals
 from defector.core.errors import DomainError
-from defector.directory.models import Official
+from defector.directory.queries import acting_official
 from defector.notifications import actions
 from defector.notifications.choices import NoticeKind
 
@@ -64,12 +64,6 @@ def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def _official_of(user: Any) -> Official | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Official.objects.filter(user_id=user.pk).first()
-
-
 def _link(*candidates: tuple[str, Any]) -> str:
     """The first of ``(URL name, object)`` that reverses with the object's id (no link when
     none does: the page may not exist yet)."""
@@ -102,7 +96,7 @@ def on_procedures_effective(
         f"Local operating procedures of {post.code}: {_number(version)} is effective; "
         "acknowledge it.",
         _link(("committees:procedures-version", version), ("committees:detail", committee)),
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )
 
@@ -121,7 +115,7 @@ def on_guidance_issued(
         f"Policy guidance of the senior US representative at {post.code}: {_number(version)} "
         "issued; acknowledge it.",
         _link(("committees:guidance", version), ("committees:detail", committee)),
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )
 
@@ -137,7 +131,7 @@ def on_minutes_forwarded(
     when = f" of the meeting of {starts:%Y-%m-%d}" if starts is not None else ""
     summary = f"Minutes{when} of the {post.code} committee forwarded to the IDC."
     link = _link(("committees:meeting", meeting), ("committees:detail", committee))
-    actor_official = _official_of(actor)
+    actor_official = acting_official(actor)
     actions.notify_post_members(
         post, NoticeKind.MINUTES, summary, link, exclude=actor_official, acting_user=actor
     )
@@ -167,6 +161,6 @@ def on_case_changed(
         _link(("cases:detail", case)),
         post=post,
         about=[case],
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )
