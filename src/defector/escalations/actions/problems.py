@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import transaction
@@ -265,6 +266,139 @@ def _record(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NewProblem:
+    """A problem's validated input, ready to be raised."""
+
+    post: Post
+    title: str
+    description: str
+    due: dt.date
+    cases: list[Case]
+    agencies: list[Agency]
+
+
+def _raising_posts(acting_user: AnyUser) -> set[int]:
+    """The posts where the user may raise a problem; refused (``6c``) when there are none."""
+    principal = principal_for(acting_user)
+    raising_posts = set(queries.posts_for_raising(acting_user).values_list("pk", flat=True))
+    if not raising_posts or principal.official_id is None:
+        raise PermissionDenied(
+            "only a post's committee members, chair, senior US representative and invited "
+            "representatives may raise a mutual problem there",
+            clauses=("6c",),
+        )
+    return raising_posts
+
+
+def _check_cases(
+    errors: Errors, acting_user: AnyUser, post: Post | None, cryptonyms: Iterable[str] | str
+) -> list[Case]:
+    """The cases named by cryptonym: cases of ``post`` the user may see."""
+    names = _codes(errors, "cryptonyms", cryptonyms)
+    cases: list[Case] = []
+    if len(names) > MAX_CASES:
+        _error(errors, "cryptonyms", f"name at most {MAX_CASES} cases")
+        return cases
+    if not names:
+        return cases
+    visible = {
+        case.cryptonym.upper(): case
+        for case in queries.cases_visible(acting_user).filter(cryptonym__in=names)
+    }
+    for name in names:
+        case = visible.get(name)
+        if case is None:
+            _error(errors, "cryptonyms", f"there is no case {name} that you may see")
+        elif post is not None and case.post_id != post.pk:
+            _error(
+                errors, "cryptonyms", f"{name} is a case of {case.post.code}, not of {post.code}"
+            )
+        else:
+            cases.append(case)
+    return cases
+
+
+def _check_agencies(errors: Errors, agencies: Iterable[str] | str) -> list[Agency]:
+    """The active agencies named by code."""
+    codes = _codes(errors, "agencies", agencies)
+    found = {agency.code.upper(): agency for agency in Agency.objects.filter(active=True)}
+    chosen: list[Agency] = []
+    for code in codes:
+        agency = found.get(code)
+        if agency is None:
+            _error(errors, "agencies", f"there is no active agency {code}")
+        else:
+            chosen.append(agency)
+    return chosen
+
+
+def check_raise_problem(
+    acting_user: AnyUser,
+    raising_posts: set[int],
+    *,
+    post_id: int | str | None,
+    title: str,
+    description: str,
+    cryptonyms: Iterable[str] | str,
+    agencies: Iterable[str] | str,
+    due_date: dt.date | str | None,
+) -> NewProblem:
+    """The validated input of :func:`raise_problem`; :class:`InvalidInput` naming every bad
+    field otherwise."""
+    errors: Errors = []
+    today = timezone.localdate()
+    number = _as_id(post_id)
+    post: Post | None = None
+    if number is None:
+        _error(errors, "post_id", "is required: choose the post")
+    else:
+        post = Post.objects.filter(pk=number).first()
+        if post is None or post.pk not in raising_posts:
+            _error(errors, "post_id", "is not a post where you may raise a problem")
+            post = None
+    title = _text(errors, "title", title, required=True, limit=TITLE_MAX_LENGTH)
+    description = _text(errors, "description", description, required=False)
+    due = _date(errors, "due_date", due_date, today)
+    if due is None and not any(e["field"] == "due_date" for e in errors):
+        due = today + DEFAULT_DUE
+    cases = _check_cases(errors, acting_user, post, cryptonyms)
+    chosen_agencies = _check_agencies(errors, agencies)
+    if errors or post is None or due is None:
+        raise InvalidInput(errors)
+    return NewProblem(post, title, description, due, cases, chosen_agencies)
+
+
+def do_raise_problem(acting_user: AnyUser, new: NewProblem) -> Problem:
+    """Write the problem, its audit record and the post's notices (in the caller's
+    transaction)."""
+    raiser = _require_official(acting_user)
+    problem = Problem.objects.create(
+        post=new.post,
+        raised_by=raiser,
+        title=new.title,
+        description=new.description,
+        raised_at=timezone.now(),
+        due_date=new.due,
+        status=ProblemStatus.RAISED,
+    )
+    problem.cases.set(new.cases)
+    problem.agencies.set(new.agencies)
+    after = audit.snapshot(problem, PROBLEM_AUDIT_FIELDS)
+    after["cases"] = sorted(case.cryptonym for case in new.cases)
+    after["agencies"] = sorted(agency.code for agency in new.agencies)
+    _record(
+        acting_user,
+        "escalations.problem.raise",
+        problem,
+        Decision.allow("6c", reason=RAISE_REASON),
+        before=None,
+        after=after,
+    )
+    _tell_post(problem, f"raised, due {new.due.isoformat()}", raiser, acting_user)
+    return problem
+
+
 def raise_problem(
     *,
     acting_user: AnyUser,
@@ -278,93 +412,19 @@ def raise_problem(
     """Raise a mutual problem at a post (``6c``): any member of its committee, or an invited
     representative there. The cases it concerns are named by cryptonym and must be cases of the
     post the raiser may see; the agencies by code. Without a due date it is due in 14 days."""
-    principal = principal_for(acting_user)
-    raising_posts = set(queries.posts_for_raising(acting_user).values_list("pk", flat=True))
-    if not raising_posts or principal.official_id is None:
-        raise PermissionDenied(
-            "only a post's committee members, chair, senior US representative and invited "
-            "representatives may raise a mutual problem there",
-            clauses=("6c",),
-        )
+    raising_posts = _raising_posts(acting_user)
     with transaction.atomic():
-        errors: Errors = []
-        today = timezone.localdate()
-        number = _as_id(post_id)
-        post: Post | None = None
-        if number is None:
-            _error(errors, "post_id", "is required: choose the post")
-        else:
-            post = Post.objects.filter(pk=number).first()
-            if post is None or post.pk not in raising_posts:
-                _error(errors, "post_id", "is not a post where you may raise a problem")
-                post = None
-        title = _text(errors, "title", title, required=True, limit=TITLE_MAX_LENGTH)
-        description = _text(errors, "description", description, required=False)
-        due = _date(errors, "due_date", due_date, today)
-        if due is None and not any(e["field"] == "due_date" for e in errors):
-            due = today + DEFAULT_DUE
-
-        names = _codes(errors, "cryptonyms", cryptonyms)
-        cases: list[Case] = []
-        if len(names) > MAX_CASES:
-            _error(errors, "cryptonyms", f"name at most {MAX_CASES} cases")
-        elif names:
-            visible = {
-                case.cryptonym.upper(): case
-                for case in queries.cases_visible(acting_user).filter(cryptonym__in=names)
-            }
-            for name in names:
-                case = visible.get(name)
-                if case is None:
-                    _error(errors, "cryptonyms", f"there is no case {name} that you may see")
-                elif post is not None and case.post_id != post.pk:
-                    _error(
-                        errors,
-                        "cryptonyms",
-                        f"{name} is a case of {case.post.code}, not of {post.code}",
-                    )
-                else:
-                    cases.append(case)
-
-        codes = _codes(errors, "agencies", agencies)
-        found = {agency.code.upper(): agency for agency in Agency.objects.filter(active=True)}
-        chosen_agencies = []
-        for code in codes:
-            agency = found.get(code)
-            if agency is None:
-                _error(errors, "agencies", f"there is no active agency {code}")
-            else:
-                chosen_agencies.append(agency)
-
-        if errors or post is None or due is None:
-            raise InvalidInput(errors)
-
-        raiser = _require_official(acting_user)
-        now = timezone.now()
-        problem = Problem.objects.create(
-            post=post,
-            raised_by=raiser,
+        new = check_raise_problem(
+            acting_user,
+            raising_posts,
+            post_id=post_id,
             title=title,
             description=description,
-            raised_at=now,
-            due_date=due,
-            status=ProblemStatus.RAISED,
+            cryptonyms=cryptonyms,
+            agencies=agencies,
+            due_date=due_date,
         )
-        problem.cases.set(cases)
-        problem.agencies.set(chosen_agencies)
-        after = audit.snapshot(problem, PROBLEM_AUDIT_FIELDS)
-        after["cases"] = sorted(case.cryptonym for case in cases)
-        after["agencies"] = sorted(agency.code for agency in chosen_agencies)
-        _record(
-            acting_user,
-            "escalations.problem.raise",
-            problem,
-            Decision.allow("6c", reason=RAISE_REASON),
-            before=None,
-            after=after,
-        )
-        _tell_post(problem, f"raised, due {due.isoformat()}", raiser, acting_user)
-    return problem
+        return do_raise_problem(acting_user, new)
 
 
 def resolve_locally(*, acting_user: AnyUser, problem_id: int | str, text: str) -> Problem:
