@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Final
 
@@ -212,6 +213,96 @@ def update_procedures_draft(
     return version
 
 
+def check_approve_procedures(acting_user: AnyUser, version: ProceduresVersion) -> queries.Seat:
+    """The approver's seat, when they may approve this draft (the chair or the senior US
+    representative, every required section written); refused otherwise."""
+    seat = queries.seat_at(acting_user, version.committee)
+    if not (seat.chair or seat.senior):
+        raise PermissionDenied(
+            "only the committee's chair and the senior US representative approve the procedures",
+            clauses=("6b",),
+        )
+    if version.status != ProceduresStatus.DRAFT:
+        raise Conflict(f"version {version.number} is {version.status} already")
+    check = gate.missing_sections(version.sections)
+    if not check.decision.allowed:
+        raise PolicyRefusal(
+            "the procedures cannot take effect: " + check.decision.reason,
+            clauses=check.missing,
+        )
+    return seat
+
+
+def _supersede_effective(acting_user: AnyUser, committee: Committee, now: dt.datetime) -> None:
+    """The version in effect at ``committee``, if any, is superseded (and audited)."""
+    previous = (
+        ProceduresVersion.objects.select_for_update()
+        .filter(committee=committee, status=ProceduresStatus.EFFECTIVE)
+        .first()
+    )
+    if previous is None:
+        return
+    previous_before = audit.snapshot(previous, PROCEDURES_FIELDS)
+    previous.status = ProceduresStatus.SUPERSEDED
+    previous.superseded_at = now
+    previous.save()
+    audit.record(
+        actor=acting_user,
+        action="committees.procedures.supersede",
+        obj=previous,
+        before=previous_before,
+        after=audit.snapshot(previous, PROCEDURES_FIELDS),
+    )
+
+
+def do_approve_procedures(
+    acting_user: AnyUser, version: ProceduresVersion, seat: queries.Seat
+) -> ProceduresVersion:
+    """Record the approvals the seat gives, and the version's taking effect with both (in the
+    caller's transaction, with its audit records)."""
+    official = acting_official(acting_user)
+    now = timezone.now()
+    before = audit.snapshot(version, PROCEDURES_FIELDS)
+    recorded: list[str] = []
+    if seat.chair and version.chair_approved_at is None:
+        version.chair_approved_by, version.chair_approved_at = official, now
+        recorded.append("chair")
+    if seat.senior and version.senior_approved_at is None:
+        version.senior_approved_by, version.senior_approved_at = official, now
+        recorded.append("senior representative")
+    if not recorded:
+        raise Conflict("you have approved this version already")
+    decision = gate.may_become_effective(
+        version.sections,
+        version.chair_approved_at is not None,
+        version.senior_approved_at is not None,
+    )
+    if decision.allowed:
+        _supersede_effective(acting_user, version.committee, now)
+        version.status = ProceduresStatus.EFFECTIVE
+        version.effective_at = now
+    version.updated_at = now
+    version.save()
+    audit.record(
+        actor=acting_user,
+        action="committees.procedures.approve",
+        obj=version,
+        before=before,
+        after=audit.snapshot(version, PROCEDURES_FIELDS),
+        decision=decision,
+        reason="approved as " + " and ".join(recorded),
+    )
+    if decision.allowed:
+        _after_commit(
+            signals.procedures_effective,
+            sender=ProceduresVersion,
+            committee=version.committee,
+            version=version,
+            actor=acting_user,
+        )
+    return version
+
+
 def approve_procedures(*, acting_user: AnyUser, version_id: int | str) -> ProceduresVersion:
     """Record the chair's or the senior US representative's approval of a draft (``6b``).
 
@@ -221,77 +312,5 @@ def approve_procedures(*, acting_user: AnyUser, version_id: int | str) -> Proced
     """
     with transaction.atomic():
         version = _version_for_change(acting_user, version_id)
-        committee = version.committee
-        seat = queries.seat_at(acting_user, committee)
-        if not (seat.chair or seat.senior):
-            raise PermissionDenied(
-                "only the committee's chair and the senior US representative approve the "
-                "procedures",
-                clauses=("6b",),
-            )
-        if version.status != ProceduresStatus.DRAFT:
-            raise Conflict(f"version {version.number} is {version.status} already")
-        check = gate.missing_sections(version.sections)
-        if not check.decision.allowed:
-            raise PolicyRefusal(
-                "the procedures cannot take effect: " + check.decision.reason,
-                clauses=check.missing,
-            )
-        official = acting_official(acting_user)
-        now = timezone.now()
-        before = audit.snapshot(version, PROCEDURES_FIELDS)
-        recorded: list[str] = []
-        if seat.chair and version.chair_approved_at is None:
-            version.chair_approved_by, version.chair_approved_at = official, now
-            recorded.append("chair")
-        if seat.senior and version.senior_approved_at is None:
-            version.senior_approved_by, version.senior_approved_at = official, now
-            recorded.append("senior representative")
-        if not recorded:
-            raise Conflict("you have approved this version already")
-        decision = gate.may_become_effective(
-            version.sections,
-            version.chair_approved_at is not None,
-            version.senior_approved_at is not None,
-        )
-        previous: ProceduresVersion | None = None
-        if decision.allowed:
-            previous = (
-                ProceduresVersion.objects.select_for_update()
-                .filter(committee=committee, status=ProceduresStatus.EFFECTIVE)
-                .first()
-            )
-            if previous is not None:
-                previous_before = audit.snapshot(previous, PROCEDURES_FIELDS)
-                previous.status = ProceduresStatus.SUPERSEDED
-                previous.superseded_at = now
-                previous.save()
-                audit.record(
-                    actor=acting_user,
-                    action="committees.procedures.supersede",
-                    obj=previous,
-                    before=previous_before,
-                    after=audit.snapshot(previous, PROCEDURES_FIELDS),
-                )
-            version.status = ProceduresStatus.EFFECTIVE
-            version.effective_at = now
-        version.updated_at = now
-        version.save()
-        audit.record(
-            actor=acting_user,
-            action="committees.procedures.approve",
-            obj=version,
-            before=before,
-            after=audit.snapshot(version, PROCEDURES_FIELDS),
-            decision=decision,
-            reason="approved as " + " and ".join(recorded),
-        )
-        if decision.allowed:
-            _after_commit(
-                signals.procedures_effective,
-                sender=ProceduresVersion,
-                committee=committee,
-                version=version,
-                actor=acting_user,
-            )
-    return version
+        seat = check_approve_procedures(acting_user, version)
+        return do_approve_procedures(acting_user, version, seat)
