@@ -17,15 +17,8 @@ from defector.committees.actions.committees import (
     _text,
     _visible,
 )
-from defector.committees.choices import (
-    MEMBER_ROLES,
-    BriefingPosition,
-)
-from defector.committees.models import (
-    BriefedOfficial,
-    Briefing,
-    Committee,
-)
+from defector.committees.choices import MEMBER_ROLES, BriefingPosition
+from defector.committees.models import BriefedOfficial, Briefing, Committee
 from defector.core import audit
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser

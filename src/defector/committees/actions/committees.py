@@ -12,12 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from defector.committees import queries
-from defector.committees.choices import (
-    MEMBER_ROLES,
-)
-from defector.committees.models import (
-    Committee,
-)
+from defector.committees.choices import MEMBER_ROLES
+from defector.committees.models import Committee
 from defector.core import audit
 from defector.core.access import Action, get_for, principal_for
 from defector.core.errors import NotFound, PermissionDenied, PolicyRefusal
@@ -30,13 +26,9 @@ Errors = list[dict[str, str]]
 
 #: Control characters other than tab, line feed and carriage return.
 CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 TITLE_MAX: Final = 300
-
 TEXT_MAX: Final = 50_000
-
 OPERATOR: Final = "by an operator at the console"
-
 _M = TypeVar("_M", bound=models.Model)
 
 

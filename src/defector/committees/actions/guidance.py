@@ -15,10 +15,7 @@ from defector.committees.actions.committees import (
     _text,
     _visible,
 )
-from defector.committees.choices import (
-    AcknowledgedKind,
-    ProceduresStatus,
-)
+from defector.committees.choices import AcknowledgedKind, ProceduresStatus
 from defector.committees.models import (
     Acknowledgement,
     Committee,

@@ -22,12 +22,7 @@ from defector.committees.actions.committees import (
     _text,
     _visible,
 )
-from defector.committees.choices import (
-    AgendaSource,
-    AttendanceStatus,
-    MeetingStatus,
-    MinutesStatus,
-)
+from defector.committees.choices import AgendaSource, AttendanceStatus, MeetingStatus, MinutesStatus
 from defector.committees.models import (
     AgendaItem,
     Attendance,
@@ -43,10 +38,8 @@ from defector.directory.choices import Role
 from defector.directory.models import Official
 
 PLACE_MAX: Final = 200
-
 #: The longest a meeting may last.
 MEETING_MAX: Final = dt.timedelta(hours=24)
-
 MEETING_FIELDS: Final = ["committee", "starts_at", "ends_at", "place", "status", "sequence"]
 
 

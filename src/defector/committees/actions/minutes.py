@@ -18,14 +18,8 @@ from defector.committees.actions.committees import (
     _visible,
 )
 from defector.committees.actions.meetings import _meeting_for_change
-from defector.committees.choices import (
-    MeetingStatus,
-    MinutesStatus,
-)
-from defector.committees.models import (
-    Meeting,
-    Minutes,
-)
+from defector.committees.choices import MeetingStatus, MinutesStatus
+from defector.committees.models import Meeting, Minutes
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser

@@ -18,13 +18,8 @@ from defector.committees.actions.committees import (
     _text,
     _visible,
 )
-from defector.committees.choices import (
-    ProceduresStatus,
-)
-from defector.committees.models import (
-    Committee,
-    ProceduresVersion,
-)
+from defector.committees.choices import ProceduresStatus
+from defector.committees.models import Committee, ProceduresVersion
 from defector.core import audit
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
@@ -32,7 +27,6 @@ from defector.directory.queries import acting_official
 from defector.policy.gates import committees as gate
 
 SECTION_MAX: Final = 20_000
-
 PROCEDURES_FIELDS: Final = [
     "committee",
     "number",

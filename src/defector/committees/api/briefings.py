@@ -9,12 +9,7 @@ from ninja import Status
 
 from defector.committees import actions, queries
 from defector.committees.api.committees import router
-from defector.committees.schemas import (
-    BriefingIn,
-    BriefingOut,
-    RegisterEntryIn,
-    RegisterEntryOut,
-)
+from defector.committees.schemas import BriefingIn, BriefingOut, RegisterEntryIn, RegisterEntryOut
 from defector.core.schemas import CHANGE_ERRORS
 
 

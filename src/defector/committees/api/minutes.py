@@ -8,10 +8,7 @@ from django.http import HttpRequest
 
 from defector.committees import actions
 from defector.committees.api.committees import router
-from defector.committees.schemas import (
-    MinutesIn,
-    MinutesOut,
-)
+from defector.committees.schemas import MinutesIn, MinutesOut
 from defector.core.schemas import CHANGE_ERRORS
 
 

@@ -9,12 +9,7 @@ from ninja import Status
 
 from defector.committees import actions, queries
 from defector.committees.api.committees import router
-from defector.committees.schemas import (
-    AcknowledgementOut,
-    DiffOut,
-    ProceduresIn,
-    ProceduresOut,
-)
+from defector.committees.schemas import AcknowledgementOut, DiffOut, ProceduresIn, ProceduresOut
 from defector.core.access import Action
 from defector.core.errors import NotFound
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS

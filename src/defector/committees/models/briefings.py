@@ -7,9 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from defector.committees.choices import (
-    BriefingPosition,
-)
+from defector.committees.choices import BriefingPosition
 from defector.committees.models.committees import CRYPTONYMS_ONLY, Committee
 
 

@@ -7,9 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from defector.committees.choices import (
-    AcknowledgedKind,
-)
+from defector.committees.choices import AcknowledgedKind
 from defector.committees.models.committees import CRYPTONYMS_ONLY, Committee
 from defector.committees.models.procedures import ProceduresVersion
 

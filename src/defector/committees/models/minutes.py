@@ -6,9 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from defector.committees.choices import (
-    MinutesStatus,
-)
+from defector.committees.choices import MinutesStatus
 from defector.committees.models.committees import CRYPTONYMS_ONLY
 from defector.committees.models.meetings import Meeting
 

@@ -6,9 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from defector.committees.choices import (
-    ProceduresStatus,
-)
+from defector.committees.choices import ProceduresStatus
 from defector.committees.models.committees import Committee
 from defector.policy.gates.committees import DEFAULT_CLOCKS
 

@@ -10,11 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from defector.committees.models import (
-    BriefedOfficial,
-    Briefing,
-    Committee,
-)
+from defector.committees.models import BriefedOfficial, Briefing, Committee
 from defector.committees.queries.committees import _get
 from defector.core.access import Action, restrict
 from defector.core.users import AnyUser

@@ -11,12 +11,8 @@ from typing import Any, Final, TypeVar
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from defector.committees.choices import (
-    MEMBER_ROLES,
-)
-from defector.committees.models import (
-    Committee,
-)
+from defector.committees.choices import MEMBER_ROLES
+from defector.committees.models import Committee
 from defector.core.access import Action, Principal, get_for, principal_for, restrict
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -25,7 +21,6 @@ from defector.directory.models import Official, Post, RoleAssignment
 
 #: The largest id a row may have (a signed 64-bit key); a larger one names nothing.
 MAX_ID: Final = 2**63 - 1
-
 _M = TypeVar("_M", bound=Model)
 
 

@@ -6,13 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from defector.committees.choices import (
-    MeetingStatus,
-)
-from defector.committees.models import (
-    Committee,
-    Meeting,
-)
+from defector.committees.choices import MeetingStatus
+from defector.committees.models import Committee, Meeting
 from defector.committees.queries.briefings import briefing_register
 from defector.committees.queries.committees import _now, committees_for, day_of, seat_of
 from defector.committees.queries.meetings import meetings_of, quarterly_check

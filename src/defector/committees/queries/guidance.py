@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from defector.cases import queries as case_queries
-from defector.committees.choices import (
-    MEMBER_ROLES,
-    ProceduresStatus,
-)
+from defector.committees.choices import MEMBER_ROLES, ProceduresStatus
 from defector.committees.models import (
     Acknowledgement,
     Committee,

@@ -12,11 +12,7 @@ from django.db.models import Model, QuerySet
 
 from defector.cases.choices import Stage
 from defector.cases.models import Case
-from defector.committees.choices import (
-    AgendaSource,
-    MeetingStatus,
-    MinutesStatus,
-)
+from defector.committees.choices import AgendaSource, MeetingStatus, MinutesStatus
 from defector.committees.models import (
     AgendaItem,
     Attendance,

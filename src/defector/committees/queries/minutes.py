@@ -8,15 +8,8 @@ from typing import Final
 from django.conf import settings
 from django.db.models import QuerySet
 
-from defector.committees.choices import (
-    MeetingStatus,
-    MinutesStatus,
-)
-from defector.committees.models import (
-    Committee,
-    Meeting,
-    Minutes,
-)
+from defector.committees.choices import MeetingStatus, MinutesStatus
+from defector.committees.models import Committee, Meeting, Minutes
 from defector.committees.queries.procedures import effective_procedures
 from defector.core.access import Action, restrict
 from defector.core.users import AnyUser

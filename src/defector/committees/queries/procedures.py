@@ -11,13 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from defector.committees.choices import (
-    ProceduresStatus,
-)
-from defector.committees.models import (
-    Committee,
-    ProceduresVersion,
-)
+from defector.committees.choices import ProceduresStatus
+from defector.committees.models import Committee, ProceduresVersion
 from defector.committees.queries.committees import _get
 from defector.core.access import Action, restrict
 from defector.core.users import AnyUser

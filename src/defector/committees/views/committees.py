@@ -6,13 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponseBase,
-)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View

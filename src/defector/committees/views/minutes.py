@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponseBase,
-)
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
 
 from defector.committees import actions, queries
-from defector.committees.forms import (
-    VersionForm,
-)
+from defector.committees.forms import VersionForm
 from defector.committees.views.committees import CommitteePage, Done
 
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import (
-    Http404,
-)
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from defector.committees import actions, queries
-from defector.committees.forms import (
-    ConfirmForm,
-    ProceduresForm,
-)
+from defector.committees.forms import ConfirmForm, ProceduresForm
 from defector.committees.views.committees import CommitteePage, Done
 from defector.core.access import Action
 from defector.core.errors import NotFound

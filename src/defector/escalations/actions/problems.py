@@ -28,10 +28,7 @@ from defector.escalations.choices import (
     TITLE_MAX_LENGTH,
     ProblemStatus,
 )
-from defector.escalations.models import (
-    Problem,
-    Resolution,
-)
+from defector.escalations.models import Problem, Resolution
 from defector.notifications import actions as notifications
 from defector.notifications.choices import NoticeKind
 from defector.policy import Decision
@@ -41,7 +38,6 @@ Errors = list[dict[str, str]]
 
 #: Control characters other than tab, line feed and carriage return.
 CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 #: The fields of a problem that its audit records show.
 PROBLEM_AUDIT_FIELDS: Final = [
     "post",
@@ -57,7 +53,6 @@ PROBLEM_AUDIT_FIELDS: Final = [
 
 #: The longest channel reference of a transmitted referral.
 REFERENCE_MAX_LENGTH: Final = 100
-
 #: Who raising a problem is allowed to, and why.
 RAISE_REASON: Final = "the local committee considers mutual problems; any member may raise one"
 

@@ -27,11 +27,7 @@ from defector.escalations.actions.problems import (
     _tell_post,
     _text,
 )
-from defector.escalations.models import (
-    DirectCommunication,
-    Problem,
-    Referral,
-)
+from defector.escalations.models import DirectCommunication, Problem, Referral
 from defector.policy.gates import escalations as gate
 
 

@@ -21,10 +21,7 @@ from defector.escalations.actions.problems import (
     _tell_post,
     _text,
 )
-from defector.escalations.models import (
-    Problem,
-    UrgentSubmission,
-)
+from defector.escalations.models import Problem, UrgentSubmission
 from defector.policy.gates import escalations as gate
 
 
