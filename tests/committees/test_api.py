@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from defector.committees import rules
 from defector.committees.models import Committee
+from defector.policy.gates import committees as rules
 
 from .conftest import Schedule, at, official_of
 

@@ -89,7 +89,7 @@ def test_minutes_not_forwarded_within_the_clock_are_flagged(
 def test_the_minutes_clock_follows_the_procedures_in_effect(
     committee: Committee, schedule: Schedule, chair: User, senior: User, settings: Any
 ) -> None:
-    from defector.committees import rules
+    from defector.policy.gates import committees as rules
 
     schedule(at(2026, 3, 5, 9), held=True)
     settings.DEFECTOR_MINUTES_FORWARDING_DAYS = 30

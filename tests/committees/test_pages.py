@@ -13,7 +13,7 @@ from django.test import Client
 
 from defector.committees import actions
 from defector.committees.models import Committee, Minutes, ProceduresVersion
-from defector.committees.rules import REQUIRED_SECTIONS
+from defector.policy.gates.committees import REQUIRED_SECTIONS
 
 from .conftest import Schedule, at, official_of
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from defector.committees import actions, queries, rules, signals
+from defector.committees import actions, queries, signals
 from defector.committees.models import Committee, ProceduresVersion
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.models import AuditEvent
+from defector.policy.gates import committees as rules
 from defector.policy.obligations import ObligationId
 
 from .conftest import World, official_of

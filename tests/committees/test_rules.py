@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from defector.committees import rules
-from defector.committees.rules import Quarter
+from defector.policy.gates import committees as rules
+from defector.policy.gates.committees import Quarter
 
 UTC = dt.UTC
 D = dt.date

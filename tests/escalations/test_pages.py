@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from defector.escalations import actions, rules
+from defector.escalations import actions
 from defector.escalations.models import Problem
+from defector.policy.gates import escalations as rules
 
 pytestmark = pytest.mark.django_db
 

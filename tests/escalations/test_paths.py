@@ -14,7 +14,7 @@ from django.utils import timezone
 from defector.core.access import can
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.core.models import AuditEvent
-from defector.escalations import actions, queries, rules
+from defector.escalations import actions, queries
 from defector.escalations.models import (
     DirectCommunication,
     Problem,
@@ -23,6 +23,7 @@ from defector.escalations.models import (
     UrgentSubmission,
 )
 from defector.notifications.models import Notice
+from defector.policy.gates import escalations as rules
 
 pytestmark = pytest.mark.django_db
 

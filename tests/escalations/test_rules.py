@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from defector.escalations import rules
+from defector.policy.gates import escalations as rules
 
 R, RR, REF, AW, DSR, DIDC, RL = (
     rules.RAISED,

@@ -19,9 +19,9 @@ from django.utils import timezone
 from defector.committees import actions as committees
 from defector.committees import signals
 from defector.committees.models import Acknowledgement, Committee, GuidanceVersion
-from defector.committees.rules import REQUIRED_SECTIONS
 from defector.notifications import actions, queries, receivers
 from defector.notifications.models import Notice
+from defector.policy.gates.committees import REQUIRED_SECTIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.core import checks
+from django.db import DatabaseError
 
 
 class CommitteesConfig(AppConfig):
@@ -13,31 +15,21 @@ class CommitteesConfig(AppConfig):
     label = "committees"
     verbose_name = "Committees"
 
+    #: The codes of the posts with diplomatic representation and no committee (set in ready()).
+    unserved_posts: Callable[[], list[str]]
+
     def ready(self) -> None:
-        checks.register(check_posts_have_committees, checks.Tags.database)
-        register_clock_provider()
+        from defector.cases import clocks
+        from defector.committees import queries
         from defector.committees.receivers import on_post_saved
         from defector.directory.signals import post_saved
 
+        self.unserved_posts = queries.posts_without_committee_codes
+        checks.register(check_posts_have_committees, checks.Tags.database)
+        # The cases app takes the post's clocks from the effective procedures (6b).
+        clocks.register_provider(queries.case_clocks)
         post_saved.connect(on_post_saved, dispatch_uid="committees.on_post_saved")
         from defector.committees import access  # noqa: F401  (registers its access rules)
-
-
-def register_clock_provider() -> bool:
-    """Give the cases app the post's clocks from the effective procedures (``6b``), when it
-    takes providers (``defector.cases.clocks.register_provider``: a function of the post
-    answering obligation identifiers and their time limits)."""
-    try:
-        from defector.cases import clocks  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return False
-    register = getattr(clocks, "register_provider", None)
-    if register is None:
-        return False
-    from defector.committees.queries import case_clocks
-
-    register(case_clocks)
-    return True
 
 
 def check_posts_have_committees(
@@ -45,12 +37,9 @@ def check_posts_have_committees(
 ) -> list[checks.CheckMessage]:
     """``defector check --database default`` warns of posts with diplomatic representation and
     no committee (``6``)."""
-    from django.db import DatabaseError
-
-    from defector.committees.queries import posts_without_committee_codes
-
+    config = cast(CommitteesConfig, apps.get_app_config("committees"))
     try:
-        codes = posts_without_committee_codes()
+        codes = config.unserved_posts()
     except DatabaseError:  # not migrated yet: nothing to check
         return []
     if not codes:

@@ -1,25 +1,21 @@
 """Forms of the committees pages. They only shape the input; the actions validate it, and
-their field errors come back to the forms' fields (:meth:`ActionForm.add_action_errors`)."""
+their field errors come back to the forms' fields (``core.forms.ActionForm``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from django import forms
 
-from defector.committees import rules
 from defector.committees.choices import AttendanceStatus, BriefingPosition
-from defector.core.forms import UswdsBoundField
+from defector.core.forms import ActionForm
 from defector.directory.models import Official
+from defector.policy.gates import committees as gate
 
 CRYPTONYMS_ONLY: Final = (
     "Cryptonyms only: never write a true name, or anything else that identifies a person."
 )
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _text(label: str, *, max_length: int, required: bool = True, help_text: str = "") -> Any:
@@ -63,24 +59,6 @@ def _choice(label: str, choices: Sequence[tuple[str, str]], *, required: bool = 
 
 def official_choices(officials: Iterable[Official], empty: str) -> list[tuple[str, str]]:
     return [("", empty), *((str(o.pk), f"{o} ({o.agency.code})") for o in officials)]
-
-
-class ActionForm(forms.Form):
-    """A form whose action's errors go back on its fields (the rest above the form)."""
-
-    bound_field_class = UswdsBoundField
-    #: The action's field names that the form calls otherwise.
-    action_fields: Mapping[str, str] = {}
-
-    def add_action_errors(self, errors: Iterable[Mapping[str, str]]) -> None:
-        for error in errors:
-            name = error.get("field", "")
-            name = self.action_fields.get(name, name)
-            message = _sentence(error.get("message", "is not valid"))
-            if name in self.fields:
-                self.add_error(name, message)
-            else:
-                self.add_error(None, f"{name}: {message}" if name else message)
 
 
 class ConfirmForm(ActionForm):
@@ -172,9 +150,7 @@ def _section_field(key: str) -> str:
     return "section_" + key.replace("(", "_").replace(")", "")
 
 
-SECTION_FIELDS: Final[dict[str, str]] = {
-    key: _section_field(key) for key in rules.REQUIRED_SECTIONS
-}
+SECTION_FIELDS: Final[dict[str, str]] = {key: _section_field(key) for key in gate.REQUIRED_SECTIONS}
 
 
 class ProceduresForm(ActionForm):
@@ -182,28 +158,28 @@ class ProceduresForm(ActionForm):
 
     action_fields = {
         **{f"sections.{key}": name for key, name in SECTION_FIELDS.items()},
-        **{f"clocks.{name}": name for name in rules.DEFAULT_CLOCKS},
+        **{f"clocks.{name}": name for name in gate.DEFAULT_CLOCKS},
     }
 
     note = _text("What this version changes", max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, title in rules.REQUIRED_SECTIONS.items():
+        for key, title in gate.REQUIRED_SECTIONS.items():
             self.fields[SECTION_FIELDS[key]] = _area(
                 f"{key}: {title}",
                 rows=4,
                 required=False,
                 help_text="Required before the version can take effect. " + CRYPTONYMS_ONLY,
             )
-        for name, label, unit, default, low, high in rules.CLOCKS:
+        for name, label, unit, default, low, high in gate.CLOCKS:
             self.fields[name] = forms.IntegerField(
                 label=f"{label} ({unit})",
                 min_value=low,
                 max_value=high,
                 initial=default,
                 help_text=f"From {low} to {high}; the directive's clause: "
-                f"{rules.CLOCK_CLAUSES[name]}.",
+                f"{gate.CLOCK_CLAUSES[name]}.",
                 widget=forms.NumberInput(attrs={"class": "usa-input usa-input--small"}),
             )
 
@@ -211,13 +187,13 @@ class ProceduresForm(ActionForm):
         return [self[name] for name in SECTION_FIELDS.values()]
 
     def clock_fields(self) -> list[Any]:
-        return [self[name] for name in rules.DEFAULT_CLOCKS]
+        return [self[name] for name in gate.DEFAULT_CLOCKS]
 
     def sections(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(name) or "" for key, name in SECTION_FIELDS.items()}
 
     def clocks(self) -> dict[str, int]:
-        return {name: self.cleaned_data[name] for name in rules.DEFAULT_CLOCKS}
+        return {name: self.cleaned_data[name] for name in gate.DEFAULT_CLOCKS}
 
     @staticmethod
     def initial_from(version: Any) -> dict[str, Any]:

@@ -1,16 +1,13 @@
-"""iCalendar (RFC 5545) for a committee's meetings, written by hand: a feed a calendar client
-subscribes to, and one file per meeting.
+"""iCalendar (RFC 5545) for a committee's meetings, made with the ``icalendar`` library: a feed a
+calendar client subscribes to, and one file per meeting.
 
-What it writes: ``VCALENDAR`` (``VERSION:2.0``, ``PRODID``, ``CALSCALE:GREGORIAN``,
-``METHOD:PUBLISH``) holding one ``VEVENT`` per meeting with ``UID`` (stable: the meeting's),
+What it holds: ``VCALENDAR`` (``VERSION:2.0``, ``PRODID``, ``CALSCALE:GREGORIAN``,
+``METHOD:PUBLISH``) with one ``VEVENT`` per meeting: ``UID`` (stable: the meeting's),
 ``DTSTAMP`` (when the file was made), ``DTSTART``/``DTEND`` in UTC, ``SUMMARY`` naming the
 committee's post (never a person; no case at all), ``LOCATION``, ``STATUS`` (``CONFIRMED``,
-or ``CANCELLED``), ``SEQUENCE`` (raised by every change) and ``LAST-MODIFIED``; with a base
-URL, the meeting page's ``URL``.
-
-Text values are escaped (``\\``, ``;``, ``,`` and line breaks, RFC 5545 §3.3.11), lines end
-with CRLF, and lines longer than 75 octets are folded (§3.1) without splitting a UTF-8
-character.
+or ``CANCELLED``), ``SEQUENCE`` (raised by every change), ``LAST-MODIFIED`` and ``CREATED``;
+with a base URL, the meeting page's ``URL``. The library escapes text, ends lines with CRLF
+and folds them at 75 octets.
 """
 
 from __future__ import annotations
@@ -19,76 +16,47 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Final
 
+import icalendar
+from icalendar.parser import Contentline
+
 from defector.committees.choices import MeetingStatus
 from defector.committees.models import Committee, Meeting
 
 PRODID: Final = "-//Defector Program case system//Committees//EN"
 CONTENT_TYPE: Final = "text/calendar; charset=utf-8"
-MAX_OCTETS: Final = 75
 UID_DOMAIN: Final = "committees.defector-program.invalid"
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value escaped per RFC 5545 §3.3.11."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
 
 
 def fold(line: str) -> str:
     """One content line folded at 75 octets (continuations start with a space), CRLF-ended."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= MAX_OCTETS:
-        return line + "\r\n"
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = MAX_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-            limit = MAX_OCTETS - 1  # the leading space of a continuation counts
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts) + "\r\n"
+    folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return folded.decode("utf-8") + "\r\n"
 
 
-def utc(moment: dt.datetime) -> str:
-    """A date-time in UTC, RFC 5545 form 2 (``19970714T173000Z``)."""
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
 
 
 def summary(meeting: Meeting) -> str:
     return f"Defector Committee meeting, {meeting.committee.post.name}"
 
 
-def event_lines(meeting: Meeting, stamp: dt.datetime, base_url: str = "") -> list[str]:
+def event(meeting: Meeting, stamp: dt.datetime, base_url: str = "") -> icalendar.Event:
     status = "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{meeting.uid}@{UID_DOMAIN}",
-        f"DTSTAMP:{utc(stamp)}",
-        f"DTSTART:{utc(meeting.starts_at)}",
-        f"DTEND:{utc(meeting.ends_at)}",
-        f"SUMMARY:{escape_text(summary(meeting))}",
-        f"LOCATION:{escape_text(meeting.place)}",
-        f"STATUS:{status}",
-        f"SEQUENCE:{meeting.sequence}",
-        f"LAST-MODIFIED:{utc(meeting.updated_at)}",
-        f"CREATED:{utc(meeting.created_at)}",
-    ]
+    found = icalendar.Event()
+    found.add("uid", f"{meeting.uid}@{UID_DOMAIN}")
+    found.add("dtstamp", _utc(stamp))
+    found.add("dtstart", _utc(meeting.starts_at))
+    found.add("dtend", _utc(meeting.ends_at))
+    found.add("summary", summary(meeting))
+    found.add("location", meeting.place)
+    found.add("status", status)
+    found.add("sequence", meeting.sequence)
+    found.add("last-modified", _utc(meeting.updated_at))
+    found.add("created", _utc(meeting.created_at))
     if base_url:
-        lines.append(f"URL:{base_url.rstrip('/')}/committees/meetings/{meeting.pk}/")
-    lines.append("END:VEVENT")
-    return lines
+        found.add("url", f"{base_url.rstrip('/')}/committees/meetings/{meeting.pk}/")
+    return found
 
 
 def calendar(
@@ -99,19 +67,16 @@ def calendar(
     base_url: str = "",
 ) -> str:
     """A whole iCalendar object with one event per meeting."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        "X-WR-TIMEZONE:UTC",
-    ]
+    found = icalendar.Calendar()
+    found.add("version", "2.0")
+    found.add("prodid", PRODID)
+    found.add("calscale", "GREGORIAN")
+    found.add("method", "PUBLISH")
+    found.add("x-wr-calname", icalendar.vText(name))
+    found.add("x-wr-timezone", "UTC")
     for meeting in meetings:
-        lines += event_lines(meeting, stamp, base_url)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+        found.add_component(event(meeting, stamp, base_url))
+    return str(found.to_ical(sorted=False), "utf-8")
 
 
 def committee_calendar(

@@ -13,7 +13,7 @@ from typing import Any, Final
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from defector.core.schemas import ErrorOut
+from defector.core.schemas import READ_ERRORS, ErrorOut
 from defector.escalations import actions, queries
 from defector.escalations.schemas import (
     CommunicationIn,
@@ -83,7 +83,7 @@ def raise_problem(request: HttpRequest, payload: ProblemIn) -> Any:
 
 @router.get(
     "/problems/{problem_id}",
-    response={200: ProblemOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: ProblemOut, **READ_ERRORS},
     summary="One mutual problem",
 )
 def get_problem(request: HttpRequest, problem_id: int) -> Any:

@@ -11,4 +11,9 @@ class EscalationsConfig(AppConfig):
     verbose_name = "Escalations"
 
     def ready(self) -> None:
+        from defector.committees.queries import register_problems_provider
         from defector.escalations import access  # noqa: F401  (registers its access rules)
+        from defector.escalations.queries import open_problems_for_post
+
+        # The committee's agenda is drawn from the post's open mutual problems too (6c).
+        register_problems_provider(open_problems_for_post)

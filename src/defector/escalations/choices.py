@@ -1,6 +1,6 @@
 """Choices of the escalations app: the statuses of a mutual problem (``6c``) and who takes part.
 
-The statuses are those of the pure transition table (:mod:`defector.escalations.rules`); this
+The statuses are those of the pure transition table (:mod:`defector.policy.gates.escalations`); this
 module gives them to Django as ``TextChoices``.
 """
 
@@ -12,22 +12,22 @@ from typing import Final
 from django.db import models
 
 from defector.directory.choices import Role
-from defector.escalations import rules
+from defector.policy.gates import escalations as gate
 
 
 class ProblemStatus(models.TextChoices):
     """Where a mutual problem stands at the post (``6c``)."""
 
-    RAISED = rules.RAISED, rules.STATUSES[rules.RAISED]
-    REFERRAL_REQUESTED = rules.REFERRAL_REQUESTED, rules.STATUSES[rules.REFERRAL_REQUESTED]
-    REFERRED = rules.REFERRED, rules.STATUSES[rules.REFERRED]
-    AWAITING_SENIOR_REP = rules.AWAITING_SENIOR_REP, rules.STATUSES[rules.AWAITING_SENIOR_REP]
+    RAISED = gate.RAISED, gate.STATUSES[gate.RAISED]
+    REFERRAL_REQUESTED = gate.REFERRAL_REQUESTED, gate.STATUSES[gate.REFERRAL_REQUESTED]
+    REFERRED = gate.REFERRED, gate.STATUSES[gate.REFERRED]
+    AWAITING_SENIOR_REP = gate.AWAITING_SENIOR_REP, gate.STATUSES[gate.AWAITING_SENIOR_REP]
     DECIDED_BY_SENIOR_REP = (
-        rules.DECIDED_BY_SENIOR_REP,
-        rules.STATUSES[rules.DECIDED_BY_SENIOR_REP],
+        gate.DECIDED_BY_SENIOR_REP,
+        gate.STATUSES[gate.DECIDED_BY_SENIOR_REP],
     )
-    DECIDED_BY_IDC = rules.DECIDED_BY_IDC, rules.STATUSES[rules.DECIDED_BY_IDC]
-    RESOLVED_LOCALLY = rules.RESOLVED_LOCALLY, rules.STATUSES[rules.RESOLVED_LOCALLY]
+    DECIDED_BY_IDC = gate.DECIDED_BY_IDC, gate.STATUSES[gate.DECIDED_BY_IDC]
+    RESOLVED_LOCALLY = gate.RESOLVED_LOCALLY, gate.STATUSES[gate.RESOLVED_LOCALLY]
 
 
 #: The post's committee: who sees its problems and takes the committee's steps (``6``, ``6c``).

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any, ClassVar, Final
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
-from defector.escalations import queries, rules
+from defector.core.users import AnyUser
+from defector.escalations import queries
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
+from defector.policy.gates import escalations as gate
 
 NO_TRUE_NAMES: Final = "Cryptonyms and codes only: never a true name."
 
@@ -81,7 +82,7 @@ class ProblemFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posts = [(str(post.pk), post.name) for post in queries.posts_with_problems(user)]
         post_field: Any = self.fields["post"]
@@ -111,7 +112,7 @@ class ProblemFilterForm(forms.Form):
 class RaiseProblemForm(ActionForm):
     """A mutual problem for the committee of a post (``6c``)."""
 
-    field_names = {"post_id": "post", "cryptonyms": "cryptonyms", "agencies": "agencies"}
+    action_fields = {"post_id": "post", "cryptonyms": "cryptonyms", "agencies": "agencies"}
 
     post = forms.TypedChoiceField(
         coerce=int,
@@ -150,7 +151,7 @@ class RaiseProblemForm(ActionForm):
     )
     due_date = _date("Due date", "When the post needs it settled. Default: in 14 days.")
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posts = list(queries.posts_for_raising(user))
         post_field: Any = self.fields["post"]
@@ -187,9 +188,13 @@ class StepForm(ActionForm):
         kwargs.setdefault("prefix", self.step)
         super().__init__(*args, **kwargs)
 
+    def action_data(self) -> dict[str, Any]:
+        """The action's keyword arguments (call after ``is_valid``)."""
+        return dict(self.cleaned_data)
+
 
 class ResolveForm(StepForm):
-    step = rules.RESOLVE_LOCALLY
+    step = gate.RESOLVE_LOCALLY
     heading = "Resolve locally"
     submit = "Record the resolution"
     intro = "The committee resolved the problem itself."
@@ -198,7 +203,7 @@ class ResolveForm(StepForm):
 
 
 class ReferralForm(StepForm):
-    step = rules.REQUEST_REFERRAL
+    step = gate.REQUEST_REFERRAL
     heading = "Refer to the IDC through CIA channels"
     submit = "Request referral"
     intro = (
@@ -213,7 +218,7 @@ class ReferralForm(StepForm):
 
 
 class TransmitForm(StepForm):
-    step = rules.TRANSMIT_REFERRAL
+    step = gate.TRANSMIT_REFERRAL
     heading = "Transmit through CIA channels"
     submit = "Transmit to the IDC"
     intro = "As the post's CIA member, send the referral to the IDC."
@@ -228,7 +233,7 @@ class TransmitForm(StepForm):
 
 
 class CommunicationForm(StepForm):
-    step = rules.NOTE_COMMUNICATION
+    step = gate.NOTE_COMMUNICATION
     heading = "Note a direct communication with Washington"
     submit = "Add the note"
     intro = (
@@ -255,7 +260,7 @@ class CommunicationForm(StepForm):
 
 
 class UrgentForm(StepForm):
-    step = rules.SUBMIT_TO_SENIOR_REP
+    step = gate.SUBMIT_TO_SENIOR_REP
     heading = "Time does not permit referral"
     submit = "Submit to the senior US representative"
     intro = "The matter goes to the post's senior US representative for decision now."
@@ -264,7 +269,7 @@ class UrgentForm(StepForm):
 
 
 class SeniorDecisionForm(StepForm):
-    step = rules.SENIOR_REP_DECIDE
+    step = gate.SENIOR_REP_DECIDE
     heading = "Decide (senior US representative)"
     submit = "Record the decision"
     intro = "The IDC is sent an information copy of your decision at once."
@@ -273,14 +278,14 @@ class SeniorDecisionForm(StepForm):
 
 
 class IdcAcknowledgeForm(StepForm):
-    step = rules.IDC_ACKNOWLEDGE
+    step = gate.IDC_ACKNOWLEDGE
     heading = "Acknowledge the referral"
     submit = "Acknowledge receipt"
     intro = "Confirm that the IDC has received the referred problem."
 
 
 class IdcDecisionForm(StepForm):
-    step = rules.IDC_DECIDE
+    step = gate.IDC_DECIDE
     heading = "Decide (IDC)"
     submit = "Record the IDC's decision"
 
@@ -288,7 +293,7 @@ class IdcDecisionForm(StepForm):
 
 
 class IdcInformationForm(StepForm):
-    step = rules.IDC_ACKNOWLEDGE_INFORMATION
+    step = gate.IDC_ACKNOWLEDGE_INFORMATION
     heading = "Acknowledge the information copy"
     submit = "Acknowledge"
     intro = "The IDC has been told of the senior US representative's decision."

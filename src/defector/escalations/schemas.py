@@ -8,11 +8,11 @@ from typing import Final
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from defector.escalations import rules
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from defector.policy.gates import escalations as gate
 
 #: A status filter: one of the statuses, or empty for any.
-STATUS_PATTERN: Final = "^(" + "|".join(rules.STATUSES) + ")?$"
+STATUS_PATTERN: Final = "^(" + "|".join(gate.STATUSES) + ")?$"
 TEXT_HINT: Final = "Cryptonyms and codes only: never a true name."
 
 

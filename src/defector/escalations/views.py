@@ -11,49 +11,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from defector.core.access import principal_for
-from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
-from defector.escalations import actions, queries, rules
+from defector.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.views import ActionFormMixin
+from defector.escalations import actions, queries
 from defector.escalations.forms import (
     STEP_FORMS,
     ProblemFilterForm,
     RaiseProblemForm,
     StepForm,
 )
+from defector.policy.gates import escalations as gate
 
 PROBLEMS_PER_PAGE: Final = 50
 
 #: Each step's action, called with ``acting_user``, ``problem_id`` and the form's data.
 STEP_ACTIONS: Final[dict[str, Callable[..., Any]]] = {
-    rules.RESOLVE_LOCALLY: actions.resolve_locally,
-    rules.REQUEST_REFERRAL: actions.request_referral,
-    rules.TRANSMIT_REFERRAL: actions.transmit_referral,
-    rules.NOTE_COMMUNICATION: actions.note_direct_communication,
-    rules.SUBMIT_TO_SENIOR_REP: actions.submit_to_senior_representative,
-    rules.SENIOR_REP_DECIDE: actions.senior_representative_decide,
-    rules.IDC_ACKNOWLEDGE: actions.idc_acknowledge_referral,
-    rules.IDC_DECIDE: actions.idc_decide,
-    rules.IDC_ACKNOWLEDGE_INFORMATION: actions.idc_acknowledge_information,
+    gate.RESOLVE_LOCALLY: actions.resolve_locally,
+    gate.REQUEST_REFERRAL: actions.request_referral,
+    gate.TRANSMIT_REFERRAL: actions.transmit_referral,
+    gate.NOTE_COMMUNICATION: actions.note_direct_communication,
+    gate.SUBMIT_TO_SENIOR_REP: actions.submit_to_senior_representative,
+    gate.SENIOR_REP_DECIDE: actions.senior_representative_decide,
+    gate.IDC_ACKNOWLEDGE: actions.idc_acknowledge_referral,
+    gate.IDC_DECIDE: actions.idc_decide,
+    gate.IDC_ACKNOWLEDGE_INFORMATION: actions.idc_acknowledge_information,
 }
 #: What the page says after each step.
 DONE: Final[dict[str, str]] = {
-    rules.RESOLVE_LOCALLY: "The resolution is recorded.",
-    rules.REQUEST_REFERRAL: "Referral requested: the post's CIA member transmits it to the IDC.",
-    rules.TRANSMIT_REFERRAL: "Referred to the IDC through CIA channels.",
-    rules.NOTE_COMMUNICATION: "Your direct communication is noted.",
-    rules.SUBMIT_TO_SENIOR_REP: "Submitted to the senior US representative for decision.",
-    rules.SENIOR_REP_DECIDE: "Your decision is recorded; the IDC has its information copy.",
-    rules.IDC_ACKNOWLEDGE: "The referral is acknowledged.",
-    rules.IDC_DECIDE: "The IDC's decision is recorded.",
-    rules.IDC_ACKNOWLEDGE_INFORMATION: "The information copy is acknowledged.",
+    gate.RESOLVE_LOCALLY: "The resolution is recorded.",
+    gate.REQUEST_REFERRAL: "Referral requested: the post's CIA member transmits it to the IDC.",
+    gate.TRANSMIT_REFERRAL: "Referred to the IDC through CIA channels.",
+    gate.NOTE_COMMUNICATION: "Your direct communication is noted.",
+    gate.SUBMIT_TO_SENIOR_REP: "Submitted to the senior US representative for decision.",
+    gate.SENIOR_REP_DECIDE: "Your decision is recorded; the IDC has its information copy.",
+    gate.IDC_ACKNOWLEDGE: "The referral is acknowledged.",
+    gate.IDC_DECIDE: "The IDC's decision is recorded.",
+    gate.IDC_ACKNOWLEDGE_INFORMATION: "The information copy is acknowledged.",
 }
 
 
@@ -83,7 +84,7 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RaiseProblemView(LoginRequiredMixin, TemplateView):
+class RaiseProblemView(ActionFormMixin, LoginRequiredMixin, TemplateView):
     """Raise a mutual problem for a post's committee (``6c``)."""
 
     template_name = "escalations/new.html"
@@ -98,18 +99,23 @@ class RaiseProblemView(LoginRequiredMixin, TemplateView):
         context.setdefault("form", RaiseProblemForm(user=self.request.user))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RaiseProblemForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                problem = actions.raise_problem(acting_user=request.user, **form.action_data())
-            except InvalidInput as exc:
-                form.add_action_errors(exc.errors)
-            except PermissionDenied as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"Problem {problem.pk} raised at {problem.post.code}.")
-                return HttpResponseRedirect(reverse("escalations:detail", args=[problem.pk]))
+    def bound_form(self) -> RaiseProblemForm:
+        return RaiseProblemForm(self.request.POST, user=self.request.user)
+
+    def act(self, form: RaiseProblemForm) -> Any:
+        try:
+            return actions.raise_problem(acting_user=self.request.user, **form.action_data())
+        except PermissionDenied as exc:
+            # A post the user may not raise at is said above the form, not answered with 403.
+            raise Conflict(exc.message) from exc
+
+    def success_message(self, result: Any) -> str:
+        return f"Problem {result.pk} raised at {result.post.code}."
+
+    def success_url(self, result: Any) -> str:
+        return reverse("escalations:detail", args=[result.pk])
+
+    def render_invalid(self, form: RaiseProblemForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -134,39 +140,46 @@ class ProblemDetailView(LoginRequiredMixin, TemplateView):
             for step in STEP_FORMS
             if step in view.steps
         ]
-        context |= {"problem": view, "step_forms": step_forms, "clause": rules.CLAUSE}
+        context |= {"problem": view, "step_forms": step_forms, "clause": gate.CLAUSE}
         return context
 
 
-class StepView(ProblemDetailView):
+class StepView(ActionFormMixin, ProblemDetailView):
     """POST one step of ``6c``; back to the problem's page, with errors on the step's form."""
 
     http_method_names = ["post"]
+    not_found_message = "no such problem"
+    #: The problem the step is taken on (read in ``bound_form``).
+    problem: queries.ProblemView
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        step = str(self.kwargs["step"])
-        form_class = STEP_FORMS.get(step)
+    def bound_form(self) -> StepForm:
+        form_class = STEP_FORMS.get(self.step)
         if form_class is None:
             raise Http404("no such step")
-        view = self.problem_view()
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                STEP_ACTIONS[step](
-                    acting_user=request.user, problem_id=view.id, **form.action_data()
-                )
-            except NotFound:
-                raise Http404("no such problem") from None
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except PolicyRefusal as exc:
-                form.add_error(None, exc.message)
-            except InvalidInput as exc:
-                form.add_action_errors(exc.errors)
-            else:
-                messages.success(request, DONE[step])
-                return HttpResponseRedirect(reverse("escalations:detail", args=[view.id]))
-        context = self.get_context_data(problem=view, bound_form=form)
-        if step not in view.steps:
+        self.problem = self.problem_view()
+        return form_class(self.request.POST)
+
+    @property
+    def step(self) -> str:
+        return str(self.kwargs["step"])
+
+    def act(self, form: StepForm) -> None:
+        try:
+            STEP_ACTIONS[self.step](
+                acting_user=self.request.user, problem_id=self.problem.id, **form.action_data()
+            )
+        except PolicyRefusal as exc:
+            # The table's reason is shown as it is worded, without the clause appended.
+            raise PolicyRefusal(exc.message) from exc
+
+    def success_message(self, result: None) -> str:
+        return DONE[self.step]
+
+    def success_url(self, result: None) -> str:
+        return reverse("escalations:detail", args=[self.problem.id])
+
+    def render_invalid(self, form: StepForm) -> HttpResponse:
+        context = self.get_context_data(problem=self.problem, bound_form=form)
+        if self.step not in self.problem.steps:
             context["step_forms"] = [form, *context["step_forms"]]
         return self.render_to_response(context)

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from defector.committees import actions as committees
 from defector.core import audit
 from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.errors import InvalidInput, NotFound
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
@@ -37,7 +38,6 @@ from defector.notifications.models import LastVisit, Notice
 
 logger = logging.getLogger(__name__)
 
-AnyUser = User | AnonymousUser
 Errors = list[dict[str, str]]
 
 #: Who is told of a post's matters by default: its committee (``6``, ``6e``).
@@ -348,8 +348,6 @@ def acknowledge(*, acting_user: AnyUser, kind: str, version_id: int | str) -> An
     """Acknowledge a version of the local operating procedures or of policy guidance (``6e``),
     through the committees app's action (``committees.actions.acknowledge``), which checks
     the member's seat, records the acknowledgement and audits it."""
-    from defector.committees import actions as committees
-
     argument = ACKNOWLEDGED.get(kind)
     if argument is None:
         raise InvalidInput(

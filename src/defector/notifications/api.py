@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from defector.core.schemas import ErrorOut
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.notifications import actions, queries
 from defector.notifications.schemas import (
     AcknowledgeIn,
@@ -43,7 +43,7 @@ def list_notices(request: HttpRequest, filters: Query[NoticeFiltersIn]) -> Any:
 
 @router.post(
     "/notices/{notice_id}/read",
-    response={200: NoticeOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: NoticeOut, **READ_ERRORS},
     summary="Mark one of your notices read",
 )
 def read_notice(request: HttpRequest, notice_id: int) -> Any:
@@ -82,14 +82,7 @@ def pending(request: HttpRequest) -> Any:
 
 @router.post(
     "/acknowledgements",
-    response={
-        201: NoticeAcknowledgementOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: NoticeAcknowledgementOut, **CHANGE_ERRORS},
     summary="Acknowledge a version of the procedures or of guidance (6e)",
 )
 def acknowledge(request: HttpRequest, payload: AcknowledgeIn) -> Any:

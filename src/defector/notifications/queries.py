@@ -13,17 +13,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from defector.committees.choices import ProceduresStatus
+from defector.committees.models import Committee, GuidanceVersion, ProceduresVersion
+from defector.committees.queries import awaiting_acknowledgement
 from defector.core.access import Action, principal_for, restrict
+from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.notifications.choices import EARLIER_SHOWN, KIND_CLAUSES, NoticeKind
 from defector.notifications.models import LastVisit, Notice
-
-AnyUser = User | AnonymousUser
 
 #: The kinds of document a member acknowledges.
 PROCEDURES: Final = "procedures"
@@ -172,9 +173,6 @@ def _reverse_first(*candidates: tuple[str, list[Any]]) -> str:
 def pending_acknowledgements(user: AnyUser) -> list[PendingAcknowledgement]:
     """The effective procedure versions and issued guidance the user has not yet acknowledged
     (``committees.queries.awaiting_acknowledgement``), oldest first."""
-    from defector.committees.models import GuidanceVersion, ProceduresVersion
-    from defector.committees.queries import awaiting_acknowledgement
-
     pending: list[PendingAcknowledgement] = []
     for version in awaiting_acknowledgement(user):
         if isinstance(version, ProceduresVersion):
@@ -229,9 +227,6 @@ def chair_follow_ups(user: AnyUser) -> list[FollowUp]:
     """For each committee the user chairs, the procedures in effect and the latest version of
     each guidance document, linked to their pages on the committees app, where the chair sees
     who has not yet acknowledged (shown there, not repeated here)."""
-    from defector.committees.choices import ProceduresStatus
-    from defector.committees.models import Committee, GuidanceVersion, ProceduresVersion
-
     principal = principal_for(user)
     posts = sorted(principal.posts_with(Role.COMMITTEE_CHAIR))
     if not posts:

@@ -1,8 +1,7 @@
 """What the notifications app listens to, in other apps (``6e``).
 
 Each receiver turns another app's signal — sent after its change committed — into notices for
-the officials concerned. They are connected in ``NotificationsConfig.ready()`` only when the
-sending app provides the signal, so this app works with or without them:
+the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`connect`):
 
 - ``defector.committees.signals``: ``procedures_effective(committee, version, actor)``,
   ``guidance_issued(committee, version, actor)``, ``minutes_forwarded(committee, minutes,
@@ -16,46 +15,40 @@ notice that could not be written is logged instead.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any, Final
 
 from django.db import DatabaseError
+from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 
+from defector.cases import signals as case_signals
+from defector.committees import signals as committee_signals
 from defector.core.errors import DomainError
-from defector.directory.models import Official
+from defector.directory.queries import acting_official
 from defector.notifications import actions
 from defector.notifications.choices import NoticeKind
 
 logger = logging.getLogger(__name__)
 
-#: (module, signal name, receiver name) of every signal this app listens to.
-CONNECTIONS: Final[tuple[tuple[str, str, str], ...]] = (
-    ("defector.committees.signals", "procedures_effective", "on_procedures_effective"),
-    ("defector.committees.signals", "guidance_issued", "on_guidance_issued"),
-    ("defector.committees.signals", "minutes_forwarded", "on_minutes_forwarded"),
-    ("defector.cases.signals", "case_changed", "on_case_changed"),
-)
 #: The dispatch uid prefix, so that connecting twice connects once.
 UID: Final = "defector.notifications."
 
 
 def connect() -> list[str]:
-    """Connect every receiver whose signal exists; the names of those connected."""
+    """Connect every receiver to its signal; the dotted names of the signals connected."""
+    connections: tuple[tuple[str, Signal, Callable[..., None]], ...] = (
+        ("committees", committee_signals.procedures_effective, on_procedures_effective),
+        ("committees", committee_signals.guidance_issued, on_guidance_issued),
+        ("committees", committee_signals.minutes_forwarded, on_minutes_forwarded),
+        ("cases", case_signals.case_changed, on_case_changed),
+    )
     connected = []
-    for module_name, signal_name, receiver_name in CONNECTIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        signal = getattr(module, signal_name, None)
-        if signal is None or not hasattr(signal, "connect"):
-            continue
-        receiver = globals()[receiver_name]
-        signal.connect(receiver, dispatch_uid=UID + signal_name, weak=False)
-        connected.append(f"{module_name}.{signal_name}")
+    for app, signal, receiver in connections:
+        name = receiver.__name__.removeprefix("on_")
+        signal.connect(receiver, dispatch_uid=UID + name, weak=False)
+        connected.append(f"defector.{app}.signals.{name}")
     return connected
 
 
@@ -69,12 +62,6 @@ def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
     run.__name__ = receiver.__name__
     run.__doc__ = receiver.__doc__
     return run
-
-
-def _official_of(user: Any) -> Official | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Official.objects.filter(user_id=user.pk).first()
 
 
 def _link(*candidates: tuple[str, Any]) -> str:
@@ -109,7 +96,7 @@ def on_procedures_effective(
         f"Local operating procedures of {post.code}: {_number(version)} is effective; "
         "acknowledge it.",
         _link(("committees:procedures-version", version), ("committees:detail", committee)),
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )
 
@@ -128,7 +115,7 @@ def on_guidance_issued(
         f"Policy guidance of the senior US representative at {post.code}: {_number(version)} "
         "issued; acknowledge it.",
         _link(("committees:guidance", version), ("committees:detail", committee)),
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )
 
@@ -144,7 +131,7 @@ def on_minutes_forwarded(
     when = f" of the meeting of {starts:%Y-%m-%d}" if starts is not None else ""
     summary = f"Minutes{when} of the {post.code} committee forwarded to the IDC."
     link = _link(("committees:meeting", meeting), ("committees:detail", committee))
-    actor_official = _official_of(actor)
+    actor_official = acting_official(actor)
     actions.notify_post_members(
         post, NoticeKind.MINUTES, summary, link, exclude=actor_official, acting_user=actor
     )
@@ -174,6 +161,6 @@ def on_case_changed(
         _link(("cases:detail", case)),
         post=post,
         about=[case],
-        exclude=_official_of(actor),
+        exclude=acting_official(actor),
         acting_user=actor,
     )

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from defector.core.errors import Conflict, InvalidInput
+from defector.core.views import ActionFormMixin
 from defector.notifications import actions, queries
 from defector.notifications.forms import AcknowledgeForm
 
@@ -45,28 +45,37 @@ class WhatsNewView(FeedPage, TemplateView):
         return context
 
 
-class AcknowledgeView(FeedPage, View):
-    """POST the Acknowledge button of a version of the procedures or of guidance."""
+class AcknowledgeView(ActionFormMixin, FeedPage, View):
+    """POST the Acknowledge button of a version of the procedures or of guidance; back to the
+    feed, with what happened in a message."""
 
     http_method_names = ["post"]
+    not_found_message = "no such document"
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = AcknowledgeForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "That is not a document you can acknowledge.")
-        else:
-            try:
-                actions.acknowledge(
-                    acting_user=request.user,
-                    kind=form.cleaned_data["kind"],
-                    version_id=form.cleaned_data["id"],
-                )
-            except NotFound:
-                raise Http404("no such document") from None
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except (Conflict, InvalidInput) as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "Acknowledged. Thank you.")
+    def bound_form(self) -> AcknowledgeForm:
+        return AcknowledgeForm(self.request.POST)
+
+    def act(self, form: AcknowledgeForm) -> Any:
+        try:
+            return actions.acknowledge(
+                acting_user=self.request.user,
+                kind=form.cleaned_data["kind"],
+                version_id=form.cleaned_data["id"],
+            )
+        except InvalidInput as exc:
+            # Said in the feed's message as the action words it, like a conflict.
+            raise Conflict(exc.message) from exc
+
+    def success_message(self, result: Any) -> str:
+        return "Acknowledged. Thank you."
+
+    def success_url(self, result: Any) -> str:
+        return reverse("notifications:index")
+
+    def render_invalid(self, form: AcknowledgeForm) -> HttpResponse:
+        refused = form.non_field_errors()
+        messages.error(
+            self.request,
+            str(refused[0]) if refused else "That is not a document you can acknowledge.",
+        )
         return HttpResponseRedirect(reverse("notifications:index"))

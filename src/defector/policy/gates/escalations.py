@@ -19,7 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from defector.policy import Decision, cite
+from defector.policy.citations import cite
+from defector.policy.decisions import Decision
 
 CLAUSE: Final = cite("6c")
 

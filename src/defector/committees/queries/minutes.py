@@ -1,0 +1,63 @@
+"""Minutes (``6a``): the forwarding clock, and the minutes the IDC has received."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from defector.committees.choices import MeetingStatus, MinutesStatus
+from defector.committees.models import Committee, Meeting, Minutes
+from defector.committees.queries.procedures import effective_procedures
+from defector.core.access import Action, restrict
+from defector.core.users import AnyUser
+from defector.policy.gates import committees as gate
+
+#: The setting naming the minutes-forwarding clock when a post has no effective procedures.
+MINUTES_DAYS_SETTING: Final = "DEFECTOR_MINUTES_FORWARDING_DAYS"
+
+
+def minutes_forwarding_days_default() -> int:
+    return int(
+        getattr(settings, MINUTES_DAYS_SETTING, gate.DEFAULT_CLOCKS["minutes_forwarding_days"])
+    )
+
+
+def minutes_days_for(committee: Committee) -> int:
+    """The minutes-forwarding clock (``6a``): the effective procedures', else the setting."""
+    version = effective_procedures(committee)
+    if version is not None:
+        return version.minutes_forwarding_days
+    return minutes_forwarding_days_default()
+
+
+def minutes_checks(
+    committee: Committee, now: dt.datetime
+) -> list[tuple[Meeting, gate.MinutesCheck]]:
+    """Each held meeting with its minutes-forwarding check (``6a``)."""
+    days = minutes_days_for(committee)
+    meetings = committee.meetings.filter(status=MeetingStatus.HELD).select_related("minutes")
+    out = []
+    for meeting in meetings:
+        minutes = getattr(meeting, "minutes", None)
+        forwarded = minutes.forwarded_at if minutes is not None else None
+        out.append((meeting, gate.minutes_overdue(meeting.ends_at, forwarded, days, now)))
+    return out
+
+
+def minutes_received(user: AnyUser) -> QuerySet[Minutes]:
+    """Forwarded minutes from every committee (the IDC's "Minutes received"), newest first."""
+    return (
+        restrict(user, Action.VIEW, Minutes.objects.filter(status=MinutesStatus.FORWARDED))
+        .select_related(
+            "meeting__committee__post", "forwarded_by__user", "receipt_acknowledged_by__user"
+        )
+        .order_by("receipt_acknowledged_at", "-forwarded_at")
+    )
+
+
+def unacknowledged_minutes_count(user: AnyUser) -> int:
+    """How many forwarded minutes await the IDC's acknowledgement of receipt."""
+    return minutes_received(user).filter(receipt_acknowledged_at__isnull=True).count()
