@@ -1,7 +1,6 @@
 """The cases router, mounted at ``/api/v1/cases``: one module per part of the case. Intake,
-notes, the case itself and its obligations add their routes to the router
-(``common.router``); determinations, inducement, bona fides, statements and tasks are routers
-of their own, added to it in that order.
+notes, the case itself, its obligations, determinations, inducement, bona fides, statements
+and tasks add their routes, in that order, to the one router (``common.router``).
 
 Thin: each endpoint calls one query or action. A case the caller may not see answers 404,
 exactly as a case that does not exist. Every change takes the version of the case the caller
@@ -19,22 +18,10 @@ from __future__ import annotations
 # isort: off
 from defector.cases.api import intake, notes  # noqa: F401  (they add their routes)
 from defector.cases.api import case, obligations  # noqa: F401  (they add their routes)
+from defector.cases.api import determination, inducement  # noqa: F401  (they add their routes)
+from defector.cases.api import bona_fides, statements, tasks  # noqa: F401  (they add their routes)
 
 # isort: on
-from defector.cases.api.bona_fides import router as bona_fides_router
 from defector.cases.api.common import router
-from defector.cases.api.determination import router as determination_router
-from defector.cases.api.inducement import router as inducement_router
-from defector.cases.api.statements import router as statements_router
-from defector.cases.api.tasks import router as tasks_router
-
-for part in (
-    determination_router,
-    inducement_router,
-    bona_fides_router,
-    statements_router,
-    tasks_router,
-):
-    router.add_router("", part)
 
 __all__ = ["router"]

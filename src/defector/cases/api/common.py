@@ -15,8 +15,7 @@ from defector.cases.schemas import CaseOut
 from defector.core.errors import InvalidInput, NotFound
 from defector.policy import Decision
 
-#: The cases router. The case's own routes (intake, notes, the case, its obligations) are on
-#: it; the other parts are routers of their own, added to it by the package.
+#: The cases router: every part of the case adds its routes to it (see the package).
 router = Router()
 
 

@@ -7,11 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Status
 
 from defector.cases import actions
 from defector.cases import queries as determinations
-from defector.cases.api.common import as_dict, decision_out, expected_version, find, visible_case
+from defector.cases.api.common import (
+    as_dict,
+    decision_out,
+    expected_version,
+    find,
+    router,
+    visible_case,
+)
 from defector.cases.schemas import (
     ActRecordedOut,
     ConsiderationIn,
@@ -22,8 +29,6 @@ from defector.cases.schemas import (
     PlanRecordedOut,
 )
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
-
-router = Router()
 
 
 @router.get(

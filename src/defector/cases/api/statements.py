@@ -8,17 +8,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from defector.cases import actions as actions_handling
 from defector.cases import queries
 from defector.cases import queries as queries_handling
-from defector.cases.api.common import expected_version
+from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import StatementFormIn, StatementIn, StatementOut, StepIn, WithdrawIn
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
-
-router = Router()
 
 
 def _statement(view: queries_handling.StatementView) -> dict[str, Any]:

@@ -7,16 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Status
 
 from defector.cases import actions as actions_handling
 from defector.cases import queries
 from defector.cases import queries as queries_handling
-from defector.cases.api.common import expected_version
+from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import CompleteIn, DeclineIn, StepIn, TaskIn, TaskOut, TaskPatchIn
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
-
-router = Router()
 
 
 def _task(view: queries_handling.TaskView) -> dict[str, Any]:
