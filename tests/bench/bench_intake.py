@@ -1,4 +1,4 @@
-"""Walk-in intake through the API under 16 concurrent clients (issue 4's report).
+"""Walk-in intake through the API under 16 concurrent clients.
 
 Starts `defector serve` on a free port of 127.0.0.1 with a scratch database (SQLite file, or
 a scratch PostgreSQL database with ``--postgres URL``), makes a case officer with an API

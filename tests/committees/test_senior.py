@@ -13,7 +13,7 @@ from defector.committees import actions, queries, signals
 from defector.committees.models import BriefedOfficial, Committee
 from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-from .conftest import World, official_of
+from .conftest import official_of
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -153,22 +153,3 @@ def test_another_posts_member_cannot_see_or_acknowledge_guidance(
     with pytest.raises(NotFound):
         actions.acknowledge(acting_user=bonn_member, guidance_version_id=version.pk)
     assert queries.guidance_of(bonn_member, committee) == []
-
-
-def test_the_7a_section_is_left_out_when_the_cases_app_offers_nothing(
-    committee: Committee, senior: User, monkeypatch: pytest.MonkeyPatch, world: World
-) -> None:
-    from defector.cases import queries as case_queries
-
-    for name in ("political_risk_determinations", "awaiting_political_risk_determination"):
-        monkeypatch.delattr(case_queries, name, raising=False)
-    assert queries.determinations_for(senior, committee) is None
-    monkeypatch.setattr(
-        case_queries,
-        "awaiting_political_risk_determination",
-        lambda user, post: ["AEGLOBE"],
-        raising=False,
-    )
-    found = queries.determinations_for(senior, committee)
-    assert found is not None
-    assert (found.kind, found.items) == ("awaiting", ["AEGLOBE"])

@@ -148,20 +148,13 @@ def access_guidance_document(user: AnyUser, document_id: Any) -> GuidanceDocumen
 class Determinations:
     """The ``7a`` section of the senior representative's page: what the cases app offers."""
 
-    #: ``determinations`` (recorded determinations) or ``awaiting`` (cases awaiting one).
+    #: ``determinations``: the recorded determinations in force.
     kind: str
     items: list[Any]
 
 
-def determinations_for(user: AnyUser, committee: Committee) -> Determinations | None:
-    """The post's ``7a`` political-risk determinations, when the cases app records them; else
-    its cases awaiting one, when the cases app tracks obligations; else ``None`` (the page
-    leaves the section out)."""
-    post = committee.post
-    listed = getattr(case_queries, "political_risk_determinations", None)
-    if listed is not None:
-        return Determinations("determinations", list(listed(user, post)))
-    awaiting = getattr(case_queries, "awaiting_political_risk_determination", None)
-    if awaiting is not None:
-        return Determinations("awaiting", list(awaiting(user, post)))
-    return None
+def determinations_for(user: AnyUser, committee: Committee) -> Determinations:
+    """The ``7a`` section of the senior representative's page: the political-risk
+    determinations in force on the post's open cases that ``user`` may see."""
+    found = case_queries.political_risk_determinations(user, committee.post)
+    return Determinations("determinations", list(found))
