@@ -15,6 +15,53 @@ from defector.cases import cryptonyms
 from defector.cases.apps import check_cryptonym_lists
 
 SHAPE = re.compile(r"[A-Z]{2}[A-Z]{3,24}")
+#: The dozen digraphs of the first list, and the space they made with its 304 words (issue 10).
+OLD_DIGRAPHS = ("AE", "BE", "CA", "DI", "GA", "KU", "LI", "MH", "QK", "RY", "ST", "ZR")
+OLD_SPACE = 12 * 304
+#: Given names, nationalities and peoples, and this program's own terms: none is a cryptonym word.
+NOT_WORDS = {
+    *[
+        "ROBIN",
+        "HAZEL",
+        "HEATHER",
+        "HOLLY",
+        "VIOLET",
+        "JASPER",
+        "ROSE",
+        "LILY",
+        "DAISY",
+        "RUBY",
+        "PEARL",
+        "JADE",
+        "IRIS",
+    ],
+    *["MARTIN", "TIMOTHY", "PHOEBE", "JASMINE", "CLEMENTINE", "ARCHER"],
+    *[
+        "RUSSIAN",
+        "SOVIET",
+        "AMERICAN",
+        "GERMAN",
+        "FRENCH",
+        "POLISH",
+        "CHINA",
+        "TURKEY",
+        "JAPAN",
+        "MANDARIN",
+        "CHINOOK",
+    ],
+    *[
+        "CASE",
+        "SEAL",
+        "TOKEN",
+        "DATE",
+        "REFUGE",
+        "SANCTUARY",
+        "FRONTIER",
+        "CROSSING",
+        "COURIER",
+        "MOLE",
+    ],
+}
 
 
 def write_words(tmp_path: Path, *lines: str) -> str:
@@ -23,16 +70,38 @@ def write_words(tmp_path: Path, *lines: str) -> str:
     return str(path)
 
 
-def test_the_embedded_word_list_has_about_three_hundred_distinct_words() -> None:
+def test_the_embedded_word_list_has_thousands_of_distinct_short_words() -> None:
     words = cryptonyms.words()
-    assert 280 <= len(words) <= 400
+    assert 2_500 <= len(words) <= 5_000
     assert len(set(words)) == len(words)
-    assert all(re.fullmatch(r"[A-Z]{3,24}", word) for word in words)
+    assert all(re.fullmatch(r"[A-Z]{3,11}", word) for word in words)
 
 
-def test_the_default_digraphs_are_a_dozen_pairs_of_letters() -> None:
-    assert len(cryptonyms.digraphs()) == 12
-    assert all(re.fullmatch(r"[A-Z]{2}", digraph) for digraph in cryptonyms.digraphs())
+def test_the_embedded_digraphs_are_hundreds_of_pairs_of_letters_the_old_dozen_among_them() -> None:
+    digraphs = cryptonyms.digraphs()
+    assert 500 <= len(digraphs) <= 676
+    assert len(set(digraphs)) == len(digraphs)
+    assert all(re.fullmatch(r"[A-Z]{2}", digraph) for digraph in digraphs)
+    assert set(OLD_DIGRAPHS) <= set(digraphs)
+
+
+def test_the_embedded_lists_make_well_over_a_million_cryptonyms() -> None:
+    assert cryptonyms.space_size() >= 1_000_000
+    assert cryptonyms.space_size() > 400 * OLD_SPACE
+
+
+def test_the_embedded_digraphs_leave_out_doubled_look_alike_offensive_and_loaded_pairs() -> None:
+    digraphs = set(cryptonyms.digraphs())
+    assert not {letter * 2 for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"} & digraphs
+    assert not {"OQ", "QO", "UV", "VU", "IJ", "JI", "MN", "NM"} & digraphs
+    assert not {"SS", "SA", "KZ", "NS", "KK", "FU", "WC", "US", "SU", "UN", "OK", "NO"} & digraphs
+
+
+def test_the_embedded_words_name_no_person_nationality_or_thing_this_program_means_otherwise() -> (
+    None
+):
+    words = set(cryptonyms.words())
+    assert not NOT_WORDS & words
 
 
 def test_a_cryptonym_is_a_configured_digraph_followed_by_a_configured_word() -> None:
@@ -175,3 +244,177 @@ def test_the_same_name_gets_different_cryptonyms_that_do_not_contain_it(
     for case in (first, second):
         for part in identity["true_name"].upper().split():
             assert part not in case.cryptonym
+
+
+def test_a_digraph_never_runs_into_its_word_to_spell_something_offensive(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.DEFECTOR_CRYPTONYM_WORDS = write_words(tmp_path, "PEACH", "LANTERN")
+    settings.DEFECTOR_CRYPTONYM_DIGRAPHS = ["RA", "AE"]
+    assert set(cryptonyms.every()) == {"RALANTERN", "AEPEACH", "AELANTERN"}
+    assert cryptonyms.space_size() == 3
+    picks = iter(["RA", "PEACH", "RA", "LANTERN"])
+    monkeypatch.setattr(cryptonyms.secrets, "choice", lambda options: next(picks))
+    assert cryptonyms.draw() == "RALANTERN"
+
+
+def test_the_bad_joins_are_counted_as_every_pair_would_find_them() -> None:
+    prefixes, vocabulary = cryptonyms.digraphs(), cryptonyms.words()
+    slow = sum(
+        1
+        for digraph in prefixes[:80]
+        for word in vocabulary
+        if cryptonyms.joins_badly(digraph, word)
+    )
+    fast = cryptonyms._bad_pairs(prefixes[:80], vocabulary)
+    assert slow == len(fast) > 0
+    assert all(cryptonyms.joins_badly(name[:2], name[2:]) for name in fast)
+
+
+def test_twice_the_old_space_is_drawn_from_the_real_lists_without_a_storm_of_redraws() -> None:
+    taken: set[str] = set()
+    checks = 0
+
+    def in_use(candidate: str) -> bool:
+        nonlocal checks
+        checks += 1
+        return candidate in taken
+
+    for _ in range(2 * OLD_SPACE):
+        taken.add(cryptonyms.unused(in_use, lambda: taken))
+    assert len(taken) == 2 * OLD_SPACE
+    assert all(SHAPE.fullmatch(name) for name in taken)
+    # Each draw is almost always free at once: a handful of redraws, never a storm.
+    assert checks < 2 * OLD_SPACE + 20
+
+
+@pytest.mark.django_db
+def test_a_case_opens_when_more_cases_exist_than_the_old_space_could_name(
+    open_case: Any,
+) -> None:
+    from defector.cases.models import Case
+
+    template = open_case()
+    fields = [
+        field.attname
+        for field in Case._meta.concrete_fields
+        if not field.primary_key and field.name != "cryptonym"
+    ]
+    # Every cryptonym the old lists could make (its dozen digraphs × 304 words) is in use.
+    old = [digraph + word for digraph in OLD_DIGRAPHS for word in cryptonyms.words()[:304]]
+    Case.objects.bulk_create(
+        Case(cryptonym=name, **{attname: getattr(template, attname) for attname in fields})
+        for name in old
+        if name != template.cryptonym
+    )
+    assert Case.objects.count() >= OLD_SPACE
+    opened = {open_case().cryptonym for _ in range(3)}
+    assert len(opened) == 3
+    assert not opened & set(old)
+    assert Case.objects.count() >= OLD_SPACE + 3
+
+
+def rival_then_real(rival: str) -> Any:
+    """A draw that first returns ``rival`` (as though the check had not seen it: a concurrent
+    intake holds it, uncommitted), then draws as usual."""
+    real = cryptonyms.new_cryptonym
+    draws = iter([rival])
+    return lambda: next(draws, None) or real()
+
+
+@pytest.mark.django_db
+def test_an_intake_whose_cryptonym_another_took_meanwhile_draws_again_and_opens_the_case(
+    open_case: Any, counts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = counts()
+    rival = open_case().cryptonym
+    middle = counts()
+    monkeypatch.setattr(cryptonyms, "new_cryptonym", rival_then_real(rival))
+    case = open_case()
+    assert case.cryptonym != rival
+    assert [b - m for b, m in zip(counts(), middle, strict=True)] == [
+        m - b for m, b in zip(middle, before, strict=True)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_clash_whose_rival_this_transaction_cannot_see_is_still_drawn_again(
+    open_case: Any, counts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL fails the INSERT when the rival commits; whether the rival's row is then
+    visible depends on the snapshot. The clash is known by its constraint, and drawn again."""
+    from django.db import IntegrityError
+
+    from defector.cases.models import Case
+
+    save = Case.save
+    failures = iter(
+        [
+            IntegrityError(
+                'duplicate key value violates unique constraint "cases_case_cryptonym_key"'
+            )
+        ]
+    )
+
+    def racing_save(self: Any, *args: Any, **kwargs: Any) -> None:
+        failure = next(failures, None)
+        if failure is not None and self.pk is None:
+            raise failure
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Case, "save", racing_save)
+    before = counts()
+    case = open_case()
+    assert case.pk is not None
+    assert counts()[:2] == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.django_db
+def test_an_intake_whose_every_draw_clashes_fails_clearly_and_saves_nothing(
+    open_case: Any, counts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defector.cases import actions
+
+    rival = open_case().cryptonym
+    draws = 0
+
+    def always_rival() -> str:
+        nonlocal draws
+        draws += 1
+        return rival
+
+    monkeypatch.setattr(cryptonyms, "new_cryptonym", always_rival)
+    before = counts()
+    with pytest.raises(cryptonyms.CryptonymsBusy, match="try again") as err:
+        open_case()
+    assert err.value.status == 503
+    assert draws == actions.CRYPTONYM_SAVE_ATTEMPTS
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
+    open_case: Any, counts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import IntegrityError
+
+    from defector.cases.models import Case
+
+    draws = 0
+    real = cryptonyms.new_cryptonym
+
+    def counted() -> str:
+        nonlocal draws
+        draws += 1
+        return real()
+
+    def failing_save(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("NOT NULL constraint failed: cases_case.post_id")
+
+    monkeypatch.setattr(cryptonyms, "new_cryptonym", counted)
+    monkeypatch.setattr(Case, "save", failing_save)
+    before = counts()
+    with pytest.raises(IntegrityError):
+        open_case()
+    assert draws == 1
+    assert counts() == before

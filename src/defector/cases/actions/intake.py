@@ -35,8 +35,9 @@ from defector.directory.choices import Role
 from defector.directory.models import Compartment, Official, Post
 from defector.directory.queries import acting_official
 
-#: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile.
-CRYPTONYM_SAVE_ATTEMPTS: Final = 3
+#: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile (each
+#: with a fresh draw; in a space of millions a second clash in a row is a one-in-10^10 event).
+CRYPTONYM_SAVE_ATTEMPTS: Final = 5
 
 
 def _intake_defaults(kind: str, post: Post | None, received_at: dt.datetime) -> dict[str, Any]:
@@ -318,15 +319,35 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
 
 
 def _save_with_cryptonym(case: Case) -> None:
-    """Save a new case under a fresh cryptonym, drawing again if another transaction took the
-    drawn one between the check and the insert."""
-    for attempt in range(1, CRYPTONYM_SAVE_ATTEMPTS + 1):
+    """Save a new case under a fresh cryptonym, drawing again if a concurrent intake took the
+    drawn one between the check and the insert.
+
+    The draw checks the committed cases only: a concurrent intake may hold the same cryptonym in
+    its uncommitted transaction. PostgreSQL then makes this INSERT wait for that transaction and,
+    once it commits, fails with ``duplicate key … cases_case_cryptonym_key`` (SQLite's single
+    writer never gets here). The INSERT runs in a savepoint so that only the savepoint aborts: a
+    PostgreSQL transaction in which a statement failed refuses every further statement until it
+    is rolled back. A clash is known by the column its error names, not by looking for the
+    rival's row, which the transaction's snapshot may not show (issue 10). PostgreSQL logs each
+    clash as an ERROR although it is retried here; a clash is rare in a space of millions.
+    """
+    for _ in range(CRYPTONYM_SAVE_ATTEMPTS):
         case.cryptonym = cryptonyms.new_cryptonym()
         try:
             with transaction.atomic():
                 case.save()
             return
-        except IntegrityError:
-            taken = Case.objects.filter(cryptonym=case.cryptonym).exists()
-            if not taken or attempt == CRYPTONYM_SAVE_ATTEMPTS:
+        except IntegrityError as exc:
+            if not _names_the_cryptonym(exc):
                 raise
+    raise cryptonyms.CryptonymsBusy(
+        f"{CRYPTONYM_SAVE_ATTEMPTS} cryptonyms drawn for this case were each taken meanwhile by "
+        "another intake; nothing was saved: try again"
+    )
+
+
+def _names_the_cryptonym(exc: IntegrityError) -> bool:
+    """Whether a failed insert broke the cryptonym's uniqueness: PostgreSQL names the constraint
+    ``cases_case_cryptonym_key`` and SQLite the column ``cases_case.cryptonym`` (the values a
+    message may quote are upper case)."""
+    return "cryptonym" in str(exc)

@@ -1,1 +1,1 @@
-"""Package data of the cases app: the default cryptonym word list."""
+"""Package data of the cases app: the embedded cryptonym word and digraph lists."""
