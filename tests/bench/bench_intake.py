@@ -14,6 +14,7 @@ loopback; the run is bounded in requests and time.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -69,12 +70,22 @@ def run(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return result.stdout.strip()
 
 
+def failure(status: int, content: bytes) -> str:
+    """What a failed request answered: its status and the error's ``code``."""
+    try:
+        code = json.loads(content).get("code", "")
+    except (ValueError, AttributeError):
+        code = ""
+    return f"{status} {code}".strip()
+
+
 def load(
     port: int, token: str, method: str, path: str, body: dict[str, Any] | None
-) -> tuple[list[float], float, int]:
-    """``REQUESTS`` requests from ``CLIENTS`` threads: latencies (s), wall time, errors."""
+) -> tuple[list[float], float, collections.Counter[str]]:
+    """``REQUESTS`` requests from ``CLIENTS`` threads: latencies (s), wall time, and the
+    failures by what they answered (``500 server_error``, ``ConnectionResetError``, …)."""
     latencies: list[float] = []
-    errors = 0
+    errors: collections.Counter[str] = collections.Counter()
     lock = threading.Lock()
     per_client = REQUESTS // CLIENTS
     payload = json.dumps(body).encode() if body is not None else None
@@ -84,7 +95,7 @@ def load(
         nonlocal errors
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine: list[float] = []
-        failed = 0
+        failed: collections.Counter[str] = collections.Counter()
         for _ in range(per_client):
             start = time.perf_counter()
             try:
@@ -92,14 +103,14 @@ def load(
                 response = connection.getresponse()
                 content = response.read()
                 if response.status >= 400:
-                    failed += 1
+                    failed[failure(response.status, content)] += 1
                     if os.environ.get("BENCH_SHOW_ERRORS"):
                         print(response.status, content[:300], file=sys.stderr)
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            except (OSError, http.client.HTTPException):
-                failed += 1
+            except (OSError, http.client.HTTPException) as exc:
+                failed[type(exc).__name__] += 1
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             mine.append(time.perf_counter() - start)
@@ -117,15 +128,19 @@ def load(
     return latencies, time.perf_counter() - start, errors
 
 
-def report(name: str, latencies: list[float], seconds: float, errors: int) -> float:
+def report(
+    name: str, latencies: list[float], seconds: float, errors: collections.Counter[str]
+) -> float:
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
     rate = len(ordered) / seconds
     print(
         f"  {name:<28} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   {rate:7.1f} requests/s"
-        f"   ({len(ordered)} requests, {errors} errors)"
+        f"   ({len(ordered)} requests, {errors.total()} errors)"
     )
+    for what, count in errors.most_common():
+        print(f"    {count} x {what}")
     return rate
 
 
