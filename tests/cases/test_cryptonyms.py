@@ -60,6 +60,9 @@ NOT_WORDS = {
         "CROSSING",
         "COURIER",
         "MOLE",
+        "RED",
+        "NAVY",
+        "BUREAU",
     ],
 }
 
