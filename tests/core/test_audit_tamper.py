@@ -18,7 +18,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -345,3 +345,41 @@ def test_after_a_forged_append_an_api_write_answers_503_audit_chain_fault(
     body = response.json()
     assert body["code"] == "audit_chain_fault"
     assert "cannot be appended after the head row" in body["message"]
+
+
+# --- the PostgreSQL triggers ---------------------------------------------------------------------
+
+
+def needs_the_trigger() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the audit triggers are PostgreSQL's; SQLite has none")
+
+
+def test_postgresql_refuses_an_insert_that_does_not_extend_the_chain() -> None:
+    needs_the_trigger()
+    append(3)
+    third = AuditEvent.objects.get(seq=3)
+    for fields in (forged_fields(5, third.hash), forged_fields(4, "b" * 64)):
+        with pytest.raises(IntegrityError, match="only grows at its head"), transaction.atomic():
+            AuditEvent.objects.create(**fields)
+    assert AuditEvent.objects.count() == 3
+
+
+def test_postgresql_refuses_to_commit_an_event_that_leaves_the_head_alone() -> None:
+    needs_the_trigger()
+    append(3)
+    third = AuditEvent.objects.get(seq=3)
+    with connection.cursor() as cursor:  # what COMMIT would check, checked at each statement
+        cursor.execute("SET CONSTRAINTS core_auditevent_moves_head IMMEDIATE")
+    with pytest.raises(IntegrityError, match="head row was not moved"), transaction.atomic():
+        AuditEvent.objects.create(**forged_fields(4, third.hash))
+    assert AuditEvent.objects.count() == 3
+
+
+def test_postgresql_lets_record_append_past_both_triggers() -> None:
+    needs_the_trigger()
+    append(3)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS core_auditevent_moves_head IMMEDIATE")
+    append(2)
+    assert faults() == []

@@ -326,15 +326,17 @@ def head_faults(head: Mapping[str, Any] | None, events: int, seen: _Seen) -> lis
             )
         ]
     if events > head_seq:
-        extra = events - head_seq
+        following = (
+            f"event {events} follows it"
+            if events == head_seq + 1
+            else f"{events - head_seq} events follow it ({head_seq + 1}–{events})"
+        )
         return [
             chain.Fault(
                 head_seq + 1,
                 "past the head",
-                f"the head row ends the chain at event {head_seq}, but {extra} more "
-                f"event{'s' if extra != 1 else ''} follow{'s' if extra == 1 else ''} it "
-                f"(events {head_seq + 1}–{events}): appended without moving the head, "
-                "as a forged append would be",
+                f"the head row ends the chain at event {head_seq}, but {following}: "
+                "appended without moving the head, as a forged append would be",
                 head_seq + 1,
             )
         ]
