@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Idle and absolute time limits of a session; then the second factor (MFA_REQUIRED).
     "defector.accounts.middleware.SessionLimitsMiddleware",
     "defector.accounts.middleware.SecondFactorMiddleware",
+    # Innermost: a write refused for a faulty audit chain answers a 503 page naming the fault.
+    "defector.core.middleware.AuditChainFaultMiddleware",
 ]
 
 ROOT_URLCONF = "defector.urls"

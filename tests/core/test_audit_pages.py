@@ -270,7 +270,9 @@ def test_an_event_page_shows_every_field_and_that_its_hash_holds(
     assertContains(response, "cases.case.update")
     assertContains(response, "Owen Park (o.park)")
     assertContains(response, "QRHARBOR")
-    assertContains(response, "&quot;status&quot;: &quot;closed&quot;")
+    # A case's field shows by name with a digest, never its value (core.redaction).
+    assertContains(response, "&quot;status&quot;: &quot;hmac-sha256:")
+    assertNotContains(response, "closed")
     assertContains(response, "Hash matches")
     assertContains(response, "Linked to the event before")
     assertContains(response, f'href="{reverse("audit:event", kwargs={"seq": 2})}"')
@@ -362,7 +364,7 @@ def test_the_export_is_audited_first_then_streams_the_filtered_events(
     assert [row["seq"] for row in rows] == ["1", "2"]
     assert list(rows[0]) == [*chain.HASHED_FIELDS, "hash"]
     assert rows[1]["hash"] == log[1].hash
-    assert json.loads(rows[1]["after"]) == {"true_name": "[sealed]"}
+    assert json.loads(rows[1]["after"]) == {"[redacted]": {"true_name": "[sealed]"}}
 
 
 def test_an_unfiltered_export_verifies_offline_including_its_own_record(
@@ -378,15 +380,18 @@ def test_an_unfiltered_export_verifies_offline_including_its_own_record(
             event[name] = json.loads(row[name]) if row[name] else None
         events.append(event)
     assert events[-1]["action"] == "audit.export"
-    report = chain.verify(events, [], {})
+    # Case content shows as digests (core.redaction): those events' links and order verify,
+    # the others (directory, the export's own record) are re-hashed in full.
+    report = chain.verify(events, [], {}, redacted=True)
     assert report.ok, report.faults
     assert report.events == 5
+    assert report.redacted == 3
 
 
 def test_an_export_cell_that_a_spreadsheet_would_run_is_defused(
     auditor_client: Client,
 ) -> None:
-    write(None, "test.thing.touch", reason='=HYPERLINK("http://example.com")')
+    write(None, "directory.thing.touch", reason='=HYPERLINK("http://example.com")')
     rows = read_csv(export(auditor_client, {}))
     assert rows[0]["reason"] == '\'=HYPERLINK("http://example.com")'
 
@@ -431,7 +436,7 @@ def test_the_api_lists_events_newest_first_with_the_same_filters(
     item = body["items"][1]
     assert item["hash"] == log[1].hash
     assert item["reason"] == "name trace"
-    assert item["after"] == {"true_name": "[sealed]"}
+    assert item["after"] == {"[redacted]": {"true_name": "[sealed]"}}
     again = api.get("/api/v1/audit/events", {"action": "cases.", "page_size": 2, "page": 2})
     assert [item["seq"] for item in again.json()["items"]] == [1]
 

@@ -14,7 +14,7 @@ from defector.core import audit, chain, queries, signing, tokens
 from defector.core.access import Action
 from defector.core.chain import Checkpoint
 from defector.core.choices import TokenScope
-from defector.core.errors import InvalidInput, NotFound
+from defector.core.errors import AuditChainFault, InvalidInput, NotFound
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
 
 MAX_TOKEN_DAYS = 366
@@ -212,6 +212,17 @@ def create_audit_checkpoint(*, acting_user: User | None) -> tuple[AuditCheckpoin
         object_type=AuditCheckpoint._meta.label_lower,
         after={"key_id": key_id},
     )
+    if (
+        event.seq > 1
+        and not AuditEvent.objects.filter(seq=event.seq - 1, hash=event.prev_hash).exists()
+    ):
+        # Never sign over a gap: the head row names an event the chain no longer holds.
+        raise AuditChainFault(
+            f"audit chain fault: the head row names event {event.seq - 1}, which is missing "
+            "or has another hash; no checkpoint is signed until an operator runs "
+            "`defector audit verify`",
+            data={"fault": "truncated", "head_seq": event.seq - 1},
+        )
     signed = chain.sign_checkpoint(key, size=event.seq, head=event.hash, time=event.at)
     row = AuditCheckpoint.objects.create(**signed.to_dict())
     return row, signed

@@ -13,14 +13,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from defector.core import chain, signing
 from defector.core.context import current_request_id
+from defector.core.errors import AuditChainFault
 from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
 from defector.core.users import AnyUser
 from defector.policy import POLICY_VERSION, Decision
@@ -139,7 +141,18 @@ def record(
         "prev_hash": head.hash,
     }
     digest = chain.event_hash(fields)
-    event = AuditEvent.objects.create(**fields, hash=digest)
+    try:
+        event = AuditEvent.objects.create(**fields, hash=digest)
+    except IntegrityError:
+        # The next position is taken (or, on PostgreSQL, the trigger refused an event that
+        # does not extend the chain): something wrote past the head. No query here, the
+        # transaction is broken; the caller's transaction rolls back with this error.
+        raise AuditChainFault(
+            f"audit chain fault: event {head.seq + 1} cannot be appended after the head row "
+            f"(event {head.seq}); the chain holds an event the head does not know (a forged "
+            "append?). Writes are refused until an operator runs `defector audit verify`.",
+            data={"fault": "past the head", "head_seq": head.seq},
+        ) from None
     head.seq = event.seq
     head.hash = digest
     head.save(update_fields=["seq", "hash"])
@@ -225,21 +238,26 @@ def verify_stored(
 ) -> Verification:
     """Verify every stored event, every stored checkpoint and the ``kept`` ones.
 
-    ``public_keys`` default to this deployment's own (``core.signing``). The head row is
-    checked too: an event count short of it, or another hash at its position, is a fault (a
-    tail deleted without rewriting the head). ``progress`` is called with the number of
-    events read every ``progress_every`` events.
+    ``public_keys`` default to this deployment's own (``core.signing``). Beyond the links and
+    signatures (``core.chain.verify``), the database's own records must agree with the chain:
+
+    - the head row names the last event, exactly: an event past it is a forged append, a
+      chain shorter than it a truncation, another hash at its position a rewrite;
+    - each ``audit.checkpoint`` event has its checkpoint row (same size, same key), and each
+      checkpoint row its event: a deleted or forged checkpoint row shows.
+
+    ``progress`` is called with the number of events read every ``progress_every`` events.
     """
     keys = signing.verification_keys() if public_keys is None else public_keys
     kept = list(kept)
-    stored = stored_checkpoints()
+    rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
+    stored = [checkpoint_of(row) for row in rows]
     head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
-    at_head: list[str] = []
+    seen = _Seen(head_seq=head["seq"] if head is not None else None)
 
     def stream() -> Iterator[dict[str, Any]]:
         for count, event in enumerate(stored_events(chunk_size), start=1):
-            if head is not None and count == head["seq"]:
-                at_head.append(str(event.get("hash")))
+            seen.read(count, event)
             if progress is not None and count % progress_every == 0:
                 progress(count)
             yield event
@@ -247,29 +265,138 @@ def verify_stored(
     start = time.perf_counter()
     report = chain.verify(stream(), [*stored, *kept], keys, max_faults=max_faults)
     seconds = time.perf_counter() - start
-    if report.complete and head is not None and head["seq"] > 0:
-        if report.events < head["seq"]:
-            report.faults.append(
-                chain.Fault(
-                    0,
-                    "truncated",
-                    f"the chain's head row says it has {head['seq']} events; "
-                    f"it has {report.events}",
-                )
-            )
-        elif at_head and at_head[0] != head["hash"]:
-            report.faults.append(
-                chain.Fault(
-                    head["seq"],
-                    "head mismatch",
-                    f"the chain's head row names another hash ({head['hash'][:12]}…) "
-                    "for this event",
-                    head["seq"],
-                )
-            )
+    if report.complete:
+        report.faults += head_faults(head, report.events, seen)
+        report.faults += checkpoint_row_faults(rows, seen.checkpoint_events, report.events)
     return Verification(
         report=report,
         seconds=seconds,
         stored_checkpoints=len(stored),
         kept_checkpoints=len(kept),
     )
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What a verification notes while the events stream past, for the checks after it."""
+
+    head_seq: int | None
+    at_head: str | None = None
+    last_seq: Any = None
+    #: The ``audit.checkpoint`` events: position → (seq, the key id the event names).
+    checkpoint_events: dict[int, tuple[int, str]] = dataclass_field(default_factory=dict)
+
+    def read(self, position: int, event: Mapping[str, Any]) -> None:
+        if position == self.head_seq:
+            self.at_head = str(event.get("hash"))
+        self.last_seq = event.get("seq")
+        if event.get("action") == CHECKPOINT_ACTION:
+            after = event.get("after")
+            key = after.get("key_id", "") if isinstance(after, Mapping) else ""
+            self.checkpoint_events[position] = (_int(event.get("seq")), str(key))
+
+
+#: The action of the event each checkpoint row belongs to.
+CHECKPOINT_ACTION: Final = "audit.checkpoint"
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def head_faults(head: Mapping[str, Any] | None, events: int, seen: _Seen) -> list[chain.Fault]:
+    """The head row against the chain: it must name the last event, in either direction."""
+    if head is None:
+        if events == 0:
+            return []
+        return [
+            chain.Fault(
+                0,
+                "no head row",
+                f"the chain has {events} events but no head row (it was deleted)",
+            )
+        ]
+    head_seq, head_hash = int(head["seq"]), str(head["hash"])
+    if events < head_seq:
+        return [
+            chain.Fault(
+                0,
+                "truncated",
+                f"the chain's head row says it has {head_seq} events; it has {events}",
+            )
+        ]
+    if events > head_seq:
+        following = (
+            f"event {events} follows it"
+            if events == head_seq + 1
+            else f"{events - head_seq} events follow it ({head_seq + 1}–{events})"
+        )
+        return [
+            chain.Fault(
+                head_seq + 1,
+                "past the head",
+                f"the head row ends the chain at event {head_seq}, but {following}: "
+                "appended without moving the head, as a forged append would be",
+                head_seq + 1,
+            )
+        ]
+    if head_seq > 0 and seen.at_head != head_hash:
+        return [
+            chain.Fault(
+                _int(seen.last_seq),
+                "head mismatch",
+                f"the chain's head row names another hash ({head_hash[:12]}…) for this event",
+                head_seq,
+            )
+        ]
+    if head_seq == 0 and head_hash != chain.GENESIS:
+        return [chain.Fault(0, "head mismatch", "the head row of the empty chain names a hash")]
+    return []
+
+
+def checkpoint_row_faults(
+    rows: list[AuditCheckpoint], events: Mapping[int, tuple[int, str]], total: int
+) -> list[chain.Fault]:
+    """Each ``audit.checkpoint`` event must have its checkpoint row and each row its event.
+
+    A checkpoint covers its own event (``actions.create_audit_checkpoint``), so the row of the
+    event at position *n* has size *n* and the key id the event names.
+    """
+    faults: list[chain.Fault] = []
+    by_size: dict[int, list[AuditCheckpoint]] = {}
+    for row in rows:
+        by_size.setdefault(row.size, []).append(row)
+    for position, (seq, key_id) in sorted(events.items()):
+        found = by_size.get(position, [])
+        if not found:
+            faults.append(
+                chain.Fault(
+                    seq,
+                    "checkpoint row missing",
+                    "this audit.checkpoint event has no checkpoint row of its size "
+                    f"({position}): the row was deleted",
+                    position,
+                )
+            )
+        elif all(row.key_id != key_id for row in found):
+            faults.append(
+                chain.Fault(
+                    seq,
+                    "checkpoint mismatch",
+                    f"the checkpoint row of size {position} is signed by key "
+                    f"{found[0].key_id}, but its event names key {key_id or '(none)'}",
+                    position,
+                )
+            )
+    for size, found in sorted(by_size.items()):
+        # A row past the end is a truncation, which ``chain.verify`` reports already.
+        if size not in events and 0 < size <= total:
+            faults.append(
+                chain.Fault(
+                    0,
+                    "checkpoint without its event",
+                    f"{len(found)} checkpoint row{'s' if len(found) != 1 else ''} of size "
+                    f"{size}, but event {size} is not an audit.checkpoint event",
+                )
+            )
+    return faults

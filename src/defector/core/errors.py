@@ -81,3 +81,11 @@ class PolicyRefusal(DomainError):
 
     code = "policy_refusal"
     status = 422
+
+
+class AuditChainFault(DomainError):
+    """The audit chain is not as its head row says (an event past the head, a gap): no write
+    can be recorded until an operator has looked (``defector audit verify``)."""
+
+    code = "audit_chain_fault"
+    status = 503

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
+from defector.core.errors import AuditChainFault
+
+logger = logging.getLogger(__name__)
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -89,3 +94,29 @@ class RejectNulCharactersMiddleware:
             encoded_nul = b"\\u0000" if content_type == "application/json" else b"%00"
             return b"\x00" in body or encoded_nul in body
         return False
+
+
+class AuditChainFaultMiddleware:
+    """A write refused because the audit chain is faulty answers a 503 page naming the fault.
+
+    Actions raise :class:`~defector.core.errors.AuditChainFault` when the chain cannot be
+    extended (an event past the head row: a forged append); the API maps it to a 503 JSON
+    body (``defector.api``), and pages get this, not a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, AuditChainFault):
+            return None
+        logger.error("audit chain fault: %s", exception.message)
+        return render(
+            request,
+            "core/audit_chain_fault.html",
+            {"fault": exception},
+            status=exception.status,
+        )

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from defector.core import access, audit, chain, signing, tokens
+from defector.core import access, audit, chain, redaction, signing, tokens
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
@@ -145,12 +145,17 @@ def audit_events(
     return filter_audit_events(visible, filters).order_by("-seq")
 
 
-def audit_event(user: AnyUser | None, seq: int) -> AuditEvent:
-    """One event by its sequence number; :class:`NotFound` when missing or not allowed."""
+def _stored_event(user: AnyUser | None, seq: int) -> AuditEvent:
     found = access.restrict(user, Action.VIEW, AuditEvent.objects.all()).filter(seq=seq).first()
     if found is None:
         raise NotFound("no such audit event")
     return found
+
+
+def audit_event(user: AnyUser | None, seq: int) -> AuditEvent:
+    """One event by its sequence number, as an auditor sees it (case content redacted,
+    ``core.redaction``; an unsaved copy); :class:`NotFound` when missing or not allowed."""
+    return redaction.shown(_stored_event(user, seq))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +171,9 @@ class EventNeighbours:
 
 
 def audit_event_neighbours(user: AnyUser | None, event: AuditEvent) -> EventNeighbours:
-    """The events either side of ``event``, and whether its own hash and link check out."""
+    """The events either side of ``event``, and whether its own hash and link check out
+    (on the stored event: ``event`` may be the redacted copy an auditor sees)."""
+    event = _stored_event(user, event.seq)
     visible = access.restrict(user, Action.VIEW, AuditEvent.objects.all())
     previous = visible.filter(seq=event.seq - 1).first()
     following = visible.filter(seq=event.seq + 1).first()
@@ -203,17 +210,20 @@ def verify_audit_chain(
 def audit_export_rows(
     user: AnyUser | None, filters: AuditFilter, *, up_to: int
 ) -> Iterator[AuditEvent]:
-    """The events of an export in chain order, up to seq ``up_to`` (the export's own record)."""
+    """The events of an export in chain order, up to seq ``up_to`` (the export's own record),
+    as an auditor sees them (case content redacted, ``core.redaction``)."""
     events = filter_audit_events(
         access.restrict(user, Action.EXPORT, AuditEvent.objects.all()), filters
     )
-    return events.filter(seq__lte=up_to).order_by("seq").iterator(chunk_size=audit.CHUNK_SIZE)
+    rows = events.filter(seq__lte=up_to).order_by("seq").iterator(chunk_size=audit.CHUNK_SIZE)
+    return (redaction.shown(event) for event in rows)
 
 
 def audit_event_page(
     user: AnyUser | None, filters: AuditFilter, *, page: int, page_size: int
 ) -> tuple[int, list[AuditEvent]]:
-    """The number of matching events and one page of them, newest first."""
+    """The number of matching events and one page of them, newest first, as an auditor sees
+    them (case content redacted, ``core.redaction``)."""
     events = audit_events(user, filters)
     start = (page - 1) * page_size
-    return events.count(), list(events[start : start + page_size])
+    return events.count(), [redaction.shown(event) for event in events[start : start + page_size]]

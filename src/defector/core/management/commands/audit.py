@@ -3,9 +3,14 @@
 - ``defector audit checkpoint [--output FILE]`` appends an ``audit.checkpoint`` event, signs
   (size, head hash, time) with the deployment's Ed25519 key, keeps the checkpoint in the
   database, and prints it as JSON with the public key, for keeping somewhere else.
+  On a faulty chain (an event past the head, a gap) it signs nothing and exits 2 naming the
+  fault.
 - ``defector audit verify [--checkpoint FILE ...] [--public-key B64 ...] [--json]`` checks
-  every link, every stored checkpoint and every kept one; it prints a summary, the first bad
-  event and each fault, and exits 1 on any fault (0 when the chain is clean, 2 on bad input).
+  every link, every stored checkpoint and every kept one, that the head row names the last
+  event exactly (an event past it is a forged append) and that each ``audit.checkpoint``
+  event has its checkpoint row and each row its event; it prints a summary, the first bad
+  event and each fault (which event, what kind), and exits 1 on any fault (0 when the chain
+  is clean, 2 on bad input).
 - ``defector audit public-key`` prints the public key that verifies this deployment's
   checkpoints.
 """
