@@ -9,7 +9,8 @@ where it is kept.
 Files live under ``MEDIA_ROOT/statements/<case id>/`` (:func:`statement_storage`: mode 0600,
 directories 0700), sealed (``core.sealing.files``) and named by a random UUID, never served
 as static files: only ``cases.actions.read_statement_file`` reads them back, after checking
-access, opening the seal and checking the file's SHA-256 hash. Plain functions that collect errors like ``cases.validation``.
+access, opening the seal and checking the file's SHA-256 hash. Plain functions that collect
+errors like ``cases.validation``.
 """
 
 from __future__ import annotations
