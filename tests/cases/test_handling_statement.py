@@ -96,6 +96,13 @@ def stored(media_root: Path, statement: VoluntaryStatement) -> Path:
     return media_root / "statements" / statement.file_path
 
 
+def read_back(case: Case, statement: VoluntaryStatement) -> bytes:
+    """The file as its download gives it (read by the case officer)."""
+    return actions_handling.read_statement_file(
+        acting_user=case.officers.get().user, case_id=case.pk, statement_id=statement.pk
+    ).content
+
+
 def witness(case: Case, user: User, statement: VoluntaryStatement) -> VoluntaryStatement:
     return actions_handling.witness_statement(
         acting_user=user,
@@ -123,13 +130,16 @@ def test_an_upload_is_stored_with_its_hash_and_its_sniffed_type(
     assert statement.sha256 == hashlib.sha256(JPEG).hexdigest()
     assert statement.size == len(JPEG)
     path = stored(media_root, statement)
-    assert path.read_bytes() == JPEG
-    assert path.suffix == ".jpg"
+    assert path.read_bytes().startswith(b"DSF1")  # sealed: the clear bytes are not on disk
+    assert JPEG not in path.read_bytes()
+    assert read_back(case, statement) == JPEG
+    assert path.suffix == ".sealed"  # a random name that does not show the file's kind
     assert path.stat().st_mode & 0o777 == 0o600
     assert statement.file_path.startswith(f"{case.pk}/")
     event = AuditEvent.objects.filter(action="cases.voluntarystatement.record").get()
     assert event.after["sha256"] == statement.sha256
     assert "AEBEACON" not in str(event.after)  # the texts stay out of the audit log
+    assert (event.after["text_original"], event.after["text_english"]) == ("[sealed]",) * 2
 
 
 def test_a_text_file_renamed_pdf_is_refused_and_nothing_is_stored(
@@ -198,7 +208,7 @@ def test_a_file_written_for_a_failing_action_is_removed(
     with pytest.raises(RuntimeError):
         record()
     assert VoluntaryStatement.objects.count() == 0
-    assert list((media_root / "statements").rglob("*.pdf")) == []
+    assert [p for p in (media_root / "statements").rglob("*") if p.is_file()] == []
 
 
 def test_a_stale_version_is_refused(case: Case, officer: User, record: Record) -> None:
@@ -232,7 +242,8 @@ def test_a_drawn_signature_is_stored_as_a_png_with_its_hash(
     assert statement.signature_method == "drawn"
     assert statement.content_type == "image/png"
     assert statement.sha256 == hashlib.sha256(drawing).hexdigest()
-    assert stored(media_root, statement).read_bytes() == drawing
+    assert drawing not in stored(media_root, statement).read_bytes()
+    assert read_back(statement.case, statement) == drawing
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ where it is kept.
   ``data:image/png;base64,…`` URL or bare base64, at most 1 MB and 4000 pixels a side.
 
 Files live under ``MEDIA_ROOT/statements/<case id>/`` (:func:`statement_storage`: mode 0600,
-directories 0700), named by a random UUID, never served as static files: only
-``cases.actions.read_statement_file`` reads them back, after checking access and
-the file's SHA-256 hash. Plain functions that collect errors like ``cases.validation``.
+directories 0700), sealed (``core.sealing.files``) and named by a random UUID, never served
+as static files: only ``cases.actions.read_statement_file`` reads them back, after checking
+access, opening the seal and checking the file's SHA-256 hash. Plain functions that collect
+errors like ``cases.validation``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries import STATEMENT_CLAUSE, witness_problem
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
-from defector.core import audit
+from defector.core import audit, sealing
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.core.users import AnyUser
@@ -31,6 +31,9 @@ from defector.directory.queries import acting_official
 from defector.policy.obligations import ObligationId
 
 MAX_STATEMENT_LENGTH: Final = 20_000
+#: The sealed field that keeps the data key of a statement's file, and the suffix of the file.
+FILE_KEY: Final = "file_key"
+SEALED_SUFFIX: Final = ".sealed"
 
 
 MAX_LANGUAGE_NAME_LENGTH: Final = 100
@@ -55,12 +58,13 @@ def _find_statement(case: Case, statement_id: object) -> VoluntaryStatement:
 
 
 def _statement_audit(statement: VoluntaryStatement) -> dict[str, Any]:
-    """What the audit record keeps of a statement: never its texts (they may identify)."""
+    """What the audit record keeps of a statement: never its texts (they may identify) — they
+    are sealed, and appear as ``"[sealed]"`` as the true names do."""
     return {
         "language_code": statement.language_code,
         "language_name": statement.language_name,
-        "text_original_length": len(statement.text_original),
-        "text_english_length": len(statement.text_english),
+        "text_original": audit.jsonable(statement.text_original),
+        "text_english": audit.jsonable(statement.text_english),
         "signature_method": statement.signature_method,
         "content_type": statement.content_type,
         "size": statement.size,
@@ -194,23 +198,19 @@ def do_record_statement(
     acting_user: AnyUser,
     at: dt.datetime,
 ) -> VoluntaryStatement:
-    """Store the signature (its name added to ``saved``, for the caller to remove should the
-    transaction fail) and write the statement with its audit record."""
+    """Store the signature sealed (its name added to ``saved``, for the caller to remove
+    should the transaction fail) and write the statement, its texts sealed, with its audit
+    record. The file on disk is the ciphertext under a random name (no extension: nothing of
+    its kind shows); ``sha256`` and ``size`` are those of the clear file."""
     signature = given.signature
     digest = hashlib.sha256(signature.content).hexdigest()
-    saved.append(
-        storage.save(
-            f"{case.pk}/{uuid.uuid4().hex}{signature.extension}", ContentFile(signature.content)
-        )
-    )
-    statement = VoluntaryStatement.objects.create(
+    statement = VoluntaryStatement(
         case=case,
         language_code=given.language_code,
         language_name=given.language_name,
         text_original=given.text_original,
         text_english=given.text_english,
         signature_method=signature.method,
-        file_path=saved[-1],
         content_type=signature.content_type,
         size=len(signature.content),
         sha256=digest,
@@ -218,6 +218,10 @@ def do_record_statement(
         recorded_at=at,
         recorded_by=acting_official(acting_user),
     )
+    sealed = sealing.seal_bytes(statement, FILE_KEY, signature.content)
+    saved.append(storage.save(f"{case.pk}/{uuid.uuid4().hex}{SEALED_SUFFIX}", ContentFile(sealed)))
+    statement.file_path = saved[-1]
+    statement.save(force_insert=True)
     how = "scanned" if signature.method == SignatureMethod.UPLOAD else "drawn on screen"
     record_event(
         case,
@@ -385,18 +389,25 @@ def read_statement_file(
     *, acting_user: AnyUser, case_id: int | str, statement_id: int | str
 ) -> StatementFile:
     """The signature file of a statement, for those who may see the case (anyone else gets
-    :class:`NotFound`, as for a missing statement). The file must still match its SHA-256
-    hash (:class:`~defector.cases.signatures.StatementFileError` otherwise). Each reading is
-    recorded in the audit log and on the case's timeline."""
+    :class:`NotFound`, as for a missing statement), opened from its seal. The file must still
+    open and match its SHA-256 hash (:class:`~defector.cases.signatures.StatementFileError`
+    otherwise). Each reading is recorded in the audit log and on the case's timeline."""
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.VIEW)
         statement = _find_statement(case, statement_id)
         try:
             with signatures.statement_storage().open(statement.file_path, "rb") as handle:
-                content = handle.read()
+                stored = handle.read()
         except FileNotFoundError:
             raise signatures.StatementFileError(
                 f"the signature file of statement {statement.pk} on {case.cryptonym} is missing"
+            ) from None
+        try:
+            content = sealing.open_bytes(statement, FILE_KEY, stored)
+        except sealing.SealingError as exc:
+            raise signatures.StatementFileError(
+                f"the signature file of statement {statement.pk} on {case.cryptonym} no longer "
+                f"matches its seal: {exc}"
             ) from None
         if hashlib.sha256(content).hexdigest() != statement.sha256:
             raise signatures.StatementFileError(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
 from defector.cases.choices import SignatureMethod
 from defector.cases.models.intake import Case
+from defector.core.sealing import SealedField
 
 
 class VoluntaryStatement(models.Model):
@@ -14,7 +17,11 @@ class VoluntaryStatement(models.Model):
     political asylum (``6b(3)(c)``): its text in their language and in English, the signature
     (a scanned signed statement, or a signature drawn on screen) stored as a file with its
     SHA-256 hash, the official who witnessed it, and a withdrawal if the person withdraws it.
-    It counts while it is witnessed and not withdrawn."""
+    It counts while it is witnessed and not withdrawn.
+
+    The texts are sealed (a statement names its maker) and so is the file: it is stored
+    encrypted under its own data key, kept sealed in ``file_key`` (``core.sealing.files``);
+    ``sha256`` and ``size`` are those of the clear file."""
 
     case = models.ForeignKey(
         Case,
@@ -29,11 +36,19 @@ class VoluntaryStatement(models.Model):
         max_length=100,
         help_text="The language's name in English: Russian, Chinese, Polish …",
     )
-    text_original = models.TextField(
-        help_text="The statement in the person's language.",
+    seal_uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Binds the sealed texts and the sealed file to this row.",
     )
-    text_english = models.TextField(
-        help_text="The statement in English.",
+    text_original = SealedField(
+        null=True,
+        help_text="The statement in the person's language (sealed).",
+    )
+    text_english = SealedField(
+        null=True,
+        help_text="The statement in English (sealed).",
     )
     signature_method = models.CharField(
         max_length=20,
@@ -41,19 +56,23 @@ class VoluntaryStatement(models.Model):
     )
     file_path = models.CharField(
         max_length=300,
-        help_text="Where the signature file is, under MEDIA_ROOT; served only through an "
-        "access-checked view.",
+        help_text="Where the sealed signature file is, under MEDIA_ROOT/statements (a random "
+        "name); served only through an access-checked view.",
+    )
+    file_key = SealedField(
+        null=True,
+        help_text="The data key the signature file is encrypted with (sealed).",
     )
     content_type = models.CharField(
         max_length=40,
         help_text="The file's type, from its content: application/pdf, image/png, image/jpeg.",
     )
     size = models.PositiveIntegerField(
-        help_text="The file's size in bytes.",
+        help_text="The clear file's size in bytes.",
     )
     sha256 = models.CharField(
         max_length=64,
-        help_text="The SHA-256 hash of the file, hex.",
+        help_text="The SHA-256 hash of the clear file, hex.",
     )
     signed_at = models.DateTimeField(
         help_text="When the person signed.",

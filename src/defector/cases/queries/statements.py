@@ -13,6 +13,7 @@ from defector.cases.choices import SignatureMethod, Stage
 from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries.common import OfficialRef, _ref_or_none
 from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 
 STATEMENT_CLAUSE: Final = policy.cite("6b(3)(c)")
@@ -90,13 +91,15 @@ class StatementView:
 
 
 def statement_view(statement: VoluntaryStatement) -> StatementView:
+    """The statement for display, its texts opened from their seals: whoever may see the
+    statement reads them, as before they were sealed (no reason asked, no reveal recorded)."""
     return StatementView(
         id=statement.pk,
         case_id=statement.case_id,
         language_code=statement.language_code,
         language_name=statement.language_name,
-        text_original=statement.text_original,
-        text_english=statement.text_english,
+        text_original=open_sealed(statement, "text_original") or "",
+        text_english=open_sealed(statement, "text_english") or "",
         signature_method=statement.signature_method,
         signature_method_label=SignatureMethod(statement.signature_method).label,
         content_type=statement.content_type,

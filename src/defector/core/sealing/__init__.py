@@ -11,12 +11,14 @@ old ones (:func:`rotate`). A process notices a rewritten key file on its next se
 
 Loading a row never decrypts: a sealed field's value is a :class:`Sealed` token that shows
 nothing. Opening one is :func:`open_sealed`, which only the reveal action (:func:`reveal`, with
-a stated reason and an audit record) and key rotation call. Whatever goes wrong — a wrong or
-missing key, a changed byte, a value moved to another row — raises :class:`SealingError`; a
-sealed value never comes back as ciphertext or garbage.
+a stated reason and an audit record), key rotation, and the queries of values that everyone who
+may see their record reads without a reason (a voluntary statement's texts and file) call.
+Whatever goes wrong — a wrong or missing key, a changed byte, a value moved to another row —
+raises :class:`SealingError`; a sealed value never comes back as ciphertext or garbage.
 
 The package: ``keys`` (the keyring and the key file), ``fields`` (the sealed field and its
-token), ``reveal`` (the reveal action) and ``rotation`` (re-sealing, adding and retiring keys).
+token), ``files`` (files sealed under a data key kept in a sealed field), ``reveal`` (the
+reveal action) and ``rotation`` (re-sealing, adding and retiring keys).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from defector.core.sealing.fields import (
     sealed_fields,
     sealed_models,
 )
+from defector.core.sealing.files import FILE_MAGIC, open_bytes, seal_bytes
 from defector.core.sealing.keys import (
     DEFAULT_BATCH_SIZE,
     FORMAT,
@@ -67,6 +70,7 @@ from defector.core.sealing.rotation import (
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "FILE_MAGIC",
     "FORMAT",
     "KEYS_ENV",
     "KEY_BYTES",
@@ -91,6 +95,7 @@ __all__ = [
     "key_source",
     "keyring",
     "keys_from_environment",
+    "open_bytes",
     "open_sealed",
     "reset_keyring",
     "retire_key",
@@ -99,6 +104,7 @@ __all__ = [
     "rows_not_on",
     "rows_on",
     "rows_sealed",
+    "seal_bytes",
     "sealed_fields",
     "sealed_models",
     "token_prefix",
