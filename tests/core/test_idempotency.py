@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +35,7 @@ from support.world import World
 pytestmark = pytest.mark.django_db
 
 WALK_INS = "/api/v1/cases/walk-ins"
+TESTS = Path(__file__).resolve().parents[1]
 KEY = "0b6f4c8e-5d1a-4c43-9a57-3e0f2d9c1a77"
 
 
@@ -440,3 +445,92 @@ def test_the_header_is_offered_on_the_writes_of_every_router(
     assert first.status_code == 201, first.content
     assert again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
+
+
+# --- SQLite, as deployed: threads against one database file ---------------------------------------
+
+SQLITE_RACE = """
+import json, sys, threading, time
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from defector.cases import actions as case_actions
+from defector.cases.models import Case
+from defector.core import actions, tokens
+from defector.core.models import IdempotencyKey
+from support.builders import make_official
+from support.world import build_world
+
+world = build_world(("cia", "vienna"))
+officer = make_official("case.officer", ("case_officer", world.vienna), agency=world.cia)
+token, plain = actions.create_api_token(
+    acting_user=None, user=officer, name="race", days=1, scope="write"
+)
+connection.close()
+real = case_actions.open_case
+
+def slow_open_case(**kwargs):
+    time.sleep(0.5)  # inside the request's transaction: the other request comes meanwhile
+    return real(**kwargs)
+
+case_actions.open_case = slow_open_case
+body = json.dumps({"facts": {"nationalities": ["SU"]}, "post_id": world.vienna.pk})
+start = threading.Barrier(2)
+answers, errors = [], []
+
+def post():
+    try:
+        start.wait()
+        answers.append(Client().post(
+            "/api/v1/cases/walk-ins", data=body, content_type="application/json",
+            headers={"Authorization": "Bearer " + plain, "Idempotency-Key": "race"},
+        ))
+    except BaseException as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=post) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps({
+    "errors": errors,
+    "statuses": sorted(answer.status_code for answer in answers),
+    "replayed": sorted(answer.get("Idempotent-Replayed", "") for answer in answers),
+    "ids": sorted({answer.json().get("id") for answer in answers}),
+    "cases": Case.objects.count(),
+    "kept": IdempotencyKey.objects.count(),
+}))
+"""
+
+
+def test_two_requests_at_once_with_one_key_on_a_sqlite_file_make_one_case(
+    tmp_path: Path,
+) -> None:
+    """Two threads post one walk-in with one key at once against a SQLite file (WAL, immediate
+    transactions): the second waits for the first's commit and gets its answer."""
+    if connection.vendor != "sqlite":
+        pytest.skip("a test of the SQLite deployment; the PostgreSQL run tests threads above")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DEFECTOR_STATE_DIR": str(tmp_path),
+        "DEFECTOR_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SETTINGS_MODULE": "defector.settings",
+        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+    }
+    cli = [sys.executable, "-m", "defector.cli"]
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)
+    race = subprocess.run(
+        [sys.executable, "-c", SQLITE_RACE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert race.returncode == 0, race.stderr
+    result = json.loads(race.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    assert result["statuses"] == [201, 201]
+    assert result["replayed"] == ["", "true"]
+    assert len(result["ids"]) == 1
+    assert result["cases"] == 1
+    assert result["kept"] == 1
