@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -162,9 +163,10 @@ def install(api: NinjaAPI) -> None:
 
 def _guard(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Wrap one operation's ``run`` (authentication, validation, the view, the answer)."""
-    operation = getattr(run, "__self__", None)
+    # The bound ``Operation.run``, or another decorator's wrapper of it (``functools.wraps``).
+    operation = getattr(inspect.unwrap(run), "__self__", None)
     if not isinstance(operation, Operation):
-        raise ImproperlyConfigured("core.idempotency must be the API's first decorator")
+        raise ImproperlyConfigured("core.idempotency cannot find the operation it wraps")
     if not covers(operation):
         return run
     operation.view_func = _checked(operation.view_func)
