@@ -203,13 +203,15 @@ def _checked(view_func: Callable[..., Any]) -> Callable[..., Any]:
         state.key = parse_key(state.raw)
         state.user_id = request.user.pk
         state.fingerprint = fingerprint(request, values)
-        stored = queries.stored_answer(request.user, state.key)
-        if stored is not None:
-            return _replay(stored, request, state)
+        # Claim first, then look: a request that held the key and committed meanwhile has
+        # left its answer, which this look then sees.
         if state.user_id is None or not actions.claim_idempotency_key(state.user_id, state.key):
             raise IdempotencyKeyInUse(
                 "a request with this Idempotency-Key is still being answered; try again shortly"
             )
+        stored = queries.stored_answer(request.user, state.key)
+        if stored is not None:
+            return _replay(stored, request, state)
         state.claimed = True
         return view_func(request, *args, **values)
 
