@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from defector.cases.api import router as cases_router
 from defector.committees.api import router as committees_router
+from defector.core import idempotency
 from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
 from defector.core.errors import DomainError
@@ -39,6 +40,8 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
 )
+# Every POST and PATCH takes an Idempotency-Key: a retry gets the first answer (core.idempotency).
+idempotency.install(api)
 api.add_router("/policy", policy_router, tags=["policy"])
 api.add_router("/directory", directory_router, tags=["directory"])
 api.add_router("/cases", cases_router, tags=["cases"])

@@ -126,6 +126,9 @@ if PRODUCTION and not MFA_REQUIRED:
     raise config.ConfigurationError("production requires multi-factor authentication")
 #: Revealing a sealed value needs a second factor entered within this many seconds.
 STEP_UP_SECONDS = config.env_int("DEFECTOR_STEP_UP_SECONDS", 5 * 60)
+#: An API write sent with an ``Idempotency-Key`` keeps its answer this many hours: a retry
+#: with the same key within them gets that answer again instead of doing the work twice.
+IDEMPOTENCY_KEY_HOURS = config.env_int("DEFECTOR_IDEMPOTENCY_KEY_HOURS", 24)
 #: Failed sign-ins (password or code): this many for one account, or from one client
 #: address, within the window lock that account or address for the lockout time.
 SIGN_IN_ACCOUNT_FAILURES = config.env_int("DEFECTOR_SIGN_IN_ACCOUNT_FAILURES", 5)

@@ -357,3 +357,33 @@ def test_an_id_beyond_64_bits_is_refused_by_the_schema(case: Case, officer: User
         },
     )
     assert refused.status_code == 422
+
+
+def test_a_scanned_statement_retried_with_its_idempotency_key_is_recorded_once(
+    case: Case, officer: User
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from defector.core.models import IdempotencyKey
+
+    api = api_for(officer)
+    body = statement_body(case)  # the retry sends exactly what the first request sent
+    path = f"/api/v1/cases/{case.pk}/statements/scanned"
+
+    def send(content: bytes) -> Any:
+        data = body | {"signature_file": SimpleUploadedFile("scan.pdf", content, "application/pdf")}
+        return api.client.post(path, data, headers={**api.auth, "Idempotency-Key": "scan-1"})
+
+    first = send(PDF)
+    again = send(PDF)
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert VoluntaryStatement.objects.count() == 1
+    other = send(PDF + b"% another scan\n")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert VoluntaryStatement.objects.count() == 1
+    kept = json.dumps(list(IdempotencyKey.objects.values()), default=str, ensure_ascii=False)
+    assert "政治庇护" not in kept  # the answer is sealed at rest
+    assert "political asylum" not in kept

@@ -1,13 +1,16 @@
-"""Core writes: accounts, API tokens, and the audit log's exports and checkpoints."""
+"""Core writes: accounts, API tokens, the audit log's exports and checkpoints, and the stored
+answers of API writes sent with an ``Idempotency-Key``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from defector.core import audit, chain, queries, signing, tokens
@@ -15,7 +18,7 @@ from defector.core.access import Action
 from defector.core.chain import Checkpoint
 from defector.core.choices import TokenScope
 from defector.core.errors import AuditChainFault, InvalidInput, NotFound
-from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
+from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent, IdempotencyKey
 
 MAX_TOKEN_DAYS = 366
 EXPORT_REASON_MAX_LENGTH = 500
@@ -226,3 +229,62 @@ def create_audit_checkpoint(*, acting_user: User | None) -> tuple[AuditCheckpoin
     signed = chain.sign_checkpoint(key, size=event.seq, head=event.hash, time=event.at)
     row = AuditCheckpoint.objects.create(**signed.to_dict())
     return row, signed
+
+
+# --- stored answers of retried API writes (``core.idempotency``) -------------------------------
+
+
+def idempotency_key_lifetime() -> dt.timedelta:
+    """How long an answer is kept for retries (``IDEMPOTENCY_KEY_HOURS``, default 24)."""
+    return dt.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEY_HOURS", 24)))
+
+
+def claim_idempotency_key(user_id: int, key: str) -> bool:
+    """Whether this transaction may answer ``user_id``'s request with ``key``: ``False`` while
+    another transaction is answering one with the same key.
+
+    On PostgreSQL, a transaction-scoped advisory lock on the key: released at the commit or
+    the rollback, and by a crash. On SQLite the request's transaction holds the database's only
+    write lock from its start (immediate transactions), so no other one can be under way.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    digest = hashlib.sha256(f"idempotency\x00{user_id}\x00{key}".encode()).digest()
+    lock = int.from_bytes(digest[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def store_idempotent_answer(answer: IdempotencyKey) -> IdempotencyKey:
+    """Keep ``answer`` (its body already sealed) until its time is up.
+
+    Called only inside the transaction of the request it answers (``core.idempotency``), so
+    the change and its answer are committed together or not at all. It has no audit record of
+    its own: the change it answers has one. An expired answer under the same key goes first.
+    """
+    now = timezone.now()
+    IdempotencyKey.objects.filter(
+        user_id=answer.user_id, key=answer.key, expires_at__lte=now
+    ).delete()
+    answer.created_at = now
+    answer.expires_at = now + idempotency_key_lifetime()
+    answer.save(force_insert=True)
+    return answer
+
+
+@transaction.atomic
+def purge_idempotency_keys(*, now: dt.datetime | None = None) -> int:
+    """Delete the stored answers whose time is up; the number deleted (audited when any)."""
+    moment = now or timezone.now()
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=moment).delete()
+    if deleted:
+        audit.record(
+            actor=None,
+            action="core.idempotency.purge",
+            object_type="core.idempotencykey",
+            after={"rows": deleted},
+            reason="stored answers past their time",
+        )
+    return deleted

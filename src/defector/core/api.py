@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from defector.core import audit, chain, queries
+from defector.core import audit, chain, idempotency, queries
 from defector.core.errors import InvalidInput
 from defector.core.schemas import (
     AuditEventOut,
@@ -82,6 +82,7 @@ def get_event(request: HttpRequest, seq: int) -> Any:
         "`first_bad` is the earliest. Send `{}` to check the stored chain alone. Auditors only."
     ),
 )
+@idempotency.exempt  # answers for the chain as it is now: never an earlier answer
 def verify(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
     kept = [chain.Checkpoint(**item.dict()) for item in payload.checkpoints]
     result: audit.Verification = queries.verify_audit_chain(

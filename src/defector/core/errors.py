@@ -89,3 +89,17 @@ class AuditChainFault(DomainError):
 
     code = "audit_chain_fault"
     status = 503
+
+
+class IdempotencyKeyReused(DomainError):
+    """An ``Idempotency-Key`` sent again with another request (another operation or input)."""
+
+    code = "idempotency_key_reused"
+    status = 422
+
+
+class IdempotencyKeyInUse(DomainError):
+    """A request with this ``Idempotency-Key`` is still being processed."""
+
+    code = "idempotency_key_in_use"
+    status = 409

@@ -1,6 +1,9 @@
-"""Core models: API tokens for programs."""
+"""Core models: API tokens for programs, the audit chain, and stored answers of retried API
+writes."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -205,3 +208,68 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint of {self.size} events"
+
+
+class IdempotencyKey(models.Model):
+    """The answer to an API write that carried an ``Idempotency-Key``, kept for a while so that
+    a retry with the same key gets the same answer instead of doing the work twice.
+
+    Written in the same transaction as the change the request made (``core.idempotency``), so
+    a crash keeps both or neither. A key belongs to one user. The request is kept only as a
+    keyed digest of its input (it may hold a true name); the answer's body is sealed with the
+    keyring (it may hold a statement's text), bound to this row by ``seal_uid``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(
+        max_length=255,
+        help_text="The client's key, as sent (1 to 255 printable ASCII characters).",
+    )
+    method = models.CharField(
+        max_length=10,
+    )
+    path = models.CharField(
+        max_length=2000,
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        help_text="HMAC-SHA256 of the request's method, path and validated input, hex.",
+    )
+    status_code = models.PositiveSmallIntegerField()
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The answer's headers that a replay repeats (Content-Type, ETag, …).",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The answer's body, sealed (v1.<key id>.<nonce>.<ciphertext>); empty if none.",
+    )
+    seal_uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Binds the sealed body to this row.",
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now,
+    )
+    expires_at = models.DateTimeField(
+        db_index=True,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="%(app_label)s_%(class)s_one_answer_per_user_and_key",
+                violation_error_message="A user's idempotency key answers one request only.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

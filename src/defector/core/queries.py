@@ -15,7 +15,7 @@ from django.utils import timezone
 from defector.core import access, audit, chain, redaction, signing, tokens
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound
-from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent
+from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent, IdempotencyKey
 from defector.core.users import AnyUser
 
 
@@ -227,3 +227,13 @@ def audit_event_page(
     events = audit_events(user, filters)
     start = (page - 1) * page_size
     return events.count(), [redaction.shown(event) for event in events[start : start + page_size]]
+
+
+def stored_answer(user: AnyUser, key: str) -> IdempotencyKey | None:
+    """The answer kept for ``user``'s request with ``key`` (``core.idempotency``), unless its
+    time is up."""
+    if user.pk is None:
+        return None
+    return IdempotencyKey.objects.filter(
+        user_id=user.pk, key=key, expires_at__gt=timezone.now()
+    ).first()

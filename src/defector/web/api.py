@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from defector.core import idempotency
 from defector.core.schemas import ErrorOut
 from defector.policy.facts import json_schema
 from defector.web import queries
@@ -31,5 +32,6 @@ router = Router()
         }
     },
 )
+@idempotency.exempt  # a pure computation: it changes nothing a retry could repeat
 def assess(request: HttpRequest) -> dict[str, Any]:
     return queries.assess_json(request.body).to_dict()

@@ -28,6 +28,7 @@ from defector.cases.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from defector.core import idempotency
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 
 
@@ -128,6 +129,7 @@ def timeline(request: HttpRequest, case_id: int) -> Any:
         "those who may not."
     ),
 )
+@idempotency.exempt  # every reveal is audited and answered from the sealed value as it is
 def reveal(request: HttpRequest, case_id: int, payload: RevealIn) -> Any:
     value = actions.reveal_subject_field(
         acting_user=request.user,
