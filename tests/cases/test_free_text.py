@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from defector.cases import actions, queries
@@ -112,7 +113,7 @@ def test_a_task_naming_the_subject_is_refused_on_each_field(
             expected_version=case.version,
             title="Check Shevchenko's travel",
             details="Arkasha's travel since 1970.",
-            due_on=dt.date.today() + dt.timedelta(days=7),
+            due_on=timezone.localdate() + dt.timedelta(days=7),
             agency_id=world.cia.pk,
         )
     assert set(refused_fields(refused)) >= {"title", "details"}
@@ -142,9 +143,7 @@ def test_a_reason_naming_the_subject_is_refused(case: Case, officer: User, chair
     assert WHERE in refused_fields(waived)["reason"]
 
 
-def test_the_political_risk_reasoning_may_not_name_the_subject(
-    case: Case, senior: User
-) -> None:
+def test_the_political_risk_reasoning_may_not_name_the_subject(case: Case, senior: User) -> None:
     with pytest.raises(InvalidInput) as refused:
         actions.determine_political_risk(
             acting_user=senior,
