@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -186,4 +187,7 @@ def test_the_page_puts_the_error_on_the_field(
     )
     assert response.status_code == 200
     assertContains(response, WHERE)
+    error = re.search(r'id="[^"]*text_error">([^<]*)<', response.content.decode())
+    assert error is not None
+    assert WHERE in error.group(1)
     assert not CaseNote.objects.filter(case=case, text="Shevchenko came.").exists()

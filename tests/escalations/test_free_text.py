@@ -7,6 +7,7 @@ against the true names and aliases of those cases and of the post's open cases.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -56,3 +57,30 @@ def test_a_resolution_naming_the_subject_of_a_concerned_case_is_refused(
         )
     assert WHERE in messages(refused)["text"]
     assert not Resolution.objects.exists()
+
+
+def test_the_raise_page_puts_the_error_on_the_description(
+    client_for: Any, state_member: User, world: Any, open_case: Any
+) -> None:
+    open_case()
+    browser = client_for(state_member)
+    page = browser.get("/escalations/new/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    answer = browser.post(
+        "/escalations/new/",
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "post": world.vienna.pk,
+            "title": "Housing",
+            "description": "Who houses Shevchenko.",
+            "agencies": ["CIA", "STATE"],
+        },
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "shown only on reveal" in html
+    error = re.search(r'id="id_description_error">([^<]*)<', html)
+    assert error is not None
+    assert "shown only on reveal" in error.group(1)
+    assert not Problem.objects.exists()

@@ -11,7 +11,8 @@ old ones (:func:`rotate`). A process notices a rewritten key file on its next se
 
 Loading a row never decrypts: a sealed field's value is a :class:`Sealed` token that shows
 nothing. Opening one is :func:`open_sealed`, which only the reveal action (:func:`reveal`, with
-a stated reason and an audit record) and key rotation call. Whatever goes wrong — a wrong or
+a stated reason and an audit record), key rotation and the cases' free-text check (which
+compares in memory and shows nothing) call. Whatever goes wrong — a wrong or
 missing key, a changed byte, a value moved to another row — raises :class:`SealingError`; a
 sealed value never comes back as ciphertext or garbage.
 
