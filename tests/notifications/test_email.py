@@ -107,7 +107,9 @@ def test_notices_are_emailed_after_the_commit_with_cryptonyms_only(
     raise_problem: Any,
     committed: Any,
 ) -> None:
-    case = open_case()
+    # The problem's texts name a person who is not the case's subject: a text naming the
+    # subject is refused before any notice is sent (6b(1), tests/escalations/test_free_text.py).
+    case = open_case(true_name="Boris Ivanovich Kozlov")
     with committed():
         problem = raise_problem(
             cryptonyms=[case.cryptonym],

@@ -35,6 +35,15 @@ from defector.cases.actions.determination import (
 )
 from defector.cases.actions.facts import Assessed, update_facts
 from defector.cases.actions.fields import MAX_ROW_ID
+from defector.cases.actions.free_text import (
+    NAMES_SUBJECT,
+    refuse_if_named,
+    refuse_names,
+    refuse_names_at_post,
+    refuse_names_of_cases,
+    refuse_true_names,
+    sealed_names,
+)
 from defector.cases.actions.inducement import (
     consider_recruitment_in_place,
     record_inducement_act,
@@ -89,6 +98,7 @@ __all__ = [
     "MAX_TASK_DETAILS_LENGTH",
     "MAX_TEXT_LENGTH",
     "MAX_TITLE_LENGTH",
+    "NAMES_SUBJECT",
     "OBLIGATION_AUDIT_FIELDS",
     "RISK_AUDIT_FIELDS",
     "STATUS_AUDIT_FIELDS",
@@ -123,7 +133,13 @@ __all__ = [
     "record_inducement_plan",
     "record_statement",
     "refer_as_refugee",
+    "refuse_if_named",
+    "refuse_names",
+    "refuse_names_at_post",
+    "refuse_names_of_cases",
+    "refuse_true_names",
     "reveal_subject_field",
+    "sealed_names",
     "stale_message",
     "update_facts",
     "update_task",

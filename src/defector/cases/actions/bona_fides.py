@@ -20,6 +20,7 @@ from defector.cases.actions.fields import (
     _row_id,
     _visible_official,
 )
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult
 from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
@@ -126,6 +127,7 @@ def add_bona_fides_check(
             finding=finding,
             today=timezone.localdate(moment),
         )
+        refuse_true_names(errors, case, finding=text)
         if errors or analyst is None:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
@@ -188,6 +190,7 @@ def record_check_result(
             finding=finding,
             today=timezone.localdate(moment),
         )
+        refuse_true_names(errors, case, finding=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
@@ -293,6 +296,7 @@ def check_verdict_input(
         required="is required: say why, from the checks",
         minimum=validation.MIN_STATED_LENGTH,
     )
+    refuse_true_names(errors, case, rationale=text)
     if errors:
         raise InvalidInput(errors)
     return version, chosen, ids, text

@@ -12,6 +12,7 @@ from django.db import transaction
 from defector import policy
 from defector.cases import lifecycle, queries, validation
 from defector.cases.actions.common import claim_case, find_case, record_event
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.actions.lifecycle import move_case
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import AgencyStance as Stance
@@ -160,6 +161,7 @@ def _positions(case: Case, raw: object, errors: Errors) -> list[tuple[int, str, 
             number = None
         stance = _choice(errors, f"{where}.stance", item.get("stance"), Stance.values)
         note = clean_text(errors, f"{where}.note", item.get("note"), limit=MAX_TEXT_LENGTH)
+        refuse_true_names(errors, case, **{f"{where}.note": note})
         if stance == Stance.DISSENT and not note:
             add_error(errors, f"{where}.note", "is required with a dissent: say why")
         if number is not None:
@@ -301,6 +303,7 @@ def check_status(
     value = _stated(errors, "special_value", special_value, "the special value weighed (2a)")
     why = _stated(errors, "rationale", rationale, "special value against political risk")
     chair = _on_behalf_of(case, acting, on_behalf_of_id, errors, is_chair=is_chair)
+    refuse_true_names(errors, case, special_value=value, rationale=why)
     stated = _positions(case, positions, errors)
     if errors:
         raise InvalidInput(errors)
@@ -437,6 +440,7 @@ def refer_as_refugee(
             limit=MAX_REFERRED_TO_LENGTH,
             multiline=False,
         )
+        refuse_true_names(errors, case, reason=why, referred_to=where)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

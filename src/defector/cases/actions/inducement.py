@@ -16,6 +16,7 @@ from defector.cases.actions.determination import (
     _must_be_open,
     _stated,
 )
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import RecruitmentConclusion, RiskSubject
 from defector.cases.models import InducementAct, InducementPlan, RecruitmentConsideration
@@ -49,6 +50,7 @@ def consider_recruitment_in_place(
         version = as_version(errors, expected_version)
         chosen = _choice(errors, "conclusion", conclusion, RecruitmentConclusion.values)
         text = _stated(errors, "reasoning", reasoning, "say why (cryptonyms only)")
+        refuse_true_names(errors, case, reasoning=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
@@ -111,6 +113,7 @@ def record_inducement_plan(
         errors: Errors = []
         version = as_version(errors, expected_version)
         text = _stated(errors, "description", description, "the approach planned")
+        refuse_true_names(errors, case, description=text)
         size = _group_size(errors, group_size)
         if errors:
             raise InvalidInput(errors)
@@ -190,6 +193,7 @@ def record_inducement_act(
         errors: Errors = []
         version = as_version(errors, expected_version)
         text = _stated(errors, "description", description, "what was done")
+        refuse_true_names(errors, case, description=text)
         when = moment if occurred_at is None else occurred_at
         if not isinstance(when, dt.datetime) or timezone.is_naive(when):
             add_error(errors, "occurred_at", "must be a date and time with its time zone")

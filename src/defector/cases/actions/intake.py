@@ -15,6 +15,7 @@ from defector import policy
 from defector.cases import cryptonyms, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import _assess, _parse_facts
+from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
 from defector.cases.queries import may_open_at
@@ -128,6 +129,13 @@ def open_case(
                 "identity_documents": identity_documents,
             },
             errors,
+        )
+        refuse_names(
+            errors,
+            (identity.get("true_name", ""), identity.get("aliases", "")),
+            received_where=reception.where,
+            request_other=reception.other,
+            note=reception.first_note,
         )
         officers = _check_officers(officer_ids, post, max(rank(sensitivity), 0), codes, errors)
         if errors or post is None:

@@ -12,6 +12,7 @@ from defector import policy
 from defector.cases import lifecycle, validation
 from defector.cases.actions.common import Entry, _label, claim_case, find_case, record_event
 from defector.cases.actions.facts import _assess
+from defector.cases.actions.free_text import refuse_if_named
 from defector.cases.choices import CaseOutcome, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
@@ -42,6 +43,7 @@ def move_case(
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
         version, target, ending, stated = check_move_input(expected_version, to, outcome, reason)
+        refuse_if_named(case, reason=stated)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
         decision = check_move(case, target, ending, stated)
         return do_move_case(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from defector.cases import validation
 from defector.cases.actions.common import claim_case, find_case, record_event
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.models import CaseNote
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.core.access import Action
@@ -38,6 +39,7 @@ def add_note(
             limit=validation.MAX_NOTE_LENGTH,
             required="is required: write the note",
         )
+        refuse_true_names(errors, case, text=body)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

@@ -16,6 +16,7 @@ from defector.cases.actions.common import (
     find_case,
     record_event,
 )
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.choices import WAIVING_ROLES, ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.validation import Errors, as_id, as_version, clean_text, moment_of
@@ -161,6 +162,7 @@ def discharge_obligation(
             required="is required: say what discharged the obligation",
             minimum=validation.MIN_STATED_LENGTH,
         )
+        refuse_true_names(errors, case, evidence=text)
         label = evidence_label.strip().lower() if isinstance(evidence_label, str) else ""
         row_id = str(evidence_id).strip() if evidence_id is not None else ""
         row = _check_evidence_record(case, label, row_id, errors)
@@ -242,6 +244,7 @@ def waive_obligation(
             required="is required: say why the obligation is waived",
             minimum=validation.MIN_STATED_LENGTH,
         )
+        refuse_true_names(errors, case, reason=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

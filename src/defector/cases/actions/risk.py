@@ -17,6 +17,7 @@ from defector.cases.actions.determination import (
     _must_be_open,
     _stated,
 )
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import RiskLevel, RiskSubject
 from defector.cases.models import PoliticalRiskDetermination
@@ -70,6 +71,7 @@ def determine_political_risk(
         about = _choice(errors, "subject", subject, RiskSubject.values)
         degree = _choice(errors, "level", level, RiskLevel.values)
         text = _stated(errors, "reasoning", reasoning, "say why (cryptonyms only)")
+        refuse_true_names(errors, case, reasoning=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from defector.cases import signatures, validation
 from defector.cases.actions.common import Entry, _entry, claim_case, find_case, record_event
 from defector.cases.actions.fields import _moment, _must_be_open_case, _reopen, _row_id
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import SignatureMethod
 from defector.cases.models import Case, VoluntaryStatement
@@ -322,6 +323,7 @@ def withdraw_statement(
             required="is required: say how and why the statement was withdrawn",
             minimum=validation.MIN_STATED_LENGTH,
         )
+        refuse_true_names(errors, case, reason=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

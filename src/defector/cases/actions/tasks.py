@@ -11,6 +11,7 @@ from django.utils import timezone
 from defector.cases import validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.fields import _date, _must_be_open_case, _row_id, _visible_official
+from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
 from defector.cases.models import Case, CaseTask
 from defector.cases.queries import TASKS_CLAUSE, is_assignee
@@ -136,6 +137,7 @@ def create_task(
             multiline=False,
         )
         body = clean_text(errors, "details", details, limit=MAX_TASK_DETAILS_LENGTH)
+        refuse_true_names(errors, case, title=heading, details=body)
         day = _due_on(errors, due_on, timezone.localdate(moment), required=True)
         agency, official = _assignee(errors, case, agency_id, official_id)
         if errors or day is None or (agency is None and official is None):
@@ -213,6 +215,7 @@ def update_task(
                 None if official_id is UNCHANGED else official_id,
             )
             changes |= {"agency": agency, "official": official}
+        refuse_true_names(errors, case, title=changes.get("title"), details=changes.get("details"))
         if not changes and not errors:
             add_error(errors, "task", "nothing to change: give the fields to change")
         if errors:
@@ -283,6 +286,7 @@ def _answer_task(
                 required=text_required,
                 minimum=validation.MIN_STATED_LENGTH,
             )
+            refuse_true_names(errors, case, **{text_field: stated})
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)
@@ -425,6 +429,7 @@ def withdraw_task(
             required="is required: say why the task is withdrawn",
             minimum=validation.MIN_STATED_LENGTH,
         )
+        refuse_true_names(errors, case, reason=text)
         if errors:
             raise InvalidInput(errors)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from defector.cases.actions import refuse_names_at_post
 from defector.committees import queries
 from defector.committees.actions.committees import (
     TEXT_MAX,
@@ -143,6 +144,7 @@ def record_briefing(
         if briefer is None:
             _error(errors, "briefed_by_id", "choose the official who gave the briefing")
         topics = _text(errors, "topics", topics, limit=TEXT_MAX)
+        refuse_names_at_post(errors, person.committee.post_id, topics=topics)
         if errors or briefed_on is None or briefer is None:
             raise InvalidInput(errors)
         briefing = Briefing.objects.create(

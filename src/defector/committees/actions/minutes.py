@@ -17,7 +17,7 @@ from defector.committees.actions.committees import (
     _text,
     _visible,
 )
-from defector.committees.actions.meetings import _meeting_for_change
+from defector.committees.actions.meetings import _meeting_for_change, _refuse_names
 from defector.committees.choices import MeetingStatus, MinutesStatus
 from defector.committees.models import Meeting, Minutes
 from defector.core import audit
@@ -60,6 +60,7 @@ def save_minutes(
         official = _require_member(acting_user, meeting.committee)
         errors: Errors = []
         text = _text(errors, "text", text, limit=TEXT_MAX)
+        _refuse_names(errors, meeting, text=text)
         if errors:
             raise InvalidInput(errors)
         if meeting.status != MeetingStatus.HELD:

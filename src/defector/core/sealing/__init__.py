@@ -11,10 +11,11 @@ old ones (:func:`rotate`). A process notices a rewritten key file on its next se
 
 Loading a row never decrypts: a sealed field's value is a :class:`Sealed` token that shows
 nothing. Opening one is :func:`open_sealed`, which only the reveal action (:func:`reveal`, with
-a stated reason and an audit record), key rotation, and the queries of values that everyone who
-may see their record reads without a reason (a voluntary statement's texts and file) call.
-Whatever goes wrong — a wrong or missing key, a changed byte, a value moved to another row —
-raises :class:`SealingError`; a sealed value never comes back as ciphertext or garbage.
+a stated reason and an audit record), key rotation, the queries of values that everyone who may
+see their record reads without a reason (a voluntary statement's texts and file), and the
+cases' free-text check (which compares in memory and shows nothing) call. Whatever goes wrong —
+a wrong or missing key, a changed byte, a value moved to another row — raises
+:class:`SealingError`; a sealed value never comes back as ciphertext or garbage.
 
 The package: ``keys`` (the keyring and the key file), ``fields`` (the sealed field and its
 token), ``files`` (files sealed under a data key kept in a sealed field), ``reveal`` (the

@@ -111,8 +111,9 @@ class SealedField(MaskedField, models.TextField):  # type: ignore[type-arg]
 
 
 def open_sealed(instance: models.Model, field_name: str) -> str | None:
-    """The clear value of a sealed field. Only :func:`reveal`, rotation and the readers of
-    values shown to whoever may see their record (a statement's texts) may call this."""
+    """The clear value of a sealed field. Only :func:`reveal`, rotation, the readers of values
+    shown to whoever may see their record (a statement's texts) and the free-text check
+    (``cases.actions.free_text``: compared in memory, never shown or logged) call this."""
     value = getattr(instance, field_name)
     if value is None:
         return None

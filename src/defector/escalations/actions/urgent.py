@@ -17,6 +17,7 @@ from defector.escalations.actions.problems import (
     _locked,
     _move,
     _record,
+    _refuse_names,
     _require_official,
     _tell_post,
     _text,
@@ -42,6 +43,7 @@ def submit_to_senior_representative(
             )
         errors: Errors = []
         reason = _text(errors, "reason", reason, required=True)
+        _refuse_names(errors, problem, reason=reason)
         if errors:
             raise InvalidInput(errors)
         member = _require_official(acting_user)
@@ -91,6 +93,7 @@ def senior_representative_decide(
         allowed = _check_step(acting_user, problem, gate.SENIOR_REP_DECIDE)
         errors: Errors = []
         decision = _text(errors, "decision", decision, required=True)
+        _refuse_names(errors, problem, decision=decision)
         if errors:
             raise InvalidInput(errors)
         submission = _submission(problem)
