@@ -11,6 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from defector.core.models import ApiToken
+from defector.core.schemas import MAX_PAGE
+from support.api import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,64 @@ def test_a_datetime_with_any_utc_offset_is_stored_as_the_same_instant(official: 
     assert token.created_at == created
     assert timezone.is_aware(token.created_at)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# --- times outside the representable range, pages beyond any log ------------------------------
+
+FAR_PAST = "0001-01-01T00:00:00+14:00"  # before 0001-01-01 in UTC
+FAR_FUTURE = "9999-12-31T23:59:59-14:00"  # after 9999-12-31 in UTC
+
+
+@pytest.fixture
+def auditor(make_official: Any) -> Any:
+    return make_official("the.auditor", ("auditor", None))
+
+
+def fields_of(response: Any) -> set[str]:
+    return {error["field"] for error in response.json()["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "moment"), [("since", FAR_PAST), ("until", FAR_FUTURE)], ids=["since", "until"]
+)
+def test_audit_events_filtered_by_a_time_outside_the_range_answer_422_naming_it(
+    auditor: Any, name: str, moment: str
+) -> None:
+    response = api_as(auditor, "/api/v1/audit").get("/events", **{name: moment})
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {name}
+
+
+@pytest.mark.parametrize(
+    ("name", "moment"), [("since", "0001-01-01T00:00"), ("until", "9999-12-31T23:59")]
+)
+def test_the_audit_page_filtered_by_a_time_at_the_ends_of_the_range_shows_a_form_error(
+    client_for: Any, auditor: Any, name: str, moment: str
+) -> None:
+    response = client_for(auditor).get("/audit/", {name: moment})
+    assert response.status_code == 200
+    assert name in response.context["form"].errors
+
+
+def test_an_audit_events_page_number_beyond_any_log_answers_422_naming_page(
+    auditor: Any,
+) -> None:
+    response = api_as(auditor, "/api/v1/audit").get("/events", page="99999999999999999999")
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"page"}
+    assert api_as(auditor, "/api/v1/audit").get("/events", page=MAX_PAGE).status_code == 200
+
+
+def test_notices_since_a_time_outside_the_range_answer_422_naming_since(official: Any) -> None:
+    response = api_as(official, "/api/v1/notifications").get("/notices", since=FAR_PAST)
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"since"}
+
+
+@pytest.mark.parametrize("seen_until", [0, 1.5, FAR_PAST])
+def test_a_visit_seen_until_a_number_or_a_time_outside_the_range_is_refused(
+    official: Any, seen_until: object
+) -> None:
+    response = api_as(official, "/api/v1/notifications").post("/visit", {"seen_until": seen_until})
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"seen_until"}
