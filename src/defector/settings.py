@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "defector.core.middleware.RequestIdMiddleware",
+    "defector.core.middleware.RefuseOversizedBodiesMiddleware",
     "defector.core.middleware.RejectNulCharactersMiddleware",
+    "defector.core.middleware.HeadAsGetForTheApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

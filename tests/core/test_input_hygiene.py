@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from defector.core.actions import create_api_token
+from defector.core.choices import TokenScope
 from defector.core.models import ApiToken
 from defector.core.schemas import MAX_PAGE
 from support.api import api_as
@@ -123,3 +125,79 @@ def test_a_visit_seen_until_a_number_or_a_time_outside_the_range_is_refused(
     response = api_as(official, "/api/v1/notifications").post("/visit", {"seen_until": seen_until})
     assert response.status_code == 422, response.content
     assert fields_of(response) == {"seen_until"}
+
+
+# --- the JSON bodies of the API: strict, bounded; HEAD where GET is ----------------------------
+
+
+def test_a_key_given_twice_in_an_api_body_answers_422_naming_the_key(official: Any) -> None:
+    client = api_as(official, "/api/v1/notifications")
+    response = client.client.post(
+        "/api/v1/notifications/visit",
+        data='{"notice_ids": [], "seen_until": null, "seen_until": "2026-01-01T00:00:00Z"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "validation_error"
+    assert fields_of(response) == {"seen_until"}
+    assert "twice" in response.json()["errors"][0]["message"]
+
+
+def test_a_key_given_twice_in_a_nested_api_object_is_named_by_its_path(official: Any) -> None:
+    client = api_as(official, "/api/v1/notifications")
+    response = client.client.post(
+        "/api/v1/notifications/visit",
+        data='{"notice_ids": [1], "extra": {"a": [{"b": 1, "b": 2}]}}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"extra.a[0].b"}
+
+
+def test_an_api_body_over_the_limit_answers_a_json_413(official: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = api_as(official, "/api/v1/notifications")
+    response = client.client.post(
+        "/api/v1/notifications/visit",
+        data='{"notice_ids": [' + ", ".join(["1"] * 1000) + "]}",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "too_large"
+
+
+def test_a_page_form_over_the_limit_answers_413_not_a_server_error(
+    signed_in: Client, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = signed_in.post(
+        "/assess/", "location=" + "A" * 2000, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/notifications/notices"])
+def test_a_read_token_may_send_head_where_the_api_answers_get(official: Any, path: str) -> None:
+    _, token = create_api_token(
+        acting_user=official, user=official, name="reader", scope=TokenScope.READ
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    got = Client().get(path, headers=headers)
+    head = Client().head(path, headers=headers)
+    assert got.status_code == 200
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == got["Content-Type"]
+    assert int(head["Content-Length"]) == len(got.content)
+
+
+def test_head_on_an_api_path_that_only_takes_post_is_still_405(official: Any) -> None:
+    _, token = create_api_token(acting_user=official, user=official, name="t")
+    response = Client().head(
+        "/api/v1/notifications/visit", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 405
