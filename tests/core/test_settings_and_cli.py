@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
 
 from defector.core import config
 
@@ -154,3 +159,61 @@ def test_no_two_api_schemas_share_a_name() -> None:
                 seen[name].add(module.__name__)
     clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
     assert clashes == {}
+
+
+# --- the published API document is the served one, and every path in it is answered ------------
+
+SAMPLE_PATH_PARAMETER = re.compile(r"\{[a-z_]+\}")
+
+
+def unanswered(document: dict[str, Any]) -> list[str]:
+    """The documented operations the URL configuration does not route to the API: each path,
+    with ``1`` for its parameters, must resolve into the API's namespace, and the API must
+    take the documented method there (an anonymous call answers 401, not 404 or 405)."""
+    client = Client()
+    found = []
+    for template, operations in sorted(document["paths"].items()):
+        path = SAMPLE_PATH_PARAMETER.sub("1", template)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            found.append(f"{template}: does not resolve")
+            continue
+        if match.namespace != "api":
+            found.append(f"{template}: resolves outside the API ({match.view_name})")
+            continue
+        for method in operations:
+            status = client.generic(method.upper(), path).status_code
+            if status in {404, 405}:
+                found.append(f"{method.upper()} {template}: answers {status}")
+    return found
+
+
+def test_the_committed_openapi_document_is_the_one_the_server_serves() -> None:
+    committed = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    served = Client().get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    assert served.json() == committed, "openapi.json is stale: run `make openapi`"
+
+
+@pytest.mark.django_db
+def test_every_documented_path_resolves_and_takes_its_method() -> None:
+    document = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    assert len(document["paths"]) > 50
+    assert unanswered(document) == []
+
+
+@pytest.mark.django_db
+def test_a_documented_path_missing_its_slash_is_found_unanswered() -> None:
+    planted = {
+        "paths": {
+            "/api/v1cases/{case_id}/tasks": {"get": {}},
+            "/api/v1/cases/{case_id}/tasks": {"get": {}, "put": {}},
+            "/audit/": {"get": {}},
+        }
+    }
+    assert unanswered(planted) == [
+        "PUT /api/v1/cases/{case_id}/tasks: answers 405",
+        "/api/v1cases/{case_id}/tasks: does not resolve",
+        "/audit/: resolves outside the API (audit:index)",
+    ]
