@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.utils import ConnectionHandler
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -217,3 +219,26 @@ def test_a_documented_path_missing_its_slash_is_found_unanswered() -> None:
         "/api/v1cases/{case_id}/tasks: does not resolve",
         "/audit/: resolves outside the API (audit:index)",
     ]
+
+
+def test_a_sqlite_database_and_its_wal_files_are_created_private(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    path = tmp_path / "state" / "defector.sqlite3"
+    path.parent.mkdir()
+    handler = ConnectionHandler({"default": config.sqlite_database(path)})
+    connection = handler["default"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (x INTEGER)")
+            cursor.execute("INSERT INTO t VALUES (1)")
+        modes = {file.name: stat.S_IMODE(file.stat().st_mode) for file in path.parent.iterdir()}
+    finally:
+        connection.close()
+    assert set(modes) == {"defector.sqlite3", "defector.sqlite3-wal", "defector.sqlite3-shm"}
+    assert set(modes.values()) == {0o600}, {name: oct(mode) for name, mode in modes.items()}
+
+
+def test_uploaded_files_are_stored_private(settings: Any) -> None:
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
+    assert settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700

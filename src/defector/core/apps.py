@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.backends.signals import connection_created
+
+from defector.core import config
 
 POSTGRESQL = "django.db.backends.postgresql"
 
@@ -12,6 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        connection_created.connect(config.keep_sqlite_files_private, dispatch_uid="private-sqlite")
         if any(db.get("ENGINE") == POSTGRESQL for db in settings.DATABASES.values()):
             from defector.core import postgres
 
