@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 from django.db.utils import ConnectionHandler
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
 
 from defector.core import config
+from defector.web.views import server_error
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFECTOR = Path(sys.executable).parent / "defector"
@@ -30,21 +31,48 @@ def run_defector(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
+def production_env(state_dir: Path) -> dict[str, str]:
+    return {
+        "DEFECTOR_ENV": "production",
+        "DEFECTOR_SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
+        "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
+        "DEFECTOR_STATE_DIR": str(state_dir),
+    }
+
+
 def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    collected = run_defector("collectstatic", "--noinput", env=production_env(tmp_path))
+    assert collected.returncode == 0, collected.stderr
     result = run_defector(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DEFECTOR_ENV": "production",
-            "DEFECTOR_SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
-            "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
-            "DEFECTOR_STATE_DIR": str(tmp_path),
-        },
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path)
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_fail_in_production_without_the_collected_static_files(
+    tmp_path: Path,
+) -> None:
+    result = run_defector(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "collectstatic" in result.stderr
+
+
+def test_the_500_page_renders_in_production_without_the_collected_static_files(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
