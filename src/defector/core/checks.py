@@ -16,7 +16,7 @@ from django.core.files.storage import storages
 
 def check_static_manifest(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """An error when the static files storage needs a manifest and there is none."""
-    storage = storages["staticfiles"]
+    storage: Any = storages["staticfiles"]  # django-stubs cannot type a manifest storage
     if not isinstance(storage, ManifestFilesMixin):
         return []
     if storage.exists(storage.manifest_name):
