@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core import checks
 from django.core.files.storage import storages
 
 
 def check_static_manifest(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """An error when the static files storage needs a manifest and there is none."""
-    storage: Any = storages["staticfiles"]  # django-stubs cannot type a manifest storage
-    if not isinstance(storage, ManifestFilesMixin):
-        return []
-    if storage.exists(storage.manifest_name):
+    storage = storages["staticfiles"]
+    # Only a manifest storage (ManifestFilesMixin, as WhiteNoise's) names a manifest.
+    manifest = getattr(storage, "manifest_name", None)
+    if not isinstance(manifest, str) or storage.exists(manifest):
         return []
     return [
         checks.Error(
-            f"the static files manifest ({storage.path(storage.manifest_name)}) is missing: "
+            f"the static files manifest ({storage.path(manifest)}) is missing: "
             "every page would fail",
             hint="Run `defector collectstatic --noinput` before starting the server.",
             id="core.E001",
