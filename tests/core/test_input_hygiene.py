@@ -1,4 +1,5 @@
-"""Input every database can store: no NUL characters; datetimes with any UTC offset."""
+"""Input at the edges: no NUL characters or lone surrogates; times within range; strict JSON
+bodies of bounded size; HEAD where GET is; names that cannot pass for others."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from defector.core.actions import create_api_token
+from defector.core.actions import create_api_token, create_user
 from defector.core.choices import TokenScope
+from defector.core.errors import InvalidInput
 from defector.core.models import ApiToken
 from defector.core.schemas import MAX_PAGE
 from support.api import api_as
@@ -201,3 +203,17 @@ def test_head_on_an_api_path_that_only_takes_post_is_still_405(official: Any) ->
         "/api/v1/notifications/visit", headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 405
+
+
+def test_an_account_created_from_the_console_may_not_pass_for_another(db: Any) -> None:
+    create_user(acting_user=None, username="duty.officer", password=None)
+    with pytest.raises(InvalidInput) as caught:
+        create_user(
+            acting_user=None,
+            username="duty.\u043efficer",
+            password=None,
+            last_name="\u202eOfficer",
+        )
+    assert {error["field"] for error in caught.value.errors} == {"username", "last_name"}
+    with pytest.raises(InvalidInput, match="looks the same"):
+        create_user(acting_user=None, username="duty.0fficer", password=None)
