@@ -114,13 +114,16 @@ def test_an_audit_events_page_number_beyond_any_log_answers_422_naming_page(
     assert api_as(auditor, "/api/v1/audit").get("/events", page=MAX_PAGE).status_code == 200
 
 
-def test_notices_since_a_time_outside_the_range_answer_422_naming_since(official: Any) -> None:
-    response = api_as(official, "/api/v1/notifications").get("/notices", since=FAR_PAST)
+@pytest.mark.parametrize("since", [FAR_PAST, "0", "1.7e9"])
+def test_notices_since_a_time_outside_the_range_or_a_number_answer_422_naming_since(
+    official: Any, since: str
+) -> None:
+    response = api_as(official, "/api/v1/notifications").get("/notices", since=since)
     assert response.status_code == 422, response.content
     assert fields_of(response) == {"since"}
 
 
-@pytest.mark.parametrize("seen_until", [0, 1.5, FAR_PAST])
+@pytest.mark.parametrize("seen_until", [0, 1.5, "0", FAR_PAST])
 def test_a_visit_seen_until_a_number_or_a_time_outside_the_range_is_refused(
     official: Any, seen_until: object
 ) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Final
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
@@ -37,8 +38,14 @@ CHANGE_ERRORS: dict[int, Any] = {
 }
 
 
+#: A number given as text ("0", "1.5e9"): pydantic would read it as seconds since 1970.
+_NUMBER: Final = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
 def _iso_text(value: Any) -> Any:
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and _NUMBER.fullmatch(value)
+    ):
         raise ValueError("must be a date and time in ISO 8601 (e.g. 2026-03-02T09:30:00Z)")
     return value
 
