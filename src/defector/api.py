@@ -7,18 +7,21 @@ stable ``code`` here, in one place.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from defector.cases.api import router as cases_router
 from defector.committees.api import router as committees_router
 from defector.core import idempotency
 from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
-from defector.core.errors import DomainError
+from defector.core.errors import DomainError, InvalidInput
+from defector.core.inputs import JsonInputError, load_json
 from defector.core.schemas import ErrorOut, MeOut
 from defector.directory import queries as directory_queries
 from defector.directory.api import router as directory_router
@@ -27,6 +30,21 @@ from defector.notifications.api import router as notifications_router
 from defector.web.api import router as policy_router
 
 logger = logging.getLogger(__name__)
+
+
+class StrictJsonParser(Parser):
+    """Request bodies parsed as the assessment contract is (:func:`core.inputs.load_json`):
+    a key given twice, a lone surrogate, ``NaN`` are refused with 422, naming the field."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = load_json(request.body)
+        except JsonInputError as exc:
+            raise InvalidInput([{"field": exc.field, "message": str(exc)}]) from None
+        if not isinstance(data, dict):
+            raise InvalidInput([{"field": "", "message": "the body must be a JSON object"}])
+        return data
+
 
 api = NinjaAPI(
     title="Defector Program case system",
@@ -39,6 +57,7 @@ api = NinjaAPI(
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 # Every POST and PATCH takes an Idempotency-Key: a retry gets the first answer (core.idempotency).
 idempotency.install(api)
@@ -114,6 +133,9 @@ _HTTP_ERROR_CODES = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):
+        # ninja wraps every error of the body parser in a 400; ours says which field is wrong.
+        return on_domain_error(request, exc.__cause__)
     code = _HTTP_ERROR_CODES.get(exc.status_code, "http_error")
     return _json(request, exc.status_code, {"code": code, "message": str(exc)})
 

@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "defector.core.middleware.RequestIdMiddleware",
+    "defector.core.middleware.RefuseOversizedBodiesMiddleware",
     "defector.core.middleware.RejectNulCharactersMiddleware",
+    "defector.core.middleware.HeadAsGetForTheApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -164,6 +166,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # the access-checked views that read them (``cases.views.statements``, ``cases.api.statements``).
 MEDIA_ROOT = STATE_DIR / "media"
 MEDIA_URL = "media/"
+# State files are private to the account that runs the system, as the key files are (0600);
+# the SQLite database and its WAL files too (``core.config.keep_sqlite_files_private``).
+FILE_UPLOAD_PERMISSIONS = config.PRIVATE_FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Sessions and cookies. Production uses the __Host- prefix (Secure, path=/, no Domain).
 # A session ends after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after

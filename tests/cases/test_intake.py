@@ -442,3 +442,85 @@ def test_a_bad_api_intake_answers_422_and_saves_nothing(
     assert response.status_code == 422, response.content
     assert field in {error["field"].removeprefix("payload.") for error in response.json()["errors"]}
     assert counts() == before
+
+
+# --- inputs at the edge: refused, naming the field, never a 500 ---------------------------------
+
+
+@pytest.mark.parametrize("field", ["true_name", "aliases", "birth_place", "identity_documents"])
+def test_a_lone_surrogate_in_a_sealed_field_of_a_walk_in_is_refused_naming_the_field(
+    officer: User, world: Any, counts: Any, field: str
+) -> None:
+    _, token = create_api_token(acting_user=officer, user=officer, name="tests")
+    before = counts()
+    body = '{"facts": {"nationalities": ["SU"]}, "' + field + '": "Iv\\ud800an"}'
+    response = Client().post(
+        "/api/v1/cases/walk-ins",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422, response.content
+    assert field in {error["field"] for error in response.json()["errors"]}
+    assert counts() == before
+
+
+def test_a_lone_surrogate_given_to_the_intake_action_is_refused_naming_the_field(
+    open_case: Any, counts: Any
+) -> None:
+    """The pages and the CLI reach the action, which checks the sealed fields itself."""
+    before = counts()
+    with pytest.raises(InvalidInput) as refused:
+        open_case(true_name="Iv\ud800an")
+    assert [error["field"] for error in refused.value.errors] == ["true_name"]
+    assert counts() == before
+
+
+def test_a_walk_in_form_with_the_bytes_of_a_surrogate_is_not_a_server_error(
+    client_for: Callable[[User], Client], officer: User, world: Any
+) -> None:
+    """A browser cannot send a lone surrogate: its UTF-8 bytes arrive as replacement marks."""
+    client = client_for(officer)
+    client.get(reverse("cases:new"))
+    token = client.cookies["csrftoken"].value
+    body = (
+        f"csrfmiddlewaretoken={token}&post={world.vienna.pk}&sensitivity=SECRET"
+        "&nationalities=SU&true_name=Iv%ED%A0%80an"
+    )
+    response = client.generic(
+        "POST", reverse("cases:new"), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {200, 302}
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"], ids=["past", "future"]
+)
+def test_a_walk_in_received_outside_the_representable_range_answers_422_naming_received_at(
+    officer: User, world: Any, counts: Any, moment: str
+) -> None:
+    response = api_post(
+        officer, "/walk-ins", {"facts": {"nationalities": ["SU"]}, "received_at": moment}
+    )
+    assert response.status_code == 422, response.content
+    assert "received_at" in {error["field"] for error in response.json()["errors"]}
+    assert Case.objects.count() == 0
+
+
+def test_a_walk_in_form_received_in_the_year_one_is_a_form_error(
+    client_for: Callable[[User], Client], officer: User, world: Any, counts: Any
+) -> None:
+    before = counts()
+    response = csrf_post(
+        client_for(officer),
+        reverse("cases:new"),
+        {
+            "post": world.vienna.pk,
+            "sensitivity": "SECRET",
+            "received_at": "0001-01-01T00:00",
+            "nationalities": ["SU"],
+        },
+    )
+    assert response.status_code == 200
+    assert "received_at" in response.context["form"].errors
+    assert counts() == before

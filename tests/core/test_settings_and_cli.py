@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db.utils import ConnectionHandler
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, resolve
 
 from defector.core import config
+from defector.web.views import server_error
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFECTOR = Path(sys.executable).parent / "defector"
@@ -23,21 +31,48 @@ def run_defector(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
+def production_env(state_dir: Path) -> dict[str, str]:
+    return {
+        "DEFECTOR_ENV": "production",
+        "DEFECTOR_SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
+        "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
+        "DEFECTOR_STATE_DIR": str(state_dir),
+    }
+
+
 def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    collected = run_defector("collectstatic", "--noinput", env=production_env(tmp_path))
+    assert collected.returncode == 0, collected.stderr
     result = run_defector(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DEFECTOR_ENV": "production",
-            "DEFECTOR_SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
-            "DEFECTOR_ALLOWED_HOSTS": "defector.example.gov",
-            "DEFECTOR_STATE_DIR": str(tmp_path),
-        },
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path)
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_fail_in_production_without_the_collected_static_files(
+    tmp_path: Path,
+) -> None:
+    result = run_defector(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "collectstatic" in result.stderr
+
+
+def test_the_500_page_renders_in_production_without_the_collected_static_files(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
@@ -154,3 +189,84 @@ def test_no_two_api_schemas_share_a_name() -> None:
                 seen[name].add(module.__name__)
     clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
     assert clashes == {}
+
+
+# --- the published API document is the served one, and every path in it is answered ------------
+
+SAMPLE_PATH_PARAMETER = re.compile(r"\{[a-z_]+\}")
+
+
+def unanswered(document: dict[str, Any]) -> list[str]:
+    """The documented operations the URL configuration does not route to the API: each path,
+    with ``1`` for its parameters, must resolve into the API's namespace, and the API must
+    take the documented method there (an anonymous call answers 401, not 404 or 405)."""
+    client = Client()
+    found = []
+    for template, operations in sorted(document["paths"].items()):
+        path = SAMPLE_PATH_PARAMETER.sub("1", template)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            found.append(f"{template}: does not resolve")
+            continue
+        if match.namespace != "api":
+            found.append(f"{template}: resolves outside the API ({match.view_name})")
+            continue
+        for method in operations:
+            status = client.generic(method.upper(), path).status_code
+            if status in {404, 405}:
+                found.append(f"{method.upper()} {template}: answers {status}")
+    return found
+
+
+def test_the_committed_openapi_document_is_the_one_the_server_serves() -> None:
+    committed = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    served = Client().get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    assert served.json() == committed, "openapi.json is stale: run `make openapi`"
+
+
+@pytest.mark.django_db
+def test_every_documented_path_resolves_and_takes_its_method() -> None:
+    document = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    assert len(document["paths"]) > 50
+    assert unanswered(document) == []
+
+
+@pytest.mark.django_db
+def test_a_documented_path_missing_its_slash_is_found_unanswered() -> None:
+    planted = {
+        "paths": {
+            "/api/v1cases/{case_id}/tasks": {"get": {}},
+            "/api/v1/cases/{case_id}/tasks": {"get": {}, "put": {}},
+            "/audit/": {"get": {}},
+        }
+    }
+    assert unanswered(planted) == [
+        "PUT /api/v1/cases/{case_id}/tasks: answers 405",
+        "/api/v1cases/{case_id}/tasks: does not resolve",
+        "/audit/: resolves outside the API (audit:index)",
+    ]
+
+
+def test_a_sqlite_database_and_its_wal_files_are_created_private(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    path = tmp_path / "state" / "defector.sqlite3"
+    path.parent.mkdir()
+    handler = ConnectionHandler({"default": config.sqlite_database(path)})
+    connection = handler["default"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (x INTEGER)")
+            cursor.execute("INSERT INTO t VALUES (1)")
+        modes = {file.name: stat.S_IMODE(file.stat().st_mode) for file in path.parent.iterdir()}
+    finally:
+        connection.close()
+    assert set(modes) == {"defector.sqlite3", "defector.sqlite3-wal", "defector.sqlite3-shm"}
+    assert set(modes.values()) == {0o600}, {name: oct(mode) for name, mode in modes.items()}
+
+
+def test_uploaded_files_are_stored_private(settings: Any) -> None:
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
+    assert settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700

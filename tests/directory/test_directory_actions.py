@@ -414,3 +414,69 @@ def test_a_deactivated_official_cannot_sign_in_and_keeps_the_record(
 def test_an_administrator_cannot_deactivate_themself(admin: Any) -> None:
     with pytest.raises(InvalidInput, match="yourself"):
         actions.deactivate_official(acting_user=admin, official_id=admin.official.pk)
+
+
+# --- names that could pass for someone else's (UTS #39) -----------------------------------------
+
+
+def new_official(admin: Any, **names: str) -> Official:
+    return actions.create_official(
+        acting_user=admin, agency="STATE", clearance="SECRET", **{"username": "x.y", **names}
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("username", "duty.\u043efficer", "mixes scripts"),  # a Cyrillic о
+        ("username", "\uff44\uff55\uff54\uff59", "full-width"),
+        ("first_name", "D\u0443ty", "mixes scripts"),  # a Cyrillic у
+        ("last_name", "Officer\u202eregdab", "direction-changing"),
+        ("last_name", "Off\u200bicer", "invisible"),
+        ("first_name", "\uff24uty", "full-width"),
+    ],
+    ids=[
+        "a Cyrillic letter in a Latin username",
+        "a full-width username",
+        "a Cyrillic letter in a Latin first name",
+        "a right-to-left override in a last name",
+        "a zero-width space in a last name",
+        "a full-width letter in a first name",
+    ],
+)
+def test_a_name_that_could_pass_for_another_is_refused_naming_the_field(
+    admin: Any, world: dict[str, Any], field: str, value: str, fragment: str
+) -> None:
+    users = get_user_model().objects.count()
+    with pytest.raises(InvalidInput) as caught:
+        new_official(admin, **{field: value})
+    assert fields_of(caught) == {field}
+    assert fragment in caught.value.errors[0]["message"]
+    assert get_user_model().objects.count() == users
+
+
+def test_a_username_with_the_skeleton_of_an_existing_account_is_refused(
+    admin: Any, world: dict[str, Any]
+) -> None:
+    new_official(admin, username="duty.officer")
+    with pytest.raises(InvalidInput, match=r"looks the same as the account duty\.officer"):
+        new_official(admin, username="DUTY.0FFICER")
+
+
+def test_a_display_name_is_checked_when_it_is_changed_too(
+    admin: Any, world: dict[str, Any]
+) -> None:
+    official = new_official(admin, first_name="Duty")
+    with pytest.raises(InvalidInput) as caught:
+        actions.update_official(
+            acting_user=admin, official_id=official.pk, changes={"last_name": "\u202eOfficer"}
+        )
+    assert fields_of(caught) == {"last_name"}
+
+
+@pytest.mark.parametrize("name", ["Иван", "María-José", "O'Brien", "李小龍", "Иван Smith"])
+def test_names_written_in_one_script_per_word_are_accepted(
+    admin: Any, world: dict[str, Any], name: str
+) -> None:
+    official = new_official(admin, first_name=name, last_name=name)
+    assert official.user.first_name == name

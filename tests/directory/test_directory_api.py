@@ -305,3 +305,12 @@ def test_the_openapi_document_types_every_directory_answer(admin_api: Headers) -
             assert "401" in codes, f"{method} {path}"
             if method in {"patch", "delete"}:
                 assert {"404", "422"} <= codes, f"{method} {path}"
+
+
+def test_an_official_whose_username_hides_a_cyrillic_letter_answers_422_naming_it(
+    admin_api: Headers,
+) -> None:
+    body = {"username": "duty.\u043efficer", "agency": "STATE", "clearance": "SECRET"}
+    response = send("post", "/officials", admin_api, body)
+    assert response.status_code == 422, response.content
+    assert fields(response) == {"username"}

@@ -319,3 +319,20 @@ def test_an_administrator_moves_an_official_to_washington_through_the_form(
     assert (officer.official.post, officer.official.clearance) == (None, "TOP SECRET")
     event = AuditEvent.objects.filter(action="directory.official.update").latest("seq")
     assert (event.before["post_code"], event.after["post_code"]) == ("VIENNA", None)
+
+
+def test_the_official_form_refuses_a_last_name_with_a_right_to_left_override(
+    admin_client: Client, world: dict[str, Any]
+) -> None:
+    response = admin_client.post(
+        reverse("directory:official-create"),
+        {
+            "username": "duty.officer",
+            "last_name": "Officer\u202eregdab",
+            "agency": "STATE",
+            "clearance": "SECRET",
+        },
+    )
+    assert response.status_code == 200
+    assert "last_name" in response.context["form"].errors
+    assert not Official.objects.filter(user__username="duty.officer").exists()

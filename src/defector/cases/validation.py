@@ -12,6 +12,8 @@ from typing import Final
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from defector.core.inputs import text_problem
+
 #: The longest texts an official may give, in characters.
 MAX_PLACE_LENGTH: Final = 300
 MAX_NOTE_LENGTH: Final = 10_000
@@ -86,6 +88,8 @@ def clean_identity(identity: dict[str, object], errors: Errors) -> dict[str, str
             problem = f"must be at most {limit} characters"
         elif CONTROL.search(value):
             problem = "contains control characters"
+        elif text_problem(value):
+            problem = text_problem(value)
         if problem:
             error(errors, name, problem)
         cleaned[name] = value

@@ -9,6 +9,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from defector.core.schemas import Moment
+
 
 class CommitteePostRefOut(Schema):
     id: int
@@ -92,8 +94,8 @@ class MeetingIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: Moment
+    ends_at: Moment
     place: str = Field(max_length=200, description="Where, in words that name no one.")
 
 
@@ -102,8 +104,8 @@ class MeetingPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     place: str | None = Field(None, max_length=200)
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from defector.core import audit, chain, queries, signing, tokens
+from defector.core import audit, chain, names, queries, signing, tokens
 from defector.core.access import Action
 from defector.core.chain import Checkpoint
 from defector.core.choices import TokenScope
@@ -47,6 +47,12 @@ def create_user(
         errors.append({"field": "username", "message": "is required"})
     elif user_model.objects.filter(username__iexact=username).exists():
         errors.append({"field": "username", "message": "is already taken"})
+    else:
+        errors.extend(username_problems(username))
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        problem = names.name_problem(value)
+        if problem:
+            errors.append({"field": field, "message": problem})
     candidate = user_model(
         username=username, email=email, first_name=first_name, last_name=last_name
     )
@@ -65,6 +71,18 @@ def create_user(
         candidate.set_password(password)
     candidate.save()
     return candidate
+
+
+def username_problems(username: str) -> list[dict[str, str]]:
+    """What makes a new ``username`` able to pass for another account (``core.names``)."""
+    problem = names.name_problem(username)
+    if problem:
+        return [{"field": "username", "message": problem}]
+    existing = get_user_model().objects.values_list("username", flat=True).iterator()
+    twin = names.lookalike(username, existing)
+    if twin is not None:
+        return [{"field": "username", "message": f"looks the same as the account {twin}"}]
+    return []
 
 
 @transaction.atomic

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
+from django.db.backends.signals import connection_created
+
+from defector.core import config
 
 POSTGRESQL = "django.db.backends.postgresql"
 
@@ -12,6 +16,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from defector.core.checks import check_static_manifest
+
+        checks.register(check_static_manifest, checks.Tags.staticfiles, deploy=True)
+        connection_created.connect(config.keep_sqlite_files_private, dispatch_uid="private-sqlite")
         if any(db.get("ENGINE") == POSTGRESQL for db in settings.DATABASES.values()):
             from defector.core import postgres
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -95,6 +96,33 @@ def create_secret_file(path: Path, value: str) -> str:
     finally:
         temporary.unlink(missing_ok=True)
     return value
+
+
+#: The mode of every file of the state directory that holds secrets or case data.
+PRIVATE_FILE_MODE = 0o600
+#: The files SQLite keeps beside a database in WAL mode.
+SQLITE_SIDE_FILES = ("-wal", "-shm")
+
+
+def keep_sqlite_files_private(sender: object, connection: Any, **kwargs: object) -> None:
+    """On each new connection to a SQLite file, make it and its ``-wal``/``-shm`` files 0600.
+
+    SQLite creates a database 0644 (less the umask); its WAL files take the database's mode,
+    so once the database is private, the WAL files it creates later are too. Connected to
+    ``connection_created`` by the core app.
+    """
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    database = Path(name)
+    for path in (database, *(database.with_name(database.name + s) for s in SQLITE_SIDE_FILES)):
+        try:
+            if path.stat().st_mode & 0o777 != PRIVATE_FILE_MODE:
+                path.chmod(PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            continue
 
 
 def database_from_url(url: str) -> dict[str, object]:

@@ -21,6 +21,7 @@ from django.forms.boundfield import BoundField
 from django.forms.widgets import Widget
 
 from defector.core.actions import EXPORT_REASON_MAX_LENGTH
+from defector.core.inputs import moment_problem
 from defector.core.queries import AUDIT_FILTER_MAX_LENGTH, AuditFilter
 
 # --- the form kit: what every app's forms share ------------------------------------------
@@ -169,7 +170,12 @@ class AuditFilterForm(forms.Form):
         """The filter of a valid form (``until`` covers the whole minute it names)."""
         data = self.cleaned_data
         until: dt.datetime | None = data.get("until")
-        if until is not None and until.second == 0 and until.microsecond == 0:
+        if (
+            until is not None
+            and until.second == 0
+            and until.microsecond == 0
+            and not moment_problem(until)
+        ):
             until += dt.timedelta(minutes=1, microseconds=-1)
         return AuditFilter(
             actor=data.get("actor") or "",

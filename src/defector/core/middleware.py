@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -120,3 +122,55 @@ class AuditChainFaultMiddleware:
             {"fault": exception},
             status=exception.status,
         )
+
+
+class RefuseOversizedBodiesMiddleware:
+    """Answer 413 to a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, before anything reads it.
+
+    Django would raise ``RequestDataTooBig`` where the body is first read and answer an HTML
+    400; the API answers JSON (``code: too_large``) and pages a plain 413. File uploads
+    (``multipart/form-data``) are left to Django's upload handlers, which stream them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type != "multipart/form-data":
+            try:
+                request.body  # noqa: B018 (read now, so that a body too big is refused here)
+            except RequestDataTooBig:
+                return self._too_large(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"the request body is larger than {limit} bytes"
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "too_large", "message": message}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain")
+
+
+class HeadAsGetForTheApiMiddleware:
+    """Answer ``HEAD`` wherever the API answers ``GET``: the same status and headers, no body.
+
+    Pages answer it already (Django's class-based views); the API's operations are declared
+    for ``GET`` only. The request runs as ``GET`` (a safe method: a read token may send it).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD" or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response

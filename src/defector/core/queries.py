@@ -15,6 +15,7 @@ from django.utils import timezone
 from defector.core import access, audit, chain, redaction, signing, tokens
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound
+from defector.core.inputs import moment_problem
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent, IdempotencyKey
 from defector.core.users import AnyUser
 
@@ -72,15 +73,19 @@ class AuditFilter:
             limit = AUDIT_FILTER_MAX_LENGTH[name]
             if len(getattr(self, name)) > limit:
                 found.append({"field": name, "message": f"must be at most {limit} characters"})
+        comparable = True
         for name in ("since", "until"):
             moment = getattr(self, name)
             if moment is not None and timezone.is_naive(moment):
                 found.append({"field": name, "message": "must name its time zone"})
+                comparable = False
+            elif moment is not None and moment_problem(moment):
+                found.append({"field": name, "message": moment_problem(moment)})
+                comparable = False
         if (
-            self.since is not None
+            comparable
+            and self.since is not None
             and self.until is not None
-            and not timezone.is_naive(self.since)
-            and not timezone.is_naive(self.until)
             and self.since > self.until
         ):
             found.append({"field": "until", "message": "must not be before the start"})

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Final
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator
+
+from defector.core.inputs import moment_problem
 
 
 class FieldErrorOut(Schema):
@@ -34,6 +38,33 @@ CHANGE_ERRORS: dict[int, Any] = {
 }
 
 
+#: A number given as text ("0", "1.5e9"): pydantic would read it as seconds since 1970.
+_NUMBER: Final = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and _NUMBER.fullmatch(value)
+    ):
+        raise ValueError("must be a date and time in ISO 8601 (e.g. 2026-03-02T09:30:00Z)")
+    return value
+
+
+def _representable(value: dt.datetime) -> dt.datetime:
+    problem = moment_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: A time as the API accepts it: ISO 8601 text (a number such as ``0`` is not a time), whose
+#: conversion to UTC stays within the years this system holds (``core.inputs.moment_problem``).
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_representable)]
+#: The highest page number a list accepts: far beyond any log, and its offset fits a 64-bit
+#: integer whatever the page size.
+MAX_PAGE = 10**9
+
+
 # --- the audit log --------------------------------------------------------------------------
 
 
@@ -45,13 +76,13 @@ class AuditEventsQuery(Schema):
     object_type: str = Field("", max_length=100, description="e.g. cases.case")
     object_id: str = Field("", max_length=64)
     cryptonym: str = Field("", max_length=64, description="The whole cryptonym, any case.")
-    since: dt.datetime | None = Field(
+    since: Moment | None = Field(
         None, description="Events at or after this time (ISO 8601; UTC if no offset)."
     )
-    until: dt.datetime | None = Field(
+    until: Moment | None = Field(
         None, description="Events at or before this time (ISO 8601; UTC if no offset)."
     )
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 

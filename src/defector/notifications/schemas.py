@@ -8,7 +8,7 @@ from typing import Final, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from defector.core.schemas import DbId
+from defector.core.schemas import DbId, Moment
 from defector.notifications.choices import NoticeKind
 
 #: A kind filter: one of the kinds, or empty for any.
@@ -33,7 +33,7 @@ class NoticeOut(Schema):
 class NoticeFiltersIn(Schema):
     unread: bool = Field(False, description="Only notices not yet read.")
     kind: str = Field("", pattern=KIND_PATTERN, description="Only notices of this kind.")
-    since: dt.datetime | None = Field(None, description="Only notices created after this time.")
+    since: Moment | None = Field(None, description="Only notices created after this time.")
 
 
 class WhatsNewOut(Schema):
@@ -49,7 +49,7 @@ class WhatsNewOut(Schema):
 class VisitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    seen_until: dt.datetime | None = Field(
+    seen_until: Moment | None = Field(
         None, description="The end of what you were shown (default: now)."
     )
     notice_ids: list[DbId] | None = Field(

@@ -31,6 +31,7 @@ from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
+from defector.core.inputs import moment_problem
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Compartment, Official, Post
@@ -243,6 +244,9 @@ def _check_reception(
     received = moment if received_at is None else received_at
     if not isinstance(received, dt.datetime) or timezone.is_naive(received):
         add_error(errors, "received_at", "must be a date and time with its time zone")
+        received = moment
+    elif moment_problem(received):
+        add_error(errors, "received_at", moment_problem(received))
         received = moment
     elif received > moment + validation.CLOCK_SKEW:
         add_error(errors, "received_at", "is in the future")

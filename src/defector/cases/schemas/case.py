@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from defector.cases.schemas.common import OfficialRefOut, PostRefOut, VersionIn
 from defector.cases.schemas.obligations import ObligationOut
+from defector.core.schemas import Moment
 
 
 class CaseSummaryOut(Schema):
@@ -112,7 +113,7 @@ class CaseIn(Schema):
         "fields default to the reception (location: the post's country; as_of: the day "
         "received; for a walk-in, at_us_installation: true).",
     )
-    received_at: dt.datetime | None = Field(None, description="When received (default: now).")
+    received_at: Moment | None = Field(None, description="When received (default: now).")
     received_where: str = Field("", max_length=300, description="Where. Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     note: str = Field("", max_length=10_000, description="A first note. Not sealed: no names.")
@@ -130,7 +131,7 @@ class WalkInIn(Schema):
         "requests (asylum, escape_assistance) and threat_information matter most here."
     )
     post_id: int | None = Field(None, description="Default: your post.")
-    received_at: dt.datetime | None = Field(None, description="Default: now.")
+    received_at: Moment | None = Field(None, description="Default: now.")
     received_where: str = Field("", max_length=300, description="Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     sensitivity: str = Field("", description="Default: SECRET, or your clearance if lower.")

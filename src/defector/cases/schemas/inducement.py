@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from defector.cases.schemas.common import OfficialRefOut, VersionIn
 from defector.cases.schemas.determination import DecisionOut
+from defector.core.schemas import Moment
 
 
 class ConsiderationIn(VersionIn):
@@ -71,7 +72,7 @@ class InducementActIn(VersionIn):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(max_length=10_000, description="What was done; cryptonyms only.")
-    occurred_at: dt.datetime | None = Field(None, description="When (default: now).")
+    occurred_at: Moment | None = Field(None, description="When (default: now).")
     committed_by_id: int | None = Field(None, description="The official who committed it.")
     instigated_by_id: int | None = Field(None, description="The official who instigated it.")
 

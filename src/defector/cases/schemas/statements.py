@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from defector.cases.schemas.common import OfficialRefOut, VersionIn
+from defector.core.schemas import Moment
 
 #: A drawn signature of at most 1 MB, in base64, with its data URL prefix.
 MAX_DRAWING_TEXT: Final = 1_400_100
@@ -48,7 +49,7 @@ class StatementFields(Schema):
     language_name: str = Field(max_length=100, description="In English: Russian …")
     text_original: str = Field(max_length=20_000, description="In the person's language.")
     text_english: str = Field(max_length=20_000, description="In English.")
-    signed_at: dt.datetime = Field(description="When the person signed, with its offset.")
+    signed_at: Moment = Field(description="When the person signed, with its offset.")
 
 
 class StatementIn(StatementFields, VersionIn):

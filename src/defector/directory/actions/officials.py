@@ -12,8 +12,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from defector.accounts.actions import end_all_sessions
-from defector.core import access, audit
+from defector.core import access, audit, names
 from defector.core import actions as core_actions
+from defector.core.actions import username_problems
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 from defector.directory.actions.common import (
@@ -72,6 +73,9 @@ def _official_values(
     user_model = get_user_model()
     first_name = check.text(values, "first_name", user_model, required=False)
     last_name = check.text(values, "last_name", user_model, required=False)
+    for field, name in (("first_name", first_name), ("last_name", last_name)):
+        if names.name_problem(name):
+            check.add(field, names.name_problem(name))
     email = check.text(values, "email", user_model, required=False)
     if email:
         try:
@@ -178,6 +182,8 @@ def create_official(
                 user_model._meta.get_field("username").run_validators(username)
             except ValidationError as exc:
                 check.errors.extend({"field": "username", "message": m} for m in exc.messages)
+            else:
+                check.errors.extend(username_problems(username))
     values = _official_values(
         check,
         {

@@ -1,4 +1,9 @@
-"""``defector export_openapi``: write the API's OpenAPI document (committed as openapi.json)."""
+"""``defector export_openapi``: write the API's OpenAPI document (committed as openapi.json).
+
+The document written is the one the running server serves at ``/api/v1/openapi.json``: the
+served view is resolved and called in process, so the two cannot be built in different ways
+(they once were, and both listed paths the server does not answer).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test import RequestFactory
+from django.urls import resolve, reverse
 
 from defector.api import api
 
 
-def openapi_text() -> str:
-    """The OpenAPI document as stable, diff-friendly JSON."""
-    schema = api.get_openapi_schema(path_prefix="/api/v1")
-    # A round trip turns keys that are not strings (status codes) into JSON's strings first,
-    # so that the keys can be sorted.
-    plain = json.loads(json.dumps(schema, ensure_ascii=False))
+def served_document() -> dict[str, Any]:
+    """The OpenAPI document exactly as the server answers ``GET /api/v1/openapi.json``."""
+    url = reverse(f"{api.urls_namespace}:openapi-json")
+    match = resolve(url)
+    response = match.func(RequestFactory().get(url), *match.args, **match.kwargs)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    document: dict[str, Any] = json.loads(response.content)
+    return document
+
+
+def openapi_text(document: dict[str, Any] | None = None) -> str:
+    """The OpenAPI document (default: the served one) as stable, diff-friendly JSON."""
+    plain = served_document() if document is None else document
     return json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
