@@ -28,13 +28,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from defector.accounts import mfa
 from defector.cases import actions as case_actions
-from defector.cases.models import Case
+from defector.cases.models import Case, Obligation
 from defector.committees import actions as committee_actions
 from defector.core import tokens
 from defector.core.models import ApiToken
 from defector.directory.models import Official, RoleAssignment
 from defector.escalations import actions as escalation_actions
+from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
+from defector.policy.obligations import ObligationId
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
 from support.world import World as SharedWorld
@@ -57,6 +59,17 @@ def _sealed(sealing_keys: None) -> None:
 
 #: A signed statement's scan (a minimal PDF).
 SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+#: Facts of a potential defector still under control: recruitment in place is to be
+#: considered (5a(1)), an obligation of the case.
+UNDER_CONTROL: dict[str, Any] = {
+    "location": "AT",
+    "nationalities": ["PL"],
+    "dissatisfied": True,
+    "susceptible": True,
+    "special_value": ["operational"],
+}
 
 
 #: The roles of the matrix and of the attack tests: (name, role, where) — ``where`` is
@@ -162,11 +175,15 @@ def _version(case: Case) -> int:
 
 def furnish(world: World) -> Records:
     """A real record of every kind an address names, made through the actions, at the own
-    post (VIENNA) and another (BONN): for each case a bona fides check, a voluntary statement,
-    and a task; for each post's committee a meeting (with an agenda item and,
-    at VIENNA, the invited representative invited), a procedures draft, guidance, a person on
-    the briefing register and a mutual problem. BONN's committee gets its own chair and senior
-    representative to make them."""
+    post (VIENNA) and another (BONN). For each case: a bona fides check, a voluntary
+    statement, a task (the case officer's on the own SECRET case), the obligation to consider
+    recruitment in place (its facts say so) and an inducement plan (after that consideration
+    and a 7a determination). For each post's committee: a meeting with an agenda item (at
+    VIENNA the invited representative invited), held, its minutes approved and forwarded to
+    the IDC; procedures in effect and a draft revising them; guidance; a person on the
+    briefing register; a mutual problem. And a notice to the case officer. BONN's committee
+    gets its own chair and senior representative, and VIENNA a senior representative cleared
+    TOP SECRET, to make them."""
     users = world.users
     cia = world.cia
     bonn_chair = make_official(
@@ -183,12 +200,27 @@ def furnish(world: World) -> Records:
         "VIENNA": get_user_model().objects.get(username="vienna.top"),
         "BONN": get_user_model().objects.get(username="bonn.officer"),
     }
+    # 7a is determined by the post's senior US representative cleared for the case: at
+    # VIENNA one cleared TOP SECRET besides the matrix's (cleared SECRET).
+    seniors = {
+        "VIENNA": make_official(
+            "vienna.senior",
+            ("senior_representative", world.vienna),
+            agency=cia,
+            clearance="TOP SECRET",
+        ),
+        "BONN": bonn_senior,
+    }
     records: Records = {}
 
     def keep(kind: str, where: Any, pk: int) -> None:
         records.setdefault(kind, {})[where] = pk
 
     today = timezone.localdate()
+    officer = world.official("case_officer")
+    assert officer is not None
+    notice = notify_officials([officer], "case", "The matrix's notice.")[0]
+    keep("notice", "-", notice.pk)
     for (code, sensitivity), case in world.cases.items():
         opener = openers[code]
         analyst = Official.objects.get(user=opener)
@@ -224,6 +256,40 @@ def furnish(world: World) -> Records:
             official_id=assignee.pk,
         )
         keep("task", where, task.pk)
+        case_actions.update_facts(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            facts=UNDER_CONTROL,
+        )
+        obligation = Obligation.objects.get(
+            case=case, identifier=ObligationId.CONSIDER_RECRUITMENT_IN_PLACE
+        )
+        keep("obligation", where, obligation.pk)
+        case_actions.consider_recruitment_in_place(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            conclusion="induce_defection",
+            reasoning="About to be recalled; no access worth keeping in place.",
+        )
+        senior = seniors[code]
+        case_actions.determine_political_risk(
+            acting_user=senior,
+            case_id=case.pk,
+            expected_version=_version(case),
+            subject="case",
+            level="low",
+            reasoning="A quiet approach abroad carries little political cost.",
+        )
+        plan = case_actions.record_inducement_plan(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            description="A quiet approach at the reception.",
+            group_size=1,
+        )
+        keep("plan", where, plan.pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

@@ -45,7 +45,6 @@ TABLE_PATH = Path(__file__).with_name("authorization.toml")
 TABLE = tomllib.loads(TABLE_PATH.read_text(encoding="utf-8"))
 DECISIONS = {"allow", "deny-404", "deny-403", "sign-in"}
 ROLES = ("anonymous", *TABLE["roles"])
-MISSING_ID = 999_999
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def object_kind(endpoint: Endpoint, param: str) -> str:
 
 #: Records that belong to a case (one of each per case, ``conftest.furnish``) and records that
 #: belong to a post's committee (one of each at VIENNA and at BONN).
-CASE_RECORDS = frozenset({"check", "statement", "task"})
+CASE_RECORDS = frozenset({"check", "statement", "task", "obligation", "plan"})
 POST_RECORDS = frozenset(
     {
         "committee",
@@ -264,7 +263,9 @@ def decision_of(response: Any) -> str:
     return "allow"
 
 
-def send(client: Client, endpoint: Endpoint, url: str, row: dict[str, Any]) -> Any:
+def send(
+    client: Client, endpoint: Endpoint, url: str, row: dict[str, Any], objects: dict[str, int]
+) -> Any:
     method = row.get("method", endpoint.method)
     if "query" in row:  # a required query parameter (``q`` of a search)
         url = f"{url}?{row['query']}"
@@ -280,6 +281,11 @@ def send(client: Client, endpoint: Endpoint, url: str, row: dict[str, Any]) -> A
             transaction.set_rollback(True)
         return response
     body = row.get("body")
+    if "body_objects" in row:  # fields naming a record of VIENNA
+        body = {
+            **(body or {}),
+            **{name: objects[kind] for name, kind in row["body_objects"].items()},
+        }
     if body is None and endpoint.api and endpoint.body_schema is not None:
         body = example(endpoint.body_schema, endpoint.body_schema)
     with transaction.atomic():
@@ -307,9 +313,13 @@ def test_the_table_is_well_formed() -> None:
         ), f"profile {name} has no default cell"
         for key, decision in cells.items():
             assert decision in DECISIONS, f"{name}.{key}: {decision!r} is not a decision"
+    used = set()
     for key, row in {**TABLE["defaults"], **TABLE["endpoints"]}.items():
         profile = row if isinstance(row, str) else row["profile"]
         assert profile in TABLE["profiles"], f"{key}: no profile {profile!r}"
+        used.add(profile)
+    unused = sorted(set(TABLE["profiles"]) - used)
+    assert unused == [], f"profiles that no row uses: {unused}"
 
 
 def test_an_operation_without_its_own_row_is_unclassified_not_defaulted() -> None:
@@ -390,11 +400,12 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "compartment": world.alpha.pk,
         "audit-event": AuditEvent.objects.order_by("seq").first().seq,
         "token": ApiToken.objects.get(user=world.users["case_officer"]).pk,
-        "missing": MISSING_ID,
         "step": "resolve_locally",
         "verb": "withdraw",
         "result-verb": "result",
+        "notice": records["notice"]["-"],
     }
+    vienna = {kind: by_post["VIENNA"] for kind, by_post in records.items() if "VIENNA" in by_post}
     only = tuple(os.environ.get("DEFECTOR_MATRIX_ONLY", "").split(","))
     observed: list[dict[str, str]] = []
     wrong: list[str] = []
@@ -406,7 +417,7 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
             for role in ROLES:
                 rel = relation(role, target.relation_of)
                 want = expected(row["profile"], role, rel, target.sensitivity)
-                response = send(clients[role], endpoint, target.url, row)
+                response = send(clients[role], endpoint, target.url, row, vienna)
                 got = decision_of(response)
                 if row.get("signs_out") and role != "anonymous":
                     clients[role].force_login(world.users[role])  # sign-out ended its sessions
