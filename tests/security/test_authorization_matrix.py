@@ -156,7 +156,9 @@ def targets(
     endpoint: Endpoint, world: Any, records: dict[str, dict[Any, int]], fixed: dict[str, Any]
 ) -> Iterator[Target]:
     """Each URL to request: one per case when the endpoint takes a case (with that case's
-    own records), one per post (VIENNA, BONN) when it takes a committee's record, else one."""
+    own records, and once more the own SECRET case with another case's records: sensitivity
+    "foreign"), one per post (VIENNA, BONN) when it takes a committee's record (and the own
+    post's meeting with another post's agenda item: "foreign"), else one."""
     kinds = {param: object_kind(endpoint, param) for param in endpoint.params}
     constant = {
         param: fixed[kind]
@@ -173,6 +175,16 @@ def targets(
                     values[param] = records[kind][key]
             post, sensitivity = key
             yield Target(fill(endpoint.path, values), post, sensitivity)
+        if any(kind in CASE_RECORDS for kind in kinds.values()):
+            # the own SECRET case, with the records of the other post's SECRET case: a
+            # record is reached only through its own case
+            values = dict(constant)
+            for param, kind in kinds.items():
+                if kind == "case":
+                    values[param] = world.cases[("VIENNA", "SECRET")].pk
+                elif kind in CASE_RECORDS:
+                    values[param] = records[kind][("BONN", "SECRET")]
+            yield Target(fill(endpoint.path, values), "VIENNA", "foreign")
     elif any(kind in POST_RECORDS for kind in kinds.values()):
         for post in ("VIENNA", "BONN"):
             values = dict(constant)
@@ -180,6 +192,14 @@ def targets(
                 if kind in POST_RECORDS:
                     values[param] = records[kind][post]
             yield Target(fill(endpoint.path, values), post, "-")
+        posted = [param for param, kind in kinds.items() if kind in POST_RECORDS]
+        if len(posted) > 1:
+            # the own post's record holding another post's (a meeting and an agenda item)
+            values = dict(constant)
+            for param in posted:
+                post = "VIENNA" if param == posted[0] else "BONN"
+                values[param] = records[kinds[param]][post]
+            yield Target(fill(endpoint.path, values), "VIENNA", "foreign")
     else:
         yield Target(fill(endpoint.path, constant), None, "-")
 
