@@ -181,9 +181,9 @@ def furnish(world: World) -> Records:
     and a 7a determination). For each post's committee: a meeting with an agenda item (at
     VIENNA the invited representative invited), held, its minutes approved and forwarded to
     the IDC; procedures in effect and a draft revising them; guidance; a person on the
-    briefing register; a mutual problem. And a notice to the case officer. BONN's committee
-    gets its own chair and senior representative, and VIENNA a senior representative cleared
-    TOP SECRET, to make them."""
+    briefing register; a mutual problem, referred to the IDC. And a notice to the case
+    officer. BONN's committee gets its own chair and senior representative, and VIENNA a
+    senior representative cleared TOP SECRET, to make them."""
     users = world.users
     cia = world.cia
     bonn_chair = make_official(
@@ -352,6 +352,14 @@ def furnish(world: World) -> Records:
         problem = escalation_actions.raise_problem(
             acting_user=chair, post_id=post.pk, title="Housing the walk-in"
         )
+        # referred to the IDC through CIA channels (6c): the IDC sees it from now on
+        escalation_actions.request_referral(
+            acting_user=chair, problem_id=problem.pk, summary="Decide on the housing."
+        )
+        escalation_actions.note_direct_communication(
+            acting_user=chair, problem_id=problem.pk, summary="Cabled."
+        )
+        escalation_actions.transmit_referral(acting_user=chair, problem_id=problem.pk)
         keep("problem", code, problem.pk)
     return records
 
