@@ -21,17 +21,23 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from defector.accounts import mfa
 from defector.cases import actions as case_actions
-from defector.cases.models import Case
+from defector.cases.models import Case, Obligation
+from defector.committees import actions as committee_actions
 from defector.core import tokens
 from defector.core.models import ApiToken
 from defector.directory.models import Official, RoleAssignment
-from support.builders import DEMO_PASSWORD, TRUE_NAME
+from defector.escalations import actions as escalation_actions
+from defector.notifications.actions import notify_officials
+from defector.policy.gates.committees import REQUIRED_SECTIONS
+from defector.policy.obligations import ObligationId
+from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
 from support.world import World as SharedWorld
 from support.world import build_world
@@ -49,6 +55,21 @@ IDENTITY = {
 @pytest.fixture(autouse=True)
 def _sealed(sealing_keys: None) -> None:
     """Every test here seals with the session's test keyring (``support.fixtures``)."""
+
+
+#: A signed statement's scan (a minimal PDF).
+SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+#: Facts of a potential defector still under control: recruitment in place is to be
+#: considered (5a(1)), an obligation of the case.
+UNDER_CONTROL: dict[str, Any] = {
+    "location": "AT",
+    "nationalities": ["PL"],
+    "dissatisfied": True,
+    "susceptible": True,
+    "special_value": ["operational"],
+}
 
 
 #: The roles of the matrix and of the attack tests: (name, role, where) — ``where`` is
@@ -142,6 +163,207 @@ def world(db: Any) -> World:
     return make_world()
 
 
+#: The kinds of record ``furnish`` makes, keyed by where they belong: a case's records by the
+#: case's key (post code, sensitivity), a committee's by its post's code.
+Records = dict[str, dict[Any, int]]
+
+
+def _version(case: Case) -> int:
+    case.refresh_from_db()
+    return case.version
+
+
+def furnish(world: World) -> Records:
+    """A real record of every kind an address names, made through the actions, at the own
+    post (VIENNA) and another (BONN). For each case: a bona fides check, a voluntary
+    statement, a task (the case officer's on the own SECRET case), the obligation to consider
+    recruitment in place (its facts say so) and an inducement plan (after that consideration
+    and a 7a determination). For each post's committee: a meeting with an agenda item (at
+    VIENNA the invited representative invited), held, its minutes approved and forwarded to
+    the IDC; procedures in effect and a draft revising them; guidance; a person on the
+    briefing register; a mutual problem, referred to the IDC. And a notice to the case
+    officer. BONN's committee gets its own chair and senior representative, and VIENNA a
+    senior representative cleared TOP SECRET, to make them."""
+    users = world.users
+    cia = world.cia
+    bonn_chair = make_official(
+        "bonn.chair", ("committee_chair", world.bonn), agency=cia, clearance="TOP SECRET"
+    )
+    bonn_senior = make_official(
+        "bonn.senior", ("senior_representative", world.bonn), agency=cia, clearance="TOP SECRET"
+    )
+    makers = {
+        "VIENNA": (users["committee_chair"], users["senior_representative"]),
+        "BONN": (bonn_chair, bonn_senior),
+    }
+    openers = {
+        "VIENNA": get_user_model().objects.get(username="vienna.top"),
+        "BONN": get_user_model().objects.get(username="bonn.officer"),
+    }
+    # 7a is determined by the post's senior US representative cleared for the case: at
+    # VIENNA one cleared TOP SECRET besides the matrix's (cleared SECRET).
+    seniors = {
+        "VIENNA": make_official(
+            "vienna.senior",
+            ("senior_representative", world.vienna),
+            agency=cia,
+            clearance="TOP SECRET",
+        ),
+        "BONN": bonn_senior,
+    }
+    records: Records = {}
+
+    def keep(kind: str, where: Any, pk: int) -> None:
+        records.setdefault(kind, {})[where] = pk
+
+    today = timezone.localdate()
+    officer = world.official("case_officer")
+    assert officer is not None
+    notice = notify_officials([officer], "case", "The matrix's notice.")[0]
+    keep("notice", "-", notice.pk)
+    for (code, sensitivity), case in world.cases.items():
+        opener = openers[code]
+        analyst = Official.objects.get(user=opener)
+        where = (code, sensitivity)
+        check = case_actions.add_bona_fides_check(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            kind="debriefing_consistency",
+            analyst_id=analyst.pk,
+        )
+        keep("check", where, check.pk)
+        statement = case_actions.record_statement(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            language_code="ru",
+            language_name="Russian",
+            text_original="Прошу убежища.",
+            text_english="I ask for asylum.",
+            signed_at=timezone.now(),
+            signature_file=SimpleUploadedFile("statement.pdf", SIGNED_PDF),
+        )
+        keep("statement", where, statement.pk)
+        assignee = world.official("case_officer") if where == ("VIENNA", "SECRET") else analyst
+        assert assignee is not None
+        task = case_actions.create_task(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            title="Name trace through the station",
+            due_on=today + dt.timedelta(days=7),
+            official_id=assignee.pk,
+        )
+        keep("task", where, task.pk)
+        case_actions.update_facts(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            facts=UNDER_CONTROL,
+        )
+        obligation = Obligation.objects.get(
+            case=case, identifier=ObligationId.CONSIDER_RECRUITMENT_IN_PLACE
+        )
+        keep("obligation", where, obligation.pk)
+        case_actions.consider_recruitment_in_place(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            conclusion="induce_defection",
+            reasoning="About to be recalled; no access worth keeping in place.",
+        )
+        senior = seniors[code]
+        case_actions.determine_political_risk(
+            acting_user=senior,
+            case_id=case.pk,
+            expected_version=_version(case),
+            subject="case",
+            level="low",
+            reasoning="A quiet approach abroad carries little political cost.",
+        )
+        plan = case_actions.record_inducement_plan(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            description="A quiet approach at the reception.",
+            group_size=1,
+        )
+        keep("plan", where, plan.pk)
+    for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
+        chair, senior = makers[code]
+        committee = make_committee(post)
+        keep("committee", code, committee.pk)
+        starts = timezone.now() + dt.timedelta(days=3)
+        meeting = committee_actions.schedule_meeting(
+            acting_user=chair,
+            committee_id=committee.pk,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+            place="Secure conference room",
+        )
+        keep("meeting", code, meeting.pk)
+        item = committee_actions.add_agenda_item(
+            acting_user=chair, meeting_id=meeting.pk, title="The walk-in drill"
+        )
+        keep("agenda-item", code, item.pk)
+        if code == "VIENNA":
+            invited = world.official("invited_representative")
+            assert invited is not None
+            committee_actions.invite_to_meeting(
+                acting_user=chair, meeting_id=meeting.pk, official_id=invited.pk
+            )
+        # held, its minutes approved and forwarded: the IDC receives them
+        committee_actions.mark_meeting_held(
+            acting_user=chair, meeting_id=meeting.pk, now=starts + dt.timedelta(hours=2)
+        )
+        committee_actions.save_minutes(
+            acting_user=chair, meeting_id=meeting.pk, text="The walk-in drill was held."
+        )
+        committee_actions.approve_minutes(acting_user=chair, meeting_id=meeting.pk)
+        committee_actions.forward_minutes(acting_user=chair, meeting_id=meeting.pk)
+        sections = {key: f"How the post provides for {key}." for key in REQUIRED_SECTIONS}
+        effective = committee_actions.create_procedures_draft(
+            acting_user=chair, committee_id=committee.pk, sections=sections
+        )
+        committee_actions.approve_procedures(acting_user=chair, version_id=effective.pk)
+        committee_actions.approve_procedures(acting_user=senior, version_id=effective.pk)
+        keep("procedures-effective", code, effective.pk)
+        draft = committee_actions.create_procedures_draft(
+            acting_user=chair,
+            committee_id=committee.pk,
+            sections={**sections, next(iter(sections)): "Revised."},
+        )
+        keep("procedures", code, draft.pk)
+        guidance = committee_actions.issue_guidance(
+            acting_user=senior,
+            committee_id=committee.pk,
+            title="Contacts with the press",
+            body="No member speaks to the press.",
+        )
+        keep("guidance", code, guidance.pk)
+        person = committee_actions.add_to_briefing_register(
+            acting_user=senior,
+            committee_id=committee.pk,
+            name="Sgt. J. Doyle",
+            position="marine_security_guard",
+        )
+        keep("briefed", code, person.pk)
+        problem = escalation_actions.raise_problem(
+            acting_user=chair, post_id=post.pk, title="Housing the walk-in"
+        )
+        # referred to the IDC through CIA channels (6c): the IDC sees it from now on
+        escalation_actions.request_referral(
+            acting_user=chair, problem_id=problem.pk, summary="Decide on the housing."
+        )
+        escalation_actions.note_direct_communication(
+            acting_user=chair, problem_id=problem.pk, summary="Cabled."
+        )
+        escalation_actions.transmit_referral(acting_user=chair, problem_id=problem.pk)
+        keep("problem", code, problem.pk)
+    return records
+
+
 def token_for(user: User, scope: str = "write") -> str:
     """A fresh API token of ``user`` (made directly: no audit record in the way)."""
     plain = tokens.new_token()
@@ -200,6 +422,7 @@ class Kit:
     csrf_post: Callable[..., Any] = csrf_post
     token_for: Callable[..., str] = token_for
     make_world: Callable[..., World] = make_world
+    furnish: Callable[[World], Records] = furnish
     skip_or_fail: Callable[[str, str], None] = skip_or_fail
 
 
