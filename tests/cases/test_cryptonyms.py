@@ -287,8 +287,12 @@ def test_twice_the_old_space_is_drawn_from_the_real_lists_without_a_storm_of_red
         taken.add(cryptonyms.unused(in_use, lambda: taken))
     assert len(taken) == 2 * OLD_SPACE
     assert all(SHAPE.fullmatch(name) for name in taken)
-    # Each draw is almost always free at once: a handful of redraws, never a storm.
-    assert checks < 2 * OLD_SPACE + 20
+    # Each draw is almost always free at once: drawing n of a space of N redraws about
+    # n²/2N times (birthday bound; about 15 here), never a storm. The bound is four times
+    # that plus ten, which a fair draw exceeds with a probability below 1e-15.
+    drawn = 2 * OLD_SPACE
+    expected_redraws = drawn * (drawn - 1) / (2 * cryptonyms.space_size())
+    assert checks - drawn < 4 * expected_redraws + 10
 
 
 @pytest.mark.django_db
