@@ -22,6 +22,7 @@ from defector.core import audit, chain, signing
 from defector.core.models import AuditEvent
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, RoleAssignment
+from support.postgres import settle_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,7 @@ def tamper(sql: str, params: list[Any]) -> None:
     trigger = "core_auditevent_append_only"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            settle_deferred_checks(cursor)
             cursor.execute(f"ALTER TABLE core_auditevent DISABLE TRIGGER {trigger}")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":

@@ -36,6 +36,7 @@ from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, RoleAssignment
 from defector.policy import POLICY_VERSION, Decision
+from support.postgres import settle_deferred_checks
 
 TRIGGERS = {
     "core_auditevent": "core_auditevent_append_only",
@@ -88,6 +89,7 @@ def tamper(sql: str, params: list[Any] | None = None) -> None:
     """Change the log with SQL, as someone with database access could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            settle_deferred_checks(cursor)
             for table, trigger in TRIGGERS.items():
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         cursor.execute(sql, params or [])

@@ -24,6 +24,7 @@ from defector.core import audit, chain, redaction, signing
 from defector.core.models import AuditEvent
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, RoleAssignment
+from support.postgres import settle_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +185,7 @@ def test_a_stored_event_dressed_as_redacted_is_still_altered_for_verify(
     trigger = "core_auditevent_append_only"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            settle_deferred_checks(cursor)
             cursor.execute(f"ALTER TABLE core_auditevent DISABLE TRIGGER {trigger}")
         cursor.execute(
             "UPDATE core_auditevent SET after = %s WHERE seq = 1",

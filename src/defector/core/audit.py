@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -102,6 +103,34 @@ def _locked_head() -> AuditHead:
     return head
 
 
+#: The PostgreSQL trigger's refusal (``core/migrations/0005``): which event the chain ends at.
+_NOT_EXTENDING: Final = re.compile(r"event \d+ does not extend event (\d+)")
+
+
+def _chain_fault(head_seq: int, error: IntegrityError) -> AuditChainFault:
+    """The fault that stopped an append after the head row's event ``head_seq``: the chain
+    holds an event past it (a forged append), or — as PostgreSQL's trigger says — ends before
+    it or at another hash (a truncation or an edit)."""
+    found = _NOT_EXTENDING.search(str(error))
+    last = int(found[1]) if found else None
+    if last is not None and last <= head_seq:
+        return AuditChainFault(
+            f"audit chain fault: the head row names event {head_seq}, which is missing or has "
+            f"another hash (the stored chain ends at event {last}). Writes are refused until "
+            "an operator runs `defector audit verify`.",
+            data={
+                "fault": "truncated" if last < head_seq else "head mismatch",
+                "head_seq": head_seq,
+            },
+        )
+    return AuditChainFault(
+        f"audit chain fault: event {head_seq + 1} cannot be appended after the head row "
+        f"(event {head_seq}); the chain holds an event the head does not know (a forged "
+        "append?). Writes are refused until an operator runs `defector audit verify`.",
+        data={"fault": "past the head", "head_seq": head_seq},
+    )
+
+
 def record(
     *,
     actor: AnyUser | None,
@@ -143,16 +172,11 @@ def record(
     digest = chain.event_hash(fields)
     try:
         event = AuditEvent.objects.create(**fields, hash=digest)
-    except IntegrityError:
-        # The next position is taken (or, on PostgreSQL, the trigger refused an event that
-        # does not extend the chain): something wrote past the head. No query here, the
-        # transaction is broken; the caller's transaction rolls back with this error.
-        raise AuditChainFault(
-            f"audit chain fault: event {head.seq + 1} cannot be appended after the head row "
-            f"(event {head.seq}); the chain holds an event the head does not know (a forged "
-            "append?). Writes are refused until an operator runs `defector audit verify`.",
-            data={"fault": "past the head", "head_seq": head.seq},
-        ) from None
+    except IntegrityError as error:
+        # The next position is taken, or, on PostgreSQL, the trigger refused an event that
+        # does not extend the chain. No query here: the transaction is broken, and the
+        # caller's transaction rolls back with this error.
+        raise _chain_fault(head.seq, error) from None
     head.seq = event.seq
     head.hash = digest
     head.save(update_fields=["seq", "hash"])
