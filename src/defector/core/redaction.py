@@ -1,6 +1,6 @@
 """What an auditor sees of case content: field names and digests, never the content.
 
-The auditor is to prove who did what and when, not to read the case (issue 10, finding 4).
+The auditor is to prove who did what and when, not to read the case.
 The stored events are not changed — the chain's hashes cover the real before/after — only
 what the audit pages, the API and the CSV export show. This module is the one place that
 decides what is case content:

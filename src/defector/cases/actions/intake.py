@@ -340,7 +340,7 @@ def _save_with_cryptonym(case: Case) -> None:
     writer never gets here). The INSERT runs in a savepoint so that only the savepoint aborts: a
     PostgreSQL transaction in which a statement failed refuses every further statement until it
     is rolled back. A clash is known by the column its error names, not by looking for the
-    rival's row, which the transaction's snapshot may not show (issue 10). PostgreSQL logs each
+    rival's row, which the transaction's snapshot may not show. PostgreSQL logs each
     clash as an ERROR although it is retried here; a clash is rare in a space of millions.
     """
     for _ in range(CRYPTONYM_SAVE_ATTEMPTS):
