@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from defector.core.access import principal_for
-from defector.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.errors import DomainError, NotFound
 from defector.core.views import ActionFormMixin
 from defector.escalations import actions, queries
 from defector.escalations.forms import (
@@ -88,6 +88,8 @@ class RaiseProblemView(ActionFormMixin, LoginRequiredMixin, TemplateView):
     """Raise a mutual problem for a post's committee (``6c``)."""
 
     template_name = "escalations/new.html"
+    #: A post the user may not raise at is said above the form, not answered with 403.
+    permission_refusal = "form"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not queries.can_raise_problems(request.user):
@@ -103,11 +105,7 @@ class RaiseProblemView(ActionFormMixin, LoginRequiredMixin, TemplateView):
         return RaiseProblemForm(self.request.POST, user=self.request.user)
 
     def act(self, form: RaiseProblemForm) -> Any:
-        try:
-            return actions.raise_problem(acting_user=self.request.user, **form.action_data())
-        except PermissionDenied as exc:
-            # A post the user may not raise at is said above the form, not answered with 403.
-            raise Conflict(exc.message) from exc
+        return actions.raise_problem(acting_user=self.request.user, **form.action_data())
 
     def success_message(self, result: Any) -> str:
         return f"Problem {result.pk} raised at {result.post.code}."
@@ -164,13 +162,13 @@ class StepView(ActionFormMixin, ProblemDetailView):
         return str(self.kwargs["step"])
 
     def act(self, form: StepForm) -> None:
-        try:
-            STEP_ACTIONS[self.step](
-                acting_user=self.request.user, problem_id=self.problem.id, **form.action_data()
-            )
-        except PolicyRefusal as exc:
-            # The table's reason is shown as it is worded, without the clause appended.
-            raise PolicyRefusal(exc.message) from exc
+        STEP_ACTIONS[self.step](
+            acting_user=self.request.user, problem_id=self.problem.id, **form.action_data()
+        )
+
+    def refusal_message(self, exc: DomainError) -> str:
+        # The table's reason is shown as it is worded, without the clause appended.
+        return exc.message
 
     def success_message(self, result: None) -> str:
         return DONE[self.step]

@@ -16,14 +16,14 @@ from defector.committees import actions, ical, queries
 from defector.committees.forms import MeetingForm
 from defector.core.access import Action
 from defector.core.auth import TokenAuth
-from defector.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.errors import DomainError, NotFound
 from defector.core.forms import ActionForm
 from defector.core.views import ActionFormMixin
 
 Done = tuple[str, str]  # (message, where to go)
 
 
-def refusal(exc: PermissionDenied | PolicyRefusal | Conflict) -> str:
+def refusal(exc: DomainError) -> str:
     """The message of a refusal, with the clauses behind it."""
     message = exc.message[:1].upper() + exc.message[1:]
     if exc.clauses:
@@ -36,6 +36,8 @@ class CommitteePage(ActionFormMixin, LoginRequiredMixin, TemplateView):
 
     #: op -> (form class, method that takes the valid form and returns (message, url)).
     operations: ClassVar[dict[str, tuple[type[ActionForm], str]]] = {}
+    #: Every refusal is said above the form, worded with its clauses (never a 403).
+    permission_refusal = "form"
     #: The operation being posted (set in ``post``).
     op: str = ""
 
@@ -70,11 +72,10 @@ class CommitteePage(ActionFormMixin, LoginRequiredMixin, TemplateView):
 
     def act(self, form: ActionForm) -> Done:
         handler: Callable[[Any], Done] = getattr(self, self.operations[self.op][1])
-        try:
-            return handler(form)
-        except (PermissionDenied, PolicyRefusal, Conflict) as exc:
-            # Every refusal is said above the form, worded with its clauses (never a 403).
-            raise Conflict(refusal(exc)) from exc
+        return handler(form)
+
+    def refusal_message(self, exc: DomainError) -> str:
+        return refusal(exc)
 
     def success_message(self, result: Done) -> str:
         return result[0]

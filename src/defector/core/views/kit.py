@@ -4,15 +4,15 @@ A view that mixes in :class:`ActionFormMixin` says which form it posts (``bound_
 action it calls (``act``), what to say and where to go on success (``success_message``,
 ``success_url``), and how to show the page again with the form in error (``render_invalid``).
 The mixin does the rest the same way everywhere: a missing or hidden object answers 404, a
-refusal for want of permission 403, and a refusal of the input, of a stale version or of the
-directive comes back on the form (field errors on their fields, the rest above the form, a
-policy refusal with its clauses).
+refusal for want of permission 403 (or what ``permission_refusal`` says), and a refusal of the
+input, of a stale version or of the directive comes back on the form (field errors on their
+fields, the rest above the form as ``refusal_message`` words it: with its clauses).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from django import forms
 from django.contrib import messages
@@ -51,6 +51,14 @@ class ActionFormMixin(ABC):
     request: HttpRequest
     #: The message of a missing (or hidden) object's 404.
     not_found_message = "not found"
+    #: What a refusal for want of permission answers: 403, 404 (a page that exists only for
+    #: those who may act, as the directory's management pages), or an error above the form
+    #: (a page whose every refusal is said on it, as the committees' pages).
+    permission_refusal: ClassVar[Literal["403", "404", "form"]] = "403"
+
+    def refusal_message(self, exc: DomainError) -> str:
+        """How a refusal said above the form reads: its message, with the clauses behind it."""
+        return f"{exc.message} ({', '.join(exc.clauses)})" if exc.clauses else exc.message
 
     @abstractmethod
     def bound_form(self) -> forms.Form:
@@ -80,9 +88,15 @@ class ActionFormMixin(ABC):
             except NotFound:
                 raise Http404(self.not_found_message) from None
             except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except (InvalidInput, Conflict, PolicyRefusal) as exc:
+                if self.permission_refusal == "404":
+                    raise Http404(self.not_found_message) from None
+                if self.permission_refusal == "403":
+                    raise DjangoPermissionDenied(exc.message) from None
+                form.add_error(None, self.refusal_message(exc))
+            except InvalidInput as exc:
                 apply_action_error(form, exc)
+            except (Conflict, PolicyRefusal) as exc:
+                form.add_error(None, self.refusal_message(exc))
             else:
                 messages.success(request, self.success_message(result))
                 return HttpResponseRedirect(self.success_url(result))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from typing import Any, ClassVar, Final
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -74,12 +73,4 @@ class ManageFormMixin(ActionFormMixin):
     """A management form posting to an action: a refusal for want of permission answers 404,
     as the management pages do for anyone but administrators."""
 
-    @abstractmethod
-    def perform(self, form: Any) -> Any:
-        """Call the action with the valid form; return what it made or changed."""
-
-    def act(self, form: Any) -> Any:
-        try:
-            return self.perform(form)
-        except PermissionDenied:
-            raise NotFound("not found") from None
+    permission_refusal = "404"

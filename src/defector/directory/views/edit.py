@@ -75,7 +75,7 @@ class PostCreateView(FormPage):
     heading = "Add a post"
     submit = "Add post"
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.create_post(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -96,7 +96,7 @@ class PostEditView(FormPage):
         post = self.target()
         return {name: getattr(post, name) for name in actions.POST_FIELDS}
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.update_post(
             acting_user=self.request.user,
             post_id=self.kwargs["pk"],
@@ -116,7 +116,7 @@ class AgencyCreateView(FormPage):
     submit = "Add agency"
     section = "agencies"
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.create_agency(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -136,7 +136,7 @@ class AgencyEditView(AgencyCreateView):
         agency = queries.agency_to_manage(self.request.user, self.kwargs["pk"])
         return {name: getattr(agency, name) for name in actions.AGENCY_FIELDS}
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.update_agency(
             acting_user=self.request.user,
             agency_id=self.kwargs["pk"],
@@ -153,7 +153,7 @@ class CompartmentCreateView(FormPage):
     submit = "Add compartment"
     section = "compartments"
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.create_compartment(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -176,7 +176,7 @@ class CompartmentEditView(CompartmentCreateView):
         compartment = self.target()
         return {"code": compartment.code, "name": compartment.name}
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.update_compartment(
             acting_user=self.request.user,
             compartment_id=self.kwargs["pk"],
@@ -197,7 +197,7 @@ class OfficialCreateView(FormPage):
     def make_form(self, data: Any = None) -> ActionForm:
         return NewOfficialForm(data, user=self.request.user)
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.create_official(acting_user=self.request.user, **form.action_data())
 
     def done(self, obj: Any) -> tuple[str, str]:
@@ -234,7 +234,7 @@ class OfficialEditView(FormPage):
         }
         return OfficialForm(data, user=self.request.user, initial=initial)
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.update_official(
             acting_user=self.request.user,
             official_id=self.kwargs["pk"],

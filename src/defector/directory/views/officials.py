@@ -39,7 +39,7 @@ class GrantRoleView(ManageFormMixin, OfficialChangeView):
     def bound_form(self) -> GrantRoleForm:
         return GrantRoleForm(self.request.POST, user=self.request.user)
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.grant_role(
             acting_user=self.request.user,
             official_id=self.kwargs["pk"],
@@ -74,7 +74,7 @@ class SetCompartmentsView(ManageFormMixin, OfficialChangeView):
     def bound_form(self) -> CompartmentsForm:
         return CompartmentsForm(self.request.POST, user=self.request.user)
 
-    def perform(self, form: Any) -> Any:
+    def act(self, form: Any) -> Any:
         return actions.set_compartments(
             acting_user=self.request.user,
             official_id=self.kwargs["pk"],
