@@ -18,6 +18,7 @@ from defector.cases.models import Case
 from defector.committees import actions
 from defector.committees.models import AgendaItem, Minutes
 from defector.core.errors import InvalidInput
+from defector.directory.models import Compartment
 
 from .conftest import Schedule, World, at
 
@@ -101,3 +102,24 @@ def test_a_subject_of_another_post_is_not_looked_for(
     meeting = schedule(at(2026, 3, 5), held=True)
     minutes = actions.save_minutes(acting_user=member, meeting_id=meeting.pk, text="Petrov.")
     assert minutes.pk is not None
+
+
+def test_minutes_are_not_checked_against_a_case_hidden_from_their_writer(
+    world: World, make_official: Any, schedule: Schedule, member: User
+) -> None:
+    """A refusal over a case the member may not see would tell them that someone of that
+    name is a subject at the post: such a case's names are not looked for."""
+    alpha = Compartment.objects.create(code="ALPHA", name="Alpha")
+    cleared = make_official("alex.cleared", ("case_officer", world.vienna), compartments=[alpha])
+    case_actions.open_case(
+        acting_user=cleared,
+        post_id=world.vienna.pk,
+        sensitivity="SECRET",
+        compartments=["ALPHA"],
+        true_name="Boris Nikolayevich Orlov",
+    )
+    meeting = schedule(at(2026, 3, 5), held=True)
+    minutes = actions.save_minutes(
+        acting_user=member, meeting_id=meeting.pk, text="Orlov was not discussed."
+    )
+    assert minutes.text == "Orlov was not discussed."

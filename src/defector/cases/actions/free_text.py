@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
+from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
 from defector.cases.choices import OPEN_STAGES
 from defector.cases.models import Case, Subject
 from defector.cases.validation import Errors, error
+from defector.core.access import Action, restrict
 from defector.core.errors import InvalidInput
 from defector.core.sealing import open_sealed
+from defector.core.users import AnyUser
 from defector.policy.gates import free_text as gate
 
 #: The sealed fields whose values free text may not hold.
@@ -70,14 +73,23 @@ def refuse_names(errors: Errors, names: Iterable[str], **fields: object) -> None
 
 
 def refuse_names_at_post(
-    errors: Errors, post_id: int, *, also: Iterable[int | None] = (), **fields: object
+    errors: Errors,
+    post_id: int,
+    *,
+    user: AnyUser | None,
+    also: Iterable[int | None] = (),
+    **fields: object,
 ) -> None:
     """For texts tied to a post rather than one case (a committee's minutes and agenda, a
     mutual problem): add an error on each field that names the subject of one of the post's
-    open cases, or of the cases in ``also`` (e.g. those on the meeting's agenda)."""
-    open_cases = Case.objects.filter(post_id=post_id, stage__in=OPEN_STAGES)
-    ids = {*open_cases.values_list("pk", flat=True), *(pk for pk in also if pk)}
-    refuse_names_of_cases(errors, ids, fields)
+    open cases, or of the cases in ``also`` (e.g. those on the meeting's agenda) — of those
+    ``user`` may see: a refusal over a case hidden from them would tell them that someone of
+    that name is a subject at the post."""
+    named = Case.objects.filter(
+        Q(post_id=post_id, stage__in=OPEN_STAGES) | Q(pk__in=[pk for pk in also if pk])
+    )
+    ids = restrict(user, Action.VIEW, named).values_list("pk", flat=True)
+    refuse_names_of_cases(errors, list(ids), fields)
 
 
 def refuse_true_names(errors: Errors, case: Case, **fields: object) -> None:

@@ -144,7 +144,7 @@ def record_briefing(
         if briefer is None:
             _error(errors, "briefed_by_id", "choose the official who gave the briefing")
         topics = _text(errors, "topics", topics, limit=TEXT_MAX)
-        refuse_names_at_post(errors, person.committee.post_id, topics=topics)
+        refuse_names_at_post(errors, person.committee.post_id, user=acting_user, topics=topics)
         if errors or briefed_on is None or briefer is None:
             raise InvalidInput(errors)
         briefing = Briefing.objects.create(

@@ -67,11 +67,13 @@ def _meeting_for_change(acting_user: AnyUser | None, meeting_id: object) -> Meet
     )
 
 
-def _refuse_names(errors: Errors, meeting: Meeting, **fields: object) -> None:
+def _refuse_names(
+    errors: Errors, meeting: Meeting, *, user: AnyUser | None, **fields: object
+) -> None:
     """An error on each field that names the subject of one of the post's open cases or of a
     case on the meeting's agenda (``6b(1)``: true names are sealed in the case)."""
     on_agenda = AgendaItem.objects.filter(meeting=meeting).values_list("case_id", flat=True)
-    refuse_names_at_post(errors, meeting.committee.post_id, also=on_agenda, **fields)
+    refuse_names_at_post(errors, meeting.committee.post_id, user=user, also=on_agenda, **fields)
 
 
 def _touch(meeting: Meeting) -> None:
@@ -165,7 +167,7 @@ def cancel_meeting(*, acting_user: AnyUser, meeting_id: int | str, reason: str =
         _require_chair(acting_user, meeting.committee)
         errors: Errors = []
         reason = _text(errors, "reason", reason, limit=500, required=False)
-        _refuse_names(errors, meeting, reason=reason)
+        _refuse_names(errors, meeting, user=acting_user, reason=reason)
         if errors:
             raise InvalidInput(errors)
         if meeting.status != MeetingStatus.SCHEDULED:
@@ -320,7 +322,7 @@ def add_agenda_item(
         errors: Errors = []
         title = _text(errors, "title", title, limit=TITLE_MAX)
         notes = _text(errors, "notes", notes, limit=TEXT_MAX, required=False)
-        _refuse_names(errors, meeting, title=title, notes=notes)
+        _refuse_names(errors, meeting, user=acting_user, title=title, notes=notes)
         if errors:
             raise InvalidInput(errors)
         _agenda_open(meeting)

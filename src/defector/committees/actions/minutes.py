@@ -60,7 +60,7 @@ def save_minutes(
         official = _require_member(acting_user, meeting.committee)
         errors: Errors = []
         text = _text(errors, "text", text, limit=TEXT_MAX)
-        _refuse_names(errors, meeting, text=text)
+        _refuse_names(errors, meeting, user=acting_user, text=text)
         if errors:
             raise InvalidInput(errors)
         if meeting.status != MeetingStatus.HELD:

@@ -193,11 +193,13 @@ def _move(problem: Problem, step: str, now: dt.datetime) -> dict[str, Any]:
     return before
 
 
-def _refuse_names(errors: Errors, problem: Problem, **fields: object) -> None:
+def _refuse_names(
+    errors: Errors, problem: Problem, *, user: AnyUser | None, **fields: object
+) -> None:
     """An error on each field that names the subject of a case the problem concerns or of one
     of its post's open cases (``6b(1)``: true names are sealed in the case)."""
     concerned = problem.cases.values_list("pk", flat=True)
-    refuse_names_at_post(errors, problem.post_id, also=concerned, **fields)
+    refuse_names_at_post(errors, problem.post_id, user=user, also=concerned, **fields)
 
 
 def _cryptonyms(problem: Problem) -> list[str]:
@@ -369,7 +371,9 @@ def check_raise_problem(
     chosen_agencies = _check_agencies(errors, agencies)
     if post is not None:
         concerned = [case.pk for case in cases]
-        refuse_names_at_post(errors, post.pk, also=concerned, title=title, description=description)
+        refuse_names_at_post(
+            errors, post.pk, user=acting_user, also=concerned, title=title, description=description
+        )
     if errors or post is None or due is None:
         raise InvalidInput(errors)
     return NewProblem(post, title, description, due, cases, chosen_agencies)
@@ -440,7 +444,7 @@ def resolve_locally(*, acting_user: AnyUser, problem_id: int | str, text: str) -
         decision = _check_step(acting_user, problem, gate.RESOLVE_LOCALLY)
         errors: Errors = []
         text = _text(errors, "text", text, required=True)
-        _refuse_names(errors, problem, text=text)
+        _refuse_names(errors, problem, user=acting_user, text=text)
         if errors:
             raise InvalidInput(errors)
         member = _require_official(acting_user)

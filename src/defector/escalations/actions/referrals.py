@@ -56,7 +56,7 @@ def request_referral(
         errors: Errors = []
         today = timezone.localdate()
         summary = _text(errors, "summary", summary, required=True)
-        _refuse_names(errors, problem, summary=summary)
+        _refuse_names(errors, problem, user=acting_user, summary=summary)
         due = _date(errors, "decision_due", decision_due, today)
         if errors:
             raise InvalidInput(errors)
@@ -163,7 +163,7 @@ def note_direct_communication(
         decision = _check_step(acting_user, problem, gate.NOTE_COMMUNICATION)
         errors: Errors = []
         summary = _text(errors, "summary", summary, required=True)
-        _refuse_names(errors, problem, summary=summary)
+        _refuse_names(errors, problem, user=acting_user, summary=summary)
         now = timezone.now()
         when = _when(errors, "at", at, now)
         referral = _referral(problem)
@@ -261,7 +261,7 @@ def idc_decide(*, acting_user: AnyUser, problem_id: int | str, decision: str) ->
         allowed = _check_step(acting_user, problem, gate.IDC_DECIDE)
         errors: Errors = []
         decision = _text(errors, "decision", decision, required=True)
-        _refuse_names(errors, problem, decision=decision)
+        _refuse_names(errors, problem, user=acting_user, decision=decision)
         if errors:
             raise InvalidInput(errors)
         referral = _referral(problem)

@@ -43,7 +43,7 @@ def submit_to_senior_representative(
             )
         errors: Errors = []
         reason = _text(errors, "reason", reason, required=True)
-        _refuse_names(errors, problem, reason=reason)
+        _refuse_names(errors, problem, user=acting_user, reason=reason)
         if errors:
             raise InvalidInput(errors)
         member = _require_official(acting_user)
@@ -93,7 +93,7 @@ def senior_representative_decide(
         allowed = _check_step(acting_user, problem, gate.SENIOR_REP_DECIDE)
         errors: Errors = []
         decision = _text(errors, "decision", decision, required=True)
-        _refuse_names(errors, problem, decision=decision)
+        _refuse_names(errors, problem, user=acting_user, decision=decision)
         if errors:
             raise InvalidInput(errors)
         submission = _submission(problem)
