@@ -88,7 +88,9 @@ def test_the_layer_table_is_read_from_the_architecture_doc() -> None:
     assert LEVELS["core"] < LEVELS["accounts"] < LEVELS["directory"] < LEVELS["cases"]
     assert LEVELS["cases"] < LEVELS["committees"] < LEVELS["notifications"]
     assert LEVELS["notifications"] < LEVELS["escalations"] < LEVELS["web"] == LEVELS["ops"]
-    assert LEVELS["api"] == LEVELS["urls"] == LEVELS["cli"] == LEVELS["settings"] == 8
+    assert LEVELS["escalations"] == LEVELS["dissemination"] == LEVELS["traces"]
+    assert LEVELS["traces"] < LEVELS["compliance"] < LEVELS["web"]
+    assert LEVELS["api"] == LEVELS["urls"] == LEVELS["cli"] == LEVELS["settings"] == LEVELS["web"]
 
 
 def test_every_package_and_module_of_the_project_has_a_level() -> None:

@@ -143,7 +143,7 @@ def test_a_bad_notice_names_every_bad_field(world: Any, committee: Any) -> None:
     assert refused.value.errors == [
         {
             "field": "kind",
-            "message": "must be one of case, problem, procedures, guidance, minutes, meeting",
+            "message": "must be one of " + ", ".join(NoticeKind.values),
         },
         {"field": "summary", "message": "is required"},
         {"field": "link", "message": "must be a path of this site, like /cases/1/"},

@@ -273,3 +273,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one worker process (``defector worker``), written at every
+    turn of its loop; readiness checks read the latest (``core.sweeps.last_heartbeat``)."""
+
+    worker = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="The worker's name: host and process id.",
+    )
+    started_at = models.DateTimeField(
+        default=timezone.now,
+    )
+    beat_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+    )
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S} UTC"

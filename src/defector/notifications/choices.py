@@ -16,6 +16,11 @@ class NoticeKind(models.TextChoices):
     GUIDANCE = "guidance", "Policy guidance"
     MINUTES = "minutes", "Minutes"
     MEETING = "meeting", "Meeting"
+    THREAT_REPORT = "threat_report", "Threat report"
+    TASK = "task", "Task"
+    OBLIGATION = "obligation", "Obligation"
+    REPORT = "report", "Report to the IDC"
+    TRACE = "trace", "Name trace"
 
 
 #: The clause behind each kind of notice, shown next to it.
@@ -26,6 +31,11 @@ KIND_CLAUSES: Final[dict[str, str]] = {
     NoticeKind.GUIDANCE: "7c",
     NoticeKind.MINUTES: "6a",
     NoticeKind.MEETING: "6a",
+    NoticeKind.THREAT_REPORT: "6b(3)(a)",
+    NoticeKind.TASK: "6b(3)(d)",
+    NoticeKind.OBLIGATION: "6b",
+    NoticeKind.REPORT: "6d",
+    NoticeKind.TRACE: "6b(3)(b)",
 }
 
 #: The longest summary of a notice, and the longest link.
