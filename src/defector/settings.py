@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     # (hashed) device, see docs/security.md.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The task framework (the django-tasks backport of Django 6's django.tasks) and its
+    # database queue: `defector worker` runs what is queued (docs/notifications.md).
+    "django_tasks",
+    "django_tasks_db",
     "defector.core",
     "defector.accounts",
     "defector.directory",
@@ -225,6 +229,17 @@ EMAIL_PORT = config.env_int("DEFECTOR_EMAIL_PORT", 25)
 EMAIL_USE_TLS = config.env_bool("DEFECTOR_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = config.env_int("DEFECTOR_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = config.env_str("DEFECTOR_EMAIL_FROM", "defector-program@localhost")
+EMAIL_HOST_USER = config.env_str("DEFECTOR_EMAIL_USER")
+EMAIL_HOST_PASSWORD = config.env_str("DEFECTOR_EMAIL_PASSWORD")
+# E-mail leaves through the notifications outbox, sent by `defector worker`: a row claimed by
+# a worker is taken back by another after this many seconds (longer than any one send).
+DEFECTOR_EMAIL_LEASE_SECONDS = config.env_int("DEFECTOR_EMAIL_LEASE_SECONDS", 120)
+# How often the worker looks for e-mail the queued tasks did not send (retries, a dead
+# sender's rows); each notice queues a task of its own, sent within a second.
+DEFECTOR_EMAIL_SWEEP_SECONDS = config.env_int("DEFECTOR_EMAIL_SWEEP_SECONDS", 10)
+
+# Background work (`defector worker`): tasks queued in the database, no broker to run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,14 @@
 - ``case``: the case;
 - ``change``: what happened, naming the case by its cryptonym only;
 - ``actor``: the acting user, or ``None`` for an operator's command.
+
+``task_changed`` is sent after the commit of a task's assignment or answer (``6b(3)(d)``,
+``cases.actions.tasks``) with ``sender`` :class:`~defector.cases.models.CaseTask`, ``task``,
+``change`` (``"assigned"``: created, or handed to another assignee; ``"declined"``) and
+``actor``.
 """
 
 from django.dispatch import Signal
 
 case_changed = Signal()
+task_changed = Signal()

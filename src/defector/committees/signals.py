@@ -10,6 +10,9 @@ Each is sent after the change has committed (``transaction.on_commit``), never b
 - ``minutes_forwarded(committee, minutes, actor)``: approved ``Minutes`` were forwarded to the
   IDC (``6a``).
 
+- ``meeting_changed(committee, meeting, change, actor)``: a meeting was scheduled, moved or
+  cancelled (``6a``); ``change`` is ``"scheduled"``, ``"rescheduled"`` or ``"cancelled"``.
+
 ``actor`` is the ``User`` who acted, or ``None`` for an operator at the console. Both
 ``procedures_effective`` and ``guidance_issued`` are documents every member must acknowledge
 (``committees.actions.acknowledge``); ``committees.queries.unacknowledged`` lists who has not.
@@ -22,3 +25,4 @@ from django.dispatch import Signal
 procedures_effective = Signal()
 guidance_issued = Signal()
 minutes_forwarded = Signal()
+meeting_changed = Signal()

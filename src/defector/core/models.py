@@ -294,3 +294,45 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+class SweepLease(models.Model):
+    """When a periodic sweep (``core.sweeps``) runs next, and which worker holds it now.
+
+    A worker takes a sweep by a conditional update (due, and not held by a live lease), so two
+    workers never run the same sweep's turn at once; a lease that outlives its worker (killed)
+    expires and the next worker takes the sweep again. Sweeps still claim each item they act
+    on: this row saves the double work, the items' claims make it safe."""
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The sweep's registered name (app.what).",
+    )
+    next_run_at = models.DateTimeField(
+        default=timezone.now,
+    )
+    leased_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The worker running it now (empty when none is).",
+    )
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+    )
+    last_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+    )
+    last_finished_at = models.DateTimeField(
+        null=True,
+        blank=True,
+    )
+    last_count = models.IntegerField(
+        default=0,
+        help_text="How many things its last run did.",
+    )
+
+    def __str__(self) -> str:
+        return f"sweep {self.name}"

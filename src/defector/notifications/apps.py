@@ -11,7 +11,23 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from defector.notifications import receivers
+        import datetime as dt
+
+        from django.conf import settings
+
+        from defector.core import sweeps
+        from defector.notifications import actions, receivers
 
         receivers.connect()
         from defector.notifications import access  # noqa: F401  (registers its access rules)
+
+        # The outbox's safety net (retries, a dead sender's rows), and overdue tasks (6b(3)(d)).
+        every = float(getattr(settings, "DEFECTOR_EMAIL_SWEEP_SECONDS", 10))
+        sweeps.register(
+            "notifications.outbox", actions.sweep_outbox, every=dt.timedelta(seconds=every)
+        )
+        sweeps.register(
+            "notifications.overdue_tasks",
+            actions.sweep_overdue_tasks,
+            every=dt.timedelta(minutes=1),
+        )

@@ -43,3 +43,23 @@ SUMMARY_MAX_LENGTH: Final = 500
 LINK_MAX_LENGTH: Final = 500
 #: How many earlier (already seen) notices the What's new page lists under the new ones.
 EARLIER_SHOWN: Final = 50
+
+
+class EmailStatus(models.TextChoices):
+    """Where an e-mail of the outbox stands: waiting (to be sent, or sent again after a
+    failure), being sent by a worker that holds its lease, sent, or given up."""
+
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Given up"
+
+
+#: How many times an e-mail is tried before it is given up (then it stays, marked, for an
+#: operator; the notice is in the recipient's feed either way).
+EMAIL_MAX_ATTEMPTS: Final = 10
+#: The wait after the first failed try; it doubles at each one after, up to the longest wait.
+EMAIL_FIRST_RETRY_SECONDS: Final = 30
+EMAIL_LONGEST_RETRY_SECONDS: Final = 3600
+#: How many e-mails one delivery run sends at most (the next run sends the rest).
+EMAIL_BATCH: Final = 100

@@ -6,8 +6,10 @@ the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`c
 - ``defector.committees.signals``: ``procedures_effective(committee, version, actor)``,
   ``guidance_issued(committee, version, actor)``, ``minutes_forwarded(committee, minutes,
   actor)``;
+- ``defector.committees.signals``: ``meeting_changed(committee, meeting, change, actor)``;
 - ``defector.cases.signals``: ``case_changed(case, change, actor)``, where ``change`` says what
-  happened in a few words, naming the case by cryptonym only.
+  happened in a few words, naming the case by cryptonym only, and ``task_changed(task, change,
+  actor)`` (``6b(3)(d)``: a task assigned or declined).
 
 A receiver never raises into the sender: the sender's change has already committed, and a
 notice that could not be written is logged instead.
@@ -42,7 +44,9 @@ def connect() -> list[str]:
         ("committees", committee_signals.procedures_effective, on_procedures_effective),
         ("committees", committee_signals.guidance_issued, on_guidance_issued),
         ("committees", committee_signals.minutes_forwarded, on_minutes_forwarded),
+        ("committees", committee_signals.meeting_changed, on_meeting_changed),
         ("cases", case_signals.case_changed, on_case_changed),
+        ("cases", case_signals.task_changed, on_task_changed),
     )
     connected = []
     for app, signal, receiver in connections:
@@ -159,6 +163,69 @@ def on_case_changed(
         NoticeKind.CASE,
         f"Case {case.cryptonym} at {post.code}: {what}.",
         _link(("cases:detail", case)),
+        post=post,
+        about=[case],
+        exclude=acting_official(actor),
+        acting_user=actor,
+    )
+
+
+#: What a meeting's notice says happened, by the signal's ``change``.
+MEETING_CHANGES: Final[dict[str, str]] = {
+    "scheduled": "scheduled for",
+    "rescheduled": "moved to",
+    "cancelled": "cancelled; it was to be held",
+}
+
+
+@_guarded
+def on_meeting_changed(
+    sender: Any,
+    committee: Any = None,
+    meeting: Any = None,
+    change: str = "",
+    actor: Any = None,
+    **kwargs: Any,
+) -> None:
+    """A meeting was scheduled, moved or cancelled (``6a``): the committee's members are
+    told, with the meeting's page. (The place is words a person typed: not in the notice.)"""
+    post = committee.post
+    what = MEETING_CHANGES.get(change, "changed; it is")
+    actions.notify_post_members(
+        post,
+        NoticeKind.MEETING,
+        f"Meeting of the {post.code} committee {what} {meeting.starts_at:%Y-%m-%d %H:%M} UTC.",
+        _link(("committees:meeting", meeting), ("committees:detail", committee)),
+        exclude=acting_official(actor),
+        acting_user=actor,
+    )
+
+
+@_guarded
+def on_task_changed(
+    sender: Any, task: Any = None, change: str = "", actor: Any = None, **kwargs: Any
+) -> None:
+    """A task (``6b(3)(d)``) was assigned — its assignee is told (an agency's: its officials
+    who may see the case) — or declined — the official who assigned it is told."""
+    case = task.case
+    post = case.post
+    if change == "assigned":
+        officials = actions.task_assignees(task)
+        summary = (
+            f"Task {task.pk} on case {case.cryptonym} at {post.code} assigned to "
+            f"{task.agency.code if task.agency_id else 'you'}, due {task.due_on.isoformat()}."
+        )
+    elif change == "declined":
+        officials = [task.created_by] if task.created_by_id else []
+        who = task.agency.code if task.agency_id else "its assignee"
+        summary = f"Task {task.pk} on case {case.cryptonym} at {post.code} declined by {who}."
+    else:
+        return
+    actions.notify_officials(
+        officials,
+        NoticeKind.TASK,
+        summary,
+        actions.task_link(task),
         post=post,
         about=[case],
         exclude=acting_official(actor),

@@ -8,7 +8,7 @@ from typing import Any, Final
 from django.db import transaction
 from django.utils import timezone
 
-from defector.cases import validation
+from defector.cases import signals, validation
 from defector.cases.actions.common import claim_case, find_case, record_event
 from defector.cases.actions.fields import _date, _must_be_open_case, _row_id, _visible_official
 from defector.cases.actions.free_text import refuse_true_names
@@ -104,6 +104,16 @@ def _find_task(case: Case, task_id: object) -> CaseTask:
     return found
 
 
+def _tell_after_commit(task: CaseTask, change: str, acting_user: AnyUser) -> None:
+    """Send ``task_changed`` once the transaction commits (the notifications app tells the
+    assignee, or the one who assigned it)."""
+    transaction.on_commit(
+        lambda: signals.task_changed.send(
+            sender=CaseTask, task=task, change=change, actor=acting_user
+        )
+    )
+
+
 def _assigned_to(task: CaseTask) -> str:
     return task.agency.code if task.agency is not None else str(task.official)
 
@@ -163,6 +173,7 @@ def create_task(
             obj=task,
             after=audit.snapshot(task, TASK_AUDIT_FIELDS),
         )
+        _tell_after_commit(task, "assigned", acting_user)
     return task
 
 
@@ -246,6 +257,8 @@ def update_task(
             before=before,
             after=audit.snapshot(task, TASK_AUDIT_FIELDS),
         )
+        if (before["agency"], before["official"]) != (task.agency_id, task.official_id):
+            _tell_after_commit(task, "assigned", acting_user)
     return task
 
 
@@ -329,6 +342,8 @@ def _answer_task(
             after=audit.snapshot(task, TASK_AUDIT_FIELDS),
             reason=stated if to == TaskStatus.DECLINED else "",
         )
+        if to == TaskStatus.DECLINED:
+            _tell_after_commit(task, "declined", acting_user)
     return task
 
 

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from defector.cases.actions import refuse_names_at_post
-from defector.committees import queries
+from defector.committees import queries, signals
 from defector.committees.actions.committees import (
     TEXT_MAX,
     TITLE_MAX,
     Errors,
+    _after_commit,
     _as_id,
     _error,
     _moment,
@@ -116,6 +117,14 @@ def schedule_meeting(
             obj=meeting,
             after=audit.snapshot(meeting, MEETING_FIELDS),
         )
+        _after_commit(
+            signals.meeting_changed,
+            sender=Meeting,
+            committee=meeting.committee,
+            meeting=meeting,
+            change="scheduled",
+            actor=acting_user,
+        )
     return meeting
 
 
@@ -157,6 +166,14 @@ def reschedule_meeting(
             before=before,
             after=audit.snapshot(meeting, MEETING_FIELDS),
         )
+        _after_commit(
+            signals.meeting_changed,
+            sender=Meeting,
+            committee=meeting.committee,
+            meeting=meeting,
+            change="rescheduled",
+            actor=acting_user,
+        )
     return meeting
 
 
@@ -183,6 +200,14 @@ def cancel_meeting(*, acting_user: AnyUser, meeting_id: int | str, reason: str =
             before=before,
             after=audit.snapshot(meeting, MEETING_FIELDS),
             reason=reason,
+        )
+        _after_commit(
+            signals.meeting_changed,
+            sender=Meeting,
+            committee=meeting.committee,
+            meeting=meeting,
+            change="cancelled",
+            actor=acting_user,
         )
     return meeting
 

@@ -2,9 +2,10 @@
 
 Other apps call :func:`notify_post_members` or :func:`notify_officials` **after their change has
 committed** — ``transaction.on_commit(lambda: notify_post_members(...))`` — so nobody is told of
-a change that was rolled back. Each call writes the notices and one audit record (who was told
-what, when: the evidence that members are kept currently informed) in one transaction, and,
-when ``DEFECTOR_EMAIL_NOTICES`` is on, e-mails them after that commits.
+a change that was rolled back. Each call writes the notices, one audit record (who was told
+what, when: the evidence that members are kept currently informed) and — when
+``DEFECTOR_EMAIL_NOTICES`` is on — one outbox e-mail per recipient with an address, in one
+transaction; the worker sends the e-mails (:mod:`defector.notifications.actions.outbox`).
 
 A notice goes only to officials who may see what it is about: pass the objects (``about=``) and
 each recipient must be allowed to view every one of them under ``core.access`` (a case at a
@@ -20,8 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.conf import settings
-from django.core import mail
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -33,6 +32,8 @@ from defector.core.errors import InvalidInput, NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
+from defector.notifications.actions import outbox
+from defector.notifications.actions.outbox import email_enabled
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
 from defector.notifications.models import LastVisit, Notice
 
@@ -46,13 +47,6 @@ POST_MEMBER_ROLES: Final[tuple[str, ...]] = (
     Role.COMMITTEE_CHAIR,
     Role.SENIOR_REPRESENTATIVE,
 )
-#: The subject line's prefix of an e-mailed notice.
-EMAIL_SUBJECT_PREFIX: Final = "[Defector Program] "
-
-
-def email_enabled() -> bool:
-    """Whether notices are also e-mailed (``DEFECTOR_EMAIL_NOTICES``; off by default)."""
-    return bool(getattr(settings, "DEFECTOR_EMAIL_NOTICES", False))
 
 
 def _clean_notice(kind: str, summary: str, link: str) -> tuple[str, str]:
@@ -138,8 +132,7 @@ def notify_officials(
             },
         )
         if email_enabled():
-            recipients = [(o.user.email, o.user.get_full_name()) for o in chosen.values()]
-            transaction.on_commit(lambda: send_notice_emails(recipients, kind, summary, link))
+            outbox.queue(notices, list(chosen.values()))
     return notices
 
 
@@ -219,42 +212,6 @@ def _ids(exclude: Iterable[Official | None] | Official | None) -> set[int]:
     if isinstance(exclude, Official):
         return {exclude.pk}
     return {official.pk for official in exclude if official is not None}
-
-
-# --- e-mail ------------------------------------------------------------------------------------
-
-
-def send_notice_emails(
-    recipients: Sequence[tuple[str, str]], kind: str, summary: str, link: str
-) -> int:
-    """E-mail one notice to each recipient with an address; the number sent. A failure to
-    send is logged, never raised: the notice is in the recipient's feed either way."""
-    addresses = sorted({address.strip() for address, _ in recipients if address.strip()})
-    if not addresses:
-        return 0
-    label = NoticeKind(kind).label
-    site = str(getattr(settings, "DEFECTOR_SITE_URL", "")).rstrip("/")
-    where = f"{site}{link}" if link else site
-    body = "\n".join(
-        [
-            summary,
-            "",
-            f"See it at {where}" if where else "Sign in to the case system to see it.",
-            "",
-            "This message names cases by cryptonym only. Do not reply to it.",
-        ]
-    )
-    subject = f"{EMAIL_SUBJECT_PREFIX}{label}: {summary}"[:200]
-    messages = [
-        mail.EmailMessage(subject=subject, body=body, to=[address]) for address in addresses
-    ]
-    try:
-        with mail.get_connection() as connection:
-            sent = connection.send_messages(messages)
-    except OSError:
-        logger.exception("could not e-mail a %s notice to %d recipients", kind, len(addresses))
-        return 0
-    return int(sent or 0)
 
 
 # --- visits and reading ----------------------------------------------------------------------
