@@ -40,7 +40,7 @@ def remind_once(
 ) -> int:
     """Tell ``officials`` once ever for ``key``: how many were told (0 if it was done before,
     by this or another worker)."""
-    if Reminder.objects.filter(key=key).exists():
+    if given(key):
         return 0
     try:
         with transaction.atomic():
@@ -53,6 +53,11 @@ def remind_once(
     except IntegrityError:
         return 0
     return len(notices)
+
+
+def given(key: str) -> bool:
+    """Whether the reminder ``key`` was given already."""
+    return Reminder.objects.filter(key=key).exists()
 
 
 def task_link(task: CaseTask) -> str:
