@@ -21,8 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# The demo data, then the worker (e-mail, reminders, sweeps) in the background and the server
+# in the foreground; Ctrl-C stops the server, and the worker with it.
 demo: install
 	DEFECTOR_DEMO=true $(BIN)/defector demo
+	@DEFECTOR_DEMO=true $(BIN)/defector worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	DEFECTOR_DEMO=true $(BIN)/defector serve 127.0.0.1:8000
 
 # Installs, then lint, types and the suite; prints how long it all took.
