@@ -89,6 +89,7 @@ def test_the_heartbeat_is_one_row_per_worker_moved_at_each_beat() -> None:
     assert first is not None and latest is not None and latest >= first
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between turns
 def test_a_turn_of_the_worker_beats_runs_the_sweeps_and_a_queued_task(
     registry: list[dt.datetime], settings: Any
 ) -> None:
