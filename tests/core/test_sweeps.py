@@ -86,7 +86,9 @@ def test_the_heartbeat_is_one_row_per_worker_moved_at_each_beat() -> None:
     sweeps.beat("host:2")
     assert WorkerHeartbeat.objects.count() == 2
     latest = sweeps.last_heartbeat()
-    assert first is not None and latest is not None and latest >= first
+    assert first is not None
+    assert latest is not None
+    assert latest >= first
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes connections between turns

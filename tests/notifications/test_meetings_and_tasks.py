@@ -21,6 +21,7 @@ from defector.notifications import actions
 from defector.notifications.actions import reminders
 from defector.notifications.choices import KIND_CLAUSES, NoticeKind
 from defector.notifications.models import Notice, OutboundEmail, Reminder
+from support.smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,31 @@ def test_whats_new_shows_every_kind_with_its_clause_and_link(
         assert kind.label in item
         assert f"/somewhere/{kind.value}/" in item
         assert KIND_CLAUSES[kind] in item
+
+
+def test_minutes_forwarded_are_emailed_through_the_outbox(
+    world: Any, committee: dict[str, User], committed: Any, email_through: SmtpServer
+) -> None:
+    vienna, chair = _vienna(world), committee["chair"]
+    starts = timezone.now() + dt.timedelta(hours=1)
+    meeting = committees.schedule_meeting(
+        acting_user=chair,
+        committee_id=vienna.pk,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        place="Secure conference room",
+    )
+    committees.mark_meeting_held(
+        acting_user=chair, meeting_id=meeting.pk, now=starts + dt.timedelta(hours=2)
+    )
+    committees.save_minutes(acting_user=chair, meeting_id=meeting.pk, text="AEFOX discussed.")
+    committees.approve_minutes(acting_user=chair, meeting_id=meeting.pk)
+    with committed():
+        committees.forward_minutes(acting_user=chair, meeting_id=meeting.pk)
+    assert email_through.received == []  # not in the request
+    assert actions.deliver_due() == 3
+    addressed = sorted(r for message in email_through.received for r in message.recipients)
+    assert addressed == ["carl@example.gov", "idc@example.gov", "sara@example.gov"]
+    assert all(
+        f"/committees/meetings/{meeting.pk}/" in message.body for message in email_through.received
+    )
