@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from defector.core import sweeps
 from defector.core.models import SweepLease, WorkerHeartbeat
-from defector.core.worker import Worker
+from defector.core.worker import Worker, prune_finished_tasks
 from defector.notifications.actions import send_outbox
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,24 @@ def test_a_turn_of_the_worker_beats_runs_the_sweeps_and_a_queued_task(
     assert WorkerHeartbeat.objects.get().worker == "test:1"
     assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
     assert worker.turn() is False  # nothing left: it would sleep
+
+
+def test_tasks_finished_over_a_day_ago_are_pruned_and_failed_ones_kept() -> None:
+    old, recent, failed = (send_outbox.enqueue() for _ in range(3))
+    now = timezone.now()
+    DBTaskResult.objects.filter(id=old.id).update(
+        status="SUCCESSFUL", finished_at=now - dt.timedelta(days=2)
+    )
+    DBTaskResult.objects.filter(id=recent.id).update(
+        status="SUCCESSFUL", finished_at=now - dt.timedelta(hours=1)
+    )
+    DBTaskResult.objects.filter(id=failed.id).update(
+        status="FAILED", finished_at=now - dt.timedelta(days=2)
+    )
+    assert prune_finished_tasks(now) == 1
+    left = {str(task_id) for task_id in DBTaskResult.objects.values_list("id", flat=True)}
+    assert left == {recent.id, failed.id}
+
+
+def test_the_worker_runs_the_pruning_sweep() -> None:
+    assert "core.finished_tasks" in {sweep.name for sweep in sweeps.registered()}

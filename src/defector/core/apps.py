@@ -16,7 +16,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        import datetime as dt
+
+        from defector.core import sweeps, worker
         from defector.core.checks import check_static_manifest
+
+        sweeps.register(
+            "core.finished_tasks", worker.prune_finished_tasks, every=dt.timedelta(hours=1)
+        )
 
         checks.register(check_static_manifest, checks.Tags.staticfiles, deploy=True)
         connection_created.connect(config.keep_sqlite_files_private, dispatch_uid="private-sqlite")

@@ -20,13 +20,14 @@ taken up again by the next worker.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
 import time
-from typing import Any
+from typing import Any, Final
 
-from django.db import OperationalError, close_old_connections
+from django.db import DatabaseError, OperationalError, close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
@@ -35,6 +36,18 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from defector.core import sweeps
 
 logger = logging.getLogger(__name__)
+
+#: How long finished tasks stay in the queue table (the ``core.finished_tasks`` sweep).
+FINISHED_TASKS_KEPT: Final = dt.timedelta(days=1)
+
+
+def prune_finished_tasks(now: dt.datetime) -> int:
+    """The ``core.finished_tasks`` sweep: delete the queue's tasks that finished (successfully)
+    more than a day ago; how many. Failed ones stay for an operator to read."""
+    deleted, _ = DBTaskResult.objects.filter(
+        status="SUCCESSFUL", finished_at__lt=now - FINISHED_TASKS_KEPT
+    ).delete()
+    return int(deleted)
 
 
 def worker_name() -> str:
@@ -97,7 +110,13 @@ class Worker(DatabaseWorker):
         logger.info("worker %s started", self.name)
         turns = 0
         while self.running:
-            busy = self.turn()
+            try:
+                busy = self.turn()
+            except DatabaseError:
+                # The database went away or stayed locked: log, wait, and try again.
+                logger.exception("worker %s: a turn failed; trying again", self.name)
+                close_old_connections()
+                busy = False
             turns += 1
             if self.max_turns is not None and turns >= self.max_turns:
                 return
