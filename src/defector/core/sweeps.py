@@ -111,7 +111,15 @@ def run_due(worker: str, now: dt.datetime | None = None) -> dict[str, int]:
     run did (``{name: count}``). A sweep that fails is logged: the others still run."""
     moment = now if now is not None else timezone.now()
     done: dict[str, int] = {}
+    # One read per turn; only a sweep that looks due is then taken (a write).
+    waiting = {
+        lease.name
+        for lease in SweepLease.objects.all()
+        if lease.next_run_at > moment or (lease.lease_until and lease.lease_until >= moment)
+    }
     for sweep in registered():
+        if sweep.name in waiting:
+            continue
         try:
             if not take(sweep, worker, moment):
                 continue
