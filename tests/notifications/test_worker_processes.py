@@ -133,3 +133,41 @@ def test_a_worker_killed_while_sending_loses_nothing_and_duplicates_nothing(
     assert received.recipients == ["carl@example.gov"]
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 2)
+
+
+SWEEP_WHEN_TOLD = """
+import pathlib, time
+from django.utils import timezone
+from defector.notifications.actions import sweep_overdue_tasks
+go = pathlib.Path({go!r})
+while not go.exists():
+    time.sleep(0.01)
+print("reminded", sweep_overdue_tasks(timezone.now()))
+"""
+
+
+def test_two_processes_sweeping_overdue_tasks_at_the_same_instant_remind_each_once(
+    workers: WorkerDatabase, committee: dict[str, User], open_case: Any, tmp_path: Path
+) -> None:
+    # Past the sweep's lease: the two run the sweep itself at once, so only the reminders'
+    # unique keys stand between them and a double reminder.
+    case = open_case()
+    carl = committee["cia_member"]
+    tasks = _overdue_tasks(case, carl, 20)
+    workers.publish()
+    go = tmp_path / "go"
+    first = workers.python("first", SWEEP_WHEN_TOLD.format(go=str(go)))
+    second = workers.python("second", SWEEP_WHEN_TOLD.format(go=str(go)))
+    go.touch()
+    assert first.wait(timeout=60) == 0, workers.log("first")
+    assert second.wait(timeout=60) == 0, workers.log("second")
+    workers.collect()
+
+    counts = [
+        int(workers.log(name).split("reminded ")[-1].split()[0]) for name in ("first", "second")
+    ]
+    assert sum(counts) == len(tasks)
+    assert Reminder.objects.count() == len(tasks)
+    told = Notice.objects.filter(kind=NoticeKind.TASK, recipient=carl.official)
+    assert sorted(n.link for n in told) == sorted(actions.task_link(t) for t in tasks)
+    assert OutboundEmail.objects.filter(notice__in=told).count() == len(tasks)

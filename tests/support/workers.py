@@ -68,6 +68,15 @@ class WorkerDatabase:
 
     def start(self, name: str, **env: str) -> subprocess.Popen[bytes]:
         """Start ``defector worker`` (its output in ``<name>.log``)."""
+        command = [sys.executable, "-m", "defector.cli", "worker", "--interval", "0.05"]
+        return self.spawn(name, command, **env)
+
+    def python(self, name: str, code: str, **env: str) -> subprocess.Popen[bytes]:
+        """Run ``code`` in a process with Django set up on the workers' database."""
+        setup = "import django; django.setup()\n"
+        return self.spawn(name, [sys.executable, "-c", setup + code], **env)
+
+    def spawn(self, name: str, command: list[str], **env: str) -> subprocess.Popen[bytes]:
         environment = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
@@ -80,7 +89,7 @@ class WorkerDatabase:
         }
         log = (self.directory / f"{name}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "defector.cli", "worker", "--interval", "0.05"],
+            command,
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
