@@ -39,7 +39,7 @@ def _vienna(world: Any) -> Committee:
     return committee
 
 
-def test_scheduling_and_cancelling_a_meeting_tells_the_committee_with_its_page(
+def test_scheduling_moving_and_cancelling_a_meeting_tells_the_committee_with_its_page(
     world: Any, committee: dict[str, User], committed: Any, settings: Any
 ) -> None:
     settings.DEFECTOR_EMAIL_NOTICES = True
@@ -65,10 +65,24 @@ def test_scheduling_and_cancelling_a_meeting_tells_the_committee_with_its_page(
     assert OutboundEmail.objects.filter(notice__kind="meeting").count() == 2  # with addresses
 
     Notice.objects.all().delete()
+    later = start + dt.timedelta(days=1)
+    with committed():
+        committees.reschedule_meeting(
+            acting_user=committee["chair"],
+            meeting_id=meeting.pk,
+            starts_at=later,
+            ends_at=later + dt.timedelta(hours=1),
+        )
+    moved = f"{later:%Y-%m-%d %H:%M} UTC"
+    assert _told(NoticeKind.MEETING)["sara.state"] == (
+        f"Meeting of the VIENNA committee moved to {moved}."
+    )
+
+    Notice.objects.all().delete()
     with committed():
         committees.cancel_meeting(acting_user=committee["chair"], meeting_id=meeting.pk)
     assert _told(NoticeKind.MEETING)["sara.state"] == (
-        f"Meeting of the VIENNA committee cancelled; it was to be held {when}."
+        f"Meeting of the VIENNA committee cancelled; it was to be held {moved}."
     )
 
 
