@@ -141,6 +141,25 @@ OTP_TOTP_ISSUER = "Defector Program"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
+# `defector serve`: gunicorn's processes and the threads of each (gthread workers). Two
+# processes of four threads suit a 2-core machine: a request waiting on the database or on
+# Argon2 leaves its core to another thread, and a second process uses the second core.
+SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 2)
+SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 4)
+if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
+    raise config.ConfigurationError(
+        "DEFECTOR_SERVER_WORKERS and DEFECTOR_SERVER_THREADS must be at least 1"
+    )
+#: On SIGTERM or SIGINT, how long requests in flight may take to finish before they are cut.
+SERVER_GRACEFUL_SECONDS = config.env_int("DEFECTOR_SERVER_GRACEFUL_SECONDS", 30)
+#: A request taking longer than this is cut and its worker restarted.
+SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
+#: `/metrics` answers only a request bearing this token (``Authorization: Bearer …``); unset,
+#: it answers nobody (404).
+METRICS_TOKEN = config.env_str("DEFECTOR_METRICS_TOKEN")
+#: `/readyz` fails when no worker (`defector worker`) has reported for this many seconds.
+READY_HEARTBEAT_SECONDS = config.env_int("DEFECTOR_READY_HEARTBEAT_SECONDS", 300)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
