@@ -57,7 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request's latency by route pattern counts every other middleware's time.
+    "defector.core.metrics.RequestLatencyMiddleware",
     "defector.core.middleware.RequestIdMiddleware",
+    "defector.core.middleware.SessionlessPathsMiddleware",
     "defector.core.middleware.RefuseOversizedBodiesMiddleware",
     "defector.core.middleware.RejectNulCharactersMiddleware",
     "defector.core.middleware.HeadAsGetForTheApiMiddleware",
@@ -157,6 +160,9 @@ SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
 #: `/metrics` answers only a request bearing this token (``Authorization: Bearer …``); unset,
 #: it answers nobody (404).
 METRICS_TOKEN = config.env_str("DEFECTOR_METRICS_TOKEN")
+#: The health checks and the metrics: answered without a session (``SessionlessPathsMiddleware``)
+#: and, in production, over plain HTTP too (a load balancer's probe), but for the metrics.
+SESSIONLESS_PATHS = ("/healthz", "/readyz", "/metrics")
 #: `/readyz` fails when no worker (`defector worker`) has reported for this many seconds.
 READY_HEARTBEAT_SECONDS = config.env_int("DEFECTOR_READY_HEARTBEAT_SECONDS", 300)
 
@@ -217,6 +223,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe health over plain HTTP; the metrics (a bearer token) stay on HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content-Security-Policy: no inline scripts or styles; everything from this origin.
 CONTENT_SECURITY_POLICY = {

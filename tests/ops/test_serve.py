@@ -16,11 +16,18 @@ from defector.ops.management.commands.serve import bind_address, gunicorn_comman
 
 from .conftest import clean_env, fetch, run_defector, served
 
+TOKEN = "metrics-token-for-the-serve-test-0123456789"
+
 
 def test_the_server_serves_a_page_and_a_static_file_and_stops_cleanly_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    env = clean_env(DEFECTOR_STATE_DIR=str(tmp_path), DEFECTOR_SERVER_WORKERS="2")
+    env = clean_env(
+        DEFECTOR_STATE_DIR=str(tmp_path),
+        DEFECTOR_SERVER_WORKERS="2",
+        DEFECTOR_METRICS_TOKEN=TOKEN,
+        TMPDIR=str(tmp_path),
+    )
     with served(env, tmp_path) as server:
         page = fetch(f"{server.url}/sign-in/?q=Ivanov")
         assert page.status == 200
@@ -31,7 +38,24 @@ def test_the_server_serves_a_page_and_a_static_file_and_stops_cleanly_on_sigterm
         assert css.status == 200
         assert css.headers["Content-Type"].startswith("text/css")
         assert "Cache-Control" in css.headers
+        for _ in range(5):
+            assert fetch(f"{server.url}/sign-in/").status == 200
+        assert fetch(f"{server.url}/healthz").status == 200
+        # The database was never migrated, and no worker runs: not ready, and it says why.
+        ready = fetch(f"{server.url}/readyz")
+        assert ready.status == 503
+        assert json.loads(ready.body)["failing"] == ["migrations", "worker"]
+        assert fetch(f"{server.url}/metrics").status == 404
+        scraped = fetch(f"{server.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert scraped.status == 200
+        # Both processes' requests, added up (prometheus_client's multiprocess mode).
+        assert re.search(
+            r'defector_http_request_duration_seconds_count\{[^}]*route="sign-in/"[^}]*\} 6\.0',
+            scraped.body.decode(),
+        ), scraped.body.decode()
+        assert list(tmp_path.glob("defector-metrics-*"))
         assert server.stop(signal.SIGTERM) == 0
+    assert not list(tmp_path.glob("defector-metrics-*")), "the metrics files go at exit"
     log = server.output()
     assert "gunicorn" in log
     assert "Using worker: gthread" in log
