@@ -32,9 +32,17 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def run_defector(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_defector(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(DEFECTOR), *args], env=env, capture_output=True, text=True, check=False, timeout=120
+        [str(DEFECTOR), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
