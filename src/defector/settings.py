@@ -160,6 +160,8 @@ SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
 #: `/metrics` answers only a request bearing this token (``Authorization: Bearer …``); unset,
 #: it answers nobody (404).
 METRICS_TOKEN = config.env_str("DEFECTOR_METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise config.ConfigurationError("DEFECTOR_METRICS_TOKEN must be at least 32 characters")
 #: The health checks and the metrics: answered without a session (``SessionlessPathsMiddleware``)
 #: and, in production, over plain HTTP too (a load balancer's probe), but for the metrics.
 SESSIONLESS_PATHS = ("/healthz", "/readyz", "/metrics")

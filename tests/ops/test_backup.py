@@ -173,6 +173,7 @@ def sqlite_only() -> None:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database just migrated, made once: each machine below starts from a copy."""
+    sqlite_only()
     state = tmp_path_factory.mktemp("migrated")
     result = run_defector("migrate", "-v0", env=clean_env(DEFECTOR_STATE_DIR=str(state)))
     assert result.returncode == 0, result.stderr
