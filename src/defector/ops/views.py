@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from defector.core import metrics as core_metrics
 from defector.ops import health
+from defector.web.views import page_not_found
 
 
 @require_safe
@@ -50,7 +51,9 @@ def bears_the_metrics_token(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus's text format, for the holders of the metrics token only (else 404)."""
     if not bears_the_metrics_token(request):
-        raise Http404("no such page")
-    response = HttpResponse(core_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
+        # The site's own 404 page, as for any address that does not exist (never kept).
+        response = page_not_found(request, Http404("no such page"))
+    else:
+        response = HttpResponse(core_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
     add_never_cache_headers(response)
     return response
