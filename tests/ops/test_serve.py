@@ -140,3 +140,21 @@ def test_workers_and_threads_come_from_the_settings(settings: object) -> None:
     assert command[command.index("--threads") + 1] == "5"
     assert "python:defector.ops.server" in command
     assert "--reload" in command
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEFECTOR_SERVER_WORKERS", "0", "must be at least 1"),
+        ("DEFECTOR_METRICS_TOKEN", "short", "at least 32 characters"),
+    ],
+    ids=["no server process", "a metrics token too short to guess-proof"],
+)
+def test_a_bad_server_setting_is_refused_at_start(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = run_defector(
+        "check", env=clean_env(DEFECTOR_STATE_DIR=str(tmp_path), **{variable: value})
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
