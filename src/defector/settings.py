@@ -61,7 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request's latency by route pattern counts every other middleware's time.
+    "defector.core.metrics.RequestLatencyMiddleware",
     "defector.core.middleware.RequestIdMiddleware",
+    "defector.core.middleware.SessionlessPathsMiddleware",
     "defector.core.middleware.RefuseOversizedBodiesMiddleware",
     "defector.core.middleware.RejectNulCharactersMiddleware",
     "defector.core.middleware.HeadAsGetForTheApiMiddleware",
@@ -145,6 +148,30 @@ OTP_TOTP_ISSUER = "Defector Program"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
+# `defector serve`: gunicorn's processes and the threads of each (gthread workers). Two
+# processes of four threads suit a 2-core machine: a request waiting on the database or on
+# Argon2 leaves its core to another thread, and a second process uses the second core.
+SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 2)
+SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 4)
+if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
+    raise config.ConfigurationError(
+        "DEFECTOR_SERVER_WORKERS and DEFECTOR_SERVER_THREADS must be at least 1"
+    )
+#: On SIGTERM or SIGINT, how long requests in flight may take to finish before they are cut.
+SERVER_GRACEFUL_SECONDS = config.env_int("DEFECTOR_SERVER_GRACEFUL_SECONDS", 30)
+#: A request taking longer than this is cut and its worker restarted.
+SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
+#: `/metrics` answers only a request bearing this token (``Authorization: Bearer …``); unset,
+#: it answers nobody (404).
+METRICS_TOKEN = config.env_str("DEFECTOR_METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise config.ConfigurationError("DEFECTOR_METRICS_TOKEN must be at least 32 characters")
+#: The health checks and the metrics: answered without a session (``SessionlessPathsMiddleware``)
+#: and, in production, over plain HTTP too (a load balancer's probe), but for the metrics.
+SESSIONLESS_PATHS = ("/healthz", "/readyz", "/metrics")
+#: `/readyz` fails when no worker (`defector worker`) has reported for this many seconds.
+READY_HEARTBEAT_SECONDS = config.env_int("DEFECTOR_READY_HEARTBEAT_SECONDS", 300)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -202,6 +229,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe health over plain HTTP; the metrics (a bearer token) stay on HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content-Security-Policy: no inline scripts or styles; everything from this origin.
 CONTENT_SECURITY_POLICY = {

@@ -5,6 +5,8 @@ from django.urls import include, path
 from defector.api import api
 
 urlpatterns = [
+    # Probes and the metrics first: resolved before anything else, with no session.
+    path("", include("defector.ops.urls")),
     path("api/v1/", api.urls),
     path("directory/", include("defector.directory.urls")),
     path("cases/", include("defector.cases.urls")),

@@ -31,7 +31,7 @@ from defector.cases import actions as case_actions
 from defector.cases.models import Case, Obligation
 from defector.committees import actions as committee_actions
 from defector.core import tokens
-from defector.core.models import ApiToken
+from defector.core.models import ApiToken, WorkerHeartbeat
 from defector.directory.models import Official, RoleAssignment
 from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
@@ -361,6 +361,9 @@ def furnish(world: World) -> Records:
         )
         escalation_actions.transmit_referral(acting_user=chair, problem_id=problem.pk)
         keep("problem", code, problem.pk)
+    # A worker's heartbeat, as a running `defector worker` leaves: /readyz answers 200 (the
+    # probes come first in the URL resolver, so well within READY_HEARTBEAT_SECONDS).
+    WorkerHeartbeat.objects.create(worker="matrix")
     return records
 
 

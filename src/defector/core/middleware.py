@@ -57,6 +57,21 @@ class RequestIdMiddleware:
         return response
 
 
+class SessionlessPathsMiddleware:
+    """Requests to ``SESSIONLESS_PATHS`` (the health checks and the metrics) are answered
+    without a session: their session cookie is set aside before the session middleware looks,
+    so they never read the session store, never count as a user's activity, and are never held
+    for a second factor. They are for probes and scrapers, which sign in by other means."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in getattr(settings, "SESSIONLESS_PATHS", ()):
+            request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
+        return self.get_response(request)
+
+
 class RejectNulCharactersMiddleware:
     """Refuse text with NUL characters before any view sees it.
 
