@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from defector.core import metrics
 from defector.notifications import actions
 from defector.notifications.actions import outbox
 from defector.notifications.choices import EMAIL_MAX_ATTEMPTS, EmailStatus
@@ -188,6 +189,22 @@ def test_an_email_is_given_up_after_the_last_try(
     row = OutboundEmail.objects.get()
     assert (row.status, row.attempts) == (EmailStatus.FAILED, EMAIL_MAX_ATTEMPTS)
     assert actions.deliver_due(timezone.now() + dt.timedelta(days=1)) == 0
+
+
+def test_the_outbox_depth_gauge_counts_the_emails_not_yet_sent_by_status(
+    settings: Any, committee: dict[str, User], raise_problem: Any, committed: Any
+) -> None:
+    gauge = {gauge.name: gauge for gauge in metrics.registered_gauges()}["defector_outbox_emails"]
+    assert gauge.read() == {("pending",): 0, ("sending",): 0, ("failed",): 0}
+    settings.DEFECTOR_EMAIL_NOTICES = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    with committed():
+        raise_problem()
+    assert gauge.read() == {("pending",): 1, ("sending",): 0, ("failed",): 0}
+    OutboundEmail.objects.update(attempts=EMAIL_MAX_ATTEMPTS - 1)
+    actions.deliver_due()
+    assert gauge.read() == {("pending",): 0, ("sending",): 0, ("failed",): 1}
 
 
 def test_a_row_is_claimed_by_one_sender_only_until_its_lease_runs_out(

@@ -15,8 +15,8 @@ class NotificationsConfig(AppConfig):
 
         from django.conf import settings
 
-        from defector.core import sweeps
-        from defector.notifications import actions, receivers
+        from defector.core import metrics, sweeps
+        from defector.notifications import actions, queries, receivers
 
         receivers.connect()
         from defector.notifications import access  # noqa: F401  (registers its access rules)
@@ -30,4 +30,10 @@ class NotificationsConfig(AppConfig):
             "notifications.overdue_tasks",
             actions.sweep_overdue_tasks,
             every=dt.timedelta(minutes=1),
+        )
+        metrics.register_gauge(
+            "defector_outbox_emails",
+            "E-mails of the outbox not yet sent, by status (pending, sending, failed).",
+            queries.outbox_depth,
+            labels=("status",),
         )

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -23,8 +23,8 @@ from defector.committees.queries import awaiting_acknowledgement
 from defector.core.access import Action, principal_for, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.notifications.choices import EARLIER_SHOWN, KIND_CLAUSES, NoticeKind
-from defector.notifications.models import LastVisit, Notice
+from defector.notifications.choices import EARLIER_SHOWN, KIND_CLAUSES, EmailStatus, NoticeKind
+from defector.notifications.models import LastVisit, Notice, OutboundEmail
 
 #: The kinds of document a member acknowledges.
 PROCEDURES: Final = "procedures"
@@ -268,3 +268,18 @@ def chair_follow_ups(user: AnyUser) -> list[FollowUp]:
                 )
             )
     return follow
+
+
+def outbox_depth() -> dict[tuple[str, ...], float]:
+    """How many e-mails of the outbox wait to be sent, are being sent, or were given up, by
+    status: the ``defector_outbox_emails`` gauge of ``/metrics`` (``docs/operations.md``)."""
+    counts = dict(
+        OutboundEmail.objects.exclude(status=EmailStatus.SENT)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        (status,): float(counts.get(status, 0))
+        for status in (EmailStatus.PENDING, EmailStatus.SENDING, EmailStatus.FAILED)
+    }
