@@ -7,8 +7,18 @@
 - ``case``: the case;
 - ``change``: what happened, naming the case by its cryptonym only;
 - ``actor``: the acting user, or ``None`` for an operator's command.
+
+``subject_named`` is sent inside the transaction of every action that gives a subject its
+names (intake), so that a higher app (``traces``) can index them in the same transaction and
+act after the commit (``transaction.on_commit``), with:
+
+- ``sender``: :class:`~defector.cases.models.Subject`;
+- ``subject``: the subject (its names sealed);
+- ``case``: its case;
+- ``actor``: the acting user, or ``None``.
 """
 
 from django.dispatch import Signal
 
 case_changed = Signal()
+subject_named = Signal()
