@@ -19,7 +19,6 @@ from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.traces import actions, queries
 from defector.traces.choices import TRACES_CLAUSE
-from defector.traces.models import WatchlistSource
 from defector.traces.schemas import (
     ConcludeIn,
     ImportOut,
@@ -78,7 +77,7 @@ def _trace(view: queries.TraceView) -> dict[str, Any]:
     }
 
 
-def _source(source: WatchlistSource) -> dict[str, Any]:
+def _source(source: Any) -> dict[str, Any]:
     return {
         "id": source.pk,
         "name": source.name,

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from defector.cases.models import Case
 from defector.core.errors import NotFound
 from defector.core.views import ActionFormMixin
 from defector.traces import actions, queries
@@ -37,7 +36,7 @@ class CaseMixin(LoginRequiredMixin):
 
     request: HttpRequest
     kwargs: dict[str, Any]
-    case: Case
+    case: Any
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
