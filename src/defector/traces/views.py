@@ -109,6 +109,15 @@ class TraceFormView(CaseMixin, ActionFormMixin, View):
 
     not_found_message = "no such trace"
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            trace = queries.trace_detail(request.user, self.case, kwargs["trace_id"])
+        except NotFound:
+            raise Http404("no such trace") from None
+        if "hit_id" in kwargs and all(hit.id != kwargs["hit_id"] for hit in trace.hits):
+            raise Http404("no such hit")
+        return super().post(request, *args, **kwargs)
+
     def back(self) -> str:
         return reverse("traces:trace", args=[self.case.pk, self.kwargs["trace_id"]])
 
