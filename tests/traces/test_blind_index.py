@@ -16,9 +16,9 @@ from defector.cases.models import Case
 from defector.core import sealing
 from defector.traces import actions, blind, queries
 from defector.traces.choices import IndexedKind
+from defector.traces.matching import Identity, blocking_keys
 from defector.traces.models import IndexTerm
 from defector.traces.search import search_subjects
-from defector.traces.matching import Identity, blocking_keys
 
 from .conftest import RunCli
 

@@ -160,9 +160,7 @@ def test_trace_finds_an_alias(liaison: Path, run_cli: RunCli) -> None:
 
 
 def test_trace_echoes_dob_and_nationality(liaison: Path, run_cli: RunCli) -> None:
-    result = run_cli(
-        "trace", "Jan Kowalski", "--dob", "1950", "--nationality", "PL", "--json"
-    )
+    result = run_cli("trace", "Jan Kowalski", "--dob", "1950", "--nationality", "PL", "--json")
     data = json.loads(result.out)
     assert data["query"] == {"name": "Jan Kowalski", "dob": "1950", "nationality": "PL"}
     assert data["hits"][0]["reference"] == "B-7"
@@ -170,7 +168,10 @@ def test_trace_echoes_dob_and_nationality(liaison: Path, run_cli: RunCli) -> Non
 
 def test_limit_caps_the_hits(write_csv: WriteCsv, run_cli: RunCli) -> None:
     rows = "".join(f"R-{n},Ivan Petrov,,,\n" for n in range(15))
-    run_cli("import-watchlist", str(write_csv("reference,name,aliases,date_of_birth,nationality\n" + rows)))
+    run_cli(
+        "import-watchlist",
+        str(write_csv("reference,name,aliases,date_of_birth,nationality\n" + rows)),
+    )
     assert len(json.loads(run_cli("trace", "Ivan Petrov", "--json").out)["hits"]) == 10
     result = run_cli("trace", "Ivan Petrov", "--limit", "3", "--json")
     assert len(json.loads(result.out)["hits"]) == 3

@@ -69,9 +69,7 @@ def test_a_bad_query_is_refused_with_its_field(officer: User, open_case: OpenCas
     assert not Trace.objects.exists()
 
 
-def test_a_subject_on_a_case_the_user_sees_is_shown(
-    officer: User, open_case: OpenCase
-) -> None:
+def test_a_subject_on_a_case_the_user_sees_is_shown(officer: User, open_case: OpenCase) -> None:
     earlier = open_case(true_name=NOSENKO)
     case = open_case(true_name=NOSENKO)
     trace = actions.run_trace(acting_user=officer, case_id=case.pk)
