@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 
 from defector import cli
 from defector.cases.models import Case
 from support.api import api_fixture
 from support.builders import case_opener
+from support.fixtures import MakeOfficial
 from support.three_posts import (  # noqa: F401 (fixtures)
     _sealed,
     administrator,
@@ -99,6 +99,7 @@ def liaison(write_csv: WriteCsv, run_cli: RunCli, db: Any) -> Path:
 
 
 @pytest.fixture
-def open_bonn_case(world: World, bonn_member: User) -> Callable[..., Case]:
-    """Open a case at BONN as its committee member (VIENNA's officials may not see it)."""
-    return case_opener(acting_user=bonn_member, post_id=world.bonn.pk)
+def open_bonn_case(world: World, make_official: MakeOfficial) -> Callable[..., Case]:
+    """Open a case at BONN as a case officer there (VIENNA's officials may not see it)."""
+    opener = make_official("bonn.officer", ("case_officer", world.bonn))
+    return case_opener(acting_user=opener, post_id=world.bonn.pk)

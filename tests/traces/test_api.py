@@ -46,7 +46,8 @@ def test_a_trace_runs_through_the_api_and_its_hits_are_marked(
     assert trace["kind"] == "manual"
     hit = trace["hits"][0]
     assert (hit["kind"], hit["source"], hit["reference"]) == ("watchlist", "liaison-1964", "B-7")
-    assert 0 <= hit["score"] <= 1 and hit["reasons"]
+    assert 0 <= hit["score"] <= 1
+    assert hit["reasons"]
     assert trace["pending"] == len(trace["hits"])
     marked = client.post(
         f"/cases/{case.pk}/traces/{trace['id']}/hits/{hit['id']}/mark", {"mark": "match"}

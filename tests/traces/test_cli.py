@@ -96,7 +96,8 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path, run_cli: RunCli) -> 
     path.write_bytes("reference,name\nA,Müller\n".encode("latin-1"))
     result = run_cli("import-watchlist", str(path))
     assert result.code == 2
-    assert "line 2" in result.err and "UTF-8" in result.err
+    assert "line 2" in result.err
+    assert "UTF-8" in result.err
 
 
 def test_historical_country_codes_are_accepted(write_csv: WriteCsv, run_cli: RunCli) -> None:
@@ -149,7 +150,8 @@ def test_trace_json_has_the_contracts_shape(liaison: Path, run_cli: RunCli) -> N
     assert first["matched"] in ("Юрий Иванович Носенко", "Iurii Nossenko", "Yura Nosenko")
     for hit in data["hits"]:
         assert 0 <= hit["score"] <= 1
-        assert hit["reasons"] and all(isinstance(reason, str) for reason in hit["reasons"])
+        assert hit["reasons"]
+        assert all(isinstance(reason, str) for reason in hit["reasons"])
     scores = [hit["score"] for hit in data["hits"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -64,10 +64,13 @@ def test_running_marking_and_concluding_a_trace_on_the_pages(
     answer = _post(client, page, {"name": ""}, page)
     trace = Trace.objects.get(case=case)
     trace_url = reverse("traces:trace", args=[case.pk, trace.pk])
-    assert answer.status_code == 302 and answer["Location"] == trace_url  # type: ignore[attr-defined]
+    assert answer.status_code == 302
+    assert answer["Location"] == trace_url
     shown = client.get(trace_url).content.decode()
-    assert "B-7" in shown and "liaison-1964" in shown
-    assert "data-mark-match" in shown and "data-mark-no-match" in shown
+    assert "B-7" in shown
+    assert "liaison-1964" in shown
+    assert "data-mark-match" in shown
+    assert "data-mark-no-match" in shown
     hit = Hit.objects.get(trace=trace)
     conclude = reverse("traces:conclude", args=[case.pk, trace.pk])
     case.refresh_from_db()
@@ -82,7 +85,8 @@ def test_running_marking_and_concluding_a_trace_on_the_pages(
     done = _post(client, conclude, {"result": "consistent", "version": case.version}, trace_url)
     assert done.status_code == 302  # type: ignore[attr-defined]
     check = BonaFidesCheck.objects.get(case=case)
-    assert check.kind == "name_traces" and check.result == "consistent"
+    assert check.kind == "name_traces"
+    assert check.result == "consistent"
     assert "data-concluded" in client.get(trace_url).content.decode()
 
 
@@ -96,8 +100,10 @@ def test_a_hit_on_a_hidden_case_shows_only_that_washington_was_told(
     _post(client, page, {"name": ""}, page)
     trace = Trace.objects.get(case=case)
     shown = client.get(reverse("traces:trace", args=[case.pk, trace.pk])).content.decode()
-    assert "data-idc-told" in shown and "Washington" in shown
-    assert hidden.cryptonym not in shown and "BONN" not in shown
+    assert "data-idc-told" in shown
+    assert "Washington" in shown
+    assert hidden.cryptonym not in shown
+    assert "BONN" not in shown
 
 
 def test_the_idc_manages_watch_lists_on_its_page(client_for: ClientFor, idc: User) -> None:
@@ -114,7 +120,8 @@ def test_the_idc_manages_watch_lists_on_its_page(client_for: ClientFor, idc: Use
     source = WatchlistSource.objects.get()
     assert answer["Location"] == reverse("traces:watchlist", args=[source.pk])  # type: ignore[index]
     detail = client.get(reverse("traces:watchlist", args=[source.pk])).content.decode()
-    assert "Юрий Иванович Носенко" in detail and "3 entries" in detail
+    assert "Юрий Иванович Носенко" in detail
+    assert "3 entries" in detail
     listed = client.get(page).content.decode()
     assert 'data-source="liaison-1964"' in listed
     _post(client, reverse("traces:watchlist-delete", args=[source.pk]), {}, page)

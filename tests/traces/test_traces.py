@@ -56,7 +56,8 @@ def test_a_name_given_is_traced_and_sealed_with_the_trace(
     with connection.cursor() as cursor:
         cursor.execute("SELECT query_names FROM traces_trace WHERE id = %s", [trace.pk])
         raw = cursor.fetchone()[0]
-    assert raw.startswith("v1.") and "Kowalski" not in raw
+    assert raw.startswith("v1.")
+    assert "Kowalski" not in raw
 
 
 def test_a_bad_query_is_refused_with_its_field(officer: User, open_case: OpenCase) -> None:
@@ -128,7 +129,8 @@ def test_marks_are_audited_and_feed_the_bona_fides_checklist(
     marked = actions.mark_hit(
         acting_user=officer, case_id=case.pk, trace_id=trace.pk, hit_id=hit.id, mark="match"
     )
-    assert marked.mark == HitMark.MATCH and marked.marked_by is not None
+    assert marked.mark == HitMark.MATCH
+    assert marked.marked_by is not None
     event = AuditEvent.objects.get(action="traces.hit.mark")
     assert event.cryptonym == case.cryptonym
     assert event.after["mark"] == "match"
@@ -197,7 +199,8 @@ def test_intake_indexes_and_traces_the_subject_and_flags_an_earlier_appearance(
     )
     # The case officer at VIENNA sees only that Washington has been told.
     view = queries.describe(officer, trace)
-    assert view.hits == [] and view.told == 1
+    assert view.hits == []
+    assert view.told == 1
 
 
 def test_the_intake_trace_also_searches_the_watch_lists(
