@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from defector import cli
 from defector.cases.models import Case
@@ -60,9 +61,11 @@ RunCli = Callable[..., Run]
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
     """``run_cli("trace", "Yuriy Nosenko", "--json")``: the ``defector`` command in-process,
-    with its exit status, standard output and standard error."""
+    with its exit status, standard output and standard error. A command closes the database
+    connections when it ends; here they stay open, inside the test's transaction."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     def run(*args: str) -> Run:
         capsys.readouterr()
