@@ -211,3 +211,34 @@ def test_the_intake_trace_also_searches_the_watch_lists(
     view = queries.describe(officer, Trace.objects.get(case=case))
     assert [hit.reference for hit in view.hits] == ["B-7"]
     assert not Notice.objects.filter(kind=NoticeKind.TRACE).exists()
+
+
+def test_a_failing_intake_trace_never_undoes_the_intake(
+    officer: User,
+    open_case: OpenCase,
+    committed: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("the matcher broke")
+
+    monkeypatch.setattr(actions.traces.search, "search_watchlists", broken)
+    with committed():
+        case = open_case(true_name="Jan Kowalski")
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert not Trace.objects.filter(case=case).exists()
+
+
+def test_the_idc_notice_links_the_case_that_matched(
+    officer: User,
+    idc: User,
+    open_case: OpenCase,
+    open_bonn_case: OpenCase,
+    committed: Callable[[], Any],
+) -> None:
+    at_bonn = open_bonn_case(true_name=NOSENKO)
+    case = open_case(true_name=NOSENKO)
+    with committed():
+        actions.run_trace(acting_user=officer, case_id=case.pk)
+    notice = Notice.objects.get(kind=NoticeKind.TRACE)
+    assert notice.link == f"/cases/{at_bonn.pk}/"

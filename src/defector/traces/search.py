@@ -94,7 +94,7 @@ def search_watchlists(query: Identity, *, limit: int) -> list[Found]:
     return _ranked(found, limit)
 
 
-def _nationalities(case_ids: list[int]) -> dict[int, str]:
+def nationalities_of(case_ids: list[int]) -> dict[int, str]:
     """Each case's first nationality, from its latest assessment."""
     latest: dict[int, str] = {}
     rows = (
@@ -110,7 +110,7 @@ def _nationalities(case_ids: list[int]) -> dict[int, str]:
 
 
 @sensitive_variables("names", "candidate", "terms")
-def _subject_names(subject: Subject) -> tuple[str, ...]:
+def subject_names(subject: Subject) -> tuple[str, ...]:
     names: list[str] = []
     true_name = open_sealed(subject, "true_name")
     if true_name:
@@ -132,10 +132,10 @@ def search_subjects(
     if exclude_case_id is not None:
         chosen = chosen.exclude(case_id=exclude_case_id)
     subjects = list(chosen.select_related("case", "case__post"))
-    nationalities = _nationalities([subject.case_id for subject in subjects])
+    nationalities = nationalities_of([subject.case_id for subject in subjects])
     found = []
     for subject in subjects:
-        names = _subject_names(subject)
+        names = subject_names(subject)
         if not names:
             continue
         candidate = Identity(

@@ -15,7 +15,7 @@ from defector.core.users import AnyUser
 from defector.traces import blind
 from defector.traces.choices import IndexedKind
 from defector.traces.models import IndexTerm, WatchlistEntry
-from defector.traces.search import _subject_names
+from defector.traces.search import subject_names
 
 #: Rows re-indexed per transaction unless told otherwise.
 DEFAULT_BATCH_SIZE: Final = 500
@@ -24,7 +24,7 @@ DEFAULT_BATCH_SIZE: Final = 500
 @sensitive_variables("names")
 def subject_terms(subject: Subject, key_id: str) -> list[IndexTerm]:
     """The index rows of a subject's names (opened in memory, hashed, forgotten)."""
-    names = _subject_names(subject)
+    names = subject_names(subject)
     return [
         IndexTerm(kind=IndexedKind.SUBJECT, subject=subject, key_id=key_id, digest=value)
         for value in sorted(blind.digests_of(names, key_id))

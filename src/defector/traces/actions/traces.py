@@ -60,11 +60,11 @@ def subject_identity(case: Case) -> Identity | None:
     subject = Subject.objects.filter(case=case).first()
     if subject is None:
         return None
-    names = search._subject_names(subject)
+    names = search.subject_names(subject)
     if not names:
         return None
     dob = open_sealed(subject, "birth_date") or None
-    nationality = search._nationalities([case.pk]).get(case.pk) or None
+    nationality = search.nationalities_of([case.pk]).get(case.pk) or None
     return Identity(names=names, dob=dob, nationality=nationality)
 
 
