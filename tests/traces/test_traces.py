@@ -242,3 +242,18 @@ def test_the_idc_notice_links_the_case_that_matched(
         actions.run_trace(acting_user=officer, case_id=case.pk)
     notice = Notice.objects.get(kind=NoticeKind.TRACE)
     assert notice.link == f"/cases/{at_bonn.pk}/"
+
+
+def test_a_hit_on_a_compartment_the_user_does_not_hold_is_hidden(
+    officer: User, cia_member: User, open_case: OpenCase
+) -> None:
+    compartmented = open_case(true_name=NOSENKO, compartments=["ALPHA"])
+    case = open_case(true_name=NOSENKO)
+    trace = actions.run_trace(acting_user=cia_member, case_id=case.pk)
+    view = queries.describe(cia_member, trace)
+    assert compartmented.cryptonym not in [hit.cryptonym for hit in view.hits]
+    assert view.told == 1
+    # The case officer, read into ALPHA, sees it on the same trace.
+    assert [hit.cryptonym for hit in queries.describe(officer, trace).hits] == [
+        compartmented.cryptonym
+    ]
