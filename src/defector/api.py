@@ -27,6 +27,7 @@ from defector.directory import queries as directory_queries
 from defector.directory.api import router as directory_router
 from defector.escalations.api import router as escalations_router
 from defector.notifications.api import router as notifications_router
+from defector.traces.api import router as traces_router
 from defector.web.api import router as policy_router
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ api.add_router("/committees", committees_router, tags=["committees"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/escalations", escalations_router, tags=["escalations"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/traces", traces_router, tags=["traces"])
 
 
 @api.get(

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "defector.committees",
     "defector.escalations",
     "defector.notifications",
+    "defector.traces",
     "defector.web",
     "defector.ops",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("committees/", include("defector.committees.urls")),
     path("escalations/", include("defector.escalations.urls")),
     path("notifications/", include("defector.notifications.urls")),
+    path("traces/", include("defector.traces.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),

@@ -37,6 +37,7 @@ from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
+from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
 from support.world import World as SharedWorld
@@ -221,6 +222,13 @@ def furnish(world: World) -> Records:
     assert officer is not None
     notice = notify_officials([officer], "case", "The matrix's notice.")[0]
     keep("notice", "-", notice.pk)
+    # A watch list naming the subjects, so that each case's trace has a hit on it (6b(3)(b)).
+    watchlist = trace_actions.import_watchlist(
+        acting_user=None,
+        source="matrix-list",
+        data=f"reference,name\nM-1,{TRUE_NAME}\n".encode(),
+    )
+    keep("source", "-", watchlist.source.pk)
     for (code, sensitivity), case in world.cases.items():
         opener = openers[code]
         analyst = Official.objects.get(user=opener)
@@ -290,6 +298,9 @@ def furnish(world: World) -> Records:
             group_size=1,
         )
         keep("plan", where, plan.pk)
+        trace = trace_actions.run_trace(acting_user=opener, case_id=case.pk)
+        keep("trace", where, trace.pk)
+        keep("hit", where, trace.hits.get(kind="watchlist").pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

@@ -12,9 +12,19 @@
 ``cases.actions.tasks``) with ``sender`` :class:`~defector.cases.models.CaseTask`, ``task``,
 ``change`` (``"assigned"``: created, or handed to another assignee; ``"declined"``) and
 ``actor``.
+
+``subject_named`` is sent inside the transaction of every action that gives a subject its
+names (intake), so that a higher app (``traces``) can index them in the same transaction and
+act after the commit (``transaction.on_commit``), with:
+
+- ``sender``: :class:`~defector.cases.models.Subject`;
+- ``subject``: the subject (its names sealed);
+- ``case``: its case;
+- ``actor``: the acting user, or ``None``.
 """
 
 from django.dispatch import Signal
 
 case_changed = Signal()
 task_changed = Signal()
+subject_named = Signal()

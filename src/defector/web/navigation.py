@@ -43,6 +43,10 @@ def _auditors(principal: Principal) -> bool:
     return principal.is_auditor
 
 
+def _idc(principal: Principal) -> bool:
+    return _officials(principal) and "idc_member" in principal.roles
+
+
 AREAS: Final[tuple[Area, ...]] = (
     Area(
         "Assess",
@@ -92,6 +96,13 @@ AREAS: Final[tuple[Area, ...]] = (
         "Mutual problems resolved locally or referred to the IDC or the senior US representative.",
         ("6c",),
         _officials,
+    ),
+    Area(
+        "Watch lists",
+        "traces:watchlists",
+        "The watch lists that name traces search for bona fides: import, review, delete.",
+        ("6b(3)(b)",),
+        _idc,
     ),
     Area(
         "Reports",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from defector import policy
-from defector.cases import cryptonyms, validation
+from defector.cases import cryptonyms, signals, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import _assess, _parse_facts
 from defector.cases.actions.free_text import refuse_names
@@ -297,6 +297,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     case.officers.set(intake.officers)
     subject = Subject(case=case, **intake.identity)
     subject.save()
+    signals.subject_named.send(sender=Subject, subject=subject, case=case, actor=acting_user)
     also: list[Entry] = []
     assessed = None
     if intake.parsed is not None:

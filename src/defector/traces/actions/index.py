@@ -1,0 +1,110 @@
+"""Writing the blind index (``traces.blind``): a subject's names at intake, a watch list's
+entries at import, and the whole index again under the primary key (``reindex-traces``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Final
+
+from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
+
+from defector.cases.models import Subject
+from defector.core import audit
+from defector.core.users import AnyUser
+from defector.traces import blind
+from defector.traces.choices import IndexedKind
+from defector.traces.models import IndexTerm, WatchlistEntry
+from defector.traces.search import subject_names
+
+#: Rows re-indexed per transaction unless told otherwise.
+DEFAULT_BATCH_SIZE: Final = 500
+
+
+@sensitive_variables("names")
+def subject_terms(subject: Subject, key_id: str) -> list[IndexTerm]:
+    """The index rows of a subject's names (opened in memory, hashed, forgotten)."""
+    names = subject_names(subject)
+    return [
+        IndexTerm(kind=IndexedKind.SUBJECT, subject=subject, key_id=key_id, digest=value)
+        for value in sorted(blind.digests_of(names, key_id))
+    ]
+
+
+def entry_terms(entry: WatchlistEntry, key_id: str) -> list[IndexTerm]:
+    return [
+        IndexTerm(kind=IndexedKind.ENTRY, entry=entry, key_id=key_id, digest=value)
+        for value in sorted(blind.digests_of(entry.names, key_id))
+    ]
+
+
+def index_subject(subject: Subject) -> int:
+    """(Re)index one subject under the primary key, in the caller's transaction."""
+    IndexTerm.objects.filter(subject=subject).delete()
+    rows = IndexTerm.objects.bulk_create(subject_terms(subject, blind.primary_key_id()))
+    return len(rows)
+
+
+def index_entries(entries: Iterable[WatchlistEntry]) -> int:
+    """Index new watch-list entries under the primary key, in the caller's transaction."""
+    key_id = blind.primary_key_id()
+    rows = [term for entry in entries for term in entry_terms(entry, key_id)]
+    return len(IndexTerm.objects.bulk_create(rows, batch_size=1000))
+
+
+def count_stale() -> int:
+    """Index rows not under the primary key (after ``rotate-keys --new-key``)."""
+    return IndexTerm.objects.exclude(key_id=blind.primary_key_id()).count()
+
+
+def reindex(
+    *,
+    acting_user: AnyUser | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Rebuild the whole index under the primary key: every subject and every entry, batch by
+    batch, each batch in one transaction with one audit record. Answers the rows indexed."""
+    key_id = blind.primary_key_id()
+    done = {"subjects": 0, "entries": 0, "terms": 0}
+    subject_ids = list(Subject.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(subject_ids), batch_size):
+        chunk = subject_ids[start : start + batch_size]
+        with transaction.atomic():
+            subjects = list(Subject.objects.filter(pk__in=chunk))
+            IndexTerm.objects.filter(subject_id__in=chunk).delete()
+            rows = [term for subject in subjects for term in subject_terms(subject, key_id)]
+            IndexTerm.objects.bulk_create(rows, batch_size=1000)
+            _audit(acting_user, key_id, "subjects", len(subjects), len(rows))
+        done["subjects"] += len(subjects)
+        done["terms"] += len(rows)
+        if on_batch is not None:
+            on_batch(len(subjects))
+    entry_ids = list(WatchlistEntry.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(entry_ids), batch_size):
+        chunk = entry_ids[start : start + batch_size]
+        with transaction.atomic():
+            entries = list(WatchlistEntry.objects.filter(pk__in=chunk))
+            IndexTerm.objects.filter(entry_id__in=chunk).delete()
+            rows = [term for entry in entries for term in entry_terms(entry, key_id)]
+            IndexTerm.objects.bulk_create(rows, batch_size=1000)
+            _audit(acting_user, key_id, "entries", len(entries), len(rows))
+        done["entries"] += len(entries)
+        done["terms"] += len(rows)
+        if on_batch is not None:
+            on_batch(len(entries))
+    with transaction.atomic():
+        # Rows of a subject or entry gone meanwhile, or under a key no longer used.
+        left = IndexTerm.objects.exclude(key_id=key_id).delete()[0]
+        if left:
+            _audit(acting_user, key_id, "stale rows removed", left, 0)
+    return done
+
+
+def _audit(actor: AnyUser | None, key_id: str, what: str, count: int, terms: int) -> None:
+    audit.record(
+        actor=actor,
+        action="traces.index.rebuild",
+        object_type="traces.indexterm",
+        after={"key_id": key_id, "of": what, "count": count, "terms": terms},
+    )

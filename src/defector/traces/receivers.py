@@ -1,0 +1,28 @@
+"""What the traces app does when the cases app gives a subject names (``cases.signals``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from defector.cases.models import Case, Subject
+from defector.core.users import AnyUser
+from defector.traces import actions
+
+
+def on_subject_named(
+    sender: type[Subject],
+    *,
+    subject: Subject,
+    case: Case,
+    actor: AnyUser | None = None,
+    **kwargs: Any,
+) -> None:
+    """Index the subject's names in the intake's own transaction, and trace them against the
+    watch lists and every case's subject once it has committed (``6b(3)(b)``)."""
+    actions.index_subject(subject)
+    case_id = case.pk
+    transaction.on_commit(
+        lambda: actions.trace_at_intake(case_id=case_id, acting_user=actor), robust=True
+    )

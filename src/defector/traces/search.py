@@ -1,0 +1,154 @@
+"""Finding candidates through the blind index and scoring them (``6b(3)(b)``). Writes nothing.
+
+The query's names are cut into blocking keys and hashed under every key the index uses; the
+rows sharing most digests with the query are the candidates. A watch-list entry is scored as
+stored; a case subject is opened in memory (``core.sealing.open_sealed``) to be scored and
+then forgotten: nothing opened is stored, returned or logged, and a reason that would name the
+subject is dropped. Access is not decided here: the callers (``traces.actions``) decide what
+each user is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db.models import Count
+from django.views.decorators.debug import sensitive_variables
+
+from defector.cases.models import Assessment, Case, Subject
+from defector.core.sealing import open_sealed
+from defector.policy.gates import free_text as names_gate
+from defector.traces import blind
+from defector.traces.choices import HitKind, IndexedKind
+from defector.traces.matching import THRESHOLD, Identity, Score, score
+from defector.traces.models import IndexTerm, WatchlistEntry
+
+#: The most candidates scored for one query (those sharing most blocking keys with it).
+MAX_CANDIDATES: Final = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One candidate that scored at least the matcher's threshold."""
+
+    kind: HitKind
+    score: Score
+    entry: WatchlistEntry | None = None
+    case: Case | None = None
+
+
+def key_ids_in_use(kind: IndexedKind) -> list[str]:
+    """The sealing keys whose derived index keys the index's rows of ``kind`` use, among those
+    the keyring still holds."""
+    used = set(
+        IndexTerm.objects.filter(kind=kind).values_list("key_id", flat=True).distinct().order_by()
+    )
+    return sorted(used & blind.known_key_ids())
+
+
+def candidate_ids(kind: IndexedKind, names: Sequence[str]) -> list[int]:
+    """The ids (entries' or subjects') sharing most blocking keys with ``names``."""
+    column = "entry_id" if kind == IndexedKind.ENTRY else "subject_id"
+    ranked: dict[int, int] = {}
+    for key_id in key_ids_in_use(kind):
+        digests = sorted(blind.digests_of(names, key_id))
+        if not digests:
+            continue
+        rows = (
+            IndexTerm.objects.filter(kind=kind, key_id=key_id, digest__in=digests)
+            .values(column)
+            .annotate(shared=Count("id"))
+            .order_by("-shared", column)[:MAX_CANDIDATES]
+        )
+        for row in rows:
+            ranked[row[column]] = max(ranked.get(row[column], 0), row["shared"])
+    ordered = sorted(ranked, key=lambda pk: (-ranked[pk], pk))
+    return ordered[:MAX_CANDIDATES]
+
+
+def _ranked(found: Iterable[Found], limit: int) -> list[Found]:
+    kept = [hit for hit in found if hit.score.score >= THRESHOLD]
+    kept.sort(key=lambda hit: -hit.score.score)
+    return kept[:limit]
+
+
+def _bounded(result: Score) -> Score:
+    value = min(max(float(result.score), 0.0), 1.0)
+    reasons = tuple(reason for reason in result.reasons if reason) or ("similar name",)
+    return Score(value, result.matched, reasons)
+
+
+def search_watchlists(query: Identity, *, limit: int) -> list[Found]:
+    """The watch-list entries matching ``query``, best first, at most ``limit``."""
+    ids = candidate_ids(IndexedKind.ENTRY, query.names)
+    found = []
+    for entry in WatchlistEntry.objects.filter(pk__in=ids).select_related("source"):
+        candidate = Identity(
+            names=entry.names,
+            dob=entry.date_of_birth or None,
+            nationality=entry.nationality or None,
+        )
+        found.append(Found(HitKind.WATCHLIST, _bounded(score(query, candidate)), entry=entry))
+    return _ranked(found, limit)
+
+
+def nationalities_of(case_ids: list[int]) -> dict[int, str]:
+    """Each case's first nationality, from its latest assessment."""
+    latest: dict[int, str] = {}
+    rows = (
+        Assessment.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "-number")
+        .values_list("case_id", "facts")
+    )
+    for case_id, facts in rows:
+        if case_id not in latest:
+            codes: Any = facts.get("nationalities") if isinstance(facts, dict) else None
+            latest[case_id] = codes[0] if isinstance(codes, list) and codes else ""
+    return latest
+
+
+@sensitive_variables("names", "candidate", "terms")
+def subject_names(subject: Subject) -> tuple[str, ...]:
+    names: list[str] = []
+    true_name = open_sealed(subject, "true_name")
+    if true_name:
+        names.append(" ".join(true_name.split()))
+    aliases = open_sealed(subject, "aliases")
+    if aliases:
+        names += [" ".join(alias.split()) for alias in names_gate.split_names(aliases)]
+    return tuple(names)
+
+
+@sensitive_variables("names", "candidate", "terms", "result")
+def search_subjects(
+    query: Identity, *, limit: int, exclude_case_id: int | None = None
+) -> list[Found]:
+    """The case subjects matching ``query`` (every post's: the caller filters by access),
+    best first, at most ``limit``. Their names are opened in memory only."""
+    ids = candidate_ids(IndexedKind.SUBJECT, query.names)
+    chosen = Subject.objects.filter(pk__in=ids)
+    if exclude_case_id is not None:
+        chosen = chosen.exclude(case_id=exclude_case_id)
+    subjects = list(chosen.select_related("case", "case__post"))
+    nationalities = nationalities_of([subject.case_id for subject in subjects])
+    found = []
+    for subject in subjects:
+        names = subject_names(subject)
+        if not names:
+            continue
+        candidate = Identity(
+            names=names,
+            dob=open_sealed(subject, "birth_date") or None,
+            nationality=nationalities.get(subject.case_id) or None,
+        )
+        result = _bounded(score(query, candidate))
+        terms = names_gate.name_terms(names)
+        field = "the true name" if result.matched == names[0] else "an alias"
+        reasons = tuple(
+            reason for reason in result.reasons if not names_gate.names_in(reason, terms)
+        )
+        safe = Score(result.score, "", (*reasons, f"matched {field} of the subject"))
+        found.append(Found(HitKind.SUBJECT, safe, case=subject.case))
+    return _ranked(found, limit)
