@@ -93,6 +93,14 @@ from defector.cases.queries.intake import (
     posts_for_intake,
     sensitivities_for,
 )
+from defector.cases.queries.invitations import (
+    INVITATION_CLAUSE,
+    InvitedRef,
+    cleared_for,
+    invitable_for,
+    invited_of,
+    may_invite,
+)
 from defector.cases.queries.lists import (
     MAX_QUERY_LENGTH,
     MAX_SEARCH_LENGTH,
@@ -153,6 +161,7 @@ from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",
+    "INVITATION_CLAUSE",
     "MAX_GROUP_SETTING",
     "MAX_QUERY_LENGTH",
     "MAX_SEARCH_LENGTH",
@@ -178,6 +187,7 @@ __all__ = [
     "FindingRow",
     "GrantInputs",
     "IdentityRow",
+    "InvitedRef",
     "NoteHit",
     "ObligationView",
     "OfficialRef",
@@ -213,6 +223,7 @@ __all__ = [
     "check_of",
     "check_view",
     "checks_of",
+    "cleared_for",
     "closing_outcomes",
     "compartments_held",
     "considerations_of",
@@ -227,6 +238,8 @@ __all__ = [
     "identity_of",
     "inducement_readiness",
     "inducement_section",
+    "invitable_for",
+    "invited_of",
     "is_assignee",
     "latest_assessment",
     "latest_consideration",
@@ -236,6 +249,7 @@ __all__ = [
     "may_answer",
     "may_determine_risk",
     "may_determine_status",
+    "may_invite",
     "may_open_at",
     "may_witness",
     "next_stages",
