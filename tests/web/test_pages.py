@@ -167,7 +167,9 @@ def test_a_wrong_password_is_refused_without_saying_whether_the_account_exists(
 
 
 def test_sign_out_needs_a_post(signed_in: Client) -> None:
-    assert signed_in.get(reverse("web:sign-out")).status_code == 405
+    answer = signed_in.get(reverse("web:sign-out"))
+    assert answer.status_code == 303  # to a page, signed in still
+    assert signed_in.get(answer["Location"]).status_code == 200
     assert signed_in.get(reverse("web:home")).status_code == 200
 
 

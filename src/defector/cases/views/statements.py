@@ -23,7 +23,7 @@ from defector.cases import queries
 from defector.cases import queries as queries_handling
 from defector.cases.choices import Stage
 from defector.cases.forms import StatementForm, WithdrawStatementForm, WitnessForm
-from defector.cases.views.case import CaseDetailView
+from defector.cases.views.case import CaseDetailView, stale_case_message
 from defector.cases.views.common import Case, RecordPageView
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -129,6 +129,9 @@ class StatementNewView(ActionFormMixin, CaseDetailView):
 
     def bound_form(self) -> StatementForm:
         return StatementForm(self.request.POST, self.request.FILES)
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.row, form)
 
     def act(self, form: Any) -> Any:
         data = form.cleaned_data
