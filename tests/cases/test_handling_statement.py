@@ -431,3 +431,28 @@ def test_the_file_is_not_served_to_the_anonymous(case: Case, record: Record) -> 
     response = Client().get(f"/cases/{case.pk}/statements/{statement.pk}/file/")
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
+
+
+# --- numbering per case ------------------------------------------------------------------------
+
+
+def test_statements_are_numbered_per_case_from_one(
+    case: Case, record: Record, officer: User, open_case: Any, walk_in_facts: dict[str, Any]
+) -> None:
+    other = open_case(facts=walk_in_facts)
+    first_elsewhere = actions_handling.record_statement(
+        acting_user=officer,
+        case_id=other.pk,
+        expected_version=version(other),
+        language_code="ru",
+        language_name="Russian",
+        text_original="Я прошу убежища.",
+        text_english="I request asylum.",
+        signed_at=SIGNED,
+        signature_file=SimpleUploadedFile("statement.pdf", PDF),
+    )
+    first, second = record(), record()
+    assert (first_elsewhere.number, first.number, second.number) == (1, 1, 2)
+    assert first.pk != first_elsewhere.pk
+    entry = TimelineEntry.objects.filter(case=case, kind="cases.voluntarystatement.record")
+    assert entry.order_by("pk").first().summary.startswith("Voluntary statement 1 recorded")

@@ -28,6 +28,9 @@ class VoluntaryStatement(models.Model):
         on_delete=models.CASCADE,
         related_name="statements",
     )
+    number = models.PositiveIntegerField(
+        help_text="The statement's number within its case: the first of a case is 1.",
+    )
     language_code = models.CharField(
         max_length=35,
         help_text="The language of the original text, as a language tag: ru, zh, pl, cs …",
@@ -121,6 +124,11 @@ class VoluntaryStatement(models.Model):
     class Meta:
         ordering = ["case", "recorded_at", "pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                name="%(app_label)s_%(class)s_one_number_per_case",
+                violation_error_message="A case numbers its statements once each.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(signature_method__in=SignatureMethod.values),
                 name="%(app_label)s_%(class)s_signature_method_valid",

@@ -115,7 +115,9 @@ from defector.cases.queries.lists import (
 )
 from defector.cases.queries.notes import SEARCH_LIMIT, NoteHit, notes_of, search_notes, timeline_of
 from defector.cases.queries.obligations import (
+    EVIDENCE_KINDS,
     ObligationView,
+    evidence_kinds,
     obligation_of,
     obligations_of,
     owners_for,
@@ -161,6 +163,7 @@ from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",
+    "EVIDENCE_KINDS",
     "INVITATION_CLAUSE",
     "MAX_GROUP_SETTING",
     "MAX_QUERY_LENGTH",
@@ -230,6 +233,7 @@ __all__ = [
     "default_post",
     "default_sensitivity",
     "describe",
+    "evidence_kinds",
     "exploitation_guard",
     "facts_of",
     "governing_risk",

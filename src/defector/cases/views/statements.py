@@ -96,7 +96,7 @@ class StatementPageView(RecordPageView):
             expected_version=data["version"],
             reason=data["reason"],
         )
-        return f"Statement {record.id} withdrawn: it no longer counts."
+        return f"Statement {record.number} withdrawn: it no longer counts."
 
     def done_url(self, case: Case, record: Any) -> str:
         return reverse("cases:statement", args=[case.pk, record.id])
@@ -150,7 +150,7 @@ class StatementNewView(ActionFormMixin, CaseDetailView):
 
     def success_message(self, result: Any) -> str:
         return (
-            f"Statement {result.pk} recorded. Another official of the post must "
+            f"Statement {result.number} recorded. Another official of the post must "
             "witness it before it counts."
         )
 

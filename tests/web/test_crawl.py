@@ -1,0 +1,75 @@
+"""A crawl of every page as every demo role (``defector demo``): from home, every same-origin
+link (bounded), and a GET of every form's action. It fails on any 5xx, any 405 answering a
+GET, and any identifier on screen (a ``snake_case`` word in the visible text).
+
+The browser's half (no horizontal scroll at 390 px) is ``tests/e2e/test_browser_crawl.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from defector.cases.models import Case
+from defector.ops import demo
+from support.crawl import Fetched, crawl, identifiers, parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_site(world: Any, sealing_keys: None) -> tuple[demo.DemoAccount, ...]:
+    """The demo, on a database that holds only what it makes itself."""
+    Case.objects.all().delete()
+    return demo.load()
+
+
+def fetcher(client: Client) -> Any:
+    def fetch(url: str) -> Fetched:
+        response = client.get(url)
+        html = response.content.decode(errors="replace") if not response.streaming else ""
+        return Fetched(
+            status=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            html=html,
+            location=response.get("Location", ""),
+        )
+
+    return fetch
+
+
+def test_the_identifier_pattern_finds_snake_case_words_and_nothing_else() -> None:
+    found = identifiers(
+        "Reception: secure_reception; walk_in; e.g. cases.casenote; duty.officer@demo.invalid "
+        "6b(3)(a) US personnel AEBEACON /cases/1/ walk-in"
+    )
+    assert found == ["secure_reception", "walk_in"]
+
+
+def test_the_page_parser_reads_links_form_actions_and_visible_text_only() -> None:
+    page = parse(
+        '<a href="/a/">A</a><form method="post" action="/b/"><select><option value="x_y">'
+        "Label</option></select></form><script>var no_label = 1;</script><pre>a_b</pre>"
+        '<p title="not_text">text_here</p>'
+    )
+    assert page.links == ["/a/"]
+    assert page.actions == ["/b/"]
+    assert identifiers(" ".join(page.text)) == ["text_here"]
+
+
+def test_every_page_of_every_demo_role_answers_without_error_or_identifier(
+    demo_site: tuple[demo.DemoAccount, ...], django_user_model: Any
+) -> None:
+    problems: list[str] = []
+    visited = 0
+    for account in demo_site:
+        client = Client()
+        client.force_login(django_user_model.objects.get(username=account.username))
+        result = crawl(fetcher(client), who=account.username)
+        problems += result.problems
+        visited += len(result.pages)
+        assert result.pages, f"{account.username} reached no page"
+    assert visited > 3 * len(demo_site)
+    assert not problems, "\n".join(problems)
