@@ -6,7 +6,8 @@ Used by ``tests/web/test_crawl.py`` (Django's test client, everywhere) and
 ``fetch(url) -> Fetched`` the caller gives; the crawl parses its links (``<a href>``) and the
 actions of its forms (a ``GET`` of a form's action must lead somewhere: never a 405).
 
-Problems found: a 5xx; a 405 answering a ``GET``; an identifier on screen (a ``snake_case``
+Problems found: a 5xx; a 405 answering a ``GET``; a time of day without its zone ("UTC");
+an identifier on screen (a ``snake_case``
 word in the visible text, an ``<option>``'s label included — not in a ``<pre>`` block, which
 shows data as data (JSON), nor in scripts, styles, attributes or what a user typed).
 """
@@ -25,13 +26,15 @@ from django.urls import Resolver404, resolve
 
 #: A word of lower-case letters and digits joined by underscores: an identifier.
 IDENTIFIER: Final = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
+#: A time of day (``09:14``, ``09:14:05``) not followed by its zone.
+ZONELESS_TIME: Final = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?!\s*(?:UTC|Z\b))")
 #: Elements whose text is no label: scripts, styles, data shown as data (JSON in ``<pre>``),
 #: and what a user typed.
 SILENT: Final = frozenset({"script", "style", "template", "pre", "textarea"})
 #: Addresses never followed: the API (JSON), files, and signing out.
 SKIPPED: Final = ("/api/", "/static/", "/media/", "/sign-out", "/account/sign-out")
 #: At most this many pages of one view (the same URL name) are fetched per user.
-PER_VIEW: Final = 3
+PER_VIEW: Final = 2
 #: At most this many pages are fetched per user.
 PAGES: Final = 250
 
@@ -79,6 +82,11 @@ def parse(html: str) -> Page:
     page.feed(html)
     page.close()
     return page
+
+
+def zoneless_times(text: str) -> list[str]:
+    """The times of day of a visible text that do not say their zone."""
+    return ZONELESS_TIME.findall(text)
 
 
 def identifiers(text: str) -> list[str]:
@@ -146,8 +154,11 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
             continue
         result.pages.append(url)
         page = parse(got.html)
-        for word in sorted(set(identifiers(" \n ".join(page.text)))):
+        text = " \n ".join(page.text)
+        for word in sorted(set(identifiers(text))):
             result.problems.append(f"{who}: {url} shows the identifier {word!r}")
+        for time in sorted(set(zoneless_times(text))):
+            result.problems.append(f"{who}: {url} shows the time {time!r} without its zone")
         for href in page.links:
             target = _local(base + url, href)
             if target is not None and target not in seen:
