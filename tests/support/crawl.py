@@ -6,7 +6,8 @@ Used by ``tests/web/test_crawl.py`` (Django's test client, everywhere) and
 ``fetch(url) -> Fetched`` the caller gives; the crawl parses its links (``<a href>``) and the
 actions of its forms (a ``GET`` of a form's action must lead somewhere: never a 405).
 
-Problems found: a 5xx; a 405 answering a ``GET``; a time of day without its zone ("UTC");
+Problems found: a 5xx; a 405 answering a ``GET``; a time of day without its zone ("UTC"); a
+``<select multiple>`` (a Ctrl-click list, which a phone cannot use);
 an identifier on screen (a ``snake_case``
 word in the visible text, an ``<option>``'s label included — not in a ``<pre>`` block, which
 shows data as data (JSON), nor in scripts, styles, attributes or what a user typed).
@@ -16,18 +17,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from django.test import Client
 from django.urls import Resolver404, resolve
 
 #: A word of lower-case letters and digits joined by underscores: an identifier.
 IDENTIFIER: Final = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
 #: A time of day (``09:14``, ``09:14:05``) not followed by its zone.
-ZONELESS_TIME: Final = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?!\s*(?:UTC|Z\b))")
+ZONELESS_TIME: Final = re.compile(
+    r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\d:]|\.\d)(?!\s*(?:UTC|Z\b))"
+)
 #: Elements whose text is no label: scripts, styles, data shown as data (JSON in ``<pre>``),
 #: and what a user typed.
 SILENT: Final = frozenset({"script", "style", "template", "pre", "textarea"})
@@ -55,6 +59,8 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self.actions: list[str] = []
         self.text: list[str] = []
+        #: The names of the ``<select multiple>`` controls (Ctrl-click lists, none wanted).
+        self.multiple_selects: list[str] = []
         self._silent = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -63,6 +69,8 @@ class Page(HTMLParser):
             self._silent += 1
         if tag == "a" and values.get("href") and "download" not in values:
             self.links.append(values["href"] or "")
+        if tag == "select" and "multiple" in values:
+            self.multiple_selects.append(values.get("name") or "?")
         if tag == "form":
             method = (values.get("method") or "get").lower()
             if method == "post" and values.get("action"):
@@ -94,7 +102,7 @@ def identifiers(text: str) -> list[str]:
     return IDENTIFIER.findall(text)
 
 
-def _view_of(path: str) -> str | None:
+def view_of(path: str) -> str | None:
     try:
         return resolve(path).view_name
     except Resolver404:
@@ -137,7 +145,7 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
         if url in seen:
             continue
         seen.add(url)
-        view = _view_of(url.split("?", 1)[0]) or url
+        view = view_of(url.split("?", 1)[0]) or url
         if per_view[view] >= PER_VIEW:
             continue
         per_view[view] += 1
@@ -157,6 +165,8 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
         text = " \n ".join(page.text)
         for word in sorted(set(identifiers(text))):
             result.problems.append(f"{who}: {url} shows the identifier {word!r}")
+        for name in page.multiple_selects:
+            result.problems.append(f"{who}: {url} has a Ctrl-click list ({name})")
         for time in sorted(set(zoneless_times(text))):
             result.problems.append(f"{who}: {url} shows the time {time!r} without its zone")
         for href in page.links:
@@ -174,3 +184,36 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
                     f"{who}: GET of the form action {target} (on {url}) answered {answer.status}"
                 )
     return result
+
+
+def client_fetcher(client: Client) -> Callable[[str], Fetched]:
+    """``fetch`` through Django's test client (signed in as the client is)."""
+
+    def fetch(url: str) -> Fetched:
+        response = client.get(url)
+        html = "" if response.streaming else response.content.decode(errors="replace")
+        return Fetched(
+            status=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            html=html,
+            location=response.get("Location", ""),
+        )
+
+    return fetch
+
+
+def one_per_role(accounts: Iterable[Any]) -> list[Any]:
+    """One demo account (``ops.demo.DemoAccount``) of each set of roles: Tokyo's officials
+    hold the roles Vienna's hold."""
+    chosen: dict[tuple[str, ...], Any] = {}
+    for account in accounts:
+        chosen.setdefault(tuple(sorted(role for role, _ in account.roles)), account)
+    return list(chosen.values())
+
+
+def one_per_view(pages: Iterable[str]) -> list[str]:
+    """The first page of each view (URL name) among ``pages``."""
+    chosen: dict[str, str] = {}
+    for url in pages:
+        chosen.setdefault(view_of(url.split("?", 1)[0]) or url, url)
+    return list(chosen.values())

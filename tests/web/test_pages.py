@@ -240,12 +240,14 @@ def test_assess_page_renders_the_empty_form(signed_in: Client) -> None:
     assert response.status_code == 200
     assertTemplateUsed(response, "web/assess.html")
     assertContains(response, f'value="{timezone.localdate().isoformat()}"')
-    assertContains(response, '<select name="nationalities"')
-    assertContains(
-        response, 'aria-describedby="id_nationalities_helptext" id="id_nationalities" multiple'
-    )
-    assertContains(response, '<optgroup label="Countries named in 2a">')
-    assertContains(response, 'class="usa-checkbox__input"', count=13)
+    # Nationalities: a list of checkboxes, the 2a countries first, with a filter box (no
+    # Ctrl-click list, which a phone cannot use).
+    assertNotContains(response, "multiple")
+    assertContains(response, 'id="id_nationalities" aria-describedby="id_nationalities_helptext"')
+    assertContains(response, "data-checklist-group>Countries named in 2a</p>")
+    assertContains(response, 'name="nationalities" value="SU" class="usa-checkbox__input"')
+    assertContains(response, "data-checklist-filter hidden")
+    assertContains(response, 'class="usa-checkbox__input"', count=13 + 255 + 3 + 2 + 5)
     assertNotContains(response, 'id="outcome"')
 
 

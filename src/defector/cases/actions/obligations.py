@@ -57,7 +57,9 @@ def _check_evidence_record(
     if not label and not object_id:
         return None
     if not label:
-        add_error(errors, "evidence_label", "is required with the record's number: the kind of record")
+        add_error(
+            errors, "evidence_label", "is required with the record's number: the kind of record"
+        )
         return None
     if not object_id:
         add_error(errors, "evidence_id", "is required with the kind of record: the record's number")
