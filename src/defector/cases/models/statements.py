@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -154,7 +155,17 @@ class VoluntaryStatement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"voluntary statement {self.pk} on {self.case.cryptonym}"
+        return f"voluntary statement {self.number} on {self.case.cryptonym}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new statement without its number takes the next of its case (the recording
+        action numbers it itself, with the case's row claimed)."""
+        if not self.number:
+            latest = VoluntaryStatement.objects.filter(case_id=self.case_id).aggregate(
+                latest=models.Max("number")
+            )["latest"]
+            self.number = (latest or 0) + 1
+        super().save(*args, **kwargs)
 
     @property
     def counts(self) -> bool:
