@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
 
+from defector import urls as site_urls
 from defector.cases import actions
 from defector.cases.models import Case
 from defector.core.middleware import page_of_action
@@ -124,3 +125,23 @@ def test_a_stale_note_says_the_case_changed(
     )
     answer = post(browser, reverse("cases:note", args=[case.pk]), {"version": read, "text": ""})
     assert "This case was changed by" in answer.content.decode()
+
+
+def _boom(request: Any) -> Any:
+    raise RuntimeError("a fault in a page")
+
+
+#: A URL configuration with one failing page, and the site's own error handlers.
+urlpatterns = [path("boom/", _boom)]
+handler404 = site_urls.handler404
+handler500 = site_urls.handler500
+
+
+def test_a_server_error_is_the_sites_own_500_page(settings: Any) -> None:
+    settings.ROOT_URLCONF = __name__
+    assert site_urls.handler500 == "defector.web.views.server_error"
+    answer = Client(raise_request_exception=False).get("/boom/")
+    assert answer.status_code == 500
+    page = answer.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "Traceback" not in page
