@@ -183,6 +183,14 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
                 result.problems.append(
                     f"{who}: GET of the form action {target} (on {url}) answered {answer.status}"
                 )
+            elif answer.status == 303:
+                page_url = _local(base + target, answer.location)
+                landed = fetch(page_url).status if page_url is not None else 0
+                if landed not in (200, 302):
+                    result.problems.append(
+                        f"{who}: GET of the form action {target} (on {url}) leads to "
+                        f"{answer.location}, which answered {landed}"
+                    )
     return result
 
 
