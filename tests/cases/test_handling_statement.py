@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import importlib
 import struct
 import zlib
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -456,3 +458,17 @@ def test_statements_are_numbered_per_case_from_one(
     assert first.pk != first_elsewhere.pk
     entry = TimelineEntry.objects.filter(case=case, kind="cases.voluntarystatement.record")
     assert entry.order_by("pk").first().summary.startswith("Voluntary statement 1 recorded")
+
+
+def test_the_migration_numbers_the_statements_already_recorded_per_case_in_order(
+    case: Case, record: Record, officer: User, open_case: Any, walk_in_facts: dict[str, Any]
+) -> None:
+    numbering = importlib.import_module(
+        "defector.cases.migrations.0006_number_statements_per_case"
+    ).number_statements
+    first, second = record(), record()
+    VoluntaryStatement.objects.filter(pk=first.pk).update(number=101)
+    VoluntaryStatement.objects.filter(pk=second.pk).update(number=100)
+    numbering(django_apps, None)
+    numbers = VoluntaryStatement.objects.filter(case=case).order_by("pk")
+    assert list(numbers.values_list("number", flat=True)) == [1, 2]
