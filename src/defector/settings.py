@@ -3,7 +3,7 @@
 Two modes, chosen by ``DEFECTOR_ENV``:
 
 - ``development`` (default): SQLite under ``var/``, secrets generated under ``var/`` on first
-  use, ``DEBUG`` on unless ``DEFECTOR_DEBUG=false``.
+  use, ``DEBUG`` on unless ``DEFECTOR_DEBUG=false`` or demo mode (``DEFECTOR_DEMO``).
 - ``production``: secrets must exist (environment or files), HTTPS-only cookies, HSTS and the
   rest of ``manage.py check --deploy``.
 
@@ -25,7 +25,9 @@ BASE_DIR = config.PROJECT_ROOT
 STATE_DIR = config.state_dir()
 
 SECRET_KEY = config.read_secret("DEFECTOR_SECRET_KEY", "secret_key", create=not PRODUCTION)
-DEBUG = False if PRODUCTION else config.env_bool("DEFECTOR_DEBUG", True)
+# Demo mode runs as its users see it: the site's own 404 and 500 pages, never Django's
+# technical pages (which list the URL patterns and settings).
+DEBUG = False if PRODUCTION or DEMO_MODE else config.env_bool("DEFECTOR_DEBUG", True)
 ALLOWED_HOSTS = config.env_list(
     "DEFECTOR_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "defector.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A GET of a form's action address answers 303 to its page, not an empty 405.
+    "defector.core.middleware.ActionGetRedirectMiddleware",
     # Idle and absolute time limits of a session; then the second factor (MFA_REQUIRED).
     "defector.accounts.middleware.SessionLimitsMiddleware",
     "defector.accounts.middleware.SecondFactorMiddleware",

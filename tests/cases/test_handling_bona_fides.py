@@ -424,3 +424,30 @@ def test_an_established_verdict_stops_the_clock(
     ).clock
     assert clock.text == "established on day 9 of 30"
     assert not clock.overdue
+
+
+def test_a_check_recorded_by_one_official_is_not_announced_as_done_by_its_analyst(
+    case: Case, add_check: AddCheck, officer: User, member: User
+) -> None:
+    analyst = official_of(member)
+    add_check("name_traces", "consistent", analyst_id=analyst.pk)
+    pending = add_check("identity_documents", "pending", analyst_id=analyst.pk)
+    actions_handling.record_check_result(
+        acting_user=officer,
+        case_id=case.pk,
+        check_id=pending.pk,
+        expected_version=version(case),
+        result="consistent",
+        checked_on="2026-03-02",
+        finding="The passport is genuine.",
+        at=AT,
+    )
+    said = list(
+        TimelineEntry.objects.filter(case=case, kind__startswith="cases.bonafidescheck")
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
+    recorder = str(official_of(officer))
+    assert said[0].endswith(f"made by {analyst} and recorded by {recorder}: consistent")
+    assert said[1].endswith(f"to be made by {analyst} (pending)")
+    assert said[2].endswith(f"consistent, recorded by {recorder} for {analyst}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import importlib
 import struct
 import zlib
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -431,3 +433,42 @@ def test_the_file_is_not_served_to_the_anonymous(case: Case, record: Record) -> 
     response = Client().get(f"/cases/{case.pk}/statements/{statement.pk}/file/")
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
+
+
+# --- numbering per case ------------------------------------------------------------------------
+
+
+def test_statements_are_numbered_per_case_from_one(
+    case: Case, record: Record, officer: User, open_case: Any, walk_in_facts: dict[str, Any]
+) -> None:
+    other = open_case(facts=walk_in_facts)
+    first_elsewhere = actions_handling.record_statement(
+        acting_user=officer,
+        case_id=other.pk,
+        expected_version=version(other),
+        language_code="ru",
+        language_name="Russian",
+        text_original="Я прошу убежища.",
+        text_english="I request asylum.",
+        signed_at=SIGNED,
+        signature_file=SimpleUploadedFile("statement.pdf", PDF),
+    )
+    first, second = record(), record()
+    assert (first_elsewhere.number, first.number, second.number) == (1, 1, 2)
+    assert first.pk != first_elsewhere.pk
+    entry = TimelineEntry.objects.filter(case=case, kind="cases.voluntarystatement.record")
+    assert entry.order_by("pk").first().summary.startswith("Voluntary statement 1 recorded")
+
+
+def test_the_migration_numbers_the_statements_already_recorded_per_case_in_order(
+    case: Case, record: Record, officer: User, open_case: Any, walk_in_facts: dict[str, Any]
+) -> None:
+    numbering = importlib.import_module(
+        "defector.cases.migrations.0006_number_statements_per_case"
+    ).number_statements
+    first, second = record(), record()
+    VoluntaryStatement.objects.filter(pk=first.pk).update(number=101)
+    VoluntaryStatement.objects.filter(pk=second.pk).update(number=100)
+    numbering(django_apps, None)
+    numbers = VoluntaryStatement.objects.filter(case=case).order_by("pk")
+    assert list(numbers.values_list("number", flat=True)) == [1, 2]

@@ -307,9 +307,9 @@ def test_evidence_may_point_to_a_record_of_the_case(open_case: Any, officer: Use
     ("label", "record", "field", "message"),
     [
         ("cases.nothing", "1", "evidence_label", "there is no kind of record"),
-        ("cases.casenote", "999999", "evidence_id", "there is no cases.casenote 999999"),
-        ("cases.casenote", "", "evidence_id", "is required with evidence_label"),
-        ("", "7", "evidence_label", "is required with evidence_id"),
+        ("cases.casenote", "999999", "evidence_id", "there is no case note 999999"),
+        ("cases.casenote", "", "evidence_id", "is required with the kind of record"),
+        ("", "7", "evidence_label", "is required with the record's number"),
         ("cases.casenote", "other", "evidence_id", "is not part of this case"),
     ],
     ids=[

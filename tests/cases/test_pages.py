@@ -380,4 +380,6 @@ def test_an_unauthorised_reveal_shows_nothing_and_records_nothing(
 
 def test_the_reveal_address_takes_no_get(client_for: ClientFor, officer: User, case: Any) -> None:
     response = client_for(officer).get(reverse("cases:reveal", args=[case.pk]))
-    assert response.status_code == 405
+    # A GET reveals nothing: it is sent on to the case page (303), as every action address.
+    assert response.status_code == 303
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])

@@ -306,3 +306,13 @@ def test_the_senior_page_keeps_the_register_and_guidance(
     member_page = client_for(member).get(url).content.decode()
     assert 'data-guidance="Publicity"' in member_page
     assert "Lindqvist" in member_page  # not yet acknowledged
+
+
+def test_a_first_draft_of_the_procedures_does_not_claim_a_version_in_effect(
+    committee: Committee, chair: User, client_for: ClientFor
+) -> None:
+    chair_client = client_for(chair)
+    answer = post(chair_client, f"/committees/{committee.pk}/procedures/", {"op": "new"})
+    page = chair_client.get(answer["Location"]).content.decode()
+    assert "Draft version 1 started. No version is in effect yet" in page
+    assert "from the version in effect" not in page

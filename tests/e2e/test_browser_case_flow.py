@@ -110,7 +110,9 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     page.get_by_role("link", name="Receive walk-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Receive walk-in")
     assert_accessible(page)
-    page.get_by_label("Nationalities").select_option(["SU"])
+    # Nationalities: a long list of checkboxes with a filter box (no Ctrl-click).
+    page.get_by_label("Find in the list").first.fill("Soviet")
+    choose(page, "input[name=nationalities][value=SU]")
     page.get_by_label("Where they presented themselves").fill("Consular section, front desk")
     for name in ("escaped_control", "dissatisfied", "susceptible", "willing_to_defect"):
         choose(page, f"input[name={name}]")

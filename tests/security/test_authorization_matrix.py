@@ -291,7 +291,11 @@ def send(
         url = f"{url}?{row['query']}"
     if method in ("GET", "HEAD"):
         response = client.get(url)
-        if response.status_code != 405 or endpoint.api:
+        # A page that only takes POST answers a GET with 303 to its page (keeping ``Allow``).
+        post_only = response.status_code == 405 or (
+            response.status_code == 303 and "GET" not in response.get("Allow", "GET")
+        )
+        if not post_only or endpoint.api:
             return response
         method = "POST"  # a page that only takes POST: post it (empty unless the row says)
     if "form" in row:  # a multipart upload: the row's fields and a small PDF as ``upload``

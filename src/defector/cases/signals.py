@@ -21,6 +21,11 @@ act after the commit (``transaction.on_commit``), with:
 - ``subject``: the subject (its names sealed);
 - ``case``: its case;
 - ``actor``: the acting user, or ``None``.
+
+``case_invitation`` is sent after the commit of an invitation to a case (``6``), or of its
+withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited
+representative), ``invited`` (``True`` for an invitation, ``False`` for a withdrawal) and
+``actor``.
 """
 
 from django.dispatch import Signal
@@ -28,3 +33,4 @@ from django.dispatch import Signal
 case_changed = Signal()
 task_changed = Signal()
 subject_named = Signal()
+case_invitation = Signal()

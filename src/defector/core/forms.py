@@ -38,7 +38,7 @@ class UswdsBoundField(BoundField):
         self, attrs: dict[str, str | bool], widget: Widget | None = None
     ) -> dict[str, str | bool]:
         built = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.widget_type != "checkbox":
+        if self.errors and self.widget_type not in ("checkbox", "checkboxselectmultiple"):
             base = str((widget or self.field.widget).attrs.get("class", ""))
             built["class"] = f"{base} usa-input--error".strip()
         return built
@@ -49,8 +49,20 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: The hint under a list that takes more than one choice.
-MULTIPLE_HINT = "Hold Ctrl (or ⌘ on a Mac) to select more than one, or to clear a choice."
+#: The hint under a list that takes more than one choice (a list of checkboxes: no Ctrl-click,
+#: which a phone cannot do).
+MULTIPLE_HINT = "Tick every one that applies."
+
+#: From this many choices on, a list of checkboxes scrolls and offers a filter (``web/js``).
+LONG_LIST: Final = 12
+
+
+def checkbox_list() -> forms.CheckboxSelectMultiple:
+    """The widget of a field that takes several choices: a list of USWDS checkboxes
+    (``web/includes/checkboxes.html``), never a ``<select multiple>``. A long list scrolls
+    and, with JavaScript, gets a filter box; it works without JavaScript."""
+    return forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"})
+
 
 _FIELD_PATH: Final = re.compile(r"[.\[]")
 

@@ -7,8 +7,15 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
@@ -189,3 +196,56 @@ class HeadAsGetForTheApiMiddleware:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response
+
+
+def _takes_get(path: str) -> bool:
+    """Whether the page at ``path`` exists and answers ``GET``."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None:
+        return True
+    names = getattr(match.func, "view_initkwargs", {}).get(
+        "http_method_names", view_class.http_method_names
+    )
+    return "get" in names and hasattr(view_class, "get")
+
+
+def page_of_action(path: str) -> str:
+    """The page an action's address belongs to: the nearest address above it (dropping one
+    part at a time) that answers ``GET``; the home page when none does."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        if _takes_get(candidate):
+            return candidate
+    return "/"
+
+
+class ActionGetRedirectMiddleware:
+    """A ``GET`` (or ``HEAD``) of a page's action address — where the address bar stays after
+    a form's errors — answers 303 to the page the action belongs to, instead of an empty 405.
+
+    Every form posts to an address that only takes ``POST``; whatever view serves it, the
+    answer Django gives is a 405, which this turns, once for the whole site, into a redirect.
+    The 303 keeps the ``Allow`` header of the 405. The API keeps its 405s.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith("/api/")
+        ):
+            return response
+        redirect = HttpResponseRedirect(page_of_action(request.path), status=303)
+        if response.has_header("Allow"):
+            redirect["Allow"] = response["Allow"]
+        return redirect

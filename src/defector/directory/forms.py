@@ -11,7 +11,7 @@ from typing import Any, Final, cast
 
 from django import forms
 
-from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
+from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField, checkbox_list
 from defector.core.users import AnyUser
 from defector.directory import queries
 from defector.directory.choices import AgencyKind, PostKind
@@ -146,7 +146,7 @@ class OfficialForm(ActionForm):
         label="Compartments",
         required=False,
         help_text="The compartments the official is read into. " + MULTIPLE_HINT,
-        widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 5}),
+        widget=checkbox_list(),
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -236,7 +236,7 @@ class CompartmentsForm(ActionForm):
         label="Compartments",
         required=False,
         help_text="Exactly the compartments the official is read into. " + MULTIPLE_HINT,
-        widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 6}),
+        widget=checkbox_list(),
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:

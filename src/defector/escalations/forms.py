@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Final
 from django import forms
 from django.utils import timezone
 
-from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField
+from defector.core.forms import MULTIPLE_HINT, ActionForm, UswdsBoundField, checkbox_list
 from defector.core.users import AnyUser
 from defector.escalations import queries
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemStatus
@@ -147,7 +147,7 @@ class RaiseProblemForm(ActionForm):
         label="Agencies involved",
         required=False,
         help_text=MULTIPLE_HINT,
-        widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 6}),
+        widget=checkbox_list(),
     )
     due_date = _date("Due date", "When the post needs it settled. Default: in 14 days.")
 

@@ -8,8 +8,10 @@ the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`c
   actor)``;
 - ``defector.committees.signals``: ``meeting_changed(committee, meeting, change, actor)``;
 - ``defector.cases.signals``: ``case_changed(case, change, actor)``, where ``change`` says what
-  happened in a few words, naming the case by cryptonym only, and ``task_changed(task, change,
-  actor)`` (``6b(3)(d)``: a task assigned or declined).
+  happened in a few words, naming the case by cryptonym only; ``task_changed(task, change,
+  actor)`` (``6b(3)(d)``: a task assigned or declined); ``case_invitation(case,
+  official, invited, actor)``: a representative invited to a case, or the invitation
+  withdrawn (``6``).
 
 A receiver never raises into the sender: the sender's change has already committed, and a
 notice that could not be written is logged instead.
@@ -47,6 +49,7 @@ def connect() -> list[str]:
         ("committees", committee_signals.meeting_changed, on_meeting_changed),
         ("cases", case_signals.case_changed, on_case_changed),
         ("cases", case_signals.task_changed, on_task_changed),
+        ("cases", case_signals.case_invitation, on_case_invitation),
     )
     connected = []
     for app, signal, receiver in connections:
@@ -228,6 +231,40 @@ def on_task_changed(
         actions.task_link(task),
         post=post,
         about=[case],
+        exclude=acting_official(actor),
+        acting_user=actor,
+    )
+
+
+@_guarded
+def on_case_invitation(
+    sender: Any,
+    case: Any = None,
+    official: Any = None,
+    invited: bool = True,
+    actor: Any = None,
+    **kwargs: Any,
+) -> None:
+    """A representative was invited to a case, or the invitation withdrawn (``6``): the
+    official is told, by the case's cryptonym."""
+    post = case.post
+    if invited:
+        summary = (
+            f"You are invited to take part in case {case.cryptonym} at {post.code} (6); "
+            "tasks to your agency may follow."
+        )
+        link = _link(("cases:detail", case))
+        about = [case]
+    else:
+        summary = f"Your invitation to case {case.cryptonym} at {post.code} was withdrawn."
+        link, about = "", []
+    actions.notify_officials(
+        [official],
+        NoticeKind.CASE,
+        summary,
+        link,
+        post=post,
+        about=about,
         exclude=acting_official(actor),
         acting_user=actor,
     )

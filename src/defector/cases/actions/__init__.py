@@ -50,6 +50,7 @@ from defector.cases.actions.inducement import (
     record_inducement_plan,
 )
 from defector.cases.actions.intake import CRYPTONYM_SAVE_ATTEMPTS, KIND_SUMMARIES, open_case
+from defector.cases.actions.invitations import invite_to_case, withdraw_invitation
 from defector.cases.actions.lifecycle import move_case
 from defector.cases.actions.notes import add_note
 from defector.cases.actions.obligations import (
@@ -122,6 +123,7 @@ __all__ = [
     "discharge_by_evidence",
     "discharge_obligation",
     "find_case",
+    "invite_to_case",
     "move_case",
     "open_case",
     "read_statement_file",
@@ -144,6 +146,7 @@ __all__ = [
     "update_facts",
     "update_task",
     "waive_obligation",
+    "withdraw_invitation",
     "withdraw_statement",
     "withdraw_task",
     "witness_statement",

@@ -145,12 +145,20 @@ def add_bona_fides_check(
             recorded_by=official,
             completed_at=moment if completed else None,
         )
-        found = f": {CheckResult(outcome).label.lower()}" if completed else " (pending)"
+        if not completed:
+            said = f"to be made by {analyst} (pending)"
+        elif official is not None and official.pk != analyst.pk:
+            said = (
+                f"made by {analyst} and recorded by {official}: "
+                f"{CheckResult(outcome).label.lower()}"
+            )
+        else:
+            said = f"by {analyst}: {CheckResult(outcome).label.lower()}"
         record_event(
             case,
             acting_user=acting_user,
             action="cases.bonafidescheck.add",
-            summary=f"Bona fides check added: {_check_name(check)}, by {analyst}{found}",
+            summary=f"Bona fides check added: {_check_name(check)}, {said}",
             at=moment,
             obj=check,
             after=audit.snapshot(check, CHECK_AUDIT_FIELDS),
@@ -212,12 +220,18 @@ def record_check_result(
         check.finding = text
         check.completed_at = moment
         check.save(update_fields=["result", "checked_on", "finding", "completed_at"])
+        official = acting_official(acting_user)
+        recorded = (
+            f", recorded by {official} for {check.analyst}"
+            if official is not None and check.analyst_id not in (None, official.pk)
+            else ""
+        )
         record_event(
             case,
             acting_user=acting_user,
             action="cases.bonafidescheck.result",
             summary=f"Bona fides check result: {_check_name(check)}: "
-            f"{CheckResult(outcome).label.lower()}",
+            f"{CheckResult(outcome).label.lower()}{recorded}",
             at=moment,
             obj=check,
             before=before,

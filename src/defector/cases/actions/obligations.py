@@ -19,6 +19,7 @@ from defector.cases.actions.common import (
 from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.choices import WAIVING_ROLES, ObligationStatus
 from defector.cases.models import Case, Obligation
+from defector.cases.queries.obligations import record_kind
 from defector.cases.validation import Errors, as_id, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
@@ -56,10 +57,12 @@ def _check_evidence_record(
     if not label and not object_id:
         return None
     if not label:
-        add_error(errors, "evidence_label", "is required with evidence_id: the kind of record")
+        add_error(
+            errors, "evidence_label", "is required with the record's number: the kind of record"
+        )
         return None
     if not object_id:
-        add_error(errors, "evidence_id", "is required with evidence_label: the record's id")
+        add_error(errors, "evidence_id", "is required with the kind of record: the record's number")
         return None
     try:
         model = apps.get_model(label)
@@ -72,7 +75,7 @@ def _check_evidence_record(
     except (ValueError, TypeError):
         row = None
     if row is None:
-        add_error(errors, "evidence_id", f"there is no {label} {object_id}")
+        add_error(errors, "evidence_id", f"there is no {record_kind(label).lower()} {object_id}")
         return None
     if isinstance(row, Case):
         belongs = row.pk == case.pk

@@ -12,6 +12,7 @@ from typing import Any, Final
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from defector.cases import signatures, validation
@@ -205,8 +206,10 @@ def do_record_statement(
     its kind shows); ``sha256`` and ``size`` are those of the clear file."""
     signature = given.signature
     digest = hashlib.sha256(signature.content).hexdigest()
+    latest = VoluntaryStatement.objects.filter(case=case).aggregate(latest=Max("number"))
     statement = VoluntaryStatement(
         case=case,
+        number=(latest["latest"] or 0) + 1,
         language_code=given.language_code,
         language_name=given.language_name,
         text_original=given.text_original,
@@ -228,7 +231,7 @@ def do_record_statement(
         case,
         acting_user=acting_user,
         action="cases.voluntarystatement.record",
-        summary=f"Voluntary statement {statement.pk} recorded ({given.language_name}, "
+        summary=f"Voluntary statement {statement.number} recorded ({given.language_name}, "
         f"signature {how}, SHA-256 {digest[:12]}…); it awaits a witness",
         at=at,
         obj=statement,
@@ -278,7 +281,7 @@ def witness_statement(
             case,
             acting_user=acting_user,
             action="cases.voluntarystatement.witness",
-            summary=f"Voluntary statement {statement.pk} witnessed by {official}",
+            summary=f"Voluntary statement {statement.number} witnessed by {official}",
             at=moment,
             obj=statement,
             before=before,
@@ -290,7 +293,7 @@ def witness_statement(
             ObligationId.OBTAIN_VOLUNTARY_STATEMENT,
             acting_user=acting_user,
             record=statement,
-            evidence=f"Voluntary statement {statement.pk} signed on {signed_day} "
+            evidence=f"Voluntary statement {statement.number} signed on {signed_day} "
             f"({statement.get_signature_method_display().lower()}), witnessed by {official}",
             at=moment,
         )
@@ -350,7 +353,7 @@ def withdraw_statement(
                 ObligationId.OBTAIN_VOLUNTARY_STATEMENT,
                 discharged_by=VoluntaryStatement._meta.label_lower,
                 record_id=statement.pk,
-                why=f"voluntary statement {statement.pk} was withdrawn",
+                why=f"voluntary statement {statement.number} was withdrawn",
                 at=moment,
             )
             if reopened is not None:
@@ -358,7 +361,7 @@ def withdraw_statement(
                     Entry(
                         "cases.obligation.open",
                         f"Obligation open again: {reopened.title} ({reopened.clause}): "
-                        f"statement {statement.pk} was withdrawn",
+                        f"statement {statement.number} was withdrawn",
                         reopened,
                     )
                 )
@@ -366,7 +369,7 @@ def withdraw_statement(
             case,
             acting_user=acting_user,
             action="cases.voluntarystatement.withdraw",
-            summary=f"Voluntary statement {statement.pk} withdrawn; it no longer counts",
+            summary=f"Voluntary statement {statement.number} withdrawn; it no longer counts",
             at=moment,
             obj=statement,
             before=before,
@@ -402,18 +405,18 @@ def read_statement_file(
                 stored = handle.read()
         except FileNotFoundError:
             raise signatures.StatementFileError(
-                f"the signature file of statement {statement.pk} on {case.cryptonym} is missing"
+                f"the signature file of statement {statement.number} on {case.cryptonym} is missing"
             ) from None
         try:
             content = sealing.open_bytes(statement, FILE_KEY, stored)
         except sealing.SealingError as exc:
             raise signatures.StatementFileError(
-                f"the signature file of statement {statement.pk} on {case.cryptonym} no longer "
+                f"the signature file of statement {statement.number} on {case.cryptonym} no longer "
                 f"matches its seal: {exc}"
             ) from None
         if hashlib.sha256(content).hexdigest() != statement.sha256:
             raise signatures.StatementFileError(
-                f"the signature file of statement {statement.pk} on {case.cryptonym} no longer "
+                f"the signature file of statement {statement.number} on {case.cryptonym} no longer "
                 "matches its SHA-256 hash"
             )
         # Like a reveal: audited and on the timeline, but no notice to the members (a read
@@ -429,7 +432,7 @@ def read_statement_file(
             case,
             Entry(
                 "cases.voluntarystatement.read_file",
-                f"Signature file of voluntary statement {statement.pk} opened",
+                f"Signature file of voluntary statement {statement.number} opened",
                 statement,
             ),
             official=acting_official(acting_user),
@@ -440,6 +443,6 @@ def read_statement_file(
     return StatementFile(
         content=content,
         content_type=statement.content_type,
-        filename=f"{case.cryptonym}-statement-{statement.pk}{extension}",
+        filename=f"{case.cryptonym}-statement-{statement.number}{extension}",
         sha256=statement.sha256,
     )

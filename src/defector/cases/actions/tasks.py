@@ -77,7 +77,8 @@ def _assignee(
         add_error(
             errors,
             "agency_id",
-            f"no official of {agency.code} may see this case: invite one, or task an official",
+            f"no official of {agency.code} may see this case: the committee's chair may invite "
+            "one of its representatives (6), or task an official",
         )
         return None, None
     return agency, None

@@ -13,7 +13,16 @@ from defector.cases import actions as actions_handling
 from defector.cases import queries
 from defector.cases import queries as queries_handling
 from defector.cases.api.common import expected_version, router
-from defector.cases.schemas import CompleteIn, DeclineIn, StepIn, TaskIn, TaskOut, TaskPatchIn
+from defector.cases.schemas import (
+    CompleteIn,
+    DeclineIn,
+    InvitationIn,
+    InvitedOut,
+    StepIn,
+    TaskIn,
+    TaskOut,
+    TaskPatchIn,
+)
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -155,3 +164,62 @@ def withdraw_task(request: HttpRequest, case_id: int, task_id: int, payload: Dec
         reason=payload.reason,
     )
     return _task_of(request, case_id, task_id)
+
+
+def _invited(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    case = queries.case_detail(request.user, case_id)
+    return [{"id": r.id, "name": r.name, "agency": r.agency} for r in queries.invited_of(case)]
+
+
+@router.get(
+    "/{case_id}/invited",
+    operation_id="defector_cases_api_list_invited",
+    response={200: list[InvitedOut], **READ_ERRORS},
+    summary="The representatives of other agencies invited to the case (6)",
+)
+def list_invited(request: HttpRequest, case_id: int) -> Any:
+    return _invited(request, case_id)
+
+
+@router.post(
+    "/{case_id}/invited",
+    operation_id="defector_cases_api_invite",
+    response={200: list[InvitedOut], **CHANGE_ERRORS},
+    summary="Invite a representative of another agency to the case (6)",
+    description=(
+        "By the chair of the post's committee. The official must hold the invited "
+        "representative role at the case's post and be cleared for the case; they are told "
+        "by a notice, and a task may then go to their agency. Inviting one already invited "
+        "changes nothing. Answers the representatives invited."
+    ),
+)
+def invite(request: HttpRequest, case_id: int, payload: InvitationIn) -> Any:
+    actions_handling.invite_to_case(
+        acting_user=request.user,
+        case_id=case_id,
+        expected_version=expected_version(request, payload.version),
+        official_id=payload.official_id,
+    )
+    return _invited(request, case_id)
+
+
+@router.post(
+    "/{case_id}/invited/{official_id}/withdraw",
+    operation_id="defector_cases_api_withdraw_invitation",
+    response={200: list[InvitedOut], **CHANGE_ERRORS},
+    summary="Withdraw an invitation to the case (6)",
+    description=(
+        "By the chair of the post's committee; the official is told and no longer sees the "
+        "case. Answers the representatives still invited."
+    ),
+)
+def withdraw_invitation(
+    request: HttpRequest, case_id: int, official_id: int, payload: StepIn
+) -> Any:
+    actions_handling.withdraw_invitation(
+        acting_user=request.user,
+        case_id=case_id,
+        expected_version=expected_version(request, payload.version),
+        official_id=official_id,
+    )
+    return _invited(request, case_id)

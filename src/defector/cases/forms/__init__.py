@@ -54,8 +54,10 @@ from defector.cases.forms.tasks import (
     AcceptTaskForm,
     CompleteTaskForm,
     DeclineTaskForm,
+    InviteForm,
     TaskEditForm,
     TaskForm,
+    WithdrawInvitationForm,
     WithdrawTaskForm,
 )
 
@@ -90,6 +92,7 @@ __all__ = [
     "FactsForm",
     "HandlingForm",
     "IntakeForm",
+    "InviteForm",
     "MoveForm",
     "NoteForm",
     "NoteSearchForm",
@@ -107,6 +110,7 @@ __all__ = [
     "VerdictForm",
     "WaiveForm",
     "WalkInForm",
+    "WithdrawInvitationForm",
     "WithdrawStatementForm",
     "WithdrawTaskForm",
     "WitnessForm",

@@ -20,7 +20,13 @@ from django.forms.boundfield import BoundField
 from django.utils import timezone
 
 from defector.cases.forms.common import checkboxes, version_field
-from defector.core.forms import MULTIPLE_HINT, ActionErrorsMixin, UswdsBoundField, sentence
+from defector.core.forms import (
+    MULTIPLE_HINT,
+    ActionErrorsMixin,
+    UswdsBoundField,
+    checkbox_list,
+    sentence,
+)
 from defector.policy import countries
 from defector.policy.facts import (
     BOOL_MEANINGS,
@@ -67,8 +73,9 @@ def _country_choices(empty: str) -> list[tuple[str, str]]:
     return [("", empty), *countries.choices()]
 
 
-def _multiple(size: int) -> forms.SelectMultiple:
-    return forms.SelectMultiple(attrs={"class": "usa-select", "size": size})
+def _multiple(size: int) -> forms.CheckboxSelectMultiple:
+    """Several choices: a list of checkboxes (``size`` was the height of the old list)."""
+    return checkbox_list()
 
 
 def _checkbox(name: str) -> forms.BooleanField:

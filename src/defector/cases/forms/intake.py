@@ -17,7 +17,7 @@ from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.forms.common import NO_NAMES_HINT, SEALED_HINT, TIME_FORMATS, textarea
 from defector.cases.models import CaseNote
-from defector.core.forms import MULTIPLE_HINT, ActionForm
+from defector.core.forms import MULTIPLE_HINT, ActionForm, checkbox_list
 from defector.core.users import AnyUser
 
 
@@ -85,7 +85,7 @@ class IntakeForm(ActionForm):
         required=False,
         label="Compartments",
         help_text="Only officials read into every one will see the case. " + MULTIPLE_HINT,
-        widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 3}),
+        widget=checkbox_list(),
     )
     true_name = _sealed_text("True name", max_length=300)
     aliases = _sealed_text("Aliases", "Other names used, one a line.", rows=2, max_length=2000)

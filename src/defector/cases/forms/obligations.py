@@ -26,19 +26,24 @@ class DischargeForm(DistinctIds, ActionForm):
         error_messages={"required": "Say what discharged the obligation."},
         widget=textarea(3),
     )
-    evidence_label = forms.CharField(
+    evidence_label = forms.ChoiceField(
         required=False,
-        max_length=60,
-        label="Record (optional): kind",
-        help_text="The kind of record it rests on, e.g. cases.casenote.",
-        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
+        label="Record it rests on (optional): kind",
+        help_text="A record of this case: a note, a check, the statement, a task …",
+        widget=forms.Select(attrs={"class": "usa-select"}),
     )
     evidence_id = forms.CharField(
         required=False,
         max_length=64,
-        label="Record (optional): number",
+        label="Record it rests on (optional): number",
+        help_text="Its number, as the case page shows it (Task 3: 3).",
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["evidence_label"]
+        field.choices = [("", "- No record -"), *queries.evidence_kinds()]
 
 
 class WaiveForm(DistinctIds, ActionForm):

@@ -16,7 +16,7 @@ from defector.cases.forms.common import (
     set_officials,
     textarea,
 )
-from defector.cases.queries import AgencyRef, OfficialRef
+from defector.cases.queries import AgencyRef, InvitedRef, OfficialRef
 
 
 class TaskForm(HandlingForm):
@@ -133,3 +133,34 @@ class WithdrawTaskForm(HandlingForm):
         error_messages={"required": "Say why the task is withdrawn."},
         widget=textarea(2),
     )
+
+
+class InviteForm(HandlingForm):
+    """The chair invites a representative of another agency to the case (``6``)."""
+
+    id_prefix = "invite"
+    action_fields = {"official_id": "official"}
+
+    official = forms.TypedChoiceField(
+        coerce=int,
+        label="Representative to invite",
+        help_text="An invited representative at the post, cleared for this case.",
+        error_messages={"required": "Choose the representative to invite."},
+        widget=select(),
+    )
+
+    def __init__(self, *args: Any, invitable: Sequence[InvitedRef], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["official"]
+        field.choices = [
+            ("", "- Choose a representative -"),
+            *((str(o.id), f"{o.name} ({o.agency})") for o in invitable),
+        ]
+
+
+class WithdrawInvitationForm(HandlingForm):
+    """The chair withdraws an invitation (``6``)."""
+
+    id_prefix = "uninvite"
+
+    official = forms.IntegerField(widget=forms.HiddenInput)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -27,6 +28,9 @@ class VoluntaryStatement(models.Model):
         Case,
         on_delete=models.CASCADE,
         related_name="statements",
+    )
+    number = models.PositiveIntegerField(
+        help_text="The statement's number within its case: the first of a case is 1.",
     )
     language_code = models.CharField(
         max_length=35,
@@ -121,6 +125,11 @@ class VoluntaryStatement(models.Model):
     class Meta:
         ordering = ["case", "recorded_at", "pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                name="%(app_label)s_%(class)s_one_number_per_case",
+                violation_error_message="A case numbers its statements once each.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(signature_method__in=SignatureMethod.values),
                 name="%(app_label)s_%(class)s_signature_method_valid",
@@ -146,7 +155,17 @@ class VoluntaryStatement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"voluntary statement {self.pk} on {self.case.cryptonym}"
+        return f"voluntary statement {self.number} on {self.case.cryptonym}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new statement without its number takes the next of its case (the recording
+        action numbers it itself, with the case's row claimed)."""
+        if not self.number:
+            latest = VoluntaryStatement.objects.filter(case_id=self.case_id).aggregate(
+                latest=models.Max("number")
+            )["latest"]
+            self.number = (latest or 0) + 1
+        super().save(*args, **kwargs)
 
     @property
     def counts(self) -> bool:

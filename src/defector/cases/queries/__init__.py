@@ -93,6 +93,14 @@ from defector.cases.queries.intake import (
     posts_for_intake,
     sensitivities_for,
 )
+from defector.cases.queries.invitations import (
+    INVITATION_CLAUSE,
+    InvitedRef,
+    cleared_for,
+    invitable_for,
+    invited_of,
+    may_invite,
+)
 from defector.cases.queries.lists import (
     MAX_QUERY_LENGTH,
     MAX_SEARCH_LENGTH,
@@ -107,7 +115,9 @@ from defector.cases.queries.lists import (
 )
 from defector.cases.queries.notes import SEARCH_LIMIT, NoteHit, notes_of, search_notes, timeline_of
 from defector.cases.queries.obligations import (
+    EVIDENCE_KINDS,
     ObligationView,
+    evidence_kinds,
     obligation_of,
     obligations_of,
     owners_for,
@@ -153,6 +163,8 @@ from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",
+    "EVIDENCE_KINDS",
+    "INVITATION_CLAUSE",
     "MAX_GROUP_SETTING",
     "MAX_QUERY_LENGTH",
     "MAX_SEARCH_LENGTH",
@@ -178,6 +190,7 @@ __all__ = [
     "FindingRow",
     "GrantInputs",
     "IdentityRow",
+    "InvitedRef",
     "NoteHit",
     "ObligationView",
     "OfficialRef",
@@ -213,12 +226,14 @@ __all__ = [
     "check_of",
     "check_view",
     "checks_of",
+    "cleared_for",
     "closing_outcomes",
     "compartments_held",
     "considerations_of",
     "default_post",
     "default_sensitivity",
     "describe",
+    "evidence_kinds",
     "exploitation_guard",
     "facts_of",
     "governing_risk",
@@ -227,6 +242,8 @@ __all__ = [
     "identity_of",
     "inducement_readiness",
     "inducement_section",
+    "invitable_for",
+    "invited_of",
     "is_assignee",
     "latest_assessment",
     "latest_consideration",
@@ -236,6 +253,7 @@ __all__ = [
     "may_answer",
     "may_determine_risk",
     "may_determine_status",
+    "may_invite",
     "may_open_at",
     "may_witness",
     "next_stages",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Final
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,6 +47,43 @@ class ObligationView:
     @property
     def is_open(self) -> bool:
         return self.status == ObligationStatus.OPEN
+
+    @property
+    def evidence_kind(self) -> str:
+        """The kind of record the evidence rests on, in words ("Voluntary statement")."""
+        return record_kind(self.evidence_label)
+
+
+#: The kinds of a case's own records that an obligation's evidence may name, in form order.
+EVIDENCE_KINDS: Final = (
+    "cases.casenote",
+    "cases.bonafidescheck",
+    "cases.bonafidesverdict",
+    "cases.voluntarystatement",
+    "cases.casetask",
+    "cases.politicalriskdetermination",
+    "cases.statusdetermination",
+    "cases.refugeereferral",
+    "cases.recruitmentconsideration",
+    "cases.inducementplan",
+    "cases.inducementact",
+)
+
+
+def record_kind(label: str) -> str:
+    """A model label (``cases.casenote``) in words: its verbose name ("Case note")."""
+    if not label:
+        return ""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return "Record"
+    return str(model._meta.verbose_name)[:1].upper() + str(model._meta.verbose_name)[1:]
+
+
+def evidence_kinds() -> list[tuple[str, str]]:
+    """``(label, words)`` of each kind of record an obligation's evidence may name."""
+    return [(label, record_kind(label)) for label in EVIDENCE_KINDS]
 
 
 def _obligation_view(obligation: Obligation, now: dt.datetime) -> ObligationView:

@@ -44,6 +44,8 @@ def signed_statement_on_file(case: Case) -> policy.Decision:
 @dataclass(frozen=True, slots=True)
 class StatementView:
     id: int
+    #: Its number within the case ("Statement 1" is the case's first).
+    number: int
     case_id: int
     language_code: str
     language_name: str
@@ -95,6 +97,7 @@ def statement_view(statement: VoluntaryStatement) -> StatementView:
     statement reads them, as before they were sealed (no reason asked, no reveal recorded)."""
     return StatementView(
         id=statement.pk,
+        number=statement.number,
         case_id=statement.case_id,
         language_code=statement.language_code,
         language_name=statement.language_name,

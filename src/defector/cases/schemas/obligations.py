@@ -35,7 +35,11 @@ class DischargeIn(VersionIn):
     model_config = ConfigDict(extra="forbid")
 
     evidence: str = Field(max_length=2000, description="What discharged it (10+ characters).")
-    evidence_label: str = Field("", max_length=60, description="A record: e.g. cases.casenote")
+    evidence_label: str = Field(
+        "",
+        max_length=60,
+        description="The kind of record, as its model label: cases.casenote, cases.casetask …",
+    )
     evidence_id: str = Field("", max_length=64, description="That record's id.")
 
 

@@ -21,6 +21,7 @@ class StatementOut(Schema):
     """A voluntary statement. Its signature file: ``file_url`` (access-checked)."""
 
     id: int
+    number: int = Field(description="Its number within the case: the case's first is 1.")
     language_code: str
     language_name: str
     text_original: str

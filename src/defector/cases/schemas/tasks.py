@@ -73,3 +73,21 @@ class CompleteIn(VersionIn):
     model_config = ConfigDict(extra="forbid")
 
     result: str = Field(max_length=2000, description="What was done (10+ characters).")
+
+
+class InvitationIn(VersionIn):
+    """Invite a representative of another agency to the case (``6``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    official_id: int = Field(
+        ge=1, le=MAX_ID, description="An invited representative at the case's post."
+    )
+
+
+class InvitedOut(Schema):
+    """A representative invited to the case (``6``)."""
+
+    id: int
+    name: str
+    agency: str = Field(description="The code of the official's agency.")

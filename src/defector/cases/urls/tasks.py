@@ -7,6 +7,12 @@ from django.urls import URLPattern, path
 from defector.cases import views
 
 urlpatterns: list[URLPattern] = [
+    path("<int:case_id>/invited/", views.InviteView.as_view(), name="invite"),
+    path(
+        "<int:case_id>/invited/withdraw/",
+        views.WithdrawInvitationView.as_view(),
+        name="invite-withdraw",
+    ),
     path(
         "<int:case_id>/tasks/",
         views.TaskAddView.as_view(),

@@ -54,11 +54,21 @@ from defector.cases.views.statements import (
     StatementPageView,
     statement_section,
 )
-from defector.cases.views.tasks import TASKS, TaskAddView, TaskPageView, tasks_section
+from defector.cases.views.tasks import (
+    INVITATIONS,
+    TASKS,
+    InviteView,
+    TaskAddView,
+    TaskPageView,
+    WithdrawInvitationView,
+    invitations_section,
+    tasks_section,
+)
 
 __all__ = [
     "BONA_FIDES",
     "CASES_PER_PAGE",
+    "INVITATIONS",
     "STATEMENT",
     "TASKS",
     "ActView",
@@ -71,6 +81,7 @@ __all__ = [
     "ConsiderationView",
     "DischargeView",
     "FactsView",
+    "InviteView",
     "MoveView",
     "NoteSearchView",
     "NoteView",
@@ -93,10 +104,12 @@ __all__ = [
     "VerdictAddView",
     "WaiveView",
     "WalkInView",
+    "WithdrawInvitationView",
     "act_form",
     "bona_fides_section",
     "case_url",
     "inducement_section",
+    "invitations_section",
     "political_risk_section",
     "statement_section",
     "status_form",

@@ -99,6 +99,19 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
+def stale_case_message(case: Any, form: Any) -> str | None:
+    """The version-conflict message for a form posted from a page showing an older version of
+    ``case`` than the one stored (``None`` when the page was current, or gave no version)."""
+    raw = form.data.get(form.add_prefix("version"), "")
+    try:
+        posted = int(str(raw).strip())
+    except ValueError:
+        return None
+    if posted == case.version:
+        return None
+    return actions.stale_message(case, posted)
+
+
 class RevealView(CaseDetailView):
     """POST a field and a reason; the answer is the case page with the value shown once."""
 
@@ -163,6 +176,9 @@ class CaseChangeView(ActionFormMixin, CaseDetailView):
 
     def bound_form(self) -> Any:
         return self.make_form(self.view)
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.case(), form)
 
     def success_message(self, result: Any) -> str:
         return str(result)
@@ -229,6 +245,9 @@ class FactsView(ActionFormMixin, CaseDetailView):
 
     def bound_form(self) -> CaseFactsForm:
         return CaseFactsForm(self.request.POST)
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.case(), form)
 
     def act(self, form: Any) -> Any:
         return actions.update_facts(

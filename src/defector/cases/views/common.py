@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from defector.cases import queries
 from defector.cases.sections import RenderedSection
-from defector.cases.views.case import CaseDetailView
+from defector.cases.views.case import CaseDetailView, stale_case_message
 from defector.core.views import ActionFormMixin
 
 #: A case row, as the queries hand it over (views do not import models: they read through
@@ -68,6 +68,9 @@ class SectionFormView(ActionFormMixin, CaseDetailView):
 
     def bound_form(self) -> Any:
         return self.make_form(self.row)
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.row, form)
 
     def success_message(self, result: Any) -> str:
         return str(result)
@@ -141,6 +144,9 @@ class RecordPageView(ActionFormMixin, CaseDetailView):
 
     def act(self, form: Any) -> str:
         return self.act_on(self.verb, form, self.row, self.item)
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.row, form)
 
     def success_message(self, result: Any) -> str:
         return str(result)

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from defector.cases import actions, queries
 from defector.cases.forms import DischargeForm, ReassignForm, WaiveForm
-from defector.cases.views.case import CaseDetailView
+from defector.cases.views.case import CaseDetailView, stale_case_message
 from defector.core.errors import NotFound
 from defector.core.views import ActionFormMixin
 
@@ -70,6 +70,9 @@ class ObligationChangeView(ActionFormMixin, ObligationView):
 
     def bound_form(self) -> Any:
         return self.make_form()
+
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.case(), form)
 
     def success_message(self, result: Any) -> str:
         return str(result)

@@ -14,7 +14,7 @@ from defector.cases.views.bona_fides import BONA_FIDES, bona_fides_section
 from defector.cases.views.determination import political_risk_section, status_section
 from defector.cases.views.inducement import inducement_section
 from defector.cases.views.statements import STATEMENT, statement_section
-from defector.cases.views.tasks import TASKS, tasks_section
+from defector.cases.views.tasks import INVITATIONS, TASKS, invitations_section, tasks_section
 
 #: The sections with forms, in page order (``order``) after the obligations (30).
 FORM_SECTIONS: Final = (
@@ -38,6 +38,13 @@ FORM_SECTIONS: Final = (
         template="cases/handling/section_tasks.html",
         order=45,
         build=tasks_section,
+    ),
+    CaseSection(
+        key=INVITATIONS,
+        title="Invited representatives (6)",
+        template="cases/handling/section_invited.html",
+        order=46,
+        build=invitations_section,
     ),
     CaseSection(
         key="political-risk",

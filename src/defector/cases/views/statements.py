@@ -23,7 +23,7 @@ from defector.cases import queries
 from defector.cases import queries as queries_handling
 from defector.cases.choices import Stage
 from defector.cases.forms import StatementForm, WithdrawStatementForm, WitnessForm
-from defector.cases.views.case import CaseDetailView
+from defector.cases.views.case import CaseDetailView, stale_case_message
 from defector.cases.views.common import Case, RecordPageView
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -96,7 +96,7 @@ class StatementPageView(RecordPageView):
             expected_version=data["version"],
             reason=data["reason"],
         )
-        return f"Statement {record.id} withdrawn: it no longer counts."
+        return f"Statement {record.number} withdrawn: it no longer counts."
 
     def done_url(self, case: Case, record: Any) -> str:
         return reverse("cases:statement", args=[case.pk, record.id])
@@ -130,6 +130,9 @@ class StatementNewView(ActionFormMixin, CaseDetailView):
     def bound_form(self) -> StatementForm:
         return StatementForm(self.request.POST, self.request.FILES)
 
+    def stale_message(self, form: Any) -> str | None:
+        return stale_case_message(self.row, form)
+
     def act(self, form: Any) -> Any:
         data = form.cleaned_data
         return actions_handling.record_statement(
@@ -147,7 +150,7 @@ class StatementNewView(ActionFormMixin, CaseDetailView):
 
     def success_message(self, result: Any) -> str:
         return (
-            f"Statement {result.pk} recorded. Another official of the post must "
+            f"Statement {result.number} recorded. Another official of the post must "
             "witness it before it counts."
         )
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from defector.cases import actions as actions_handling
@@ -18,8 +19,10 @@ from defector.cases.forms import (
     AcceptTaskForm,
     CompleteTaskForm,
     DeclineTaskForm,
+    InviteForm,
     TaskEditForm,
     TaskForm,
+    WithdrawInvitationForm,
     WithdrawTaskForm,
 )
 from defector.cases.views.common import Case, RecordPageView, SectionFormView
@@ -27,6 +30,7 @@ from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 
 TASKS = "tasks"
+INVITATIONS = "invited"
 
 
 def tasks_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
@@ -38,10 +42,79 @@ def tasks_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
     if queries.can_change(user, case) and case.stage != Stage.CLOSED:
         data["task_form"] = TaskForm(
             initial={"version": case.version},
-            agencies=queries_handling.agencies_for_tasks(user),
+            agencies=queries_handling.agencies_for_tasks(user, case),
             officials=queries_handling.officials_for_tasks(case),
         )
+        data["may_invite"] = queries.may_invite(user, case)
     return data
+
+
+def invitations_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
+    """The representatives of other agencies invited to the case (``6``); for the committee's
+    chair, the form that invites one and the buttons that withdraw an invitation."""
+    data: dict[str, Any] = {
+        "invited": queries.invited_of(case),
+        "clause": queries.INVITATION_CLAUSE,
+    }
+    if queries.may_invite(user, case) and case.stage != Stage.CLOSED:
+        data["may_invite"] = True
+        data["invite_form"] = InviteForm(
+            initial={"version": case.version}, invitable=queries.invitable_for(case)
+        )
+    return data
+
+
+class ChairOnlyMixin(SectionFormView):
+    """A form of the committee's chair only: anyone else who may change the case is refused
+    (403) before the form is read."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.row = self.case()
+        if queries.can_change(request.user, self.row) and not queries.may_invite(
+            request.user, self.row
+        ):
+            raise DjangoPermissionDenied("only the committee's chair may do this (6)")
+        return super().post(request, *args, **kwargs)
+
+
+class InviteView(ChairOnlyMixin):
+    """The chair invites a representative of another agency (``6``)."""
+
+    section = INVITATIONS
+    form_name = "invite_form"
+
+    def make_form(self, case: Case) -> InviteForm:
+        return InviteForm(self.request.POST, invitable=queries.invitable_for(case))
+
+    def act(self, form: Any) -> str:
+        data = form.cleaned_data
+        actions_handling.invite_to_case(
+            acting_user=self.request.user,
+            case_id=self.row.pk,
+            expected_version=data["version"],
+            official_id=data["official"],
+        )
+        return "Representative invited; they have been told."
+
+
+class WithdrawInvitationView(ChairOnlyMixin):
+    """The chair withdraws an invitation (``6``)."""
+
+    section = INVITATIONS
+    form_name = "withdraw_form"
+
+    def make_form(self, case: Case) -> WithdrawInvitationForm:
+        return WithdrawInvitationForm(self.request.POST)
+
+    def act(self, form: Any) -> str:
+        data = form.cleaned_data
+        actions_handling.withdraw_invitation(
+            acting_user=self.request.user,
+            case_id=self.row.pk,
+            expected_version=data["version"],
+            official_id=data["official"],
+        )
+        return "Invitation withdrawn; the representative has been told."
 
 
 class TaskAddView(SectionFormView):
@@ -51,7 +124,7 @@ class TaskAddView(SectionFormView):
     def make_form(self, case: Case) -> TaskForm:
         return TaskForm(
             self.request.POST,
-            agencies=queries_handling.agencies_for_tasks(self.request.user),
+            agencies=queries_handling.agencies_for_tasks(self.request.user, case),
             officials=queries_handling.officials_for_tasks(case),
         )
 

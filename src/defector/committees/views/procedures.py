@@ -43,13 +43,21 @@ class ProceduresView(CommitteePage):
         return context
 
     def new(self, form: ConfirmForm) -> Done:
+        effective = queries.effective_procedures(self.committee())
         version = actions.create_procedures_draft(
             acting_user=self.request.user, committee_id=self.kwargs["committee_id"]
         )
-        return (
-            f"Draft version {version.number} started from the version in effect.",
-            reverse("committees:procedures-version", args=[version.pk]),
-        )
+        if effective is not None:
+            said = (
+                f"Draft version {version.number} started from version {effective.number}, "
+                "the version in effect."
+            )
+        else:
+            said = (
+                f"Draft version {version.number} started. No version is in effect yet, so its "
+                "sections start empty and its clocks at the defaults."
+            )
+        return said, reverse("committees:procedures-version", args=[version.pk])
 
 
 class ProceduresVersionView(CommitteePage):

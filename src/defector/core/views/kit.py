@@ -60,6 +60,13 @@ class ActionFormMixin(ABC):
         """How a refusal said above the form reads: its message, with the clauses behind it."""
         return f"{exc.message} ({', '.join(exc.clauses)})" if exc.clauses else exc.message
 
+    def stale_message(self, form: forms.Form) -> str | None:
+        """What a form posted from a page older than the record says (the version-conflict
+        message the action would give), or ``None`` when the page was current. A form read
+        against an older page may fail its own checks first (a choice no longer offered): the
+        stale version is then the one error said, above the form."""
+        return None
+
     @abstractmethod
     def bound_form(self) -> forms.Form:
         """The form this view posts, bound to the request's data."""
@@ -100,4 +107,9 @@ class ActionFormMixin(ABC):
             else:
                 messages.success(request, self.success_message(result))
                 return HttpResponseRedirect(self.success_url(result))
+        else:
+            stale = self.stale_message(form)
+            if stale is not None:
+                form.errors.clear()
+                form.add_error(None, stale)
         return self.render_invalid(form)

@@ -243,6 +243,11 @@ class SectionsCheck:
     decision: Decision
 
 
+def _first_lower(text: str) -> str:
+    """``text`` inside a sentence: its first letter small, the rest as written ("US")."""
+    return text[:1].lower() + text[1:]
+
+
 def missing_sections(sections: Mapping[str, str]) -> SectionsCheck:
     """The required sections (``6b(1)`` ... ``6b(3)(d)``) missing or empty in ``sections``; the
     decision cites each missing section's clause."""
@@ -253,7 +258,7 @@ def missing_sections(sections: Mapping[str, str]) -> SectionsCheck:
             Decision.deny(
                 *missing,
                 reason="the procedures do not yet provide for "
-                + "; ".join(f"{key} ({REQUIRED_SECTIONS[key].lower()})" for key in missing),
+                + "; ".join(f"{key} ({_first_lower(REQUIRED_SECTIONS[key])})" for key in missing),
             ),
         )
     return SectionsCheck((), Decision.allow("6b", reason="every required section is written"))
