@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("defector.cases.urls")),
     path("committees/", include("defector.committees.urls")),
     path("escalations/", include("defector.escalations.urls")),
+    path("dissemination/", include("defector.dissemination.urls")),
     path("notifications/", include("defector.notifications.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
