@@ -70,14 +70,14 @@ def security_officer(make_official: MakeOfficial, world: World) -> User:
 
 
 @pytest.fixture
-def threat_case(open_case: Callable[..., Case], committee: dict[str, User]) -> Case:
+def threat_case(open_case: Callable[..., Case], committee: dict[str, User]) -> Case:  # noqa: F811
     """A SECRET case at VIENNA whose first assessment found threat information; opened by
     the case officer (assigned to it), with VIENNA's committee and the IDC in place."""
     return open_case(facts=THREAT_FACTS)
 
 
 @pytest.fixture
-def issue(officer: User, threat_case: Case, committed: Callable[[], Any]) -> Callable[..., Any]:
+def issue(officer: User, threat_case: Case, committed: Callable[[], Any]) -> Callable[..., Any]:  # noqa: F811
     """Issue a report from the threat case (as the case officer, a FLASH, unless told
     otherwise), and run what waits for the commit (the notices)."""
 
