@@ -17,11 +17,11 @@ from defector.core.errors import NotFound
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.dissemination import actions, queries
 from defector.dissemination.schemas import (
-    DistributionIn,
-    DistributionOut,
-    ReportIn,
-    ReportOut,
-    ReportSummaryOut,
+    ThreatDistributionIn,
+    ThreatDistributionOut,
+    ThreatReportIn,
+    ThreatReportOut,
+    ThreatReportSummaryOut,
 )
 
 router = Router()
@@ -45,7 +45,7 @@ def _summary(report: Any) -> dict[str, Any]:
 
 @router.get(
     "/reports",
-    response={200: list[ReportSummaryOut], 401: ErrorOut},
+    response={200: list[ThreatReportSummaryOut], 401: ErrorOut},
     summary="List the threat reports you may see",
     description="Newest first: those of the cases you see, and those sent to you.",
 )
@@ -55,7 +55,7 @@ def list_reports(request: HttpRequest) -> Any:
 
 @router.post(
     "/cases/{case_id}/reports",
-    response={201: ReportOut, **CHANGE_ERRORS},
+    response={201: ThreatReportOut, **CHANGE_ERRORS},
     summary="Issue a threat report from a case (6b(3)(a))",
     description=(
         "From any case holding threat information, by an official who works the case. It "
@@ -63,7 +63,7 @@ def list_reports(request: HttpRequest) -> Any:
         "disseminate. The source is the case's cryptonym; a text naming a subject is refused."
     ),
 )
-def issue_report(request: HttpRequest, case_id: int, payload: ReportIn) -> Any:
+def issue_report(request: HttpRequest, case_id: int, payload: ThreatReportIn) -> Any:
     report = actions.issue_report(
         acting_user=request.user,
         case_id=case_id,
@@ -78,7 +78,7 @@ def issue_report(request: HttpRequest, case_id: int, payload: ReportIn) -> Any:
 
 @router.get(
     "/reports/{report_id}",
-    response={200: ReportOut, **READ_ERRORS},
+    response={200: ThreatReportOut, **READ_ERRORS},
     summary="One threat report, with its deliveries and acknowledgements",
 )
 def get_report(request: HttpRequest, report_id: int) -> Any:
@@ -87,7 +87,7 @@ def get_report(request: HttpRequest, report_id: int) -> Any:
 
 @router.post(
     "/reports/{report_id}/acknowledge",
-    response={200: ReportOut, **CHANGE_ERRORS},
+    response={200: ThreatReportOut, **CHANGE_ERRORS},
     summary="Acknowledge a threat report you received (6b(3)(a))",
     description="Only its recipients; acknowledging again changes nothing.",
 )
@@ -98,7 +98,7 @@ def acknowledge_report(request: HttpRequest, report_id: int) -> Any:
 
 @router.get(
     "/posts/{post_id}/distribution",
-    response={200: DistributionOut, **READ_ERRORS},
+    response={200: ThreatDistributionOut, **READ_ERRORS},
     summary="Who receives the post's threat reports",
 )
 def get_distribution(request: HttpRequest, post_id: int) -> Any:
@@ -110,10 +110,10 @@ def get_distribution(request: HttpRequest, post_id: int) -> Any:
 
 @router.put(
     "/posts/{post_id}/distribution",
-    response={200: DistributionOut, **CHANGE_ERRORS},
+    response={200: ThreatDistributionOut, **CHANGE_ERRORS},
     summary="Set who receives the post's threat reports (the committee chair)",
 )
-def set_distribution(request: HttpRequest, post_id: int, payload: DistributionIn) -> Any:
+def set_distribution(request: HttpRequest, post_id: int, payload: ThreatDistributionIn) -> Any:
     actions.set_distribution(
         acting_user=request.user,
         post_id=post_id,

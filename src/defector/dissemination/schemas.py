@@ -21,7 +21,7 @@ PRECEDENCE_PATTERN: Final = "^(" + "|".join(Precedence.values) + ")$"
 SEAT_PATTERN: Final = "^(" + "|".join(seat.value for seat in NAMED_SEATS) + ")$"
 
 
-class ReportIn(Schema):
+class ThreatReportIn(Schema):
     """A threat report: precedence, what is threatened, where, when (``6b(3)(a)``)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -33,7 +33,7 @@ class ReportIn(Schema):
     details: str = Field(default="", max_length=TEXT_MAX_LENGTH, description=TEXT_HINT)
 
 
-class DeliveryOut(Schema):
+class ThreatDeliveryOut(Schema):
     recipient_id: int
     name: str
     station: str
@@ -45,7 +45,7 @@ class DeliveryOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
-class StepOut(Schema):
+class LadderStepOut(Schema):
     step: int
     minutes: int
     target: str
@@ -54,7 +54,7 @@ class StepOut(Schema):
     reached: int
 
 
-class ReportSummaryOut(Schema):
+class ThreatReportSummaryOut(Schema):
     id: int
     case_id: int
     source: str
@@ -64,7 +64,7 @@ class ReportSummaryOut(Schema):
     issued_at: dt.datetime
 
 
-class ReportOut(ReportSummaryOut):
+class ThreatReportOut(ThreatReportSummaryOut):
     """A threat report with its deliveries, acknowledgements and escalation ladder."""
 
     threatened: str
@@ -72,13 +72,13 @@ class ReportOut(ReportSummaryOut):
     timing: str
     details: str
     issued_by: str
-    deliveries: list[DeliveryOut]
-    ladder: list[StepOut]
+    deliveries: list[ThreatDeliveryOut]
+    ladder: list[LadderStepOut]
     acknowledged: int
     all_acknowledged: bool
 
 
-class MemberIn(Schema):
+class DistributionMemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     official_id: int
@@ -86,7 +86,7 @@ class MemberIn(Schema):
     label: str = Field(default="", max_length=LABEL_MAX_LENGTH)
 
 
-class DistributionIn(Schema):
+class ThreatDistributionIn(Schema):
     """Who receives the post's threat reports."""
 
     model_config = ConfigDict(extra="forbid")
@@ -94,10 +94,10 @@ class DistributionIn(Schema):
     senior_representative: bool = True
     committee_chair: bool = True
     idc: bool = True
-    members: list[MemberIn] = Field(default_factory=list, max_length=50)
+    members: list[DistributionMemberIn] = Field(default_factory=list, max_length=50)
 
 
-class MemberOut(Schema):
+class DistributionMemberOut(Schema):
     official_id: int
     name: str
     seat: str
@@ -105,7 +105,7 @@ class MemberOut(Schema):
     label: str
 
 
-class RecipientOut(Schema):
+class DistributionRecipientOut(Schema):
     official_id: int
     name: str
     station: str
@@ -113,13 +113,13 @@ class RecipientOut(Schema):
     seat_label: str
 
 
-class DistributionOut(Schema):
+class ThreatDistributionOut(Schema):
     post_id: int
     post: str
     configured: bool = Field(description="False: the default (senior rep., chair, IDC).")
     senior_representative: bool
     committee_chair: bool
     idc: bool
-    members: list[MemberOut]
-    recipients: list[RecipientOut]
+    members: list[DistributionMemberOut]
+    recipients: list[DistributionRecipientOut]
     updated_at: dt.datetime | None
