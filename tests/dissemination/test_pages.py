@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from defector.cases.models import Case, Obligation
+from defector.dissemination import actions
 from defector.dissemination.models import ThreatReport
 from support.builders import TRUE_NAME
 
@@ -171,3 +172,17 @@ def test_the_chair_keeps_the_distribution_on_its_page(
     assert f'data-recipient="{officer_id}"' in page
     assert "Post security officer" in page
     assert "<form" not in page.split("data-recipients")[1]
+
+
+def test_the_page_stops_polling_once_everyone_has_acknowledged(
+    client_for: Callable[[User], Client],
+    officer: User,
+    committee: dict[str, User],
+    issue: Callable[..., ThreatReport],
+) -> None:
+    report = issue()
+    for who in ("senior", "chair", "idc"):
+        actions.acknowledge_report(acting_user=committee[who], report_id=report.pk)
+    partial = client_for(officer).get(f"/dissemination/{report.pk}/deliveries/").content.decode()
+    assert "hx-trigger" not in partial
+    assert "Acknowledged by 3 of 3: everyone" in partial

@@ -38,9 +38,12 @@ THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
 
 
 def has_threat_information(case: Case) -> bool:
-    """Whether the case holds threat information: its latest assessment says so, or an
-    assessment raised the obligation to disseminate it."""
-    if Obligation.objects.filter(case=case, identifier=THREAT).exists():
+    """Whether the case holds threat information: its latest assessment says so, or the
+    obligation to disseminate it is open."""
+    open_threat = Obligation.objects.filter(
+        case=case, identifier=THREAT, status=ObligationStatus.OPEN
+    )
+    if open_threat.exists():
         return True
     facts = (
         Assessment.objects.filter(case=case).order_by("-number").values_list("facts", flat=True)

@@ -18,7 +18,7 @@ from defector.core import audit
 from defector.directory.choices import Role
 from defector.directory.models import Official
 from defector.dissemination.actions.common import cleared_for, tell_on_commit
-from defector.dissemination.choices import DEFAULT_LADDERS, Precedence, Seat, Target, ladder
+from defector.dissemination.choices import Precedence, Seat, Target, ladder
 from defector.dissemination.models import Delivery, LadderStep, ThreatReport
 from defector.notifications.actions import idc_members, post_officials
 from defector.policy.gates import dissemination as gate
@@ -110,7 +110,7 @@ def sweep_ladders(now: dt.datetime) -> int:
     """Take every step that has fallen due at ``now`` on every report still waiting for an
     acknowledgement; the number of steps taken. Safe to run twice, or on two workers."""
     taken = 0
-    climbing = [p for p in Precedence.values if ladder(p) or DEFAULT_LADDERS.get(p)]
+    climbing = [precedence for precedence in Precedence.values if ladder(precedence)]
     waiting = (
         ThreatReport.objects.filter(
             precedence__in=climbing,
