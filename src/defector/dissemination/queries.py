@@ -19,6 +19,7 @@ from django.utils import timezone
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Assessment, Case, Obligation
 from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
@@ -31,6 +32,19 @@ from defector.policy.gates import dissemination as gate
 from defector.policy.obligations import ObligationId
 
 CLAUSE: Final = gate.CLAUSE
+#: The largest id a row may have (a larger number names no row, and SQLite cannot take it).
+MAX_ROW_ID: Final = 2**63 - 1
+
+
+def row_id(value: object) -> int | None:
+    """``value`` as a row's id, or ``None`` when it cannot be one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and 1 <= value <= MAX_ROW_ID else None
+
+
 THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
 
 
@@ -190,7 +204,8 @@ class DistributionView:
 
 def distribution_view(user: AnyUser, post_id: int) -> DistributionView | None:
     """The post's distribution as its committee and the IDC see it; ``None`` when hidden."""
-    post = Post.objects.filter(pk=post_id).first()
+    number = row_id(post_id)
+    post = Post.objects.filter(pk=number).first() if number is not None else None
     if post is None or not may_see_distribution(user, post.pk):
         return None
     distribution = Distribution.objects.filter(post=post).select_related("updated_by__user").first()
@@ -241,11 +256,14 @@ def reports_for(user: AnyUser) -> QuerySet[ThreatReport]:
 
 def report_detail(user: AnyUser, report_id: int | str) -> ThreatReport:
     """One report the user may see, or :class:`NotFound`."""
+    number = row_id(report_id)
+    if number is None:
+        raise NotFound("no such threat report")
     return get_for(
         user,
         Action.VIEW,
         ThreatReport.objects.select_related("post", "case", "issued_by__user"),
-        report_id,
+        number,
         what="threat report",
     )
 
@@ -397,7 +415,10 @@ class IssueTarget:
 
 def issue_target(user: AnyUser, case_id: int) -> IssueTarget:
     """The case the user would issue a report from (:class:`NotFound` when hidden)."""
-    case = get_for(user, Action.VIEW, Case.objects.select_related("post"), case_id, what="case")
+    number = row_id(case_id)
+    if number is None:
+        raise NotFound("no such case")
+    case = get_for(user, Action.VIEW, Case.objects.select_related("post"), number, what="case")
     return IssueTarget(
         case_id=case.pk,
         cryptonym=case.cryptonym,

@@ -8,6 +8,7 @@ from typing import Final
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from defector.cases.schemas import MAX_ID
 from defector.dissemination.choices import (
     LABEL_MAX_LENGTH,
     NAMED_SEATS,
@@ -81,7 +82,7 @@ class ThreatReportOut(ThreatReportSummaryOut):
 class DistributionMemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    official_id: int
+    official_id: int = Field(ge=1, le=MAX_ID)
     seat: str = Field(default="other", pattern=SEAT_PATTERN)
     label: str = Field(default="", max_length=LABEL_MAX_LENGTH)
 

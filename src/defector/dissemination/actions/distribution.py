@@ -19,7 +19,7 @@ from defector.directory.queries import acting_official
 from defector.dissemination.access import DISTRIBUTION_CHANGE_ROLES
 from defector.dissemination.choices import LABEL_MAX_LENGTH, NAMED_SEATS
 from defector.dissemination.models import Distribution, DistributionMember
-from defector.dissemination.queries import may_see_distribution
+from defector.dissemination.queries import may_see_distribution, row_id
 from defector.policy.gates import dissemination as gate
 
 
@@ -42,10 +42,10 @@ def _check_members(members: Sequence[dict[str, Any]]) -> list[tuple[Official, st
     seats = [seat.value for seat in NAMED_SEATS]
     for index, member in enumerate(members):
         field = f"members[{index}]"
-        number = member.get("official_id")
+        number = row_id(member.get("official_id"))
         official = (
             Official.objects.filter(pk=number, user__is_active=True).first()
-            if isinstance(number, int)
+            if number is not None
             else None
         )
         if official is None:
@@ -81,7 +81,8 @@ def set_distribution(
     """Set who receives the post's threat reports: its senior US representative, its
     committee chair, the IDC, and named officials (``members``: ``official_id``, ``seat``,
     ``label``). Only the post's committee chair may; audited with before and after."""
-    post = Post.objects.filter(pk=post_id).first() if str(post_id).isdigit() else None
+    number = row_id(post_id)
+    post = Post.objects.filter(pk=number).first() if number is not None else None
     if post is None:
         raise NotFound("no such post")
     principal = principal_for(acting_user)

@@ -26,15 +26,20 @@ from defector.cases.models import Case
 from defector.cases.validation import Errors, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import Action, can, get_for
-from defector.core.errors import InvalidInput, PermissionDenied, PolicyRefusal
+from defector.core.access import Action, can
+from defector.core.errors import InvalidInput, NotFound, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.directory.queries import acting_official
 from defector.dissemination.actions.common import cleared_for, tell_on_commit
 from defector.dissemination.choices import SHORT_MAX_LENGTH, TEXT_MAX_LENGTH, Precedence
 from defector.dissemination.models import Delivery, ThreatReport
-from defector.dissemination.queries import distribution_of, has_threat_information
+from defector.dissemination.queries import (
+    distribution_of,
+    has_threat_information,
+    report_detail,
+    row_id,
+)
 from defector.policy.gates import dissemination as gate
 from defector.policy.obligations import ObligationId
 
@@ -68,6 +73,8 @@ def check_issue(
 ) -> IssueInput:
     """The case (404 when hidden), the right to issue (403), threat information on the case
     (422, ``6b(3)(a)``), and the input: every field named, no true name in any text."""
+    if row_id(case_id) is None:
+        raise NotFound("no such case")
     case = find_case(acting_user, case_id, Action.VIEW)
     decision = gate.may_issue(
         threat_information=has_threat_information(case),
@@ -207,9 +214,7 @@ def acknowledge_report(
     may not see is 404; one they see but did not receive is 403."""
     moment = moment_of(at)
     with transaction.atomic():
-        report = get_for(
-            acting_user, Action.VIEW, ThreatReport.objects.all(), report_id, what="threat report"
-        )
+        report = report_detail(acting_user, report_id)
         official = acting_official(acting_user)
         delivery = (
             Delivery.objects.select_for_update().filter(report=report, recipient=official).first()
