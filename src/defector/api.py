@@ -25,6 +25,7 @@ from defector.core.inputs import JsonInputError, load_json
 from defector.core.schemas import ErrorOut, MeOut
 from defector.directory import queries as directory_queries
 from defector.directory.api import router as directory_router
+from defector.dissemination.api import router as dissemination_router
 from defector.escalations.api import router as escalations_router
 from defector.notifications.api import router as notifications_router
 from defector.traces.api import router as traces_router
@@ -70,6 +71,7 @@ api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/escalations", escalations_router, tags=["escalations"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/traces", traces_router, tags=["traces"])
+api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
 
 
 @api.get(

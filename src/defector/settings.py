@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "defector.escalations",
     "defector.notifications",
     "defector.traces",
+    "defector.dissemination",
     "defector.web",
     "defector.ops",
 ]

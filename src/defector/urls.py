@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("defector.cases.urls")),
     path("committees/", include("defector.committees.urls")),
     path("escalations/", include("defector.escalations.urls")),
+    path("dissemination/", include("defector.dissemination.urls")),
     path("notifications/", include("defector.notifications.urls")),
     path("traces/", include("defector.traces.urls")),
     path("audit/", include("defector.core.urls")),

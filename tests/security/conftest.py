@@ -33,6 +33,7 @@ from defector.committees import actions as committee_actions
 from defector.core import tokens
 from defector.core.models import ApiToken, WorkerHeartbeat
 from defector.directory.models import Official, RoleAssignment
+from defector.dissemination import actions as dissemination_actions
 from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
@@ -301,6 +302,22 @@ def furnish(world: World) -> Records:
         trace = trace_actions.run_trace(acting_user=opener, case_id=case.pk)
         keep("trace", where, trace.pk)
         keep("hit", where, trace.hits.get(kind="watchlist").pk)
+        # threat information found (6b(3)(a)): a FLASH to the post's default distribution
+        case_actions.update_facts(
+            acting_user=opener,
+            case_id=case.pk,
+            expected_version=_version(case),
+            facts={**UNDER_CONTROL, "threat_information": True},
+        )
+        report = dissemination_actions.issue_report(
+            acting_user=opener,
+            case_id=case.pk,
+            precedence="flash",
+            threatened="The chancery",
+            location="The chancery's gate",
+            timing="Tonight",
+        )
+        keep("threat-report", where, report.pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

@@ -86,3 +86,75 @@ def sections_for(user: AnyUser, case: Case) -> list[RenderedSection]:
         data = section.build(user, case) if section.build is not None else {}
         rendered.append(RenderedSection(section.key, section.title, section.template, data))
     return rendered
+
+
+# --- banners ----------------------------------------------------------------------------------
+#
+# What must not wait goes above everything else: a banner at the top of the case page
+# (:func:`register_banner`) or of the case list (:func:`register_list_banner`). ``build``
+# answers the banner's data, or ``None`` when there is nothing to say (the banner is not
+# shown); it is a read that applies access control itself.
+
+BannerBuild = Callable[[AnyUser, Case], Mapping[str, Any] | None]
+ListBannerBuild = Callable[[AnyUser], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseBanner:
+    """A banner at the top of the case page."""
+
+    key: str
+    template: str
+    order: int
+    build: BannerBuild
+
+
+@dataclass(frozen=True, slots=True)
+class ListBanner:
+    """A banner at the top of the case list."""
+
+    key: str
+    template: str
+    order: int
+    build: ListBannerBuild
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBanner:
+    key: str
+    template: str
+    data: Mapping[str, Any]
+
+
+_BANNERS: dict[str, CaseBanner] = {}
+_LIST_BANNERS: dict[str, ListBanner] = {}
+
+
+def register_banner(banner: CaseBanner) -> None:
+    """Add a banner of the case page (or replace the one with the same key)."""
+    _BANNERS[banner.key] = banner
+
+
+def register_list_banner(banner: ListBanner) -> None:
+    """Add a banner of the case list (or replace the one with the same key)."""
+    _LIST_BANNERS[banner.key] = banner
+
+
+def banners_for(user: AnyUser, case: Case) -> list[RenderedBanner]:
+    """The banners ``user`` sees at the top of ``case``'s page, in order."""
+    rendered = []
+    for banner in sorted(_BANNERS.values(), key=lambda banner: (banner.order, banner.key)):
+        data = banner.build(user, case)
+        if data is not None:
+            rendered.append(RenderedBanner(banner.key, banner.template, data))
+    return rendered
+
+
+def list_banners_for(user: AnyUser) -> list[RenderedBanner]:
+    """The banners ``user`` sees at the top of the case list, in order."""
+    rendered = []
+    for banner in sorted(_LIST_BANNERS.values(), key=lambda banner: (banner.order, banner.key)):
+        data = banner.build(user)
+        if data is not None:
+            rendered.append(RenderedBanner(banner.key, banner.template, data))
+    return rendered

@@ -20,6 +20,7 @@ from defector.core.errors import Conflict, InvalidInput
 from defector.core.views import ActionFormMixin
 from defector.notifications import actions, queries
 from defector.notifications.forms import AcknowledgeForm
+from defector.notifications.pending import pending_items
 
 
 class FeedPage(LoginRequiredMixin):
@@ -40,6 +41,7 @@ class WhatsNewView(FeedPage, TemplateView):
         context |= {
             "feed": feed,
             "pending": queries.pending_acknowledgements(user),
+            "pending_elsewhere": pending_items(user),
             "follow_ups": queries.chair_follow_ups(user),
         }
         return context

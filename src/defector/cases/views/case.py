@@ -63,6 +63,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             "query": query.urlencode(),
             "can_open": queries.can_open_cases(user),
             "search_form": NoteSearchForm(),
+            "banners": sections.list_banners_for(user),
         }
         return context
 
@@ -89,6 +90,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         view = queries.describe(user, case)
         context["case"] = view
         context["sections"] = sections.sections_for(user, case)
+        context["banners"] = sections.banners_for(user, case)
         if view.can_reveal and "reveal_form" not in context:
             recorded = [row.field for row in view.recorded_identity]
             context["reveal_form"] = RevealForm(recorded=recorded)
