@@ -33,8 +33,8 @@ ZONELESS_TIME: Final = re.compile(
     r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\d:]|\.\d)(?!\s*(?:UTC|Z\b))"
 )
 #: Elements whose text is no label: scripts, styles, data shown as data (JSON in ``<pre>``),
-#: and what a user typed.
-SILENT: Final = frozenset({"script", "style", "template", "pre", "textarea"})
+#: what a user typed, and what a user must type literally (``<code>``: a file's column names).
+SILENT: Final = frozenset({"script", "style", "template", "pre", "textarea", "code"})
 #: Addresses never followed: the API (JSON), files, and signing out.
 SKIPPED: Final = ("/api/", "/static/", "/media/", "/sign-out", "/account/sign-out")
 #: At most this many pages of one view (the same URL name) are fetched per user.

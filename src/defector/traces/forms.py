@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from defector.cases.choices import CheckResult
 from defector.core.forms import ActionForm
 from defector.policy import countries
 from defector.traces.choices import NAME_MAX_LENGTH, SOURCE_NAME_MAX_LENGTH, HitMark
-from defector.traces.validation import MAX_FILE_BYTES
+from defector.traces.validation import COLUMNS, MAX_FILE_BYTES
 
 
 def _nationality_choices() -> list[tuple[str, str]]:
@@ -91,8 +92,12 @@ class UploadWatchlistForm(ActionForm):
     )
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, a header row; columns reference, name, aliases (separated by ;), "
-        "date_of_birth (YYYY-MM-DD, YYYY-MM or YYYY) and nationality (a country code).",
+        # The columns are named as the file must name them (the contract): shown as code.
+        help_text=format_html(
+            "UTF-8, a header row; columns {}, {}, {} (separated by ;), {} (YYYY-MM-DD, YYYY-MM "
+            "or YYYY) and {} (a country code).",
+            *(format_html("<code>{}</code>", column) for column in COLUMNS),
+        ),
         widget=forms.ClearableFileInput(attrs={"class": "usa-file-input", "accept": ".csv"}),
         error_messages={"required": "Choose the CSV file."},
     )
