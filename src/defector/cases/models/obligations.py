@@ -56,6 +56,10 @@ class Obligation(models.Model):
         related_name="raised",
         help_text="The assessment that raised it.",
     )
+    period = models.PositiveIntegerField(
+        default=1,
+        help_text="Which period of a recurring obligation this is (6d: every N days); 1 first.",
+    )
     due_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -96,10 +100,15 @@ class Obligation(models.Model):
         ordering = ["case", "arose_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "identifier"],
+                fields=["case", "identifier", "period"],
                 condition=models.Q(status=ObligationStatus.OPEN),
-                name="%(app_label)s_%(class)s_one_open_per_identifier",
-                violation_error_message="The case already has this obligation open.",
+                name="%(app_label)s_%(class)s_one_open_per_identifier_and_period",
+                violation_error_message="The case already has this obligation open for the period.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period__gte=1),
+                name="%(app_label)s_%(class)s_period_positive",
+                violation_error_message="The first period is 1.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ObligationStatus.values),
