@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "defector.committees",
     "defector.escalations",
     "defector.notifications",
+    "defector.compliance",
     "defector.web",
     "defector.ops",
 ]

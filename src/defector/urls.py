@@ -11,6 +11,7 @@ urlpatterns = [
     path("committees/", include("defector.committees.urls")),
     path("escalations/", include("defector.escalations.urls")),
     path("notifications/", include("defector.notifications.urls")),
+    path("compliance/", include("defector.compliance.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),
