@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+
+from defector.committees import actions as committees
+from defector.committees.models import ProceduresVersion
+from defector.compliance import actions
+from defector.policy.gates.committees import REQUIRED_SECTIONS
 from support.api import api_fixture
 from support.builders import make_committee
 from support.three_posts import (  # noqa: F401 (fixtures)
@@ -34,11 +39,6 @@ from support.three_posts import (  # noqa: F401 (fixtures)
 )
 from support.world import World
 
-from defector.committees import actions as committees
-from defector.committees.models import ProceduresVersion
-from defector.compliance import actions
-from defector.policy.gates.committees import REQUIRED_SECTIONS
-
 api = api_fixture("/api/v1/compliance")
 
 RECEIVED = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC)
@@ -58,19 +58,21 @@ EVERYTHING: dict[str, Any] = {
 
 
 @pytest.fixture
-def procedures(world: World, chair: User, senior: User) -> Callable[..., ProceduresVersion]:
+def procedures(world: World, request: pytest.FixtureRequest) -> Callable[..., ProceduresVersion]:
     """Put VIENNA's procedures in effect with the clocks given (the others: defaults)."""
+    cast: dict[str, User] = request.getfixturevalue("committee")
+    chair_, senior_ = cast["chair"], cast["senior"]
 
     def make(**clocks: int) -> ProceduresVersion:
-        committee = make_committee(world.vienna)
+        vienna = make_committee(world.vienna)
         version = committees.create_procedures_draft(
-            acting_user=chair,
-            committee_id=committee.pk,
+            acting_user=chair_,
+            committee_id=vienna.pk,
             sections={key: f"The post's way for {key}." for key in REQUIRED_SECTIONS},
             clocks=clocks,
         )
-        committees.approve_procedures(acting_user=chair, version_id=version.pk)
-        return committees.approve_procedures(acting_user=senior, version_id=version.pk)
+        committees.approve_procedures(acting_user=chair_, version_id=version.pk)
+        return committees.approve_procedures(acting_user=senior_, version_id=version.pk)
 
     return make
 
