@@ -78,7 +78,8 @@ def test_an_overdue_obligation_climbs_the_ladder_one_step_at_a_time(
     sweep("ladder", BONA_FIDES_DUE + dt.timedelta(minutes=1))
     assert steps(bona_fides) == ["due_soon", "chair"]
     assert len(told(chair, needle)) == 1
-    assert told(senior, needle) == [] and told(idc, needle) == []
+    assert told(senior, needle) == []
+    assert told(idc, needle) == []
     sweep("ladder", BONA_FIDES_DUE + dt.timedelta(days=3))
     assert steps(bona_fides)[-1] == "senior"
     assert len(told(senior, needle)) == 1
@@ -89,7 +90,8 @@ def test_an_overdue_obligation_climbs_the_ladder_one_step_at_a_time(
     assert to_idc.summary.startswith(
         "Overdue since 01 Apr 2026 08:30 UTC, escalated to the IDC: Establish bona fides"
     )
-    assert len(told(chair, needle)) == 1 and len(told(senior, needle)) == 1
+    assert len(told(chair, needle)) == 1
+    assert len(told(senior, needle)) == 1
 
 
 @pytest.mark.django_db
@@ -166,7 +168,8 @@ def test_notices_and_audit_records_carry_the_cryptonym_never_the_true_name(
 ) -> None:
     sweep("ladder", AT + dt.timedelta(days=40))
     summaries = list(Notice.objects.values_list("summary", flat=True))
-    assert summaries and all(case.cryptonym in s for s in summaries)
+    assert summaries
+    assert all(case.cryptonym in s for s in summaries)
     texts = summaries + [
         str(e.after) + e.reason for e in AuditEvent.objects.filter(action__startswith="compliance")
     ]
