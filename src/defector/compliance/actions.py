@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 from django.db import IntegrityError, transaction
@@ -38,7 +39,7 @@ from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official
-from defector.notifications.actions import notify_idc, notify_officials, post_officials
+from defector.notifications.actions import idc_members, notify_officials, post_officials
 from defector.notifications.choices import NoticeKind
 from defector.policy.gates.compliance import (
     OVERDUE_STEPS,
@@ -61,6 +62,8 @@ STEP_ROLES: Final[dict[str, str]] = {
     Step.CHAIR: Role.COMMITTEE_CHAIR,
     Step.SENIOR: Role.SENIOR_REPRESENTATIVE,
 }
+#: Claims per transaction in a sweep: fewer commits, and the audit head held briefly.
+CLAIMS_PER_TRANSACTION: Final = 100
 STEP_WHO: Final[dict[str, str]] = {
     Step.CHAIR: "the committee chair",
     Step.SENIOR: "the senior US representative",
@@ -224,41 +227,86 @@ def ladder_candidates(now: dt.datetime) -> list[Due]:
     return due
 
 
-def claim_step(due: Due, now: dt.datetime) -> bool:
-    """Send one step once: insert its row (the claim), write the audit record, and tell its
-    recipients after the commit. ``False`` when another worker claimed it first."""
-    obligation, step = due.obligation, due.step
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                LadderStepSent.objects.create(
-                    obligation=obligation, step=step, sent_at=now, due_at=obligation.due_at
+class Recipients:
+    """Who is told at each step, looked up once per sweep and post: the same officials (and
+    their principals, kept on their user objects) serve every notice of the sweep."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int | None, str], list[Official]] = {}
+
+    def of(self, obligation: Obligation, step: str) -> list[Official]:
+        if step == Step.DUE_SOON and obligation.owner_id is not None:
+            key: tuple[int | None, str] = (obligation.owner_id, "owner")
+            if key not in self._found:
+                self._found[key] = list(
+                    Official.objects.select_related("user").filter(pk=obligation.owner_id)
                 )
-        except IntegrityError:
-            return False
-        audit.record(
-            actor=None,
-            action="compliance.ladder.step",
-            obj=obligation,
-            cryptonym=obligation.case.cryptonym,
-            after={
-                "step": str(step),
-                "identifier": obligation.identifier,
-                "clause": obligation.clause,
-                "period": obligation.period,
-                "due_at": obligation.due_at,
-                "post": obligation.case.post.code,
-            },
-            reason=f"{LadderStep(step).label} ({STEP_CLAUSES[step]})",
-        )
-        transaction.on_commit(lambda: tell(obligation, step))
+            return self._found[key]
+        if step == Step.IDC:
+            key = (None, Step.IDC)
+            if key not in self._found:
+                self._found[key] = idc_members()
+            return self._found[key]
+        role = STEP_ROLES.get(step, Role.COMMITTEE_CHAIR)  # due soon, no owner: the chair
+        key = (obligation.case.post_id, role)
+        if key not in self._found:
+            self._found[key] = post_officials(obligation.case.post, (role,))
+        return self._found[key]
+
+
+def _claim(due: Due, now: dt.datetime) -> bool:
+    """Insert the step's row (the claim) and its audit record, inside the caller's
+    transaction; ``False`` when another worker claimed it first."""
+    obligation, step = due.obligation, due.step
+    try:
+        with transaction.atomic():
+            LadderStepSent.objects.create(
+                obligation=obligation, step=step, sent_at=now, due_at=obligation.due_at
+            )
+    except IntegrityError:
+        return False
+    audit.record(
+        actor=None,
+        action="compliance.ladder.step",
+        obj=obligation,
+        cryptonym=obligation.case.cryptonym,
+        after={
+            "step": str(step),
+            "identifier": obligation.identifier,
+            "clause": obligation.clause,
+            "period": obligation.period,
+            "due_at": obligation.due_at,
+            "post": obligation.case.post.code,
+        },
+        reason=f"{LadderStep(step).label} ({STEP_CLAUSES[step]})",
+    )
     return True
 
 
-def sweep_ladder(now: dt.datetime) -> int:
+def claim_step(due: Due, now: dt.datetime, recipients: Recipients | None = None) -> bool:
+    """Send one step once: claim it with its audit record in one transaction, and tell its
+    recipients after the commit. ``False`` when another worker claimed it first."""
+    with transaction.atomic():
+        if not _claim(due, now):
+            return False
+        transaction.on_commit(lambda: tell(due.obligation, due.step, recipients))
+    return True
+
+
+def sweep_ladder(now: dt.datetime, *, batch: int = CLAIMS_PER_TRANSACTION) -> int:
     """Send every step of every open obligation's ladder that has come at ``now`` and was not
-    sent (idempotent). Answers how many steps it sent."""
-    return sum(claim_step(due, now) for due in ladder_candidates(now))
+    sent (idempotent). Claims go ``batch`` to a transaction (each claim in its own savepoint,
+    with its audit record); each batch's notices go out after it commits. Answers how many
+    steps it sent."""
+    found = ladder_candidates(now)
+    recipients = Recipients()
+    sent = 0
+    for first in range(0, len(found), batch):
+        with transaction.atomic():
+            claimed = [due for due in found[first : first + batch] if _claim(due, now)]
+            transaction.on_commit(partial(tell_all, claimed, recipients))
+        sent += len(claimed)
+    return sent
 
 
 def summary_of(obligation: Obligation, step: str) -> str:
@@ -273,28 +321,25 @@ def summary_of(obligation: Obligation, step: str) -> str:
     return f"Overdue since {due}, escalated to {STEP_WHO[step]}: {what}"
 
 
-def _recipients(obligation: Obligation, step: str) -> list[Official]:
-    post = obligation.case.post
-    if step == Step.DUE_SOON:
-        owner = obligation.owner
-        if owner is not None:
-            return [owner]
-        return post_officials(post, (Role.COMMITTEE_CHAIR,))
-    return post_officials(post, (STEP_ROLES[step],))
+def tell_all(claimed: list[Due], recipients: Recipients) -> None:
+    """Tell the recipients of each step claimed (after their transaction committed)."""
+    for due in claimed:
+        tell(due.obligation, due.step, recipients)
 
 
-def tell(obligation: Obligation, step: str) -> None:
-    """Tell the step's recipients (after the claim committed): the owner, the chair or the
-    senior representative of the post, or the IDC; only those who may see the case."""
+def tell(obligation: Obligation, step: str, recipients: Recipients | None = None) -> None:
+    """Tell the step's recipients (after the claim committed): the owner (else the chair),
+    the chair or the senior representative of the post, or the IDC; only those who may see
+    the case (``notify_officials``)."""
     kind = NOTICE_KINDS.get(obligation.identifier, NoticeKind.OBLIGATION)
-    summary = summary_of(obligation, step)
-    link = reverse("cases:detail", args=[obligation.case_id])
     case = obligation.case
-    if step == Step.IDC:
-        notify_idc(kind, summary, link, post=case.post, about=[case])
-        return
     notify_officials(
-        _recipients(obligation, step), kind, summary, link, post=case.post, about=[case]
+        (recipients or Recipients()).of(obligation, step),
+        kind,
+        summary_of(obligation, step),
+        reverse("cases:detail", args=[obligation.case_id]),
+        post=case.post,
+        about=[case],
     )
 
 
