@@ -98,6 +98,14 @@ class Obligation(models.Model):
 
     class Meta:
         ordering = ["case", "arose_at", "pk"]
+        indexes = [
+            # The compliance sweeps and the overdue counts read the open ones by due time.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status=ObligationStatus.OPEN),
+                name="cases_obligation_open_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "identifier", "period"],
