@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -53,6 +54,23 @@ def bonn_case(world: Any, bonn_member: User, now: dt.datetime) -> Case:
         received_at=received,
         at=received,
     )
+
+
+class Markup(HTMLParser):
+    """Inline styles and event handlers (the Content-Security-Policy forbids both), and ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "style" or "style" in named:
+            self.problems.append(f"style on <{tag}>")
+        self.problems += [f"{name} on <{tag}>" for name in named if name.startswith("on")]
+        if named.get("id"):
+            self.ids.append(str(named["id"]))
 
 
 def rows(found: queries.Overview, slug: str) -> list[list[Any]]:
@@ -205,6 +223,10 @@ def test_the_page_draws_each_chart_with_its_table_view(
     assert "UTC" in body
     assert TRUE_NAME not in body
     assert vienna_case.cryptonym in body
+    markup = Markup()
+    markup.feed(body)
+    assert markup.problems == []
+    assert {i for i in markup.ids if markup.ids.count(i) > 1} == set()
 
 
 @pytest.mark.parametrize("table", list(queries.TABLES))
