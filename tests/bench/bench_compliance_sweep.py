@@ -214,9 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         candidates = actions.ladder_candidates(now)
         find_seconds = time.perf_counter() - start
 
+        telling = [0.0]
+        tell_all = actions.tell_all
+
+        def timed_tell_all(*args: Any) -> None:
+            began = time.perf_counter()
+            tell_all(*args)
+            telling[0] += time.perf_counter() - began
+
+        actions.tell_all = timed_tell_all  # type: ignore[assignment]
         start = time.perf_counter()
         sent = actions.sweep_ladder(now)
         sweep_seconds = time.perf_counter() - start
+        actions.tell_all = tell_all  # type: ignore[assignment]
         escalated = (
             LadderStepSent.objects.filter(step="chair").values("obligation").distinct().count()
         )
