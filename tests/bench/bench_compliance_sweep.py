@@ -244,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
             f"({sweep_seconds / max(sent, 1) * 1e3:.2f} ms a step, with its audit record and "
             f"{Notice.objects.count():,} notices in all)"
         )
+        claiming = sweep_seconds - telling[0] - find_seconds
+        print(
+            f"  of which claims + audit records ≈ {claiming:.1f} s "
+            f"({claiming / max(sent, 1) * 1e3:.1f} ms a step), notices {telling[0]:.1f} s "
+            f"({telling[0] / max(sent, 1) * 1e3:.1f} ms a step)"
+        )
         print(
             f"  obligations escalated to chair {escalated:>7,}   "
             f"({'equals' if escalated == raw else 'DIFFERS FROM'} the raw count)"
