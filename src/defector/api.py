@@ -17,6 +17,7 @@ from ninja.parser import Parser
 
 from defector.cases.api import router as cases_router
 from defector.committees.api import router as committees_router
+from defector.compliance.api import router as compliance_router
 from defector.core import idempotency
 from defector.core.api import router as audit_router
 from defector.core.auth import API_AUTH
@@ -72,6 +73,7 @@ api.add_router("/escalations", escalations_router, tags=["escalations"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/traces", traces_router, tags=["traces"])
 api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
+api.add_router("/compliance", compliance_router, tags=["compliance"])
 
 
 @api.get(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "defector.notifications",
     "defector.traces",
     "defector.dissemination",
+    "defector.compliance",
     "defector.web",
     "defector.ops",
 ]

@@ -108,9 +108,12 @@ def test_the_assessment_shows_categories_obligations_and_the_clause_texts(
     assertContains(response, reverse("cases:facts", args=[case.pk]))
 
 
-def test_overdue_obligations_show_in_red(client_for: ClientFor, officer: User, case: Case) -> None:
+def test_overdue_obligations_show_in_red(
+    client_for: ClientFor, officer: User, open_case: Any
+) -> None:
+    case = open_case(facts=FACTS, received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
     body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    # secure reception is due at once: the person came an hour ago
+    # secure reception is due 24 hours after the reception: the person came 25 hours ago
     row = re.search(r'<tr data-obligation="secure_reception"[^>]*>', body)
     assert row is not None
     assert "text-error-dark" in row.group(0)

@@ -60,7 +60,7 @@ def version(case: Case) -> int:
     ("identifier", "facts", "due"),
     [
         ("disseminate_threat_information", EVERYTHING, AT + dt.timedelta(minutes=15)),
-        ("secure_reception", EVERYTHING, RECEIVED),
+        ("secure_reception", EVERYTHING, RECEIVED + dt.timedelta(hours=24)),
         ("consider_defector_status", EVERYTHING, AT + dt.timedelta(days=30)),
         ("political_risk_determination", EVERYTHING, AT + dt.timedelta(days=30)),
         ("establish_bona_fides", EVERYTHING, RECEIVED + dt.timedelta(days=30)),
@@ -70,7 +70,7 @@ def version(case: Case) -> int:
     ],
     ids=[
         "threat information is due 15 minutes after it is found (6b(3)(a))",
-        "secure reception is due at once, at the reception (6b(1))",
+        "secure reception is due 24 hours after the reception (6b(1))",
         "defector status is considered within 30 days (6b(2))",
         "the political-risk determination is due within 30 days (7a)",
         "bona fides is due 30 days from the reception (6b(3)(b))",
@@ -197,8 +197,8 @@ def test_an_open_obligation_past_its_due_time_is_overdue(open_case: Any, officer
     assert threat.is_overdue(AT + dt.timedelta(minutes=16))
     views = queries.obligations_of(officer, case, now=AT + dt.timedelta(minutes=16))
     overdue = {view.identifier for view in views if view.overdue}
-    assert overdue == {"disseminate_threat_information", "secure_reception"}
-    assert views[0].identifier == "secure_reception"  # open ones by due time
+    assert overdue == {"disseminate_threat_information"}
+    assert views[0].identifier == "disseminate_threat_information"  # open ones by due time
 
 
 def test_a_done_obligation_is_never_overdue(open_case: Any, officer: User) -> None:
@@ -219,7 +219,7 @@ def test_a_done_obligation_is_never_overdue(open_case: Any, officer: User) -> No
 def test_the_list_counts_and_filters_overdue_cases(open_case: Any, officer: User) -> None:
     late = open_case(facts=EVERYTHING, received_at=RECEIVED, at=AT)
     fine = open_case(facts=UNDER_CONTROL, received_at=AT, at=AT)
-    now = AT + dt.timedelta(hours=1)
+    now = AT + dt.timedelta(hours=24)  # threat information and secure reception (6b(1))
     rows = {c.cryptonym: c for c in queries.cases_for(officer, now=now)}
     assert rows[late.cryptonym].overdue_count == 2
     assert rows[fine.cryptonym].overdue_count == 0

@@ -193,6 +193,10 @@ def test_procedures_pages_refuse_a_missing_section_by_its_clause(
         "edit-bona_fides_days": 21,
         "edit-idc_report_days": 30,
         "edit-minutes_forwarding_days": 14,
+        "edit-reception_hours": 12,
+        "edit-status_consideration_days": 30,
+        "edit-political_risk_days": 30,
+        "edit-recruitment_in_place_days": 30,
     }
     assert post(chair_client, url, data).status_code == 302
     refused = post(chair_client, url, {"op": "approve"})

@@ -200,7 +200,10 @@ def test_the_post_clocks_come_from_the_procedures_in_effect(
     assert queries.post_clocks(world.vienna) is None
     assert queries.case_clocks(world.vienna) is None
     effective(
-        committee, chair, senior, clocks={"threat_dissemination_minutes": 10, "bona_fides_days": 21}
+        committee,
+        chair,
+        senior,
+        clocks={"threat_dissemination_minutes": 10, "bona_fides_days": 21, "reception_hours": 6},
     )
     clocks = queries.post_clocks(world.vienna)
     assert clocks is not None
@@ -212,8 +215,12 @@ def test_the_post_clocks_come_from_the_procedures_in_effect(
     ) == (10, 21, 30, 14)
     assert queries.case_clocks(world.vienna) == {
         ObligationId.DISSEMINATE_THREAT_INFORMATION: dt.timedelta(minutes=10),
+        ObligationId.SECURE_RECEPTION: dt.timedelta(hours=6),
+        ObligationId.CONSIDER_DEFECTOR_STATUS: dt.timedelta(days=30),
+        ObligationId.POLITICAL_RISK_DETERMINATION: dt.timedelta(days=30),
         ObligationId.ESTABLISH_BONA_FIDES: dt.timedelta(days=21),
         ObligationId.REPORT_TO_IDC: dt.timedelta(days=30),
+        ObligationId.CONSIDER_RECRUITMENT_IN_PLACE: dt.timedelta(days=30),
     }
     assert queries.post_clocks(world.bonn) is None
 

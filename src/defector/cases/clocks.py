@@ -40,7 +40,12 @@ OB = ObligationId
 #: The defaults, with their grounds:
 #:
 #: - threat information, 15 minutes: ``6b(3)(a)`` says "as a matter of immediate priority";
-#: - secure reception, at once (due when the person is received): ``6b(1)`` "expeditious";
+#: - secure reception, 24 hours from the reception: ``6b(1)`` asks for "secure and
+#:   expeditious reception and handling", and the obligation is discharged when the case
+#:   moves to assessment (``cases.actions.lifecycle``). A day is expeditious, yet lets a
+#:   walk-in who comes at night or on a holiday be received, secured and handed to assessment
+#:   by the next morning's officials, instead of being overdue at the door (it was due at
+#:   the instant of reception);
 #: - bona fides, 30 days; the voluntary statement, no clock but "before status is granted"
 #:   (``6b(3)(c)``, enforced by the status determination); the IDC report, 30 days: as the
 #:   issue sets them;
@@ -51,7 +56,7 @@ OB = ObligationId
 #:   report as overdue a determination that could not yet be made.
 DEFAULTS: Final[Mapping[str, dt.timedelta | None]] = {
     OB.DISSEMINATE_THREAT_INFORMATION: dt.timedelta(minutes=15),
-    OB.SECURE_RECEPTION: dt.timedelta(0),
+    OB.SECURE_RECEPTION: dt.timedelta(hours=24),
     OB.CONSIDER_DEFECTOR_STATUS: dt.timedelta(days=30),
     OB.POLITICAL_RISK_DETERMINATION: dt.timedelta(days=30),
     OB.ESTABLISH_BONA_FIDES: dt.timedelta(days=30),

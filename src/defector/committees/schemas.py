@@ -230,6 +230,10 @@ class ClocksOut(Schema):
     bona_fides_days: int
     idc_report_days: int
     minutes_forwarding_days: int
+    reception_hours: int
+    status_consideration_days: int
+    political_risk_days: int
+    recruitment_in_place_days: int
 
 
 class ClocksIn(Schema):
@@ -239,6 +243,10 @@ class ClocksIn(Schema):
     bona_fides_days: int | None = None
     idc_report_days: int | None = None
     minutes_forwarding_days: int | None = None
+    reception_hours: int | None = None
+    status_consideration_days: int | None = None
+    political_risk_days: int | None = None
+    recruitment_in_place_days: int | None = None
 
 
 class AcknowledgementOut(Schema):

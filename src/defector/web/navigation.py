@@ -14,6 +14,7 @@ from typing import Final
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from defector.compliance.access import COMPLIANCE_POST_ROLES, COMPLIANCE_WORLD_ROLES
 from defector.core.access import Principal, principal_for
 
 
@@ -37,6 +38,13 @@ def _officials(principal: Principal) -> bool:
 
 def _directory_users(principal: Principal) -> bool:
     return principal.is_official or principal.is_administrator
+
+
+def _compliance_readers(principal: Principal) -> bool:
+    """The IDC (every post) and a post's committee (its posts): the compliance views."""
+    return any(role in principal.roles for role in COMPLIANCE_WORLD_ROLES) or bool(
+        principal.posts_with(*COMPLIANCE_POST_ROLES)
+    )
 
 
 def _auditors(principal: Principal) -> bool:
@@ -114,6 +122,8 @@ AREAS: Final[tuple[Area, ...]] = (
         "Compliance",
         "compliance:index",
         "Every obligation with its due date, overdue alerts and worldwide compliance.",
+        ("6a", "6b", "6d"),
+        _compliance_readers,
     ),
     Area(
         "Audit",

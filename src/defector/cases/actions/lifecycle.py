@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from defector.cases import lifecycle, validation
 from defector.cases.actions.common import Entry, _label, claim_case, find_case, record_event
 from defector.cases.actions.facts import _assess
 from defector.cases.actions.free_text import refuse_if_named
+from defector.cases.actions.obligations import discharge_by_evidence
 from defector.cases.choices import CaseOutcome, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
@@ -22,6 +23,10 @@ from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.directory.queries import acting_official
+from defector.policy.obligations import ObligationId
+
+#: The evidence of secure reception (``6b(1)``) when the case moves on to assessment.
+RECEPTION_EVIDENCE: Final = "The person was received and the case moved to assessment (6b(1))."
 
 
 def move_case(
@@ -38,7 +43,8 @@ def move_case(
     fits the stage; going back and reopening need a reason (at least 10 characters). An
     illegal move is refused naming both stages and those that may follow. Closing sets aside
     the obligations still open; reopening assesses the latest facts again, so the
-    obligations that arise from them are opened afresh."""
+    obligations that arise from them are opened afresh. Moving from reception to assessment
+    discharges secure reception (``6b(1)``)."""
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
@@ -145,6 +151,16 @@ def do_move_case(
         if stated:
             summary += f": {stated}"
         action = "cases.case.move"
+        if source == Stage.RECEPTION and target == Stage.ASSESSMENT:
+            # 6b(1): the person is received and handled; the reception is done.
+            discharge_by_evidence(
+                case,
+                ObligationId.SECURE_RECEPTION,
+                acting_user=acting_user,
+                record=case,
+                evidence=RECEPTION_EVIDENCE,
+                at=moment,
+            )
     record_event(
         case,
         acting_user=acting_user,

@@ -56,6 +56,10 @@ class Obligation(models.Model):
         related_name="raised",
         help_text="The assessment that raised it.",
     )
+    period = models.PositiveIntegerField(
+        default=1,
+        help_text="Which period of a recurring obligation this is (6d: every N days); 1 first.",
+    )
     due_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -94,12 +98,25 @@ class Obligation(models.Model):
 
     class Meta:
         ordering = ["case", "arose_at", "pk"]
+        indexes = [
+            # The compliance sweeps and the overdue counts read the open ones by due time.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status=ObligationStatus.OPEN),
+                name="cases_obligation_open_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "identifier"],
+                fields=["case", "identifier", "period"],
                 condition=models.Q(status=ObligationStatus.OPEN),
-                name="%(app_label)s_%(class)s_one_open_per_identifier",
-                violation_error_message="The case already has this obligation open.",
+                name="%(app_label)s_%(class)s_one_open_per_identifier_and_period",
+                violation_error_message="The case already has this obligation open for the period.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period__gte=1),
+                name="%(app_label)s_%(class)s_period_positive",
+                violation_error_message="The first period is 1.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ObligationStatus.values),

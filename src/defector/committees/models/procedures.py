@@ -56,6 +56,22 @@ class ProceduresVersion(models.Model):
         default=DEFAULT_CLOCKS["minutes_forwarding_days"],
         help_text="Minutes forwarded to the IDC within this many days of a meeting (6a).",
     )
+    reception_hours = models.PositiveIntegerField(
+        default=DEFAULT_CLOCKS["reception_hours"],
+        help_text="A walk-in received and taken into assessment within this many hours (6b(1)).",
+    )
+    status_consideration_days = models.PositiveIntegerField(
+        default=DEFAULT_CLOCKS["status_consideration_days"],
+        help_text="Defector status considered within this many days (6b(2)).",
+    )
+    political_risk_days = models.PositiveIntegerField(
+        default=DEFAULT_CLOCKS["political_risk_days"],
+        help_text="The senior US representative's determination within this many days (7a).",
+    )
+    recruitment_in_place_days = models.PositiveIntegerField(
+        default=DEFAULT_CLOCKS["recruitment_in_place_days"],
+        help_text="Recruitment in place considered within this many days (5a(1)).",
+    )
     created_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
@@ -123,7 +139,11 @@ class ProceduresVersion(models.Model):
                 condition=Q(threat_dissemination_minutes__gt=0)
                 & Q(bona_fides_days__gt=0)
                 & Q(idc_report_days__gt=0)
-                & Q(minutes_forwarding_days__gt=0),
+                & Q(minutes_forwarding_days__gt=0)
+                & Q(reception_hours__gt=0)
+                & Q(status_consideration_days__gt=0)
+                & Q(political_risk_days__gt=0)
+                & Q(recruitment_in_place_days__gt=0),
                 name="%(app_label)s_%(class)s_clocks_positive",
                 violation_error_message="Every clock must be at least 1.",
             ),

@@ -83,16 +83,26 @@ def post_clocks(post: Post | int) -> Clocks | None:
 
 def case_clocks(post: Any) -> dict[str, dt.timedelta | None] | None:
     """The provider of ``defector.cases.clocks``: the obligations' clocks that the post's
-    effective procedures set (threat information, bona fides, the IDC report)."""
-    clocks = post_clocks(post)
-    if clocks is None:
+    effective procedures set (``6b``): every obligation's but the voluntary statement's, which
+    is due before status is granted (``6b(3)(c)``)."""
+    post_id = post if isinstance(post, int) else post.pk
+    version = ProceduresVersion.objects.filter(
+        committee__post_id=post_id, status=ProceduresStatus.EFFECTIVE
+    ).first()
+    if version is None:
         return None
     return {
         ObligationId.DISSEMINATE_THREAT_INFORMATION: dt.timedelta(
-            minutes=clocks.threat_dissemination_minutes
+            minutes=version.threat_dissemination_minutes
         ),
-        ObligationId.ESTABLISH_BONA_FIDES: dt.timedelta(days=clocks.bona_fides_days),
-        ObligationId.REPORT_TO_IDC: dt.timedelta(days=clocks.idc_report_days),
+        ObligationId.SECURE_RECEPTION: dt.timedelta(hours=version.reception_hours),
+        ObligationId.CONSIDER_DEFECTOR_STATUS: dt.timedelta(days=version.status_consideration_days),
+        ObligationId.POLITICAL_RISK_DETERMINATION: dt.timedelta(days=version.political_risk_days),
+        ObligationId.ESTABLISH_BONA_FIDES: dt.timedelta(days=version.bona_fides_days),
+        ObligationId.REPORT_TO_IDC: dt.timedelta(days=version.idc_report_days),
+        ObligationId.CONSIDER_RECRUITMENT_IN_PLACE: dt.timedelta(
+            days=version.recruitment_in_place_days
+        ),
     }
 
 

@@ -52,6 +52,17 @@ CLOCKS: Final[tuple[tuple[str, str, str, int, int, int], ...]] = (
     ("bona_fides_days", "Bona fides established within", "days", 30, 1, 365),
     ("idc_report_days", "The IDC informed on each defector every", "days", 30, 1, 365),
     ("minutes_forwarding_days", "Minutes forwarded to the IDC within", "days", 14, 1, 90),
+    ("reception_hours", "Walk-ins received and taken into assessment within", "hours", 24, 1, 168),
+    ("status_consideration_days", "Defector status considered within", "days", 30, 1, 365),
+    (
+        "political_risk_days",
+        "The senior US representative's determination of political risk within",
+        "days",
+        30,
+        1,
+        365,
+    ),
+    ("recruitment_in_place_days", "Recruitment in place considered within", "days", 30, 1, 365),
 )
 #: The clause each clock serves.
 CLOCK_CLAUSES: Final[dict[str, str]] = {
@@ -59,6 +70,10 @@ CLOCK_CLAUSES: Final[dict[str, str]] = {
     "bona_fides_days": "6b(3)(b)",
     "idc_report_days": "6d",
     "minutes_forwarding_days": "6a",
+    "reception_hours": "6b(1)",
+    "status_consideration_days": "6b(2)",
+    "political_risk_days": "7a",
+    "recruitment_in_place_days": "5a(1)",
 }
 DEFAULT_CLOCKS: Final[dict[str, int]] = {name: default for name, _, _, default, _, _ in CLOCKS}
 
