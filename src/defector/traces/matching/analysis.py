@@ -1,0 +1,124 @@
+"""A name taken apart once: its tokens with their spellings and skeletons, the given-name
+rows each token belongs to, and its Chinese reading if it has one.
+
+``analyse`` is cached (a pure function of the name), so a name opened again by a later trace
+is not taken apart again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from defector.traces.matching import chinese, spelling
+from defector.traces.matching.given_names import GIVEN_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class GivenName:
+    """A given-name row a token belongs to: the row's name, and how the token relates to it."""
+
+    row: str
+    kind: str  # "name", "variant" or "diminutive"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    ascii: str
+    forms: tuple[str, ...]  # skeletons: phonetic first, then stripped if it differs
+    given: tuple[GivenName, ...]
+    patronymic: bool
+
+    @property
+    def skel(self) -> str:
+        return self.forms[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    name: str
+    script: str
+    tokens: tuple[Token, ...]
+    chinese: tuple[chinese.ChineseToken, ...] | None
+    chinese_source: str  # "characters", "pinyin", "Wade–Giles" or ""
+
+
+def _given_index() -> dict[str, tuple[GivenName, ...]]:
+    index: dict[str, list[GivenName]] = {}
+    for row, variants, diminutives in GIVEN_NAMES:
+        entries = [(row, "name")]
+        entries += [(variant, "variant") for variant in variants]
+        entries += [(diminutive, "diminutive") for diminutive in diminutives]
+        for form, kind in entries:
+            keys = {spelling.skeleton(spelling.phonetic(form))}
+            keys.add(spelling.skeleton(spelling.stripped(form)))
+            for key in keys:
+                found = index.setdefault(key, [])
+                if all(entry.row != row for entry in found):
+                    found.append(GivenName(row, kind))
+    return {key: tuple(found) for key, found in index.items()}
+
+
+#: Skeleton of a given name or diminutive → the rows it belongs to.
+GIVEN_INDEX: Final = _given_index()
+
+#: Skeleton of each row's own name, the form blocking keys use for every member of the row.
+ROW_SKELETON: Final[dict[str, str]] = {
+    row: spelling.skeleton(spelling.phonetic(row)) for row, _, _ in GIVEN_NAMES
+}
+
+_SEPARATORS: Final = re.compile(r"[\s,;/]+")
+
+
+def _token(text: str) -> Token | None:
+    phonetic = spelling.phonetic(text)
+    if not phonetic:
+        return None
+    forms = [spelling.skeleton(phonetic)]
+    plain = spelling.skeleton(spelling.stripped(text))
+    if plain and plain not in forms:
+        forms.append(plain)
+    given: list[GivenName] = []
+    for form in forms:
+        for entry in GIVEN_INDEX.get(form, ()):
+            if entry not in given:
+                given.append(entry)
+    return Token(text, phonetic, tuple(forms), tuple(given), patronymic=False)
+
+
+def _mark_patronymic(tokens: list[Token]) -> list[Token]:
+    """A patronymic is told only in names of three or more words: the middle word (Yuriy
+    Ivanovich Nosenko), or the last when the middle one is a given name (Nosenko Yuriy
+    Ivanovich); a Serbian surname in -ović stays a surname."""
+    if len(tokens) < 3:
+        return tokens
+    marked = list(tokens)
+    for position in range(1, len(tokens)):
+        token = tokens[position]
+        middle = position < len(tokens) - 1
+        if spelling.looks_patronymic(token.skel) and (middle or tokens[position - 1].given):
+            marked[position] = Token(token.text, token.ascii, token.forms, token.given, True)
+    return marked
+
+
+@lru_cache(maxsize=1 << 18)
+def analyse(name: str) -> Analysis:
+    """Take a name apart (cached)."""
+    text = " ".join(name.split())
+    written = spelling.script(text)
+    reading: tuple[chinese.ChineseToken, ...] | None = None
+    source = ""
+    if spelling.has_han(text):
+        words = chinese.plain_pinyin(text)
+        reading, source = chinese.from_characters(text), "characters"
+    else:
+        words = [word for word in _SEPARATORS.split(text) if word]
+        if len(words) <= 3 and written.startswith("Latin"):
+            found = chinese.from_latin(words)
+            if found is not None:
+                reading, source = found
+    tokens = [token for token in (_token(word.replace("-", "")) for word in words) if token]
+    return Analysis(text, written, tuple(_mark_patronymic(tokens)), reading, source)
