@@ -131,6 +131,8 @@ _INITIAL_IE: Final = re.compile(r"^i(?=e)")
 _DOUBLE: Final = re.compile(r"(.)\1+")
 _FINAL_F: Final = re.compile(r"(?<=[aeo])f$")
 _FINAL_ER: Final = re.compile(r"(?<=[dt])(er|re)$")
+_FINAL_INE: Final = re.compile(r"(?<=[^aeiou]i)ne$")
+_INITIAL_X: Final = re.compile(r"^x(?=[^aeiouyh])")
 _O_AFTER_HUSHING: Final = re.compile(r"(?<=[SCZ])o")
 _NOT_LETTER: Final = re.compile(r"[^a-z]+")
 
@@ -173,6 +175,7 @@ def stripped(token: str) -> str:
 
 def skeleton(ascii_token: str) -> str:
     """The romanisation-neutral skeleton of a lower-case ASCII token."""
+    ascii_token = _FINAL_INE.sub("n", _INITIAL_X.sub("h", ascii_token))
     folded = _SKELETON_RE.sub(lambda match: _SKELETON[match.group(0)], ascii_token)
     folded = _DOUBLE.sub(r"\1", folded)
     folded = _INITIAL_IE.sub("", folded)
