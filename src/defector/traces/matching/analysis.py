@@ -90,16 +90,15 @@ def _token(text: str) -> Token | None:
 
 
 def _mark_patronymic(tokens: list[Token]) -> list[Token]:
-    """A patronymic is told only in names of three or more words: the middle word (Yuriy
-    Ivanovich Nosenko), or the last when the middle one is a given name (Nosenko Yuriy
-    Ivanovich); a Serbian surname in -ović stays a surname."""
+    """A patronymic is told only in names of three or more words, and never in the first
+    word (Yuriy Ivanovich Nosenko, Nosenko Yuriy Ivanovich); in a name of two words a Serbian
+    surname in -ović stays a surname."""
     if len(tokens) < 3:
         return tokens
     marked = list(tokens)
     for position in range(1, len(tokens)):
         token = tokens[position]
-        middle = position < len(tokens) - 1
-        if spelling.looks_patronymic(token.skel) and (middle or tokens[position - 1].given):
+        if spelling.looks_patronymic(token.skel):
             marked[position] = Token(token.text, token.ascii, token.forms, token.given, True)
     return marked
 

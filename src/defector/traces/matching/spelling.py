@@ -106,11 +106,9 @@ _SKELETON: Final[dict[str, str]] = {
     "ck": "k",
     "qu": "kv",
     "xh": "dS",
-    "dj": "dS",
     "gj": "dS",
     "tz": "Z",
     "ts": "Z",
-    "ca": "ka",
     "co": "ko",
     "cu": "ku",
     "ou": "u",
@@ -192,4 +190,4 @@ _PATRONYMIC: Final = re.compile(r"(viC|iliC|viCna|vna)$")
 
 def looks_patronymic(skel: str) -> bool:
     """A Russian, Ukrainian or Bulgarian patronymic (Ivanovich, Ivanovna, Ivanovych, Ilyich)."""
-    return len(skel) >= 5 and _PATRONYMIC.search(skel) is not None
+    return len(skel) >= 4 and _PATRONYMIC.search(skel) is not None
