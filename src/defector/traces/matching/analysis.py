@@ -73,14 +73,24 @@ ROW_SKELETON: Final[dict[str, str]] = {
 _SEPARATORS: Final = re.compile(r"[\s,;/]+")
 
 
-def _token(text: str) -> Token | None:
+def _token(text: str, *others: str) -> Token | None:
+    """A word and its forms; ``others`` are more spellings of it (Wade–Giles for a word in
+    Chinese characters)."""
     phonetic = spelling.phonetic(text)
     if not phonetic:
         return None
     forms = [spelling.skeleton(phonetic)]
-    plain = spelling.skeleton(spelling.stripped(text))
-    if plain and plain not in forms:
-        forms.append(plain)
+    spellings = [spelling.stripped(text), *others]
+    if "x" in phonetic:
+        # The scholarly romanisation writes х as x (Mixail): a form with x as h too.
+        spellings.append(phonetic.replace("x", "h"))
+    if "j" in phonetic and text.isascii():
+        # French writes ж as j (Nadejda, Joukov): a form with j as zh too.
+        spellings.append(phonetic.replace("j", "zh"))
+    for other in spellings:
+        form = spelling.skeleton(other)
+        if form and form not in forms:
+            forms.append(form)
     given: list[GivenName] = []
     for form in forms:
         for entry in GIVEN_INDEX.get(form, ()):
@@ -103,6 +113,13 @@ def _mark_patronymic(tokens: list[Token]) -> list[Token]:
     return marked
 
 
+def _wade_giles(token: chinese.ChineseToken) -> str:
+    """A word in Chinese characters spelled in Wade–Giles without apostrophes."""
+    return "".join(
+        chinese.wade_giles(min(syllable))[0].replace("'", "") for syllable in token if syllable
+    )
+
+
 @lru_cache(maxsize=1 << 18)
 def analyse(name: str) -> Analysis:
     """Take a name apart (cached)."""
@@ -119,5 +136,11 @@ def analyse(name: str) -> Analysis:
             found = chinese.from_latin(words)
             if found is not None:
                 reading, source = found
-    tokens = [token for token in (_token(word.replace("-", "")) for word in words) if token]
+    if reading is not None and source == "characters":
+        found = [
+            _token(word, _wade_giles(part)) for word, part in zip(words, reading, strict=False)
+        ]
+    else:
+        found = [_token(word.replace("-", "")) for word in words]
+    tokens = [token for token in found if token]
     return Analysis(text, written, tuple(_mark_patronymic(tokens)), reading, source)

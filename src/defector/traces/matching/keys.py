@@ -8,8 +8,9 @@ share of all names (selectivity). A key therefore always joins two words of the 
 - from each form its first four letters (the *prefix*), and the prefix with any one letter
   deleted (the *deletion neighbourhood*: one typo in the first four letters leaves a shared
   deletion, as in SymSpell);
-- a key pairs the prefix of one word with a prefix or a deletion of another, in either order
-  (so a typo in either word, or the words in another order, still meet).
+- and its initial (a word mistyped beyond the deletions, like Tior for Tibor, still has it);
+- a key pairs the prefix of one word with a prefix, a deletion or the initial of another, in
+  either order (so a typo in either word, or the words in another order, still meet).
 
 A name of one word is keyed by its whole forms and their deletions. A Chinese reading adds
 keys of its coarse syllables (aspiration and retroflexion folded), surname with given name,
@@ -40,12 +41,14 @@ def _forms(token: Token) -> set[str]:
 
 
 def _prefixes(token: Token) -> tuple[set[str], set[str]]:
-    prefixes = {form[:PREFIX] for form in _forms(token)}
-    deletions: set[str] = set()
+    forms = _forms(token)
+    prefixes = {form[:PREFIX] for form in forms}
+    loose = set(prefixes)
     for prefix in prefixes:
         if len(prefix) > 1:
-            deletions.update(_deletions(prefix))
-    return prefixes, deletions | prefixes
+            loose.update(_deletions(prefix))
+    loose.update(f"{form[0]}." for form in forms)
+    return prefixes, loose
 
 
 def analysis_keys(analysis: Analysis) -> frozenset[str]:

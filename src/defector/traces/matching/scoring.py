@@ -97,10 +97,12 @@ def _aggregate(
     matrix: list[list[Pair]],
     query_extra: list[bool],
     candidate_extra: list[bool],
-    candidate_texts: list[str],
+    texts: tuple[list[str], list[str]],
 ) -> NameScore:
-    """Pair words greedily, best pair first; ``*_extra`` marks words that may go unpaired
-    without cost (patronymics)."""
+    """Pair words greedily, best pair first, and average the pairs. ``*_extra`` marks words
+    that may go unpaired without cost (patronymics); a word of either side left unpaired
+    costs a little when two pairs or more agree (a middle name one record leaves out), and
+    counts as a miss otherwise."""
     cells = sorted(
         (
             (pair.value, row, column)
@@ -115,40 +117,42 @@ def _aggregate(
     for _value, row, column in cells:
         if row in used_rows or column in used_columns:
             continue
+        pair = matrix[row][column]
+        if pair.value < WEAK and query_extra[row] != candidate_extra[column]:
+            # A patronymic against a word it does not resemble: leave both unpaired.
+            continue
         used_rows.add(row)
         used_columns.add(column)
         chosen.append((row, column))
+    chosen.sort()
     reasons: list[str] = []
     total = 0.0
-    counted = 0
-    for row, column in sorted(chosen):
+    for row, column in chosen:
         pair = matrix[row][column]
-        if pair.value < WEAK and (query_extra[row] or candidate_extra[column]):
-            # A patronymic against a word it does not resemble: leave both unpaired.
-            used_rows.discard(row)
-            used_columns.discard(column)
-            continue
         total += pair.value if pair.value >= WEAK else pair.value / 2
-        counted += 1
         if pair.reason:
             reasons.append(pair.reason)
-    rows = len(matrix)
-    unpaired_rows = [row for row in range(rows) if row not in used_rows]
-    counted += sum(1 for row in unpaired_rows if not query_extra[row])
-    value = total / counted if counted else 0.0
-    order = [column for _row, column in sorted(chosen) if _row in used_rows]
+    counted = len(chosen)
+    agreeing = sum(1 for row, column in chosen if matrix[row][column].value >= WEAK)
+    factor = 1.0
+    for side, (extra, used, words) in enumerate(
+        ((query_extra, used_rows, texts[0]), (candidate_extra, used_columns, texts[1]))
+    ):
+        for position, text in enumerate(words):
+            if position in used:
+                continue
+            if extra[position]:
+                reasons.append(f"patronymic on one side only: {text}")
+            elif agreeing >= 2 or side == 1:
+                factor *= EXTRA_WORD
+                whose = "candidate's" if side else "query's"
+                reasons.append(f"another name on the {whose} side: {text}")
+            else:
+                counted += 1
+    value = factor * total / counted if counted else 0.0
+    order = [column for _row, column in chosen]
     if order != sorted(order):
         reasons.append("names in another order")
-    for column, text in enumerate(candidate_texts):
-        if column in used_columns:
-            continue
-        if candidate_extra[column]:
-            reasons.append(f"patronymic on one side only: {text}")
-        else:
-            value *= EXTRA_WORD
-            reasons.append(f"another name on the candidate's side: {text}")
-    if any(query_extra[row] for row in unpaired_rows):
-        reasons.append("patronymic on one side only")
     return NameScore(value, tuple(reasons))
 
 
@@ -162,7 +166,7 @@ def compare_latin(query: Analysis, candidate: Analysis) -> NameScore:
         matrix,
         [token.patronymic for token in query.tokens],
         [token.patronymic for token in candidate.tokens],
-        [token.text for token in candidate.tokens],
+        ([token.text for token in query.tokens], [token.text for token in candidate.tokens]),
     )
 
 
@@ -180,17 +184,17 @@ def compare_chinese(query: Analysis, candidate: Analysis) -> NameScore | None:
         [_compare_chinese_tokens(mine, theirs) for theirs in candidate.chinese]
         for mine in query.chinese
     ]
-    extra = [False] * len(candidate.chinese)
-    result = _aggregate(matrix, [False] * len(query.chinese), extra, [""] * len(extra))
+    mine, theirs = [False] * len(query.chinese), [False] * len(candidate.chinese)
+    result = _aggregate(matrix, mine, theirs, ([""] * len(mine), [""] * len(theirs)))
     sources = {query.chinese_source, candidate.chinese_source}
     if sources == {"characters"}:
         factor, reason = 1.0, "same Chinese characters"
     elif sources == {"characters", "pinyin"}:
         factor, reason = 0.98, "Chinese characters → pinyin"
     elif "Wade–Giles" in sources and "characters" in sources:
-        factor, reason = 0.96, "Chinese characters → pinyin → Wade–Giles"
+        factor, reason = 0.97, "Chinese characters → pinyin → Wade–Giles"
     elif sources == {"pinyin", "Wade–Giles"}:
-        factor, reason = 0.96, "Wade–Giles → pinyin"
+        factor, reason = 0.97, "Wade–Giles → pinyin"
     else:
         factor, reason = 0.97, "same Chinese syllables"
     kept = tuple(text for text in result.reasons if "another order" in text)
@@ -207,8 +211,9 @@ def compare_names(query: Analysis, candidate: Analysis) -> NameScore:
     elif scripts == {"Latin", "Latin with diacritics"}:
         best = NameScore(best.value, ("diacritics spelled out or dropped", *best.reasons))
     sinic = compare_chinese(query, candidate)
-    if sinic is not None and sinic.value > best.value:
-        best = sinic
+    if sinic is not None and sinic.value >= 0.97 * best.value:
+        # Both read as Chinese: say so, whichever comparison scored a little higher.
+        best = NameScore(max(sinic.value, best.value), sinic.reasons)
     elif "Chinese" in (query.script, candidate.script) and query.script != candidate.script:
         best = NameScore(best.value, ("Chinese characters → pinyin", *best.reasons))
     return best

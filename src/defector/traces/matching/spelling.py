@@ -131,7 +131,7 @@ _FINAL_F: Final = re.compile(r"(?<=[aeo])f$")
 _FINAL_ER: Final = re.compile(r"(?<=[dt])(er|re)$")
 _FINAL_INE: Final = re.compile(r"(?<=[^aeiou]i)ne$")
 _INITIAL_X: Final = re.compile(r"^x(?=[^aeiouyh])")
-_O_AFTER_HUSHING: Final = re.compile(r"(?<=[SCZ])o")
+_O_AFTER_HUSHING: Final = re.compile(r"(?<=[SC])o")
 _NOT_LETTER: Final = re.compile(r"[^a-z]+")
 
 _HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
