@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import iuliia
 import namegen_data as data
+from anyascii import anyascii
 
 LANGUAGES = ["ru", "ru", "ru", "ru", "pl", "cz", "hu", "ro", "bg", "sh", "al", "zh", "zh"]
 NATIONALITY = {
@@ -115,7 +116,7 @@ _BULGARIAN = {
     "ю": "yu",
     "я": "ya",
 }
-_KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm".split()
+_KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 
 
 @dataclass
@@ -142,12 +143,11 @@ def _spell(text: str, table: dict[str, str]) -> str:
         piece = table.get(low, low)
         if low == "е" and (position == 0 or text[position - 1].lower() in "аеёиоуыэюяьъ"):
             piece = "je" if table is _GERMAN or table is _POLISH else "ye"
-        if low == "с" and table is _GERMAN and 0 < position < len(text) - 1:
-            if (
-                text[position - 1].lower() in "аеиоуыэюя"
-                and text[position + 1].lower() in "аеиоуыэюя"
-            ):
-                piece = "ss"
+        between_vowels = 0 < position < len(text) - 1 and (
+            text[position - 1].lower() in "аеиоуыэюя" and text[position + 1].lower() in "аеиоуыэюя"
+        )
+        if low == "с" and table is _GERMAN and between_vowels:
+            piece = "ss"
         out.append(piece.capitalize() if char.isupper() else piece)
     return "".join(out).replace("yj", "ij")
 
@@ -359,7 +359,7 @@ def people(seed: int, count: int, spellings: int = 4) -> list[Person]:
     seen: set[str] = set()
     while len(found) < count:
         person = _person(rng, len(found), rng.choice(LANGUAGES))
-        key = strip_diacritics(person.record).lower()
+        key = person_key(person)
         if key in seen:
             continue
         seen.add(key)
@@ -368,9 +368,33 @@ def people(seed: int, count: int, spellings: int = 4) -> list[Person]:
     return found
 
 
+def name_key(name: str) -> str:
+    """Two names with this key are the same name (any script, any order, no patronymic)."""
+    words = name.replace("|", " ").replace("/", " ").split()
+    return " ".join(sorted(strip_diacritics(anyascii(word)).lower() for word in words))
+
+
+def person_key(person: Person) -> str:
+    if person.language == "zh":
+        return person.record
+    return name_key(f"{person.given} {person.surname}")
+
+
 def decoys(seed: int, persons: list[Person], share: float = 0.4) -> Iterator[tuple[int, str, str]]:
-    """Near-miss namesakes of a share of the people: ``(person id, decoy name, dob)``."""
+    """Near-miss namesakes of a share of the people: ``(person id, decoy name, dob)``; never
+    a name some person (or another namesake) has."""
     rng = random.Random(seed + 1)
+    taken = {person_key(p) for p in persons}
+    for name, person_id, dob in _decoys(rng, persons, share):
+        key = name if "\u4e00" <= name[0] <= "\u9fff" else name_key(name)
+        if key not in taken:
+            taken.add(key)
+            yield person_id, name, dob
+
+
+def _decoys(
+    rng: random.Random, persons: list[Person], share: float
+) -> Iterator[tuple[str, int, str]]:
     for person in persons:
         if rng.random() >= share:
             continue
@@ -378,7 +402,7 @@ def decoys(seed: int, persons: list[Person], share: float = 0.4) -> Iterator[tup
         dob = f"{year}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 10)}"
         if person.language == "zh":
             other = rng.choice(data.ZH_GIVEN)[0]
-            yield person.pid, person.record[:-1] + other, dob
+            yield person.record[:-1] + other, person.pid, dob
             continue
         given, surname = person.given, person.surname
         choice = rng.randrange(3)
@@ -394,7 +418,7 @@ def decoys(seed: int, persons: list[Person], share: float = 0.4) -> Iterator[tup
             vowels = "аоеиу" if person.language in ("ru", "bg") else "aoeiu"
             surname = surname[:position] + rng.choice(vowels) + surname[position + 1 :]
         name = f"{surname} {given}" if person.language == "hu" else f"{given} {surname}"
-        yield person.pid, name, dob
+        yield name, person.pid, dob
 
 
 #: Hand-written hard near misses: (the person's record, spellings, namesakes that are not him).
@@ -424,3 +448,19 @@ HARD_CASES = [
     ("Đorđe Petrović", ["Djordje Petrovic", "Ђорђе Петровић"], ["Đorđe Petronijević"]),
     ("Enver Hoxha", ["Enver Hodja", "Enver Hoxa"], ["Enver Hysa", "Ever Hoxha"]),
 ]
+
+
+def record_names(seed: int, count: int) -> list[str]:
+    """``count`` record names for an index (no spellings; fast enough for a million). Half the
+    Russian surnames join two stems (Nosgromov), so that a million names are not mostly the
+    same few thousand."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    stems = data.RU_STEMS
+    for pid in range(count):
+        person = _person(rng, pid, rng.choice(LANGUAGES))
+        if person.language == "ru" and rng.random() < 0.5:
+            joined = person.stem + rng.choice(stems).lower()
+            person.record = person.record.replace(person.stem, joined, 1)
+        names.append(person.record)
+    return names

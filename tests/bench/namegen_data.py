@@ -145,17 +145,90 @@ PL_FEMALE = [
     ("Irena", ["Irka"]),
     ("Joanna", ["Asia"]),
 ]
-PL_SURNAMES = (
-    "Kowalski Nowak Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański "
-    "Woźniak Dąbrowski Kozłowski Jankowski Mazur Wojciechowski Kwiatkowski Krawczyk "
-    "Kaczmarek Piotrowski Grabowski Zając Pawłowski Michalski Król Wieczorek Jabłoński "
-    "Wróbel Nowakowski Majewski Olszewski Stępień Malinowski Jaworski Adamczyk Dudek "
-    "Nowicki Pawlak Górski Witkowski Walczak Sikora Baran Rutkowski Michalak Szewczyk "
-    "Ostrowski Tomaszewski Pietrzak Zalewski Wróblewski Marciniak Jasiński Zawadzki Bąk "
-    "Jakubowski Sadowski Duda Włodarczyk Wilk Chmielewski Borkowski Sokołowski Szczepański "
-    "Sawicki Lis Kucharski Kalinowski Wysocki Mazurek Kubiak Kołodziej Czarnecki Sobczak "
-    "Konieczny Urbański Głowacki Zakrzewski Krajewski Krupa Wasilewski Szczepaniak Żak"
-).split()
+PL_SURNAMES = [
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Wojciechowski",
+    "Kwiatkowski",
+    "Krawczyk",
+    "Kaczmarek",
+    "Piotrowski",
+    "Grabowski",
+    "Zając",
+    "Pawłowski",
+    "Michalski",
+    "Król",
+    "Wieczorek",
+    "Jabłoński",
+    "Wróbel",
+    "Nowakowski",
+    "Majewski",
+    "Olszewski",
+    "Stępień",
+    "Malinowski",
+    "Jaworski",
+    "Adamczyk",
+    "Dudek",
+    "Nowicki",
+    "Pawlak",
+    "Górski",
+    "Witkowski",
+    "Walczak",
+    "Sikora",
+    "Baran",
+    "Rutkowski",
+    "Michalak",
+    "Szewczyk",
+    "Ostrowski",
+    "Tomaszewski",
+    "Pietrzak",
+    "Zalewski",
+    "Wróblewski",
+    "Marciniak",
+    "Jasiński",
+    "Zawadzki",
+    "Bąk",
+    "Jakubowski",
+    "Sadowski",
+    "Duda",
+    "Włodarczyk",
+    "Wilk",
+    "Chmielewski",
+    "Borkowski",
+    "Sokołowski",
+    "Szczepański",
+    "Sawicki",
+    "Lis",
+    "Kucharski",
+    "Kalinowski",
+    "Wysocki",
+    "Mazurek",
+    "Kubiak",
+    "Kołodziej",
+    "Czarnecki",
+    "Sobczak",
+    "Konieczny",
+    "Urbański",
+    "Głowacki",
+    "Zakrzewski",
+    "Krajewski",
+    "Krupa",
+    "Wasilewski",
+    "Szczepaniak",
+    "Żak",
+]
 
 CZ_MALE = [
     ("Jan", ["Honza", "Jenda"]),
@@ -191,12 +264,57 @@ CZ_FEMALE = [
     ("Ludmila", ["Lída"]),
     ("Jaroslava", ["Jarka"]),
 ]
-CZ_SURNAMES = (
-    "Novák Svoboda Novotný Dvořák Černý Procházka Kučera Veselý Horák Němec Pokorný Marek "
-    "Pospíšil Hájek Jelínek Král Růžička Beneš Fiala Sedláček Doležal Zeman Kolář Navrátil "
-    "Čermák Vaněk Urban Blažek Kříž Kovář Bartoš Vlček Polák Musil Kopecký Šimek Konečný "
-    "Malý Holub Štěpánek Kadlec Dostál Soukup Šťastný Mareš Moravec Sýkora Tichý Valenta"
-).split()
+CZ_SURNAMES = [
+    "Novák",
+    "Svoboda",
+    "Novotný",
+    "Dvořák",
+    "Černý",
+    "Procházka",
+    "Kučera",
+    "Veselý",
+    "Horák",
+    "Němec",
+    "Pokorný",
+    "Marek",
+    "Pospíšil",
+    "Hájek",
+    "Jelínek",
+    "Král",
+    "Růžička",
+    "Beneš",
+    "Fiala",
+    "Sedláček",
+    "Doležal",
+    "Zeman",
+    "Kolář",
+    "Navrátil",
+    "Čermák",
+    "Vaněk",
+    "Urban",
+    "Blažek",
+    "Kříž",
+    "Kovář",
+    "Bartoš",
+    "Vlček",
+    "Polák",
+    "Musil",
+    "Kopecký",
+    "Šimek",
+    "Konečný",
+    "Malý",
+    "Holub",
+    "Štěpánek",
+    "Kadlec",
+    "Dostál",
+    "Soukup",
+    "Šťastný",
+    "Mareš",
+    "Moravec",
+    "Sýkora",
+    "Tichý",
+    "Valenta",
+]
 
 #: Hungarian names, written surname first in Hungarian.
 HU_MALE = [
@@ -232,11 +350,47 @@ HU_FEMALE = [
     ("Ágnes", ["Ági"]),
     ("Anna", ["Panni"]),
 ]
-HU_SURNAMES = (
-    "Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp Takács "
-    "Juhász Lakatos Mészáros Oláh Simon Rácz Fekete Szilágyi Török Fehér Balázs Gál Kis "
-    "Szűcs Kocsis Pintér Fodor Szalai Sipos Magyar Lukács Gulyás Biró Király Hegedűs Bogdán"
-).split()
+HU_SURNAMES = [
+    "Nagy",
+    "Kovács",
+    "Tóth",
+    "Szabó",
+    "Horváth",
+    "Varga",
+    "Kiss",
+    "Molnár",
+    "Németh",
+    "Farkas",
+    "Balogh",
+    "Papp",
+    "Takács",
+    "Juhász",
+    "Lakatos",
+    "Mészáros",
+    "Oláh",
+    "Simon",
+    "Rácz",
+    "Fekete",
+    "Szilágyi",
+    "Török",
+    "Fehér",
+    "Balázs",
+    "Gál",
+    "Kis",
+    "Szűcs",
+    "Kocsis",
+    "Pintér",
+    "Fodor",
+    "Szalai",
+    "Sipos",
+    "Magyar",
+    "Lukács",
+    "Gulyás",
+    "Biró",
+    "Király",
+    "Hegedűs",
+    "Bogdán",
+]
 
 RO_MALE = [
     ("Ion", ["Ionel", "Nelu"]),
@@ -264,11 +418,45 @@ RO_FEMALE = [
     ("Cristina", []),
     ("Gabriela", ["Gabi"]),
 ]
-RO_SURNAMES = (
-    "Popescu Ionescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu Ioniță Rusu "
-    "Mihai Constantin Munteanu Marin Ștefan Lungu Dinu Florea Tudor Diaconu Moldovan Nistor "
-    "Șerban Țurcanu Căpraru Bălan Georgescu Dobre Barbu Toma Neagu Cristea Enache Ungureanu"
-).split()
+RO_SURNAMES = [
+    "Popescu",
+    "Ionescu",
+    "Popa",
+    "Pop",
+    "Radu",
+    "Dumitru",
+    "Stan",
+    "Stoica",
+    "Gheorghe",
+    "Matei",
+    "Ciobanu",
+    "Ioniță",
+    "Rusu",
+    "Mihai",
+    "Constantin",
+    "Munteanu",
+    "Marin",
+    "Ștefan",
+    "Lungu",
+    "Dinu",
+    "Florea",
+    "Tudor",
+    "Diaconu",
+    "Moldovan",
+    "Nistor",
+    "Șerban",
+    "Țurcanu",
+    "Căpraru",
+    "Bălan",
+    "Georgescu",
+    "Dobre",
+    "Barbu",
+    "Toma",
+    "Neagu",
+    "Cristea",
+    "Enache",
+    "Ungureanu",
+]
 
 #: Bulgarian (Cyrillic) names; diminutives in Bulgarian.
 BG_MALE = [
@@ -298,11 +486,38 @@ BG_FEMALE = [
     ("Росица", ["Роси"]),
     ("Десислава", ["Деси"]),
 ]
-BG_SURNAMES = (
-    "Иванов Георгиев Димитров Петров Николов Христов Стоянов Тодоров Илиев Василев "
-    "Атанасов Петков Ангелов Колев Йорданов Маринов Стефанов Попов Михайлов Кръстев "
-    "Костов Цветков Генов Рачев Енчев Жеков Щерев Ъглев Шишков Чолаков"
-).split()
+BG_SURNAMES = [
+    "Иванов",
+    "Георгиев",
+    "Димитров",
+    "Петров",
+    "Николов",
+    "Христов",
+    "Стоянов",
+    "Тодоров",
+    "Илиев",
+    "Василев",
+    "Атанасов",
+    "Петков",
+    "Ангелов",
+    "Колев",
+    "Йорданов",
+    "Маринов",
+    "Стефанов",
+    "Попов",
+    "Михайлов",
+    "Кръстев",
+    "Костов",
+    "Цветков",
+    "Генов",
+    "Рачев",
+    "Енчев",
+    "Жеков",
+    "Щерев",
+    "Ъглев",
+    "Шишков",
+    "Чолаков",
+]
 
 #: Serbo-Croatian names in Latin script with diacritics (Serbian ones also in Cyrillic).
 SH_MALE = [
@@ -331,11 +546,38 @@ SH_FEMALE = [
     ("Dragana", ["Gaga"]),
     ("Ivana", []),
 ]
-SH_SURNAMES = (
-    "Jovanović Petrović Nikolić Marković Đorđević Stojanović Ilić Stanković Pavlović "
-    "Milošević Horvat Kovačević Babić Marić Jurić Novak Kovačić Knežević Vuković Popović "
-    "Lukić Tomić Šarić Živković Ćosić Đurić Savić Mitrović Lazarević Radić"
-).split()
+SH_SURNAMES = [
+    "Jovanović",
+    "Petrović",
+    "Nikolić",
+    "Marković",
+    "Đorđević",
+    "Stojanović",
+    "Ilić",
+    "Stanković",
+    "Pavlović",
+    "Milošević",
+    "Horvat",
+    "Kovačević",
+    "Babić",
+    "Marić",
+    "Jurić",
+    "Novak",
+    "Kovačić",
+    "Knežević",
+    "Vuković",
+    "Popović",
+    "Lukić",
+    "Tomić",
+    "Šarić",
+    "Živković",
+    "Ćosić",
+    "Đurić",
+    "Savić",
+    "Mitrović",
+    "Lazarević",
+    "Radić",
+]
 SR_CYRILLIC = {
     "lj": "љ",
     "nj": "њ",
@@ -402,11 +644,38 @@ AL_FEMALE = [
     ("Shpresa", []),
     ("Afërdita", ["Dita"]),
 ]
-AL_SURNAMES = (
-    "Hoxha Shehu Dervishi Kola Gjoka Leka Krasniqi Berisha Gashi Bytyqi Çela Hysa Marku "
-    "Prifti Xhafa Dushku Mema Rama Meta Basha Ahmeti Lleshi Zogu Kadare Toptani Çaushi "
-    "Xhaferi Shkëmbi Gjika Përmeti"
-).split()
+AL_SURNAMES = [
+    "Hoxha",
+    "Shehu",
+    "Dervishi",
+    "Kola",
+    "Gjoka",
+    "Leka",
+    "Krasniqi",
+    "Berisha",
+    "Gashi",
+    "Bytyqi",
+    "Çela",
+    "Hysa",
+    "Marku",
+    "Prifti",
+    "Xhafa",
+    "Dushku",
+    "Mema",
+    "Rama",
+    "Meta",
+    "Basha",
+    "Ahmeti",
+    "Lleshi",
+    "Zogu",
+    "Kadare",
+    "Toptani",
+    "Çaushi",
+    "Xhaferi",
+    "Shkëmbi",
+    "Gjika",
+    "Përmeti",
+]
 
 #: Chinese surname characters: (character, pinyin, Wade–Giles).
 ZH_SURNAMES = [

@@ -1,8 +1,8 @@
 """A name taken apart once: its tokens with their spellings and skeletons, the given-name
 rows each token belongs to, and its Chinese reading if it has one.
 
-``analyse`` is cached (a pure function of the name), so a name opened again by a later trace
-is not taken apart again.
+``analyse`` is cached (a pure function of the name), and so is the analysis of each word:
+names share most of their words, so a word is taken apart once however many names have it.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ class GivenName:
     kind: str  # "name", "variant" or "diminutive"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Token:
+    """One word of a name. Compared and hashed by identity: words are made once (cached) and
+    the scorer's and the keys' caches are keyed by them."""
+
     text: str
     ascii: str
     forms: tuple[str, ...]  # skeletons: phonetic first, then stripped if it differs
@@ -71,8 +74,10 @@ ROW_SKELETON: Final[dict[str, str]] = {
 }
 
 _SEPARATORS: Final = re.compile(r"[\s,;/]+")
+_FRENCH_CH: Final = re.compile(r"(?<![tsc])ch")
 
 
+@lru_cache(maxsize=1 << 17)
 def _token(text: str, *others: str) -> Token | None:
     """A word and its forms; ``others`` are more spellings of it (Wade–Giles for a word in
     Chinese characters)."""
@@ -84,9 +89,13 @@ def _token(text: str, *others: str) -> Token | None:
     if "x" in phonetic:
         # The scholarly romanisation writes х as x (Mixail): a form with x as h too.
         spellings.append(phonetic.replace("x", "h"))
-    if "j" in phonetic and text.isascii():
-        # French writes ж as j (Nadejda, Joukov): a form with j as zh too.
-        spellings.append(phonetic.replace("j", "zh"))
+    if text.isascii():
+        # French writes ж as j (Nadejda, Joukov) and ш as ch (Gricha, Chevtchenko): forms
+        # with j as zh and ch as sh too.
+        if "j" in phonetic:
+            spellings.append(phonetic.replace("j", "zh"))
+        if "ch" in phonetic:
+            spellings.append(_FRENCH_CH.sub("sh", phonetic))
     for other in spellings:
         form = spelling.skeleton(other)
         if form and form not in forms:
@@ -99,6 +108,11 @@ def _token(text: str, *others: str) -> Token | None:
     return Token(text, phonetic, tuple(forms), tuple(given), patronymic=False)
 
 
+@lru_cache(maxsize=1 << 14)
+def _as_patronymic(token: Token) -> Token:
+    return Token(token.text, token.ascii, token.forms, token.given, patronymic=True)
+
+
 def _mark_patronymic(tokens: list[Token]) -> list[Token]:
     """A patronymic is told only in names of three or more words, and never in the first
     word (Yuriy Ivanovich Nosenko, Nosenko Yuriy Ivanovich); in a name of two words a Serbian
@@ -109,7 +123,7 @@ def _mark_patronymic(tokens: list[Token]) -> list[Token]:
     for position in range(1, len(tokens)):
         token = tokens[position]
         if spelling.looks_patronymic(token.skel):
-            marked[position] = Token(token.text, token.ascii, token.forms, token.given, True)
+            marked[position] = _as_patronymic(token)
     return marked
 
 
@@ -133,14 +147,12 @@ def analyse(name: str) -> Analysis:
     else:
         words = [word for word in _SEPARATORS.split(text) if word]
         if len(words) <= 3 and written.startswith("Latin"):
-            found = chinese.from_latin(words)
-            if found is not None:
-                reading, source = found
+            sinic = chinese.from_latin(words)
+            if sinic is not None:
+                reading, source = sinic
     if reading is not None and source == "characters":
-        found = [
-            _token(word, _wade_giles(part)) for word, part in zip(words, reading, strict=False)
-        ]
+        made = [_token(word, _wade_giles(part)) for word, part in zip(words, reading, strict=False)]
     else:
-        found = [_token(word.replace("-", "")) for word in words]
-    tokens = [token for token in found if token]
+        made = [_token(word.replace("-", "")) for word in words]
+    tokens = [token for token in made if token]
     return Analysis(text, written, tuple(_mark_patronymic(tokens)), reading, source)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import product
 from typing import Final
 
@@ -135,6 +136,7 @@ Syllable = frozenset[str]
 ChineseToken = tuple[Syllable, ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def from_characters(text: str) -> tuple[ChineseToken, ...]:
     """The reading of a name in Chinese characters: surname first, then the given name."""
     chars = "".join(char for char in text if not char.isspace())
@@ -147,6 +149,7 @@ def from_characters(text: str) -> tuple[ChineseToken, ...]:
     return (surname, given) if given else (surname,)
 
 
+@lru_cache(maxsize=1 << 16)
 def plain_pinyin(text: str) -> list[str]:
     """The pinyin of a name in characters as two words, surname first (毛泽东 → mao zedong)."""
     chars = "".join(char for char in text if not char.isspace())

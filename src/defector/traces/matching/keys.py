@@ -8,9 +8,11 @@ share of all names (selectivity). A key therefore always joins two words of the 
 - from each form its first four letters (the *prefix*), and the prefix with any one letter
   deleted (the *deletion neighbourhood*: one typo in the first four letters leaves a shared
   deletion, as in SymSpell);
-- and its initial (a word mistyped beyond the deletions, like Tior for Tibor, still has it);
-- a key pairs the prefix of one word with a prefix, a deletion or the initial of another, in
-  either order (so a typo in either word, or the words in another order, still meet).
+- a key pairs the prefix of one word with a prefix or a deletion of another (``n:nose>iur``),
+  both ways round (so a typo in either word, or the words in another order, still meet).
+
+The word as spelled (lower-case ASCII) is a form too: the skeleton's folds can turn one typo
+into two (Tior → tor beside Tibor → tibor), the spelling keeps it one.
 
 A name of one word is keyed by its whole forms and their deletions. A Chinese reading adds
 keys of its coarse syllables (aspiration and retroflexion folded), surname with given name,
@@ -19,6 +21,7 @@ so that 毛泽东, Mao Zedong and Mao Tse-tung share one.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 from typing import Final
 
@@ -35,20 +38,20 @@ def _deletions(text: str) -> set[str]:
 
 
 def _forms(token: Token) -> set[str]:
-    forms = set(token.forms)
+    forms = {*token.forms, token.ascii}
     forms.update(ROW_SKELETON[entry.row] for entry in token.given)
     return {form for form in forms if form}
 
 
-def _prefixes(token: Token) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=1 << 17)
+def _prefixes(token: Token) -> tuple[frozenset[str], frozenset[str]]:
     forms = _forms(token)
     prefixes = {form[:PREFIX] for form in forms}
     loose = set(prefixes)
     for prefix in prefixes:
         if len(prefix) > 1:
             loose.update(_deletions(prefix))
-    loose.update(f"{form[0]}." for form in forms)
-    return prefixes, loose
+    return frozenset(prefixes), frozenset(loose)
 
 
 def analysis_keys(analysis: Analysis) -> frozenset[str]:
@@ -62,9 +65,9 @@ def analysis_keys(analysis: Analysis) -> frozenset[str]:
     parts = [_prefixes(token) for token in tokens]
     for (prefixes_a, loose_a), (prefixes_b, loose_b) in combinations(parts, 2):
         for strong in prefixes_a:
-            keys.update("n:" + "|".join(sorted((strong, loose))) for loose in loose_b)
+            keys.update([f"n:{strong}>{loose}" for loose in loose_b])
         for strong in prefixes_b:
-            keys.update("n:" + "|".join(sorted((strong, loose))) for loose in loose_a)
+            keys.update([f"n:{strong}>{loose}" for loose in loose_a])
     if analysis.chinese is not None:
         codes = [chinese.token_codes(token) for token in analysis.chinese[:3]]
         if len(codes) == 1:

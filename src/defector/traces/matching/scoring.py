@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import OSA
@@ -64,6 +65,7 @@ def _typo_value(mine: str, theirs: str) -> float:
     return max(proportional, TYPO_CEILING - TYPO_STEP * distance)
 
 
+@lru_cache(maxsize=1 << 18)
 def compare_tokens(query: Token, candidate: Token) -> Pair:
     """One word of the query against one word of the candidate."""
     if query.ascii == candidate.ascii:

@@ -12,8 +12,9 @@ The *skeleton* of an ASCII spelling folds the romanisation conventions of Russia
 neighbours into one form: the English, French, German, Polish, ISO 9 and scholarly spellings
 of the same Cyrillic letter meet (``kh``/``ch``/``h`` → ``C``; ``sh``/``sch``/``sz``/``zh`` →
 ``S``; ``ts``/``tz``/``c`` → ``Z``; ``y``/``j`` → ``i``; ``w`` → ``v``; ``ou`` → ``u``),
-doubled letters collapse (Nossenko → Nosenko), a final ``-off``/``-ow`` becomes ``-ov``, and
-the iotation of ``ya``/``ia``/``ja`` after a consonant disappears. The skeleton is coarse on
+doubled letters collapse (Nossenko → Nosenko), a final ``-off``/``-ow`` becomes ``-ov``,
+``ё`` after a consonant is ``e`` however written (Fyodor, Fjodor, Fiodor, Fëdor, Fedor), and the
+iotation of ``ya``/``ia``/``ja`` after a consonant disappears. The skeleton is coarse on
 purpose: it is what blocking keys and fuzzy comparison work on, never shown to anyone.
 """
 
@@ -123,6 +124,7 @@ _SKELETON: Final[dict[str, str]] = {
 _SKELETON_RE: Final = re.compile(
     "|".join(re.escape(key) for key in sorted(_SKELETON, key=len, reverse=True))
 )
+_CONSONANT_IO: Final = re.compile(r"(?<=[b-df-hk-np-tv-zCSZ])io")
 _CONSONANT_I_VOWEL: Final = re.compile(r"(?<=[b-df-hk-np-tv-zCSZ])i(?=[aeou])")
 _VOWEL_I_VOWEL: Final = re.compile(r"(?<=[aeou])i(?=[aeo])")
 _INITIAL_IE: Final = re.compile(r"^i(?=e)")
@@ -177,6 +179,7 @@ def skeleton(ascii_token: str) -> str:
     folded = _SKELETON_RE.sub(lambda match: _SKELETON[match.group(0)], ascii_token)
     folded = _DOUBLE.sub(r"\1", folded)
     folded = _INITIAL_IE.sub("", folded)
+    folded = _CONSONANT_IO.sub("e", folded)
     folded = _CONSONANT_I_VOWEL.sub("", folded)
     folded = _VOWEL_I_VOWEL.sub("", folded)
     folded = _DOUBLE.sub(r"\1", folded)
