@@ -44,12 +44,21 @@ def _forms(token: Token) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 17)
-def _prefixes(token: Token) -> tuple[frozenset[str], frozenset[str]]:
+def _prefixes(token: Token, sinic: bool) -> tuple[frozenset[str], frozenset[str]]:
+    """A word's prefixes, and its prefixes with their deletions. Only full four-letter
+    prefixes have deletions (a two-letter code would match too much); in a one-syllable word
+    of a Chinese name the first letter is never deleted (ing, ang and eng alone would match
+    half of all Chinese names)."""
     forms = _forms(token)
     prefixes = {form[:PREFIX] for form in forms}
     loose = set(prefixes)
-    for prefix in prefixes:
-        if len(prefix) > 1:
+    for form in forms:
+        prefix = form[:PREFIX]
+        if len(prefix) < PREFIX:
+            continue
+        if sinic and len(form) <= PREFIX + 1:
+            loose.update(prefix[0] + rest for rest in _deletions(prefix[1:]))
+        else:
             loose.update(_deletions(prefix))
     return frozenset(prefixes), frozenset(loose)
 
@@ -62,8 +71,12 @@ def analysis_keys(analysis: Analysis) -> frozenset[str]:
             keys.add(f"1:{form}")
             if len(form) > 2:
                 keys.update(f"1:{deletion}" for deletion in _deletions(form))
-    parts = [_prefixes(token) for token in tokens]
-    for (prefixes_a, loose_a), (prefixes_b, loose_b) in combinations(parts, 2):
+    sinic = analysis.chinese is not None
+    parts = [(token, *_prefixes(token, sinic)) for token in tokens]
+    for (token_a, prefixes_a, loose_a), (token_b, prefixes_b, loose_b) in combinations(parts, 2):
+        if (token_a.patronymic and token_b.given) or (token_b.patronymic and token_a.given):
+            # Given name with patronymic: both common, together they pick out nobody.
+            continue
         for strong in prefixes_a:
             keys.update([f"n:{strong}>{loose}" for loose in loose_b])
         for strong in prefixes_b:
