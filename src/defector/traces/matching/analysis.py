@@ -86,6 +86,10 @@ def _token(text: str, *others: str) -> Token | None:
         return None
     forms = [spelling.skeleton(phonetic)]
     spellings = [spelling.stripped(text), *others]
+    lowered = text.lower()
+    if "ъ" in lowered or "щ" in lowered:
+        # Bulgarian writes ъ as a and щ as sht (Kръстев → Krastev, Щерев → Shterev).
+        spellings.append(spelling.phonetic(lowered.replace("ъ", "а").replace("щ", "шт")))
     if "x" in phonetic:
         # The scholarly romanisation writes х as x (Mixail): a form with x as h too.
         spellings.append(phonetic.replace("x", "h"))

@@ -335,7 +335,7 @@ GIVEN_NAMES: Final[tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = (
     ("Pyotr", (), ("Piotrek",)),
     ("Andrey", (), ("Jędrek", "Ondra")),
     ("Stanislav", (), ("Staszek",)),
-    ("Ivan", (), ("Jenda", "Jani")),
+    ("Ivan", (), ("Jenda", "Jani", "Vano", "Vanyo")),
     ("Jaroslav", (), ("Jarda",)),
     ("Elena", (), ("Jeca", "Ili", "Lenuța", "Eli")),
     ("Anna", (), ("Hanka",)),

@@ -161,9 +161,12 @@ def _deaccent(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+_SOFT_BEFORE_VOWEL: Final = re.compile(r"ь(?=[аеёиоуыэюяєії])")
+
+
 def phonetic(token: str) -> str:
     """Lower-case ASCII letters of one token, the `2a` languages' letters as digraphs."""
-    lowered = unicodedata.normalize("NFC", token.lower())
+    lowered = _SOFT_BEFORE_VOWEL.sub("й", unicodedata.normalize("NFC", token.lower()))
     spelled = _LETTER_RE.sub(lambda match: LETTERS[match.group(0)], lowered)
     return _NOT_LETTER.sub("", anyascii(_deaccent(spelled)).lower())
 
