@@ -179,29 +179,40 @@ def _segment(word: str) -> list[str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _word(word: str) -> tuple[ChineseToken, bool] | None:
+    """One romanised word as Chinese syllables, and whether it is Wade–Giles (cached)."""
+    cleaned = anyascii(word.lower().replace("’", "'").replace("‘", "'"))
+    parts = [part for part in re.split(r"[-\s]+", cleaned) if part]
+    if len(parts) == 1 and "'" not in parts[0]:
+        cut = _segment(parts[0])
+        if cut is None:
+            return None
+        parts = cut
+    if not 1 <= len(parts) <= 3:
+        return None
+    token: list[Syllable] = []
+    wade = False
+    for part in parts:
+        readings = _readings(part)
+        if not readings:
+            return None
+        wade = wade or part.replace("'", "") not in PINYIN
+        token.append(readings)
+    return tuple(token), wade
+
+
 def from_latin(words: Iterable[str]) -> tuple[tuple[ChineseToken, ...], str] | None:
     """The Chinese reading of a romanised name, and whether it reads as pinyin or
     Wade–Giles; ``None`` if the name is not made of Chinese syllables."""
     tokens: list[ChineseToken] = []
     wade = False
     for word in words:
-        cleaned = anyascii(word.lower().replace("’", "'").replace("‘", "'"))
-        parts = [part for part in re.split(r"[-\s]+", cleaned) if part]
-        if len(parts) == 1 and "'" not in parts[0]:
-            cut = _segment(parts[0])
-            if cut is None:
-                return None
-            parts = cut
-        if not 1 <= len(parts) <= 3:
+        found = _word(word)
+        if found is None:
             return None
-        token: list[Syllable] = []
-        for part in parts:
-            readings = _readings(part)
-            if not readings:
-                return None
-            wade = wade or part.replace("'", "") not in PINYIN
-            token.append(readings)
-        tokens.append(tuple(token))
+        tokens.append(found[0])
+        wade = wade or found[1]
     if not 1 <= len(tokens) <= 3 or all(len(token) > 1 for token in tokens):
         return None
     if len(tokens) == 3 and all(len(token) == 1 for token in tokens):
@@ -225,6 +236,7 @@ _COARSE_INITIAL: Final[dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def coarse(syllable: str) -> str:
     """A pinyin syllable with aspiration and retroflexion folded, as Wade–Giles written
     without apostrophes cannot tell them apart."""
