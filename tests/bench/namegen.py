@@ -353,10 +353,13 @@ def spelling(rng: random.Random, person: Person) -> str:
 
 
 def people(seed: int, count: int, spellings: int = 4) -> list[Person]:
-    """``count`` people with distinct record names, each with ``spellings`` spellings."""
+    """``count`` people with distinct record names, each with ``spellings`` spellings; none
+    has the name of a hard case."""
     rng = random.Random(seed)
     found: list[Person] = []
-    seen: set[str] = set()
+    hard = [name for record, _, namesakes in HARD_CASES for name in (record, *namesakes)]
+    seen = {name_key(name) for name in hard} | set(hard)
+    seen |= {name_key(f"{name.split()[0]} {name.split()[-1]}") for name in hard}
     while len(found) < count:
         person = _person(rng, len(found), rng.choice(LANGUAGES))
         key = person_key(person)
