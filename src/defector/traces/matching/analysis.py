@@ -138,7 +138,7 @@ def _wade_giles(token: chinese.ChineseToken) -> str:
     )
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def analyse(name: str) -> Analysis:
     """Take a name apart (cached)."""
     text = " ".join(name.split())
