@@ -3,10 +3,11 @@
 Two names are compared word by word: every word of the query is paired with the candidate's
 word that suits it best (in any order), each pair scored with its reason, the pairs averaged.
 A pair scores 1 for the same spelling, 0.97 for the same skeleton (another romanisation),
-0.93 for the same name in another language, 0.92 for a diminutive, and otherwise the edit
-similarity of the skeletons (a typo). A weak pair counts for half, so one word that differs
-(Nikolai Nosenko for Yuriy Nosenko) sinks a name below the threshold. A patronymic on one side
-only is ignored; another extra word on the candidate's side costs a little.
+0.93 for the same name in another language, 0.92 for a diminutive, and otherwise 0.95 less
+0.12 for each edit between the closest spellings or forms (a typo). A weak pair (below 0.8)
+counts for half, so one word that differs (Nikolai Nosenko for Yuriy Nosenko) sinks a name
+below the threshold. A patronymic on one side only is ignored; another word on either side
+costs a little when two pairs or more agree.
 
 Chinese readings are compared syllable by syllable when both names have one: two syllables
 agree when the pinyin syllables they may stand for meet.
