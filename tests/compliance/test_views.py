@@ -23,6 +23,7 @@ from defector.cases.models import Case, Obligation
 from defector.committees import actions as committees
 from defector.compliance import queries
 from defector.core.models import AuditEvent
+from defector.dissemination import actions as dissemination
 from support.builders import TRUE_NAME, make_committee
 
 from .conftest import EVERYTHING
@@ -102,6 +103,31 @@ def test_the_idc_sees_every_post(
         vienna_case.cryptonym,
         bonn_case.cryptonym,
     }
+
+
+def test_a_threat_report_is_listed_until_every_recipient_has_acknowledged_it(
+    vienna_case: Case, committee: dict[str, User], state_member: User, now: dt.datetime
+) -> None:
+    assert rows(queries.overview(state_member, now=now), "unacknowledged") == []
+    report = dissemination.issue_report(
+        acting_user=committee["chair"],
+        case_id=vienna_case.pk,
+        precedence="flash",
+        threatened="The chancery",
+        location="Its gate",
+        timing="Tonight",
+    )
+    recipients = [delivery.recipient.user for delivery in report.deliveries.all()]
+    later = now + dt.timedelta(minutes=12)
+    [row] = rows(queries.overview(state_member, now=later), "unacknowledged")
+    assert row[0:3] == [vienna_case.cryptonym, "VIENNA", "FLASH"]
+    assert row[4:] == [f"{len(recipients)} of {len(recipients)}", 12]
+    for user in recipients[1:]:
+        dissemination.acknowledge_report(acting_user=user, report_id=report.pk)
+    [row] = rows(queries.overview(state_member, now=later), "unacknowledged")
+    assert row[4] == f"1 of {len(recipients)}"
+    dissemination.acknowledge_report(acting_user=recipients[0], report_id=report.pk)
+    assert rows(queries.overview(state_member, now=later), "unacknowledged") == []
 
 
 def test_time_to_bona_fides_and_to_dissemination_are_distributions(

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
+from defector.core import metrics
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.models import AuditEvent
 from defector.dissemination import actions
@@ -156,3 +157,17 @@ def test_an_official_not_cleared_for_the_case_is_not_sent_it(
     event = AuditEvent.objects.filter(action="dissemination.report.issue").last()
     assert event is not None
     assert len(event.after["withheld_not_cleared"]) == 3
+
+
+def test_the_unacknowledged_gauge_counts_reports_until_every_recipient_has_acknowledged(
+    issue: Callable[..., ThreatReport], committee: dict[str, User]
+) -> None:
+    gauge = {g.name: g for g in metrics.registered_gauges()}[
+        "defector_threat_reports_unacknowledged"
+    ]
+    assert gauge.read() == {("flash",): 0, ("immediate",): 0, ("priority",): 0}
+    report = issue()
+    assert gauge.read() == {("flash",): 1, ("immediate",): 0, ("priority",): 0}
+    for who in ("senior", "chair", "idc"):
+        actions.acknowledge_report(acting_user=committee[who], report_id=report.pk)
+    assert gauge.read() == {("flash",): 0, ("immediate",): 0, ("priority",): 0}

@@ -27,4 +27,5 @@ TABLES: Final[dict[str, str]] = {
     "bona-fides": "Time to bona fides",
     "dissemination": "Time to dissemination",
     "meetings": "Meetings held by quarter",
+    "unacknowledged": "Threat reports not yet acknowledged",
 }

@@ -31,6 +31,8 @@ from defector.core.access import Action, principal_for, restrict
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 from defector.directory.models import Post
+from defector.dissemination.choices import Precedence
+from defector.dissemination.models import ThreatReport
 from defector.policy.gates.committees import Quarter, quarter_of
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
 
@@ -249,6 +251,43 @@ def distribution(user: AnyUser, scope: Scope, slug: str) -> Table:
     )
 
 
+def unacknowledged(user: AnyUser, scope: Scope, now: dt.datetime) -> Table:
+    """The threat reports that a recipient has still to acknowledge (``6b(3)(a)``), oldest
+    first, with how many recipients wait and since when: one query (at most
+    ``OVERDUE_LISTED`` reports)."""
+    visible = restrict(user, Action.VIEW, ThreatReport.objects.all()).values("pk")
+    found = (
+        scope.narrow(ThreatReport.objects.filter(pk__in=visible), "post_id")
+        .annotate(
+            waiting=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=True)),
+            recipients=Count("deliveries"),
+        )
+        .filter(waiting__gt=0)
+        .order_by("issued_at", "pk")
+        .values(
+            "case__cryptonym", "post__code", "precedence", "issued_at", "waiting", "recipients"
+        )[:OVERDUE_LISTED]
+    )
+    labels = dict(Precedence.choices)
+    rows = [
+        [
+            r["case__cryptonym"],
+            r["post__code"],
+            labels.get(r["precedence"], r["precedence"]),
+            _when(r["issued_at"]),
+            f"{r['waiting']} of {r['recipients']}",
+            round((now - r["issued_at"]).total_seconds() / 60),
+        ]
+        for r in found
+    ]
+    return Table(
+        "unacknowledged",
+        TABLES["unacknowledged"],
+        ("Case", "Post", "Precedence", "Issued", "Not yet acknowledged", "Minutes waiting"),
+        rows,
+    )
+
+
 def quarters_shown(now: dt.datetime) -> list[Quarter]:
     """The quarters of the meeting table, oldest first, ending with the current one."""
     quarter = quarter_of(now.astimezone(dt.UTC).date())
@@ -310,6 +349,8 @@ def table(user: AnyUser, scope: Scope, slug: str, *, now: dt.datetime | None = N
         return distribution(user, scope, slug)
     if slug == "meetings":
         return meetings(user, scope, moment)
+    if slug == "unacknowledged":
+        return unacknowledged(user, scope, moment)
     raise NotFound("no such table")
 
 

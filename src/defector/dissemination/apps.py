@@ -18,11 +18,16 @@ class DisseminationConfig(AppConfig):
             register_banner,
             register_list_banner,
         )
-        from defector.core import sweeps
+        from defector.core import metrics, sweeps
         from defector.dissemination import access  # noqa: F401  (registers its access rules)
         from defector.dissemination.actions import sweep_ladders
         from defector.dissemination.choices import SWEEP_EVERY
-        from defector.dissemination.queries import banner_data, list_banner_data, pending_for
+        from defector.dissemination.queries import (
+            banner_data,
+            list_banner_data,
+            pending_for,
+            unacknowledged_by_precedence,
+        )
         from defector.notifications.pending import register_pending_provider
 
         # An unacknowledged FLASH climbs its ladder (6b(3)(a)): the worker runs the sweep.
@@ -47,3 +52,9 @@ class DisseminationConfig(AppConfig):
         )
         # Threat reports waiting for the official's acknowledgement, on the What's new page.
         register_pending_provider(pending_for)
+        metrics.register_gauge(
+            "defector_threat_reports_unacknowledged",
+            "Threat reports that a recipient has still to acknowledge, by precedence (6b(3)(a)).",
+            unacknowledged_by_precedence,
+            labels=("precedence",),
+        )

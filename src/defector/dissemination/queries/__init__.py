@@ -23,6 +23,7 @@ from defector.dissemination.queries.reports import (
     pending_for,
     report_detail,
     reports_for,
+    unacknowledged_by_precedence,
 )
 from defector.dissemination.queries.threats import (
     IssueTarget,
@@ -58,5 +59,6 @@ __all__ = [
     "report_detail",
     "reports_for",
     "row_id",
+    "unacknowledged_by_precedence",
     "wait_text",
 ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
-from defector.dissemination.choices import POLL_SECONDS, Seat, Target, ladder
+from defector.dissemination.choices import POLL_SECONDS, Precedence, Seat, Target, ladder
 from defector.dissemination.models import Delivery, ThreatReport
 from defector.dissemination.queries.common import CLAUSE, row_id
 from defector.notifications.pending import PendingItem
@@ -171,3 +171,17 @@ def pending_for(user: AnyUser) -> list[PendingItem]:
         )
         for report in reports.order_by("issued_at", "pk")
     ]
+
+
+def unacknowledged_by_precedence() -> dict[tuple[str, ...], float]:
+    """How many threat reports a recipient has still to acknowledge, by precedence: the
+    ``defector_threat_reports_unacknowledged`` gauge of ``/metrics`` (counts only, for the
+    operator; ``docs/operations.md``)."""
+    counts = dict(
+        ThreatReport.objects.filter(deliveries__acknowledged_at__isnull=True)
+        .order_by()
+        .values("precedence")
+        .annotate(number=Count("pk", distinct=True))
+        .values_list("precedence", "number")
+    )
+    return {(precedence,): float(counts.get(precedence, 0)) for precedence in Precedence.values}
