@@ -14,6 +14,7 @@ from defector.cases import queries
 from defector.cases import queries as queries_handling
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import CompleteIn, DeclineIn, StepIn, TaskIn, TaskOut, TaskPatchIn
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -32,6 +33,7 @@ def _task_of(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]
     response={200: list[TaskOut], **READ_ERRORS},
     summary="The case's tasks: open ones first, by due date (6b(3)(d))",
 )
+@paged
 def list_tasks(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [_task(view) for view in queries_handling.tasks_of(request.user, case)]
