@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from defector.core import access
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
 from defector.core.errors import AuditChainFault
 
@@ -174,3 +175,18 @@ class HeadAsGetForTheApiMiddleware:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response
+
+
+class RememberAccessForReadsMiddleware:
+    """While a ``GET`` or ``HEAD`` is answered, each access decision on one object is asked of
+    the database once (``core.access.remembering``): a page asks whether its reader may change
+    the case in every section, and a read changes none of what the rules read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with access.remembering():
+            return self.get_response(request)

@@ -25,7 +25,7 @@ from defector.cases.models import (
 from defector.cases.queries.bona_fides import bona_fides_established
 from defector.cases.queries.risk import Ref, _ref, political_risk_determined, risk_in_force
 from defector.cases.queries.statements import signed_statement_on_file
-from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, Post
@@ -128,7 +128,7 @@ def grant_readiness(case: Case, inputs: GrantInputs | None = None) -> Decision:
 def represented_agencies(post: Post) -> list[Agency]:
     """The agencies represented on the post's committee: those of its active chair and
     members (directory roles), by code. Each states a position on a status determination."""
-    return list(
+    agencies = (
         Agency.objects.filter(
             officials__roles__post=post,
             officials__roles__role__in=COMMITTEE_ROLES,
@@ -137,6 +137,7 @@ def represented_agencies(post: Post) -> list[Agency]:
         .distinct()
         .order_by("code")
     )
+    return remembered(("cases.represented_agencies", post.pk), lambda: list(agencies))
 
 
 def chairs_of(post: Post) -> list[Official]:

@@ -19,7 +19,7 @@ from defector.cases.choices import (
 )
 from defector.cases.models import Case, InducementAct, InducementPlan, RecruitmentConsideration
 from defector.cases.queries.risk import Ref, _ref, governing_risk, political_risk_determined_for
-from defector.core.access import Action, can, get_for, restrict
+from defector.core.access import Action, can, get_for, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy import Decision
@@ -40,8 +40,9 @@ def max_inducement_group() -> int:
 
 
 def latest_consideration(case: Case) -> RecruitmentConsideration | None:
-    return (
-        RecruitmentConsideration.objects.filter(case=case).order_by("-considered_at", "-pk").first()
+    return remembered(
+        ("cases.latest_consideration", case.pk),
+        RecruitmentConsideration.objects.filter(case=case).order_by("-considered_at", "-pk").first,
     )
 
 

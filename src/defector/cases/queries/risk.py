@@ -19,7 +19,7 @@ from defector.cases.choices import (
     Stage,
 )
 from defector.cases.models import Case, Obligation, PoliticalRiskDetermination
-from defector.core.access import Action, can, principal_for, restrict
+from defector.core.access import Action, can, principal_for, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
@@ -29,12 +29,13 @@ from defector.policy.obligations import ObligationId
 
 def risk_in_force(case: Case, subject: str) -> PoliticalRiskDetermination | None:
     """The case's ``7a`` determination in force on ``subject`` (the case, or an action)."""
-    return (
+    return remembered(
+        ("cases.risk_in_force", case.pk, str(subject)),
         PoliticalRiskDetermination.objects.filter(
             case=case, subject=subject, superseded_at__isnull=True
         )
         .select_related("determined_by__user")
-        .first()
+        .first,
     )
 
 

@@ -12,7 +12,7 @@ from defector import policy
 from defector.cases.choices import SignatureMethod, Stage
 from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries.common import OfficialRef, _ref_or_none
-from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 
@@ -25,6 +25,10 @@ def _counting_statements(case: Case) -> Q:
 
 def signed_statement_on_file(case: Case) -> policy.Decision:
     """Allowed when a signed, witnessed and not withdrawn voluntary statement is on file."""
+    return remembered(("cases.signed_statement", case.pk), lambda: _statement_on_file(case))
+
+
+def _statement_on_file(case: Case) -> policy.Decision:
     clause = STATEMENT_CLAUSE
     found = VoluntaryStatement.objects.filter(_counting_statements(case)).order_by("-pk").first()
     if found is not None:
