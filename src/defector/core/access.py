@@ -300,6 +300,14 @@ def remembered(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
     return memo[key]  # type: ignore[no-any-return]
 
 
+def remember(key: tuple[Any, ...], value: object) -> None:
+    """Within :func:`remembering`, let a later :func:`remembered` with ``key`` answer ``value``
+    (a list read for display that also answers a gate's read of the same rows)."""
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        memo[key] = value
+
+
 def can(user: AnyUser | None, action: Action | str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this object (the same rule as ``restrict``)."""
     remembered = _REMEMBERED.get()

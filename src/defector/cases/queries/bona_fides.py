@@ -13,7 +13,7 @@ from defector.cases import clocks
 from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult, Stage
 from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
 from defector.cases.queries.common import OfficialRef, _ref_or_none, officials_who_may_see
-from defector.core.access import Action, get_for, remembered, restrict
+from defector.core.access import Action, get_for, remember, remembered, restrict
 from defector.core.users import AnyUser
 from defector.policy.obligations import ObligationId
 
@@ -239,7 +239,10 @@ def verdicts_of(user: AnyUser, case: Case) -> list[VerdictView]:
         .prefetch_related("checks__analyst__user", "checks__recorded_by__user", "checks__case")
         .order_by("-number")
     )
-    return [_verdict_view(row) for row in rows]
+    found = list(rows)
+    current = next((row for row in found if row.superseded_at is None), None)
+    remember(("cases.current_verdict", case.pk), current)  # the gates' read, on this page
+    return [_verdict_view(row) for row in found]
 
 
 def bona_fides_of(user: AnyUser, case: Case, *, now: dt.datetime | None = None) -> BonaFidesView:

@@ -19,7 +19,7 @@ from defector.cases.choices import (
 )
 from defector.cases.models import Case, InducementAct, InducementPlan, RecruitmentConsideration
 from defector.cases.queries.risk import Ref, _ref, governing_risk, political_risk_determined_for
-from defector.core.access import Action, can, get_for, remembered, restrict
+from defector.core.access import Action, can, get_for, remember, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy import Decision
@@ -105,6 +105,8 @@ def considerations_of(user: AnyUser, case: Case) -> list[ConsiderationView]:
         .select_related("considered_by__user")
         .order_by("-considered_at", "-pk")
     )
+    found = list(rows)
+    remember(("cases.latest_consideration", case.pk), found[0] if found else None)
     return [
         ConsiderationView(
             id=row.pk,
@@ -114,7 +116,7 @@ def considerations_of(user: AnyUser, case: Case) -> list[ConsiderationView]:
             considered_at=row.considered_at,
             considered_by=_ref(row.considered_by),
         )
-        for row in rows
+        for row in found
     ]
 
 
