@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Idle and absolute time limits of a session; then the second factor (MFA_REQUIRED).
     "defector.accounts.middleware.SessionLimitsMiddleware",
     "defector.accounts.middleware.SecondFactorMiddleware",
+    # A read asks each access decision of the database once (core.access.remembering).
+    "defector.core.middleware.RememberAccessForReadsMiddleware",
     # Innermost: a write refused for a faulty audit chain answers a 503 page naming the fault.
     "defector.core.middleware.AuditChainFaultMiddleware",
 ]
@@ -145,6 +147,10 @@ STEP_UP_SECONDS = config.env_int("DEFECTOR_STEP_UP_SECONDS", 5 * 60)
 #: An API write sent with an ``Idempotency-Key`` keeps its answer this many hours: a retry
 #: with the same key within them gets that answer again instead of doing the work twice.
 IDEMPOTENCY_KEY_HOURS = config.env_int("DEFECTOR_IDEMPOTENCY_KEY_HOURS", 24)
+#: Every list of the API is paginated (``core.pagination``): this many items a page unless the
+#: caller asks for ``page_size``, and never more than the maximum.
+DEFECTOR_PAGE_SIZE = config.env_int("DEFECTOR_PAGE_SIZE", 50)
+DEFECTOR_MAX_PAGE_SIZE = config.env_int("DEFECTOR_MAX_PAGE_SIZE", 200)
 #: Failed sign-ins (password or code): this many for one account, or from one client
 #: address, within the window lock that account or address for the lockout time.
 SIGN_IN_ACCOUNT_FAILURES = config.env_int("DEFECTOR_SIGN_IN_ACCOUNT_FAILURES", 5)

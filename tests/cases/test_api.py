@@ -178,8 +178,8 @@ def test_the_list_shows_cryptonyms_of_visible_cases_only(
     bonn = open_case(acting_user=officer_in_bonn, post_id=world.bonn.pk)
     response = api(officer).get()
     assert response.status_code == 200
-    assert [row["cryptonym"] for row in response.json()] == [vienna.cryptonym]
-    assert set(response.json()[0]) == {
+    assert [row["cryptonym"] for row in response.json()["items"]] == [vienna.cryptonym]
+    assert set(response.json()["items"][0]) == {
         "id",
         "cryptonym",
         "kind",
@@ -195,7 +195,9 @@ def test_the_list_shows_cryptonyms_of_visible_cases_only(
         "version",
     }
     assert identity["true_name"] not in response.content.decode()
-    assert [row["cryptonym"] for row in api(officer_in_bonn).get().json()] == [bonn.cryptonym]
+    assert [row["cryptonym"] for row in api(officer_in_bonn).get().json()["items"]] == [
+        bonn.cryptonym
+    ]
 
 
 def test_the_list_filters_by_post_and_by_text_in_the_cryptonym(
@@ -204,13 +206,13 @@ def test_the_list_filters_by_post_and_by_text_in_the_cryptonym(
     vienna = open_case()
     bonn = open_case(acting_user=officer_in_bonn, post_id=world.bonn.pk)
     washington = api(idc)
-    assert {row["cryptonym"] for row in washington.get().json()} == {
+    assert {row["cryptonym"] for row in washington.get().json()["items"]} == {
         vienna.cryptonym,
         bonn.cryptonym,
     }
-    by_post = washington.get(post=world.bonn.pk).json()
+    by_post = washington.get(post=world.bonn.pk).json()["items"]
     assert [row["cryptonym"] for row in by_post] == [bonn.cryptonym]
-    by_text = washington.get(q=vienna.cryptonym[2:].lower()).json()
+    by_text = washington.get(q=vienna.cryptonym[2:].lower()).json()["items"]
     assert vienna.cryptonym in [row["cryptonym"] for row in by_text]
     assert washington.get(post="x").status_code == 422
 

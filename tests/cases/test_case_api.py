@@ -86,7 +86,7 @@ def test_a_case_answers_with_its_assessment_obligations_and_timeline(
 def test_the_assessments_are_listed_newest_first(case: Case, officer: User) -> None:
     api = api_for(officer)
     api.send("put", f"/{case.pk}/facts", {"version": 1, "facts": {**FACTS, "induced": True}})
-    body = api.get(f"/{case.pk}/assessments").json()
+    body = api.get(f"/{case.pk}/assessments").json()["items"]
     assert [a["number"] for a in body] == [2, 1]
     assert body[0]["facts"]["induced"] is True
 
@@ -147,7 +147,7 @@ def test_notes_are_listed_and_added(case: Case, officer: User) -> None:
     added = api.send("post", f"/{case.pk}/notes", {"version": 1, "text": "Moved to the safe flat."})
     assert added.status_code == 201, added.content
     assert added.json()["cryptonym"] == case.cryptonym
-    notes = api.get(f"/{case.pk}/notes").json()
+    notes = api.get(f"/{case.pk}/notes").json()["items"]
     assert [n["text"] for n in notes] == ["Moved to the safe flat.", "Came alone."]
 
 
@@ -184,7 +184,7 @@ def test_obligations_are_discharged_waived_and_reassigned(
         {"version": 3, "owner_id": member.official.pk},
     )
     assert given.json()["owner"]["id"] == member.official.pk
-    listed = officer_api.get(f"/{case.pk}/obligations").json()
+    listed = officer_api.get(f"/{case.pk}/obligations").json()["items"]
     assert listed[-1]["status"] in {"done", "waived"}
 
 

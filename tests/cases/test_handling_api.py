@@ -320,7 +320,7 @@ def test_a_task_through_the_api(case: Case, officer: User, member: User, chair: 
         {"version": version(case), "result": "Interpreter booked for Monday."},
     )
     assert done.json()["status"] == "done"
-    listed = member_api.get(f"/{case.pk}/tasks").json()
+    listed = member_api.get(f"/{case.pk}/tasks").json()["items"]
     assert [row["id"] for row in listed] == [task["id"]]
 
 

@@ -172,7 +172,7 @@ def test_those_who_see_the_case_read_the_texts_on_the_page_and_through_the_api(
     assert ENGLISH in page.content.decode()
     one = client.get(f"/api/v1/cases/{case.pk}/statements/{statement.pk}").json()
     assert (one["text_original"], one["text_english"]) == (ORIGINAL, ENGLISH)
-    (listed,) = client.get(f"/api/v1/cases/{case.pk}/statements").json()
+    (listed,) = client.get(f"/api/v1/cases/{case.pk}/statements").json()["items"]
     assert (listed["text_original"], listed["text_english"]) == (ORIGINAL, ENGLISH)
 
 

@@ -58,7 +58,7 @@ def api_rows(user: User, query: dict[str, str]) -> list[str]:
     _, token = create_api_token(acting_user=user, user=user, name="tests")
     response = Client().get("/api/v1/cases", query, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.content
-    return [row["cryptonym"] for row in response.json()]
+    return [row["cryptonym"] for row in response.json()["items"]]
 
 
 def page_rows(user: User, query: dict[str, str]) -> list[str]:
@@ -262,7 +262,7 @@ def test_the_search_page_and_the_api(notes: dict[str, Case], officer: User) -> N
         "/api/v1/cases/notes/search", {"q": "Cable"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["items"]
     assert [hit["cryptonym"] for hit in body] == [notes["vienna"].cryptonym] * 2
     assert body[0]["rank"] >= body[1]["rank"]
 

@@ -76,7 +76,7 @@ def test_a_meeting_through_the_api(
     assert api(chair_api, "post", f"{path}/minutes/approve").status_code == 200
     assert api(chair_api, "post", f"{path}/minutes/forward").json()["status"] == "forwarded"
     idc_api = as_(idc)
-    received = api(idc_api, "get", "/minutes-received").json()
+    received = api(idc_api, "get", "/minutes-received").json()["items"]
     assert [r["post"]["code"] for r in received] == ["VIENNA"]
     acknowledged = api(idc_api, "post", f"{path}/minutes/acknowledge").json()
     assert acknowledged["receipt_acknowledged_by"]["name"] == str(official_of(idc))
@@ -183,7 +183,7 @@ def test_what_the_caller_may_not_see_is_404(
         assert api(client, "get", f"/meetings/{meeting.pk}").status_code == 404
         assert api(client, "post", f"/meetings/{meeting.pk}/held").status_code == 404
     assert api(as_(invited), "get", f"/{committee.pk}").status_code == 404
-    assert api(as_(auditor), "get", "").json() == []
+    assert api(as_(auditor), "get", "").json()["items"] == []
 
 
 def test_an_invited_representative_sees_only_the_invited_meeting(
@@ -201,14 +201,16 @@ def test_an_invited_representative_sees_only_the_invited_meeting(
         == 201
     )
     client = as_(invited)
-    assert [m["id"] for m in api(client, "get", f"/{committee.pk}/meetings").json()] == [mine.pk]
+    assert [m["id"] for m in api(client, "get", f"/{committee.pk}/meetings").json()["items"]] == [
+        mine.pk
+    ]
     assert api(client, "get", f"/meetings/{mine.pk}").status_code == 200
     assert api(client, "get", f"/meetings/{other.pk}").status_code == 404
     detail = api(client, "get", f"/{committee.pk}").json()
     assert detail["members"] == []
     assert detail["procedures_in_effect"] is None
     assert api(client, "get", f"/{committee.pk}/senior").status_code == 404
-    assert api(client, "get", f"/{committee.pk}/procedures").json() == []
+    assert api(client, "get", f"/{committee.pk}/procedures").json()["items"] == []
 
 
 @pytest.mark.parametrize("number", [0, 2**63, 10**30])

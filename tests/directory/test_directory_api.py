@@ -61,11 +61,15 @@ def test_an_administrator_creates_reads_and_changes_a_post(admin_api: Headers) -
 def test_officials_list_posts_with_the_pages_filters(officer_api: Headers) -> None:
     listed = send("get", "/posts", officer_api)
     assert listed.status_code == 200
-    assert [p["code"] for p in listed.json()] == ["TOKYO", "VIENNA"]
-    assert [p["code"] for p in send("get", "/posts?country=jp", officer_api).json()] == ["TOKYO"]
-    assert [p["code"] for p in send("get", "/posts?q=vien", officer_api).json()] == ["VIENNA"]
-    assert send("get", "/posts?representation=false", officer_api).json() == []
-    assert send("get", "/posts?kind=mission", officer_api).json() == []
+    assert [p["code"] for p in listed.json()["items"]] == ["TOKYO", "VIENNA"]
+    assert [p["code"] for p in send("get", "/posts?country=jp", officer_api).json()["items"]] == [
+        "TOKYO"
+    ]
+    assert [p["code"] for p in send("get", "/posts?q=vien", officer_api).json()["items"]] == [
+        "VIENNA"
+    ]
+    assert send("get", "/posts?representation=false", officer_api).json()["items"] == []
+    assert send("get", "/posts?kind=mission", officer_api).json()["items"] == []
 
 
 def test_a_filter_of_the_wrong_kind_answers_422(officer_api: Headers) -> None:
@@ -122,7 +126,7 @@ def test_someone_who_is_neither_official_nor_administrator_sees_an_empty_directo
     stranger: Any, world: dict[str, Any], api_headers: Callable[[Any], Headers]
 ) -> None:
     headers = api_headers(stranger)
-    assert send("get", "/posts", headers).json() == []
+    assert send("get", "/posts", headers).json()["items"] == []
     assert send("get", f"/posts/{world['vienna'].pk}", headers).status_code == 404
 
 
@@ -141,7 +145,7 @@ def test_an_administrator_manages_agencies(admin_api: Headers) -> None:
     assert created.json()["code"] == "PACOM"
     changed = send("patch", f"/agencies/{agency_id}", admin_api, {"active": False})
     assert changed.json()["active"] is False
-    listed = send("get", "/agencies?active=true", admin_api).json()
+    listed = send("get", "/agencies?active=true", admin_api).json()["items"]
     assert [a["code"] for a in listed] == ["CIA", "STATE"]
     assert send("get", f"/agencies/{agency_id}", admin_api).json()["name"] == "US Pacific Command"
     nulled = send("patch", f"/agencies/{agency_id}", admin_api, {"active": None, "name": None})
@@ -157,7 +161,7 @@ def test_an_administrator_adds_a_compartment_and_officials_list_them(
 ) -> None:
     created = send("post", "/compartments", admin_api, {"code": "lantern", "name": "Lantern"})
     assert created.status_code == 201
-    codes = [c["code"] for c in send("get", "/compartments", officer_api).json()]
+    codes = [c["code"] for c in send("get", "/compartments", officer_api).json()["items"]]
     assert codes == ["HARBOR", "LANTERN"]
     assert send("post", "/compartments", officer_api, {"code": "X", "name": "Y"}).status_code == 403
 
@@ -213,7 +217,7 @@ def test_a_bad_official_answers_422_with_each_field_and_creates_no_account(
 def test_officials_list_with_filters_hides_others_clearances(
     officer_api: Headers, admin: Any, officer: Any
 ) -> None:
-    listed = send("get", "/officials", officer_api).json()
+    listed = send("get", "/officials", officer_api).json()["items"]
     assert [o["username"] for o in listed] == ["ops.admin", "dana.reyes"]
     by_name = {o["username"]: o for o in listed}
     assert by_name["dana.reyes"]["clearance"] == "SECRET"
@@ -222,11 +226,20 @@ def test_officials_list_with_filters_hides_others_clearances(
     assert by_name["ops.admin"]["compartments"] is None
     assert by_name["ops.admin"]["post"] is None
     assert by_name["ops.admin"]["station"] == "Washington"
-    only = [o["username"] for o in send("get", "/officials?post=WASHINGTON", officer_api).json()]
+    only = [
+        o["username"]
+        for o in send("get", "/officials?post=WASHINGTON", officer_api).json()["items"]
+    ]
     assert only == ["ops.admin"]
-    only = [o["username"] for o in send("get", "/officials?role=case_officer", officer_api).json()]
+    only = [
+        o["username"]
+        for o in send("get", "/officials?role=case_officer", officer_api).json()["items"]
+    ]
     assert only == ["dana.reyes"]
-    only = [o["username"] for o in send("get", "/officials?agency=cia&q=reyes", officer_api).json()]
+    only = [
+        o["username"]
+        for o in send("get", "/officials?agency=cia&q=reyes", officer_api).json()["items"]
+    ]
     assert only == ["dana.reyes"]
 
 

@@ -128,7 +128,7 @@ def test_a_problem_of_another_post_answers_404_like_a_missing_one(
     assert denied.status_code == missing.status_code == 404
     assert denied.json() == missing.json()
     assert caller.post(f"/problems/{problem.pk}/resolve", {"text": "Mine now."}).status_code == 404
-    assert caller.get("/problems").json() == []
+    assert caller.get("/problems").json()["items"] == []
     browser = client_for(bonn_member)
     assert browser.get(f"/escalations/{problem.pk}/").status_code == 404
     page = browser.get("/escalations/")

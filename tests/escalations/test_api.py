@@ -68,7 +68,7 @@ def test_the_referral_path_through_the_api(
     assert sent.json()["status"] == "referred"
     assert sent.json()["referral"]["routed_by"]["agency"] == "CIA"
 
-    waiting = idc.get("/problems", idc_waiting="true").json()
+    waiting = idc.get("/problems", idc_waiting="true").json()["items"]
     assert [(p["id"], p["idc_status"]) for p in waiting] == [(problem_id, "to_acknowledge")]
     acknowledged = idc.post(f"/problems/{problem_id}/referral/acknowledge")
     assert acknowledged.status_code == 200
@@ -170,11 +170,11 @@ def test_list_filters(api: ApiFor, raise_problem: Any, chair: User) -> None:
     settled = raise_problem(title="Settled one")
     caller = api(chair)
     caller.post(f"/problems/{settled.pk}/resolve", {"text": "Done."})
-    assert [p["id"] for p in caller.get("/problems", open="true").json()] == [open_one.pk]
-    assert [p["id"] for p in caller.get("/problems", status="resolved_locally").json()] == [
-        settled.pk
-    ]
-    assert [p["id"] for p in caller.get("/problems", q="open").json()] == [open_one.pk]
+    assert [p["id"] for p in caller.get("/problems", open="true").json()["items"]] == [open_one.pk]
+    assert [
+        p["id"] for p in caller.get("/problems", status="resolved_locally").json()["items"]
+    ] == [settled.pk]
+    assert [p["id"] for p in caller.get("/problems", q="open").json()["items"]] == [open_one.pk]
 
 
 def test_a_browser_session_needs_the_csrf_token(

@@ -246,7 +246,7 @@ def test_acknowledgements_through_the_api(
     procedures: Any, guidance: GuidanceVersion, state_member: User, bonn_member: User, api: Any
 ) -> None:
     caller = api(state_member)
-    listed = caller.get("/acknowledgements").json()
+    listed = caller.get("/acknowledgements").json()["items"]
     assert [(p["kind"], p["id"]) for p in listed] == [
         ("procedures", procedures.pk),
         ("guidance", guidance.pk),
@@ -254,7 +254,7 @@ def test_acknowledgements_through_the_api(
     done = caller.post("/acknowledgements", {"kind": "guidance", "id": guidance.pk})
     assert done.status_code == 201, done.content
     assert done.json()["kind"] == "guidance"
-    assert [p["kind"] for p in caller.get("/acknowledgements").json()] == ["procedures"]
+    assert [p["kind"] for p in caller.get("/acknowledgements").json()["items"]] == ["procedures"]
     again = caller.post("/acknowledgements", {"kind": "guidance", "id": guidance.pk})
     assert again.status_code == 409
     assert caller.post("/acknowledgements", {"kind": "memo", "id": 1}).status_code == 422

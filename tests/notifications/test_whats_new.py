@@ -131,14 +131,14 @@ def test_the_notice_list_and_marking_one_read(
     tell(world, "Case AEFOX at VIENNA: opened.")
     actions.notify_post_members(world.vienna, NoticeKind.PROBLEM, "Mutual problem 1: raised.")
     caller = api(chair)
-    assert [n["kind"] for n in caller.get("/notices").json()] == ["problem", "case"]
-    assert [n["kind"] for n in caller.get("/notices", kind="case").json()] == ["case"]
+    assert [n["kind"] for n in caller.get("/notices").json()["items"]] == ["problem", "case"]
+    assert [n["kind"] for n in caller.get("/notices", kind="case").json()["items"]] == ["case"]
     assert caller.get("/notices", kind="gossip").status_code == 422
-    notice_id = caller.get("/notices", kind="case").json()[0]["id"]
+    notice_id = caller.get("/notices", kind="case").json()["items"][0]["id"]
     read = caller.post(f"/notices/{notice_id}/read")
     assert read.status_code == 200
     assert read.json()["read_at"] is not None
-    assert [n["kind"] for n in caller.get("/notices", unread="true").json()] == ["problem"]
+    assert [n["kind"] for n in caller.get("/notices", unread="true").json()["items"]] == ["problem"]
     # Someone else's notice is not found.
     assert api(senior).post(f"/notices/{notice_id}/read").status_code == 404
 

@@ -54,7 +54,7 @@ def test_a_trace_runs_through_the_api_and_its_hits_are_marked(
     )
     assert marked.status_code == 200, marked.content
     assert marked.json()["hits"][0]["mark"] == "match"
-    listed = client.get(f"/cases/{case.pk}/traces").json()
+    listed = client.get(f"/cases/{case.pk}/traces").json()["items"]
     assert [item["id"] for item in listed] == [trace["id"]]
     case.refresh_from_db()
     concluded = client.post(
@@ -116,7 +116,7 @@ def test_the_idc_uploads_lists_and_deletes_a_list(api: ApiFor, idc: User) -> Non
     assert (body["entries"], body["names"], body["replaced"]) == (3, 6, 0)
     again = _upload(client, "reference,name\nZ,Ivan Petrov\n", source="liaison-1964")
     assert again.json()["replaced"] == 3
-    listed = client.get("/watchlists").json()
+    listed = client.get("/watchlists").json()["items"]
     assert [(item["name"], item["entries"]) for item in listed] == [("liaison-1964", 1)]
     source_id = listed[0]["id"]
     assert client.get(f"/watchlists/{source_id}").json()["names"] == 1

@@ -10,10 +10,11 @@ bona fides, statement, tasks and determinations follow exactly the case's own ru
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
+from defector.cases.models import Case
 from defector.core.access import NOTHING, Action, Principal, Rule, any_of, levels_up_to, register
 
 #: Who may do what with case content, at the case's post (post roles) or anywhere (others).
@@ -31,6 +32,13 @@ CASE_WASHINGTON_ROLES: Final[dict[Action, tuple[str, ...]]] = {
 CASE_ASSIGNED_ACTIONS: Final = frozenset({Action.VIEW, Action.CHANGE, Action.REVEAL})
 #: Invited representatives may view the cases they are invited to.
 CASE_INVITED_ACTIONS: Final = frozenset({Action.VIEW})
+
+
+def _cases_of(through: type[Model], principal: Principal) -> QuerySet[Any, Any]:
+    """The ids of the cases a link table (assigned officers, invited representatives) ties to
+    the principal: a subquery, so that a case's list is not joined to its links (no row twice,
+    nothing to de-duplicate)."""
+    return through._default_manager.filter(official_id=principal.official_id).values("case_id")
 
 
 def case_content(prefix: str = "") -> Rule:
@@ -55,7 +63,7 @@ def case_content(prefix: str = "") -> Rule:
                 grants.append(
                     Q(
                         **{
-                            f"{prefix}officers": principal.official_id,
+                            f"{prefix}pk__in": _cases_of(Case.officers.through, principal),
                             f"{prefix}post_id__in": sorted(officer_posts),
                         }
                     )
@@ -66,7 +74,7 @@ def case_content(prefix: str = "") -> Rule:
                 grants.append(
                     Q(
                         **{
-                            f"{prefix}invited": principal.official_id,
+                            f"{prefix}pk__in": _cases_of(Case.invited.through, principal),
                             f"{prefix}post_id__in": sorted(invited_posts),
                         }
                     )

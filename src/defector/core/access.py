@@ -19,7 +19,9 @@ user is only themselves, an administrator when a superuser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, TypeVar
@@ -28,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -97,34 +99,66 @@ class Principal:
 ANONYMOUS: Final = Principal()
 
 
-def _user_only(user: User) -> Principal:
+def user_only(user: User) -> Principal:
     """A principal from the user alone: superusers are administrators."""
     return Principal(
         user_id=user.pk, roles=frozenset({"administrator"} if user.is_superuser else ())
     )
 
 
-PrincipalSource = Callable[[User], Principal]
+def _users_only(users: Sequence[User]) -> dict[int, Principal]:
+    return {user.pk: user_only(user) for user in users}
+
+
+#: Signed-in, active users in; their principals out, by user id, read in one batch.
+PrincipalSource = Callable[[Sequence[User]], dict[int, Principal]]
 #: The one principal source: ``[source]``, replaced by :func:`register_principal_source`.
-_PRINCIPAL_SOURCE: Final[list[PrincipalSource]] = [_user_only]
+_PRINCIPAL_SOURCE: Final[list[PrincipalSource]] = [_users_only]
 
 
 def register_principal_source(source: PrincipalSource) -> None:
-    """Read principals with ``source`` (a signed-in, active user in, their principal out)."""
+    """Read principals with ``source`` (signed-in, active users in, their principals out by
+    user id; a user it leaves out is only themselves)."""
     _PRINCIPAL_SOURCE[:] = [source]
+
+
+def _signed_in(user: AnyUser | None) -> User | None:
+    if user is None or isinstance(user, AnonymousUser):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user
+
+
+def principals_for(users: Iterable[AnyUser | None]) -> list[Principal]:
+    """Each user's principal, in order; those not yet known are read in one batch and cached
+    on their user objects for the rest of the request."""
+    users = list(users)
+    unknown: dict[int, User] = {}
+    for user in users:
+        found = _signed_in(user)
+        if found is not None and getattr(found, "_defector_principal", None) is None:
+            unknown.setdefault(found.pk, found)
+    if unknown:
+        read = _PRINCIPAL_SOURCE[0](list(unknown.values()))
+        for user in users:
+            found = _signed_in(user)
+            if found is not None and found.pk in unknown:
+                principal = read.get(found.pk) or user_only(found)
+                found._defector_principal = principal  # type: ignore[attr-defined]
+    return [principal_for(user) for user in users]
 
 
 def principal_for(user: AnyUser | None) -> Principal:
     """The user's principal, cached on the user object for the rest of the request."""
-    if user is None or isinstance(user, AnonymousUser):
+    found = _signed_in(user)
+    if found is None:
         return ANONYMOUS
-    if not user.is_authenticated or not user.is_active:
-        return ANONYMOUS
-    cached: Principal | None = getattr(user, "_defector_principal", None)
+    cached: Principal | None = getattr(found, "_defector_principal", None)
     if cached is not None:
         return cached
-    principal = _PRINCIPAL_SOURCE[0](user)
-    user._defector_principal = principal  # type: ignore[attr-defined]
+    principal = _PRINCIPAL_SOURCE[0]([found]).get(found.pk) or user_only(found)
+    found._defector_principal = principal  # type: ignore[attr-defined]
     return principal
 
 
@@ -180,25 +214,43 @@ def _related_model(model: type[models.Model], path: str) -> type[models.Model]:
 _M = TypeVar("_M", bound=models.Model)
 
 
-def restrict(user: AnyUser | None, action: Action | str, queryset: QuerySet[_M]) -> QuerySet[_M]:
-    """The rows of ``queryset`` that ``user`` may ``action``; none when no rule allows."""
-    label = queryset.model._meta.label_lower
+def _multivalued(queryset: QuerySet[Any]) -> bool:
+    """Whether the query joins a to-many relation (and so may repeat a row)."""
+    for join in queryset.query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if field is not None and (field.one_to_many or field.many_to_many):
+            return True
+    return False
+
+
+def _condition(principal: Principal, action: Action | str, label: str) -> Q | None:
+    """The rule's filter for ``principal``; :data:`NOTHING` without a rule (default deny)."""
     rule = RULES.get(label)
     if rule is None:
-        return queryset.none()
-    principal = principal_for(user)
-    condition = rule(principal, Action(action))
-    if condition is None:
-        return queryset.none()
+        return NOTHING
+    return rule(principal, Action(action))
+
+
+def _narrow(principal: Principal, condition: Q, queryset: QuerySet[_M]) -> QuerySet[_M]:
+    """``queryset`` under ``condition`` and the compartments ``principal`` lacks."""
     restricted = queryset.filter(condition)
-    path = COMPARTMENTED.get(label)
+    path = COMPARTMENTED.get(queryset.model._meta.label_lower)
     if path is not None:
         compartment = _related_model(queryset.model, path)
         not_held = compartment._default_manager.exclude(code__in=sorted(principal.compartments))
         restricted = restricted.exclude(**{f"{path}__in": not_held})
-    if condition != EVERYTHING or path is not None:
+    if _multivalued(restricted):
         restricted = restricted.distinct()
     return restricted
+
+
+def restrict(user: AnyUser | None, action: Action | str, queryset: QuerySet[_M]) -> QuerySet[_M]:
+    """The rows of ``queryset`` that ``user`` may ``action``; none when no rule allows."""
+    principal = principal_for(user)
+    condition = _condition(principal, action, queryset.model._meta.label_lower)
+    if condition is None:
+        return queryset.none()
+    return _narrow(principal, condition, queryset)
 
 
 def get_for(
@@ -216,10 +268,114 @@ def get_for(
     return found
 
 
+#: Decisions remembered within :func:`remembering` (a page's reading), by (user, action,
+#: model, row); ``None`` outside it.
+_REMEMBERED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "defector_access_remembered", default=None
+)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block, :func:`can` asks the database once per user, action and object: for
+    reading (a GET), when nothing the rules read changes meanwhile."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+_T = TypeVar("_T")
+
+
+def remembered(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
+    """``read()``, once per ``key`` within :func:`remembering` (every time outside it): for a
+    read that several sections of one page repeat (``key`` names the read and its object)."""
+    memo = _REMEMBERED.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def remember(key: tuple[Any, ...], value: object) -> None:
+    """Within :func:`remembering`, let a later :func:`remembered` with ``key`` answer ``value``
+    (a list read for display that also answers a gate's read of the same rows)."""
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        memo[key] = value
+
+
 def can(user: AnyUser | None, action: Action | str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this object (the same rule as ``restrict``)."""
+    remembered = _REMEMBERED.get()
+    key = (getattr(user, "pk", None), str(action), obj._meta.label_lower, obj.pk)
+    if remembered is not None and key in remembered:
+        return bool(remembered[key])
     manager = type(obj)._default_manager
-    return restrict(user, action, manager.filter(pk=obj.pk)).exists()
+    allowed = restrict(user, action, manager.filter(pk=obj.pk)).exists()
+    if remembered is not None:
+        remembered[key] = allowed
+    return allowed
+
+
+def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model) -> set[Action]:
+    """Which of ``actions`` ``user`` may do on ``obj``: the same rules as :func:`can`, asked in
+    one query (and remembered for :func:`can` within :func:`remembering`)."""
+    principal = principal_for(user)
+    manager = type(obj)._default_manager
+    label = obj._meta.label_lower
+    tests: dict[str, Exists] = {}
+    for action in (Action(a) for a in actions):
+        condition = _condition(principal, action, label)
+        if condition is not None:
+            narrowed = _narrow(principal, condition, manager.filter(pk=obj.pk))
+            tests[action.value] = Exists(narrowed.values("pk"))
+    row = manager.filter(pk=obj.pk).annotate(**tests).values(*tests).first() if tests else None
+    allowed = {Action(name) for name, yes in (row or {}).items() if yes}
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        for action in (Action(a) for a in actions):
+            memo[(getattr(user, "pk", None), str(action), label, obj.pk)] = action in allowed
+    return allowed
+
+
+_U = TypeVar("_U", bound=User)
+
+
+def who_can(users: Iterable[_U], action: Action | str, obj: models.Model) -> list[_U]:
+    """Those of ``users`` who may ``action`` ``obj``, in order: the same rules as :func:`can`,
+    decided for all of them at once — their principals read in one batch, then one query
+    (users whose rule gives the same filter share its test)."""
+    users = list(users)
+    principals = principals_for(users)
+    label = obj._meta.label_lower
+    manager = type(obj)._default_manager
+    tests: dict[str, QuerySet[Any]] = {}
+    keys: list[str | None] = []
+    for principal in principals:
+        condition = _condition(principal, action, label)
+        if condition is None:
+            keys.append(None)
+            continue
+        test = _narrow(principal, condition, manager.filter(pk=obj.pk))
+        key = str(test.query)  # compiled, not run: users with the same test share it
+        tests.setdefault(key, test)
+        keys.append(key)
+    if not tests:
+        return []
+    names = {key: f"may_{number}" for number, key in enumerate(tests)}
+    row = (
+        manager.filter(pk=obj.pk)
+        .annotate(**{names[key]: Exists(test.values("pk")) for key, test in tests.items()})
+        .values(*names.values())
+        .first()
+    )
+    if row is None:
+        return []
+    return [user for user, key in zip(users, keys, strict=True) if key and row[names[key]]]
 
 
 # --- core's own rules -------------------------------------------------------------------------

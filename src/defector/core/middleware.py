@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
+from defector.core import access
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
 from defector.core.errors import AuditChainFault
 
@@ -249,3 +250,18 @@ class ActionGetRedirectMiddleware:
         if response.has_header("Allow"):
             redirect["Allow"] = response["Allow"]
         return redirect
+
+
+class RememberAccessForReadsMiddleware:
+    """While a ``GET`` or ``HEAD`` is answered, each access decision on one object is asked of
+    the database once (``core.access.remembering``): a page asks whether its reader may change
+    the case in every section, and a read changes none of what the rules read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with access.remembering():
+            return self.get_response(request)

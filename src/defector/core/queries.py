@@ -17,6 +17,7 @@ from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.inputs import moment_problem
 from defector.core.models import ApiToken, AuditCheckpoint, AuditEvent, IdempotencyKey
+from defector.core.pagination import Mapped
 from defector.core.users import AnyUser
 
 
@@ -224,14 +225,10 @@ def audit_export_rows(
     return (redaction.shown(event) for event in rows)
 
 
-def audit_event_page(
-    user: AnyUser | None, filters: AuditFilter, *, page: int, page_size: int
-) -> tuple[int, list[AuditEvent]]:
-    """The number of matching events and one page of them, newest first, as an auditor sees
-    them (case content redacted, ``core.redaction``)."""
-    events = audit_events(user, filters)
-    start = (page - 1) * page_size
-    return events.count(), [redaction.shown(event) for event in events[start : start + page_size]]
+def audit_events_shown(user: AnyUser | None, filters: AuditFilter) -> Mapped[AuditEvent]:
+    """The matching events, newest first, to be paged; those of a page as an auditor sees them
+    (case content redacted, ``core.redaction``)."""
+    return Mapped(audit_events(user, filters), lambda page: [redaction.shown(e) for e in page])
 
 
 def stored_answer(user: AnyUser, key: str) -> IdempotencyKey | None:

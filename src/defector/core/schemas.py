@@ -69,7 +69,7 @@ MAX_PAGE = 10**9
 
 
 class AuditEventsQuery(Schema):
-    """The audit log's filters (as on the audit page) and the page wanted."""
+    """The audit log's filters (as on the audit page); the page is ``core.pagination``'s."""
 
     actor: str = Field("", max_length=200, description="Part of the actor's name.")
     action: str = Field("", max_length=100, description="An action code or its start.")
@@ -82,8 +82,6 @@ class AuditEventsQuery(Schema):
     until: Moment | None = Field(
         None, description="Events at or before this time (ISO 8601; UTC if no offset)."
     )
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int = Field(50, ge=1, le=500)
 
 
 class AuditEventOut(Schema):
@@ -105,15 +103,6 @@ class AuditEventOut(Schema):
     request_id: str
     prev_hash: str
     hash: str
-
-
-class AuditEventPageOut(Schema):
-    """A page of events, newest first. Callers who may not read the log get an empty page."""
-
-    count: int
-    page: int
-    page_size: int
-    items: list[AuditEventOut]
 
 
 class CheckpointIn(Schema):

@@ -6,6 +6,9 @@ up; administrators manage them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db.models import Q
 
@@ -17,36 +20,64 @@ from defector.core.access import (
     rank,
     register,
     register_principal_source,
+    user_only,
 )
 from defector.directory.models import Official
 
 
-def principal_of(user: User) -> Principal:
-    """A signed-in user's principal: their official's post, roles, clearance and compartments;
-    superusers are administrators."""
-    roles: set[str] = set()
-    if user.is_superuser:
-        roles.add("administrator")
-    official = (
-        Official.objects.filter(user_id=user.pk).prefetch_related("roles", "compartments").first()
+def principals_of(users: Sequence[User]) -> dict[int, Principal]:
+    """Signed-in users' principals, by user id, in one query whatever their number: each
+    official's post, roles, clearance and compartments; superusers are administrators."""
+    by_user = {user.pk: user for user in users}
+    rows = (
+        Official.objects.filter(user_id__in=sorted(by_user))
+        .order_by()
+        .values_list(
+            "pk",
+            "user_id",
+            "post_id",
+            "clearance",
+            "roles__role",
+            "roles__post_id",
+            "compartments__code",
+        )
     )
-    if official is None:
-        return Principal(user_id=user.pk, roles=frozenset(roles))
-    post_roles = set()
-    for assignment in official.roles.all():
-        if assignment.post_id is None:
-            roles.add(assignment.role)
-        else:
-            post_roles.add((assignment.post_id, assignment.role))
-    return Principal(
-        user_id=user.pk,
-        official_id=official.pk,
-        post_id=official.post_id,
-        post_roles=frozenset(post_roles),
-        roles=frozenset(roles),
-        clearance_rank=rank(official.clearance),
-        compartments=frozenset(c.code for c in official.compartments.all()),
-    )
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        official_id, user_id, post_id, clearance = row[0], row[1], row[2], row[3]
+        # An official without roles or compartments comes with nulls there (outer joins).
+        role: str | None = row[4]
+        role_post: int | None = row[5]
+        compartment: str | None = row[6]
+        held = found.setdefault(
+            user_id,
+            {
+                "official": (official_id, post_id, clearance),
+                "roles": set(),
+                "posts": set(),
+                "compartments": set(),
+            },
+        )
+        if role is not None and role_post is None:
+            held["roles"].add(role)
+        elif role is not None:
+            held["posts"].add((role_post, role))
+        if compartment is not None:
+            held["compartments"].add(compartment)
+    principals = {pk: user_only(user) for pk, user in by_user.items()}
+    for user_id, held in found.items():
+        official_id, post_id, clearance = held["official"]
+        roles = held["roles"] | ({"administrator"} if by_user[user_id].is_superuser else set())
+        principals[user_id] = Principal(
+            user_id=user_id,
+            official_id=official_id,
+            post_id=post_id,
+            post_roles=frozenset(held["posts"]),
+            roles=frozenset(roles),
+            clearance_rank=rank(clearance),
+            compartments=frozenset(held["compartments"]),
+        )
+    return principals
 
 
 def directory(principal: Principal, action: Action) -> Q | None:
@@ -59,7 +90,7 @@ def directory(principal: Principal, action: Action) -> Q | None:
     return NOTHING
 
 
-register_principal_source(principal_of)
+register_principal_source(principals_of)
 for _label in (
     "directory.post",
     "directory.agency",

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from defector.core.pagination import paged
 from defector.core.schemas import ErrorOut
 from defector.directory import actions, queries
 from defector.directory.schemas import (
@@ -46,6 +47,7 @@ CHANGE = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/posts", response={200: list[PostOut], **FILTERED}, summary="List posts")
+@paged
 def list_posts(request: HttpRequest, filters: Query[PostFilterIn]) -> Any:
     return queries.posts(request.user, filters.to_filter())
 
@@ -82,6 +84,7 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> Any:
 
 
 @router.get("/agencies", response={200: list[AgencyOut], **FILTERED}, summary="List agencies")
+@paged
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilterIn]) -> Any:
     return queries.agencies(request.user, filters.to_filter())
 
@@ -119,6 +122,7 @@ def update_agency(request: HttpRequest, agency_id: int, payload: AgencyPatch) ->
 @router.get(
     "/compartments", response={200: list[CompartmentOut], **READ}, summary="List compartments"
 )
+@paged
 def list_compartments(request: HttpRequest) -> Any:
     return queries.compartments(request.user)
 
@@ -143,6 +147,7 @@ def create_compartment(request: HttpRequest, payload: CompartmentIn) -> Any:
     description="Clearance and compartments are shown to administrators and to the official "
     "themself; to others they are null.",
 )
+@paged
 def list_officials(request: HttpRequest, filters: Query[OfficialFilterIn]) -> Any:
     return queries.officials(request.user, filters.to_filter())
 

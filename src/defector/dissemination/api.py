@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from defector.core.errors import NotFound
+from defector.core.pagination import Mapped, paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.dissemination import actions, queries
 from defector.dissemination.schemas import (
@@ -49,8 +50,11 @@ def _summary(report: Any) -> dict[str, Any]:
     summary="List the threat reports you may see",
     description="Newest first: those of the cases you see, and those sent to you.",
 )
+@paged
 def list_reports(request: HttpRequest) -> Any:
-    return [_summary(report) for report in queries.reports_for(request.user)[:200]]
+    return Mapped(
+        queries.reports_for(request.user), lambda rows: [_summary(report) for report in rows]
+    )
 
 
 @router.post(

@@ -13,6 +13,7 @@ from typing import Any, Final
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from defector.core.pagination import Mapped, paged
 from defector.core.schemas import READ_ERRORS, ErrorOut
 from defector.escalations import actions, queries
 from defector.escalations.schemas import (
@@ -44,6 +45,7 @@ def _out(request: HttpRequest, problem_id: int) -> queries.ProblemView:
     summary="List the mutual problems you may see",
     description="Soonest due first; filter by post, status, open, waiting for the IDC, title.",
 )
+@paged
 def list_problems(request: HttpRequest, filters: Query[ProblemFiltersIn]) -> Any:
     found = queries.problems_for(
         request.user,
@@ -55,7 +57,7 @@ def list_problems(request: HttpRequest, filters: Query[ProblemFiltersIn]) -> Any
             q=filters.q,
         ),
     )
-    return queries.rows(found)
+    return Mapped(found, queries.rows)
 
 
 @router.post(

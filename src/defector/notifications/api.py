@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from defector.core.pagination import Mapped, paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.notifications import actions, queries
 from defector.notifications.schemas import (
@@ -33,12 +34,13 @@ router = Router()
     summary="Your notices",
     description="Newest first; filter by unread, kind and time.",
 )
+@paged
 def list_notices(request: HttpRequest, filters: Query[NoticeFiltersIn]) -> Any:
     found = queries.notices_for(
         request.user,
         queries.NoticeFilters(unread=filters.unread, kind=filters.kind, since=filters.since),
     )
-    return [queries.describe(notice) for notice in found[:500]]
+    return Mapped(found, lambda page: [queries.describe(notice) for notice in page])
 
 
 @router.post(
@@ -76,6 +78,7 @@ def visit(request: HttpRequest, payload: VisitIn) -> Any:
     response={200: list[PendingAcknowledgementOut], 401: ErrorOut},
     summary="Procedures and guidance you have still to acknowledge (6e)",
 )
+@paged
 def pending(request: HttpRequest) -> Any:
     return queries.pending_acknowledgements(request.user)
 

@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.traces import actions, queries
 from defector.traces.choices import TRACES_CLAUSE
@@ -95,6 +96,7 @@ def _source(source: Any) -> dict[str, Any]:
     description="Newest first, each with the hits you may see. For those who do the case's "
     "bona fides work (who may change it).",
 )
+@paged
 def list_traces(request: HttpRequest, case_id: int) -> Any:
     case = _case(request, case_id)
     return [_trace(view) for view in queries.traces_of(request.user, case)]
@@ -184,6 +186,7 @@ def _idc_only(request: HttpRequest) -> None:
     response={200: list[SourceOut], **READ_ERRORS},
     summary="List the watch lists (the IDC)",
 )
+@paged
 def list_watchlists(request: HttpRequest) -> Any:
     _idc_only(request)
     return [_source(source) for source in queries.sources_for(request.user)]

@@ -17,10 +17,10 @@ from defector.cases.choices import OBLIGATION_OWNER_ROLES, SETTLED_STATUSES, Obl
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
-from defector.core.access import Action, can
+from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser
-from defector.directory.models import Official
+from defector.directory.models import Official, RoleAssignment
 from defector.directory.queries import acting_official
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
 
@@ -67,16 +67,19 @@ def _category_change(before: Sequence[str], after: Sequence[str]) -> str:
 
 def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | None]:
     """For each role, the post's one active official in it who may see the case (or None)."""
-    owners: dict[str, Official | None] = {}
-    for role in set(roles):
-        holders = list(
-            Official.objects.filter(
-                roles__role=role, roles__post=case.post, user__is_active=True
-            ).select_related("user")[:2]
-        )
-        fits = len(holders) == 1 and can(holders[0].user, Action.VIEW, case)
-        owners[role] = holders[0] if fits else None
-    return owners
+    wanted = sorted(set(roles))
+    holders: dict[str, list[Official]] = {role: [] for role in wanted}
+    assignments = RoleAssignment.objects.filter(
+        role__in=wanted, post=case.post, official__user__is_active=True
+    ).select_related("official__user")
+    for assignment in assignments:
+        holders[assignment.role].append(assignment.official)
+    sole = {role: found[0] for role, found in holders.items() if len(found) == 1}
+    allowed = {user.pk for user in who_can([o.user for o in sole.values()], Action.VIEW, case)}
+    return {
+        role: sole[role] if sole.get(role) and sole[role].user_id in allowed else None
+        for role in wanted
+    }
 
 
 def _default_owner(

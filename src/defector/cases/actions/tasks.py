@@ -18,7 +18,7 @@ from defector.cases.queries import TASKS_CLAUSE, is_assignee
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import Action, can
+from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.core.users import AnyUser
 from defector.directory.models import Agency, Official
@@ -73,7 +73,7 @@ def _assignee(
         add_error(errors, "agency_id", f"{agency.code} is not active")
         return None, None
     members = Official.objects.filter(agency=agency, user__is_active=True).select_related("user")
-    if not any(can(member.user, Action.VIEW, case) for member in members):
+    if not who_can([member.user for member in members], Action.VIEW, case):
         add_error(
             errors,
             "agency_id",

@@ -19,6 +19,7 @@ from defector.cases.schemas import (
     VerdictIn,
     VerdictOut,
 )
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -81,6 +82,7 @@ def bona_fides(request: HttpRequest, case_id: int) -> Any:
     response={200: list[CheckOut], **READ_ERRORS},
     summary="The bona fides checks of the case, oldest first",
 )
+@paged
 def list_checks(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [_check(check) for check in queries_handling.checks_of(request.user, case)]

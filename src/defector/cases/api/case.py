@@ -29,6 +29,7 @@ from defector.cases.schemas import (
     TransitionIn,
 )
 from defector.core import idempotency
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 
 
@@ -54,6 +55,7 @@ def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
     response={200: list[AssessmentOut], **READ_ERRORS},
     summary="Every assessment of the case's facts, newest first",
 )
+@paged
 def list_assessments(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [assessment_out(view) for view in queries.assessments_of(request.user, case)]
@@ -112,6 +114,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
     response={200: list[TimelineEntryOut], **READ_ERRORS},
     summary="Everything that happened on the case, oldest first",
 )
+@paged
 def timeline(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [entry_out(entry) for entry in queries.timeline_of(request.user, case)]

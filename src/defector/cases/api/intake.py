@@ -22,6 +22,7 @@ from defector.cases.schemas import (
     WalkInIn,
 )
 from defector.core.errors import InvalidInput
+from defector.core.pagination import paged
 from defector.core.schemas import ErrorOut
 
 
@@ -36,9 +37,10 @@ from defector.core.schemas import ErrorOut
         "overdue, officer, kind, and text in the cryptonym."
     ),
 )
+@paged
 def list_cases(request: HttpRequest, filters: Query[CaseFiltersIn]) -> Any:
     parsed = queries.parse_case_filters(filters.model_dump())
-    return list(queries.cases_for(request.user, parsed))
+    return queries.cases_for(request.user, parsed)
 
 
 @router.post(

@@ -12,6 +12,7 @@ from ninja import Query, Status
 from defector.cases import actions, queries
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import NoteHitOut, NoteIn, NoteOut, NoteSearchIn
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 
 
@@ -39,6 +40,7 @@ def _note(note: Any, rank: float | None = None) -> dict[str, Any]:
         "first, at most 50. PostgreSQL full-text search, or SQLite FTS5."
     ),
 )
+@paged
 def search_notes(request: HttpRequest, query: Query[NoteSearchIn]) -> Any:
     return [_note(hit.note, hit.rank) for hit in queries.search_notes(request.user, query.q)]
 
@@ -49,6 +51,7 @@ def search_notes(request: HttpRequest, query: Query[NoteSearchIn]) -> Any:
     response={200: list[NoteOut], **READ_ERRORS},
     summary="The case's notes, newest first",
 )
+@paged
 def list_notes(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [_note(note) for note in queries.notes_of(request.user, case)]

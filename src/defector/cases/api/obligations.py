@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from defector.cases import actions, queries
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import DischargeIn, ObligationOut, ReassignIn, WaiveIn
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -18,6 +19,7 @@ from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
     response={200: list[ObligationOut], **READ_ERRORS},
     summary="The case's obligations: open ones first, by due time",
 )
+@paged
 def list_obligations(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return queries.obligations_of(request.user, case)

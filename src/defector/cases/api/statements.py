@@ -16,6 +16,7 @@ from defector.cases import queries
 from defector.cases import queries as queries_handling
 from defector.cases.api.common import expected_version, router
 from defector.cases.schemas import StatementFormIn, StatementIn, StatementOut, StepIn, WithdrawIn
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -38,6 +39,7 @@ def _statement_of(request: HttpRequest, case_id: int, statement_id: int) -> dict
     response={200: list[StatementOut], **READ_ERRORS},
     summary="The voluntary statements of the case, newest first (6b(3)(c))",
 )
+@paged
 def list_statements(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [_statement(view) for view in queries_handling.statements_of(request.user, case)]

@@ -23,6 +23,7 @@ from defector.cases.schemas import (
     TaskOut,
     TaskPatchIn,
 )
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -41,6 +42,7 @@ def _task_of(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]
     response={200: list[TaskOut], **READ_ERRORS},
     summary="The case's tasks: open ones first, by due date (6b(3)(d))",
 )
+@paged
 def list_tasks(request: HttpRequest, case_id: int) -> Any:
     case = queries.case_detail(request.user, case_id)
     return [_task(view) for view in queries_handling.tasks_of(request.user, case)]
@@ -177,6 +179,7 @@ def _invited(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     response={200: list[InvitedOut], **READ_ERRORS},
     summary="The representatives of other agencies invited to the case (6)",
 )
+@paged
 def list_invited(request: HttpRequest, case_id: int) -> Any:
     return _invited(request, case_id)
 

@@ -124,6 +124,11 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        indexes = [
+            # The case list, newest first: a post's cases, and Washington's of every post.
+            models.Index(fields=["post", "-opened_at", "-id"], name="cases_case_post_newest"),
+            models.Index(fields=["-opened_at", "-id"], name="cases_case_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values),

@@ -6,24 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from django.db.models import Q
 from django.utils import timezone
 
 from defector import policy
 from defector.cases import clocks
 from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult, Stage
 from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
-from defector.cases.queries.common import OfficialRef, _ref_or_none
-from defector.core.access import Action, can, get_for, restrict
+from defector.cases.queries.common import OfficialRef, _ref_or_none, officials_who_may_see
+from defector.core.access import Action, get_for, remember, remembered, restrict
 from defector.core.users import AnyUser
-from defector.directory.models import Official
 from defector.policy.obligations import ObligationId
 
 BONA_FIDES_CLAUSE: Final = policy.cite("6b(3)(b)")
 
 
 def _current_verdict(case: Case) -> BonaFidesVerdict | None:
-    return BonaFidesVerdict.objects.filter(case=case, superseded_at__isnull=True).first()
+    return remembered(
+        ("cases.current_verdict", case.pk),
+        BonaFidesVerdict.objects.filter(case=case, superseded_at__isnull=True).first,
+    )
 
 
 def bona_fides_established(case: Case) -> policy.Decision:
@@ -238,7 +239,10 @@ def verdicts_of(user: AnyUser, case: Case) -> list[VerdictView]:
         .prefetch_related("checks__analyst__user", "checks__recorded_by__user", "checks__case")
         .order_by("-number")
     )
-    return [_verdict_view(row) for row in rows]
+    found = list(rows)
+    current = next((row for row in found if row.superseded_at is None), None)
+    remember(("cases.current_verdict", case.pk), current)  # the gates' read, on this page
+    return [_verdict_view(row) for row in found]
 
 
 def bona_fides_of(user: AnyUser, case: Case, *, now: dt.datetime | None = None) -> BonaFidesView:
@@ -258,14 +262,4 @@ def bona_fides_of(user: AnyUser, case: Case, *, now: dt.datetime | None = None) 
 def analysts_for(case: Case) -> list[OfficialRef]:
     """Who may make a check: the active officials of the case's post (or assigned to it) who
     may see the case."""
-    candidates = (
-        Official.objects.filter(Q(roles__post=case.post) | Q(assigned_cases=case))
-        .filter(user__is_active=True)
-        .select_related("user")
-        .distinct()
-    )
-    return [
-        OfficialRef(id=o.pk, name=str(o))
-        for o in sorted(candidates, key=str)
-        if can(o.user, Action.VIEW, case)
-    ]
+    return [OfficialRef(id=o.pk, name=str(o)) for o in officials_who_may_see(case)]

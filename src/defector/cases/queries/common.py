@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, Q
+
 from defector.cases.choices import WAIVING_ROLES
 from defector.cases.models import Case
-from defector.core.access import Action, can, get_for, principal_for
+from defector.core.access import Action, can, get_for, principal_for, remembered, who_can
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 
@@ -16,8 +18,27 @@ def access_case(user: AnyUser, case_id: int | str, action: Action | str) -> Case
     :class:`~defector.core.errors.NotFound` (for a denied case exactly as for a missing one)."""
     queryset = Case.objects.select_related(
         "post", "opened_by__user", "changed_by__user"
-    ).prefetch_related("compartments", "officers__user")
+    ).prefetch_related(
+        "compartments", Prefetch("officers", Official.objects.select_related("user"))
+    )
     return get_for(user, action, queryset, case_id, what="case")
+
+
+def officials_who_may_see(case: Case) -> list[Official]:
+    """The active officials of the case's post (or assigned to it) who may see the case, by
+    name: decided for all at once (``who_can``), and read once per page."""
+
+    def read() -> list[Official]:
+        candidates = list(
+            Official.objects.filter(Q(roles__post=case.post_id) | Q(assigned_cases=case))
+            .filter(user__is_active=True)
+            .select_related("user")
+            .distinct()
+        )
+        allowed = {user.pk for user in who_can([o.user for o in candidates], Action.VIEW, case)}
+        return sorted((o for o in candidates if o.user_id in allowed), key=str)
+
+    return remembered(("cases.officials_who_may_see", case.pk), read)
 
 
 def case_detail(user: AnyUser, case_id: int) -> Case:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from defector.cases import lifecycle
 from defector.cases.choices import IDENTITY_FIELDS, INTAKE_CLAUSE, CaseOutcome, IntakeKind, Stage
 from defector.cases.models import Case, Subject
-from defector.cases.queries.common import OfficialRef, _ref, can_change, can_reveal, can_waive
+from defector.cases.queries.common import OfficialRef, _ref, can_waive
+from defector.core.access import Action, may
 from defector.core.users import AnyUser
 from defector.directory.models import Post
 
@@ -128,7 +129,8 @@ def closing_outcomes(case: Case) -> list[OutcomeChoice]:
 
 def describe(user: AnyUser, case: Case) -> CaseView:
     """The view of a case (from :func:`case_detail`) for ``user``."""
-    changeable = can_change(user, case)
+    allowed = may(user, (Action.CHANGE, Action.REVEAL), case)
+    changeable = Action.CHANGE in allowed
     return CaseView(
         id=case.pk,
         cryptonym=case.cryptonym,
@@ -143,7 +145,7 @@ def describe(user: AnyUser, case: Case) -> CaseView:
         opened_by=_ref(case.opened_by) if case.opened_by is not None else None,
         version=case.version,
         identity=identity_of(case),
-        can_reveal=can_reveal(user, case),
+        can_reveal=Action.REVEAL in allowed,
         received_at=case.received_at,
         received_where=case.received_where,
         request_other=case.request_other,

@@ -25,10 +25,10 @@ from defector.cases.models import (
 from defector.cases.queries.bona_fides import bona_fides_established
 from defector.cases.queries.risk import Ref, _ref, political_risk_determined, risk_in_force
 from defector.cases.queries.statements import signed_statement_on_file
-from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Agency, Official, Post
+from defector.directory.models import Agency, Official, Post, RoleAssignment
 from defector.policy import Decision
 from defector.policy.gates import cases as gates
 from defector.policy.gates.lifecycle import exploitation_gate
@@ -60,11 +60,12 @@ def exploitation_guard(case: Case) -> Decision | None:
 
 
 def _latest_categories(case: Case) -> list[str] | None:
-    found = (
+    found = remembered(
+        ("cases.latest_categories", case.pk),
         Assessment.objects.filter(case=case)
         .order_by("-number")
         .values_list("categories", flat=True)
-        .first()
+        .first,
     )
     return list(found) if found is not None else None
 
@@ -125,29 +126,36 @@ def grant_readiness(case: Case, inputs: GrantInputs | None = None) -> Decision:
     )
 
 
+def _committee(post: Post) -> list[RoleAssignment]:
+    """The post's active committee chairs' and members' roles, with their officials and
+    agencies: one read for the agencies and the chairs (once per page)."""
+    return remembered(
+        ("cases.committee_roles", post.pk),
+        lambda: list(
+            RoleAssignment.objects.filter(
+                post=post, role__in=COMMITTEE_ROLES, official__user__is_active=True
+            )
+            .select_related("official__user", "official__agency")
+            .order_by("pk")
+        ),
+    )
+
+
 def represented_agencies(post: Post) -> list[Agency]:
     """The agencies represented on the post's committee: those of its active chair and
     members (directory roles), by code. Each states a position on a status determination."""
-    return list(
-        Agency.objects.filter(
-            officials__roles__post=post,
-            officials__roles__role__in=COMMITTEE_ROLES,
-            officials__user__is_active=True,
-        )
-        .distinct()
-        .order_by("code")
-    )
+    agencies = {role.official.agency_id: role.official.agency for role in _committee(post)}
+    return sorted(agencies.values(), key=lambda agency: agency.code)
 
 
 def chairs_of(post: Post) -> list[Official]:
     """The post's active committee chairs."""
-    return list(
-        Official.objects.filter(
-            roles__post=post, roles__role=Role.COMMITTEE_CHAIR, user__is_active=True
-        )
-        .select_related("user")
-        .distinct()
-    )
+    chairs = {
+        role.official_id: role.official
+        for role in _committee(post)
+        if role.role == Role.COMMITTEE_CHAIR
+    }
+    return list(chairs.values())
 
 
 def may_determine_status(user: AnyUser, case: Case) -> bool:

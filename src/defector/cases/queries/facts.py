@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from defector.cases.models import Assessment, Case
 from defector.cases.queries.common import OfficialRef, _ref
-from defector.core.access import Action, restrict
+from defector.core.access import Action, remember, restrict
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 from defector.policy.definitions import CATEGORY_CLAUSE, Category
@@ -156,7 +156,9 @@ def latest_assessment(user: AnyUser, case: Case) -> AssessmentView | None:
 
 def assessments_of(user: AnyUser, case: Case) -> list[AssessmentView]:
     """Every assessment of the case, newest first."""
-    return [_assessment_view(a) for a in _assessments(user, case).order_by("-number")]
+    found = list(_assessments(user, case).order_by("-number"))
+    remember(("cases.latest_categories", case.pk), found[0].categories if found else None)
+    return [_assessment_view(a) for a in found]
 
 
 def facts_of(user: AnyUser, case: Case) -> dict[str, Any] | None:

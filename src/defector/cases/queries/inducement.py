@@ -19,7 +19,7 @@ from defector.cases.choices import (
 )
 from defector.cases.models import Case, InducementAct, InducementPlan, RecruitmentConsideration
 from defector.cases.queries.risk import Ref, _ref, governing_risk, political_risk_determined_for
-from defector.core.access import Action, can, get_for, restrict
+from defector.core.access import Action, can, get_for, remember, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy import Decision
@@ -40,8 +40,9 @@ def max_inducement_group() -> int:
 
 
 def latest_consideration(case: Case) -> RecruitmentConsideration | None:
-    return (
-        RecruitmentConsideration.objects.filter(case=case).order_by("-considered_at", "-pk").first()
+    return remembered(
+        ("cases.latest_consideration", case.pk),
+        RecruitmentConsideration.objects.filter(case=case).order_by("-considered_at", "-pk").first,
     )
 
 
@@ -104,6 +105,8 @@ def considerations_of(user: AnyUser, case: Case) -> list[ConsiderationView]:
         .select_related("considered_by__user")
         .order_by("-considered_at", "-pk")
     )
+    found = list(rows)
+    remember(("cases.latest_consideration", case.pk), found[0] if found else None)
     return [
         ConsiderationView(
             id=row.pk,
@@ -113,7 +116,7 @@ def considerations_of(user: AnyUser, case: Case) -> list[ConsiderationView]:
             considered_at=row.considered_at,
             considered_by=_ref(row.considered_by),
         )
-        for row in rows
+        for row in found
     ]
 
 

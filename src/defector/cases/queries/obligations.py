@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.apps import apps
-from django.db.models import Q
 from django.utils import timezone
 
 from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
-from defector.cases.queries.common import OfficialRef, _ref
-from defector.core.access import Action, can, get_for, restrict
+from defector.cases.queries.common import OfficialRef, _ref, officials_who_may_see
+from defector.core.access import Action, get_for, restrict
 from defector.core.users import AnyUser
-from defector.directory.models import Official
 from defector.policy.citations import CLAUSES
 
 
@@ -151,10 +149,4 @@ def obligation_of(user: AnyUser, case: Case, obligation_id: int) -> ObligationVi
 def owners_for(case: Case) -> list[OfficialRef]:
     """The officials an obligation of the case may be given to: those of its post (or
     assigned to it) who may see it."""
-    candidates = (
-        Official.objects.filter(Q(roles__post=case.post) | Q(assigned_cases=case))
-        .filter(user__is_active=True)
-        .select_related("user")
-        .distinct()
-    )
-    return [_ref(o) for o in candidates if can(o.user, Action.VIEW, case)]
+    return [_ref(o) for o in officials_who_may_see(case)]

@@ -3,17 +3,27 @@ the lifecycle's guard on determination → exploitation (``6b(2)``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from defector.cases import lifecycle, sections
 from defector.cases.choices import Stage
+from defector.cases.models import Case
 from defector.cases.queries.determination import exploitation_guard
-from defector.cases.queries.facts import assessments_of, latest_assessment
+from defector.cases.queries.facts import assessments_of
 from defector.cases.queries.notes import notes_of, timeline_of
 from defector.cases.queries.obligations import obligations_of
+from defector.core.users import AnyUser
 
 
 def register_guards() -> None:
     """Add the lifecycle's guard on determination → exploitation: only with a grant."""
     lifecycle.register_guard(Stage.DETERMINATION, Stage.EXPLOITATION, exploitation_guard)
+
+
+def _assessment_section(user: AnyUser, case: Case) -> dict[str, Any]:
+    """The latest assessment and the history (newest first), from one read."""
+    history = assessments_of(user, case)
+    return {"latest": history[0] if history else None, "history": history}
 
 
 def register_case_sections() -> None:
@@ -24,10 +34,7 @@ def register_case_sections() -> None:
             title="Assessment",
             template="cases/sections/assessment.html",
             order=20,
-            build=lambda user, case: {
-                "latest": latest_assessment(user, case),
-                "history": assessments_of(user, case),
-            },
+            build=_assessment_section,
         )
     )
     sections.register_section(

@@ -19,7 +19,7 @@ from defector.cases.choices import (
     Stage,
 )
 from defector.cases.models import Case, Obligation, PoliticalRiskDetermination
-from defector.core.access import Action, can, principal_for, restrict
+from defector.core.access import Action, can, principal_for, remember, remembered, restrict
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
@@ -29,12 +29,13 @@ from defector.policy.obligations import ObligationId
 
 def risk_in_force(case: Case, subject: str) -> PoliticalRiskDetermination | None:
     """The case's ``7a`` determination in force on ``subject`` (the case, or an action)."""
-    return (
+    return remembered(
+        ("cases.risk_in_force", case.pk, str(subject)),
         PoliticalRiskDetermination.objects.filter(
             case=case, subject=subject, superseded_at__isnull=True
         )
         .select_related("determined_by__user")
-        .first()
+        .first,
     )
 
 
@@ -214,7 +215,11 @@ def risk_determinations_of(user: AnyUser, case: Case) -> list[RiskView]:
         PoliticalRiskDetermination.objects.filter(case=case).select_related("determined_by__user"),
     )
     order = list(RiskSubject.values)
-    views = [_risk_view(row) for row in rows]
+    found = list(rows)
+    for subject in order:  # the gates' read of what is in force, on this page
+        in_force = [r for r in found if r.subject == subject and r.superseded_at is None]
+        remember(("cases.risk_in_force", case.pk, subject), in_force[0] if in_force else None)
+    views = [_risk_view(row) for row in found]
     current = sorted((v for v in views if v.in_force), key=lambda v: order.index(v.subject))
     past = sorted(
         (v for v in views if not v.in_force), key=lambda v: (v.determined_at, v.id), reverse=True

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from defector import policy
 from defector.cases.choices import SignatureMethod, Stage
 from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries.common import OfficialRef, _ref_or_none
-from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 
@@ -25,16 +25,26 @@ def _counting_statements(case: Case) -> Q:
 
 def signed_statement_on_file(case: Case) -> policy.Decision:
     """Allowed when a signed, witnessed and not withdrawn voluntary statement is on file."""
+    return remembered(("cases.signed_statement", case.pk), lambda: _statement_on_file(case))
+
+
+def _statement_on_file(case: Case) -> policy.Decision:
     clause = STATEMENT_CLAUSE
-    found = VoluntaryStatement.objects.filter(_counting_statements(case)).order_by("-pk").first()
+    # One read: whether any counts, whether any is on file, whether one is still standing.
+    states = list(
+        VoluntaryStatement.objects.filter(case=case)
+        .annotate(is_counting=ExpressionWrapper(_counting_statements(case), BooleanField()))
+        .order_by("-pk")
+        .values_list("pk", "is_counting", "withdrawn_at")
+    )
+    found = next((pk for pk, counts, _ in states if counts), None)
     if found is not None:
         return policy.Decision.allow(
-            clause, reason=f"voluntary statement {found.pk} is signed and witnessed"
+            clause, reason=f"voluntary statement {found} is signed and witnessed"
         )
-    statements = VoluntaryStatement.objects.filter(case=case)
-    if not statements.exists():
+    if not states:
         reason = "no signed voluntary statement is on file"
-    elif statements.filter(withdrawn_at__isnull=True).exists():
+    elif any(withdrawn_at is None for _, _, withdrawn_at in states):
         reason = "the voluntary statement is not witnessed yet"
     else:
         reason = "the voluntary statement was withdrawn"

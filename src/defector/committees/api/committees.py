@@ -17,6 +17,7 @@ from defector.committees.schemas import (
     PostWithoutCommitteeOut,
 )
 from defector.core.access import Action
+from defector.core.pagination import paged
 from defector.core.schemas import READ_ERRORS, ErrorOut
 
 router = Router()
@@ -64,6 +65,7 @@ CALENDAR_DOC = {
     ),
     operation_id="defector_committees_api_list_committees",
 )
+@paged
 def list_committees(request: HttpRequest) -> Any:
     return [_summary(summary) for summary in queries.committee_summaries(request.user)]
 
@@ -75,6 +77,7 @@ def list_committees(request: HttpRequest) -> Any:
     description="A flag for Washington; `defector committees ensure` creates the committees.",
     operation_id="defector_committees_api_posts_without_committee",
 )
+@paged
 def posts_without_committee(request: HttpRequest) -> Any:
     if not queries.is_idc(request.user):
         return []
@@ -88,6 +91,7 @@ def posts_without_committee(request: HttpRequest) -> Any:
     description="Those not yet acknowledged first. Empty for anyone but the IDC.",
     operation_id="defector_committees_api_minutes_received",
 )
+@paged
 def minutes_received(request: HttpRequest) -> Any:
     return [
         {"minutes": minutes, "meeting": minutes.meeting, "post": minutes.meeting.committee.post}

@@ -24,6 +24,7 @@ from defector.committees.schemas import (
 )
 from defector.core.access import Action
 from defector.core.errors import NotFound
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -62,9 +63,10 @@ def _meeting(view: queries.MeetingView) -> dict[str, Any]:
     summary="The committee's meetings you may see",
     operation_id="defector_committees_api_list_meetings",
 )
+@paged
 def list_meetings(request: HttpRequest, committee_id: int) -> Any:
     committee = queries.access_committee(request.user, committee_id, Action.VIEW)
-    return list(queries.meetings_of(request.user, committee))
+    return queries.meetings_of(request.user, committee)
 
 
 @router.post(

@@ -12,6 +12,7 @@ from defector.committees.api.committees import router
 from defector.committees.schemas import AcknowledgementOut, DiffOut, ProceduresIn, ProceduresOut
 from defector.core.access import Action
 from defector.core.errors import NotFound
+from defector.core.pagination import paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 
 
@@ -44,6 +45,7 @@ def _procedures(version: Any) -> dict[str, Any]:
     summary="Every version of the local operating procedures, newest first",
     operation_id="defector_committees_api_list_procedures",
 )
+@paged
 def list_procedures(request: HttpRequest, committee_id: int) -> Any:
     committee = queries.access_committee(request.user, committee_id, Action.VIEW)
     return [_procedures(version) for version in queries.procedures_of(request.user, committee)]
