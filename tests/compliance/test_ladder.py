@@ -230,3 +230,25 @@ def test_two_workers_running_the_sweep_at_once_send_each_step_once(
     assert sum(sent) == expected == LadderStepSent.objects.count()
     per_recipient = [(n.recipient_id, n.summary) for n in Notice.objects.all()]
     assert len(per_recipient) == len(set(per_recipient))
+
+
+@pytest.mark.django_db
+def test_a_step_whose_notices_cannot_be_written_is_not_recorded_as_sent(
+    case: Case, sweep: Sweep, committee: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step and its notices commit together: when the notices fail (or the worker dies
+    while writing them), the step is left for the next sweep, never counted as told."""
+    bona_fides = obligation(case, "establish_bona_fides")
+    overdue = BONA_FIDES_DUE + dt.timedelta(minutes=1)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the notices could not be written")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(actions, "notify_officials", refuse)
+        with pytest.raises(RuntimeError):
+            sweep("ladder", overdue)
+    assert steps(bona_fides) == []
+    sweep("ladder", overdue)
+    assert steps(bona_fides) == ["chair"]
+    assert len(told(committee["chair"], "Establish bona fides")) == 1

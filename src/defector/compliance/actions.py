@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from functools import partial
 from typing import Final
 
 from django.db import IntegrityError, transaction
@@ -284,27 +283,29 @@ def _claim(due: Due, now: dt.datetime) -> bool:
 
 
 def claim_step(due: Due, now: dt.datetime, recipients: Recipients | None = None) -> bool:
-    """Send one step once: claim it with its audit record in one transaction, and tell its
-    recipients after the commit. ``False`` when another worker claimed it first."""
+    """Send one step once: claim it, with its audit record and its notices (and their
+    e-mails in the outbox), in one transaction. ``False`` when another worker claimed it
+    first."""
     with transaction.atomic():
         if not _claim(due, now):
             return False
-        transaction.on_commit(lambda: tell(due.obligation, due.step, recipients))
+        tell(due.obligation, due.step, recipients)
     return True
 
 
 def sweep_ladder(now: dt.datetime, *, batch: int = CLAIMS_PER_TRANSACTION) -> int:
     """Send every step of every open obligation's ladder that has come at ``now`` and was not
     sent (idempotent). Claims go ``batch`` to a transaction (each claim in its own savepoint,
-    with its audit record); each batch's notices go out after it commits. Answers how many
-    steps it sent."""
+    with its audit record), with their notices: a step is claimed and told together or not at
+    all, so a worker that dies mid-sweep loses no step's notices. Answers how many steps it
+    sent."""
     found = ladder_candidates(now)
     recipients = Recipients()
     sent = 0
     for first in range(0, len(found), batch):
         with transaction.atomic():
             claimed = [due for due in found[first : first + batch] if _claim(due, now)]
-            transaction.on_commit(partial(tell_all, claimed, recipients))
+            tell_all(claimed, recipients)
         sent += len(claimed)
     return sent
 
@@ -322,13 +323,13 @@ def summary_of(obligation: Obligation, step: str) -> str:
 
 
 def tell_all(claimed: list[Due], recipients: Recipients) -> None:
-    """Tell the recipients of each step claimed (after their transaction committed)."""
+    """Tell the recipients of each step claimed (in the transaction of their claims)."""
     for due in claimed:
         tell(due.obligation, due.step, recipients)
 
 
 def tell(obligation: Obligation, step: str, recipients: Recipients | None = None) -> None:
-    """Tell the step's recipients (after the claim committed): the owner (else the chair),
+    """Tell the step's recipients (with the claim): the owner (else the chair),
     the chair or the senior representative of the post, or the IDC; only those who may see
     the case (``notify_officials``)."""
     kind = NOTICE_KINDS.get(obligation.identifier, NoticeKind.OBLIGATION)

@@ -53,7 +53,8 @@ def tell(
     acting_user: AnyUser | None = None,
 ) -> int:
     """Send the report's notice to ``official_ids`` and mark their deliveries delivered (the
-    notice is in their inbox) — after the report's transaction committed. The number told."""
+    notice is in their inbox): after the issue's commit, or inside a ladder step's
+    transaction. The number told."""
     report = ThreatReport.objects.select_related("post").get(pk=report_id)
     officials = (
         Official.objects.filter(pk__in=list(official_ids)).select_related("user").order_by("pk")

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from defector.core import audit
 from defector.directory.choices import Role
 from defector.directory.models import Official
-from defector.dissemination.actions.common import cleared_for, tell_on_commit
+from defector.dissemination.actions.common import cleared_for, tell
 from defector.dissemination.choices import Precedence, Seat, Target, ladder
 from defector.dissemination.models import Delivery, LadderStep, ThreatReport
 from defector.notifications.actions import idc_members, post_officials
@@ -102,7 +102,10 @@ def take_step(report: ThreatReport, number: int, target: str, now: dt.datetime) 
             reason=f"unacknowledged {report.get_precedence_display()} after "
             f"{int((now - report.issued_at).total_seconds() // 60)} minutes ({gate.CLAUSE})",
         )
-        tell_on_commit(report, reached, step=number)
+        # Told in the step's own transaction: the step, its deliveries and its notices (with
+        # their e-mails in the outbox) commit together or not at all, so a worker that dies
+        # after the claim loses no step's notices (docs/dissemination.md).
+        tell(report.pk, reached, step=number)
     return True
 
 
