@@ -38,22 +38,25 @@ WALK_IN = {
 
 #: The most queries each page or list may cost (the bound this test holds them to).
 BOUNDS: dict[str, int] = {
-    "the case page": 28,
-    "the case list page": 8,
+    # the threat banner (6b(3)(a)), the name traces (6b(3)(b)) and the invitations (6) came
+    # after the first bound of 28; the goal is 20 (issue 15)
+    "the case page": 42,
+    "the case list page": 9,  # with the list's banner of threats not yet disseminated
     "the case list API": 5,
     "the case read API": 11,
     "the committees page": 16,
     "a committee's page": 15,
     "the committees API": 13,
     "a committee's meetings API": 6,
-    "the notifications page": 16,
+    "the notifications page": 17,  # with the threat reports to acknowledge
     "the notices API": 4,
     "the escalations page": 7,
     "a problem's page": 12,
     "the problems API": 5,
 }
-#: The most queries a walk-in's intake may cost, with its notices (after the commit).
-INTAKE_BOUND = 37
+#: The most queries a walk-in's intake may cost, with its notices (after the commit), the
+#: blind index of the subject's names and the name trace at intake (6b(3)(b)).
+INTAKE_BOUND = 52
 
 
 def _grow(
@@ -140,9 +143,12 @@ def test_every_page_and_list_costs_a_bounded_number_of_queries_whatever_the_rows
     assert over == {}, f"queries over the bound: {over} (all: {many})"
 
 
-def _intake_queries(open_case: OpenCase, committed: Any) -> int:
+def _intake_queries(open_case: OpenCase, committed: Any, true_name: str) -> int:
+    """One walk-in's queries. Each walk-in has a name of its own: the name trace at intake
+    (6b(3)(b)) tells the IDC of every earlier subject it matches, a cost bounded by the
+    trace's hits, not by the officials measured here."""
     with CaptureQueriesContext(connection) as queries, committed():
-        open_case(kind="walk_in", facts=WALK_IN)
+        open_case(kind="walk_in", facts=WALK_IN, true_name=true_name)
     return len(queries.captured_queries)
 
 
@@ -154,12 +160,12 @@ def test_a_walk_in_costs_as_many_queries_whatever_the_officials_it_notifies(
     committed: Any,
 ) -> None:
     make_committee(world.vienna)
-    _intake_queries(open_case, committed)
+    _intake_queries(open_case, committed, "Anatoliy Golitsyn")
     for number in range(2):
         make_official(f"member.a{number}", ("committee_member", world.vienna))
-    few = _intake_queries(open_case, committed)
+    few = _intake_queries(open_case, committed, "Oleg Penkovsky")
     for number in range(4):
         make_official(f"member.b{number}", ("committee_member", world.vienna))
-    many = _intake_queries(open_case, committed)
+    many = _intake_queries(open_case, committed, "Viktor Belenko")
     assert few == many
     assert many <= INTAKE_BOUND, many
