@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -321,25 +321,61 @@ def can(user: AnyUser | None, action: Action | str, obj: models.Model) -> bool:
     return allowed
 
 
+#: The prefix of the annotations :func:`with_may` adds (``defector_may_change`` …).
+_MAY_PREFIX: Final = "defector_may_"
+
+
+def with_may(
+    user: AnyUser | None, actions: Iterable[Action | str], queryset: QuerySet[_M]
+) -> QuerySet[_M]:
+    """``queryset`` with, on each row, whether ``user`` may do each of ``actions`` on it (the
+    same rules as :func:`can`, in the same query): :func:`may` then answers without asking."""
+    principal = principal_for(user)
+    manager = queryset.model._default_manager
+    label = queryset.model._meta.label_lower
+    tests: dict[str, Any] = {}
+    for action in (Action(a) for a in actions):
+        condition = _condition(principal, action, label)
+        name = f"{_MAY_PREFIX}{action.value}"
+        if condition is None:
+            tests[name] = Value(False, output_field=BooleanField())
+            continue
+        narrowed = _narrow(principal, condition, manager.filter(pk=OuterRef("pk")))
+        tests[name] = Exists(narrowed.values("pk"))
+    annotated: QuerySet[_M] = queryset.annotate(**tests)
+    return annotated
+
+
 def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model) -> set[Action]:
     """Which of ``actions`` ``user`` may do on ``obj``: the same rules as :func:`can`, asked in
-    one query (and remembered for :func:`can` within :func:`remembering`)."""
+    one query (none when ``obj`` was read :func:`with_may` them; remembered for :func:`can`
+    within :func:`remembering`)."""
+    asked = [Action(a) for a in actions]
+    read = {a: getattr(obj, f"{_MAY_PREFIX}{a.value}", None) for a in asked}
+    if all(answer is not None for answer in read.values()):
+        allowed = {a for a, answer in read.items() if answer}
+    else:
+        allowed = _may(user, asked, obj)
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        label = obj._meta.label_lower
+        for action in asked:
+            memo[(getattr(user, "pk", None), str(action), label, obj.pk)] = action in allowed
+    return allowed
+
+
+def _may(user: AnyUser | None, actions: list[Action], obj: models.Model) -> set[Action]:
     principal = principal_for(user)
     manager = type(obj)._default_manager
     label = obj._meta.label_lower
     tests: dict[str, Exists] = {}
-    for action in (Action(a) for a in actions):
+    for action in actions:
         condition = _condition(principal, action, label)
         if condition is not None:
             narrowed = _narrow(principal, condition, manager.filter(pk=obj.pk))
             tests[action.value] = Exists(narrowed.values("pk"))
     row = manager.filter(pk=obj.pk).annotate(**tests).values(*tests).first() if tests else None
-    allowed = {Action(name) for name, yes in (row or {}).items() if yes}
-    memo = _REMEMBERED.get()
-    if memo is not None:
-        for action in (Action(a) for a in actions):
-            memo[(getattr(user, "pk", None), str(action), label, obj.pk)] = action in allowed
-    return allowed
+    return {Action(name) for name, yes in (row or {}).items() if yes}
 
 
 _U = TypeVar("_U", bound=User)

@@ -28,6 +28,7 @@ from defector.cases.queries.common import (
     can_reveal,
     can_waive,
     case_detail,
+    case_page,
 )
 from defector.cases.queries.detail import (
     CaseView,
@@ -121,6 +122,7 @@ from defector.cases.queries.obligations import (
     obligation_of,
     obligations_of,
     owners_for,
+    visible_obligations,
 )
 from defector.cases.queries.registry import register_case_sections, register_guards
 from defector.cases.queries.risk import (
@@ -221,6 +223,7 @@ __all__ = [
     "can_reveal",
     "can_waive",
     "case_detail",
+    "case_page",
     "cases_for",
     "chairs_of",
     "check_of",
@@ -295,5 +298,6 @@ __all__ = [
     "timeline_of",
     "verdict_rule",
     "verdicts_of",
+    "visible_obligations",
     "witness_problem",
 ]

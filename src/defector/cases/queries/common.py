@@ -4,46 +4,82 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
 from defector.cases.choices import WAIVING_ROLES
 from defector.cases.models import Case
-from defector.core.access import Action, can, get_for, principal_for, remembered, who_can
+from defector.core.access import (
+    Action,
+    can,
+    get_for,
+    principal_for,
+    remembered,
+    who_can,
+    with_may,
+)
 from defector.core.users import AnyUser
-from defector.directory.models import Official
+from defector.directory.choices import WASHINGTON_ROLES
+from defector.directory.models import Official, RoleAssignment
 
 
-def access_case(user: AnyUser, case_id: int | str, action: Action | str) -> Case:
+def access_case(
+    user: AnyUser, case_id: int | str, action: Action | str, *, page: bool = False
+) -> Case:
     """The case ``case_id`` if ``user`` may ``action`` it, else
-    :class:`~defector.core.errors.NotFound` (for a denied case exactly as for a missing one)."""
-    queryset = Case.objects.select_related(
-        "post", "opened_by__user", "changed_by__user"
-    ).prefetch_related(
+    :class:`~defector.core.errors.NotFound` (for a denied case exactly as for a missing one).
+    ``page``: for the case page, with its subject's (sealed) record and whether the user may
+    change it and reveal its subject, in the same read."""
+    related = ["post", "opened_by__user", "changed_by__user", *(["subject"] if page else [])]
+    queryset = Case.objects.select_related(*related).prefetch_related(
         "compartments", Prefetch("officers", Official.objects.select_related("user"))
     )
+    if page:
+        queryset = with_may(user, (Action.CHANGE, Action.REVEAL), queryset)
     return get_for(user, action, queryset, case_id, what="case")
 
 
 def officials_who_may_see(case: Case) -> list[Official]:
     """The active officials of the case's post (or assigned to it) who may see the case, by
     name: decided for all at once (``who_can``), and read once per page."""
+    return [official for official, local in officials_seeing(case) if local]
 
-    def read() -> list[Official]:
+
+def officials_seeing(case: Case) -> list[tuple[Official, bool]]:
+    """The active officials who may see the case, by name, among those who might: its post's
+    (or assigned to it: ``local``), the representatives invited to it, and Washington's. One
+    read of the candidates and one decision for all of them (``who_can``), once per page:
+    the officials an obligation, a check or a task may go to, and the agencies a task may go
+    to, come from it."""
+
+    def read() -> list[tuple[Official, bool]]:
+        at_post = RoleAssignment.objects.filter(official=OuterRef("pk"), post_id=case.post_id)
+        assigned = Case.officers.through.objects.filter(official_id=OuterRef("pk"), case_id=case.pk)
+        invited = Case.invited.through.objects.filter(official_id=OuterRef("pk"), case_id=case.pk)
+        washington = RoleAssignment.objects.filter(
+            official=OuterRef("pk"), role__in=sorted(WASHINGTON_ROLES)
+        )
+        local = Q(Exists(at_post)) | Q(Exists(assigned))
         candidates = list(
-            Official.objects.filter(Q(roles__post=case.post_id) | Q(assigned_cases=case))
-            .filter(user__is_active=True)
+            Official.objects.filter(user__is_active=True)
+            .annotate(local=ExpressionWrapper(local, output_field=BooleanField()))
+            .filter(local | Q(Exists(invited)) | Q(Exists(washington)))
             .select_related("user")
-            .distinct()
         )
         allowed = {user.pk for user in who_can([o.user for o in candidates], Action.VIEW, case)}
-        return sorted((o for o in candidates if o.user_id in allowed), key=str)
+        found = [(o, bool(o.local)) for o in candidates if o.user_id in allowed]
+        return sorted(found, key=lambda pair: str(pair[0]))
 
-    return remembered(("cases.officials_who_may_see", case.pk), read)
+    return remembered(("cases.officials_seeing", case.pk), read)
 
 
 def case_detail(user: AnyUser, case_id: int) -> Case:
     """One case ``user`` may see, or :class:`~defector.core.errors.NotFound` (also if denied)."""
     return access_case(user, case_id, Action.VIEW)
+
+
+def case_page(user: AnyUser, case_id: int) -> Case:
+    """:func:`case_detail` for the case page: with what its summary asks in the same read."""
+    return access_case(user, case_id, Action.VIEW, page=True)
 
 
 def can_reveal(user: AnyUser, case: Case) -> bool:

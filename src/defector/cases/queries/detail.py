@@ -92,7 +92,10 @@ class CaseView:
 
 def identity_of(case: Case) -> list[IdentityRow]:
     """The subject's sealed fields, each only as recorded or not."""
-    subject = Subject.objects.filter(case=case).first()
+    if Case.subject.is_cached(case):  # read with the case (``case_detail``)
+        subject: Subject | None = getattr(case, "subject", None)
+    else:
+        subject = Subject.objects.filter(case=case).first()
     return [
         IdentityRow(
             field=name,

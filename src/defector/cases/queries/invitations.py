@@ -8,11 +8,10 @@ from typing import Final
 
 from defector import policy
 from defector.cases.models import Case
-from defector.core.access import rank
+from defector.core.access import principal_for, rank
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official
-from defector.directory.queries import acting_official
 
 INVITATION_CLAUSE: Final = policy.cite("6")
 
@@ -31,11 +30,12 @@ def _ref(official: Official) -> InvitedRef:
 
 
 def may_invite(user: AnyUser | None, case: Case) -> bool:
-    """Whether ``user`` chairs the committee of the case's post (``6``)."""
-    official = acting_official(user)
-    if official is None:
-        return False
-    return official.roles.filter(role=Role.COMMITTEE_CHAIR, post_id=case.post_id).exists()
+    """Whether ``user`` chairs the committee of the case's post (``6``): from the user's
+    principal, read once per request."""
+    principal = principal_for(user)
+    return principal.official_id is not None and case.post_id in principal.posts_with(
+        Role.COMMITTEE_CHAIR
+    )
 
 
 def invited_of(case: Case) -> list[InvitedRef]:

@@ -13,7 +13,7 @@ from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.common import OfficialRef, _ref, officials_who_may_see
-from defector.core.access import Action, get_for, restrict
+from defector.core.access import Action, get_for, remembered, restrict
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 
@@ -116,12 +116,7 @@ def obligations_of(
     """The case's obligations: open ones first (by due time, those without a clock last),
     then the rest, newest first."""
     now = now or timezone.now()
-    rows = restrict(
-        user,
-        Action.VIEW,
-        Obligation.objects.filter(case=case).select_related("owner__user", "closed_by__user"),
-    )
-    views = [_obligation_view(row, now) for row in rows]
+    views = [_obligation_view(row, now) for row in visible_obligations(user, case)]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     open_ = sorted(
         (v for v in views if v.is_open), key=lambda v: (v.due_at or far, v.arose_at, v.id)
@@ -132,6 +127,28 @@ def obligations_of(
         reverse=True,
     )
     return open_ + rest
+
+
+def visible_obligations(user: AnyUser, case: Case) -> list[Obligation]:
+    """The case's obligations ``user`` may see, as rows (with their owners, and the case):
+    read once per page, for the obligations' section and any other section or banner that
+    looks at them."""
+
+    def read() -> list[Obligation]:
+        rows = list(
+            restrict(
+                user,
+                Action.VIEW,
+                Obligation.objects.filter(case=case).select_related(
+                    "owner__user", "closed_by__user"
+                ),
+            )
+        )
+        for row in rows:
+            row.case = case
+        return rows
+
+    return remembered(("cases.visible_obligations", getattr(user, "pk", None), case.pk), read)
 
 
 def obligation_of(user: AnyUser, case: Case, obligation_id: int) -> ObligationView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -12,7 +13,15 @@ from defector import policy
 from defector.cases.choices import SignatureMethod, Stage
 from defector.cases.models import Case, VoluntaryStatement
 from defector.cases.queries.common import OfficialRef, _ref_or_none
-from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
+from defector.core.access import (
+    Action,
+    can,
+    get_for,
+    principal_for,
+    remember,
+    remembered,
+    restrict,
+)
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 
@@ -29,7 +38,6 @@ def signed_statement_on_file(case: Case) -> policy.Decision:
 
 
 def _statement_on_file(case: Case) -> policy.Decision:
-    clause = STATEMENT_CLAUSE
     # One read: whether any counts, whether any is on file, whether one is still standing.
     states = list(
         VoluntaryStatement.objects.filter(case=case)
@@ -37,6 +45,22 @@ def _statement_on_file(case: Case) -> policy.Decision:
         .order_by("-pk")
         .values_list("pk", "is_counting", "withdrawn_at")
     )
+    return _decision(states)
+
+
+def _counts(statement: VoluntaryStatement) -> bool:
+    """:func:`_counting_statements`, for a statement already read."""
+    return (
+        statement.witnessed_at is not None
+        and statement.withdrawn_at is None
+        and statement.sha256 != ""
+    )
+
+
+def _decision(states: Sequence[tuple[int, bool, object]]) -> policy.Decision:
+    """The gate's decision from the case's statements (pk, counting, withdrawn), newest
+    first."""
+    clause = STATEMENT_CLAUSE
     found = next((pk for pk, counts, _ in states if counts), None)
     if found is not None:
         return policy.Decision.allow(
@@ -130,7 +154,7 @@ def statement_view(statement: VoluntaryStatement) -> StatementView:
 
 
 def _statements(user: AnyUser, case: Case) -> list[VoluntaryStatement]:
-    return list(
+    rows = list(
         restrict(
             user,
             Action.VIEW,
@@ -139,6 +163,12 @@ def _statements(user: AnyUser, case: Case) -> list[VoluntaryStatement]:
             ),
         ).order_by("-recorded_at", "-pk")
     )
+    # A statement is seen with its case (the same rule), so these are all of the case's
+    # statements: they also answer the statement gate's read on this page.
+    newest = sorted(rows, key=lambda row: row.pk, reverse=True)
+    states = [(row.pk, _counts(row), row.withdrawn_at) for row in newest]
+    remember(("cases.signed_statement", case.pk), _decision(states))
+    return rows
 
 
 def statements_of(user: AnyUser, case: Case) -> list[StatementView]:

@@ -6,17 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from django.db.models import Q
 from django.utils import timezone
 
 from defector import policy
 from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
 from defector.cases.models import Case, CaseTask
 from defector.cases.queries.bona_fides import analysts_for
-from defector.cases.queries.common import OfficialRef, _ref_or_none
-from defector.core.access import Action, can, get_for, principal_for, restrict
+from defector.cases.queries.common import OfficialRef, _ref_or_none, officials_seeing
+from defector.core.access import Action, get_for, principal_for, restrict
 from defector.core.users import AnyUser
-from defector.directory.choices import WASHINGTON_ROLES
 from defector.directory.models import Agency, Official
 
 TASKS_CLAUSE: Final = policy.cite("6b(3)(d)")
@@ -155,21 +153,7 @@ def agencies_for_tasks(user: AnyUser, case: Case) -> list[AgencyRef]:
     representatives invited to it, Washington). Another agency takes a task once the chair
     invites one of its representatives (``6``)."""
     agencies = restrict(user, Action.VIEW, Agency.objects.filter(active=True)).order_by("code")
-    seeing = (
-        Official.objects.filter(agency__in=agencies, user__is_active=True)
-        .filter(
-            Q(roles__post_id=case.post_id)
-            | Q(assigned_cases=case)
-            | Q(invited_cases=case)
-            | Q(roles__role__in=sorted(WASHINGTON_ROLES))
-        )
-        .select_related("user")
-        .distinct()
-    )
-    able: set[int] = set()
-    for official in seeing:
-        if official.agency_id not in able and can(official.user, Action.VIEW, case):
-            able.add(official.agency_id)
+    able = {official.agency_id for official, _ in officials_seeing(case)}
     return [AgencyRef(a.pk, a.code, a.name) for a in agencies if a.pk in able]
 
 

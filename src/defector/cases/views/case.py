@@ -76,7 +76,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
 
     def case(self) -> Any:
         try:
-            return queries.case_detail(self.request.user, int(self.kwargs["case_id"]))
+            return queries.case_page(self.request.user, int(self.kwargs["case_id"]))
         except NotFound:
             raise Http404("no such case") from None
 

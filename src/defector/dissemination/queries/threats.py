@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Assessment, Case, Obligation
+from defector.cases.queries import visible_obligations
 from defector.core.access import Action, can, get_for, restrict
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -72,11 +73,13 @@ def _undisseminated(obligation: Obligation, now: dt.datetime) -> Undisseminated:
 def banner_data(user: AnyUser, case: Case) -> dict[str, Any] | None:
     """The red banner at the top of the case page while its threat information is not yet
     disseminated (``6b(3)(a)``); ``None`` otherwise."""
-    obligation = (
-        restrict(user, Action.VIEW, Obligation.objects.all())
-        .filter(case=case, identifier=THREAT, status=ObligationStatus.OPEN)
-        .select_related("case__post")
-        .first()
+    obligation = next(
+        (
+            row
+            for row in sorted(visible_obligations(user, case), key=lambda row: row.pk)
+            if row.identifier == THREAT and row.status == ObligationStatus.OPEN
+        ),
+        None,
     )
     if obligation is None:
         return None
