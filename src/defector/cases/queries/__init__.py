@@ -159,6 +159,13 @@ from defector.cases.queries.tasks import (
     task_view,
     tasks_of,
 )
+from defector.cases.queries.work import (
+    WORK_LIMIT,
+    WorkItem,
+    my_obligations,
+    my_tasks,
+    statements_to_witness,
+)
 from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
@@ -173,6 +180,11 @@ __all__ = [
     "STATEMENT_CLAUSE",
     "STATUS_STAGES",
     "TASKS_CLAUSE",
+    "WORK_LIMIT",
+    "WorkItem",
+    "my_obligations",
+    "my_tasks",
+    "statements_to_witness",
     "YES",
     "ActView",
     "AgencyRef",
