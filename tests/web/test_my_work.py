@@ -131,10 +131,12 @@ def test_the_case_officer_sees_his_obligations_by_due_time_with_countdowns_and_a
     case = _open(cast, world)
     page = _home(client_for, cast["officer"])
     assert "<h1>My work</h1>" in page
-    assert "Receive walk-in" in page and 'href="/cases/new/"' in page
+    assert "Receive walk-in" in page
+    assert 'href="/cases/new/"' in page
     obligations = _section(page, "obligations")
     assert case.cryptonym in obligations
-    assert "UTC" in obligations and "Due in" in obligations
+    assert "UTC" in obligations
+    assert "Due in" in obligations
     mine = Obligation.objects.filter(
         case=case, owner=official_of(cast["officer"]), status=ObligationStatus.OPEN
     ).exclude(due_at=None)
@@ -206,7 +208,8 @@ def test_the_senior_representative_sees_the_7a_determinations_requested(
     ).exists()
     page = _home(client_for, cast["senior"])
     section = _section(page, "determinations")
-    assert case.cryptonym in section and "#section-political-risk" in section
+    assert case.cryptonym in section
+    assert "#section-political-risk" in section
     assert 'data-work-section="statements"' not in page
     assert 'data-work-section="minutes"' not in page
     assert 'data-work-section="obligations"' in page
@@ -225,7 +228,8 @@ def test_the_idc_member_sees_the_minutes_to_acknowledge(
     _minutes(world, MinutesStatus.FORWARDED)
     page = _home(client_for, cast["idc"])
     section = _section(page, "minutes")
-    assert "acknowledge receipt" in section and "/committees/minutes-received/" in section
+    assert "acknowledge receipt" in section
+    assert "/committees/minutes-received/" in section
     assert 'data-work-section="statements"' not in page
     assert 'data-work-section="determinations"' not in page
     assert "Receive walk-in" not in page
