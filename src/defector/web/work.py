@@ -18,8 +18,8 @@ from defector.cases import queries as cases
 from defector.committees import queries as committees
 from defector.core.access import principal_for
 from defector.core.users import AnyUser
+from defector.directory import queries as directory
 from defector.directory.choices import Role
-from defector.directory.models import Post
 from defector.notifications import queries as notifications
 from defector.notifications.pending import pending_items
 
@@ -104,7 +104,7 @@ def _case_lines(items: list[cases.WorkItem], now: dt.datetime) -> list[Line]:
 
 def _determinations(user: AnyUser, posts: set[int], now: dt.datetime) -> list[Line]:
     lines: list[Line] = []
-    for post in Post.objects.filter(pk__in=posts).order_by("code"):
+    for post in directory.posts(user).filter(pk__in=posts).order_by("code"):
         for item in cases.awaiting_political_risk_determination(user, post, now=now):
             lines.append(
                 Line(
