@@ -27,14 +27,21 @@ from defector.policy.definitions import CATEGORY_CLAUSE
 from defector.policy.obligations import OBLIGATIONS_BY_ID
 from defector.web import queries
 from defector.web.context_processors import constants
+from defector.web.work import my_work
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Who is signed in, and the areas of the system (available and planned)."""
+    """ "My work" (what waits for the signed-in official, each item linked to where it is
+    done), then the areas of the system (available and planned)."""
 
     template_name = "web/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["work"] = my_work(self.request.user)
+        return context
 
 
 # --- Assess -------------------------------------------------------------------------------

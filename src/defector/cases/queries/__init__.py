@@ -161,6 +161,13 @@ from defector.cases.queries.tasks import (
     task_view,
     tasks_of,
 )
+from defector.cases.queries.work import (
+    WORK_LIMIT,
+    WorkItem,
+    my_obligations,
+    my_tasks,
+    statements_to_witness,
+)
 from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
@@ -175,6 +182,7 @@ __all__ = [
     "STATEMENT_CLAUSE",
     "STATUS_STAGES",
     "TASKS_CLAUSE",
+    "WORK_LIMIT",
     "YES",
     "ActView",
     "AgencyRef",
@@ -208,6 +216,7 @@ __all__ = [
     "StatusView",
     "TaskView",
     "VerdictView",
+    "WorkItem",
     "access_case",
     "act_of",
     "acts_for_chair",
@@ -259,6 +268,8 @@ __all__ = [
     "may_invite",
     "may_open_at",
     "may_witness",
+    "my_obligations",
+    "my_tasks",
     "next_stages",
     "notes_of",
     "obligation_of",
@@ -288,6 +299,7 @@ __all__ = [
     "statement_of",
     "statement_view",
     "statements_of",
+    "statements_to_witness",
     "status_determination_of",
     "status_determinations_of",
     "status_granted",

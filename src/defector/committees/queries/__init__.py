@@ -75,10 +75,13 @@ from defector.committees.queries.meetings import (
 )
 from defector.committees.queries.minutes import (
     MINUTES_DAYS_SETTING,
+    MinutesWork,
     minutes_checks,
     minutes_days_for,
     minutes_forwarding_days_default,
     minutes_received,
+    minutes_to_acknowledge,
+    minutes_to_approve,
     unacknowledged_minutes_count,
 )
 from defector.committees.queries.procedures import (
@@ -111,6 +114,7 @@ __all__ = [
     "GuidanceView",
     "MeetingView",
     "Member",
+    "MinutesWork",
     "ProblemsProvider",
     "RegisterRow",
     "Seat",
@@ -151,6 +155,8 @@ __all__ = [
     "minutes_days_for",
     "minutes_forwarding_days_default",
     "minutes_received",
+    "minutes_to_acknowledge",
+    "minutes_to_approve",
     "official_ids",
     "officials_at_post",
     "officials_with_role",

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from defector.committees.choices import MeetingStatus, MinutesStatus
 from defector.committees.models import Committee, Meeting, Minutes
 from defector.committees.queries.procedures import effective_procedures
-from defector.core.access import Action, restrict
+from defector.core.access import Action, principal_for, restrict
 from defector.core.users import AnyUser
+from defector.directory.choices import Role
 from defector.policy.gates import committees as gate
 
 #: The setting naming the minutes-forwarding clock when a post has no effective procedures.
@@ -61,3 +65,71 @@ def minutes_received(user: AnyUser) -> QuerySet[Minutes]:
 def unacknowledged_minutes_count(user: AnyUser) -> int:
     """How many forwarded minutes await the IDC's acknowledgement of receipt."""
     return minutes_received(user).filter(receipt_acknowledged_at__isnull=True).count()
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesWork:
+    """Minutes that wait for the user (``6a``): what to do, and the meeting page where it is
+    done."""
+
+    title: str
+    clause: str
+    since: dt.datetime | None
+    link: str
+
+
+def _meeting_words(minutes: Minutes) -> str:
+    meeting = minutes.meeting
+    day = timezone.localtime(meeting.starts_at, dt.UTC)
+    return f"Minutes of the {meeting.committee.post.code} meeting of {day:%-d %b %Y}"
+
+
+def minutes_to_approve(user: AnyUser) -> list[MinutesWork]:
+    """For a committee chair: the minutes of their committees' meetings to approve (drafted)
+    or, once approved, to forward to the IDC (``6a``), oldest meeting first. One query."""
+    chaired = principal_for(user).posts_with(Role.COMMITTEE_CHAIR)
+    if not chaired:
+        return []
+    rows = (
+        restrict(
+            user,
+            Action.VIEW,
+            Minutes.objects.filter(
+                meeting__committee__post_id__in=chaired,
+                status__in=(MinutesStatus.DRAFT, MinutesStatus.APPROVED),
+            ),
+        )
+        .exclude(text="")
+        .select_related("meeting__committee__post")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        MinutesWork(
+            title=f"{_meeting_words(row)}: "
+            + ("approve them" if row.status == MinutesStatus.DRAFT else "forward them to the IDC"),
+            clause="6a",
+            since=row.updated_at,
+            link=reverse("committees:meeting", args=[row.meeting_id]),
+        )
+        for row in rows
+    ]
+
+
+def minutes_to_acknowledge(user: AnyUser) -> list[MinutesWork]:
+    """For the IDC: forwarded minutes whose receipt is not yet acknowledged (``6a``), oldest
+    first, each linked to "Minutes received" where it is acknowledged. One query."""
+    rows = (
+        minutes_received(user)
+        .filter(receipt_acknowledged_at__isnull=True)
+        .order_by("forwarded_at", "pk")
+    )
+    link = reverse("committees:minutes-received")
+    return [
+        MinutesWork(
+            title=f"{_meeting_words(row)}: acknowledge receipt",
+            clause="6a",
+            since=row.forwarded_at,
+            link=link,
+        )
+        for row in rows
+    ]
