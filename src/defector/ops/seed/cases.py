@@ -257,7 +257,8 @@ class CaseWriter:
                     case, opener, times[0], "cases.casenote.add", "Note added", seq, first_note
                 )
             )
-            stage, version, step = Stage.RECEPTION, 1, 1
+            stage: str = Stage.RECEPTION
+            version, step = 1, 1
             for move in plan.moves:
                 outcome = plan.case_outcome if move == Stage.CLOSED else ""
                 seq = ledger.add(
@@ -270,7 +271,9 @@ class CaseWriter:
                     before={"stage": stage, "outcome": "", "version": version},
                     after={"stage": move, "outcome": outcome, "version": version + 1},
                 )
-                text = f"Moved from {stage} to {move}" + (f" ({outcome})" if outcome else "")
+                text = f"Moved from {Stage(stage).label} to {Stage(move).label}" + (
+                    f" ({outcome})" if outcome else ""
+                )
                 lines.append(self._line(case, opener, times[step], "cases.case.move", text, seq))
                 stage, version, step = move, version + 1, step + 1
             for obligation in own:

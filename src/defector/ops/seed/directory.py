@@ -154,7 +154,7 @@ def seed_directory(
         RoleAssignment(official=official, role=role, post=post)
         for official, (post, role, _f, _l) in zip(officials, people, strict=True)
     )
-    for official, user, (post, role, _f, _l) in zip(officials, users, people, strict=True):
+    for official, user, (where, held, _f, _l) in zip(officials, users, people, strict=True):
         ledger.add(
             at=anchor - dt.timedelta(days=5 * 365),
             actor=None,
@@ -163,8 +163,8 @@ def seed_directory(
             object_id=official.pk,
             after={
                 "username": user.username,
-                "post": post.pk if post is not None else None,
-                "role": role,
+                "post": where.pk if where is not None else None,
+                "role": held,
                 "clearance": official.clearance,
             },
         )
@@ -172,7 +172,7 @@ def seed_directory(
         post.pk: Staff(post=post, committee=committee)
         for post, committee in zip(created, committees, strict=True)
     }
-    for official, (post, role, _f, _l) in zip(officials, people, strict=True):
-        if post is not None:
-            staff[post.pk].by_role.setdefault(role, []).append(official)
+    for official, (where, held, _f, _l) in zip(officials, people, strict=True):
+        if where is not None:
+            staff[where.pk].by_role.setdefault(held, []).append(official)
     return list(staff.values())

@@ -27,7 +27,7 @@ PATH: Final = (
     Stage.EXPLOITATION,
     Stage.RESETTLEMENT,
 )
-STAGE_WEIGHTS: Final = {
+STAGE_WEIGHTS: Final[dict[str, int]] = {
     Stage.RECEPTION: 12,
     Stage.ASSESSMENT: 25,
     Stage.DETERMINATION: 18,
@@ -95,7 +95,9 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _facts(rng: random.Random, kind: str, nationality: str, country: str, day: dt.date) -> dict:
+def _facts(
+    rng: random.Random, kind: str, nationality: str, country: str, day: dt.date
+) -> dict[str, object]:
     special = [v for v in ("information", "operational", "psychological") if rng.random() < 0.45]
     if not special and rng.random() < 0.85:
         special = ["information"]
