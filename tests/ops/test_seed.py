@@ -15,7 +15,7 @@ from django.db import connection
 from defector import cli
 from defector.cases.choices import Stage
 from defector.cases.models import Assessment, Case, CaseNote, Obligation, Subject
-from defector.committees.models import Committee
+from defector.committees.models import AgendaItem, Committee, Meeting, Minutes
 from defector.core import audit
 from defector.core.models import AuditEvent, AuditHead
 from defector.core.sealing import keyring
@@ -60,6 +60,9 @@ def test_a_small_seed_has_the_counts_asked_every_stage_and_a_chain_that_verifies
     assert Obligation.objects.filter(status="open").exists()
     assert CaseNote.objects.count() > 60
     assert Official.objects.filter(post__isnull=False).count() == 3 * 6
+    assert Meeting.objects.filter(status="held").count() == 3 * 8
+    assert Minutes.objects.filter(status="forwarded").count() == 3 * 7
+    assert AgendaItem.objects.filter(case__isnull=False).exists()
     head = AuditHead.objects.get(pk=1)
     assert head.seq == 500
     verification = audit.verify_stored()

@@ -2,7 +2,7 @@
 
 Posts with their committees and officials, then cases at every stage with their sealed
 subjects, assessments (by the policy itself), obligations (done as far as the stage goes),
-notes and timelines, and the audit events of it all — exactly ``audit_events`` of them, the
+notes and timelines, the committees' meetings and minutes, and the audit events of it all — exactly ``audit_events`` of them, the
 surplus over what the directory and cases need being later notes on the cases. Written in bulk,
 one transaction per batch of cases, with the audit chain computed in Python (``ledger``): the
 chain verifies (``defector audit verify``).
@@ -24,6 +24,7 @@ from typing import Final
 from django.db import transaction
 
 from defector.cases.models import Case, Obligation, TimelineEntry
+from defector.committees.models import Meeting
 from defector.core import chain
 from defector.core.models import AuditEvent
 from defector.core.progress import Progress
@@ -32,6 +33,7 @@ from defector.directory.models import Official, Post
 from defector.ops.seed.cases import CaseWriter
 from defector.ops.seed.directory import POST_STAFF, WASHINGTON_STAFF, draw_posts, seed_directory
 from defector.ops.seed.ledger import Ledger
+from defector.ops.seed.meetings import EVENTS_PER_POST, seed_meetings
 from defector.ops.seed.plans import plan_cases, spread_follow_ups
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
@@ -82,11 +84,12 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
         raise ValueError("--posts must be at least 1, --cases and --audit-events not negative")
     rng = _generator(size.seed)
     anchor = ANCHOR
-    directory_events = size.posts * (1 + len(POST_STAFF)) + len(WASHINGTON_STAFF)
+    directory_events = size.posts * (1 + len(POST_STAFF) + EVENTS_PER_POST) + len(WASHINGTON_STAFF)
     # Draw the posts and plan the cases first (no writes) to know the events they need.
     posts_rng = _generator(rng.getrandbits(64))
     plan_rng = _generator(rng.getrandbits(64))
     write_rng = _generator(rng.getrandbits(64))
+    meetings_rng = _generator(rng.getrandbits(64))
     planned = draw_posts(posts_rng, size.posts)
     officers = POST_STAFF.count(Role.CASE_OFFICER)
     shapes = [(post.country, officers) for post in planned]
@@ -110,12 +113,13 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
     writer = CaseWriter(write_rng, staff=staff, anchor=anchor, ledger=ledger)
     for batch in _batches(plans, CASE_BATCH):
         writer.write(batch)
+    seed_meetings(meetings_rng, staff=staff, anchor=anchor, ledger=ledger)
     return ledger.written
 
 
 def content_digest() -> str:
     """A SHA-256 over the seeded content that does not depend on database ids or sealing
-    nonces: posts, officials, cases, obligations, timelines and the audit actions."""
+    nonces: posts, officials, cases, obligations, timelines, meetings and the audit actions."""
     digest = hashlib.sha256()
 
     def feed(rows: Iterable[object]) -> None:
@@ -147,6 +151,12 @@ def content_digest() -> str:
         for c, k, s, a in TimelineEntry.objects.order_by("case__cryptonym", "audit_seq", "kind")
         .values_list("case__cryptonym", "kind", "summary", "at")
     )  # fmt: skip
+    feed(
+        (p, str(t), s, m)
+        for p, t, s, m in Meeting.objects.order_by(
+            "committee__post__code", "starts_at"
+        ).values_list("committee__post__code", "starts_at", "status", "minutes__status")
+    )
     feed(
         (a, c, str(t))
         for a, c, t in AuditEvent.objects.order_by("seq").values_list("action", "cryptonym", "at")
