@@ -2,8 +2,9 @@
 
 Posts with their committees and officials, then cases at every stage with their sealed
 subjects, assessments (by the policy itself), obligations (done as far as the stage goes),
-notes and timelines, the committees' meetings and minutes, and the audit events of it all — exactly ``audit_events`` of them, the
-surplus over what the directory and cases need being later notes on the cases. Written in bulk,
+notes and timelines, the committees' meetings and minutes, and the audit events of it all —
+exactly ``audit_events`` of them, the surplus over what the directory and cases need being
+later notes on the cases. Written in bulk,
 one transaction per batch of cases, with the audit chain computed in Python (``ledger``): the
 chain verifies (``defector audit verify``).
 
