@@ -303,21 +303,22 @@ def test_an_assessment_outside_the_directive_says_no_obligation_arises(signed_in
 
 
 @pytest.mark.parametrize(
-    ("missing", "message"),
+    ("missing", "message", "target"),
     [
-        ("nationalities", "Select at least one nationality."),
-        ("location", "Select the country where the person is now."),
+        # a list of checkboxes: the summary leads to its first box (a fieldset takes no focus)
+        ("nationalities", "Select at least one nationality.", "id_nationalities_0_0"),
+        ("location", "Select the country where the person is now.", "id_location"),
     ],
 )
 def test_assess_without_a_required_field_shows_the_errors_again(
-    signed_in: Client, missing: str, message: str
+    signed_in: Client, missing: str, message: str, target: str
 ) -> None:
     data = {k: v for k, v in WALK_IN.items() if k != missing}
     response = csrf_post(signed_in, reverse("web:assess"), data)
     assert response.status_code == 200
     assert "outcome" not in response.context
     assertContains(response, 'id="error-summary"')
-    assertContains(response, f'<a class="usa-link" href="#id_{missing}">')
+    assertContains(response, f'<a class="usa-link" href="#{target}">')
     assertContains(response, f'<span class="usa-error-message" id="id_{missing}_error">{message}')
     assertContains(response, 'aria-invalid="true"')
     assertContains(response, "<title>Error: Assess")
