@@ -9,6 +9,11 @@ whole process group killed with SIGKILL and started again ``--cycles`` times. Pr
 database: cycles, writes acknowledged, retries, lost, duplicates, records without their audit
 event, whether ``defector audit verify`` passed. Exits 1 if anything was lost, doubled or
 unaudited, or the chain does not verify.
+
+``--kill-database`` adds a run on a PostgreSQL cluster of the bench's own (``initdb`` into a
+scratch directory, on a free port; as the ``postgres`` user when run as root): twice the
+cycles, every other one killing the database (postmaster and backends, SIGKILL) instead of the
+server. The shared PostgreSQL server is never killed.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 import psycopg  # noqa: E402
 
-from support.crash import Figures, run  # noqa: E402
+from support.crash import Figures, PrivateCluster, run  # noqa: E402
 
 
 def machine() -> str:
@@ -59,26 +64,57 @@ def on_postgres(url: str, cycles: int, clients: int) -> Figures:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def on_private_cluster(cycles: int, clients: int) -> Figures:
+    """The run on a cluster of our own, killed every other cycle; removed after."""
+    cluster = PrivateCluster()
+    try:
+        cluster.start()
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "defector"')
+        with tempfile.TemporaryDirectory() as state:
+            figures = run(
+                Path(state),
+                cycles=cycles,
+                clients=clients,
+                database_url=cluster.url("defector"),
+                cluster=cluster,
+            )
+        figures.database = "PostgreSQL (private cluster)"
+        return figures
+    finally:
+        cluster.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cycles", type=int, default=20, help="server kills per database")
     parser.add_argument("--clients", type=int, default=3, help="concurrent writers")
     parser.add_argument("--postgres", help="a PostgreSQL URL; a scratch database is made there")
-    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    parser.add_argument(
+        "--only", choices=["sqlite", "postgres", "none"], help="one database only (or none)"
+    )
+    parser.add_argument(
+        "--kill-database",
+        action="store_true",
+        help="also kill the database: a private PostgreSQL cluster, every other cycle",
+    )
     options = parser.parse_args()
     url = options.postgres or os.environ.get("DATABASE_URL", "")
     print(f"machine: {machine()}; server: defector serve (gunicorn, 2 workers), SIGKILL")
     runs: list[Figures] = []
-    if options.only != "postgres":
+    if options.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory() as state:
             runs.append(run(Path(state), cycles=options.cycles, clients=options.clients))
         print(" ", runs[-1].line(), flush=True)
-    if options.only != "sqlite":
+    if options.only in (None, "postgres"):
         if url.startswith(("postgres://", "postgresql://")):
             runs.append(on_postgres(url, options.cycles, options.clients))
             print(" ", runs[-1].line(), flush=True)
         else:
             print("  PostgreSQL: skipped (give --postgres URL or a PostgreSQL DATABASE_URL)")
+    if options.kill_database:
+        runs.append(on_private_cluster(2 * options.cycles, options.clients))
+        print(" ", runs[-1].line(), flush=True)
     for figures in runs:
         for problem in [*figures.lost, *figures.unaudited, *figures.failures]:
             print(f"  {figures.database}: {problem}")

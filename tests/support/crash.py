@@ -22,8 +22,11 @@ the database (``defector shell``) and the chain (``defector audit verify``):
   ``cases.casenote.add`` event (matched by object id);
 - *chain verified*: ``defector audit verify`` exits 0.
 
-The database server itself is never killed here (it is shared); docs/operations.md says how to
-run that variant against a private PostgreSQL cluster.
+With a :class:`PrivateCluster` (a PostgreSQL cluster of the harness's own: ``initdb`` into a
+scratch directory, on a free port, as the ``postgres`` user when run as root), every other cycle
+kills the database instead (its postmaster and every backend, SIGKILL) while the server keeps
+running, and starts it again (crash recovery from the WAL). A shared database server is never
+killed.
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -102,6 +107,7 @@ class Figures:
     acknowledged: int = 0
     cases: int = 0
     notes: int = 0
+    database_kills: int = 0
     retried: int = 0
     why: collections.Counter[str] = field(default_factory=collections.Counter)
     replayed: int = 0
@@ -124,7 +130,8 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"{self.database}: {self.cycles} SIGKILL cycles in {self.seconds:.0f} s, "
+            f"{self.database}: {self.cycles} SIGKILL cycles in {self.seconds:.0f} s"
+            f"{f' ({self.database_kills} of the database)' if self.database_kills else ''}, "
             f"{self.acknowledged} writes acknowledged ({self.cases} walk-ins, {self.notes} notes), "
             f"{self.retried} retried ({self.replayed} answered by replay); lost {len(self.lost)}, "
             f"duplicates {self.duplicates}, without audit event {len(self.unaudited)}, "
@@ -164,6 +171,108 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL server installed (Debian's layout), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else None
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of the harness's own, to kill at will: ``initdb`` into a scratch
+    directory, served on a free port of 127.0.0.1 (trust), in a process group of its own; as
+    the ``postgres`` user (``runuser``) when run as root, which PostgreSQL refuses to be."""
+
+    def __init__(self) -> None:
+        found = postgres_bin()
+        if found is None:
+            raise RuntimeError("no PostgreSQL server (initdb) is installed")
+        self.bin = found
+        self.root = Path(tempfile.mkdtemp(prefix="defector-crash-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self.process: subprocess.Popen[bytes] | None = None
+        done = subprocess.run(
+            [
+                *self.as_owner,
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise RuntimeError(f"initdb failed:\n{done.stderr}")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        with (self.root / "postgres.log").open("ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    *self.as_owner,
+                    str(self.bin / "postgres"),
+                    "-D",
+                    str(self.data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.root),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            ready = subprocess.run(
+                [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                check=False,
+            )
+            if ready.returncode == 0:
+                return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL did not start; see {self.root / 'postgres.log'}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster and every backend at once (the whole process group)."""
+        if self.process is not None:
+            kill_group(self.process)
+
+    def remove(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            kill_group(self.process)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process group (a leader and its children) and wait until it is gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+
+
 class Server:
     """``defector serve`` in a process group of its own, killed and started again at will."""
 
@@ -199,17 +308,7 @@ class Server:
     def kill(self) -> None:
         """SIGKILL the master and every worker at once (the whole process group)."""
         assert self.process is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-        # The workers are the master's children: wait until the group is gone.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(self.process.pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.02)
+        kill_group(self.process)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -261,7 +360,10 @@ class Client(threading.Thread):
                 continue  # the server is down (or went down mid-request): the same again
             finally:
                 connection.close()
-            answer = json.loads(content) if content else None
+            try:
+                answer = json.loads(content) if content else None
+            except ValueError:  # an error page (a 5xx while the database is down)
+                answer = None
             in_use = response.status == 409 and (answer or {}).get("code") == (
                 "idempotency_key_in_use"
             )
@@ -310,8 +412,11 @@ def run(
     workers: int = 2,
     between: tuple[float, float] = (0.4, 1.2),
     seed: int | None = None,
+    cluster: PrivateCluster | None = None,
 ) -> Figures:
-    """``cycles`` kills of a server under ``clients`` writers; the figures of what survived."""
+    """``cycles`` kills of a server under ``clients`` writers; the figures of what survived.
+    With ``cluster`` (whose database ``database_url`` names), every other kill is the
+    database's."""
     chance = random.Random(seed)
     figures = Figures("PostgreSQL" if database_url else "SQLite")
     env = environment(state, database_url, workers)
@@ -328,12 +433,16 @@ def run(
     try:
         for writer in writers:
             writer.start()
-        for _ in range(cycles):
+        for cycle in range(cycles):
             time.sleep(chance.uniform(*between))
-            server.kill()
+            victim: Server | PrivateCluster = server
+            if cluster is not None and cycle % 2:
+                victim = cluster
+                figures.database_kills += 1
+            victim.kill()
             figures.cycles += 1
             time.sleep(chance.uniform(0.0, 0.3))
-            server.start()
+            victim.start()
         time.sleep(between[0])
         stop.set()
         for writer in writers:
