@@ -239,7 +239,16 @@ class PrivateCluster:
         deadline = time.monotonic() + 60
         while True:
             ready = subprocess.run(
-                [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                [
+                    str(self.bin / "pg_isready"),
+                    "-q",
+                    "-U",
+                    "postgres",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                ],
                 check=False,
             )
             if ready.returncode == 0:
@@ -434,6 +443,8 @@ def run(
         for writer in writers:
             writer.start()
         for cycle in range(cycles):
+            # Kill only once the writers write again, after a random while.
+            wait_for_a_write(writers)
             time.sleep(chance.uniform(*between))
             victim: Server | PrivateCluster = server
             if cluster is not None and cycle % 2:
@@ -452,6 +463,17 @@ def run(
         server.stop()
     figures.seconds = time.monotonic() - start
     return check(env, writers, figures)
+
+
+def wait_for_a_write(writers: list[Client], timeout: float = 60.0) -> None:
+    """Wait until one more write is acknowledged (or ``timeout`` passes)."""
+
+    def written() -> int:
+        return sum(len(writer.cases) + len(writer.notes) for writer in writers)
+
+    before, deadline = written(), time.monotonic() + timeout
+    while written() == before and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def check(env: dict[str, str], writers: list[Client], figures: Figures) -> Figures:
