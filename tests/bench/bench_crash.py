@@ -116,6 +116,8 @@ def main() -> None:
         runs.append(on_private_cluster(2 * options.cycles, options.clients))
         print(" ", runs[-1].line(), flush=True)
     for figures in runs:
+        why = ", ".join(f"{count} x {what}" for what, count in figures.why.most_common())
+        print(f"  {figures.database}: retried after {why}")
         for problem in [*figures.lost, *figures.unaudited, *figures.failures]:
             print(f"  {figures.database}: {problem}")
         if not figures.chain_verified:
