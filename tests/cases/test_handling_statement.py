@@ -378,7 +378,7 @@ def test_the_file_is_read_back_checked_and_the_reading_recorded(
         acting_user=member, case_id=case.pk, statement_id=statement.pk
     )
     assert (got.content, got.content_type) == (PDF, "application/pdf")
-    assert got.filename == f"{case.cryptonym}-statement-{statement.pk}.pdf"
+    assert got.filename == f"{case.cryptonym}-statement-{statement.number}.pdf"
     assert AuditEvent.objects.filter(action="cases.voluntarystatement.read_file").count() == 1
     assert TimelineEntry.objects.filter(kind="cases.voluntarystatement.read_file").count() == 1
     assert version(case) == before  # a read changes nothing

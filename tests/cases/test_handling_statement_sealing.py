@@ -157,7 +157,7 @@ def test_the_download_gives_the_original_bytes_on_the_page_and_through_the_api(
         assert response.content == PDF
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == (
-            f'attachment; filename="{case.cryptonym}-statement-{statement.pk}.pdf"'
+            f'attachment; filename="{case.cryptonym}-statement-{statement.number}.pdf"'
         )
 
 
