@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "defector.notifications",
     "defector.traces",
     "defector.dissemination",
+    "defector.exploitation",
+    "defector.publicity",
     "defector.compliance",
     "defector.web",
     "defector.ops",
