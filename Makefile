@@ -39,7 +39,7 @@ test:
 
 lint: install
 	$(BIN)/ruff check src tests scripts/postgres-url scripts/screenshots
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff format --check src tests scripts/screenshots
 
 types: install
 	$(BIN)/mypy
