@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # are set up once), in collection order, which puts the long attack suites first.
 XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
 
-.PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
+.PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi screenshots vendor clean
 
 install: $(STAMP)
 
@@ -38,8 +38,8 @@ test:
 	exit $$status
 
 lint: install
-	$(BIN)/ruff check src tests scripts/postgres-url
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts/postgres-url scripts/screenshots
+	$(BIN)/ruff format --check src tests scripts/screenshots
 
 types: install
 	$(BIN)/mypy
@@ -76,6 +76,11 @@ bench: install
 
 openapi: install
 	$(BIN)/defector export-openapi openapi.json
+
+# docs/screenshots/: each demo role's home and a case page (desktop and phone), from a demo
+# built in a temporary directory; needs Debian's Chromium (/usr/bin/chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots
 
 vendor:
 	scripts/vendor-assets

@@ -30,8 +30,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: WCAG 2.2 level A and AA (axe-core tags each success criterion by the version that added it).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -92,12 +95,18 @@ def problems() -> BrowserProblems:
     return BrowserProblems()
 
 
+def new_context(browser: Any, base_url: str, viewport: dict[str, int] | None = None) -> Any:
+    """A fresh browser context (no cookies) on ``base_url``, with axe-core available."""
+    context = browser.new_context(base_url=base_url, viewport=viewport or DESKTOP)
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any, problems: BrowserProblems) -> Iterator[Any]:
     """A fresh browser context (no cookies) on the live server, with axe-core available."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.add_init_script(path=str(AXE))
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server.url)
     opened = context.new_page()
     problems.watch(opened)
     yield opened
@@ -117,8 +126,9 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _assert_accessible(page: Any) -> None:
-    """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+def axe_violations(page: Any) -> str:
+    """What axe-core finds against WCAG 2.2 A/AA on the page as it is now, one line per
+    violation and node (empty: nothing)."""
     violations = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -129,9 +139,13 @@ def _assert_accessible(page: Any) -> None:
         }""",
         WCAG_TAGS,
     )
-    assert not violations, (
-        f"axe-core found WCAG 2.1 A/AA violations on {page.url}:\n" + format_violations(violations)
-    )
+    return format_violations(violations)
+
+
+def _assert_accessible(page: Any) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    found = axe_violations(page)
+    assert not found, f"axe-core found WCAG 2.2 A/AA violations on {page.url}:\n{found}"
 
 
 def _screenshot(page: Any, name: str) -> None:
@@ -144,8 +158,24 @@ def _screenshot(page: Any, name: str) -> None:
 
 @pytest.fixture
 def assert_accessible() -> Callable[[Any], None]:
-    """``assert_accessible(page)``: axe-core finds no WCAG 2.1 A/AA violation on the page."""
+    """``assert_accessible(page)``: axe-core finds no WCAG 2.2 A/AA violation on the page."""
     return _assert_accessible
+
+
+@pytest.fixture
+def open_context(browser: Any, live_server: Any) -> Callable[..., Any]:
+    """``open_context(viewport=None)``: a fresh context on the live server, axe-core loaded."""
+
+    def open_(viewport: dict[str, int] | None = None) -> Any:
+        return new_context(browser, live_server.url, viewport)
+
+    return open_
+
+
+@pytest.fixture
+def check_axe() -> Callable[[Any], str]:
+    """``check_axe(page)``: axe-core's WCAG 2.2 A/AA violations on the page, as text."""
+    return axe_violations
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """End to end in headless Chromium: a committee meeting from its agenda to minutes whose
-receipt the Interagency Defector Committee acknowledges (``6a``), with axe-core on each page."""
+receipt the Interagency Defector Committee acknowledges (``6a``), with axe-core on each page.
+
+Each step starts where its official starts, on their home page ("My work"): the chair schedules
+the meeting, comes back to write the minutes and to forward them; the IDC member finds the
+minutes to acknowledge there, and they are gone from the list once acknowledged."""
 
 from __future__ import annotations
 
@@ -22,6 +26,13 @@ def sign_in(page: Any, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def work_section(page: Any, key: str) -> Any:
+    """A section of "My work", after going home by the site's name in the header."""
+    page.get_by_role("banner").get_by_role("link", name=re.compile("^Defector Program")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    return page.locator(f"[data-work-section={key}]")
 
 
 def sign_out(page: Any) -> None:
@@ -84,15 +95,15 @@ def test_a_meeting_from_its_agenda_to_minutes_acknowledged_by_the_idc(
 ) -> None:
     committee = vienna["committee"]
     cryptonym = vienna["case"].cryptonym
-    page.goto("/committees/")
+    page.goto("/")
     sign_in(page, "martin.hale")
-    expect(page).to_have_url(re.compile(r"/committees/$"))
-    expect(page.locator("[data-committee=VIENNA]")).to_be_visible()
-    expect(page.locator("[data-committee=VIENNA] [data-flag=no_procedures]")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    work = page.locator("[data-work-section=minutes]")
+    expect(work).to_contain_text("Nothing waits for you.")
     assert_accessible(page)
-    screenshot(page, "committees")
+    screenshot(page, "my-work-chair")
 
-    page.get_by_role("link", name="Embassy Vienna").click()
+    work.get_by_role("link", name="Schedule a meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Defector Committee, Embassy Vienna")
     expect(page.locator("[data-member='paul.lindqvist']")).to_contain_text("DOD")
     assert_accessible(page)
@@ -123,9 +134,15 @@ def test_a_meeting_from_its_agenda_to_minutes_acknowledged_by_the_idc(
     assert_accessible(page)
     screenshot(page, "meeting-agenda")
 
+    # Home again: the meeting waits to be held.
+    meeting_line = work_section(page, "minutes").get_by_role("link", name=re.compile("hold it"))
+    expect(meeting_line).to_contain_text("VIENNA")
+    meeting_line.click()
+
     # Held; attendance; minutes drafted, approved, forwarded.
     page.get_by_role("button", name="Record as held").click()
     expect(page.locator("[data-field=status]")).to_have_text("Held")
+    work_section(page, "minutes").get_by_role("link", name=re.compile("write them")).click()
     page.get_by_label(re.compile(r"^Paul Lindqvist")).select_option("present")
     page.get_by_label(re.compile(r"^Martin Hale")).select_option("present")
     page.get_by_role("button", name="Record the attendance").click()
@@ -138,6 +155,9 @@ def test_a_meeting_from_its_agenda_to_minutes_acknowledged_by_the_idc(
     assert_accessible(page)
     page.get_by_role("button", name="Approve the minutes").click()
     expect(page.locator("[data-minutes-status=approved]")).to_be_visible()
+    work_section(page, "minutes").get_by_role(
+        "link", name=re.compile("forward them to the IDC")
+    ).click()
     page.get_by_role("button", name="Forward to the IDC").click()
     expect(
         page.get_by_text("Minutes forwarded to the Interagency Defector Committee.")
@@ -145,11 +165,17 @@ def test_a_meeting_from_its_agenda_to_minutes_acknowledged_by_the_idc(
     expect(page.locator("[data-minutes-status=forwarded]")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "meeting-forwarded")
+    expect(work_section(page, "minutes")).to_contain_text("Nothing waits for you.")
     sign_out(page)
 
-    # Washington sees them at once, and acknowledges receipt.
-    page.goto("/committees/minutes-received/")
+    # Washington finds them on its home page, and acknowledges receipt.
+    page.goto("/")
     sign_in(page, "owen.park")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    waiting = page.locator("[data-work-section=minutes]")
+    assert_accessible(page)
+    screenshot(page, "my-work-idc")
+    waiting.get_by_role("link", name=re.compile("VIENNA.*acknowledge receipt")).click()
     expect(page).to_have_url(re.compile(r"/committees/minutes-received/$"))
     row = page.locator("[data-minutes=VIENNA]")
     expect(row).to_contain_text("Embassy Vienna")
@@ -161,6 +187,9 @@ def test_a_meeting_from_its_agenda_to_minutes_acknowledged_by_the_idc(
     ).to_be_visible()
     expect(page.locator("[data-minutes=VIENNA] [data-acknowledged]")).to_contain_text("Owen Park")
     assert_accessible(page)
+    expect(work_section(page, "minutes")).to_contain_text("Nothing waits for you.")
+    page.goto("/committees/minutes-received/")
+    row = page.locator("[data-minutes=VIENNA]")
     row.get_by_role("link").click()
     expect(page.locator("[data-receipt]")).to_contain_text(
         "Receipt acknowledged by Owen Park (IDC)"

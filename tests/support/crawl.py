@@ -1,5 +1,6 @@
-"""A crawl of the site as one signed-in user: every page reachable by a link from home,
-same-origin GETs only, bounded; and what is wrong on each page.
+"""A crawl of the site as one signed-in user: every page reachable by a link (or a ``GET``
+form, such as a search) from home, same-origin GETs only, bounded; and what is wrong on each
+page.
 
 Used by ``tests/web/test_crawl.py`` (Django's test client, everywhere) and
 ``tests/e2e/test_browser_crawl.py`` (Chromium at 390 px, in CI). A page is fetched by a
@@ -75,6 +76,9 @@ class Page(HTMLParser):
             method = (values.get("method") or "get").lower()
             if method == "post" and values.get("action"):
                 self.actions.append(values["action"] or "")
+            elif method == "get" and values.get("action"):
+                # A search or filter form leads to a page, as a link does.
+                self.links.append(values["action"] or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SILENT and self._silent:

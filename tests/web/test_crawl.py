@@ -48,13 +48,16 @@ def test_a_time_without_its_zone_is_found() -> None:
 
 
 def test_the_page_parser_reads_links_form_actions_and_visible_text_only() -> None:
+    """A ``GET`` form's action is a link (a search leads to a page); a ``POST`` form's is an
+    action."""
     page = parse(
         '<a href="/a/">A</a><form method="post" action="/b/"><select><option value="x_y">'
         "Label</option></select></form><script>var no_label = 1;</script><pre>a_b</pre>"
         '<p title="not_text">text_here</p><select name="many" multiple></select>'
+        '<form method="get" action="/search/"><input name="q"></form>'
     )
     assert page.multiple_selects == ["many"]
-    assert page.links == ["/a/"]
+    assert page.links == ["/a/", "/search/"]
     assert page.actions == ["/b/"]
     assert identifiers(" ".join(page.text)) == ["text_here"]
 

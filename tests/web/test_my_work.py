@@ -294,3 +294,34 @@ def test_a_user_who_is_no_official_gets_the_areas_only(
     page = _home(client_for, user)
     assert "<h1>My work</h1>" not in page
     assert not Official.objects.filter(user=user).exists()
+
+
+def test_the_chair_sees_the_meetings_to_hold_and_the_minutes_to_write_and_where_to_schedule(
+    cast: dict[str, User], world: World, client_for: Any
+) -> None:
+    committee = make_committee(world.vienna)
+    start = timezone.now() - dt.timedelta(days=1)
+    scheduled, held, written = (
+        Meeting.objects.create(
+            committee=committee,
+            starts_at=start + dt.timedelta(days=offset),
+            ends_at=start + dt.timedelta(days=offset, hours=2),
+            place="Secure room",
+            status=status,
+        )
+        for offset, status in (
+            (3, MeetingStatus.SCHEDULED),
+            (-2, MeetingStatus.HELD),
+            (-9, MeetingStatus.HELD),
+        )
+    )
+    Minutes.objects.create(meeting=written, text="Discussed AEBEAR.", status=MinutesStatus.DRAFT)
+    section = _section(_home(client_for, cast["chair"]), "minutes")
+    assert f"/committees/meetings/{scheduled.pk}/" in section
+    assert "hold it and record the attendance" in section
+    assert f"/committees/meetings/{held.pk}/" in section
+    assert "write them" in section
+    assert section.count(f"/committees/meetings/{written.pk}/") == 1
+    assert "approve them" in section
+    assert f'href="/committees/{committee.pk}/">Schedule a meeting' in section
+    assert 'data-work-section="minutes"' not in _home(client_for, cast["officer"])

@@ -121,6 +121,17 @@ def _determinations(user: AnyUser, posts: set[int], now: dt.datetime) -> list[Li
     return lines
 
 
+def _schedule_link(user: AnyUser, chaired: set[int]) -> dict[str, str]:
+    """Where the chair schedules the next meeting: their committee's page (the list of
+    committees when they chair more than one)."""
+    mine = list(committees.committees_for(user).filter(post_id__in=chaired)[:2])
+    if len(mine) == 1:
+        link = reverse("committees:detail", args=[mine[0].pk])
+    else:
+        link = reverse("committees:index")
+    return {"more_link": link, "more_label": "Schedule a meeting"}
+
+
 def my_work(user: AnyUser, *, now: dt.datetime | None = None) -> MyWork:
     """The sections of the user's home page that their roles may have."""
     now = now or timezone.now()
@@ -167,16 +178,18 @@ def my_work(user: AnyUser, *, now: dt.datetime | None = None) -> MyWork:
                 _determinations(user, seniors, now),
             )
         )
-    if principal.posts_with(Role.COMMITTEE_CHAIR):
+    chaired = principal.posts_with(Role.COMMITTEE_CHAIR)
+    if chaired:
         sections.append(
             Section(
                 "minutes",
-                "Minutes to approve and forward",
+                "Meetings and minutes",
                 "6a",
                 [
                     Line(m.title, m.clause, m.link, since=m.since)
-                    for m in committees.minutes_to_approve(user)
+                    for m in committees.meetings_to_run(user) + committees.minutes_to_approve(user)
                 ],
+                **_schedule_link(user, chaired),
             )
         )
     if Role.IDC_MEMBER in principal.roles:

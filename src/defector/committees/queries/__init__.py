@@ -76,6 +76,7 @@ from defector.committees.queries.meetings import (
 from defector.committees.queries.minutes import (
     MINUTES_DAYS_SETTING,
     MinutesWork,
+    meetings_to_run,
     minutes_checks,
     minutes_days_for,
     minutes_forwarding_days_default,
@@ -150,6 +151,7 @@ __all__ = [
     "is_idc",
     "meetings_for_calendar",
     "meetings_of",
+    "meetings_to_run",
     "members_of",
     "minutes_checks",
     "minutes_days_for",

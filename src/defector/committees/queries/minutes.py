@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,3 +133,46 @@ def minutes_to_acknowledge(user: AnyUser) -> list[MinutesWork]:
         )
         for row in rows
     ]
+
+
+def meetings_to_run(user: AnyUser) -> list[MinutesWork]:
+    """For a committee chair: the meetings of their committees still to hold (scheduled) and
+    the held meetings whose minutes are not written yet (``6a``), oldest first, each linked to
+    the meeting's page where it is done. One query."""
+    chaired = principal_for(user).posts_with(Role.COMMITTEE_CHAIR)
+    if not chaired:
+        return []
+    unwritten = Q(minutes__isnull=True) | Q(minutes__text="")
+    rows = (
+        restrict(
+            user,
+            Action.VIEW,
+            Meeting.objects.filter(committee__post_id__in=chaired).filter(
+                Q(status=MeetingStatus.SCHEDULED) | (Q(status=MeetingStatus.HELD) & unwritten)
+            ),
+        )
+        .select_related("committee__post")
+        .order_by("starts_at", "pk")
+    )
+    work = []
+    for row in rows:
+        starts = timezone.localtime(row.starts_at, dt.UTC)
+        if row.status == MeetingStatus.SCHEDULED:
+            title = (
+                f"Meeting of the {row.committee.post.code} committee on "
+                f"{starts:%-d %b %Y %H:%M} UTC: hold it and record the attendance"
+            )
+        else:
+            title = (
+                f"Minutes of the {row.committee.post.code} meeting of {starts:%-d %b %Y}: "
+                "write them"
+            )
+        work.append(
+            MinutesWork(
+                title=title,
+                clause="6a",
+                since=row.starts_at,
+                link=reverse("committees:meeting", args=[row.pk]),
+            )
+        )
+    return work
