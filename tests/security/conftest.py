@@ -35,6 +35,7 @@ from defector.core.models import ApiToken, WorkerHeartbeat
 from defector.directory.models import Official, RoleAssignment
 from defector.dissemination import actions as dissemination_actions
 from defector.escalations import actions as escalation_actions
+from defector.exploitation import actions as exploitation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
@@ -230,6 +231,17 @@ def furnish(world: World) -> Records:
         data=f"reference,name\nM-1,{TRUE_NAME}\n".encode(),
     )
     keep("source", "-", watchlist.source.pk)
+    # A requirement of the catalogue (4a), taken up by every case.
+    requirement = exploitation_actions.create_requirement(
+        acting_user=None,
+        code="MATRIX-1",
+        title="The matrix's requirement",
+        issuing_agency=cia,
+        priority=1,
+        active_from=today - dt.timedelta(days=30),
+    )
+    keep("requirement", "-", requirement.pk)
+    keep("requirement", "VIENNA", requirement.pk)
     for (code, sensitivity), case in world.cases.items():
         opener = openers[code]
         analyst = Official.objects.get(user=opener)
@@ -318,6 +330,22 @@ def furnish(world: World) -> Records:
             timing="Tonight",
         )
         keep("threat-report", where, report.pk)
+        # exploitation (4a): the requirement taken up, a debriefing with a file
+        line = exploitation_actions.add_requirement(
+            acting_user=opener, case_id=case.pk, requirement_id=requirement.pk
+        )
+        keep("case-requirement", where, line.pk)
+        session = exploitation_actions.record_debriefing(
+            acting_user=opener,
+            case_id=case.pk,
+            held_at=timezone.now() - dt.timedelta(hours=1),
+            place="Safe house MATRIX",
+            duration_minutes=60,
+            notes="The matrix's notes.",
+            attachments=[("Reel 1", SIGNED_PDF)],
+        )
+        keep("debriefing", where, session.pk)
+        keep("attachment", where, session.attachments.get().pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

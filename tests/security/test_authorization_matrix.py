@@ -122,7 +122,19 @@ def object_kind(endpoint: Endpoint, param: str) -> str:
 #: Records that belong to a case (one of each per case, ``conftest.furnish``) and records that
 #: belong to a post's committee (one of each at VIENNA and at BONN).
 CASE_RECORDS = frozenset(
-    {"check", "statement", "task", "obligation", "plan", "trace", "hit", "threat-report"}
+    {
+        "check",
+        "statement",
+        "task",
+        "obligation",
+        "plan",
+        "trace",
+        "hit",
+        "threat-report",
+        "case-requirement",
+        "debriefing",
+        "attachment",
+    }
 )
 POST_RECORDS = frozenset(
     {
@@ -431,6 +443,7 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "result-verb": "result",
         "notice": records["notice"]["-"],
         "source": records["source"]["-"],
+        "requirement": records["requirement"]["-"],
     }
     vienna = {kind: by_post["VIENNA"] for kind, by_post in records.items() if "VIENNA" in by_post}
     only = tuple(os.environ.get("DEFECTOR_MATRIX_ONLY", "").split(","))

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from defector.compliance.access import COMPLIANCE_POST_ROLES, COMPLIANCE_WORLD_ROLES
 from defector.core.access import Principal, principal_for
+from defector.exploitation.access import CATALOGUE_KEEPERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,11 @@ def _auditors(principal: Principal) -> bool:
 
 def _idc(principal: Principal) -> bool:
     return _officials(principal) and "idc_member" in principal.roles
+
+
+def _catalogue_keepers(principal: Principal) -> bool:
+    """The IDC and the DCI's delegate, who keep the catalogue of requirements (4a)."""
+    return _officials(principal) and any(role in principal.roles for role in CATALOGUE_KEEPERS)
 
 
 AREAS: Final[tuple[Area, ...]] = (
@@ -111,6 +117,14 @@ AREAS: Final[tuple[Area, ...]] = (
         "The watch lists that name traces search for bona fides: import, review, delete.",
         ("6b(3)(b)",),
         _idc,
+    ),
+    Area(
+        "Requirements",
+        "exploitation:catalogue",
+        "The catalogue of intelligence requirements that exploitation answers: the DCI's "
+        "objectives and each department's needs.",
+        ("4a",),
+        _catalogue_keepers,
     ),
     Area(
         "Reports",

@@ -27,6 +27,7 @@ from defector.ops.demo.directory import (
     load_accounts,
     load_directory,
 )
+from defector.ops.demo.exploitation import load_exploitation
 from defector.ops.demo.grants import DemoGrant
 
 __all__ = [
@@ -54,4 +55,5 @@ def load() -> tuple[DemoAccount, ...]:
     load_directory()
     load_committees()
     load_cases()
+    load_exploitation()
     return ACCOUNTS
