@@ -61,16 +61,29 @@ PERSECUTION_GROUND_LABELS: Final[Mapping[PersecutionGround, str]] = {
 
 
 def nationality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every country, those named in ``2a`` first, in their own group."""
-    every = countries.choices()
+    """Every country, those named in ``2a`` first, in their own group and in the directive's
+    order (the USSR and the People's Republic of China first)."""
+    names = dict(countries.choices())
+    named = [(code, names[code]) for code in countries.SECTION_2A_COUNTRIES if code in names]
     return [
-        ("Countries named in 2a", [c for c in every if countries.is_2a_country(c[0])]),
-        ("Other countries", [c for c in every if not countries.is_2a_country(c[0])]),
+        ("Countries named in 2a", named),
+        ("Other countries", [c for c in names.items() if not countries.is_2a_country(c[0])]),
     ]
 
 
-def _country_choices(empty: str) -> list[tuple[str, str]]:
-    return [("", empty), *countries.choices()]
+def _country_choices(empty: str) -> list[tuple[str, Any]]:
+    """One country (a select, a combo box with JavaScript): the ``2a`` countries first."""
+    return [("", empty), *nationality_choices()]
+
+
+class CountrySelect(forms.Select):
+    """One country: a select whose first group is the ``2a`` countries; with JavaScript, a
+    USWDS combo box in which typing narrows the list (``cases/widgets/country.html``)."""
+
+    template_name = "cases/widgets/country.html"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "usa-select"})
 
 
 def _multiple(size: int) -> forms.CheckboxSelectMultiple:
@@ -257,6 +270,32 @@ INTAKE_FIRST_SECTION: Final = ("as_of", "nationalities", "habitual_residence", "
 INTAKE_FOLDED: Final = ("Scope (1, 3)", "Refugee (2f)")
 
 
+#: The walk-in's page asks these groups first: the walk-in's own facts (``2e``) and those it
+#: stands on (``2d``, ``2c``, ``2a``'s special value), then the defector's (``2a``).
+WALK_IN_SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
+    (
+        "Walk-in (2e)",
+        "A walk-in is a disaffected person (2d) who presents themselves to a US installation "
+        "abroad and asks for asylum or assistance in escaping. Tick what they said or showed.",
+        (
+            "requests",
+            "at_us_installation",
+            "willing_to_defect",
+            "dissatisfied",
+            "susceptible",
+            "special_value",
+        ),
+    ),
+    (
+        "Defector (2a)",
+        "",
+        ("escaped_control", "unwilling_to_return"),
+    ),
+)
+#: Fields a walk-in's page asks outside the groups of facts.
+WALK_IN_FIRST: Final = ("nationalities", "threat_information")
+
+
 class FactsForm(AssessForm):
     """The facts of the assessment contract for a case: the Assess page's form, the lists
     as checkboxes. For an intake (``intake=True``), the date is the reception's and the
@@ -281,11 +320,18 @@ class FactsForm(AssessForm):
             "installations (6b(3)(a)): it is disseminated within minutes"
         )
         if intake:
+            for name in ("location", "habitual_residence"):
+                country: Any = self.fields[name]
+                country.widget = CountrySelect()
+                country.widget.choices = country.choices
             del self.fields["as_of"]
             location: Any = self.fields["location"]
             location.required = False
             location.choices = [("", "The post's country"), *list(location.choices)[1:]]
             location.help_text = "Leave it as the post's country unless they are elsewhere."
+            residence: Any = self.fields["habitual_residence"]
+            residence.label = "Where they habitually live"
+            residence.help_text = "Leave it as the first nationality unless they live elsewhere."
 
     def sections(self) -> list[Section]:
         """The groups of the facts (for an intake, without the fields it asks first)."""
@@ -313,6 +359,28 @@ class FactsForm(AssessForm):
 
     def folded_errors(self) -> bool:
         return any(field.errors for section in self.folded_sections() for field in section.fields)
+
+    def walk_in_sections(self) -> list[Section]:
+        """The groups a walk-in's page asks first (:data:`WALK_IN_SECTIONS`)."""
+        return [
+            Section(legend, hint, [self[name] for name in names if name in self.fields])
+            for legend, hint, names in WALK_IN_SECTIONS
+        ]
+
+    def more_sections(self) -> list[Section]:
+        """The rest of the facts, rarely needed at a walk-in, in the contract's groups."""
+        asked = set(WALK_IN_FIRST).union(*(names for _, _, names in WALK_IN_SECTIONS))
+        out = []
+        for legend, hint, names in SECTIONS:
+            fields = [self[name] for name in names if name in self.fields and name not in asked]
+            if names == INTAKE_FIRST_SECTION:
+                legend, hint = "Where they are and live", ""
+            if fields:
+                out.append(Section(legend, hint, fields))
+        return out
+
+    def more_errors(self) -> bool:
+        return any(field.errors for section in self.more_sections() for field in section.fields)
 
     def facts_data(self) -> dict[str, Any]:
         data = super().facts_data()

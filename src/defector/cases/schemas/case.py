@@ -117,6 +117,12 @@ class CaseIn(Schema):
     received_where: str = Field("", max_length=300, description="Where. Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     note: str = Field("", max_length=10_000, description="A first note. Not sealed: no names.")
+    confirm_before_directive: bool = Field(
+        False,
+        description="Record a reception (or facts.as_of) before 18 May 1976, when DCID 4/21 "
+        "took effect (1): refused with 422 naming the field without it. A day in the future "
+        "is always refused.",
+    )
 
 
 class WalkInIn(Schema):
@@ -132,6 +138,12 @@ class WalkInIn(Schema):
     )
     post_id: int | None = Field(None, description="Default: your post.")
     received_at: Moment | None = Field(None, description="Default: now.")
+    confirm_before_directive: bool = Field(
+        False,
+        description="Record a reception (or facts.as_of) before 18 May 1976, when DCID 4/21 "
+        "took effect (1): refused with 422 naming the field without it. A day in the future "
+        "is always refused.",
+    )
     received_where: str = Field("", max_length=300, description="Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     sensitivity: str = Field("", description="Default: SECRET, or your clearance if lower.")
