@@ -58,7 +58,8 @@ class MayOpenCasesMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not queries.can_open_cases(request.user):
             raise DjangoPermissionDenied("you may not open cases at any post")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response
 
 
 @method_decorator(sensitive_post_parameters(*IDENTITY_FIELDS), name="dispatch")
