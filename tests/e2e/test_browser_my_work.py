@@ -167,3 +167,26 @@ def test_the_walk_in_preview_works_without_javascript_and_on_a_phone(
     finally:
         context.close()
     assert not problems.items, problems.items
+
+
+def test_the_location_is_picked_by_typing_and_the_preview_follows_it(
+    page: Any, duty_officer: Any, problems: Any, assert_accessible: Callable[[Any], None]
+) -> None:
+    """The location is a combo box (USWDS): typing narrows the countries; picking the United
+    States takes the person out of the directive's scope (1), and the preview says so."""
+    sign_in(page, "dana.reyes")
+    page.get_by_role("link", name="Receive walk-in").click()
+    Actions().tick(page, "input[name=nationalities][value=SU]")
+    preview = page.locator("#intake-preview")
+    expect(preview.locator("[data-scope='1']")).to_contain_text("Yes")
+    page.locator("[data-fold=more-facts] > summary").click()
+    location = page.get_by_role("combobox", name="Where the person is now")
+    location.fill("United States")
+    page.get_by_role("option", name="United States (US)").click()
+    expect(page.locator("select[name=location]")).to_have_value("US")
+    expect(preview.locator("[data-scope='1']")).to_contain_text("No")
+    expect(preview.locator("[data-preview=obligations]")).to_contain_text(
+        "the directive does not apply"
+    )
+    assert_accessible(page)
+    assert not problems.items, problems.items
