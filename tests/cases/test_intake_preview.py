@@ -298,3 +298,36 @@ def test_the_action_takes_a_confirmed_reception_before_the_directive(
         confirm_before_directive=True,
     )
     assert case.received_at == received
+
+
+def test_the_api_previews_a_walk_in_naming_the_missing_facts_and_saves_nothing(
+    api_post: Any, world: Any, counts: Any
+) -> None:
+    before = counts()
+    response = api_post(
+        "/walk-ins/preview", {"facts": {"nationalities": ["SU"], "requests": ["asylum"]}}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["assessed"] is True
+    assert body["walk_in"] is False
+    assert [fact["key"] for fact in body["missing"]] == [
+        "dissatisfied",
+        "susceptible",
+        "special_value",
+        "willing_to_defect",
+    ]
+    assert {line["clause"] for line in body["scope"]} == {"1", "3"}
+    walk_in = dict.fromkeys(("dissatisfied", "susceptible", "willing_to_defect"), True)
+    facts = {"nationalities": ["SU"], "requests": ["asylum"], "special_value": ["information"]}
+    full = api_post("/walk-ins/preview", {"facts": {**facts, **walk_in}}).json()
+    assert full["walk_in"] is True
+    assert full["missing"] == []
+    assert "walk_in" in [category["key"] for category in full["categories"]]
+    assert "secure_reception" in [obligation["key"] for obligation in full["obligations"]]
+    old = api_post(
+        "/walk-ins/preview",
+        {"facts": {"nationalities": ["SU"]}, "received_at": "1970-01-01T00:00:00Z"},
+    ).json()
+    assert "DCID 4/2 was" in old["date_refusal"]
+    assert counts() == before

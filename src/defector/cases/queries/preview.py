@@ -46,6 +46,8 @@ class Cited:
     label: str
     clause: str
     detail: str = ""
+    #: The identifier of what it names: a category, an obligation, a fact of the contract.
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +118,19 @@ def _obligations(outcome: policy.Outcome, post: Post | None) -> tuple[Cited, ...
         if limit is not None:
             start = "reception" if identifier in clocks.ANCHORS_AT_RECEPTION else "opening"
             due = f"Due within {_duration(limit)} of the {start}"
-        lines.append(Cited(rule.title, rule.clause, due))
+        lines.append(Cited(rule.title, rule.clause, due, str(identifier)))
     return tuple(lines)
 
 
 def _missing_unassessed(facts: Mapping[str, Any]) -> tuple[Cited, ...]:
     """The facts a walk-in needs that the form leaves unticked, when no nationality is."""
     names = [name for name in WALK_IN_FACTS if name != "location" and not facts.get(name)]
-    return tuple(Cited(*WALK_IN_FACT_LABELS[name]) for name in names)
+    return tuple(_missing(name) for name in names)
+
+
+def _missing(name: str) -> Cited:
+    label, clause = WALK_IN_FACT_LABELS[name]
+    return Cited(label, clause, key=name)
 
 
 def intake_preview(
@@ -169,7 +176,8 @@ def intake_preview(
         )
     outcome = policy.assess(parsed)
     categories = tuple(
-        Cited(CLAUSES[CATEGORY_CLAUSE[c]].title, CATEGORY_CLAUSE[c]) for c in outcome.categories
+        Cited(CLAUSES[CATEGORY_CLAUSE[c]].title, CATEGORY_CLAUSE[c], key=str(c))
+        for c in outcome.categories
     )
     scope = tuple(
         ScopeLine(f.clause, CLAUSES[f.clause].title, f.holds, f.because)
@@ -178,7 +186,7 @@ def intake_preview(
     )
     missing: tuple[Cited, ...] = ()
     if kind == IntakeKind.WALK_IN:
-        missing = tuple(Cited(*WALK_IN_FACT_LABELS[name]) for name in walk_in_missing(parsed))
+        missing = tuple(_missing(name) for name in walk_in_missing(parsed))
     return IntakePreview(
         kind=kind,
         assessed=True,

@@ -157,6 +157,41 @@ class WalkInIn(Schema):
     identity_documents: str = Field("", description="Sealed.")
 
 
+class PreviewLineOut(Schema):
+    """One line of an intake's preview, with the clause that decides it."""
+
+    key: str = Field(description="A category, an obligation or a fact of the contract.")
+    label: str
+    clause: str
+    detail: str = Field("", description="For an obligation: its clock.")
+
+
+class ScopeLineOut(Schema):
+    """A finding of the scope (1, 3)."""
+
+    clause: str
+    title: str
+    holds: bool
+    because: str
+
+
+class IntakePreviewOut(Schema):
+    """What the directive will say of a walk-in's facts before the case is opened."""
+
+    assessed: bool = Field(description="The facts could be assessed (a nationality is given).")
+    problems: list[str] = Field(description="Why they could not be.")
+    applies: bool
+    walk_in: bool = Field(description="The facts make a walk-in (2e).")
+    categories: list[PreviewLineOut]
+    scope: list[ScopeLineOut]
+    obligations: list[PreviewLineOut]
+    missing: list[PreviewLineOut] = Field(
+        description="The facts (key: the contract's field) that keep the person from being a "
+        "walk-in (2e); empty when they are one."
+    )
+    date_refusal: str = Field(description="Why the reception's day is refused (1), if it is.")
+
+
 class ReportIn(WalkInIn):
     """A potential defector (``2c``) or disaffected person (``2d``) reported by an official:
     the walk-in's fields, the kind, and what the official knows (the first note)."""
