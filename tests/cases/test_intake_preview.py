@@ -331,3 +331,25 @@ def test_the_api_previews_a_walk_in_naming_the_missing_facts_and_saves_nothing(
     ).json()
     assert "DCID 4/2 was" in old["date_refusal"]
     assert counts() == before
+
+
+def test_the_api_preview_names_an_impossible_time_or_post_without_failing(
+    api_post: Any, world: Any
+) -> None:
+    response = api_post(
+        "/walk-ins/preview",
+        {
+            "facts": {"nationalities": ["SU"], "as_of": "2999-01-01"},
+            "received_at": "0001-01-01T00:00:00+14:00",
+            "post_id": 2**70,
+        },
+    )
+    assert response.status_code == 422, response.content
+    assert "received_at" in {error["field"] for error in response.json()["errors"]}
+    response = api_post("/walk-ins/preview", {"facts": {"nationalities": ["SU"]}, "post_id": 2**70})
+    assert response.status_code == 200, response.content  # no such post: the officer's
+    assert response.json()["assessed"] is True
+    future = api_post(
+        "/walk-ins/preview", {"facts": {"nationalities": ["SU"], "as_of": "2999-01-01"}}
+    ).json()
+    assert "in the future" in future["date_refusal"]

@@ -18,6 +18,8 @@ from defector import policy
 from defector.cases import clocks
 from defector.cases.choices import IntakeKind
 from defector.cases.queries.intake import default_post, posts_for_intake
+from defector.cases.validation import CLOCK_SKEW
+from defector.core.inputs import moment_problem
 from defector.core.users import AnyUser
 from defector.directory.models import Post
 from defector.policy.citations import CLAUSES
@@ -37,6 +39,10 @@ WALK_IN_FACT_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "location": ("In a foreign country, not the US or its territories and possessions", "2e"),
     "requests": ("Asked for asylum or assistance in escaping", "2e"),
 }
+
+
+#: The largest row id a database holds (a larger one names no post).
+MAX_ROW_ID: Final = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,17 +153,21 @@ def intake_preview(
     installation) for an intake of ``kind`` at the post ``post_id`` (default: the user's)."""
     now = timezone.now()
     post = None
-    if post_id is not None:
+    if post_id is not None and 0 < post_id <= MAX_ROW_ID:
         post = posts_for_intake(user).filter(pk=post_id).first()
     if post is None:
         post = default_post(user)
     received = received_at or now
-    date = intake_date_gate(
-        timezone.localdate(received),
-        today=timezone.localdate(now),
-        confirmed=confirm_before_directive,
-    )
-    date_refusal = "" if date.allowed else f"{date.reason} ({', '.join(date.clauses)})"
+    problem = moment_problem(received)
+    if problem:
+        received, date_refusal = now, f"The time received {problem}"
+    else:
+        date = intake_date_gate(
+            timezone.localdate(received),
+            today=timezone.localdate(now + CLOCK_SKEW),
+            confirmed=confirm_before_directive,
+        )
+        date_refusal = "" if date.allowed else f"{date.reason} ({', '.join(date.clauses)})"
     given = {**intake_defaults(kind, post, received), **facts}
     try:
         parsed = policy.parse_facts(given, today=timezone.localdate(now))
@@ -174,6 +184,14 @@ def intake_preview(
             missing=_missing_unassessed(given) if kind == IntakeKind.WALK_IN else (),
             date_refusal=date_refusal,
         )
+    if "as_of" in facts and not date_refusal:
+        date = intake_date_gate(
+            parsed.as_of,
+            today=timezone.localdate(now + CLOCK_SKEW),
+            confirmed=confirm_before_directive,
+        )
+        if not date.allowed:
+            date_refusal = f"The date of the facts: {date.reason} ({', '.join(date.clauses)})"
     outcome = policy.assess(parsed)
     categories = tuple(
         Cited(CLAUSES[CATEGORY_CLAUSE[c]].title, CATEGORY_CLAUSE[c], key=str(c))
