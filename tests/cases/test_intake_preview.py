@@ -347,8 +347,11 @@ def test_the_api_preview_names_an_impossible_time_or_post_without_failing(
     assert response.status_code == 422, response.content
     assert "received_at" in {error["field"] for error in response.json()["errors"]}
     response = api_post("/walk-ins/preview", {"facts": {"nationalities": ["SU"]}, "post_id": 2**70})
-    assert response.status_code == 200, response.content  # no such post: the officer's
-    assert response.json()["assessed"] is True
+    assert response.status_code == 422, response.content
+    assert "post_id" in {error["field"] for error in response.json()["errors"]}
+    opened = api_post("/walk-ins", {"facts": {"nationalities": ["SU"]}, "officer_ids": [2**70]})
+    assert opened.status_code == 422, opened.content
+    assert "officer_ids.0" in {error["field"] for error in opened.json()["errors"]}
     future = api_post(
         "/walk-ins/preview", {"facts": {"nationalities": ["SU"], "as_of": "2999-01-01"}}
     ).json()

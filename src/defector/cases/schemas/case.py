@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from defector.cases.schemas.common import OfficialRefOut, PostRefOut, VersionIn
 from defector.cases.schemas.obligations import ObligationOut
-from defector.core.schemas import Moment
+from defector.core.schemas import DbId, Moment
 
 
 class CaseSummaryOut(Schema):
@@ -90,7 +90,7 @@ class CaseIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    post_id: int = Field(description="The post where the person was received.")
+    post_id: DbId = Field(description="The post where the person was received.")
     sensitivity: str = Field(description="One of the sensitivity levels, up to your clearance.")
     kind: str = Field(
         "walk_in",
@@ -99,7 +99,7 @@ class CaseIn(Schema):
     compartments: list[str] = Field(
         default_factory=list, description="Compartment codes; you must hold each one."
     )
-    officer_ids: list[int] = Field(
+    officer_ids: list[DbId] = Field(
         default_factory=list, description="More case officers of the post to assign."
     )
     true_name: str = Field("", description="Sealed.")
@@ -136,7 +136,7 @@ class WalkInIn(Schema):
         description="The facts of the assessment contract: nationalities at least; "
         "requests (asylum, escape_assistance) and threat_information matter most here."
     )
-    post_id: int | None = Field(None, description="Default: your post.")
+    post_id: DbId | None = Field(None, description="Default: your post.")
     received_at: Moment | None = Field(None, description="Default: now.")
     confirm_before_directive: bool = Field(
         False,
@@ -148,7 +148,7 @@ class WalkInIn(Schema):
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     sensitivity: str = Field("", description="Default: SECRET, or your clearance if lower.")
     compartments: list[str] = Field(default_factory=list)
-    officer_ids: list[int] = Field(default_factory=list)
+    officer_ids: list[DbId] = Field(default_factory=list)
     note: str = Field("", max_length=10_000, description="Not sealed: no names.")
     true_name: str = Field("", description="Sealed.")
     aliases: str = Field("", description="Sealed.")
