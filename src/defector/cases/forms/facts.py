@@ -270,32 +270,6 @@ INTAKE_FIRST_SECTION: Final = ("as_of", "nationalities", "habitual_residence", "
 INTAKE_FOLDED: Final = ("Scope (1, 3)", "Refugee (2f)")
 
 
-#: The walk-in's page asks these groups first: the walk-in's own facts (``2e``) and those it
-#: stands on (``2d``, ``2c``, ``2a``'s special value), then the defector's (``2a``).
-WALK_IN_SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
-    (
-        "Walk-in (2e)",
-        "A walk-in is a disaffected person (2d) who presents themselves to a US installation "
-        "abroad and asks for asylum or assistance in escaping. Tick what they said or showed.",
-        (
-            "requests",
-            "at_us_installation",
-            "willing_to_defect",
-            "dissatisfied",
-            "susceptible",
-            "special_value",
-        ),
-    ),
-    (
-        "Defector (2a)",
-        "",
-        ("escaped_control", "unwilling_to_return"),
-    ),
-)
-#: Fields a walk-in's page asks outside the groups of facts.
-WALK_IN_FIRST: Final = ("nationalities", "threat_information")
-
-
 class FactsForm(AssessForm):
     """The facts of the assessment contract for a case: the Assess page's form, the lists
     as checkboxes. For an intake (``intake=True``), the date is the reception's and the
@@ -359,28 +333,6 @@ class FactsForm(AssessForm):
 
     def folded_errors(self) -> bool:
         return any(field.errors for section in self.folded_sections() for field in section.fields)
-
-    def walk_in_sections(self) -> list[Section]:
-        """The groups a walk-in's page asks first (:data:`WALK_IN_SECTIONS`)."""
-        return [
-            Section(legend, hint, [self[name] for name in names if name in self.fields])
-            for legend, hint, names in WALK_IN_SECTIONS
-        ]
-
-    def more_sections(self) -> list[Section]:
-        """The rest of the facts, rarely needed at a walk-in, in the contract's groups."""
-        asked = set(WALK_IN_FIRST).union(*(names for _, _, names in WALK_IN_SECTIONS))
-        out = []
-        for legend, hint, names in SECTIONS:
-            fields = [self[name] for name in names if name in self.fields and name not in asked]
-            if names == INTAKE_FIRST_SECTION:
-                legend, hint = "Where they are and live", ""
-            if fields:
-                out.append(Section(legend, hint, fields))
-        return out
-
-    def more_errors(self) -> bool:
-        return any(field.errors for section in self.more_sections() for field in section.fields)
 
     def facts_data(self) -> dict[str, Any]:
         data = super().facts_data()

@@ -24,7 +24,14 @@ from django.views.generic import TemplateView, View
 
 from defector.cases import actions, queries
 from defector.cases.choices import IDENTITY_FIELDS
-from defector.cases.forms import ErrorSummary, FactsForm, IntakeForm, ReportForm, WalkInForm
+from defector.cases.forms import (
+    ErrorSummary,
+    FactsForm,
+    IntakeForm,
+    ReportForm,
+    WalkInFactsForm,
+    WalkInForm,
+)
 from defector.cases.queries import IntakePreview
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.users import AnyUser
@@ -69,13 +76,14 @@ class WalkInView(MayOpenCasesMixin, LoginRequiredMixin, TemplateView):
 
     template_name = "cases/new.html"
     form_class: type[IntakeForm] = WalkInForm
+    facts_form_class: type[FactsForm] = WalkInFactsForm
     walk_in = True
     done = "Case {cryptonym} opened. The identity is sealed."
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.form_class(user=self.request.user))
-        context.setdefault("facts_form", FactsForm(intake=True, walk_in=self.walk_in))
+        context.setdefault("facts_form", self.facts_form_class(intake=True, walk_in=self.walk_in))
         context["errors"] = ErrorSummary(context["form"], context["facts_form"])
         if "preview" not in context:
             context["preview"] = preview_of(
@@ -86,7 +94,7 @@ class WalkInView(MayOpenCasesMixin, LoginRequiredMixin, TemplateView):
     @method_decorator(sensitive_variables())
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST, user=request.user)
-        facts_form = FactsForm(request.POST, intake=True, walk_in=self.walk_in)
+        facts_form = self.facts_form_class(request.POST, intake=True, walk_in=self.walk_in)
         valid = form.is_valid()
         facts_valid = facts_form.is_valid()
         if "preview" in request.POST:  # the Preview button (without JavaScript): no case
@@ -123,6 +131,7 @@ class ReportView(WalkInView):
 
     template_name = "cases/report.html"
     form_class = ReportForm
+    facts_form_class = FactsForm
     walk_in = False
     done = "Case {cryptonym} opened for the person you reported."
 
@@ -135,12 +144,13 @@ class WalkInPreviewView(MayOpenCasesMixin, LoginRequiredMixin, View):
 
     http_method_names = ["post"]
     form_class: type[IntakeForm] = WalkInForm
+    facts_form_class: type[FactsForm] = WalkInFactsForm
     walk_in = True
 
     @method_decorator(sensitive_variables())
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST, user=request.user)
-        facts_form = FactsForm(request.POST, intake=True, walk_in=self.walk_in)
+        facts_form = self.facts_form_class(request.POST, intake=True, walk_in=self.walk_in)
         preview = preview_of(request.user, form, facts_form)
         return render(request, "cases/includes/intake_preview.html", {"preview": preview})
 
@@ -149,4 +159,5 @@ class ReportPreviewView(WalkInPreviewView):
     """The preview of a report's intake (a potential defector or a disaffected person)."""
 
     form_class = ReportForm
+    facts_form_class = FactsForm
     walk_in = False
