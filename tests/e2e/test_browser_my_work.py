@@ -123,8 +123,10 @@ def test_the_duty_officer_receives_a_walk_in_from_my_work(
     expect(preview.locator("[data-preview=obligations]")).to_contain_text(
         "Receive and handle the person securely and expeditiously"
     )
+    checking = time.monotonic()  # the checks of the test are not the officer's time
     assert_accessible(page)
     screenshot(page, "intake-walk-in-preview")
+    started += time.monotonic() - checking
     actions.click(page.get_by_role("button", name="Open case"))
     expect(page).to_have_url(re.compile(r"/cases/[0-9]+/$"))
     case = Case.objects.get()
