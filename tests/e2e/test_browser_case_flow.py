@@ -113,6 +113,8 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     # Nationalities: a long list of checkboxes with a filter box (no Ctrl-click).
     page.get_by_label("Find in the list").first.fill("Soviet")
     choose(page, "input[name=nationalities][value=SU]")
+    # The reception's details (post, time, place, sensitivity) are folded: defaults suffice.
+    page.locator("[data-fold=reception] > summary").click()
     page.get_by_label("Where they presented themselves").fill("Consular section, front desk")
     for name in ("escaped_control", "dissatisfied", "susceptible", "willing_to_defect"):
         choose(page, f"input[name={name}]")

@@ -157,6 +157,40 @@ def walk_in(facts: Facts) -> Finding:
     return Finding("2e", holds, _because(reasons))
 
 
+#: The facts a walk-in (``2e``) needs, in the order of its definition: a disaffected person
+#: (``2d``: a potential defector, ``2c``, of a ``2a`` country, who said they would defect) who
+#: presents themselves to a US installation in a foreign country and asks for asylum or
+#: assistance in escaping.
+WALK_IN_FACTS: tuple[str, ...] = (
+    "nationalities",
+    "dissatisfied",
+    "susceptible",
+    "special_value",
+    "willing_to_defect",
+    "at_us_installation",
+    "location",
+    "requests",
+)
+
+
+def walk_in_missing(facts: Facts) -> tuple[str, ...]:
+    """The facts (of :data:`WALK_IN_FACTS`) that keep the person from being a walk-in
+    (``2e``); empty when they are one. ``nationalities`` is missing when none is of a ``2a``
+    country and no DCI determination extends the directive (``3``); ``location`` when it is
+    the US, its territories or possessions."""
+    held = {
+        "nationalities": is_covered(facts),
+        "dissatisfied": facts.dissatisfied,
+        "susceptible": facts.susceptible,
+        "special_value": bool(facts.special_value),
+        "willing_to_defect": facts.willing_to_defect,
+        "at_us_installation": facts.at_us_installation,
+        "location": not countries.is_us(facts.location, facts.as_of),
+        "requests": bool(facts.requests),
+    }
+    return tuple(name for name in WALK_IN_FACTS if not held[name])
+
+
 def refugee(facts: Facts, *, is_defector: bool) -> Finding:
     """``2f``: outside home, unwilling to return for fear of persecution, no other protection."""
     home = set(facts.nationalities) | {facts.habitual_residence}

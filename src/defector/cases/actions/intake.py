@@ -18,7 +18,7 @@ from defector.cases.actions.facts import _assess, _parse_facts
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
-from defector.cases.queries import may_open_at
+from defector.cases.queries import intake_defaults, may_open_at
 from defector.cases.validation import (
     Errors,
     as_id,
@@ -36,21 +36,11 @@ from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Compartment, Official, Post
 from defector.directory.queries import acting_official
+from defector.policy.gates import cases as policy_gates
 
 #: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile (each
 #: with a fresh draw; in a space of millions a second clash in a row is a one-in-10^10 event).
 CRYPTONYM_SAVE_ATTEMPTS: Final = 5
-
-
-def _intake_defaults(kind: str, post: Post | None, received_at: dt.datetime) -> dict[str, Any]:
-    """The facts an intake form need not ask: where the person is (the post's country), the
-    day (that of the reception), and for a walk-in that they came to a US installation."""
-    defaults: dict[str, Any] = {"as_of": timezone.localdate(received_at).isoformat()}
-    if post is not None:
-        defaults["location"] = post.country
-    if kind == IntakeKind.WALK_IN:
-        defaults["at_us_installation"] = True
-    return defaults
 
 
 KIND_SUMMARIES: Final[dict[str, str]] = {
@@ -83,6 +73,7 @@ def open_case(
     received_where: str = "",
     request_other: str = "",
     note: str = "",
+    confirm_before_directive: bool = False,
     at: dt.datetime | None = None,
 ) -> Case:
     """Open a case at intake (``6b(1)``): a cryptonym at once, the identity sealed, and — when
@@ -99,6 +90,10 @@ def open_case(
     presented themselves or was reported; ``received_where`` where (walk-ins) and
     ``request_other`` what they asked for besides asylum and escape assistance — neither is
     sealed. ``note`` becomes the case's first note (what the reporting official knows).
+
+    The day of the reception (and ``facts.as_of`` when given) may not be in the future, and
+    is before the directive took effect (``1``: 18 May 1976) only with
+    ``confirm_before_directive`` (``policy.gates.cases.intake_date_gate``).
     """
     moment = moment_of(at)
     principal, opening_posts = check_may_open(acting_user)
@@ -111,7 +106,13 @@ def open_case(
         if kind not in IntakeKind.values:
             add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
         reception = _check_reception(
-            errors, moment, received_at, received_where, request_other, note
+            errors,
+            moment,
+            received_at,
+            received_where,
+            request_other,
+            note,
+            confirmed=confirm_before_directive,
         )
         parsed = None
         if facts is not None:
@@ -119,8 +120,10 @@ def open_case(
                 facts,
                 errors,
                 today=timezone.localdate(moment),
-                defaults=_intake_defaults(kind, post, reception.received),
+                defaults=intake_defaults(kind, post, reception.received),
             )
+            if parsed is not None and isinstance(facts, Mapping) and "as_of" in facts:
+                _check_day(errors, "facts.as_of", parsed.as_of, moment, confirm_before_directive)
         identity = clean_identity(
             {
                 "true_name": true_name,
@@ -240,6 +243,8 @@ def _check_reception(
     received_where: str,
     request_other: str,
     note: str,
+    *,
+    confirmed: bool = False,
 ) -> Reception:
     received = moment if received_at is None else received_at
     if not isinstance(received, dt.datetime) or timezone.is_naive(received):
@@ -250,6 +255,8 @@ def _check_reception(
         received = moment
     elif received > moment + validation.CLOCK_SKEW:
         add_error(errors, "received_at", "is in the future")
+    else:
+        _check_day(errors, "received_at", timezone.localdate(received), moment, confirmed)
     place = validation.MAX_PLACE_LENGTH
     return Reception(
         received=received,
@@ -257,6 +264,17 @@ def _check_reception(
         other=clean_text(errors, "request_other", request_other, limit=place, multiline=False),
         first_note=clean_text(errors, "note", note, limit=validation.MAX_NOTE_LENGTH),
     )
+
+
+def _check_day(
+    errors: Errors, field: str, day: dt.date, moment: dt.datetime, confirmed: bool
+) -> None:
+    """The day of an intake: not in the future, before the directive only when confirmed
+    (``1``)."""
+    today = timezone.localdate(moment + validation.CLOCK_SKEW)
+    decision = policy_gates.intake_date_gate(day, today=today, confirmed=confirmed)
+    if not decision.allowed:
+        add_error(errors, field, f"{decision.reason} ({', '.join(decision.clauses)})")
 
 
 @dataclass(frozen=True, slots=True)

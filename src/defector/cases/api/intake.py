@@ -18,10 +18,11 @@ from defector.cases.schemas import (
     CaseOut,
     CaseRecordOut,
     CaseSummaryOut,
+    IntakePreviewOut,
     ReportIn,
     WalkInIn,
 )
-from defector.core.errors import InvalidInput
+from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.pagination import paged
 from defector.core.schemas import ErrorOut
 
@@ -89,6 +90,48 @@ def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
 )
 def receive_walk_in(request: HttpRequest, payload: WalkInIn) -> Any:
     return _intake(request, payload, IntakeKind.WALK_IN)
+
+
+@router.post(
+    "/walk-ins/preview",
+    operation_id="defector_cases_api_preview_walk_in",
+    response={200: IntakePreviewOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Preview a walk-in's assessment (1, 2a-2f, 2e, 6b(1))",
+    description=(
+        "The walk-in's body, not saved: what the directive will say of its facts with the "
+        "intake's defaults (the categories, the scope, the obligations with their clocks), the "
+        "facts that keep the person from being a walk-in (2e), and the refusal of the "
+        "reception's day (1), if any. Nothing is written or audited."
+    ),
+)
+def preview_walk_in(request: HttpRequest, payload: WalkInIn) -> Any:
+    user = request.user
+    if not queries.can_open_cases(user):
+        raise PermissionDenied(
+            "only a post's case officers, committee and senior US representative may open a "
+            "case there",
+            clauses=("6b(1)",),
+        )
+    data = payload.model_dump()
+    preview = queries.intake_preview(
+        user,
+        kind=IntakeKind.WALK_IN,
+        facts=data["facts"],
+        post_id=data["post_id"],
+        received_at=data["received_at"],
+        confirm_before_directive=data["confirm_before_directive"],
+    )
+    return {
+        "assessed": preview.assessed,
+        "problems": list(preview.problems),
+        "applies": preview.applies,
+        "walk_in": preview.is_walk_in,
+        "categories": preview.categories,
+        "scope": preview.scope,
+        "obligations": preview.obligations,
+        "missing": preview.missing,
+        "date_refusal": preview.date_refusal,
+    }
 
 
 @router.post(

@@ -60,6 +60,7 @@ from defector.cases.forms.tasks import (
     WithdrawInvitationForm,
     WithdrawTaskForm,
 )
+from defector.cases.forms.walk_in import WALK_IN_SECTIONS, WalkInFactsForm
 
 __all__ = [
     "CRYPTONYMS_HINT",
@@ -76,6 +77,7 @@ __all__ = [
     "SPECIAL_VALUE_LABELS",
     "TIME_FORMATS",
     "UPLOAD_HINT",
+    "WALK_IN_SECTIONS",
     "AcceptTaskForm",
     "ActForm",
     "AssessForm",
@@ -109,6 +111,7 @@ __all__ = [
     "TaskForm",
     "VerdictForm",
     "WaiveForm",
+    "WalkInFactsForm",
     "WalkInForm",
     "WithdrawInvitationForm",
     "WithdrawStatementForm",

@@ -61,16 +61,29 @@ PERSECUTION_GROUND_LABELS: Final[Mapping[PersecutionGround, str]] = {
 
 
 def nationality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every country, those named in ``2a`` first, in their own group."""
-    every = countries.choices()
+    """Every country, those named in ``2a`` first, in their own group and in the directive's
+    order (the USSR and the People's Republic of China first)."""
+    names = dict(countries.choices())
+    named = [(code, names[code]) for code in countries.SECTION_2A_COUNTRIES if code in names]
     return [
-        ("Countries named in 2a", [c for c in every if countries.is_2a_country(c[0])]),
-        ("Other countries", [c for c in every if not countries.is_2a_country(c[0])]),
+        ("Countries named in 2a", named),
+        ("Other countries", [c for c in names.items() if not countries.is_2a_country(c[0])]),
     ]
 
 
-def _country_choices(empty: str) -> list[tuple[str, str]]:
-    return [("", empty), *countries.choices()]
+def _country_choices(empty: str) -> list[tuple[str, Any]]:
+    """One country (a select, a combo box with JavaScript): the ``2a`` countries first."""
+    return [("", empty), *nationality_choices()]
+
+
+class CountrySelect(forms.Select):
+    """One country: a select whose first group is the ``2a`` countries; with JavaScript, a
+    USWDS combo box in which typing narrows the list (``cases/widgets/country.html``)."""
+
+    template_name = "cases/widgets/country.html"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "usa-select"})
 
 
 def _multiple(size: int) -> forms.CheckboxSelectMultiple:
@@ -281,11 +294,18 @@ class FactsForm(AssessForm):
             "installations (6b(3)(a)): it is disseminated within minutes"
         )
         if intake:
+            for name in ("location", "habitual_residence"):
+                country: Any = self.fields[name]
+                country.widget = CountrySelect()
+                country.widget.choices = country.choices
             del self.fields["as_of"]
             location: Any = self.fields["location"]
             location.required = False
             location.choices = [("", "The post's country"), *list(location.choices)[1:]]
             location.help_text = "Leave it as the post's country unless they are elsewhere."
+            residence: Any = self.fields["habitual_residence"]
+            residence.label = "Where they habitually live"
+            residence.help_text = "Leave it as the first nationality unless they live elsewhere."
 
     def sections(self) -> list[Section]:
         """The groups of the facts (for an intake, without the fields it asks first)."""

@@ -17,8 +17,10 @@ from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.forms.common import NO_NAMES_HINT, SEALED_HINT, TIME_FORMATS, textarea
 from defector.cases.models import CaseNote
-from defector.core.forms import MULTIPLE_HINT, ActionForm, checkbox_list
+from defector.cases.validation import CLOCK_SKEW
+from defector.core.forms import MULTIPLE_HINT, ActionForm, checkbox_list, sentence
 from defector.core.users import AnyUser
+from defector.policy.gates.cases import intake_date_gate
 
 
 def _sealed_text(label: str, hint: str = "", *, rows: int = 0, max_length: int) -> forms.CharField:
@@ -74,6 +76,12 @@ class IntakeForm(ActionForm):
         label="Where they presented themselves",
         help_text=f"e.g. the consular section's front desk. {NO_NAMES_HINT}",
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
+    )
+    confirm_before_directive = forms.BooleanField(
+        required=False,
+        label="Record this date although it is before 18 May 1976: DCID 4/21 was not in force "
+        "then (1); DCID 4/2 was",
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
     sensitivity = forms.ChoiceField(
         label="Sensitivity",
@@ -135,8 +143,56 @@ class IntakeForm(ActionForm):
     def reception_fields(self) -> list[BoundField]:
         return [self[name] for name in self.reception_names if name in self.fields]
 
+    def clean(self) -> dict[str, Any]:
+        """The day received: not in the future, before the directive only when confirmed
+        (``1``; the action decides the same)."""
+        data = super().clean() or {}
+        received: dt.datetime | None = data.get("received_at")
+        if received is not None:
+            day = timezone.localdate(received)
+            today = timezone.localdate(timezone.now() + CLOCK_SKEW)
+            decision = intake_date_gate(
+                day, today=today, confirmed=bool(data.get("confirm_before_directive"))
+            )
+            if not decision.allowed:
+                self.date_refused = day <= today
+                self.add_error(
+                    "received_at", sentence(f"{decision.reason} ({', '.join(decision.clauses)})")
+                )
+        return data
+
+    #: Whether the day received was refused for want of a confirmation (the form then offers
+    #: the confirmation beside the time).
+    date_refused: bool = False
+
+    def asks_date_confirmation(self) -> bool:
+        """Offer the confirmation of a day before the directive: when it was refused for want
+        of one, or given."""
+        given = self.is_bound and self.data.get("confirm_before_directive")
+        return self.date_refused or bool(given)
+
     def sealed_fields(self) -> list[BoundField]:
         return [self[name] for name in self.identity_fields]
+
+    def reception_summary(self) -> str:
+        """The reception as it stands, for the folded group: post, time, sensitivity."""
+        post = str(self["post"].value() or "")
+        post_field: Any = self.fields["post"]
+        names = {str(key): label for key, label in post_field.choices if key}
+        received = self["received_at"].value() if self.is_bound else None
+        when = f"received {str(received).replace('T', ' ')} UTC" if received else "received now"
+        level = self["sensitivity"].value() or "no sensitivity"
+        return ", ".join(part for part in (names.get(post, "no post"), when, str(level)) if part)
+
+    def errors_in(self, *names: str) -> bool:
+        """Whether any of the named fields has an error (a folded group opens on one)."""
+        return any(self[name].errors for name in names if name in self.fields)
+
+    def reception_errors(self) -> bool:
+        return self.errors_in(*self.reception_names, "confirm_before_directive", "request_other")
+
+    def identity_errors(self) -> bool:
+        return self.errors_in(*self.identity_fields)
 
     def action_arguments(self) -> dict[str, Any]:
         """The keyword arguments of ``actions.open_case`` (call after ``is_valid``)."""
@@ -149,6 +205,7 @@ class IntakeForm(ActionForm):
             "compartments": list(data.get("compartments") or []),
             "received_at": received,
             "received_where": data.get("received_where") or "",
+            "confirm_before_directive": bool(data.get("confirm_before_directive")),
             **{name: data.get(name) or "" for name in self.identity_fields},
         }
 

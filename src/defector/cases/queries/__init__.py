@@ -124,6 +124,12 @@ from defector.cases.queries.obligations import (
     owners_for,
     visible_obligations,
 )
+from defector.cases.queries.preview import (
+    WALK_IN_FACT_LABELS,
+    IntakePreview,
+    intake_defaults,
+    intake_preview,
+)
 from defector.cases.queries.registry import register_case_sections, register_guards
 from defector.cases.queries.risk import (
     Awaiting,
@@ -182,6 +188,7 @@ __all__ = [
     "STATEMENT_CLAUSE",
     "STATUS_STAGES",
     "TASKS_CLAUSE",
+    "WALK_IN_FACT_LABELS",
     "WORK_LIMIT",
     "YES",
     "ActView",
@@ -200,6 +207,7 @@ __all__ = [
     "FindingRow",
     "GrantInputs",
     "IdentityRow",
+    "IntakePreview",
     "InvitedRef",
     "NoteHit",
     "ObligationView",
@@ -254,6 +262,8 @@ __all__ = [
     "identity_of",
     "inducement_readiness",
     "inducement_section",
+    "intake_defaults",
+    "intake_preview",
     "invitable_for",
     "invited_of",
     "is_assignee",

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from defector.cases.schemas.common import OfficialRefOut, PostRefOut, VersionIn
 from defector.cases.schemas.obligations import ObligationOut
-from defector.core.schemas import Moment
+from defector.core.schemas import DbId, Moment
 
 
 class CaseSummaryOut(Schema):
@@ -90,7 +90,7 @@ class CaseIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    post_id: int = Field(description="The post where the person was received.")
+    post_id: DbId = Field(description="The post where the person was received.")
     sensitivity: str = Field(description="One of the sensitivity levels, up to your clearance.")
     kind: str = Field(
         "walk_in",
@@ -99,7 +99,7 @@ class CaseIn(Schema):
     compartments: list[str] = Field(
         default_factory=list, description="Compartment codes; you must hold each one."
     )
-    officer_ids: list[int] = Field(
+    officer_ids: list[DbId] = Field(
         default_factory=list, description="More case officers of the post to assign."
     )
     true_name: str = Field("", description="Sealed.")
@@ -117,6 +117,12 @@ class CaseIn(Schema):
     received_where: str = Field("", max_length=300, description="Where. Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     note: str = Field("", max_length=10_000, description="A first note. Not sealed: no names.")
+    confirm_before_directive: bool = Field(
+        False,
+        description="Record a reception (or facts.as_of) before 18 May 1976, when DCID 4/21 "
+        "took effect (1): refused with 422 naming the field without it. A day in the future "
+        "is always refused.",
+    )
 
 
 class WalkInIn(Schema):
@@ -130,19 +136,60 @@ class WalkInIn(Schema):
         description="The facts of the assessment contract: nationalities at least; "
         "requests (asylum, escape_assistance) and threat_information matter most here."
     )
-    post_id: int | None = Field(None, description="Default: your post.")
+    post_id: DbId | None = Field(None, description="Default: your post.")
     received_at: Moment | None = Field(None, description="Default: now.")
+    confirm_before_directive: bool = Field(
+        False,
+        description="Record a reception (or facts.as_of) before 18 May 1976, when DCID 4/21 "
+        "took effect (1): refused with 422 naming the field without it. A day in the future "
+        "is always refused.",
+    )
     received_where: str = Field("", max_length=300, description="Not sealed: no names.")
     request_other: str = Field("", max_length=300, description="Not sealed: no names.")
     sensitivity: str = Field("", description="Default: SECRET, or your clearance if lower.")
     compartments: list[str] = Field(default_factory=list)
-    officer_ids: list[int] = Field(default_factory=list)
+    officer_ids: list[DbId] = Field(default_factory=list)
     note: str = Field("", max_length=10_000, description="Not sealed: no names.")
     true_name: str = Field("", description="Sealed.")
     aliases: str = Field("", description="Sealed.")
     birth_date: str = Field("", description="Sealed. YYYY-MM-DD, or YYYY-MM or YYYY.")
     birth_place: str = Field("", description="Sealed.")
     identity_documents: str = Field("", description="Sealed.")
+
+
+class PreviewLineOut(Schema):
+    """One line of an intake's preview, with the clause that decides it."""
+
+    key: str = Field(description="A category, an obligation or a fact of the contract.")
+    label: str
+    clause: str
+    detail: str = Field("", description="For an obligation: its clock.")
+
+
+class ScopeLineOut(Schema):
+    """A finding of the scope (1, 3)."""
+
+    clause: str
+    title: str
+    holds: bool
+    because: str
+
+
+class IntakePreviewOut(Schema):
+    """What the directive will say of a walk-in's facts before the case is opened."""
+
+    assessed: bool = Field(description="The facts could be assessed (a nationality is given).")
+    problems: list[str] = Field(description="Why they could not be.")
+    applies: bool
+    walk_in: bool = Field(description="The facts make a walk-in (2e).")
+    categories: list[PreviewLineOut]
+    scope: list[ScopeLineOut]
+    obligations: list[PreviewLineOut]
+    missing: list[PreviewLineOut] = Field(
+        description="The facts (key: the contract's field) that keep the person from being a "
+        "walk-in (2e); empty when they are one."
+    )
+    date_refusal: str = Field(description="Why the reception's day is refused (1), if it is.")
 
 
 class ReportIn(WalkInIn):

@@ -10,7 +10,9 @@ from defector.cases import views
 urlpatterns: list[URLPattern] = [
     path("", views.CaseListView.as_view(), name="index"),
     path("new/", views.WalkInView.as_view(), name="new"),
+    path("new/preview/", views.WalkInPreviewView.as_view(), name="new-preview"),
     path("report/", views.ReportView.as_view(), name="report"),
+    path("report/preview/", views.ReportPreviewView.as_view(), name="report-preview"),
     path("notes/", views.NoteSearchView.as_view(), name="search"),
     path("<int:case_id>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:case_id>/reveal/", views.RevealView.as_view(), name="reveal"),

@@ -38,7 +38,7 @@ from defector.cases.views.inducement import (
     act_form,
     inducement_section,
 )
-from defector.cases.views.intake import ReportView, WalkInView
+from defector.cases.views.intake import ReportPreviewView, ReportView, WalkInPreviewView, WalkInView
 from defector.cases.views.notes import NoteSearchView, NoteView
 from defector.cases.views.obligations import (
     DischargeView,
@@ -92,6 +92,7 @@ __all__ = [
     "ReassignView",
     "RecordPageView",
     "ReferralView",
+    "ReportPreviewView",
     "ReportView",
     "RevealView",
     "SectionFormView",
@@ -103,6 +104,7 @@ __all__ = [
     "TaskPageView",
     "VerdictAddView",
     "WaiveView",
+    "WalkInPreviewView",
     "WalkInView",
     "WithdrawInvitationView",
     "act_form",

@@ -10,6 +10,9 @@ reason a person can read. The actions turn a refusal into
   assessment finds a defector (``2a``), bona fides is established (``6b(3)(b)``), a signed
   voluntary statement is on file (``6b(3)(c)``) and the Senior US Representative's ``7a``
   determination for the case exists and does not find the risk prohibitive.
+- :func:`intake_date_gate` — the day of an intake (its reception, or the date of its facts) may
+  not be in the future, and is before the directive took effect (``1``: 18 May 1976) only
+  when the officer confirms it.
 - :func:`inducement_plan_gate` — an inducement plan may be recorded only after recruitment in
   place was considered and found not to serve better (``5a(1)``), after a ``7a``
   determination for inducement (or for the case) that does not find it prohibitive, and only
@@ -18,10 +21,11 @@ reason a person can read. The actions turn a refusal into
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from defector.policy import Decision
+from defector.policy import Decision, versions
 
 #: The level of a ``7a`` determination that rules the action out.
 PROHIBITIVE: Final = "prohibitive"
@@ -155,3 +159,35 @@ def recruitment_considered(conclusion: str | None) -> Decision:
             "not to induce defection",
         )
     return Decision.allow("5a(1)", reason="recruitment in place was considered: induce defection")
+
+
+def intake_date_gate(day: dt.date, *, today: dt.date, confirmed: bool = False) -> Decision:
+    """May an intake be recorded on ``day`` (its reception, or the date of its facts)?
+
+    Not a day after ``today``: the directive is applied to what has happened. A day before
+    DCID 4/21 took effect (18 May 1976, ``1``) only when ``confirmed``: the directive was not
+    in force then (DCID 4/2 was, from 26 June 1959), which is more often a typing slip than
+    an old case entered late."""
+    current = versions.CURRENT
+    if day > today:
+        return Decision.deny(
+            "1",
+            reason=f"{day.isoformat()} is in the future: an intake records a reception that "
+            "has happened",
+        )
+    if current.in_force_on(day):
+        return Decision.allow("1", reason=f"{current.name} in force on {day.isoformat()}")
+    earlier = versions.version_on(day)
+    was = f"{earlier.name} was" if earlier is not None else "no directive on defectors was"
+    if confirmed:
+        return Decision.allow(
+            "1",
+            reason=f"{day.isoformat()} is before {current.name} took effect; confirmed by the "
+            f"officer ({was} in force)",
+        )
+    return Decision.deny(
+        "1",
+        reason=f"{day.isoformat()} is before {current.name} took effect on "
+        f"{current.effective:%d %B %Y}: the directive was not in force, {was}; confirm the "
+        "date to record it",
+    )
