@@ -51,6 +51,7 @@ from defector.cases.queries.determination import (
     exploitation_guard,
     grant_inputs,
     grant_readiness,
+    latest_categories,
     latest_decline,
     latest_status,
     may_determine_status,
@@ -124,6 +125,13 @@ from defector.cases.queries.obligations import (
     owners_for,
     visible_obligations,
 )
+from defector.cases.queries.overview import (
+    DUE_SHOWN,
+    CaseOverview,
+    case_overview,
+    open_obligation_count,
+    open_task_count,
+)
 from defector.cases.queries.registry import register_case_sections, register_guards
 from defector.cases.queries.risk import (
     Awaiting,
@@ -172,6 +180,7 @@ from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",
+    "DUE_SHOWN",
     "EVIDENCE_KINDS",
     "INVITATION_CLAUSE",
     "MAX_GROUP_SETTING",
@@ -191,6 +200,7 @@ __all__ = [
     "BonaFidesClock",
     "BonaFidesView",
     "CaseFilters",
+    "CaseOverview",
     "CaseView",
     "CheckView",
     "Cited",
@@ -232,6 +242,7 @@ __all__ = [
     "can_reveal",
     "can_waive",
     "case_detail",
+    "case_overview",
     "case_page",
     "cases_for",
     "chairs_of",
@@ -258,6 +269,7 @@ __all__ = [
     "invited_of",
     "is_assignee",
     "latest_assessment",
+    "latest_categories",
     "latest_consideration",
     "latest_decline",
     "latest_status",
@@ -275,6 +287,8 @@ __all__ = [
     "obligation_of",
     "obligations_of",
     "officers_with_cases",
+    "open_obligation_count",
+    "open_task_count",
     "officials_for_acts",
     "officials_for_tasks",
     "overdue_obligations",
