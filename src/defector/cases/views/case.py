@@ -180,7 +180,9 @@ class TabActionMixin(CaseDetailView):
         url = tab_url(int(self.kwargs["case_id"]), self.selected_tab())
         if request.path != url:
             self.case()  # a case the user may not see answers 404, not a redirect
-            return HttpResponseRedirect(url, status=303)
+            redirect = HttpResponseRedirect(url, status=303)
+            redirect["Allow"] = ", ".join(self._allowed_methods())
+            return redirect
         return super().get(request, *args, **kwargs)
 
 
