@@ -108,7 +108,9 @@ class Tabs:
     """The bona fides, statement and tasks tabs of a case, read as one text."""
 
     def __init__(self, client: Client, case: Case) -> None:
-        self.responses = [client.get(page(case, key)) for key in ("bona-fides", "statement", "tasks")]
+        self.responses = [
+            client.get(page(case, key)) for key in ("bona-fides", "statement", "tasks")
+        ]
         self.status_code = max(response.status_code for response in self.responses)
         self.content = b"".join(response.content for response in self.responses)
 

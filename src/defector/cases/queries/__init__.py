@@ -29,6 +29,7 @@ from defector.cases.queries.common import (
     can_waive,
     case_detail,
     case_page,
+    handles_case,
 )
 from defector.cases.queries.detail import (
     CaseView,
@@ -262,6 +263,7 @@ __all__ = [
     "governing_risk",
     "grant_inputs",
     "grant_readiness",
+    "handles_case",
     "identity_of",
     "inducement_readiness",
     "inducement_section",

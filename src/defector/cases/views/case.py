@@ -126,7 +126,8 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             recorded = [row.field for row in view.recorded_identity]
             context["reveal_form"] = RevealForm(recorded=recorded)
         if view.can_change:
-            if "move_form" not in context and view.next_stages:
+            handles = queries.handles_case(user, case)
+            if "move_form" not in context and view.next_stages and handles:
                 context["move_form"] = MoveForm(case=view)
             context.setdefault("note_form", NoteForm(initial={"version": view.version}))
         return context
@@ -181,7 +182,9 @@ class TabActionMixin(CaseDetailView):
         if request.path != url:
             self.case()  # a case the user may not see answers 404, not a redirect
             redirect = HttpResponseRedirect(url, status=303)
-            redirect["Allow"] = ", ".join(self._allowed_methods())
+            redirect["Allow"] = ", ".join(
+                method.upper() for method in self.http_method_names if hasattr(self, method)
+            )
             return redirect
         return super().get(request, *args, **kwargs)
 
