@@ -68,7 +68,8 @@ def test_the_case_page_opens_with_its_header_and_next_steps_and_every_tab_is_rea
         keys = page.locator("[data-case-tabs] [data-tab]").evaluate_all(
             "links => links.map(link => link.dataset.tab)"
         )
-        assert keys[0] == "overview" and len(keys) > 10
+        assert keys[0] == "overview"
+        assert len(keys) > 10
         for key in keys[1:]:
             page.locator(f"[data-case-tabs] [data-tab={key}]").click()
             current = page.locator(f"[data-case-tabs] [data-tab={key}]")

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from defector.cases import actions
 from defector.cases.models import Case
@@ -63,7 +64,7 @@ def _grow(
             case_id=case.pk,
             expected_version=_version(case),
             title=f"Check the route {tag}{i}",
-            due_on=dt.date.today() + dt.timedelta(days=7),
+            due_on=timezone.localdate() + dt.timedelta(days=7),
             official_id=analyst.pk,
         )
         actions.add_bona_fides_check(

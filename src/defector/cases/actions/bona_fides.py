@@ -14,7 +14,6 @@ from defector.cases import validation
 from defector.cases.actions.common import (
     Entry,
     claim_case,
-    find_case,
     find_case_to_handle,
     record_event,
 )
@@ -34,7 +33,6 @@ from defector.cases.queries import CitedCheck, verdict_rule
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official

@@ -14,7 +14,6 @@ from defector.cases.actions.common import (
     Entry,
     _label,
     claim_case,
-    find_case,
     find_case_to_handle,
     record_event,
 )
@@ -25,7 +24,6 @@ from defector.cases.choices import CaseOutcome, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
-from defector.core.access import Action
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Official
