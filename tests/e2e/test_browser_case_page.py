@@ -39,26 +39,21 @@ def top(page: Any, selector: str) -> float:
     return float(box["y"])
 
 
-@pytest.mark.parametrize("size", list(SIZES), ids=["at 1280 px", "at 390 px"])
 def test_the_case_page_opens_with_its_header_and_next_steps_and_every_tab_is_reachable(
-    browser: Any,
-    live_server: Any,
+    page: Any,
+    problems: Any,
     demo_site: tuple[demo.DemoAccount, ...],
-    size: str,
     assert_accessible: Any,
     screenshot: Any,
 ) -> None:
     case = Case.objects.filter(post__code="VIENNA").order_by("pk").first()
     assert case is not None
-    context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        sign_in(page, "committee.chair")
+    sign_in(page, "committee.chair")
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
         page.goto(f"/cases/{case.pk}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(case.cryptonym)
-        next_steps = page.locator("[data-next-steps]")
-        expect(next_steps).to_be_visible()
+        expect(page.locator("[data-next-steps]")).to_be_visible()
         # the header, then the Next steps, then the row of tabs and the summary
         assert top(page, "h1") < top(page, "[data-next-steps]") < top(page, "[data-case-tabs]")
         assert top(page, "[data-next-steps]") < top(page, "#case-heading")
@@ -77,5 +72,4 @@ def test_the_case_page_opens_with_its_header_and_next_steps_and_every_tab_is_rea
             expect(page.locator(f"[data-section={key}]")).to_be_visible()
             expect(page.get_by_role("heading", level=1)).to_have_text(case.cryptonym)
             assert page.evaluate(WIDER) <= 0, f"the tab {key} scrolls sideways at {size}"
-    finally:
-        context.close()
+    assert problems.items == []
