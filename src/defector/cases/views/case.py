@@ -182,9 +182,7 @@ class TabActionMixin(CaseDetailView):
         if request.path != url:
             self.case()  # a case the user may not see answers 404, not a redirect
             redirect = HttpResponseRedirect(url, status=303)
-            redirect["Allow"] = ", ".join(
-                method.upper() for method in self.http_method_names if hasattr(self, method)
-            )
+            redirect["Allow"] = "POST"  # this address takes only a POST; its page is the tab
             return redirect
         return super().get(request, *args, **kwargs)
 
