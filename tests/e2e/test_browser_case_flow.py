@@ -212,7 +212,7 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     # Only 7a is left in the way of a grant: its link leads to the tab where it is done.
     blockers = page.locator("[data-next-steps] [data-blocker]")
     expect(blockers).to_have_count(1)
-    blockers.get_by_role("link").click()
+    blockers.get_by_role("link", name=re.compile("determines the political risk")).click()
     expect(page).to_have_url(re.compile(r"/cases/[0-9]+/political-risk/$"))
     risk_form = page.locator(f"form[action$='/cases/{case.pk}/political-risk/']")
     risk_form.get_by_label("Determination about").select_option("case")
@@ -228,7 +228,9 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     page.goto(case_url)
     sign_in(page, "martin.hale")
     expect(page.locator("[data-grant-ready]")).to_be_visible()
-    page.locator("[data-grant-ready]").get_by_role("link").click()
+    page.locator("[data-grant-ready]").get_by_role(
+        "link", name="record the status determination"
+    ).click()
     expect(page).to_have_url(re.compile(r"/cases/[0-9]+/status/$"))
     status_form = page.locator(f"form[action$='/cases/{case.pk}/status/']")
     choose(page, "input[name=decision][value=grant]")

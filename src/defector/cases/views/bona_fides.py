@@ -37,6 +37,7 @@ def bona_fides_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
 
 class CheckAddView(SectionFormView):
     section = BONA_FIDES
+    handling = True
     form_name = "check_form"
 
     def make_form(self, case: Case) -> CheckForm:
@@ -60,6 +61,7 @@ class CheckAddView(SectionFormView):
 
 class VerdictAddView(SectionFormView):
     section = BONA_FIDES
+    handling = True
     form_name = "verdict_form"
 
     def make_form(self, case: Case) -> VerdictForm:

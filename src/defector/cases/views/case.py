@@ -248,6 +248,8 @@ class CaseChangeView(ActionFormMixin, TabActionMixin):
 
     not_found_message = "no such case"
     form_name = ""
+    #: Handling (6b(3)): refused to those who change the case without handling it.
+    handling = False
     view: queries.CaseView
 
     @abstractmethod
@@ -258,6 +260,8 @@ class CaseChangeView(ActionFormMixin, TabActionMixin):
         self.view = self.case_view()
         if not self.view.can_change:
             raise DjangoPermissionDenied("you may not change this case")
+        if self.handling and not queries.handles_case(request.user, self.case()):
+            raise DjangoPermissionDenied("the case's committee and assigned officers handle it")
         return super().post(request, *args, **kwargs)
 
     def bound_form(self) -> Any:
@@ -279,6 +283,7 @@ class CaseChangeView(ActionFormMixin, TabActionMixin):
 
 class MoveView(CaseChangeView):
     form_name = "move_form"
+    handling = True
 
     def make_form(self, view: queries.CaseView) -> MoveForm:
         return MoveForm(self.request.POST, case=view)

@@ -52,6 +52,8 @@ class SectionFormView(ActionFormMixin, TabActionMixin):
     not_found_message = "no such case"
     section = ""
     form_name = ""
+    #: Handling (6b(3)): refused to those who change the case without handling it.
+    handling = False
     row: Case
 
     def selected_tab(self) -> str:
@@ -72,6 +74,8 @@ class SectionFormView(ActionFormMixin, TabActionMixin):
         self.row = self.case()
         if not queries.can_change(request.user, self.row):
             raise DjangoPermissionDenied("you may not change this case")
+        if self.handling and not queries.handles_case(request.user, self.row):
+            raise DjangoPermissionDenied("the case's committee and assigned officers handle it")
         return super().post(request, *args, **kwargs)
 
     def bound_form(self) -> Any:

@@ -119,6 +119,7 @@ class WithdrawInvitationView(ChairOnlyMixin):
 
 class TaskAddView(SectionFormView):
     section = TASKS
+    handling = True
     form_name = "task_form"
 
     def make_form(self, case: Case) -> TaskForm:
