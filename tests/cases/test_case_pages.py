@@ -420,3 +420,33 @@ def test_an_obligation_of_a_case_the_user_may_not_see_is_not_found(
     threat = Obligation.objects.get(case=case, identifier="report_to_idc")
     url = reverse("cases:obligation", args=[case.pk, threat.pk])
     assert client_for(officer_in_bonn).get(url).status_code == 404
+
+
+def test_a_registered_section_adds_its_badge_and_its_next_steps_to_the_page(
+    client_for: ClientFor, officer: User, case: Case
+) -> None:
+    key = "test-stand-in"
+    sections.register_section(
+        sections.CaseSection(
+            key=key,
+            title="A stand-in with work",
+            template="cases/sections/subject.html",
+            order=99,
+            tab_label="Stand-in",
+            badge=lambda user, case: 4,
+            next_steps=lambda user, case: [
+                sections.NextStep("Debrief against the requirements", ("4a",), tab=key)
+            ],
+        )
+    )
+    try:
+        body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    finally:
+        sections.unregister_section(key)
+    tab_link = re.search(rf'data-tab="{key}" href="[^"]+">(.*?)</a>', body, flags=re.S)
+    assert tab_link is not None
+    assert tab_link.group(1).startswith("Stand-in")
+    assert ">4<" in tab_link.group(1)
+    steps = re.search(r"<ul[^>]*data-more-steps>(.*?)</ul>", body, flags=re.S)
+    assert steps is not None
+    assert f'href="{tab(case, key)}">Debrief against the requirements</a>' in steps.group(1)
