@@ -77,30 +77,95 @@ def case(open_case: Any) -> Case:
     )
 
 
-def test_the_case_page_shows_every_section(
+def tab(case: Case, key: str) -> str:
+    return reverse("cases:tab", args=[case.pk, key])
+
+
+def test_the_case_page_has_a_tab_for_every_section_and_shows_one_at_a_time(
     client_for: ClientFor, officer: User, case: Case
 ) -> None:
-    response = client_for(officer).get(reverse("cases:detail", args=[case.pk]))
+    client = client_for(officer)
+    response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
-    keys = re.findall(r'data-section="([a-z-]+)"', response.content.decode())
+    body = response.content.decode()
     expected = [
         section.key
         for section in sections.registered()
         if section.visible is None or section.visible(officer, case)
     ]
-    assert keys == expected  # every section the officer may see, in the registered order
-    assert {"assessment", "obligations", "subject", "notes", "timeline"} <= set(keys)
+    # every section the officer may see is a tab, in the registered order, after the Overview
+    assert re.findall(r'data-tab="([a-z-]+)"', body) == ["overview", *expected]
+    assert {"assessment", "obligations", "subject", "notes", "timeline"} <= set(expected)
+    assert re.findall(r'data-section="([a-z-]+)"', body) == ["overview"]
+    assertContains(response, 'data-tab="overview" href="/cases/')
+    assert re.findall(r'data-tab="([a-z-]+)"[^>]*aria-current="page"', body) == ["overview"]
     assertContains(response, "Consular section")
     assertContains(response, 'data-case-stage="reception"')
+    assertContains(response, "data-next-steps")
     assert_clean_markup(response)
+    for key in expected:
+        page = client.get(tab(case, key))
+        assert page.status_code == 200, key
+        shown = re.findall(r'data-section="([a-z-]+)"', page.content.decode())
+        assert shown == [key]
+        assertContains(page, f'data-tab="{key}" href="{tab(case, key)}" aria-current="page"')
+        assertContains(page, 'data-case-stage="reception"')  # the header on every tab
+        assert_clean_markup(page)
+
+
+def test_a_tab_that_is_not_registered_is_not_found_and_the_overview_has_one_address(
+    client_for: ClientFor, officer: User, case: Case
+) -> None:
+    client = client_for(officer)
+    assert client.get(tab(case, "no-such-tab")).status_code == 404
+    response = client.get(tab(case, "overview"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+
+
+def test_the_header_says_the_categories_as_assessed_even_when_there_are_none(
+    client_for: ClientFor, officer: User, open_case: Any
+) -> None:
+    client = client_for(officer)
+    none_apply = open_case(facts={"nationalities": ["FR"]})
+    body = client.get(reverse("cases:detail", args=[none_apply.pk])).content.decode()
+    header = re.search(r"data-header-categories>(.*?)</dd>", body, flags=re.S)
+    assert header is not None
+    assert "None assessed yet" not in header.group(1)
+    assert "finds none of the directive" in header.group(1)
+    assessed = open_case(facts=FACTS)
+    body = client.get(reverse("cases:detail", args=[assessed.pk])).content.decode()
+    header = re.search(r"data-header-categories>(.*?)</dd>", body, flags=re.S)
+    assert header is not None
+    assert "Defector" in header.group(1)
+
+
+def test_next_steps_name_what_blocks_the_grant_with_clauses_and_tabs_and_what_falls_due(
+    client_for: ClientFor, officer: User, case: Case
+) -> None:
+    body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    blockers = dict(
+        re.findall(r'<li data-blocker="([^"]+)"><a class="usa-link text-bold" href="([^"]+)"', body)
+    )
+    # the latest assessment finds a defector: bona fides, the statement and 7a are missing
+    assert blockers == {
+        "6b(3)(b)": tab(case, "bona-fides"),
+        "6b(3)(c)": tab(case, "statement"),
+        "7a": tab(case, "political-risk"),
+    }
+    due = re.findall(r'<li data-due="([a-z_]+)">(.*?)</li>', body, flags=re.S)
+    assert due[0][0] == "disseminate_threat_information"  # 15 minutes: the soonest
+    assert "UTC" in due[0][1]
+    assert "due in" in due[0][1] or "overdue by" in due[0][1]
+    assert body.index("data-next-steps") < body.index("data-case-tabs")
 
 
 def test_the_assessment_shows_categories_obligations_and_the_clause_texts(
     client_for: ClientFor, officer: User, case: Case
 ) -> None:
-    response = client_for(officer).get(reverse("cases:detail", args=[case.pk]))
+    response = client_for(officer).get(tab(case, "assessment"))
     assertContains(response, 'data-category="defector"')
-    assertContains(response, 'data-obligation="disseminate_threat_information"', count=2)
+    assertContains(response, 'data-obligation="disseminate_threat_information"')
     assertContains(response, 'data-clause="2e"')
     assertContains(response, "data-clause-texts")
     # the text of 6b(3)(a), in full
@@ -112,7 +177,7 @@ def test_overdue_obligations_show_in_red(
     client_for: ClientFor, officer: User, open_case: Any
 ) -> None:
     case = open_case(facts=FACTS, received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
-    body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    body = client_for(officer).get(tab(case, "obligations")).content.decode()
     # secure reception is due 24 hours after the reception: the person came 25 hours ago
     row = re.search(r'<tr data-obligation="secure_reception"[^>]*>', body)
     assert row is not None
@@ -128,18 +193,21 @@ def test_overdue_obligations_show_in_red(
 def test_the_timeline_and_the_notes_are_on_the_page(
     client_for: ClientFor, officer: User, case: Case
 ) -> None:
-    response = client_for(officer).get(reverse("cases:detail", args=[case.pk]))
+    client = client_for(officer)
+    response = client.get(tab(case, "timeline"))
     assertContains(response, 'data-kind="cases.case.open"')
     assertContains(response, 'data-kind="cases.case.categories"')
-    assertContains(response, "Came alone, asked for the ambassador.")
+    assertContains(client.get(tab(case, "notes")), "Came alone, asked for the ambassador.")
 
 
 def test_those_who_may_only_see_get_no_forms(client_for: ClientFor, idc: User, case: Case) -> None:
-    response = client_for(idc).get(reverse("cases:detail", args=[case.pk]))
-    assert response.status_code == 200
-    assertNotContains(response, reverse("cases:move", args=[case.pk]))
-    assertNotContains(response, reverse("cases:note", args=[case.pk]))
-    assertNotContains(response, reverse("cases:facts", args=[case.pk]))
+    client = client_for(idc)
+    for page in (reverse("cases:detail", args=[case.pk]), tab(case, "notes")):
+        response = client.get(page)
+        assert response.status_code == 200
+        assertNotContains(response, reverse("cases:move", args=[case.pk]))
+        assertNotContains(response, 'method="post" action="/cases/')
+        assertNotContains(response, reverse("cases:facts", args=[case.pk]))
 
 
 def test_a_section_registered_by_another_part_shows_on_the_page(
@@ -156,14 +224,17 @@ def test_a_section_registered_by_another_part_shows_on_the_page(
         )
     )
     try:
-        body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+        client = client_for(officer)
+        body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        own = client.get(tab(case, key)).content.decode()
     finally:
         sections.unregister_section(key)
         if key in before:
             sections.register_section(before[key])
     assert {section.key: section for section in sections.registered()} == before
-    keys = re.findall(r'data-section="([a-z-]+)"', body)
-    assert keys[:3] == ["assessment", "obligations", key]
+    keys = re.findall(r'data-tab="([a-z-]+)"', body)
+    assert keys[:4] == ["overview", "assessment", "obligations", key]
+    assert re.findall(r'data-section="([a-z-]+)"', own) == [key]
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -263,7 +334,7 @@ def test_adding_a_note_from_the_page(client_for: ClientFor, officer: User, case:
         page=page,
     )
     assert response.status_code == 302
-    assert response["Location"].endswith("#section-notes")
+    assert response["Location"] == tab(case, "notes")
     assert CaseNote.objects.filter(case=case, text="Moved to the safe flat at 11:00.").exists()
 
 
@@ -349,3 +420,33 @@ def test_an_obligation_of_a_case_the_user_may_not_see_is_not_found(
     threat = Obligation.objects.get(case=case, identifier="report_to_idc")
     url = reverse("cases:obligation", args=[case.pk, threat.pk])
     assert client_for(officer_in_bonn).get(url).status_code == 404
+
+
+def test_a_registered_section_adds_its_badge_and_its_next_steps_to_the_page(
+    client_for: ClientFor, officer: User, case: Case
+) -> None:
+    key = "test-stand-in"
+    sections.register_section(
+        sections.CaseSection(
+            key=key,
+            title="A stand-in with work",
+            template="cases/sections/subject.html",
+            order=99,
+            tab_label="Stand-in",
+            badge=lambda user, case: 4,
+            next_steps=lambda user, case: [
+                sections.NextStep("Debrief against the requirements", ("4a",), tab=key)
+            ],
+        )
+    )
+    try:
+        body = client_for(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    finally:
+        sections.unregister_section(key)
+    tab_link = re.search(rf'data-tab="{key}" href="[^"]+">(.*?)</a>', body, flags=re.S)
+    assert tab_link is not None
+    assert tab_link.group(1).startswith("Stand-in")
+    assert ">4<" in tab_link.group(1)
+    steps = re.search(r"<ul[^>]*data-more-steps>(.*?)</ul>", body, flags=re.S)
+    assert steps is not None
+    assert f'href="{tab(case, key)}">Debrief against the requirements</a>' in steps.group(1)

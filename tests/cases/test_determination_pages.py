@@ -80,20 +80,28 @@ def case(open_case: Any, walk_in_facts: dict[str, Any], world: Any, member: User
     return open_case(facts=walk_in_facts)
 
 
-def page_of(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
+def page_of(case: Case, tab: str = "status") -> str:
+    """A tab of the case page (the defector status, unless told)."""
+    return reverse("cases:tab", args=[case.pk, tab])
+
+
+def action(name: str, case: Case) -> str:
+    """A form's action attribute (a tab's link may share the address)."""
+    return f'action="{reverse(name, args=[case.pk])}"'
 
 
 def test_the_case_page_has_the_three_sections(
     client_for: ClientFor, officer: User, case: Case
 ) -> None:
-    response = client_for(officer).get(page_of(case))
-    keys = re.findall(r'data-section="([a-z-]+)"', response.content.decode())
+    client = client_for(officer)
+    overview = client.get(reverse("cases:detail", args=[case.pk]))
+    keys = re.findall(r'data-tab="([a-z-]+)"', overview.content.decode())
     assert [k for k in keys if k in {"political-risk", "status", "inducement"}] == [
         "political-risk",
         "status",
         "inducement",
     ]
+    response = client.get(page_of(case))
     assertContains(response, 'data-grant-checklist data-allowed="false"')
     assertContains(response, 'data-clause="6b(3)(b)" data-met="false"')
     assert_clean_markup(response)
@@ -102,11 +110,12 @@ def test_the_case_page_has_the_three_sections(
 def test_only_the_senior_representative_sees_the_7a_form(
     client_for: ClientFor, officer: User, chair: User, senior: User, case: Case
 ) -> None:
-    action = reverse("cases:political_risk", args=[case.pk])
-    assertNotContains(client_for(officer).get(page_of(case)), action)
-    assertNotContains(client_for(chair).get(page_of(case)), action)
-    shown = client_for(senior).get(page_of(case))
-    assertContains(shown, action)
+    form = action("cases:political_risk", case)
+    tab = page_of(case, "political-risk")
+    assertNotContains(client_for(officer).get(tab), form)
+    assertNotContains(client_for(chair).get(tab), form)
+    shown = client_for(senior).get(tab)
+    assertContains(shown, form)
     assert_clean_markup(shown)
 
 
@@ -126,8 +135,8 @@ def test_the_senior_representative_records_7a_from_the_page(
         page=page_of(case),
     )
     assert response.status_code == 302
-    assert response["Location"].endswith("#section-political-risk")
-    shown = client.get(page_of(case))
+    assert response["Location"] == page_of(case, "political-risk")
+    shown = client.get(page_of(case, "political-risk"))
     assertContains(shown, "Political risk of the case determined: high.")
     assertContains(shown, 'data-risk="case" data-level="high"')
 
@@ -196,7 +205,7 @@ def test_a_refused_grant_on_the_page_names_the_missing_clauses(
 ) -> None:
     client = client_for(chair)
     shown = client.get(page_of(case))
-    assertContains(shown, reverse("cases:status", args=[case.pk]))
+    assertContains(shown, action("cases:status", case))
     assertContains(shown, "CIA: Central Intelligence Agency")
     assertContains(shown, "STATE: Department of State")
     assertNotContains(shown, "On behalf of the chair")
@@ -238,7 +247,7 @@ def test_a_member_records_for_the_chair_from_the_page(
     data["on_behalf_of"] = str(Official.objects.get(user=chair).pk)
     response = post(client, reverse("cases:status", args=[case.pk]), data, page=page_of(case))
     assert response.status_code == 302
-    assert response["Location"].endswith("#section-status")
+    assert response["Location"] == page_of(case)
     done = StatusDetermination.objects.get()
     assert done.on_behalf_of is not None
     assert done.on_behalf_of.user == chair
@@ -282,7 +291,7 @@ def test_the_inducement_section_from_consideration_to_act(
 ) -> None:
     case = open_case(facts=UNDER_CONTROL)
     client = client_for(officer)
-    page = page_of(case)
+    page = page_of(case, "inducement")
     shown = client.get(page)
     assertContains(shown, "A plan cannot be recorded yet")
     refused = post(
@@ -367,7 +376,9 @@ def test_the_inducement_section_from_consideration_to_act(
 def test_those_who_may_only_see_get_no_determination_forms(
     client_for: ClientFor, idc: User, case: Case
 ) -> None:
-    response = client_for(idc).get(page_of(case))
-    assert response.status_code == 200
-    for name in ("political_risk", "status", "recruitment_consideration", "inducement_plan"):
-        assertNotContains(response, reverse(f"cases:{name}", args=[case.pk]))
+    client = client_for(idc)
+    tabs = [client.get(page_of(case, tab)) for tab in ("political-risk", "status", "inducement")]
+    assert [response.status_code for response in tabs] == [200, 200, 200]
+    for response in tabs:
+        for name in ("political_risk", "status", "recruitment_consideration", "inducement_plan"):
+            assertNotContains(response, action(f"cases:{name}", case))

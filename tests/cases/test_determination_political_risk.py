@@ -217,7 +217,7 @@ def test_the_senior_page_lists_the_determinations_in_force(
         f"{case.cryptonym}: the case, moderate risk",
         f"{case.cryptonym}: inducement, high risk",
     ]
-    assert listed[0].get_absolute_url() == f"/cases/{case.pk}/#section-political-risk"
+    assert listed[0].get_absolute_url() == f"/cases/{case.pk}/political-risk/"
 
 
 def test_the_senior_page_lists_nothing_to_those_who_may_not_see_the_case(
@@ -238,7 +238,7 @@ def test_the_cases_awaiting_a_determination_are_those_with_the_obligation_open(
     assert [item.case_id for item in awaiting] == [waiting.pk]
     assert no_obligation.pk not in [item.case_id for item in awaiting]
     assert str(awaiting[0]).startswith(f"{waiting.cryptonym}: determination due ")
-    assert awaiting[0].get_absolute_url() == f"/cases/{waiting.pk}/#section-political-risk"
+    assert awaiting[0].get_absolute_url() == f"/cases/{waiting.pk}/political-risk/"
 
 
 def test_the_committees_app_finds_the_determinations(senior: User, case: Case, world: Any) -> None:

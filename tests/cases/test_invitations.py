@@ -177,9 +177,10 @@ def test_the_case_page_offers_the_chair_the_invitation_and_links_to_it_from_the_
     case: Case, chair: User, officer: User, state_rep: User, client_for: Any
 ) -> None:
     browser = client_for(chair)
-    page = browser.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = browser.get(reverse("cases:tab", args=[case.pk, "invited"])).content.decode()
     assert f'action="{reverse("cases:invite", args=[case.pk])}"' in page
-    assert 'href="#section-invited"' in page
+    tasks = browser.get(reverse("cases:tab", args=[case.pk, "tasks"])).content.decode()
+    assert f'href="{reverse("cases:tab", args=[case.pk, "invited"])}#section-invited"' in tasks
     posted = post(
         browser,
         reverse("cases:invite", args=[case.pk]),
@@ -188,8 +189,9 @@ def test_the_case_page_offers_the_chair_the_invitation_and_links_to_it_from_the_
     assert posted.status_code == 302
     assert case.invited.filter(user=state_rep).exists()
     officer_browser = client_for(officer)
-    officer_page = officer_browser.get(reverse("cases:detail", args=[case.pk]))
-    assert reverse("cases:invite", args=[case.pk]).encode() not in officer_page.content
+    officer_page = officer_browser.get(reverse("cases:tab", args=[case.pk, "tasks"]))
+    invited = officer_browser.get(reverse("cases:tab", args=[case.pk, "invited"]))
+    assert f'action="{reverse("cases:invite", args=[case.pk])}"'.encode() not in invited.content
     assert b"ask the committee's chair" in officer_page.content
     refused = post(
         officer_browser,

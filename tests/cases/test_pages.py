@@ -248,13 +248,16 @@ def test_an_action_error_comes_back_to_its_field(
 def test_the_case_page_shows_the_identity_sealed_with_a_reveal_form(
     client_for: ClientFor, officer: User, case: Any, identity: dict[str, str]
 ) -> None:
-    response = client_for(officer).get(reverse("cases:detail", args=[case.pk]))
+    client = client_for(officer)
+    overview = client.get(reverse("cases:detail", args=[case.pk]))
+    assertContains(overview, f'<h1 class="margin-bottom-1">{case.cryptonym}</h1>', html=False)
+    assertContains(overview, 'href="/directive/#clause-2e"')
+    assert_no_identity(overview, identity)
+    response = client.get(reverse("cases:tab", args=[case.pk, "subject"]))
     assert response.status_code == 200
-    assertContains(response, f"<h1>{case.cryptonym}</h1>", html=False)
     assertContains(response, '<span class="usa-tag shell-tag-withheld">Sealed</span>', count=5)
     assertContains(response, reverse("cases:reveal", args=[case.pk]))
     assertContains(response, "recorded in the audit log")
-    assertContains(response, 'href="/directive/#clause-2e"')
     assert_no_identity(response, identity)
     assert_clean_markup(response)
 
@@ -262,7 +265,7 @@ def test_the_case_page_shows_the_identity_sealed_with_a_reveal_form(
 def test_a_member_sees_the_case_without_a_reveal_form(
     client_for: ClientFor, member: User, case: Any, identity: dict[str, str]
 ) -> None:
-    response = client_for(member).get(reverse("cases:detail", args=[case.pk]))
+    response = client_for(member).get(reverse("cases:tab", args=[case.pk, "subject"]))
     assert response.status_code == 200
     assertNotContains(response, reverse("cases:reveal", args=[case.pk]))
     assert_no_identity(response, identity)
@@ -380,6 +383,7 @@ def test_an_unauthorised_reveal_shows_nothing_and_records_nothing(
 
 def test_the_reveal_address_takes_no_get(client_for: ClientFor, officer: User, case: Any) -> None:
     response = client_for(officer).get(reverse("cases:reveal", args=[case.pk]))
-    # A GET reveals nothing: it is sent on to the case page (303), as every action address.
+    # A GET reveals nothing: it is sent on to the tab of the subject (303), as every action
+    # address is to its page.
     assert response.status_code == 303
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:tab", args=[case.pk, "subject"])

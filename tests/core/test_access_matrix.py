@@ -42,7 +42,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     },
     "invited representative, not invited": {"own": frozenset(), "other": frozenset()},
     "senior US representative": {
-        "own": frozenset({VIEW, CHANGE, REVEAL}),
+        "own": frozenset({VIEW, CHANGE}),
         "other": frozenset(),
     },
     "IDC member (Washington)": {"own": frozenset({VIEW}), "other": frozenset({VIEW})},

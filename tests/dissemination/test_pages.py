@@ -37,7 +37,10 @@ def test_the_case_page_opens_with_a_red_banner_a_countdown_and_the_button(
 ) -> None:
     page = client_for(officer).get(f"/cases/{threat_case.pk}/").content.decode()
     banner = page.index("data-threat-banner")
-    assert banner < page.index("<h1>")  # at the top, above everything
+    assert banner < page.index("<h1")  # at the top, above everything
+    # and on every tab of the case page
+    notes = client_for(officer).get(f"/cases/{threat_case.pk}/notes/").content.decode()
+    assert notes.index("data-threat-banner") < notes.index("<h1")
     assert "Threat information not yet disseminated" in page
     assert re.search(r"\d+ min \d\d s left", page)
     assert "UTC</time>" in page[banner:]

@@ -93,6 +93,14 @@ def vienna(make_user: Callable[..., Any], settings: Any, sealing_keys: None) -> 
     return {"post": post, "committee": committee, **people}
 
 
+def open_tab(page: Any, key: str) -> None:
+    """Follow a tab of the case page, and wait for it to be the current one."""
+    page.locator(f"[data-case-tabs] [data-tab={key}]").click()
+    expect(page.locator(f"[data-case-tabs] [data-tab={key}]")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
 def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     page: Any,
     vienna: dict[str, Any],
@@ -127,6 +135,9 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     cryptonym = case.cryptonym
     expect(page.get_by_role("heading", level=1)).to_have_text(cryptonym)
     expect(page.locator("[data-field=categories]")).to_contain_text("defector")
+    # The Overview opens with what blocks the grant, each with its clause and its tab.
+    expect(page.locator("[data-next-steps] [data-blocker]")).to_have_count(3)
+    open_tab(page, "obligations")
     obligations = page.locator("[data-obligations]")
     for title in (
         "Establish bona fides as expeditiously as possible",
@@ -139,6 +150,8 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     screenshot(page, "case-opened")
 
     # 2. Bona fides (6b(3)(b)): a consistent check, then a verdict citing it.
+    page.locator("[data-case-tabs] [data-tab=bona-fides]").click()
+    expect(page).to_have_url(re.compile(r"/cases/[0-9]+/bona-fides/$"))
     check_form = page.locator("form", has=page.get_by_role("button", name="Add the check"))
     check_form.get_by_label(re.compile(r"^Check\b")).select_option("identity_documents")
     check_form.get_by_label("Analyst").select_option(label="Dana Reyes")
@@ -155,11 +168,13 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     )
     verdict_form.get_by_role("button", name="Record the verdict").click()
     expect(page.locator("[data-verdict=established]")).to_be_visible()
+    open_tab(page, "obligations")
     expect(
         page.locator("[data-obligation][data-status=done]", has_text="Establish bona fides")
     ).to_be_visible()
 
     # 3. The voluntary statement (6b(3)(c)), signed on paper and scanned.
+    open_tab(page, "statement")
     page.get_by_role("link", name="Record the signed statement").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Voluntary statement")
     page.get_by_label("Language of the statement").fill("Russian")
@@ -196,7 +211,11 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     # 5. The Senior US Representative determines the political risk of the case (7a).
     page.goto(case_url)
     sign_in(page, "ruth.adler")
-    expect(page.locator("[data-statement-on-file=true]")).to_be_visible()
+    # Only 7a is left in the way of a grant: its link leads to the tab where it is done.
+    blockers = page.locator("[data-next-steps] [data-blocker]")
+    expect(blockers).to_have_count(1)
+    blockers.get_by_role("link", name=re.compile("determines the political risk")).click()
+    expect(page).to_have_url(re.compile(r"/cases/[0-9]+/political-risk/$"))
     risk_form = page.locator(f"form[action$='/cases/{case.pk}/political-risk/']")
     risk_form.get_by_label("Determination about").select_option("case")
     choose(page, "input[name=level][value=low]")
@@ -211,6 +230,10 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     page.goto(case_url)
     sign_in(page, "martin.hale")
     expect(page.locator("[data-grant-ready]")).to_be_visible()
+    page.locator("[data-grant-ready]").get_by_role(
+        "link", name="record the status determination"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/cases/[0-9]+/status/$"))
     status_form = page.locator(f"form[action$='/cases/{case.pk}/status/']")
     choose(page, "input[name=decision][value=grant]")
     status_form.get_by_label("Special value weighed (2a(1)–(3))").fill(
@@ -228,11 +251,14 @@ def test_a_walk_in_from_reception_to_a_grant_of_defector_status(
     expect(determination.locator("[data-agency=CIA][data-stance=concur]")).to_be_visible()
     expect(determination.locator("[data-agency=DOD][data-stance=concur]")).to_be_visible()
     expect(page.locator("[data-case-stage]")).to_have_attribute("data-case-stage", "exploitation")
-    expect(page.locator("[data-field=stage]")).to_have_text("Exploitation")
     assert_accessible(page)
     screenshot(page, "case-granted")
+    open_tab(page, "overview")
+    expect(page.locator("[data-field=stage]")).to_have_text("Exploitation")
+    expect(page.locator("[data-next-steps] [data-granted]")).to_be_visible()
 
     # 7. The timeline shows it all, in order.
+    open_tab(page, "timeline")
     timeline = page.locator("[data-timeline] li")
     expect(timeline.filter(has_text=f"case {cryptonym} opened")).to_contain_text(
         "Walk-in received at Embassy Vienna"

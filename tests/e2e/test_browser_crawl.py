@@ -18,8 +18,9 @@ from support.crawl import client_fetcher, crawl, one_per_role, one_per_view
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-#: At most this many pages of one role are opened in the browser.
-PAGES_PER_ROLE = 40
+#: At most this many pages of one role are opened in the browser (each tab of the case page
+#: is a page of its own).
+PAGES_PER_ROLE = 60
 
 #: What is wider than the window, and what sticks out furthest (to say what to fix).
 OVERFLOW = """() => {

@@ -70,6 +70,7 @@ def test_a_name_trace_from_the_case_page_to_the_bona_fides_checklist(
     page.goto(f"/cases/{case.pk}/")
     sign_in(page, "dana.reyes")
     expect(page.get_by_role("heading", level=1)).to_have_text(case.cryptonym)
+    page.locator("[data-case-tabs] [data-tab=name-traces]").click()
     section = page.locator("[data-section=name-traces]")
     section.get_by_role("link", name=re.compile("Name traces")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Name traces of {case.cryptonym}")

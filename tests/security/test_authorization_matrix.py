@@ -441,6 +441,7 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "step": "resolve_locally",
         "verb": "withdraw",
         "result-verb": "result",
+        "tab": "timeline",
         "notice": records["notice"]["-"],
         "source": records["source"]["-"],
         "requirement": records["requirement"]["-"],

@@ -107,10 +107,14 @@ def identifiers(text: str) -> list[str]:
 
 
 def view_of(path: str) -> str | None:
+    """The view a path shows, for the ``PER_VIEW`` bound; each tab of the case page
+    (``cases:tab``) counts as a view of its own, so that the crawl visits every tab."""
     try:
-        return resolve(path).view_name
+        match = resolve(path)
     except Resolver404:
         return None
+    tab = match.kwargs.get("tab")
+    return f"{match.view_name}:{tab}" if tab else match.view_name
 
 
 def _local(base: str, href: str) -> str | None:

@@ -33,12 +33,15 @@ def test_the_case_page_links_the_traces_for_those_who_do_bona_fides_work(
     client_for: ClientFor, officer: User, idc: User, open_case: OpenCase
 ) -> None:
     case = open_case()
-    page = client_for(officer).get(reverse("cases:detail", args=[case.pk]))
+    page = client_for(officer).get(reverse("cases:tab", args=[case.pk, "name-traces"]))
     assert 'data-section="name-traces"' in page.content.decode()
     assert reverse("traces:case", args=[case.pk]) in page.content.decode()
     seen_by_idc = client_for(idc).get(reverse("cases:detail", args=[case.pk]))
     assert seen_by_idc.status_code == 200
-    assert 'data-section="name-traces"' not in seen_by_idc.content.decode()
+    assert 'data-tab="name-traces"' not in seen_by_idc.content.decode()
+    assert (
+        client_for(idc).get(reverse("cases:tab", args=[case.pk, "name-traces"])).status_code == 404
+    )
 
 
 def test_the_traces_page_answers_by_access(

@@ -3,11 +3,14 @@ link (bounded), and a GET of every form's action. It fails on any 5xx, any 405 a
 GET, any identifier on screen (a ``snake_case`` word in the visible text), any time of day
 shown without its zone, and any Ctrl-click list (``<select multiple>``).
 
+Every tab of every case page reached is visited (each tab counts as a view of its own).
+
 The browser's half (no horizontal scroll at 390 px) is ``tests/e2e/test_browser_crawl.py``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -62,11 +65,27 @@ def test_the_page_parser_reads_links_form_actions_and_visible_text_only() -> Non
     assert identifiers(" ".join(page.text)) == ["text_here"]
 
 
+def _tabs_missed(client: Client, who: str, pages: list[str]) -> list[str]:
+    """Every tab of each case page the crawl reached must have been visited too."""
+    visited = {page.split("?")[0] for page in pages}
+    missed = []
+    for page in visited:
+        if not re.fullmatch(r"/cases/\d+/", page):
+            continue
+        html = client.get(page).content.decode()
+        tabs = re.findall(r'data-tab="[a-z-]+" href="([^"]+)"', html)
+        missed += [
+            f"{who}: the tab {tab} of {page} was not visited" for tab in tabs if tab not in visited
+        ]
+    return missed
+
+
 def test_every_page_of_every_demo_role_answers_without_error_or_identifier(
     demo_site: tuple[demo.DemoAccount, ...], django_user_model: Any
 ) -> None:
     problems: list[str] = []
     visited = 0
+    reached_cases = 0
     for account in one_per_role(demo_site):
         client = Client()
         client.force_login(django_user_model.objects.get(username=account.username))
@@ -74,5 +93,8 @@ def test_every_page_of_every_demo_role_answers_without_error_or_identifier(
         problems += result.problems
         visited += len(result.pages)
         assert result.pages, f"{account.username} reached no page"
+        problems += _tabs_missed(client, account.username, result.pages)
+        reached_cases += any(re.fullmatch(r"/cases/\d+/", page) for page in result.pages)
+    assert reached_cases, "no role reached a case page"
     assert visited > 3 * len(one_per_role(demo_site))
     assert not problems, "\n".join(problems)

@@ -63,12 +63,17 @@ def test_a_get_of_an_action_address_answers_303_to_its_page(
     client_for: ClientFor, officer: User, case: Case
 ) -> None:
     browser = client_for(officer)
-    for name in ("move", "note", "task-add", "reveal"):
+    tabs = {"move": "", "reveal": "subject", "verdict-add": "bona-fides", "check-add": "bona-fides"}
+    for name, tab in tabs.items():
         answer = browser.get(reverse(f"cases:{name}", args=[case.pk]))
         assert answer.status_code == 303, name
-        assert answer["Location"] == reverse("cases:detail", args=[case.pk])
+        page = reverse("cases:tab", args=[case.pk, tab]) if tab else f"/cases/{case.pk}/"
+        assert answer["Location"] == page
         assert "POST" in answer["Allow"]
-    assert browser.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+        assert browser.get(page).status_code == 200
+    # an action whose address is its tab's shows the tab
+    for name in ("note", "task-add", "status", "political_risk", "invite"):
+        assert browser.get(reverse(f"cases:{name}", args=[case.pk])).status_code == 200, name
 
 
 def test_the_api_still_answers_405_to_a_method_it_does_not_take(

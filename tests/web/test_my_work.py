@@ -209,7 +209,7 @@ def test_the_senior_representative_sees_the_7a_determinations_requested(
     page = _home(client_for, cast["senior"])
     section = _section(page, "determinations")
     assert case.cryptonym in section
-    assert "#section-political-risk" in section
+    assert f"/cases/{case.pk}/political-risk/" in section
     assert 'data-work-section="statements"' not in page
     assert 'data-work-section="minutes"' not in page
     assert 'data-work-section="obligations"' in page

@@ -21,7 +21,9 @@ from defector.core.access import NOTHING, Action, Principal, Rule, any_of, level
 CASE_POST_ROLES: Final[dict[Action, tuple[str, ...]]] = {
     Action.VIEW: ("committee_member", "committee_chair", "senior_representative"),
     Action.CHANGE: ("committee_member", "committee_chair", "senior_representative"),
-    Action.REVEAL: ("committee_chair", "senior_representative"),
+    # The chair and the assigned officers, who handle the person (6b(1), 6b(3)); the senior
+    # US representative decides on political risk (7a) without the person's identity.
+    Action.REVEAL: ("committee_chair",),
 }
 CASE_WASHINGTON_ROLES: Final[dict[Action, tuple[str, ...]]] = {
     Action.VIEW: ("idc_member", "dci_delegate"),

@@ -173,6 +173,14 @@ class RecruitmentConclusion(models.TextChoices):
 
 #: Who records the status determination (``6b(2)``): the post's committee chair, or a
 #: committee member on the chair's behalf (the record names both).
+#: Who handles a case (``6b(3)``): its checks and verdicts of bona fides, its tasks, its moves
+#: from stage to stage. The senior US representative, who may change a case for the ``7a``
+#: determination and to waive, does not handle it.
+HANDLING_ROLES: Final[tuple[str, ...]] = (
+    Role.COMMITTEE_CHAIR,
+    Role.COMMITTEE_MEMBER,
+    Role.CASE_OFFICER,
+)
 STATUS_ROLES: Final[tuple[str, ...]] = (Role.COMMITTEE_CHAIR, Role.COMMITTEE_MEMBER)
 
 #: The roles whose holders' agencies state a position on a status determination: the

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from defector import policy
 from defector.cases import validation
-from defector.cases.actions.common import Entry, claim_case, find_case, record_event
+from defector.cases.actions.common import (
+    Entry,
+    claim_case,
+    find_case_to_handle,
+    record_event,
+)
 from defector.cases.actions.fields import (
     _choice,
     _date,
@@ -28,7 +33,6 @@ from defector.cases.queries import CitedCheck, verdict_rule
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import Action
 from defector.core.errors import InvalidInput, NotFound, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
@@ -112,7 +116,7 @@ def add_bona_fides_check(
     finding (cryptonyms only)."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         errors: Errors = []
         version = as_version(errors, expected_version)
         chosen_kind = _choice(errors, "kind", kind, BonaFidesCheckKind.values)
@@ -181,7 +185,7 @@ def record_check_result(
     final: to check again, add a new check."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         check = _find_check(case, check_id)
         errors: Errors = []
         version = as_version(errors, expected_version)
@@ -279,7 +283,7 @@ def record_bona_fides_verdict(
     obligation; a later verdict that is not opens it again."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         version, chosen, ids, text = check_verdict_input(
             case, expected_version, verdict, check_ids, rationale
         )

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from defector import policy
 from defector.cases import signals
+from defector.cases.choices import HANDLING_ROLES
 from defector.cases.models import Case, TimelineEntry
 from defector.cases.validation import Errors, as_id, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
-from defector.core.access import Action, can, get_for, rank
+from defector.core.access import Action, can, get_for, principal_for, rank
 from defector.core.errors import Conflict, NotFound, PermissionDenied
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
@@ -222,6 +223,23 @@ def find_case(acting_user: AnyUser | None, case_id: int | str, action: Action) -
             "committee and its senior US representative may"
         )
     return case
+
+
+def find_case_to_handle(acting_user: AnyUser | None, case_id: int | str) -> Case:
+    """:func:`find_case` to change it, for handling (``6b(3)``: bona fides, tasks, moves):
+    refused (:class:`PermissionDenied`) to those who may change the case without handling it
+    (the senior US representative)."""
+    case = find_case(acting_user, case_id, Action.CHANGE)
+    if not case_handled_by(acting_user, case):
+        raise PermissionDenied(
+            "the case's committee and its assigned case officers handle it (6b(3)); the "
+            "senior US representative determines its political risk (7a)"
+        )
+    return case
+
+
+def case_handled_by(acting_user: AnyUser | None, case: Case) -> bool:
+    return case.post_id in principal_for(acting_user).posts_with(*HANDLING_ROLES)
 
 
 def claim_case(

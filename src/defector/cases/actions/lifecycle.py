@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from defector import policy
 from defector.cases import lifecycle, validation
-from defector.cases.actions.common import Entry, _label, claim_case, find_case, record_event
+from defector.cases.actions.common import (
+    Entry,
+    _label,
+    claim_case,
+    find_case_to_handle,
+    record_event,
+)
 from defector.cases.actions.facts import _assess
 from defector.cases.actions.free_text import refuse_if_named
 from defector.cases.actions.obligations import discharge_by_evidence
@@ -18,7 +24,6 @@ from defector.cases.choices import CaseOutcome, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
-from defector.core.access import Action
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Official
@@ -47,7 +52,7 @@ def move_case(
     discharges secure reception (``6b(1)``)."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         version, target, ending, stated = check_move_input(expected_version, to, outcome, reason)
         refuse_if_named(case, reason=stated)
         case = claim_case(case, version, acting_user=acting_user, at=moment)

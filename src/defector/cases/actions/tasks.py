@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from defector.cases import signals, validation
-from defector.cases.actions.common import claim_case, find_case, record_event
+from defector.cases.actions.common import claim_case, find_case, find_case_to_handle, record_event
 from defector.cases.actions.fields import _date, _must_be_open_case, _row_id, _visible_official
 from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
@@ -136,7 +136,7 @@ def create_task(
     and senior US representative (those who may change the case) create tasks."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         errors: Errors = []
         version = as_version(errors, expected_version)
         heading = clean_text(
@@ -199,7 +199,7 @@ def update_task(
     assignee (give ``agency_id`` or ``official_id`` to hand it to another)."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         task = _find_task(case, task_id)
         errors: Errors = []
         version = as_version(errors, expected_version)
@@ -433,7 +433,7 @@ def withdraw_task(
     accepted), with the reason. Nothing is deleted: the task stays, withdrawn."""
     moment = moment_of(at)
     with transaction.atomic():
-        case = find_case(acting_user, case_id, Action.CHANGE)
+        case = find_case_to_handle(acting_user, case_id)
         task = _find_task(case, task_id)
         errors: Errors = []
         version = as_version(errors, expected_version)

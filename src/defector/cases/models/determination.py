@@ -91,7 +91,7 @@ class PoliticalRiskDetermination(models.Model):
         return f"{self.case.cryptonym}: {what.lower()}, {self.get_level_display().lower()} risk"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", args=[self.case_id]) + "#section-political-risk"
+        return reverse("cases:tab", args=[self.case_id, "political-risk"])
 
 
 class StatusDetermination(models.Model):

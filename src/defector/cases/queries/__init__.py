@@ -29,6 +29,7 @@ from defector.cases.queries.common import (
     can_waive,
     case_detail,
     case_page,
+    handles_case,
 )
 from defector.cases.queries.detail import (
     CaseView,
@@ -51,6 +52,7 @@ from defector.cases.queries.determination import (
     exploitation_guard,
     grant_inputs,
     grant_readiness,
+    latest_categories,
     latest_decline,
     latest_status,
     may_determine_status,
@@ -124,6 +126,13 @@ from defector.cases.queries.obligations import (
     owners_for,
     visible_obligations,
 )
+from defector.cases.queries.overview import (
+    DUE_SHOWN,
+    CaseOverview,
+    case_overview,
+    open_obligation_count,
+    open_task_count,
+)
 from defector.cases.queries.preview import (
     WALK_IN_FACT_LABELS,
     IntakePreview,
@@ -178,6 +187,7 @@ from defector.policy.gates.bona_fides import CitedCheck, verdict_rule
 
 __all__ = [
     "BONA_FIDES_CLAUSE",
+    "DUE_SHOWN",
     "EVIDENCE_KINDS",
     "INVITATION_CLAUSE",
     "MAX_GROUP_SETTING",
@@ -198,6 +208,7 @@ __all__ = [
     "BonaFidesClock",
     "BonaFidesView",
     "CaseFilters",
+    "CaseOverview",
     "CaseView",
     "CheckView",
     "Cited",
@@ -240,6 +251,7 @@ __all__ = [
     "can_reveal",
     "can_waive",
     "case_detail",
+    "case_overview",
     "case_page",
     "cases_for",
     "chairs_of",
@@ -259,6 +271,7 @@ __all__ = [
     "governing_risk",
     "grant_inputs",
     "grant_readiness",
+    "handles_case",
     "identity_of",
     "inducement_readiness",
     "inducement_section",
@@ -268,6 +281,7 @@ __all__ = [
     "invited_of",
     "is_assignee",
     "latest_assessment",
+    "latest_categories",
     "latest_consideration",
     "latest_decline",
     "latest_status",
@@ -287,6 +301,8 @@ __all__ = [
     "officers_with_cases",
     "officials_for_acts",
     "officials_for_tasks",
+    "open_obligation_count",
+    "open_task_count",
     "overdue_obligations",
     "owners_for",
     "parse_case_filters",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
-from defector.cases.choices import WAIVING_ROLES
+from defector.cases.choices import HANDLING_ROLES, WAIVING_ROLES
 from defector.cases.models import Case
 from defector.core.access import (
     Action,
@@ -90,6 +90,15 @@ def can_reveal(user: AnyUser, case: Case) -> bool:
 def can_change(user: AnyUser, case: Case) -> bool:
     """Whether ``user`` may change this case (facts, stage, obligations, notes)."""
     return can(user, Action.CHANGE, case)
+
+
+def handles_case(user: AnyUser, case: Case) -> bool:
+    """Whether ``user`` handles the case (``6b(3)``: bona fides, tasks, its stage): may change
+    it and holds a handling role at its post (its committee, or an assigned case officer),
+    not only the senior US representative's."""
+    return case.post_id in principal_for(user).posts_with(*HANDLING_ROLES) and can_change(
+        user, case
+    )
 
 
 def can_waive(user: AnyUser, case: Case) -> bool:

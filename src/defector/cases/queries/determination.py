@@ -59,7 +59,9 @@ def exploitation_guard(case: Case) -> Decision | None:
     return exploitation_gate(status_granted(case))
 
 
-def _latest_categories(case: Case) -> list[str] | None:
+def latest_categories(case: Case) -> list[str] | None:
+    """The categories the latest assessment finds (``None``: no facts assessed yet); read
+    once per page."""
     found = remembered(
         ("cases.latest_categories", case.pk),
         Assessment.objects.filter(case=case)
@@ -105,7 +107,7 @@ def grant_inputs(case: Case) -> GrantInputs:
     bona_fides, statement = _handling(case)
     risk = risk_in_force(case, RiskSubject.CASE)
     return GrantInputs(
-        defector=gates.finds_defector(_latest_categories(case)),
+        defector=gates.finds_defector(latest_categories(case)),
         bona_fides=bona_fides,
         signed_statement=statement,
         political_risk=political_risk_determined(case),

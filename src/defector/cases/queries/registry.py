@@ -12,6 +12,7 @@ from defector.cases.queries.determination import exploitation_guard
 from defector.cases.queries.facts import assessments_of
 from defector.cases.queries.notes import notes_of, timeline_of
 from defector.cases.queries.obligations import obligations_of
+from defector.cases.queries.overview import open_obligation_count
 from defector.core.users import AnyUser
 
 
@@ -34,6 +35,7 @@ def register_case_sections() -> None:
             title="Assessment",
             template="cases/sections/assessment.html",
             order=20,
+            clauses=("1", "2a", "2b", "2c", "2d", "2e", "2f", "3"),
             build=_assessment_section,
         )
     )
@@ -44,6 +46,7 @@ def register_case_sections() -> None:
             template="cases/sections/obligations.html",
             order=30,
             build=lambda user, case: {"obligations": obligations_of(user, case)},
+            badge=open_obligation_count,
         )
     )
     sections.register_section(

@@ -120,7 +120,7 @@ class Awaiting:
         return f"{self.cryptonym}: determination due {due}{late}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", args=[self.case_id]) + "#section-political-risk"
+        return reverse("cases:tab", args=[self.case_id, "political-risk"])
 
 
 def awaiting_political_risk_determination(

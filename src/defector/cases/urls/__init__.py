@@ -1,7 +1,8 @@
 """URLs of the cases pages (namespace ``cases``). Cases are addressed by id, never by a name.
 
 One module a part of the case, in this order: the case (list, intake, note search, the case
-page and its forms), obligations, determinations and inducement, bona fides, statements, tasks.
+page and its forms), obligations, determinations and inducement, bona fides, statements, tasks;
+then the tabs of the case page (``/cases/<id>/<key>/``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ urlpatterns: list[URLPattern] = [
     *bona_fides.urlpatterns,
     *statements.urlpatterns,
     *tasks.urlpatterns,
+    # Last: a tab of the case page (``cases.sections``); an action whose address is a tab's
+    # (``<id>/notes/``) comes first and shows that tab on a GET.
+    *case.tab_urlpatterns,
 ]
 
 __all__ = ["app_name", "urlpatterns"]

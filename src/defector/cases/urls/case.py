@@ -20,3 +20,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:case_id>/stage/", views.MoveView.as_view(), name="move"),
     path("<int:case_id>/notes/", views.NoteView.as_view(), name="note"),
 ]
+
+#: A tab of the case page: a registered section's own page (``cases.sections``).
+tab_urlpatterns: list[URLPattern] = [
+    path("<int:case_id>/<slug:tab>/", views.CaseDetailView.as_view(), name="tab"),
+]

@@ -25,7 +25,7 @@ def bona_fides_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
     change the case, the forms to add a check and to record a verdict."""
     view = queries_handling.bona_fides_of(user, case)
     data: dict[str, Any] = {"bona_fides": view, "clause": queries_handling.BONA_FIDES_CLAUSE}
-    if queries.can_change(user, case) and not view.closed:
+    if queries.handles_case(user, case) and not view.closed:
         initial = {"version": case.version}
         data["check_form"] = CheckForm(
             initial=initial, analysts=queries_handling.analysts_for(case)
@@ -37,6 +37,7 @@ def bona_fides_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
 
 class CheckAddView(SectionFormView):
     section = BONA_FIDES
+    handling = True
     form_name = "check_form"
 
     def make_form(self, case: Case) -> CheckForm:
@@ -60,6 +61,7 @@ class CheckAddView(SectionFormView):
 
 class VerdictAddView(SectionFormView):
     section = BONA_FIDES
+    handling = True
     form_name = "verdict_form"
 
     def make_form(self, case: Case) -> VerdictForm:
@@ -96,7 +98,9 @@ class CheckPageView(RecordPageView):
             raise Http404("no such check") from None
 
     def available(self, case: Case, view: queries.CaseView, record: Any) -> list[str]:
-        return ["result"] if view.can_change and not view.closed and not record.completed else []
+        if view.closed or record.completed or not queries.handles_case(self.request.user, case):
+            return []
+        return ["result"]
 
     def act_on(self, verb: str, form: Any, case: Case, record: Any) -> str:
         data = form.cleaned_data

@@ -17,7 +17,7 @@ from typing import Any, Final
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_variables
@@ -69,10 +69,14 @@ class CaseListView(LoginRequiredMixin, TemplateView):
 
 
 class CaseDetailView(LoginRequiredMixin, TemplateView):
-    """One case by its cryptonym: its summary and stage, then every registered section
-    (``cases.sections``): assessment, obligations, subject, notes, timeline …"""
+    """One case by its cryptonym, as a workspace: the header and the banners, the row of tabs
+    (``cases.sections``), and the selected tab — the Overview (``/cases/<id>/``: Next steps,
+    the summary, the stage) or one section (``/cases/<id>/<key>/``), whose data alone is
+    read. A tab the user does not have answers 404."""
 
     template_name = "cases/detail.html"
+    #: The tab this view shows when the address names none (an action's view: its tab).
+    tab = sections.OVERVIEW
 
     def case(self) -> Any:
         try:
@@ -83,22 +87,104 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
     def case_view(self) -> queries.CaseView:
         return queries.describe(self.request.user, self.case())
 
+    def selected_tab(self) -> str:
+        return str(self.kwargs.get("tab") or self.tab)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.kwargs.get("tab") == sections.OVERVIEW:  # the Overview is the case's address
+            return HttpResponseRedirect(tab_url(int(self.kwargs["case_id"])))
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         case = self.case()
         view = queries.describe(user, case)
-        context["case"] = view
-        context["sections"] = sections.sections_for(user, case)
-        context["banners"] = sections.banners_for(user, case)
+        current = self.selected_tab()
+        visible = sections.visible_sections(user, case)
+        tabs = sections.tabs_for(user, case, current, visible)
+        section = None
+        if current != sections.OVERVIEW:
+            chosen = [s for s in visible if s.key == current]
+            if not chosen:
+                raise Http404("no such tab")
+            section = sections.render(user, case, chosen[0])
+        context |= {
+            "case": view,
+            "tab": current,
+            "tabs": tabs,
+            "section": section,
+            "sections": [section] if section is not None else [],
+            "banners": sections.banners_for(user, case),
+            "categories": queries.latest_categories(case),
+        }
+        if section is None:
+            context["overview"] = queries.case_overview(user, case)
+            context["blockers"] = grant_blockers(context["overview"], tabs)
+            context["next_steps"] = sections.next_steps_for(user, case, visible)
         if view.can_reveal and "reveal_form" not in context:
             recorded = [row.field for row in view.recorded_identity]
             context["reveal_form"] = RevealForm(recorded=recorded)
         if view.can_change:
-            if "move_form" not in context and view.next_stages:
+            handles = queries.handles_case(user, case)
+            if "move_form" not in context and view.next_stages and handles:
                 context["move_form"] = MoveForm(case=view)
             context.setdefault("note_form", NoteForm(initial={"version": view.version}))
         return context
+
+
+def tab_url(case_id: int, tab: str = sections.OVERVIEW, anchor: str = "") -> str:
+    """The address of a tab of the case page (the Overview: the case's own address)."""
+    if tab == sections.OVERVIEW:
+        url = reverse("cases:detail", args=[case_id])
+    else:
+        url = reverse("cases:tab", args=[case_id, tab])
+    return f"{url}#{anchor}" if anchor else url
+
+
+#: What each input of the grant gate asks for, as a step (its clause: the tab it is done on).
+GRANT_STEPS: Final = {
+    "2a": "Assess the facts: the latest assessment must find a defector",
+    "6b(3)(b)": "Establish bona fides",
+    "6b(3)(c)": "Obtain the signed voluntary statement requesting asylum",
+    "7a": "The Senior US Representative determines the political risk of the case",
+}
+
+
+def grant_blockers(
+    overview: queries.CaseOverview, tabs: list[sections.Tab]
+) -> list[sections.NextStep]:
+    """What blocks the grant, for the Next steps panel: each input of the grant gate still
+    missing, with its clause and the tab where it is done."""
+    steps = []
+    for item in overview.blockers:
+        clause = item.clauses[0] if item.clauses else ""
+        steps.append(
+            sections.NextStep(
+                text=GRANT_STEPS.get(clause, "Resolve"),
+                detail=item.reason,
+                clauses=item.clauses,
+                tab=sections.tab_for_clause(tabs, clause),
+            )
+        )
+    return steps
+
+
+class TabActionMixin(CaseDetailView):
+    """An action of a tab of the case page. A ``GET`` of its address shows the tab when the
+    address is the tab's own (``/cases/<id>/notes/`` both shows the notes and adds one),
+    else answers 303 to the tab."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        url = tab_url(int(self.kwargs["case_id"]), self.selected_tab())
+        if request.path != url:
+            self.case()  # a case the user may not see answers 404, not a redirect
+            redirect = HttpResponseRedirect(url, status=303)
+            redirect["Allow"] = "POST"  # this address takes only a POST; its page is the tab
+            return redirect
+        return super().get(request, *args, **kwargs)
 
 
 def stale_case_message(case: Any, form: Any) -> str | None:
@@ -114,10 +200,10 @@ def stale_case_message(case: Any, form: Any) -> str | None:
     return actions.stale_message(case, posted)
 
 
-class RevealView(CaseDetailView):
-    """POST a field and a reason; the answer is the case page with the value shown once."""
+class RevealView(TabActionMixin):
+    """POST a field and a reason; the answer is the Subject tab with the value shown once."""
 
-    http_method_names = ["post"]
+    tab = "subject"
 
     @method_decorator(sensitive_variables())
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -155,15 +241,15 @@ class RevealView(CaseDetailView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-class CaseChangeView(ActionFormMixin, CaseDetailView):
-    """A form on the case page that changes the case: on success back to the page (at the
-    section it changed), otherwise the page again with the form and its errors. A subclass's
-    ``act`` answers with the message to show."""
+class CaseChangeView(ActionFormMixin, TabActionMixin):
+    """A form on the case page that changes the case: on success back to its tab, otherwise
+    the tab again with the form and its errors. A subclass's ``act`` answers with the message
+    to show."""
 
-    http_method_names = ["post"]
     not_found_message = "no such case"
     form_name = ""
-    anchor = ""
+    #: Handling (6b(3)): refused to those who change the case without handling it.
+    handling = False
     view: queries.CaseView
 
     @abstractmethod
@@ -174,6 +260,8 @@ class CaseChangeView(ActionFormMixin, CaseDetailView):
         self.view = self.case_view()
         if not self.view.can_change:
             raise DjangoPermissionDenied("you may not change this case")
+        if self.handling and not queries.handles_case(request.user, self.case()):
+            raise DjangoPermissionDenied("the case's committee and assigned officers handle it")
         return super().post(request, *args, **kwargs)
 
     def bound_form(self) -> Any:
@@ -186,8 +274,7 @@ class CaseChangeView(ActionFormMixin, CaseDetailView):
         return str(result)
 
     def success_url(self, result: Any) -> str:
-        url = reverse("cases:detail", args=[self.view.id])
-        return f"{url}#{self.anchor}" if self.anchor else url
+        return tab_url(self.view.id, self.selected_tab())
 
     def render_invalid(self, form: Any) -> HttpResponse:
         context = self.get_context_data(**{self.form_name: form}, has_errors=True)
@@ -196,6 +283,7 @@ class CaseChangeView(ActionFormMixin, CaseDetailView):
 
 class MoveView(CaseChangeView):
     form_name = "move_form"
+    handling = True
 
     def make_form(self, view: queries.CaseView) -> MoveForm:
         return MoveForm(self.request.POST, case=view)
@@ -263,7 +351,7 @@ class FactsView(ActionFormMixin, CaseDetailView):
         return f"Facts saved: assessment {result.number}."
 
     def success_url(self, result: Any) -> str:
-        return f"{reverse('cases:detail', args=[self.view.id])}#section-assessment"
+        return tab_url(self.view.id, "assessment")
 
     def render_invalid(self, form: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form))

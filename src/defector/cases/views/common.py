@@ -11,12 +11,16 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.views.generic import TemplateView
 
 from defector.cases import queries
 from defector.cases.sections import RenderedSection
-from defector.cases.views.case import CaseDetailView, stale_case_message
+from defector.cases.views.case import (
+    CaseDetailView,
+    TabActionMixin,
+    stale_case_message,
+    tab_url,
+)
 from defector.core.views import ActionFormMixin
 
 #: A case row, as the queries hand it over (views do not import models: they read through
@@ -26,28 +30,34 @@ Case = Any
 
 def with_form(context: dict[str, Any], key: str, name: str, form: Any) -> None:
     """Put a bound form (with its errors) in place of the section's fresh one."""
-    context["sections"] = [
-        RenderedSection(s.key, s.title, s.template, {**s.data, name: form}) if s.key == key else s
-        for s in context.get("sections", [])
-    ]
+    section = context.get("section")
+    if isinstance(section, RenderedSection) and section.key == key:
+        bound = RenderedSection(
+            section.key, section.title, section.template, {**section.data, name: form}
+        )
+        context["section"] = bound
+        context["sections"] = [bound]
 
 
 def case_url(case_id: int, anchor: str = "") -> str:
-    """The case page, at the section ``anchor`` when given."""
-    url = reverse("cases:detail", args=[case_id])
-    return f"{url}#section-{anchor}" if anchor else url
+    """The case page: the tab ``anchor`` when given, else the Overview."""
+    return tab_url(case_id, anchor) if anchor else tab_url(case_id)
 
 
-class SectionFormView(ActionFormMixin, CaseDetailView):
-    """A form of a section of the case page: on success back to the case page at the
-    section, otherwise the case page again with the form bound and its errors. A subclass's
-    ``act`` answers with the message to show."""
+class SectionFormView(ActionFormMixin, TabActionMixin):
+    """A form of a section (a tab) of the case page: on success back to the tab, otherwise
+    the tab again with the form bound and its errors. A subclass's ``act`` answers with the
+    message to show."""
 
-    http_method_names = ["post"]
     not_found_message = "no such case"
     section = ""
     form_name = ""
+    #: Handling (6b(3)): refused to those who change the case without handling it.
+    handling = False
     row: Case
+
+    def selected_tab(self) -> str:
+        return self.section or super().selected_tab()
 
     @abstractmethod
     def make_form(self, case: Case) -> Any:
@@ -64,6 +74,8 @@ class SectionFormView(ActionFormMixin, CaseDetailView):
         self.row = self.case()
         if not queries.can_change(request.user, self.row):
             raise DjangoPermissionDenied("you may not change this case")
+        if self.handling and not queries.handles_case(request.user, self.row):
+            raise DjangoPermissionDenied("the case's committee and assigned officers handle it")
         return super().post(request, *args, **kwargs)
 
     def bound_form(self) -> Any:

@@ -50,7 +50,7 @@ def status_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
 
 class PoliticalRiskView(CaseChangeView):
     form_name = "risk_form"
-    anchor = "section-political-risk"
+    tab = "political-risk"
 
     def make_form(self, view: queries.CaseView) -> RiskForm:
         return RiskForm(self.request.POST)
@@ -72,7 +72,7 @@ class PoliticalRiskView(CaseChangeView):
 
 class StatusView(CaseChangeView):
     form_name = "status_form"
-    anchor = "section-status"
+    tab = "status"
 
     def make_form(self, view: queries.CaseView) -> StatusForm:
         return status_form(self.request.user, self.case(), self.request.POST)
@@ -97,7 +97,7 @@ class StatusView(CaseChangeView):
 
 class ReferralView(CaseChangeView):
     form_name = "referral_form"
-    anchor = "section-status"
+    tab = "status"
 
     def make_form(self, view: queries.CaseView) -> ReferralForm:
         return ReferralForm(self.request.POST)

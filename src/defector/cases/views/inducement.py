@@ -38,7 +38,7 @@ def inducement_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
 
 class ConsiderationView(CaseChangeView):
     form_name = "consider_form"
-    anchor = "section-inducement"
+    tab = "inducement"
 
     def make_form(self, view: queries.CaseView) -> ConsiderationForm:
         return ConsiderationForm(self.request.POST)
@@ -58,7 +58,7 @@ class ConsiderationView(CaseChangeView):
 
 class PlanView(CaseChangeView):
     form_name = "plan_form"
-    anchor = "section-inducement"
+    tab = "inducement"
 
     def make_form(self, view: queries.CaseView) -> PlanForm:
         return PlanForm(self.request.POST, max_group=determinations.max_inducement_group())
@@ -78,7 +78,7 @@ class PlanView(CaseChangeView):
 
 class ActView(CaseChangeView):
     form_name = "act_form"
-    anchor = "section-inducement"
+    tab = "inducement"
 
     def make_form(self, view: queries.CaseView) -> ActForm:
         return act_form(self.request.user, self.case(), self.request.POST)

@@ -15,7 +15,7 @@ from defector.core.errors import InvalidInput
 
 class NoteView(CaseChangeView):
     form_name = "note_form"
-    anchor = "section-notes"
+    tab = "notes"
 
     def make_form(self, view: queries.CaseView) -> NoteForm:
         return NoteForm(self.request.POST)

@@ -9,12 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.views.generic import TemplateView
 
 from defector.cases import actions, queries
 from defector.cases.forms import DischargeForm, ReassignForm, WaiveForm
-from defector.cases.views.case import CaseDetailView, stale_case_message
+from defector.cases.views.case import CaseDetailView, stale_case_message, tab_url
 from defector.core.errors import NotFound
 from defector.core.views import ActionFormMixin
 
@@ -78,7 +77,7 @@ class ObligationChangeView(ActionFormMixin, ObligationView):
         return str(result)
 
     def success_url(self, result: Any) -> str:
-        return f"{reverse('cases:detail', args=[self.view.id])}#section-obligations"
+        return tab_url(self.view.id, "obligations")
 
     def render_invalid(self, form: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(**{self.form_name: form}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from defector.cases import queries
 from defector.cases.sections import CaseSection
 from defector.cases.views.bona_fides import BONA_FIDES, bona_fides_section
 from defector.cases.views.determination import political_risk_section, status_section
@@ -24,6 +25,7 @@ FORM_SECTIONS: Final = (
         template="cases/handling/section_bona_fides.html",
         order=35,
         build=bona_fides_section,
+        clauses=("6b(3)(b)",),
     ),
     CaseSection(
         key=STATEMENT,
@@ -31,6 +33,8 @@ FORM_SECTIONS: Final = (
         template="cases/handling/section_statement.html",
         order=40,
         build=statement_section,
+        tab_label="Statement",
+        clauses=("6b(3)(c)",),
     ),
     CaseSection(
         key=TASKS,
@@ -38,6 +42,8 @@ FORM_SECTIONS: Final = (
         template="cases/handling/section_tasks.html",
         order=45,
         build=tasks_section,
+        badge=queries.open_task_count,
+        clauses=("6b(3)(d)",),
     ),
     CaseSection(
         key=INVITATIONS,
@@ -45,6 +51,8 @@ FORM_SECTIONS: Final = (
         template="cases/handling/section_invited.html",
         order=46,
         build=invitations_section,
+        tab_label="Invited",
+        clauses=("6",),
     ),
     CaseSection(
         key="political-risk",
@@ -52,6 +60,7 @@ FORM_SECTIONS: Final = (
         template="cases/determination/political_risk.html",
         order=50,
         build=political_risk_section,
+        clauses=("7a",),
     ),
     CaseSection(
         key="status",
@@ -59,6 +68,8 @@ FORM_SECTIONS: Final = (
         template="cases/determination/status.html",
         order=52,
         build=status_section,
+        tab_label="Defector status",
+        clauses=("6b(2)", "2f"),
     ),
     CaseSection(
         key="inducement",
@@ -66,5 +77,6 @@ FORM_SECTIONS: Final = (
         template="cases/determination/inducement.html",
         order=54,
         build=inducement_section,
+        clauses=("2b", "5a(1)", "5a(4)"),
     ),
 )

@@ -39,7 +39,7 @@ def tasks_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
         "tasks": queries_handling.tasks_of(user, case),
         "clause": queries_handling.TASKS_CLAUSE,
     }
-    if queries.can_change(user, case) and case.stage != Stage.CLOSED:
+    if queries.handles_case(user, case) and case.stage != Stage.CLOSED:
         data["task_form"] = TaskForm(
             initial={"version": case.version},
             agencies=queries_handling.agencies_for_tasks(user, case),
@@ -119,6 +119,7 @@ class WithdrawInvitationView(ChairOnlyMixin):
 
 class TaskAddView(SectionFormView):
     section = TASKS
+    handling = True
     form_name = "task_form"
 
     def make_form(self, case: Case) -> TaskForm:
@@ -171,7 +172,7 @@ class TaskPageView(RecordPageView):
                 verbs += ["accept", "decline"]
             elif record.status == TaskStatus.ACCEPTED:
                 verbs.append("complete")
-        if view.can_change:
+        if view.can_change and queries.handles_case(self.request.user, case):
             if record.status == TaskStatus.ASSIGNED:
                 verbs.append("edit")
             if record.is_open:
