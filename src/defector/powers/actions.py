@@ -212,6 +212,8 @@ def revoke_power(
         )
         if errors:
             raise InvalidInput(errors)
+        if power.version != version:
+            raise _stale(power, version)
         if power.revoked_at is not None:
             raise InvalidInput([{"field": "power", "message": "it is revoked already"}])
         before = _audit_state(power)
@@ -224,12 +226,7 @@ def revoke_power(
             revocation_reason=stated,
         )
         if not changed:
-            current = Power.objects.get(pk=power.pk)
-            raise Conflict(
-                f"This record was changed since you opened it (it is at version "
-                f"{current.version}; you had version {version}); reload to see the changes.",
-                data={"version": current.version},
-            )
+            raise _stale(Power.objects.get(pk=power.pk), version)
         power.refresh_from_db()
         audit.record(
             actor=acting_user,
@@ -246,12 +243,20 @@ def revoke_power(
     return power
 
 
+def _stale(current: Power, version: int) -> Conflict:
+    return Conflict(
+        f"This record was changed since you opened it (it is at version {current.version}; "
+        f"you had version {version}); reload to see the changes.",
+        data={"version": current.version},
+    )
+
+
 def _version(errors: Errors, value: object) -> int:
     if isinstance(value, bool):
         value = None
     try:
-        number = int(value) if value is not None and str(value).strip() else 0
-    except (TypeError, ValueError):
+        number = int(str(value).strip()) if value is not None else 0
+    except ValueError:
         number = 0
     if number < 1:
         errors.append({"field": "version", "message": "is required: send the version you read"})

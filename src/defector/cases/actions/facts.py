@@ -66,7 +66,14 @@ def fill_powers(
         as_of=facts.as_of,
         case_id=case_id,
     )
-    return dataclasses.replace(facts, **powers_gate.as_facts(found)), found
+    held = powers_gate.as_facts(found)
+    filled = dataclasses.replace(
+        facts,
+        active_war_theater=held["active_war_theater"],
+        presidential_exclusion=held["presidential_exclusion"],
+        dci_extension=held["dci_extension"],
+    )
+    return filled, found
 
 
 def _facts_errors(error: policy.FactsInvalid) -> Errors:
@@ -277,8 +284,8 @@ def update_facts(
     day of ``at``) without the facts of ``1`` and ``3``, which Washington's records fill in
     (given, they are refused: :func:`refuse_power_facts`). A change that alters the categories
     says so on the timeline; obligations that now arise are opened, open ones that no longer
-    arise are marked as no longer applying. Facts and rules unchanged since the latest assessment: nothing is written, and
-    the latest assessment is returned."""
+    arise are marked as no longer applying. Facts and rules unchanged since the latest
+    assessment: nothing is written, and the latest assessment is returned."""
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
