@@ -38,6 +38,7 @@ from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
+from defector.powers import actions as power_actions
 from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
@@ -230,6 +231,16 @@ def furnish(world: World) -> Records:
         data=f"reference,name\nM-1,{TRUE_NAME}\n".encode(),
     )
     keep("source", "-", watchlist.source.pk)
+    # A theater of war recorded by the DCI's delegate (1): one that reaches none of the cases.
+    delegate = world.users["dci_delegate"]
+    power = power_actions.record_power(
+        acting_user=delegate,
+        kind="war_theater",
+        reference="Matrix theater",
+        countries=["LB"],
+        starts_on=today,
+    )
+    keep("power", "-", power.pk)
     for (code, sensitivity), case in world.cases.items():
         opener = openers[code]
         analyst = Official.objects.get(user=opener)

@@ -431,6 +431,7 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "result-verb": "result",
         "notice": records["notice"]["-"],
         "source": records["source"]["-"],
+        "power": records["power"]["-"],
     }
     vienna = {kind: by_post["VIENNA"] for kind, by_post in records.items() if "VIENNA" in by_post}
     only = tuple(os.environ.get("DEFECTOR_MATRIX_ONLY", "").split(","))

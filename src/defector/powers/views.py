@@ -65,7 +65,9 @@ class PowersView(LoginRequiredMixin, TemplateView):
 
 
 class RecordPowerView(ActionFormMixin, PowersView):
-    """The DCI delegate's form: a direction or determination entered."""
+    """The DCI delegate's form: a direction or determination entered (``POST`` only)."""
+
+    http_method_names = ["post"]
 
     def bound_form(self) -> PowerForm:
         return PowerForm(self.request.POST)
