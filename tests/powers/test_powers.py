@@ -16,6 +16,7 @@ from defector.cases import actions as case_actions
 from defector.cases.models import Assessment, Case, TimelineEntry
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.models import AuditEvent
+from defector.ops import demo
 from defector.powers import actions, queries
 from defector.powers.models import Power
 from support.api import api_as
@@ -124,7 +125,8 @@ def test_the_dci_delegate_records_a_theater_and_the_case_follows(
     assert after.powers[0]["holds"] is True
     assert after.powers[0]["records"][0]["label"] == queries.label_of(power)
     line = TimelineEntry.objects.get(case=case, kind="cases.case.reassess")
-    assert "active theater of war" in line.summary and "(1)" in line.summary
+    assert "active theater of war" in line.summary
+    assert "(1)" in line.summary
     assert AuditEvent.objects.filter(action="powers.power.record").count() == 1
     assert AuditEvent.objects.filter(action="cases.case.reassess").count() == 1
     case.refresh_from_db()
@@ -184,7 +186,8 @@ def test_a_direction_naming_a_case_reaches_only_that_case(open_case: Any, delega
     power = record(
         delegate, kind="presidential_direction", countries=[], cryptonyms=[named.cryptonym]
     )
-    assert power.case_ids == [named.pk] and power.names_cases
+    assert power.case_ids == [named.pk]
+    assert power.names_cases
     assert latest(named).facts["presidential_exclusion"] is True
     assert latest(other).number == 1
 
@@ -230,13 +233,15 @@ def test_the_api_lists_records_and_refuses_a_case_officer(delegate: User, office
     made = api.post("/records", body)
     assert made.status_code == 201, made.content
     power = made.json()
-    assert power["clause"] == "1" and power["in_force"] in (True, False)
+    assert power["clause"] == "1"
+    assert power["in_force"] is True
     listed = api.get("/records")
     assert listed.json()["count"] == 1
     stale = api.post(f"/records/{power['id']}/revoke", {"version": 9, "reason": "x"})
     assert stale.status_code == 409
     done = api.post(f"/records/{power['id']}/revoke", {"version": 1, "reason": "Withdrawn"})
-    assert done.status_code == 200 and done.json()["revoked"] is True
+    assert done.status_code == 200
+    assert done.json()["revoked"] is True
 
 
 def test_the_page_shows_the_form_only_to_the_dci_delegate(
@@ -262,3 +267,12 @@ def test_the_page_shows_the_form_only_to_the_dci_delegate(
     )
     assert answer.status_code == 302
     assert Power.objects.count() == 1
+
+
+def test_the_demo_enters_one_record_of_each_kind_once(world: Any) -> None:
+    demo.load()
+    kinds = sorted(Power.objects.values_list("kind", flat=True))
+    assert kinds == ["dci_determination", "presidential_direction", "war_theater"]
+    assert {p.entered_by.user.username for p in Power.objects.all()} == {"dci.delegate"}
+    demo.load()
+    assert Power.objects.count() == 3

@@ -1,6 +1,7 @@
 """Demo data for ``make demo``: a realistic directory — agencies, posts, compartments, and an
 official for every role at Vienna and Tokyo, in Washington and in oversight — and a handful
-of cases at Vienna and Tokyo at different stages (fictional people).
+of cases at Vienna and Tokyo at different stages (fictional people), and one record of each
+of Washington's powers (1, 3).
 
 Everything is created through the directory's actions (``acting_user=None``: an operator at
 the console), so the demo is audited like any other change. Idempotent: running it again
@@ -28,6 +29,7 @@ from defector.ops.demo.directory import (
     load_directory,
 )
 from defector.ops.demo.grants import DemoGrant
+from defector.ops.demo.powers import load_powers
 
 __all__ = [
     "ACCOUNTS",
@@ -53,5 +55,6 @@ def load() -> tuple[DemoAccount, ...]:
     load_accounts()
     load_directory()
     load_committees()
+    load_powers()
     load_cases()
     return ACCOUNTS
