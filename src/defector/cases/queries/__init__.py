@@ -161,6 +161,7 @@ from defector.cases.queries.tasks import (
     task_view,
     tasks_of,
 )
+from defector.cases.queries.transfers import TransferView, transfers_to_decide
 from defector.cases.queries.work import (
     WORK_LIMIT,
     WorkItem,
@@ -215,6 +216,7 @@ __all__ = [
     "StatementView",
     "StatusView",
     "TaskView",
+    "TransferView",
     "VerdictView",
     "WorkItem",
     "access_case",
@@ -308,6 +310,7 @@ __all__ = [
     "task_view",
     "tasks_of",
     "timeline_of",
+    "transfers_to_decide",
     "verdict_rule",
     "verdicts_of",
     "visible_obligations",

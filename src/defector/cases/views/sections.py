@@ -15,6 +15,7 @@ from defector.cases.views.determination import political_risk_section, status_se
 from defector.cases.views.inducement import inducement_section
 from defector.cases.views.statements import STATEMENT, statement_section
 from defector.cases.views.tasks import INVITATIONS, TASKS, invitations_section, tasks_section
+from defector.cases.views.transfers import SECTION as TRANSFER_SECTION
 
 #: The sections with forms, in page order (``order``) after the obligations (30).
 FORM_SECTIONS: Final = (
@@ -67,4 +68,5 @@ FORM_SECTIONS: Final = (
         order=54,
         build=inducement_section,
     ),
+    TRANSFER_SECTION,
 )
