@@ -400,6 +400,19 @@ def furnish(world: World) -> Records:
         )
         escalation_actions.transmit_referral(acting_user=chair, problem_id=problem.pk)
         keep("problem", code, problem.pk)
+    # A move of each case proposed by its opener (an assigned case officer): VIENNA's cases to
+    # BONN, BONN's to VIENNA, awaiting the receiving chair (cases.transfers).
+    for (code, sensitivity), case in world.cases.items():
+        case.refresh_from_db()
+        transfer = case_actions.propose_transfer(
+            acting_user=openers[code],
+            case_id=case.pk,
+            expected_version=case.version,
+            to_post_id=(world.bonn if code == "VIENNA" else world.vienna).pk,
+            kind="exfiltration",
+            reason="The matrix asks.",
+        )
+        keep("transfer", (code, sensitivity), transfer.pk)
     # A worker's heartbeat, as a running `defector worker` leaves: /readyz answers 200 (the
     # probes come first in the URL resolver, so well within READY_HEARTBEAT_SECONDS).
     WorkerHeartbeat.objects.create(worker="matrix")

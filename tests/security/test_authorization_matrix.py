@@ -122,7 +122,17 @@ def object_kind(endpoint: Endpoint, param: str) -> str:
 #: Records that belong to a case (one of each per case, ``conftest.furnish``) and records that
 #: belong to a post's committee (one of each at VIENNA and at BONN).
 CASE_RECORDS = frozenset(
-    {"check", "statement", "task", "obligation", "plan", "trace", "hit", "threat-report"}
+    {
+        "check",
+        "statement",
+        "task",
+        "obligation",
+        "plan",
+        "trace",
+        "hit",
+        "threat-report",
+        "transfer",
+    }
 )
 POST_RECORDS = frozenset(
     {
@@ -429,6 +439,7 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "step": "resolve_locally",
         "verb": "withdraw",
         "result-verb": "result",
+        "transfer-verb": "accept",
         "notice": records["notice"]["-"],
         "source": records["source"]["-"],
         "power": records["power"]["-"],

@@ -6,13 +6,8 @@ receiving post's committee chair; for Washington, an IDC member); the proposer, 
 sending post's chair, may cancel while it waits. The rules are the gate
 ``policy.gates.transfers`` (``6b``, ``6b(3)(d)``, ``6d``).
 
-On acceptance the case's post changes (or it passes into Washington's custody,
-``Case.in_washington``), and access follows: the old post's committee, officers and invited
-representatives no longer see it. Its assigned case officers and invited representatives are
-unassigned (they serve at the old post; the receiving chair names the new post's officers on
-accepting); its open obligations owned by someone who can no longer see the case pass to the
-new side (the post's official in the obligation's role, else the accepting official), their
-due times unchanged. The timeline, the audit records and every record stay with the case.
+On acceptance the case passes to the receiving side (``cases.actions.custody``): access
+follows the move, and the timeline, audit records and every record stay with the case.
 
 Each step is one transaction with its timeline entry and audit record; the transfer takes the
 version the official read (stale: 409). Both sides are told after the commit
@@ -22,7 +17,7 @@ version the official read (stale: 409). Both sides are told after the commit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from django.db import transaction
@@ -36,22 +31,19 @@ from defector.cases.actions.common import (
     find_case,
     record_event,
 )
-from defector.cases.actions.facts import _owners_by_role
+from defector.cases.actions.custody import holds_case, move_case_to, place_of, receives, sends
 from defector.cases.actions.free_text import refuse_true_names
 from defector.cases.choices import (
-    OBLIGATION_OWNER_ROLES,
-    ObligationStatus,
     Stage,
     TransferKind,
     TransferStatus,
 )
-from defector.cases.models import Case, CaseTransfer, Obligation
+from defector.cases.models import Case, CaseTransfer
 from defector.cases.validation import Errors, as_id, as_version, clean_text, moment_of
 from defector.cases.validation import error as add_error
-from defector.core.access import Action, Principal, get_for, principal_for, rank, who_can
+from defector.core.access import Action, Principal, get_for, principal_for, rank
 from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
-from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.directory.queries import acting_official
 from defector.policy.gates import transfers as gate
@@ -68,42 +60,6 @@ TRANSFER_AUDIT_FIELDS: Final = (
     "note",
     "version",
 )
-
-
-def place_of(post: Post | None) -> str:
-    """How a move names its side: the post's code, or Washington."""
-    return post.code if post is not None else "Washington"
-
-
-def holds_case(principal: Principal, case: Case, official: Official | None) -> bool:
-    """Whether the official holds the case for a move: in Washington's custody an IDC member;
-    else the chair of its post's committee or one of its assigned case officers."""
-    if case.in_washington:
-        return Role.IDC_MEMBER in principal.roles
-    if case.post_id in principal.posts_with(Role.COMMITTEE_CHAIR):
-        return True
-    return (
-        official is not None
-        and case.post_id in principal.posts_with(Role.CASE_OFFICER)
-        and case.officers.filter(pk=official.pk).exists()
-    )
-
-
-def receives(principal: Principal, transfer: CaseTransfer) -> bool:
-    """Whether the official decides for the receiving side."""
-    if transfer.to_post_id is None:
-        return Role.IDC_MEMBER in principal.roles
-    return transfer.to_post_id in principal.posts_with(Role.COMMITTEE_CHAIR)
-
-
-def sends(principal: Principal, transfer: CaseTransfer, official: Official | None) -> bool:
-    """Whether the official may cancel for the sending side: who proposed it, or the sending
-    post's chair (for Washington, an IDC member)."""
-    if official is not None and transfer.proposed_by_id == official.pk:
-        return True
-    if transfer.from_post_id is None:
-        return Role.IDC_MEMBER in principal.roles
-    return transfer.from_post_id in principal.posts_with(Role.COMMITTEE_CHAIR)
 
 
 def _refuse(decision: policy.Decision) -> None:
@@ -241,6 +197,23 @@ def _claim_transfer(transfer: CaseTransfer, version: int, **changes: Any) -> Cas
     return current
 
 
+#: (principal, move, official) → (whether this side may take the step, the gate's decision).
+Gatekeeper = Callable[[Principal, CaseTransfer, Official], tuple[bool, policy.Decision]]
+
+
+def _receiving(principal: Principal, transfer: CaseTransfer, official: Official) -> Any:
+    permitted = receives(principal, transfer)
+    decision = gate.decide(
+        status=transfer.status, receives=permitted, to_washington=transfer.to_post_id is None
+    )
+    return permitted, decision
+
+
+def _sending(principal: Principal, transfer: CaseTransfer, official: Official) -> Any:
+    permitted = sends(principal, transfer, official)
+    return permitted, gate.cancel(status=transfer.status, sender=permitted)
+
+
 def _decide(
     acting_user: AnyUser,
     transfer_id: int | str,
@@ -248,22 +221,30 @@ def _decide(
     note: str,
     *,
     required: str,
-) -> tuple[CaseTransfer, int, str, Official, Errors]:
+    gatekeeper: Gatekeeper,
+) -> tuple[CaseTransfer, int, str, Official, Errors, policy.Decision]:
+    """The move, once the acting official may take the step (else 403), the version they
+    read is current (else 409) and the gate allows it now (else 422, naming its clauses);
+    the input's errors are the caller's to raise."""
     transfer = _find_transfer(acting_user, transfer_id)
-    errors: Errors = []
-    version = as_version(errors, expected_version)
-    stated = clean_text(errors, "note", note, limit=MAX_REASON_LENGTH, required=required)
-    refuse_true_names(errors, transfer.case, note=stated)
     official = acting_official(acting_user)
     if official is None:
         raise PermissionDenied("you are not an official", clauses=gate.HANDLING)
+    permitted, decision = gatekeeper(principal_for(acting_user), transfer, official)
+    if not permitted and transfer.status == TransferStatus.PROPOSED:
+        raise PermissionDenied(decision.reason, clauses=decision.clauses)
+    errors: Errors = []
+    version = as_version(errors, expected_version)
     if version and version != transfer.version:
         raise Conflict(
             f"This move was changed since you opened it (it is at version {transfer.version}; "
             f"you had version {version}); reload to see it.",
             data={"version": transfer.version},
         )
-    return transfer, version, stated, official, errors
+    _refuse(decision)
+    stated = clean_text(errors, "note", note, limit=MAX_REASON_LENGTH, required=required)
+    refuse_true_names(errors, transfer.case, note=stated)
+    return transfer, version, stated, official, errors, decision
 
 
 def accept_transfer(
@@ -279,18 +260,9 @@ def accept_transfer(
     there) or into Washington's custody; access follows."""
     moment = moment_of(at)
     with transaction.atomic():
-        transfer, version, stated, official, errors = _decide(
-            acting_user, transfer_id, expected_version, note, required=""
+        transfer, version, stated, official, errors, decision = _decide(
+            acting_user, transfer_id, expected_version, note, required="", gatekeeper=_receiving
         )
-        principal = principal_for(acting_user)
-        decision = gate.decide(
-            status=transfer.status,
-            receives=receives(principal, transfer),
-            to_washington=transfer.to_post_id is None,
-        )
-        if not receives(principal, transfer) and transfer.status == TransferStatus.PROPOSED:
-            raise PermissionDenied(decision.reason, clauses=decision.clauses)
-        _refuse(decision)
         case = transfer.case
         codes = list(case.compartments.values_list("code", flat=True))
         officers = _check_officers(
@@ -307,7 +279,7 @@ def accept_transfer(
             decided_by=official,
             note=stated,
         )
-        moved = _move_case(case, transfer, officers, official, moment)
+        moved = move_case_to(case, transfer, officers, official, moment)
         record_event(
             moved.case,
             acting_user=acting_user,
@@ -324,88 +296,6 @@ def accept_transfer(
     return transfer
 
 
-class _Moved:
-    def __init__(self, case: Case, summary: str, audit: dict[str, Any]) -> None:
-        self.case = case
-        self.summary = summary
-        self.audit = audit
-
-
-def _move_case(
-    case: Case,
-    transfer: CaseTransfer,
-    officers: list[Official],
-    official: Official,
-    moment: dt.datetime,
-) -> _Moved:
-    """The case passes to the receiving side (in the caller's transaction)."""
-    to_washington = transfer.to_post_id is None
-    Case.objects.filter(pk=case.pk).update(
-        post=case.post if to_washington else transfer.to_post,
-        in_washington=to_washington,
-        version=F("version") + 1,
-        changed_at=moment,
-        changed_by=official,
-    )
-    case = Case.objects.select_related("post").get(pk=case.pk)
-    unassigned = [str(o) for o in case.officers.all()]
-    uninvited = [str(o) for o in case.invited.all()]
-    case.officers.set(officers)
-    case.invited.clear()
-    handed = _hand_over_obligations(case, official)
-    kind = TransferKind(transfer.kind).label.lower()
-    summary = (
-        f"Moved from {place_of(transfer.from_post)} to {place_of(transfer.to_post)} ({kind}), "
-        f"accepted by {official}"
-    )
-    if unassigned:
-        summary += f"; case officers unassigned: {', '.join(unassigned)}"
-    if officers:
-        summary += f"; assigned: {', '.join(str(o) for o in officers)}"
-    return _Moved(
-        case,
-        summary,
-        {
-            "post": case.post.code,
-            "in_washington": case.in_washington,
-            "officers_unassigned": unassigned,
-            "invited_removed": uninvited,
-            "officers_assigned": [str(o) for o in officers],
-            "obligations_handed_over": handed,
-        },
-    )
-
-
-def _hand_over_obligations(case: Case, official: Official) -> list[str]:
-    """Open obligations whose owner no longer sees the case pass to the new side: the post's
-    official in the obligation's role, else the accepting official."""
-    open_ones = list(
-        Obligation.objects.filter(case=case, status=ObligationStatus.OPEN).select_related(
-            "owner__user"
-        )
-    )
-    if not open_ones:
-        return []
-    owners = [o.owner for o in open_ones if o.owner is not None]
-    seeing = {user.pk for user in who_can([o.user for o in owners], Action.VIEW, case)}
-    roles = {
-        OBLIGATION_OWNER_ROLES[o.identifier]
-        for o in open_ones
-        if o.identifier in OBLIGATION_OWNER_ROLES
-    }
-    by_role = _owners_by_role(case, roles) if not case.in_washington else {}
-    handed = []
-    for obligation in open_ones:
-        if obligation.owner is not None and obligation.owner.user_id in seeing:
-            continue
-        role = OBLIGATION_OWNER_ROLES.get(obligation.identifier)
-        new = by_role.get(role) if role is not None else None
-        obligation.owner = new or official
-        obligation.save(update_fields=["owner"])
-        handed.append(obligation.identifier)
-    return handed
-
-
 def decline_transfer(
     *,
     acting_user: AnyUser,
@@ -417,18 +307,14 @@ def decline_transfer(
     """Decline the move (with the reason): the case stays where it is."""
     moment = moment_of(at)
     with transaction.atomic():
-        transfer, version, stated, official, errors = _decide(
-            acting_user, transfer_id, expected_version, note, required="is required: say why"
+        transfer, version, stated, official, errors, decision = _decide(
+            acting_user,
+            transfer_id,
+            expected_version,
+            note,
+            required="is required: say why",
+            gatekeeper=_receiving,
         )
-        principal = principal_for(acting_user)
-        decision = gate.decide(
-            status=transfer.status,
-            receives=receives(principal, transfer),
-            to_washington=transfer.to_post_id is None,
-        )
-        if not receives(principal, transfer) and transfer.status == TransferStatus.PROPOSED:
-            raise PermissionDenied(decision.reason, clauses=decision.clauses)
-        _refuse(decision)
         if errors:
             raise InvalidInput(errors)
         return _close(
@@ -455,14 +341,9 @@ def cancel_transfer(
     """Cancel the proposed move (the sending side)."""
     moment = moment_of(at)
     with transaction.atomic():
-        transfer, version, stated, official, errors = _decide(
-            acting_user, transfer_id, expected_version, note, required=""
+        transfer, version, stated, official, errors, decision = _decide(
+            acting_user, transfer_id, expected_version, note, required="", gatekeeper=_sending
         )
-        principal = principal_for(acting_user)
-        decision = gate.cancel(status=transfer.status, sender=sends(principal, transfer, official))
-        if not sends(principal, transfer, official) and transfer.status == TransferStatus.PROPOSED:
-            raise PermissionDenied(decision.reason, clauses=decision.clauses)
-        _refuse(decision)
         if errors:
             raise InvalidInput(errors)
         return _close(

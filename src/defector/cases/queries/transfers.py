@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from defector.cases.choices import Stage, TransferKind, TransferStatus
 from defector.cases.models import Case, CaseTransfer
+from defector.cases.queries.common import can_change
 from defector.cases.queries.work import WorkItem
 from defector.core.access import Action, get_for, principal_for, restrict
 from defector.core.users import AnyUser
@@ -210,6 +211,11 @@ def transfers_to_decide(user: AnyUser) -> list[WorkItem]:
         )
         for t in found
     ]
+
+
+def can_change_case(user: AnyUser, case: Case) -> bool:
+    """Whether the user may change the case (the case page's forms)."""
+    return can_change(user, case)
 
 
 def may_propose(user: AnyUser, case: Case) -> bool:

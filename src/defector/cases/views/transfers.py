@@ -53,6 +53,17 @@ class ProposeTransferView(SectionFormView):
     section = TRANSFER
     form_name = "transfer_form"
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.row = self.case()
+        if queries.can_change_case(request.user, self.row) and not queries.may_propose(
+            request.user, self.row
+        ):
+            raise DjangoPermissionDenied(
+                "only the side that holds the case proposes to move it: its post's committee "
+                "chair or an assigned case officer (6b)"
+            )
+        return super().post(request, *args, **kwargs)
+
     def make_form(self, case: Case) -> ProposeTransferForm:
         return ProposeTransferForm(self.request.POST, destinations=queries.destinations(case))
 
