@@ -16,6 +16,7 @@ from defector.core.errors import Conflict, InvalidInput, PermissionDenied, Polic
 from defector.core.models import AuditEvent
 from defector.directory.models import Official
 from defector.notifications.models import Notice
+from defector.ops import demo
 from support.api import api_as
 from support.fixtures import MakeOfficial
 from support.world import World
@@ -262,3 +263,18 @@ def test_the_pages_propose_and_accept_a_move(
     assert done["Location"].startswith(f"/cases/{case.pk}/")
     assert receiving.get(done["Location"]).status_code == 200
     assert browser.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_the_demo_proposes_a_move_that_waits_for_tokyo(world: World) -> None:
+    Case.objects.all().delete()
+    demo.load()
+    transfer = CaseTransfer.objects.get()
+    assert transfer.status == "proposed"
+    assert transfer.to_post is not None
+    assert transfer.to_post.code == "TOKYO"
+    tokyo_chair = User.objects.get(username="tokyo.chair")
+    assert [w.cryptonym for w in queries.transfers_to_decide(tokyo_chair)] == [
+        transfer.case.cryptonym
+    ]
+    demo.load()
+    assert CaseTransfer.objects.count() == 1
