@@ -30,6 +30,7 @@ from defector.dissemination.api import router as dissemination_router
 from defector.escalations.api import router as escalations_router
 from defector.exploitation.api import router as exploitation_router
 from defector.notifications.api import router as notifications_router
+from defector.powers.api import router as powers_router
 from defector.traces.api import router as traces_router
 from defector.web.api import router as policy_router
 
@@ -76,6 +77,7 @@ api.add_router("/traces", traces_router, tags=["traces"])
 api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
 api.add_router("/compliance", compliance_router, tags=["compliance"])
 api.add_router("/exploitation", exploitation_router, tags=["exploitation"])
+api.add_router("/powers", powers_router, tags=["powers"])
 
 
 @api.get(

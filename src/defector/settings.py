@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "defector.core",
     "defector.accounts",
     "defector.directory",
+    "defector.powers",
     "defector.cases",
     "defector.committees",
     "defector.escalations",

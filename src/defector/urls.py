@@ -17,6 +17,7 @@ urlpatterns = [
     path("traces/", include("defector.traces.urls")),
     path("exploitation/", include("defector.exploitation.urls")),
     path("compliance/", include("defector.compliance.urls")),
+    path("powers/", include("defector.powers.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),

@@ -138,7 +138,7 @@ def test_obligations_are_set_aside_when_the_directive_stops_applying(
     open_case: Any, officer: User
 ) -> None:
     case = open_case(kind="potential_defector", facts=POTENTIAL, at=AT)
-    change(case, officer, {**POTENTIAL, "active_war_theater": True})
+    change(case, officer, {**POTENTIAL, "location": "US"})  # in the US: not within 1
     gone = Obligation.objects.get(case=case, identifier="consider_recruitment_in_place")
     assert gone.status == "not_applicable"
     assert gone.note == "assessment 2 finds that the directive does not apply"

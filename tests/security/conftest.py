@@ -39,6 +39,7 @@ from defector.exploitation import actions as exploitation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
+from defector.powers import actions as power_actions
 from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
@@ -242,6 +243,16 @@ def furnish(world: World) -> Records:
     )
     keep("requirement", "-", requirement.pk)
     keep("requirement", "VIENNA", requirement.pk)
+    # A theater of war recorded by the DCI's delegate (1): one that reaches none of the cases.
+    delegate = world.users["dci_delegate"]
+    power = power_actions.record_power(
+        acting_user=delegate,
+        kind="war_theater",
+        reference="Matrix theater",
+        countries=["LB"],
+        starts_on=today,
+    )
+    keep("power", "-", power.pk)
     for (code, sensitivity), case in world.cases.items():
         opener = openers[code]
         analyst = Official.objects.get(user=opener)
@@ -417,6 +428,19 @@ def furnish(world: World) -> Records:
         )
         escalation_actions.transmit_referral(acting_user=chair, problem_id=problem.pk)
         keep("problem", code, problem.pk)
+    # A move of each case proposed by its opener (an assigned case officer): VIENNA's cases to
+    # BONN, BONN's to VIENNA, awaiting the receiving chair (cases.transfers).
+    for (code, sensitivity), case in world.cases.items():
+        case.refresh_from_db()
+        transfer = case_actions.propose_transfer(
+            acting_user=openers[code],
+            case_id=case.pk,
+            expected_version=case.version,
+            to_post_id=(world.bonn if code == "VIENNA" else world.vienna).pk,
+            kind="exfiltration",
+            reason="The matrix asks.",
+        )
+        keep("transfer", (code, sensitivity), transfer.pk)
     # A worker's heartbeat, as a running `defector worker` leaves: /readyz answers 200 (the
     # probes come first in the URL resolver, so well within READY_HEARTBEAT_SECONDS).
     WorkerHeartbeat.objects.create(worker="matrix")

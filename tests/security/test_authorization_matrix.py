@@ -134,6 +134,7 @@ CASE_RECORDS = frozenset(
         "case-requirement",
         "debriefing",
         "attachment",
+        "transfer",
     }
 )
 POST_RECORDS = frozenset(
@@ -445,6 +446,10 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "notice": records["notice"]["-"],
         "source": records["source"]["-"],
         "requirement": records["requirement"]["-"],
+        "transfer-verb": "accept",
+        "notice": records["notice"]["-"],
+        "source": records["source"]["-"],
+        "power": records["power"]["-"],
     }
     vienna = {kind: by_post["VIENNA"] for kind, by_post in records.items() if "VIENNA" in by_post}
     only = tuple(os.environ.get("DEFECTOR_MATRIX_ONLY", "").split(","))

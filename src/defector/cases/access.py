@@ -6,6 +6,11 @@ the IDC and the DCI's delegate; only those cleared at or above the case's sensit
 and for every one of its compartments. Administrators and auditors see no case content: a
 forbid that beats every permit. A case's subject, assessments, obligations, timeline, notes,
 bona fides, statement, tasks and determinations follow exactly the case's own rule.
+
+A case moved to Washington (``in_washington``, ``cases.transfers``) is no longer seen by its
+post (committee, senior representative, officers, invited representatives); the IDC holds it
+(views, changes and reveals it), as a post's committee would. A proposed move is also seen by
+the receiving side (``case_transfer``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ CASE_WASHINGTON_ROLES: Final[dict[Action, tuple[str, ...]]] = {
     Action.CHANGE: (),
     Action.REVEAL: (),
 }
+#: What the IDC may do with a case in Washington's custody (moved there, ``cases.transfers``),
+#: besides viewing it as every case: it holds the case as a post's committee would.
+CUSTODY_ACTIONS: Final = frozenset({Action.CHANGE, Action.REVEAL})
 #: Assigned case officers may view, change and reveal their own cases.
 CASE_ASSIGNED_ACTIONS: Final = frozenset({Action.VIEW, Action.CHANGE, Action.REVEAL})
 #: Invited representatives may view the cases they are invited to.
@@ -56,9 +64,13 @@ def case_content(prefix: str = "") -> Rule:
         if any(role in principal.roles for role in CASE_WASHINGTON_ROLES[action]):
             return cleared  # Washington sees every post's cases it is cleared for
         grants: list[Q] = []
+        if action in CUSTODY_ACTIONS and "idc_member" in principal.roles:
+            grants.append(Q(**{f"{prefix}in_washington": True}))
+        # A case moved to Washington is no longer its post's: the post's grants stop.
+        at_post = Q(**{f"{prefix}in_washington": False})
         posts = principal.posts_with(*CASE_POST_ROLES[action])
         if posts:
-            grants.append(Q(**{f"{prefix}post_id__in": sorted(posts)}))
+            grants.append(Q(**{f"{prefix}post_id__in": sorted(posts)}) & at_post)
         if action in CASE_ASSIGNED_ACTIONS:
             officer_posts = principal.posts_with("case_officer")
             if officer_posts:
@@ -69,6 +81,7 @@ def case_content(prefix: str = "") -> Rule:
                             f"{prefix}post_id__in": sorted(officer_posts),
                         }
                     )
+                    & at_post
                 )
         if action in CASE_INVITED_ACTIONS:
             invited_posts = principal.posts_with("invited_representative")
@@ -80,6 +93,7 @@ def case_content(prefix: str = "") -> Rule:
                             f"{prefix}post_id__in": sorted(invited_posts),
                         }
                     )
+                    & at_post
                 )
         who = any_of(grants)
         return who & cleared if who is not None else NOTHING
@@ -109,3 +123,33 @@ CASE_CONTENT: Final[dict[str, tuple[str, str]]] = {
 }
 for _label, (_case, _compartments) in CASE_CONTENT.items():
     register(_label, case_content(_case), compartments=_compartments)
+
+
+#: Who on the receiving side sees a move proposed to them: the receiving post's committee
+#: and its senior US representative (in Washington, the IDC), cleared for the case.
+RECEIVING_POST_ROLES: Final = ("committee_member", "committee_chair", "senior_representative")
+_CASE_OF_TRANSFER: Final = case_content("case__")
+
+
+def case_transfer(principal: Principal, action: Action) -> Q | None:
+    """A move of a case: whoever may ``action`` the case, and — to view it — the receiving
+    side, cleared for the case (the case itself stays hidden from them until they accept)."""
+    base = _CASE_OF_TRANSFER(principal, action)
+    if action != Action.VIEW or principal.is_administrator or principal.is_auditor:
+        return base
+    grants = [base] if base is not None else []
+    posts = principal.posts_with(*RECEIVING_POST_ROLES)
+    if posts:
+        grants.append(
+            Q(to_post_id__in=sorted(posts))
+            & Q(case__sensitivity__in=levels_up_to(principal.clearance_rank))
+        )
+    if "idc_member" in principal.roles:
+        grants.append(
+            Q(to_post__isnull=True)
+            & Q(case__sensitivity__in=levels_up_to(principal.clearance_rank))
+        )
+    return any_of(grants) if grants else NOTHING
+
+
+register("cases.casetransfer", case_transfer, compartments="case__compartments")

@@ -23,8 +23,11 @@ class CasesConfig(AppConfig):
             search,
             sections,
         )
+        from defector.cases.actions.powers import find_cases_for_power, reassess_for_power
         from defector.cases.queries import register_case_sections, register_guards
         from defector.cases.views.sections import FORM_SECTIONS
+        from defector.powers.lookup import register_case_finder
+        from defector.powers.signals import power_changed
 
         checks.register(check_cryptonym_lists, checks.Tags.compatibility)
         # A migration that rebuilds the notes table drops SQLite's search triggers.
@@ -33,6 +36,10 @@ class CasesConfig(AppConfig):
         for section in FORM_SECTIONS:
             sections.register_section(section)
         register_guards()
+        # Washington's powers (1, 3): a record names cases by cryptonym, and when one is
+        # recorded or revoked the open cases it reaches are assessed again (same transaction).
+        register_case_finder(find_cases_for_power)
+        power_changed.connect(reassess_for_power, dispatch_uid="cases-reassess-for-power")
 
 
 def check_cryptonym_lists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -9,6 +9,7 @@ from django.db import models
 from defector.directory.choices import Role
 from defector.policy.gates import bona_fides as bona_fides_rules
 from defector.policy.gates import lifecycle as lifecycle_rules
+from defector.policy.gates import transfers as transfer_rules
 
 
 class IntakeKind(models.TextChoices):
@@ -250,3 +251,20 @@ class TaskStatus(models.TextChoices):
 
 #: Tasks still to be done: they can be overdue.
 OPEN_TASK_STATUSES: Final[tuple[str, ...]] = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
+
+
+class TransferKind(models.TextChoices):
+    """Why the case moves."""
+
+    EXFILTRATION = "exfiltration", "Exfiltration"
+    RESETTLEMENT = "resettlement", "Resettlement"
+    OTHER = "other", "Other"
+
+
+class TransferStatus(models.TextChoices):
+    """Where a proposed move stands."""
+
+    PROPOSED = transfer_rules.PROPOSED, transfer_rules.STATUSES[transfer_rules.PROPOSED]
+    ACCEPTED = transfer_rules.ACCEPTED, transfer_rules.STATUSES[transfer_rules.ACCEPTED]
+    DECLINED = transfer_rules.DECLINED, transfer_rules.STATUSES[transfer_rules.DECLINED]
+    CANCELLED = transfer_rules.CANCELLED, transfer_rules.STATUSES[transfer_rules.CANCELLED]

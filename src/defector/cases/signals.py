@@ -26,6 +26,11 @@ act after the commit (``transaction.on_commit``), with:
 withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited
 representative), ``invited`` (``True`` for an invitation, ``False`` for a withdrawal) and
 ``actor``.
+
+``case_transfer`` is sent after the commit of each step of a move of a case to another post or
+to Washington (``cases.actions.transfers``), with ``sender`` the ``CaseTransfer`` class,
+``transfer``, ``change`` (``"proposed"``, ``"accepted"``, ``"declined"``, ``"cancelled"``) and
+``actor``: the receiving side is told of a proposal, both sides of its outcome.
 """
 
 from django.dispatch import Signal
@@ -34,3 +39,4 @@ case_changed = Signal()
 task_changed = Signal()
 subject_named = Signal()
 case_invitation = Signal()
+case_transfer = Signal()

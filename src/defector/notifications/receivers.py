@@ -11,7 +11,9 @@ the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`c
   happened in a few words, naming the case by cryptonym only; ``task_changed(task, change,
   actor)`` (``6b(3)(d)``: a task assigned or declined); ``case_invitation(case,
   official, invited, actor)``: a representative invited to a case, or the invitation
-  withdrawn (``6``).
+  withdrawn (``6``); ``case_transfer(transfer, change, actor)``: a move of a case to
+  another post or to Washington proposed (the receiving side is told) or accepted, declined
+  or cancelled (both sides are told).
 
 A receiver never raises into the sender: the sender's change has already committed, and a
 notice that could not be written is logged instead.
@@ -50,6 +52,7 @@ def connect() -> list[str]:
         ("cases", case_signals.case_changed, on_case_changed),
         ("cases", case_signals.task_changed, on_task_changed),
         ("cases", case_signals.case_invitation, on_case_invitation),
+        ("cases", case_signals.case_transfer, on_case_transfer),
     )
     connected = []
     for app, signal, receiver in connections:
@@ -268,3 +271,51 @@ def on_case_invitation(
         exclude=acting_official(actor),
         acting_user=actor,
     )
+
+
+def _side(post: Any, kind: str, summary: str, link: str, about: list[Any], actor: Any) -> None:
+    """Tell one side of a move: a post's committee, or (no post) the IDC."""
+    if post is not None:
+        actions.notify_post_members(
+            post,
+            kind,
+            summary,
+            link,
+            exclude=acting_official(actor),
+            about=about,
+            acting_user=actor,
+        )
+    else:
+        actions.notify_idc(
+            kind, summary, link, about=about, exclude=acting_official(actor), acting_user=actor
+        )
+
+
+@_guarded
+def on_case_transfer(
+    sender: Any, transfer: Any = None, change: str = "", actor: Any = None, **kwargs: Any
+) -> None:
+    """A move of a case: proposed — the receiving side (its post's committee, or the IDC) is
+    asked to accept or decline it; accepted, declined or cancelled — both sides are told, by
+    cryptonym. The sending side no longer sees a case that moved: its notice links nowhere."""
+    case = transfer.case
+    source = transfer.from_post.code if transfer.from_post_id else "Washington"
+    target = transfer.to_post.code if transfer.to_post_id else "Washington"
+    move = f"Case {case.cryptonym}: move from {source} to {target}"
+    link = _link(("cases:transfer", transfer))
+    if change == "proposed":
+        _side(
+            transfer.to_post,
+            NoticeKind.CASE,
+            f"{move} proposed; accept or decline it.",
+            link,
+            [transfer],
+            actor,
+        )
+        return
+    summary = f"{move} {change}."
+    _side(transfer.to_post, NoticeKind.CASE, summary, link, [transfer], actor)
+    if change == "accepted":
+        _side(transfer.from_post, NoticeKind.CASE, summary, "", [], actor)
+    else:
+        _side(transfer.from_post, NoticeKind.CASE, summary, link, [transfer], actor)

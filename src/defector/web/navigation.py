@@ -112,6 +112,15 @@ AREAS: Final[tuple[Area, ...]] = (
         _officials,
     ),
     Area(
+        "Washington's powers",
+        "powers:index",
+        "Presidential directions and theaters of war where the directive does not apply, and "
+        "the DCI's determinations extending it to other nationals: entered by the DCI's "
+        "delegate.",
+        ("1", "3"),
+        _officials,
+    ),
+    Area(
         "Watch lists",
         "traces:watchlists",
         "The watch lists that name traces search for bona fides: import, review, delete.",

@@ -168,6 +168,19 @@ def my_work(user: AnyUser, *, now: dt.datetime | None = None) -> MyWork:
                 _case_lines(cases.statements_to_witness(user), now),
             )
         )
+    if principal.posts_with(Role.COMMITTEE_CHAIR) or Role.IDC_MEMBER in principal.roles:
+        sections.append(
+            Section(
+                "transfers",
+                "Moves of cases to accept or decline",
+                "6b",
+                # The receiving side sees the case only once it accepts: no link to it yet.
+                [
+                    Line(f"{item.title} (case {item.cryptonym})", item.clause, item.link)
+                    for item in cases.transfers_to_decide(user)
+                ],
+            )
+        )
     seniors = principal.posts_with(Role.SENIOR_REPRESENTATIVE)
     if seniors:
         sections.append(

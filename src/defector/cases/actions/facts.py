@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,11 +19,61 @@ from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
 from defector.core.access import Action, who_can
-from defector.core.errors import InvalidInput
+from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.models import Official, RoleAssignment
 from defector.directory.queries import acting_official
+from defector.policy.gates import powers as powers_gate
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
+from defector.powers import queries as powers_queries
+
+#: The facts of 1 and 3 that Washington's records fill in: never given with a case's facts.
+POWER_FACT_CLAUSES: Final[dict[str, str]] = {
+    "active_war_theater": "1",
+    "presidential_exclusion": "1",
+    "dci_extension": "3",
+}
+
+
+def refuse_power_facts(data: object) -> None:
+    """A case's facts may not assert an active theater of war, a presidential exclusion
+    (``1``) or a DCI extension (``3``): only the DCI's delegate records those, and the case
+    system fills them in from Washington's records (422, naming the clauses)."""
+    if not isinstance(data, Mapping):
+        return
+    given = [name for name in POWER_FACT_CLAUSES if name in data]
+    if given:
+        clauses = tuple(sorted({POWER_FACT_CLAUSES[name] for name in given}))
+        raise PolicyRefusal(
+            f"{', '.join(given)}: not given with a case's facts. Only the DCI's delegate "
+            "records a presidential direction or an active theater of war (1) and a DCI "
+            "determination (3), on Washington's powers; the case's facts are filled in from "
+            "the records in force",
+            clauses=clauses,
+            data={"fields": [f"facts.{name}" for name in given]},
+        )
+
+
+def fill_powers(
+    facts: policy.Facts, case_id: int | None
+) -> tuple[policy.Facts, tuple[powers_gate.PowerFact, ...]]:
+    """The facts with the three facts of ``1`` and ``3`` taken from Washington's records in
+    force on ``as_of`` for the case's location, nationalities and the case itself."""
+    found = powers_gate.scope_facts(
+        powers_queries.every_record(),
+        location=facts.location,
+        nationalities=facts.nationalities,
+        as_of=facts.as_of,
+        case_id=case_id,
+    )
+    held = powers_gate.as_facts(found)
+    filled = dataclasses.replace(
+        facts,
+        active_war_theater=held["active_war_theater"],
+        presidential_exclusion=held["presidential_exclusion"],
+        dci_extension=held["dci_extension"],
+    )
+    return filled, found
 
 
 def _facts_errors(error: policy.FactsInvalid) -> Errors:
@@ -156,7 +207,10 @@ def _assess(
     at: dt.datetime,
 ) -> Assessed:
     """Run the policy on ``facts``, keep the assessment, bring the case's categories and
-    obligations in line with it. Inside the action's transaction, on a claimed case."""
+    obligations in line with it. Inside the action's transaction, on a claimed case. The facts
+    of ``1`` and ``3`` are those of Washington's records (:func:`fill_powers`), whatever
+    ``facts`` says."""
+    facts, powers = fill_powers(facts, case.pk)
     outcome = policy.assess(facts)
     previous = (
         Assessment.objects.filter(case=case).order_by("-number").values("number", "categories")
@@ -166,6 +220,7 @@ def _assess(
         case=case,
         number=(previous["number"] if previous else 0) + 1,
         facts=facts.to_dict(),
+        powers=[found.to_dict() for found in powers],
         outcome=outcome.to_dict(),
         categories=[str(c) for c in outcome.categories],
         applies=outcome.applies,
@@ -226,18 +281,21 @@ def update_facts(
 ) -> Assessment:
     """Replace the case's facts and assess them again (every change adds an assessment; the
     earlier ones are kept). ``facts`` is the whole contract object (``as_of`` defaults to the
-    day of ``at``). A change that alters the categories says so on the timeline; obligations
-    that now arise are opened, open ones that no longer arise are marked as no longer
-    applying. Facts and rules unchanged since the latest assessment: nothing is written, and
-    the latest assessment is returned."""
+    day of ``at``) without the facts of ``1`` and ``3``, which Washington's records fill in
+    (given, they are refused: :func:`refuse_power_facts`). A change that alters the categories
+    says so on the timeline; obligations that now arise are opened, open ones that no longer
+    arise are marked as no longer applying. Facts and rules unchanged since the latest
+    assessment: nothing is written, and the latest assessment is returned."""
     moment = moment_of(at)
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.CHANGE)
         errors: Errors = []
         version = as_version(errors, expected_version)
+        refuse_power_facts(facts)
         parsed = _parse_facts(facts, errors, today=timezone.localdate(moment))
         if errors or parsed is None:
             raise InvalidInput(errors)
+        parsed, _ = fill_powers(parsed, case.pk)
         latest = Assessment.objects.filter(case=case).order_by("-number").first()
         if (
             latest is not None

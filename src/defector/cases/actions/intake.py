@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from defector import policy
 from defector.cases import cryptonyms, signals, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
-from defector.cases.actions.facts import _assess, _parse_facts
+from defector.cases.actions.facts import _assess, _parse_facts, refuse_power_facts
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
@@ -86,8 +86,9 @@ def open_case(
 
     ``facts`` is the assessment contract's facts object; fields it leaves out default to the
     reception: ``location`` the post's country, ``as_of`` the day of ``received_at``, and for a
-    walk-in ``at_us_installation`` true. ``received_at`` (default ``at``) is when the person
-    presented themselves or was reported; ``received_where`` where (walk-ins) and
+    walk-in ``at_us_installation`` true. The facts of ``1`` and ``3`` are not given: they are
+    filled in from Washington's records (``powers``). ``received_at`` (default ``at``) is
+    when the person presented themselves or was reported; ``received_where`` where (walk-ins) and
     ``request_other`` what they asked for besides asylum and escape assistance — neither is
     sealed. ``note`` becomes the case's first note (what the reporting official knows).
 
@@ -116,6 +117,7 @@ def open_case(
         )
         parsed = None
         if facts is not None:
+            refuse_power_facts(facts)
             parsed = _parse_facts(
                 facts,
                 errors,

@@ -73,6 +73,16 @@ def assessment_out(view: queries.AssessmentView) -> dict[str, Any]:
         "categories": view.category_names,
         "obligations": [item.identifier for item in view.obligations],
         "findings": view.outcome_data.get("findings", []),
+        "powers": [
+            {
+                "fact": row.fact,
+                "clause": row.clause,
+                "holds": row.holds,
+                "because": row.because,
+                "records": row.records,
+            }
+            for row in view.powers
+        ],
     }
 
 

@@ -235,6 +235,8 @@ class AssessForm(forms.Form):
         data = self.cleaned_data
         out: dict[str, Any] = {}
         for name in FIELD_NAMES:
+            if name not in self.fields:
+                continue
             value = data.get(name)
             if name == "as_of":
                 if value:
@@ -270,16 +272,24 @@ INTAKE_FIRST_SECTION: Final = ("as_of", "nationalities", "habitual_residence", "
 INTAKE_FOLDED: Final = ("Scope (1, 3)", "Refugee (2f)")
 
 
+#: The facts of 1 and 3 a case does not ask: Washington's records fill them in (powers).
+POWER_FIELDS: Final = ("active_war_theater", "presidential_exclusion", "dci_extension")
+
+
 class FactsForm(AssessForm):
     """The facts of the assessment contract for a case: the Assess page's form, the lists
-    as checkboxes. For an intake (``intake=True``), the date is the reception's and the
-    location defaults to the post's country."""
+    as checkboxes, without the facts of ``1`` and ``3`` (only the DCI's delegate records
+    those, on Washington's powers; the case system fills them in). For an intake
+    (``intake=True``), the date is the reception's and the location defaults to the post's
+    country."""
 
     def __init__(
         self, *args: Any, intake: bool = False, walk_in: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.intake = intake
+        for name in POWER_FIELDS:
+            del self.fields[name]
         if walk_in:
             # A walk-in presented themselves to a US installation (2e), by definition.
             self.initial.setdefault("at_us_installation", True)

@@ -21,6 +21,7 @@ from defector.cases.models.notes import CaseNote, TimelineEntry
 from defector.cases.models.obligations import Obligation
 from defector.cases.models.statements import VoluntaryStatement
 from defector.cases.models.tasks import CaseTask
+from defector.cases.models.transfers import CaseTransfer
 
 __all__ = [
     "AgencyPosition",
@@ -30,6 +31,7 @@ __all__ = [
     "Case",
     "CaseNote",
     "CaseTask",
+    "CaseTransfer",
     "InducementAct",
     "InducementPlan",
     "Obligation",

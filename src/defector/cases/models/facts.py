@@ -23,6 +23,14 @@ class Assessment(models.Model):
     facts = models.JSONField(
         help_text="The facts assessed: the contract's facts object, every field filled in.",
     )
+    powers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Where the facts of 1 and 3 came from: for each, whether it holds, why, and "
+            "Washington's records behind it (powers.Power)."
+        ),
+    )
     outcome = models.JSONField(
         help_text="The contract's outcome object for these facts.",
     )

@@ -29,6 +29,13 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    in_washington = models.BooleanField(
+        default=False,
+        help_text=(
+            "In Washington's custody (the IDC's), moved there from its post (cases.transfers): "
+            "the post keeps its record but no longer sees the case."
+        ),
+    )
     sensitivity = models.CharField(
         max_length=30,
         help_text="One of the configured sensitivity levels.",

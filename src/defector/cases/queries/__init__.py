@@ -176,6 +176,7 @@ from defector.cases.queries.tasks import (
     task_view,
     tasks_of,
 )
+from defector.cases.queries.transfers import TransferView, transfers_to_decide
 from defector.cases.queries.work import (
     WORK_LIMIT,
     WorkItem,
@@ -234,6 +235,7 @@ __all__ = [
     "StatementView",
     "StatusView",
     "TaskView",
+    "TransferView",
     "VerdictView",
     "WorkItem",
     "access_case",
@@ -334,6 +336,7 @@ __all__ = [
     "task_view",
     "tasks_of",
     "timeline_of",
+    "transfers_to_decide",
     "verdict_rule",
     "verdicts_of",
     "visible_obligations",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import QuerySet
 
@@ -34,6 +34,26 @@ class FindingRow:
     title: str
     holds: bool
     because: str
+
+
+#: How the page names the facts of 1 and 3 that Washington's records fill in.
+POWER_FACT_LABELS: Final[dict[str, str]] = {
+    "active_war_theater": "An active theater of war where US forces are engaged",
+    "presidential_exclusion": "The President has directed that the directive not apply",
+    "dci_extension": "A DCI determination extends the directive to the person",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PowerRow:
+    """Where one fact of ``1`` or ``3`` came from: Washington's records in force."""
+
+    fact: str
+    label: str
+    clause: str
+    holds: bool
+    because: str
+    records: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +90,8 @@ class AssessmentView:
     categories: list[Cited]
     obligations: list[Cited]
     findings: list[FindingRow]
+    #: Where the facts of 1 and 3 came from (empty for assessments made before the records).
+    powers: list[PowerRow]
     #: Every clause the assessment cites, with its text, in the directive's order.
     clauses: list[Any]
 
@@ -116,6 +138,18 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
         for f in data.get("findings", [])
         if f.get("clause") in CLAUSES
     ]
+    powers = [
+        PowerRow(
+            fact=str(p.get("fact", "")),
+            label=POWER_FACT_LABELS.get(str(p.get("fact", "")), str(p.get("fact", ""))),
+            clause=str(p.get("clause", "")),
+            holds=bool(p.get("holds")),
+            because=str(p.get("because", "")),
+            records=[str(r.get("label", "")) for r in p.get("records", [])],
+        )
+        for p in assessment.powers or []
+        if p.get("clause") in CLAUSES
+    ]
     cited = {c.clause for c in categories} | {o.clause for o in obligations}
     cited |= {f.clause for f in findings}
     return AssessmentView(
@@ -138,6 +172,7 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
         categories=categories,
         obligations=obligations,
         findings=findings,
+        powers=powers,
         clauses=[clause for key, clause in CLAUSES.items() if key in cited],
     )
 

@@ -111,7 +111,10 @@ class CaseIn(Schema):
         None,
         description="The facts of the assessment contract (contracts/assessment.md); omitted "
         "fields default to the reception (location: the post's country; as_of: the day "
-        "received; for a walk-in, at_us_installation: true).",
+        "received; for a walk-in, at_us_installation: true)."
+        " The facts of 1 and 3 (active_war_theater, presidential_exclusion, dci_extension) "
+        "are not given: Washington's records fill them in, and sending one is refused (422, "
+        "naming 1 or 3).",
     )
     received_at: Moment | None = Field(None, description="When received (default: now).")
     received_where: str = Field("", max_length=300, description="Where. Not sealed: no names.")
@@ -135,6 +138,10 @@ class WalkInIn(Schema):
     facts: dict[str, Any] = Field(
         description="The facts of the assessment contract: nationalities at least; "
         "requests (asylum, escape_assistance) and threat_information matter most here."
+        ""
+        " The facts of 1 and 3 (active_war_theater, presidential_exclusion, dci_extension) "
+        "are not given: Washington's records fill them in, and sending one is refused (422, "
+        "naming 1 or 3)."
     )
     post_id: DbId | None = Field(None, description="Default: your post.")
     received_at: Moment | None = Field(None, description="Default: now.")
@@ -224,6 +231,16 @@ class CaseFindingOut(Schema):
     because: str
 
 
+class PowerFactOut(Schema):
+    """Where one fact of 1 or 3 came from: Washington's records in force on the facts' day."""
+
+    fact: str
+    clause: str
+    holds: bool
+    because: str
+    records: list[str]
+
+
 class AssessmentOut(Schema):
     """One assessment of the case's facts, with the rules version that decided it."""
 
@@ -236,6 +253,7 @@ class AssessmentOut(Schema):
     categories: list[str]
     obligations: list[str]
     findings: list[CaseFindingOut]
+    powers: list[PowerFactOut]
 
 
 class TimelineEntryOut(Schema):
@@ -258,7 +276,13 @@ class CaseRecordOut(CaseOut):
 class FactsIn(VersionIn):
     model_config = ConfigDict(extra="forbid")
 
-    facts: dict[str, Any] = Field(description="The whole facts object of the contract.")
+    facts: dict[str, Any] = Field(
+        description="The whole facts object of the contract but the facts of 1 and 3."
+        ""
+        " The facts of 1 and 3 (active_war_theater, presidential_exclusion, dci_extension) "
+        "are not given: Washington's records fill them in, and sending one is refused (422, "
+        "naming 1 or 3)."
+    )
 
 
 class TransitionIn(VersionIn):

@@ -324,6 +324,8 @@ class FactsView(ActionFormMixin, CaseDetailView):
             initial.pop("as_of", None)
             initial["version"] = view.version
             context["form"] = CaseFactsForm(initial=initial)
+        latest = queries.latest_assessment(user, case)
+        context["latest_powers"] = latest.powers if latest is not None else []
         context["case"] = view
         return context
 

@@ -16,6 +16,7 @@ from defector.cases.views.determination import political_risk_section, status_se
 from defector.cases.views.inducement import inducement_section
 from defector.cases.views.statements import STATEMENT, statement_section
 from defector.cases.views.tasks import INVITATIONS, TASKS, invitations_section, tasks_section
+from defector.cases.views.transfers import SECTION as TRANSFER_SECTION
 
 #: The sections with forms, in page order (``order``) after the obligations (30).
 FORM_SECTIONS: Final = (
@@ -79,4 +80,5 @@ FORM_SECTIONS: Final = (
         build=inducement_section,
         clauses=("2b", "5a(1)", "5a(4)"),
     ),
+    TRANSFER_SECTION,
 )

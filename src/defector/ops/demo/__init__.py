@@ -1,6 +1,7 @@
 """Demo data for ``make demo``: a realistic directory — agencies, posts, compartments, and an
 official for every role at Vienna and Tokyo, in Washington and in oversight — and a handful
-of cases at Vienna and Tokyo at different stages (fictional people).
+of cases at Vienna and Tokyo at different stages (fictional people), one record of each
+of Washington's powers (1, 3), and a move of a Vienna case to Tokyo awaiting Tokyo's answer.
 
 Everything is created through the directory's actions (``acting_user=None``: an operator at
 the console), so the demo is audited like any other change. Idempotent: running it again
@@ -29,6 +30,8 @@ from defector.ops.demo.directory import (
 )
 from defector.ops.demo.exploitation import load_exploitation
 from defector.ops.demo.grants import DemoGrant
+from defector.ops.demo.powers import load_powers
+from defector.ops.demo.transfers import load_transfers
 
 __all__ = [
     "ACCOUNTS",
@@ -54,6 +57,8 @@ def load() -> tuple[DemoAccount, ...]:
     load_accounts()
     load_directory()
     load_committees()
+    load_powers()
     load_cases()
     load_exploitation()
+    load_transfers()
     return ACCOUNTS
