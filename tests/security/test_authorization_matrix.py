@@ -447,8 +447,6 @@ def test_every_cell_of_the_matrix_gets_its_expected_decision(
         "source": records["source"]["-"],
         "requirement": records["requirement"]["-"],
         "transfer-verb": "accept",
-        "notice": records["notice"]["-"],
-        "source": records["source"]["-"],
         "power": records["power"]["-"],
     }
     vienna = {kind: by_post["VIENNA"] for kind, by_post in records.items() if "VIENNA" in by_post}
