@@ -15,6 +15,7 @@ urlpatterns = [
     path("dissemination/", include("defector.dissemination.urls")),
     path("notifications/", include("defector.notifications.urls")),
     path("traces/", include("defector.traces.urls")),
+    path("publicity/", include("defector.publicity.urls")),
     path("compliance/", include("defector.compliance.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),

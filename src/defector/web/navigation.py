@@ -55,6 +55,13 @@ def _idc(principal: Principal) -> bool:
     return _officials(principal) and "idc_member" in principal.roles
 
 
+def _publicity_readers(principal: Principal) -> bool:
+    """The IDC (every post's proposals) and a post's committee (its own)."""
+    return _idc(principal) or bool(
+        principal.posts_with("committee_member", "committee_chair", "senior_representative")
+    )
+
+
 AREAS: Final[tuple[Area, ...]] = (
     Area(
         "Assess",
@@ -104,6 +111,14 @@ AREAS: Final[tuple[Area, ...]] = (
         "Mutual problems resolved locally or referred to the IDC or the senior US representative.",
         ("6c",),
         _officials,
+    ),
+    Area(
+        "Publicity",
+        "publicity:index",
+        "Publicity proposals: the local committees' proposals for surfacing or publicity, the "
+        "sign-offs of State and USIA, and the IDC's decision.",
+        ("6f", "5a(5)", "5a(6)"),
+        _publicity_readers,
     ),
     Area(
         "Watch lists",
