@@ -150,6 +150,16 @@ class DetailView(LoginRequiredMixin, TemplateView):
             "pending": proposal.status in PENDING,
             "approved": proposal.outcome == Outcome.APPROVE,
         }
+        context["has_steps"] = any(
+            name in context
+            for name in (
+                "sign_off_form",
+                "override_form",
+                "decide_form",
+                "release_form",
+                "withdraw_form",
+            )
+        )
         return context
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from defector.cases.choices import RiskSubject
 from defector.cases.models import Case, PoliticalRiskDetermination
@@ -183,9 +184,10 @@ def steps_for(user: AnyUser, proposal: Proposal, finding: Finding) -> Steps:
 def section_data(user: AnyUser, case: Case) -> dict[str, object]:
     """The case page's "Publicity" section: the case's proposals, the ``7a`` determination on
     publicity, and whether the user may propose."""
+    allowed = may_propose(user, case)
     return {
         "proposals": list(proposals(user, case=case)[:20]),
-        "may_propose": may_propose(user, case),
+        "propose_url": reverse("publicity:new", args=[case.pk]) if allowed else "",
         "risk": publicity_risk(case),
         "clause": gate.PROPOSAL_CLAUSE,
     }
