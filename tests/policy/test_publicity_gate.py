@@ -163,4 +163,3 @@ def test_a_release_follows_an_approval_and_a_withdrawal_precedes_the_decision(
     withdrawn = gate.may_withdraw(status)
     assert (released.allowed, released.clauses) == (release, ("6f",))
     assert (withdrawn.allowed, withdrawn.clauses) == (withdraw, ("6f",))
-

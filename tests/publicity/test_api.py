@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def _body(case: Case, **overrides: Any) -> dict[str, Any]:
     return {
-        "case_id": case.pk,
         "summary": "Surface AEFOX at a press conference.",
         "window_start": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
         "channels": ["press", "testimony"],
@@ -32,7 +31,7 @@ def _body(case: Case, **overrides: Any) -> dict[str, Any]:
 def test_a_proposal_goes_through_both_sign_offs_to_the_decision(
     api: Any, case: Case, chair: User, idc: User, usia_idc: User, requirement: CaseRequirement
 ) -> None:
-    made = api(chair).post("/proposals", _body(case))
+    made = api(chair).post(f"/cases/{case.pk}/proposals", _body(case))
     assert made.status_code == 201, made.content
     proposal = made.json()
     assert proposal["status"] == "awaiting_sign_offs"
@@ -90,7 +89,7 @@ def test_a_proposal_goes_through_both_sign_offs_to_the_decision(
 def test_the_override_is_recorded_through_the_api(
     api: Any, case: Case, chair: User, idc: User, requirement: CaseRequirement
 ) -> None:
-    pid = api(chair).post("/proposals", _body(case)).json()["id"]
+    pid = api(chair).post(f"/cases/{case.pk}/proposals", _body(case)).json()["id"]
     answer = api(idc).post(
         f"/proposals/{pid}/override", {"expected_version": 1, "reason": "The window closes."}
     )
@@ -102,7 +101,7 @@ def test_the_override_is_recorded_through_the_api(
 
 
 def test_a_stale_version_answers_409(api: Any, case: Case, chair: User, idc: User) -> None:
-    pid = api(chair).post("/proposals", _body(case)).json()["id"]
+    pid = api(chair).post(f"/cases/{case.pk}/proposals", _body(case)).json()["id"]
     assert (
         api(idc)
         .post(f"/proposals/{pid}/sign-off", {"expected_version": 1, "position": "approve"})
@@ -118,13 +117,13 @@ def test_a_stale_version_answers_409(api: Any, case: Case, chair: User, idc: Use
 def test_who_may_not_act_is_refused_and_who_may_not_see_finds_nothing(
     api: Any, case: Case, chair: User, senior: User, bonn_member: User, administrator: User
 ) -> None:
-    pid = api(chair).post("/proposals", _body(case)).json()["id"]
+    pid = api(chair).post(f"/cases/{case.pk}/proposals", _body(case)).json()["id"]
     refused = api(senior).post(
         f"/proposals/{pid}/sign-off", {"expected_version": 1, "position": "approve"}
     )
     assert refused.status_code == 403
     assert refused.json()["clauses"] == ["5a(6)"]
-    assert api(senior).post("/proposals", _body(case)).status_code == 403
+    assert api(senior).post(f"/cases/{case.pk}/proposals", _body(case)).status_code == 403
     assert api(bonn_member).get(f"/proposals/{pid}").status_code == 404
     assert api(administrator).get(f"/proposals/{pid}").status_code == 404
     assert api(bonn_member).get("/proposals").json()["count"] == 0
@@ -133,7 +132,7 @@ def test_who_may_not_act_is_refused_and_who_may_not_see_finds_nothing(
 def test_the_list_narrows_to_those_before_washington(
     api: Any, case: Case, chair: User, idc: User
 ) -> None:
-    pid = api(chair).post("/proposals", _body(case)).json()["id"]
+    pid = api(chair).post(f"/cases/{case.pk}/proposals", _body(case)).json()["id"]
     listed = api(idc).get("/proposals", pending="true").json()
     assert [item["id"] for item in listed["items"]] == [pid]
     api(chair).post(f"/proposals/{pid}/withdraw", {"expected_version": 1, "reason": "Later."})
@@ -145,6 +144,6 @@ def test_a_proposal_without_the_7a_determination_answers_422_naming_7a(
     api: Any, open_case: Any, chair: User
 ) -> None:
     bare = open_case()
-    refused = api(chair).post("/proposals", _body(bare))
+    refused = api(chair).post(f"/cases/{bare.pk}/proposals", _body(bare))
     assert refused.status_code == 422
     assert refused.json()["clauses"] == ["7a"]

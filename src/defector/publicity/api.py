@@ -135,14 +135,14 @@ def list_proposals(request: HttpRequest, filters: Query[ListFilter]) -> Any:
 
 
 @router.post(
-    "/proposals",
+    "/cases/{case_id}/proposals",
     response={201: ProposalDetailOut, **CHANGE_ERRORS},
     summary="Propose publicity or surfacing to the IDC (6f, 7a)",
     description="By the chair of the case's post's committee. Carries the Senior US "
     "Representative's 7a determination on publicity in force (refused, naming 7a, without one).",
 )
-def propose(request: HttpRequest, payload: ProposalIn) -> Any:
-    proposal = actions.propose(acting_user=request.user, **payload.dict())
+def propose(request: HttpRequest, case_id: int, payload: ProposalIn) -> Any:
+    proposal = actions.propose(acting_user=request.user, case_id=case_id, **payload.dict())
     return Status(201, _detail(request, proposal.pk))
 
 

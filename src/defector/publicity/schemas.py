@@ -10,7 +10,6 @@ from ninja import Field, Schema
 class ProposalIn(Schema):
     """The local committee's proposal to the IDC (``6f``)."""
 
-    case_id: int
     summary: str = Field(description="What is proposed. Cryptonyms only, never a name.")
     window_start: dt.date = Field(description="The proposed date, or the window's first day.")
     window_end: dt.date | None = Field(None, description="The window's last day.")

@@ -164,11 +164,27 @@ class DetailView(LoginRequiredMixin, TemplateView):
 
 
 class StepView(LoginRequiredMixin, ActionFormMixin, View):
-    """A step's form posted from the proposal's page, which it shows again on an error."""
+    """A step's form posted from the proposal's page, which it shows again on an error. A
+    proposal the user may not see answers 404; a step their seat never takes, 403."""
 
     form_class: ClassVar[type[Any]]
     context_name: ClassVar[str]
     not_found_message = "no such proposal"
+    refusal: ClassVar[str] = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            try:
+                proposal = queries.find_proposal(request.user, kwargs["proposal_id"])
+            except NotFound:
+                raise Http404("no such proposal") from None
+            if not self.seated(proposal):
+                raise DjangoPermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def seated(self, proposal: Any) -> bool:
+        """Whether the user's seat takes this step (whatever the proposal's status)."""
+        return queries.is_idc(self.request.user)
 
     def bound_form(self) -> Any:
         return self.form_class(self.request.POST)
@@ -188,6 +204,10 @@ class StepView(LoginRequiredMixin, ActionFormMixin, View):
 class SignOffView(StepView):
     form_class = SignOffForm
     context_name = "sign_off_form"
+    refusal = "only an IDC member of State or of USIA signs off, for their agency (5a(6))"
+
+    def seated(self, proposal: Any) -> bool:
+        return queries.signing_agency(self.request.user) is not None
 
     def act(self, form: SignOffForm) -> Any:
         return actions.sign_off(
@@ -202,6 +222,7 @@ class SignOffView(StepView):
 class OverrideView(StepView):
     form_class = OverrideForm
     context_name = "override_form"
+    refusal = "only the IDC overrides the priority of intelligence objectives (5a(5))"
 
     def act(self, form: OverrideForm) -> Any:
         return actions.override_priority(
@@ -215,6 +236,7 @@ class OverrideView(StepView):
 class DecideView(StepView):
     form_class = DecideForm
     context_name = "decide_form"
+    refusal = "only the IDC decides proposals for publicity (6f)"
 
     def act(self, form: DecideForm) -> Any:
         return actions.decide(
@@ -228,6 +250,10 @@ class DecideView(StepView):
 class ReleaseView(StepView):
     form_class = ReleaseForm
     context_name = "release_form"
+    refusal = "only the post's committee chair or an IDC member records a release (6f)"
+
+    def seated(self, proposal: Any) -> bool:
+        return queries.may_release(self.request.user, proposal)
 
     def act(self, form: ReleaseForm) -> Any:
         return actions.record_release(
@@ -241,6 +267,10 @@ class ReleaseView(StepView):
 class WithdrawView(StepView):
     form_class = WithdrawForm
     context_name = "withdraw_form"
+    refusal = "only the official who proposed, or the post's committee chair, withdraws (6f)"
+
+    def seated(self, proposal: Any) -> bool:
+        return queries.may_withdraw(self.request.user, proposal)
 
     def act(self, form: WithdrawForm) -> Any:
         return actions.withdraw(

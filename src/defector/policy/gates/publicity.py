@@ -143,8 +143,7 @@ def may_override(status: str, *, objectives_satisfied: bool, overridden: bool) -
     if objectives_satisfied:
         return Decision.deny(
             PRIORITY_CLAUSE,
-            reason="the case's intelligence objectives are satisfied: there is nothing to "
-            "override",
+            reason="the case's intelligence objectives are satisfied: there is nothing to override",
         )
     return Decision.allow(
         PRIORITY_CLAUSE,
