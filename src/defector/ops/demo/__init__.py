@@ -28,6 +28,7 @@ from defector.ops.demo.directory import (
     load_directory,
 )
 from defector.ops.demo.grants import DemoGrant
+from defector.ops.demo.publicity import load_publicity
 
 __all__ = [
     "ACCOUNTS",
@@ -54,4 +55,5 @@ def load() -> tuple[DemoAccount, ...]:
     load_directory()
     load_committees()
     load_cases()
+    load_publicity()
     return ACCOUNTS
