@@ -66,7 +66,9 @@ def sign_off(
         expected = version(errors, expected_version)
         if position not in Position.values:
             error(errors, "position", "must be approve or object")
-        comments = text(errors, "comments", comments, required=position == Position.OBJECT)
+        comments = text(errors, "comments", comments, required=False)
+        if position == Position.OBJECT and not comments:
+            error(errors, "comments", "state them: an objection goes to the IDC with its comments")
         refuse_names(errors, proposal.case, comments=comments)
         if errors or expected is None:
             raise InvalidInput(errors)
