@@ -16,10 +16,8 @@ from ninja import Query, Router, Schema, Status
 
 from defector.core.pagination import Mapped, paged
 from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
-from defector.directory.models import Official
 from defector.publicity import actions, queries
 from defector.publicity.choices import PENDING
-from defector.publicity.models import Proposal, SignOff
 from defector.publicity.schemas import (
     DecideIn,
     OverrideIn,
@@ -35,11 +33,11 @@ from defector.publicity.schemas import (
 router = Router()
 
 
-def _name(official: Official | None) -> str:
+def _name(official: Any) -> str:
     return str(official) if official is not None else ""
 
 
-def _sign_off(row: SignOff) -> dict[str, Any]:
+def _sign_off(row: Any) -> dict[str, Any]:
     return {
         "agency": row.agency,
         "position": row.position,
@@ -49,7 +47,7 @@ def _sign_off(row: SignOff) -> dict[str, Any]:
     }
 
 
-def _proposal(proposal: Proposal, sign_offs: list[SignOff]) -> dict[str, Any]:
+def _proposal(proposal: Any, sign_offs: list[Any]) -> dict[str, Any]:
     risk = proposal.risk_determination
     return {
         "id": proposal.pk,
@@ -101,14 +99,8 @@ def _detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     return _proposal(proposal, sign_offs) | {"objectives": finding.to_dict()}
 
 
-def _page(rows: list[Proposal]) -> list[dict[str, Any]]:
-    by_proposal: dict[int, list[SignOff]] = {}
-    for row in (
-        SignOff.objects.filter(proposal__in=rows)
-        .select_related("signed_by__user")
-        .order_by("agency")
-    ):
-        by_proposal.setdefault(row.proposal_id, []).append(row)
+def _page(rows: list[Any]) -> list[dict[str, Any]]:
+    by_proposal = queries.sign_offs_by_proposal(rows)
     return [_proposal(row, by_proposal.get(row.pk, [])) for row in rows]
 
 

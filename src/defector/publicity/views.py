@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from defector.cases.actions import find_case
-from defector.core.access import Action
 from defector.core.errors import NotFound
 from defector.core.views import ActionFormMixin
 from defector.publicity import actions, queries
@@ -68,7 +66,7 @@ class NewView(LoginRequiredMixin, ActionFormMixin, TemplateView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             try:
-                self.case = find_case(request.user, kwargs["case_id"], Action.VIEW)
+                self.case = queries.find_case_for(request.user, kwargs["case_id"])
             except NotFound:
                 raise Http404("no such case") from None
             if not queries.may_propose(request.user, self.case):

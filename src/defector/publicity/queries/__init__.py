@@ -5,6 +5,7 @@ from __future__ import annotations
 from defector.publicity.queries.pending import awaiting_decision, pending_items
 from defector.publicity.queries.proposals import (
     Steps,
+    find_case_for,
     find_proposal,
     is_idc,
     may_propose,
@@ -15,6 +16,7 @@ from defector.publicity.queries.proposals import (
     proposals,
     publicity_risk,
     section_data,
+    sign_offs_by_proposal,
     sign_offs_of,
     signing_agency,
     steps_for,
@@ -23,6 +25,7 @@ from defector.publicity.queries.proposals import (
 __all__ = [
     "Steps",
     "awaiting_decision",
+    "find_case_for",
     "find_proposal",
     "is_idc",
     "may_propose",
@@ -34,6 +37,7 @@ __all__ = [
     "proposals",
     "publicity_risk",
     "section_data",
+    "sign_offs_by_proposal",
     "sign_offs_of",
     "signing_agency",
     "steps_for",

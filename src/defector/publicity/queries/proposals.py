@@ -68,6 +68,14 @@ def find_proposal(user: AnyUser, proposal_id: object) -> Proposal:
     return get_for(user, Action.VIEW, _base(), number, what="proposal")
 
 
+def find_case_for(user: AnyUser, case_id: object) -> Case:
+    """The case, if ``user`` may see it; :class:`NotFound` otherwise."""
+    number = _as_id(case_id)
+    if number is None:
+        raise NotFound("no such case")
+    return get_for(user, Action.VIEW, Case.objects.select_related("post"), number, what="case")
+
+
 def proposals(
     user: AnyUser, *, statuses: Iterable[str] = (), case: Case | None = None
 ) -> QuerySet[Proposal]:
@@ -89,6 +97,18 @@ def sign_offs_of(proposal: Proposal) -> dict[str, SignOff]:
             "signed_by__user", "signed_by__agency"
         )
     }
+
+
+def sign_offs_by_proposal(rows: Iterable[Proposal]) -> dict[int, list[SignOff]]:
+    """The sign-offs of each of ``rows`` (a page of a list), by agency; one query."""
+    found: dict[int, list[SignOff]] = {}
+    for row in (
+        SignOff.objects.filter(proposal__in=list(rows))
+        .select_related("signed_by__user")
+        .order_by("agency")
+    ):
+        found.setdefault(row.proposal_id, []).append(row)
+    return found
 
 
 def positions_of(proposal: Proposal) -> dict[str, str]:
