@@ -19,15 +19,15 @@ from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
 from defector.publicity import actions, queries
 from defector.publicity.choices import PENDING
 from defector.publicity.schemas import (
-    DecideIn,
-    OverrideIn,
-    ProposalDetailOut,
-    ProposalIn,
-    ProposalOut,
-    ReleaseIn,
-    SignOffIn,
-    SignOffOut,
-    WithdrawIn,
+    PublicityDecideIn,
+    PublicityOverrideIn,
+    PublicityProposalDetailOut,
+    PublicityProposalIn,
+    PublicityProposalOut,
+    PublicityReleaseIn,
+    PublicitySignOffIn,
+    PublicitySignOffOut,
+    PublicityWithdrawIn,
 )
 
 router = Router()
@@ -104,7 +104,7 @@ def _page(rows: list[Any]) -> list[dict[str, Any]]:
     return [_proposal(row, by_proposal.get(row.pk, [])) for row in rows]
 
 
-class ListFilter(Schema):
+class PublicityListFilter(Schema):
     status: str = ""
     pending: bool = False
     case_id: int | None = None
@@ -112,13 +112,13 @@ class ListFilter(Schema):
 
 @router.get(
     "/proposals",
-    response={200: list[ProposalOut], **READ_ERRORS},
+    response={200: list[PublicityProposalOut], **READ_ERRORS},
     summary="List publicity proposals (6f)",
     description="Newest first, those you may see (their case's access). `pending=true`: those "
     "before Washington (awaiting sign-offs or decision); `status`, `case_id` narrow further.",
 )
 @paged
-def list_proposals(request: HttpRequest, filters: Query[ListFilter]) -> Any:
+def list_proposals(request: HttpRequest, filters: Query[PublicityListFilter]) -> Any:
     statuses = list(PENDING) if filters.pending else [filters.status] if filters.status else []
     rows = queries.proposals(request.user, statuses=statuses)
     if filters.case_id is not None:
@@ -128,19 +128,19 @@ def list_proposals(request: HttpRequest, filters: Query[ListFilter]) -> Any:
 
 @router.post(
     "/cases/{case_id}/proposals",
-    response={201: ProposalDetailOut, **CHANGE_ERRORS},
+    response={201: PublicityProposalDetailOut, **CHANGE_ERRORS},
     summary="Propose publicity or surfacing to the IDC (6f, 7a)",
     description="By the chair of the case's post's committee. Carries the Senior US "
     "Representative's 7a determination on publicity in force (refused, naming 7a, without one).",
 )
-def propose(request: HttpRequest, case_id: int, payload: ProposalIn) -> Any:
+def propose(request: HttpRequest, case_id: int, payload: PublicityProposalIn) -> Any:
     proposal = actions.propose(acting_user=request.user, case_id=case_id, **payload.dict())
     return Status(201, _detail(request, proposal.pk))
 
 
 @router.get(
     "/proposals/{proposal_id}",
-    response={200: ProposalDetailOut, **READ_ERRORS},
+    response={200: PublicityProposalDetailOut, **READ_ERRORS},
     summary="One publicity proposal, with its sign-offs and the 5a(5) finding",
 )
 def get_proposal(request: HttpRequest, proposal_id: int) -> Any:
@@ -149,55 +149,55 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Any:
 
 @router.post(
     "/proposals/{proposal_id}/sign-off",
-    response={200: SignOffOut, **CHANGE_ERRORS},
+    response={200: PublicitySignOffOut, **CHANGE_ERRORS},
     summary="Sign off for State or USIA (5a(6))",
     description="By an IDC member of the Department of State or of USIA, for their agency: "
     "approve, or object with comments. Changeable until the IDC decides.",
 )
-def sign_off(request: HttpRequest, proposal_id: int, payload: SignOffIn) -> Any:
+def sign_off(request: HttpRequest, proposal_id: int, payload: PublicitySignOffIn) -> Any:
     row = actions.sign_off(acting_user=request.user, proposal_id=proposal_id, **payload.dict())
     return _sign_off(row)
 
 
 @router.post(
     "/proposals/{proposal_id}/override",
-    response={200: ProposalDetailOut, **CHANGE_ERRORS},
+    response={200: PublicityProposalDetailOut, **CHANGE_ERRORS},
     summary="Record the IDC's override of 5a(5)",
     description="By an IDC member, with the reason, while the case's intelligence objectives "
     "are not satisfied.",
 )
-def override(request: HttpRequest, proposal_id: int, payload: OverrideIn) -> Any:
+def override(request: HttpRequest, proposal_id: int, payload: PublicityOverrideIn) -> Any:
     actions.override_priority(acting_user=request.user, proposal_id=proposal_id, **payload.dict())
     return _detail(request, proposal_id)
 
 
 @router.post(
     "/proposals/{proposal_id}/decide",
-    response={200: ProposalDetailOut, **CHANGE_ERRORS},
+    response={200: PublicityProposalDetailOut, **CHANGE_ERRORS},
     summary="Record the IDC's decision (6f)",
     description="By an IDC member, once State and USIA have signed off (5a(6)); an approval "
     "only when the intelligence objectives are satisfied or overridden (5a(5)).",
 )
-def decide(request: HttpRequest, proposal_id: int, payload: DecideIn) -> Any:
+def decide(request: HttpRequest, proposal_id: int, payload: PublicityDecideIn) -> Any:
     actions.decide(acting_user=request.user, proposal_id=proposal_id, **payload.dict())
     return _detail(request, proposal_id)
 
 
 @router.post(
     "/proposals/{proposal_id}/release",
-    response={200: ProposalDetailOut, **CHANGE_ERRORS},
+    response={200: PublicityProposalDetailOut, **CHANGE_ERRORS},
     summary="Record the release of an approved proposal (6f)",
 )
-def release(request: HttpRequest, proposal_id: int, payload: ReleaseIn) -> Any:
+def release(request: HttpRequest, proposal_id: int, payload: PublicityReleaseIn) -> Any:
     actions.record_release(acting_user=request.user, proposal_id=proposal_id, **payload.dict())
     return _detail(request, proposal_id)
 
 
 @router.post(
     "/proposals/{proposal_id}/withdraw",
-    response={200: ProposalDetailOut, **CHANGE_ERRORS},
+    response={200: PublicityProposalDetailOut, **CHANGE_ERRORS},
     summary="Withdraw a proposal before the IDC decides (6f)",
 )
-def withdraw(request: HttpRequest, proposal_id: int, payload: WithdrawIn) -> Any:
+def withdraw(request: HttpRequest, proposal_id: int, payload: PublicityWithdrawIn) -> Any:
     actions.withdraw(acting_user=request.user, proposal_id=proposal_id, **payload.dict())
     return _detail(request, proposal_id)

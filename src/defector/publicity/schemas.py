@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class ProposalIn(Schema):
+class PublicityProposalIn(Schema):
     """The local committee's proposal to the IDC (``6f``)."""
 
     summary: str = Field(description="What is proposed. Cryptonyms only, never a name.")
@@ -20,36 +20,36 @@ class ProposalIn(Schema):
     risks: str
 
 
-class SignOffIn(Schema):
+class PublicitySignOffIn(Schema):
     expected_version: int = Field(description="The version of the proposal you read.")
     position: str = Field(description="approve or object.")
     comments: str = Field("", description="Required with an objection.")
 
 
-class OverrideIn(Schema):
+class PublicityOverrideIn(Schema):
     expected_version: int
     reason: str = Field(description="Why publicity may precede the intelligence objectives.")
 
 
-class DecideIn(Schema):
+class PublicityDecideIn(Schema):
     expected_version: int
     outcome: str = Field(description="approve or reject.")
     reason: str = Field("", description="Required to reject.")
 
 
-class ReleaseIn(Schema):
+class PublicityReleaseIn(Schema):
     expected_version: int
     released_on: dt.date
     channel: str = Field(description="One of the channels.")
     summary: str = Field(description="What was released.")
 
 
-class WithdrawIn(Schema):
+class PublicityWithdrawIn(Schema):
     expected_version: int
     reason: str
 
 
-class SignOffOut(Schema):
+class PublicitySignOffOut(Schema):
     agency: str = Field(description="STATE or USIA.")
     position: str = Field(description="approve or object.")
     comments: str
@@ -57,7 +57,7 @@ class SignOffOut(Schema):
     signed_at: dt.datetime
 
 
-class RiskOut(Schema):
+class PublicityRiskOut(Schema):
     id: int
     level: str
     determined_by: str
@@ -65,13 +65,13 @@ class RiskOut(Schema):
     in_force: bool
 
 
-class ObjectivesOut(Schema):
+class PublicityObjectivesOut(Schema):
     clause: str
     holds: bool
     because: str
 
 
-class ProposalOut(Schema):
+class PublicityProposalOut(Schema):
     id: int
     version: int
     case_id: int
@@ -89,8 +89,10 @@ class ProposalOut(Schema):
     channels: list[str]
     other_channel: str
     risks: str
-    risk_determination: RiskOut | None = Field(description="The 7a determination on publicity.")
-    sign_offs: list[SignOffOut]
+    risk_determination: PublicityRiskOut | None = Field(
+        description="The 7a determination on publicity."
+    )
+    sign_offs: list[PublicitySignOffOut]
     override_reason: str
     overridden_by: str
     overridden_at: dt.datetime | None
@@ -106,5 +108,7 @@ class ProposalOut(Schema):
     withdrawn_at: dt.datetime | None
 
 
-class ProposalDetailOut(ProposalOut):
-    objectives: ObjectivesOut = Field(description="5a(5): the case's intelligence objectives.")
+class PublicityProposalDetailOut(PublicityProposalOut):
+    objectives: PublicityObjectivesOut = Field(
+        description="5a(5): the case's intelligence objectives."
+    )

@@ -174,12 +174,6 @@ class Steps:
     release: bool
     withdraw: bool
 
-    @property
-    def any(self) -> bool:
-        return bool(
-            self.sign_off_for or self.override or self.decide or self.release or self.withdraw
-        )
-
 
 def steps_for(user: AnyUser, proposal: Proposal, finding: Finding) -> Steps:
     """The steps to show the user on the proposal's page (only those their role may take)."""
