@@ -133,7 +133,7 @@ def locked(user: AnyUser, proposal_id: object) -> Proposal:
     """The proposal, if the user may see it (``NotFound`` otherwise), locked for the change."""
     visible = queries.find_proposal(user, proposal_id)
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("case__post", "proposed_by__user")
         .get(pk=visible.pk)
     )

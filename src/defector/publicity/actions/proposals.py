@@ -122,7 +122,7 @@ def propose(
     committee are told."""
     with transaction.atomic():
         case = find_case(acting_user, case_id, Action.VIEW)
-        case = Case.objects.select_for_update().select_related("post").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("post").get(pk=case.pk)
         values = check_propose(
             acting_user,
             case,
