@@ -31,6 +31,7 @@ from defector.escalations.api import router as escalations_router
 from defector.exploitation.api import router as exploitation_router
 from defector.notifications.api import router as notifications_router
 from defector.powers.api import router as powers_router
+from defector.publicity.api import router as publicity_router
 from defector.traces.api import router as traces_router
 from defector.web.api import router as policy_router
 
@@ -74,6 +75,7 @@ api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/escalations", escalations_router, tags=["escalations"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/traces", traces_router, tags=["traces"])
+api.add_router("/publicity", publicity_router, tags=["publicity"])
 api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
 api.add_router("/compliance", compliance_router, tags=["compliance"])
 api.add_router("/exploitation", exploitation_router, tags=["exploitation"])

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("defector.notifications.urls")),
     path("traces/", include("defector.traces.urls")),
     path("exploitation/", include("defector.exploitation.urls")),
+    path("publicity/", include("defector.publicity.urls")),
     path("compliance/", include("defector.compliance.urls")),
     path("powers/", include("defector.powers.urls")),
     path("audit/", include("defector.core.urls")),

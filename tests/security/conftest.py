@@ -40,6 +40,7 @@ from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
 from defector.powers import actions as power_actions
+from defector.publicity.models import Proposal
 from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
@@ -357,6 +358,18 @@ def furnish(world: World) -> Records:
         )
         keep("debriefing", where, session.pk)
         keep("attachment", where, session.attachments.get().pk)
+        # A publicity proposal by the post's chair (6f), written directly: the matrix's chair
+        # at VIENNA is not cleared for the TOP SECRET case, and the matrix needs one on each.
+        proposer = Official.objects.get(user=makers[code][0])
+        proposal = Proposal.objects.create(
+            case=case,
+            proposed_by=proposer,
+            summary="A press conference.",
+            window_start=today + dt.timedelta(days=30),
+            channels=["press"],
+            risks="Reprisals.",
+        )
+        keep("proposal", where, proposal.pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

@@ -135,6 +135,7 @@ CASE_RECORDS = frozenset(
         "debriefing",
         "attachment",
         "transfer",
+        "proposal",
     }
 )
 POST_RECORDS = frozenset(

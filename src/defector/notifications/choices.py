@@ -21,6 +21,7 @@ class NoticeKind(models.TextChoices):
     OBLIGATION = "obligation", "Obligation"
     REPORT = "report", "Report to the IDC"
     TRACE = "trace", "Name trace"
+    PUBLICITY = "publicity", "Publicity proposal"
 
 
 #: The clause behind each kind of notice, shown next to it.
@@ -36,6 +37,7 @@ KIND_CLAUSES: Final[dict[str, str]] = {
     NoticeKind.OBLIGATION: "6b",
     NoticeKind.REPORT: "6d",
     NoticeKind.TRACE: "6b(3)(b)",
+    NoticeKind.PUBLICITY: "6f",
 }
 
 #: The longest summary of a notice, and the longest link.

@@ -9,3 +9,8 @@ from defector.cases.access import case_content
 from defector.core.access import register
 
 register("publicity.proposal", case_content("case__"), compartments="case__compartments")
+register(
+    "publicity.signoff",
+    case_content("proposal__case__"),
+    compartments="proposal__case__compartments",
+)

@@ -12,4 +12,22 @@ class PublicityConfig(AppConfig):
     verbose_name = "Publicity"
 
     def ready(self) -> None:
-        from defector.publicity import access  # noqa: F401  (registers its access rules)
+        from defector.cases.sections import CaseSection, register_section
+        from defector.notifications.pending import register_pending_provider
+        from defector.publicity import (
+            access,  # noqa: F401  (registers its access rules)
+            queries,
+        )
+
+        # The case page's "Publicity" section (a tab once sections become tabs).
+        register_section(
+            CaseSection(
+                key="publicity",
+                title="Publicity",
+                template="publicity/section.html",
+                order=85,
+                build=queries.section_data,
+            )
+        )
+        # What waits in My work: a sign-off (5a(6)), a decision or a release to record (6f).
+        register_pending_provider(queries.pending_items)

@@ -59,6 +59,11 @@ def _idc(principal: Principal) -> bool:
 def _catalogue_keepers(principal: Principal) -> bool:
     """The IDC and the DCI's delegate, who keep the catalogue of requirements (4a)."""
     return _officials(principal) and any(role in principal.roles for role in CATALOGUE_KEEPERS)
+def _publicity_readers(principal: Principal) -> bool:
+    """The IDC (every post's proposals) and a post's committee (its own)."""
+    return _idc(principal) or bool(
+        principal.posts_with("committee_member", "committee_chair", "senior_representative")
+    )
 
 
 AREAS: Final[tuple[Area, ...]] = (
@@ -119,6 +124,12 @@ AREAS: Final[tuple[Area, ...]] = (
         "delegate.",
         ("1", "3"),
         _officials,
+        "Publicity",
+        "publicity:index",
+        "Publicity proposals: the local committees' proposals for surfacing or publicity, the "
+        "sign-offs of State and USIA, and the IDC's decision.",
+        ("6f", "5a(5)", "5a(6)"),
+        _publicity_readers,
     ),
     Area(
         "Watch lists",

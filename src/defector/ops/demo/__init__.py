@@ -32,6 +32,7 @@ from defector.ops.demo.exploitation import load_exploitation
 from defector.ops.demo.grants import DemoGrant
 from defector.ops.demo.powers import load_powers
 from defector.ops.demo.transfers import load_transfers
+from defector.ops.demo.publicity import load_publicity
 
 __all__ = [
     "ACCOUNTS",
@@ -61,4 +62,5 @@ def load() -> tuple[DemoAccount, ...]:
     load_cases()
     load_exploitation()
     load_transfers()
+    load_publicity()
     return ACCOUNTS

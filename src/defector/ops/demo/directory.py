@@ -216,6 +216,17 @@ ACCOUNTS = (
         roles=(("idc_member", None),),
     ),
     DemoAccount(
+        "idc.usia",
+        "Nora",
+        "Ellison",
+        "Interagency Defector Committee member (USIA)",
+        group="Washington",
+        agency="USIA",
+        title="Interagency Defector Committee, Office of Policy and Programs",
+        compartments=("HARBOR", "LANTERN"),
+        roles=(("idc_member", None),),
+    ),
+    DemoAccount(
         "dci.delegate",
         "Catherine",
         "Vance",
