@@ -59,6 +59,8 @@ def _idc(principal: Principal) -> bool:
 def _catalogue_keepers(principal: Principal) -> bool:
     """The IDC and the DCI's delegate, who keep the catalogue of requirements (4a)."""
     return _officials(principal) and any(role in principal.roles for role in CATALOGUE_KEEPERS)
+
+
 def _publicity_readers(principal: Principal) -> bool:
     """The IDC (every post's proposals) and a post's committee (its own)."""
     return _idc(principal) or bool(
@@ -124,6 +126,8 @@ AREAS: Final[tuple[Area, ...]] = (
         "delegate.",
         ("1", "3"),
         _officials,
+    ),
+    Area(
         "Publicity",
         "publicity:index",
         "Publicity proposals: the local committees' proposals for surfacing or publicity, the "

@@ -31,8 +31,8 @@ from defector.ops.demo.directory import (
 from defector.ops.demo.exploitation import load_exploitation
 from defector.ops.demo.grants import DemoGrant
 from defector.ops.demo.powers import load_powers
-from defector.ops.demo.transfers import load_transfers
 from defector.ops.demo.publicity import load_publicity
+from defector.ops.demo.transfers import load_transfers
 
 __all__ = [
     "ACCOUNTS",
