@@ -29,6 +29,7 @@ from defector.directory.api import router as directory_router
 from defector.dissemination.api import router as dissemination_router
 from defector.escalations.api import router as escalations_router
 from defector.notifications.api import router as notifications_router
+from defector.reports.api import router as reports_router
 from defector.traces.api import router as traces_router
 from defector.web.api import router as policy_router
 
@@ -74,6 +75,7 @@ api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/traces", traces_router, tags=["traces"])
 api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
 api.add_router("/compliance", compliance_router, tags=["compliance"])
+api.add_router("/reports", reports_router, tags=["reports"])
 
 
 @api.get(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("defector.notifications.urls")),
     path("traces/", include("defector.traces.urls")),
     path("compliance/", include("defector.compliance.urls")),
+    path("reports/", include("defector.reports.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),
