@@ -16,7 +16,7 @@ class ReportsConfig(AppConfig):
         from defector.cases.sections import CaseSection, register_section
         from defector.notifications.pending import register_pending_provider
         from defector.reports import access  # noqa: F401  (registers its access rules)
-        from defector.reports.queries import case_section, may_see_section, pending_for
+        from defector.reports.queries import case_section, pending_for
 
         # The case's tab "Reports to the IDC": its reports, and drafting the next one.
         register_section(
@@ -26,7 +26,6 @@ class ReportsConfig(AppConfig):
                 template="reports/section.html",
                 order=85,
                 build=case_section,
-                visible=may_see_section,
             )
         )
         # The work items: reports to send (the chair) and to acknowledge (the IDC).

@@ -19,7 +19,6 @@ from defector.core.access import Action, can, get_for, principal_for, restrict
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
 from defector.directory.models import Post
-from defector.directory.queries import acting_official
 from defector.notifications.pending import PendingItem
 from defector.reports.choices import (
     ACKNOWLEDGING_ROLES,
@@ -163,8 +162,8 @@ def is_idc(user: AnyUser) -> bool:
 
 def describe(user: AnyUser, report: StatusReport) -> ReportView:
     """The report with what ``user`` may do with it (the actions decide again)."""
-    official = acting_official(user)
-    works = official is not None and can(user, Action.CHANGE, report.case)
+    official_id = principal_for(user).official_id
+    works = official_id is not None and can(user, Action.CHANGE, report.case)
     drafted = report.status == Status.DRAFTED
     return ReportView(
         report=report,
@@ -173,8 +172,7 @@ def describe(user: AnyUser, report: StatusReport) -> ReportView:
         can_send=drafted
         and works
         and is_chair_of(user, report.case.post_id)
-        and official is not None
-        and report.prepared_by_id != official.pk,
+        and report.prepared_by_id != official_id,
         can_acknowledge=report.status == Status.SENT and is_idc(user),
     )
 
@@ -184,22 +182,45 @@ def reports_of_case(user: AnyUser, case: Case) -> list[StatusReport]:
 
 
 def may_see_section(user: AnyUser, case: Case) -> bool:
-    """The case's tab shows where the ``6d`` obligation arose, or a report exists."""
-    return bool(case_section(user, case)["applies"])
+    """The case's tab shows to whoever sees the case."""
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFigures:
+    """A case's reports in numbers, for its tab."""
+
+    received: int
+    acknowledged: int
+    periods_overdue: int
+    next_due: dt.datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.periods_overdue > 0
 
 
 def case_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
-    """The case's tab "Reports to the IDC": its reports, its open periods, and whether the
-    reader may draft the next one."""
+    """The case's tab "Reports to the IDC": its figures (one query), its reports (one more),
+    and whether the reader may draft the next one."""
     found = world_rows(user, Filters(), only=case.pk).first()
-    from_case = rows_of(user, [found])[0] if found is not None else None
+    figures = (
+        CaseFigures(
+            received=found.x_received,  # type: ignore[attr-defined]
+            acknowledged=found.x_acknowledged,  # type: ignore[attr-defined]
+            periods_overdue=found.x_overdue_periods,  # type: ignore[attr-defined]
+            next_due=found.x_next_due,  # type: ignore[attr-defined]
+        )
+        if found is not None
+        else None
+    )
     reports = reports_of_case(user, case)
-    official = acting_official(user)
+    official_id = principal_for(user).official_id
     return {
-        "applies": from_case is not None or bool(reports),
-        "figures": from_case,
+        "owed": figures is not None,
+        "figures": figures,
         "reports": [describe(user, report) for report in reports],
-        "can_draft": official is not None
+        "can_draft": official_id is not None
         and case.stage != Stage.CLOSED
         and can(user, Action.CHANGE, case),
         "clause": REPORT_CLAUSE,
@@ -209,8 +230,8 @@ def case_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
 def pending_for(user: AnyUser) -> Sequence[PendingItem]:
     """The work items: drafts to send (the chair, at their posts; not their own), reports to
     acknowledge (the IDC)."""
-    official = acting_official(user)
-    if official is None:
+    official_id = principal_for(user).official_id
+    if official_id is None:
         return []
     items: list[PendingItem] = []
     posts = principal_for(user).posts_with(*SENDING_ROLES)
@@ -218,7 +239,7 @@ def pending_for(user: AnyUser) -> Sequence[PendingItem]:
         drafts = (
             _reports(user)
             .filter(status=Status.DRAFTED, case__post_id__in=sorted(posts))
-            .exclude(prepared_by=official)
+            .exclude(prepared_by_id=official_id)
             .order_by("drafted_at", "pk")[:50]
         )
         items += [
