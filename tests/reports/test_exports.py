@@ -106,7 +106,7 @@ def test_the_pages_download_the_pdf_and_the_csvs(
     idc: User, sent: StatusReport, defector_case: Case
 ) -> None:
     client = signed_in_client(idc)
-    pdf = client.get(f"/reports/{sent.pk}/export/pdf/")
+    pdf = client.get(f"/reports/{sent.pk}/pdf/")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     world = client.get("/reports/world/export/?overdue=no")
@@ -114,7 +114,7 @@ def test_the_pages_download_the_pdf_and_the_csvs(
     body = b"".join(world.streaming_content).decode()
     assert defector_case.cryptonym in body
     assert "Canarywing" not in body
-    assert client.get(f"/reports/{sent.pk}/export/doc/").status_code == 404
+    assert client.get(f"/reports/{sent.pk}/csv/").status_code == 200
 
 
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:

@@ -224,6 +224,6 @@ def test_the_api_drafts_sends_acknowledges_and_lists(
     assert api(idc).get(f"/cases/{defector_case.pk}").json()["count"] == 1
     assert api(chair).get(f"/posts/{defector_case.post_id}").json()["count"] == 1
     assert api(bonn_member).get(f"/posts/{defector_case.post_id}").status_code == 404
-    pdf = api(idc).get(f"/{report_id}/export/pdf")
+    pdf = api(idc).get(f"/{report_id}/pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF-")

@@ -34,6 +34,7 @@ from defector.core import tokens
 from defector.core.models import ApiToken, WorkerHeartbeat
 from defector.directory.models import Official, RoleAssignment
 from defector.dissemination import actions as dissemination_actions
+from defector.reports import actions as report_actions
 from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
@@ -318,6 +319,11 @@ def furnish(world: World) -> Records:
             timing="Tonight",
         )
         keep("threat-report", where, report.pk)
+        # a status report to the IDC drafted by the case's opener (6d)
+        idc_report = report_actions.draft_report(
+            acting_user=opener, case_id=case.pk, expected_version=_version(case)
+        )
+        keep("idc-report", where, idc_report.pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

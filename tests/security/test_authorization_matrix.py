@@ -122,7 +122,17 @@ def object_kind(endpoint: Endpoint, param: str) -> str:
 #: Records that belong to a case (one of each per case, ``conftest.furnish``) and records that
 #: belong to a post's committee (one of each at VIENNA and at BONN).
 CASE_RECORDS = frozenset(
-    {"check", "statement", "task", "obligation", "plan", "trace", "hit", "threat-report"}
+    {
+        "check",
+        "statement",
+        "task",
+        "obligation",
+        "plan",
+        "trace",
+        "hit",
+        "threat-report",
+        "idc-report",
+    }
 )
 POST_RECORDS = frozenset(
     {

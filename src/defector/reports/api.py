@@ -211,15 +211,29 @@ def acknowledge(request: HttpRequest, idc_report_id: int, payload: VersionIn) ->
     return _out(request, idc_report_id)
 
 
-@router.get(
-    "/{idc_report_id}/export/{fmt}",
-    response={200: None, **READ_ERRORS},
-    summary="A report as PDF or CSV (audited)",
-    description="fmt: pdf or csv. From the stored contents: what was sent is what is shown.",
-)
-def export(request: HttpRequest, idc_report_id: int, fmt: str) -> HttpResponse:
+def _export(request: HttpRequest, idc_report_id: int, fmt: str) -> HttpResponse:
     name, content = actions.export_report(
         acting_user=request.user, report_id=idc_report_id, fmt=fmt
     )
     kind = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     return exports.file_response(name, content, kind)
+
+
+@router.get(
+    "/{idc_report_id}/pdf",
+    response={200: None, **READ_ERRORS},
+    summary="A report as PDF (audited)",
+    description="From the stored contents: what was sent is what is shown. No true name.",
+)
+def export_pdf(request: HttpRequest, idc_report_id: int) -> HttpResponse:
+    return _export(request, idc_report_id, "pdf")
+
+
+@router.get(
+    "/{idc_report_id}/csv",
+    response={200: None, **READ_ERRORS},
+    summary="A report as CSV (audited)",
+    description="Rows of section, item and value, from the stored contents. No true name.",
+)
+def export_csv(request: HttpRequest, idc_report_id: int) -> HttpResponse:
+    return _export(request, idc_report_id, "csv")

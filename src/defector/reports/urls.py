@@ -14,10 +14,19 @@ urlpatterns = [
     path("posts/<int:post_id>/export/", views.PostExportView.as_view(), name="post-export"),
     path("cases/<int:case_id>/draft/", views.DraftView.as_view(), name="draft"),
     path("<int:idc_report_id>/", views.ReportView.as_view(), name="detail"),
+    path("<int:idc_report_id>/pdf/", views.ReportExportView.as_view(), {"fmt": "pdf"}, name="pdf"),
+    path("<int:idc_report_id>/csv/", views.ReportExportView.as_view(), {"fmt": "csv"}, name="csv"),
     path(
-        "<int:idc_report_id>/export/<str:fmt>/",
-        views.ReportExportView.as_view(),
-        name="export",
+        "<int:idc_report_id>/regenerate/",
+        views.StepView.as_view(),
+        {"step": "regenerate"},
+        name="regenerate",
     ),
-    path("<int:idc_report_id>/<str:step>/", views.StepView.as_view(), name="step"),
+    path("<int:idc_report_id>/send/", views.StepView.as_view(), {"step": "send"}, name="send"),
+    path(
+        "<int:idc_report_id>/acknowledge/",
+        views.StepView.as_view(),
+        {"step": "acknowledge"},
+        name="acknowledge",
+    ),
 ]

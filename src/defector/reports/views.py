@@ -23,7 +23,6 @@ from django.views.generic import TemplateView, View
 from defector.core import exports
 from defector.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from defector.reports import actions, queries
-from defector.reports.forms import DraftForm, VersionForm
 
 PAGE_SIZE: Final = 50
 
@@ -158,13 +157,14 @@ class StepView(LoginRequiredMixin, View):
         if step not in STEPS:
             raise Http404("no such step")
         act, done = STEPS[step]
-        form = VersionForm(request.POST)
         target = reverse("reports:detail", args=[idc_report_id])
-        if not form.is_valid():
-            messages.error(request, "The form was not complete: reload the page.")
-            return HttpResponseRedirect(target)
         try:
-            act(acting_user=request.user, report_id=idc_report_id, **form.action_data())
+            # the action decides who may first, then checks the version read
+            act(
+                acting_user=request.user,
+                report_id=idc_report_id,
+                expected_version=request.POST.get("version"),
+            )
         except NotFound:
             raise Http404("no such report") from None
         except PermissionDenied as exc:
@@ -182,14 +182,14 @@ class DraftView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, case_id: int) -> HttpResponse:
-        form = DraftForm(request.POST)
         back = reverse("cases:detail", args=[case_id]) + "#section-idc-reports-heading"
-        if not form.is_valid():
-            messages.error(request, "; ".join(str(e) for e in form.errors.values()))
-            return HttpResponseRedirect(back)
         try:
+            # the action decides who may first, then checks the version and the comment
             report = actions.draft_report(
-                acting_user=request.user, case_id=case_id, **form.action_data()
+                acting_user=request.user,
+                case_id=case_id,
+                expected_version=request.POST.get("version"),
+                comment=request.POST.get("comment", ""),
             )
         except NotFound:
             raise Http404("no such case") from None
