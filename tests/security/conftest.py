@@ -34,11 +34,11 @@ from defector.core import tokens
 from defector.core.models import ApiToken, WorkerHeartbeat
 from defector.directory.models import Official, RoleAssignment
 from defector.dissemination import actions as dissemination_actions
-from defector.reports import actions as report_actions
 from defector.escalations import actions as escalation_actions
 from defector.notifications.actions import notify_officials
 from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
+from defector.reports import actions as report_actions
 from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
