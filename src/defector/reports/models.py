@@ -16,7 +16,7 @@ class StatusReport(models.Model):
 
     case = models.ForeignKey(
         "cases.Case",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="idc_reports",
     )
     post = models.ForeignKey(
@@ -76,7 +76,7 @@ class StatusReport(models.Model):
     )
     obligation = models.ForeignKey(
         "cases.Obligation",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -1,6 +1,7 @@
 """Demo data for ``make demo``: a realistic directory — agencies, posts, compartments, and an
 official for every role at Vienna and Tokyo, in Washington and in oversight — and a handful
-of cases at Vienna and Tokyo at different stages (fictional people).
+of cases at Vienna and Tokyo at different stages (fictional people), with a report to the
+IDC sent and acknowledged, and one overdue.
 
 Everything is created through the directory's actions (``acting_user=None``: an operator at
 the console), so the demo is audited like any other change. Idempotent: running it again
@@ -28,6 +29,7 @@ from defector.ops.demo.directory import (
     load_directory,
 )
 from defector.ops.demo.grants import DemoGrant
+from defector.ops.demo.reports import load_reports
 
 __all__ = [
     "ACCOUNTS",
@@ -54,4 +56,5 @@ def load() -> tuple[DemoAccount, ...]:
     load_directory()
     load_committees()
     load_cases()
+    load_reports()
     return ACCOUNTS
