@@ -50,7 +50,10 @@ def cast() -> dict[str, Any]:
     reader = Official.objects.create(user=user, agency=agency, clearance="TOP SECRET")
     RoleAssignment.objects.create(official=reader, role="idc_member", post=None)
     requirement = Requirement.objects.create(
-        code="DCI-1", title="Order of battle", issuing_agency=agency, active_from=dt.date(1976, 5, 18)
+        code="DCI-1",
+        title="Order of battle",
+        issuing_agency=agency,
+        active_from=dt.date(1976, 5, 18),
     )
     _, token = core_actions.create_api_token(acting_user=user, user=user, name="b", days=1)
     return {

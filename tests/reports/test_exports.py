@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from defector.cases.models import Case
 from defector.core.exports import csv_text, safe_cell
@@ -121,3 +122,17 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert safe_cell(-3) == -3
     assert csv_text(("a", "b"), [["@x", None]]) == "a,b\n'@x,\n"
+
+
+def test_the_command_line_exports_the_worldwide_view_audited(
+    idc: User, sent: StatusReport, defector_case: Case, tmp_path: Any
+) -> None:
+    out = io.StringIO()
+    call_command("report", "world", "--as", idc.username, "--overdue", "no", stdout=out)
+    assert defector_case.cryptonym in out.getvalue()
+    target = tmp_path / "report.pdf"
+    call_command("report", "export", str(sent.pk), "--as", idc.username, "-o", str(target))
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(action="reports.world.export", actor_id=idc.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("report", "world", "--as", "nobody.here")

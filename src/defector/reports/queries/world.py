@@ -326,7 +326,8 @@ def facet_query(user: AnyUser, now: dt.datetime, *, only: int | None = None) -> 
     if only is not None:
         cases = cases.filter(pk=only)
     grouped: QuerySet[Any] = _with_flags(_with_overall(cases.order_by()), now)
-    return grouped.values(*FACET_COLUMNS).annotate(n=Count("pk"))
+    counted: QuerySet[Any] = grouped.values(*FACET_COLUMNS).annotate(n=Count("pk"))
+    return counted
 
 
 def _value_of(row: dict[str, Any], facet: str) -> str:
