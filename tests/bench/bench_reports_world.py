@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from defector.core import sealing
-    from defector.reports.queries.world import Filters, _filtered, facet_query
+    from defector.reports.queries.world import Filters, _filtered
 
     os.environ[sealing.KEYS_ENV] = sealing.Keyring(
         primary="b1", keys={"b1": AESGCM.generate_key(256)}
@@ -257,8 +257,6 @@ def main(argv: list[str] | None = None) -> int:
                     dt.datetime.now(dt.UTC),
                 )
                 print(filtered.order_by().values("pk").explain(analyze=True))
-                if os.environ.get("BENCH_WORLD_EXPLAIN_FACETS"):
-                    print(facet_query(the["reader"], dt.datetime.now(dt.UTC)).explain(analyze=True))
     finally:
         if maintenance:
             drop_postgres(maintenance, os.environ["DATABASE_URL"])
