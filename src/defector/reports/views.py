@@ -177,9 +177,16 @@ class StepView(LoginRequiredMixin, View):
 
 
 class DraftView(LoginRequiredMixin, View):
-    """POST the case tab's form: draft the next report, then its page."""
+    """POST the case tab's form: draft the next report, then its page. A ``GET`` (the address
+    bar after an error) answers 303 to the case's tab, keeping ``Allow: POST``."""
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        tab = reverse("cases:detail", args=[case_id]) + "#section-idc-reports-heading"
+        response = HttpResponseRedirect(tab, status=303)
+        response["Allow"] = "POST"
+        return response
 
     def post(self, request: HttpRequest, case_id: int) -> HttpResponse:
         back = reverse("cases:detail", args=[case_id]) + "#section-idc-reports-heading"
