@@ -20,14 +20,13 @@ from defector.reports.queries.reports import (
     report_detail,
     reports_of_case,
 )
+from defector.reports.queries.view import WorldView, world_view
 from defector.reports.queries.world import (
     FACETS,
     Filters,
     WorldRow,
-    WorldView,
     may_see_world,
     parse_filters,
-    world_view,
 )
 
 __all__ = [

@@ -1,6 +1,5 @@
-"""The writers of the reports app: drafting a status report from its case, regenerating a
-draft, sending it (which discharges the period's ``6d`` obligation), acknowledging it, and
-the audited exports.
+"""The steps of a status report: drafting it from its case, regenerating a draft, sending
+it (which discharges the period's ``6d`` obligation), acknowledging it.
 
 Each is one transaction with its audit record; the case's timeline gets a line for each step
 (``cases.actions.record_event``). Drafting claims the case's version (the drafter saw the case
@@ -11,7 +10,6 @@ name the case by cryptonym only: sent → the IDC; acknowledged → the post's c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any, Final
 
@@ -29,9 +27,8 @@ from defector.cases.actions import (
 from defector.cases.choices import Stage
 from defector.cases.models import Case
 from defector.cases.validation import Errors, as_version, clean_text, moment_of
-from defector.core import exports
 from defector.core.access import Action, can, principal_for
-from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PolicyRefusal
+from defector.core.errors import Conflict, InvalidInput, PermissionDenied, PolicyRefusal
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
 from defector.notifications.actions import notify_idc, notify_post_members
@@ -39,7 +36,6 @@ from defector.notifications.choices import NoticeKind
 from defector.policy.decisions import Decision
 from defector.policy.gates import reports as gate
 from defector.policy.obligations import ObligationId
-from defector.reports import pdf
 from defector.reports.choices import (
     ACKNOWLEDGING_ROLES,
     COMMENT_MAX_LENGTH,
@@ -49,7 +45,6 @@ from defector.reports.choices import (
 from defector.reports.models import StatusReport
 from defector.reports.queries import contents as generator
 from defector.reports.queries import reports as report_queries
-from defector.reports.queries import world as world_queries
 
 #: What the audit record keeps of a report (its contents stay in the report).
 REPORT_AUDIT_FIELDS: Final = ["number", "status", "period", "sent_at", "acknowledged_at"]
@@ -343,68 +338,3 @@ def acknowledge_report(
         )
         transaction.on_commit(partial(_tell_post, report), robust=True)
     return report
-
-
-# --- exports ----------------------------------------------------------------------------
-
-
-def export_report(*, acting_user: AnyUser, report_id: int | str, fmt: str) -> tuple[str, bytes]:
-    """One report as PDF or CSV, from its stored contents (what was sent is what is shown),
-    with its audit record: ``(file name, bytes)``. Cryptonyms and codes only."""
-    if fmt not in ("pdf", "csv"):
-        raise NotFound("no such format")
-    report = _find_report(acting_user, report_id)
-    view = report_queries.describe(acting_user, report)
-    name = f"report-{report.case.cryptonym.lower()}-{report.number}.{fmt}"
-    if fmt == "pdf":
-        content = pdf.render(view)
-    else:
-        content = exports.csv_text(("section", "item", "value"), view.rows()).encode()
-    exports.audited(
-        acting_user=acting_user,
-        what="reports.report",
-        fmt=fmt,
-        obj=report,
-        cryptonym=report.case.cryptonym,
-        rows=None,
-    )
-    return name, content
-
-
-def export_world(*, acting_user: AnyUser, filters: Mapping[str, Any]) -> tuple[str, Iterator[str]]:
-    """Washington's worldwide view as CSV, filtered as on the page, with its audit record (the
-    filter and the number of rows): ``(file name, lines)``, the lines made as they are read."""
-    if not world_queries.may_see_world(acting_user):
-        raise NotFound("no worldwide view for you")
-    found = world_queries.parse_filters(filters)
-    rows = world_queries.world_rows(acting_user, found)
-    count = rows.count()
-    exports.audited(
-        acting_user=acting_user,
-        what="reports.world",
-        fmt="csv",
-        filters=found.as_query(),
-        rows=count,
-        object_type="reports.world",
-        object_id="worldwide",
-    )
-    return "reports-worldwide.csv", exports.csv_lines(
-        world_queries.CSV_COLUMNS, world_queries.csv_rows(acting_user, rows)
-    )
-
-
-def export_post(*, acting_user: AnyUser, post_id: int | str) -> tuple[str, Iterator[str]]:
-    """A post's reports to the IDC as CSV (its committee, the IDC), audited."""
-    post = report_queries.post_for(acting_user, post_id)
-    table = report_queries.post_reports(acting_user, post)
-    exports.audited(
-        acting_user=acting_user,
-        what="reports.post",
-        fmt="csv",
-        filters={"post": post.code},
-        rows=len(table),
-        obj=post,
-    )
-    return f"reports-{post.code.lower()}.csv", exports.csv_lines(
-        report_queries.POST_CSV_COLUMNS, report_queries.post_csv_rows(table)
-    )
