@@ -32,6 +32,7 @@ from defector.exploitation.api import router as exploitation_router
 from defector.notifications.api import router as notifications_router
 from defector.powers.api import router as powers_router
 from defector.publicity.api import router as publicity_router
+from defector.reports.api import router as reports_router
 from defector.traces.api import router as traces_router
 from defector.web.api import router as policy_router
 
@@ -80,6 +81,7 @@ api.add_router("/dissemination", dissemination_router, tags=["dissemination"])
 api.add_router("/compliance", compliance_router, tags=["compliance"])
 api.add_router("/exploitation", exploitation_router, tags=["exploitation"])
 api.add_router("/powers", powers_router, tags=["powers"])
+api.add_router("/reports", reports_router, tags=["reports"])
 
 
 @api.get(

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "defector.dissemination",
     "defector.exploitation",
     "defector.publicity",
+    "defector.reports",
     "defector.compliance",
     "defector.web",
     "defector.ops",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("publicity/", include("defector.publicity.urls")),
     path("compliance/", include("defector.compliance.urls")),
     path("powers/", include("defector.powers.urls")),
+    path("reports/", include("defector.reports.urls")),
     path("audit/", include("defector.core.urls")),
     path("account/", include("defector.accounts.urls")),
     path("", include("defector.web.urls")),

@@ -41,6 +41,7 @@ from defector.policy.gates.committees import REQUIRED_SECTIONS
 from defector.policy.obligations import ObligationId
 from defector.powers import actions as power_actions
 from defector.publicity.models import Proposal
+from defector.reports import actions as report_actions
 from defector.traces import actions as trace_actions
 from support.builders import DEMO_PASSWORD, TRUE_NAME, make_committee, make_official
 from support.require import skip_or_fail
@@ -370,6 +371,11 @@ def furnish(world: World) -> Records:
             risks="Reprisals.",
         )
         keep("proposal", where, proposal.pk)
+        # a status report to the IDC drafted by the case's opener (6d)
+        idc_report = report_actions.draft_report(
+            acting_user=opener, case_id=case.pk, expected_version=_version(case)
+        )
+        keep("idc-report", where, idc_report.pk)
     for code, post in (("VIENNA", world.vienna), ("BONN", world.bonn)):
         chair, senior = makers[code]
         committee = make_committee(post)

@@ -136,6 +136,7 @@ CASE_RECORDS = frozenset(
         "attachment",
         "transfer",
         "proposal",
+        "idc-report",
     }
 )
 POST_RECORDS = frozenset(

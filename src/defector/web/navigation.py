@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from defector.compliance.access import COMPLIANCE_POST_ROLES, COMPLIANCE_WORLD_ROLES
 from defector.core.access import Principal, principal_for
 from defector.exploitation.access import CATALOGUE_KEEPERS
+from defector.reports.choices import POST_ROLES as REPORTS_POST_ROLES
+from defector.reports.choices import WORLD_ROLES as REPORTS_WORLD_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,14 @@ def _compliance_readers(principal: Principal) -> bool:
     """The IDC (every post) and a post's committee (its posts): the compliance views."""
     return any(role in principal.roles for role in COMPLIANCE_WORLD_ROLES) or bool(
         principal.posts_with(*COMPLIANCE_POST_ROLES)
+    )
+
+
+def _report_readers(principal: Principal) -> bool:
+    """Washington (the worldwide view) and a post's committee (its own reports to the IDC)."""
+    return _officials(principal) and (
+        any(role in principal.roles for role in REPORTS_WORLD_ROLES)
+        or bool(principal.posts_with(*REPORTS_POST_ROLES))
     )
 
 
@@ -151,10 +161,12 @@ AREAS: Final[tuple[Area, ...]] = (
         _catalogue_keepers,
     ),
     Area(
-        "Reports",
+        "Reports to the IDC",
         "reports:index",
-        "Reports to the Interagency Defector Committee, dashboards and exports.",
+        "Status reports to the Interagency Defector Committee generated from each case; "
+        "Washington's worldwide view of every post's defectors; PDF and CSV exports.",
         ("6d",),
+        _report_readers,
     ),
     Area(
         "Compliance",

@@ -193,15 +193,20 @@ def discharge_by_evidence(
     record: models.Model,
     evidence: str,
     at: dt.datetime | None = None,
+    period: int | None = None,
 ) -> Obligation | None:
     """For other case actions: mark the case's open obligation ``identifier`` done by the
     ``record`` they just wrote (a signed statement discharges ``obtain_voluntary_statement``,
     an established bona fides ``establish_bona_fides``…), with ``evidence`` in words. Call it
-    inside the action's transaction, after :func:`claim_case`. Returns the obligation, or
-    ``None`` when none of that kind is open."""
-    obligation = Obligation.objects.filter(
+    inside the action's transaction, after :func:`claim_case`. Of a recurring obligation
+    (``6d``) with several periods open, the oldest is discharged, or the one of ``period``.
+    Returns the obligation, or ``None`` when none of that kind (and period) is open."""
+    open_ = Obligation.objects.filter(
         case=case, identifier=identifier, status=ObligationStatus.OPEN
-    ).first()
+    )
+    if period is not None:
+        open_ = open_.filter(period=period)
+    obligation = open_.order_by("period", "arose_at", "pk").first()
     if obligation is None:
         return None
     return _discharge(

@@ -1,7 +1,8 @@
 """Demo data for ``make demo``: a realistic directory — agencies, posts, compartments, and an
 official for every role at Vienna and Tokyo, in Washington and in oversight — and a handful
 of cases at Vienna and Tokyo at different stages (fictional people), one record of each
-of Washington's powers (1, 3), and a move of a Vienna case to Tokyo awaiting Tokyo's answer.
+of Washington's powers (1, 3), a move of a Vienna case to Tokyo awaiting Tokyo's answer,
+and a report to the IDC sent and acknowledged, and one overdue.
 
 Everything is created through the directory's actions (``acting_user=None``: an operator at
 the console), so the demo is audited like any other change. Idempotent: running it again
@@ -32,6 +33,7 @@ from defector.ops.demo.exploitation import load_exploitation
 from defector.ops.demo.grants import DemoGrant
 from defector.ops.demo.powers import load_powers
 from defector.ops.demo.publicity import load_publicity
+from defector.ops.demo.reports import load_reports
 from defector.ops.demo.transfers import load_transfers
 
 __all__ = [
@@ -63,4 +65,5 @@ def load() -> tuple[DemoAccount, ...]:
     load_exploitation()
     load_transfers()
     load_publicity()
+    load_reports()
     return ACCOUNTS

@@ -1,0 +1,11 @@
+"""Who may see a status report to the IDC (``6d``): whoever may see its case — the post's
+committee, its senior US representative, the case's officers, and in Washington the IDC and
+the DCI's delegate, each cleared for the case. Who may draft, send and acknowledge one is
+decided by the actions (``policy.gates.reports``)."""
+
+from __future__ import annotations
+
+from defector.cases.access import case_content
+from defector.core.access import register
+
+register("reports.statusreport", case_content("case__"), compartments="case__compartments")
