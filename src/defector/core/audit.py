@@ -308,6 +308,8 @@ def _sqlite_row_hash(row: tuple[Any, ...]) -> str:
     the canonical encoding, so they are spliced into the canonical template as they are
     (no decoding, no re-encoding); when that does not give the stored hash (a row written
     before, or one edited), the row is decoded and hashed the slow, general way."""
+    if any(isinstance(row[index], str) and '": ' in row[index] for index in _JSON_AT):
+        return chain.row_hash(_decoded(row))  # Django's own JSON text: not canonical
     try:
         cells = list(row[: chain.WIDTH])
         cells[chain.AT] = _sqlite_time(cells[chain.AT])

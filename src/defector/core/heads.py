@@ -100,6 +100,12 @@ def guess(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str] | No
     return _last.get(connection)
 
 
+def remember(seq: int, digest: str, connection: BaseDatabaseWrapper | None = None) -> None:
+    """Take (seq, digest) as this connection's guess of the head (it is checked on use)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    _last[connection] = (seq, digest)
+
+
 def forget(connection: BaseDatabaseWrapper | None = None) -> None:
     connection = connection or connections[DEFAULT_DB_ALIAS]
     _last.pop(connection, None)
