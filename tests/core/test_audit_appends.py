@@ -113,9 +113,14 @@ def test_events_of_a_rolled_back_savepoint_leave_no_gap() -> None:
 def test_a_rolled_back_transaction_leaves_the_next_append_at_the_head() -> None:
     with transaction.atomic():
         touch(0)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        touch(1)
-        raise RuntimeError("the change fails")
+
+    def failing_change() -> None:
+        with transaction.atomic():
+            touch(1)
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     with transaction.atomic():
         assert touch(2).seq == 2
     assert_clean()

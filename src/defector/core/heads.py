@@ -67,6 +67,12 @@ _INSERT_POSTGRES: Final = (
     + " FROM moved RETURNING id"
 )
 
+_INSERT_MANY_POSTGRES: Final = (
+    f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) VALUES ("  # noqa: S608 (constant)
+    + ", ".join(f"%s{'::jsonb' if name in _JSON else _CASTS.get(name, '')}" for name in COLUMNS)
+    + ")"
+)
+
 #: What each connection last appended: (seq, hash), its guess of the head.
 _last: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[int, str]] = weakref.WeakKeyDictionary()
 #: How many times each connection read the head under its lock (tests count them).
@@ -154,3 +160,15 @@ def append(
             new_id = int(cursor.lastrowid)
     _last[connection] = (seq, digest)
     return new_id
+
+
+def insert_many(
+    rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None
+) -> None:
+    """Insert events already chained (``seq``, ``prev_hash`` and ``hash`` set), as ``append``
+    stores them (the JSON fields in the canonical encoding), without touching the head: for
+    bulk writers (``defector seed``) that lock and move the head themselves."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    sql = _INSERT_MANY_POSTGRES if connection.vendor == "postgresql" else _INSERT_SQLITE
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_values(fields, connection) for fields in rows])
