@@ -94,7 +94,7 @@ REASON: Final = ROW_FIELDS.index("reason")
 #: text without decoding it (``core.audit``).
 TEMPLATE: Final = "{" + ",".join(f'"{name}":%s' for name in SORTED_FIELDS) + "}"
 WIDTH: Final = len(SORTED_FIELDS)
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def encode_value(value: Any) -> str:
