@@ -104,7 +104,7 @@ print(json.dumps({{"audited": audited, "plain": plain}}))
 #: The canonical bytes of every stored event, hashed with nothing else in the clock.
 RAW_HASH = """
 import hashlib, json, time
-from defector.core import audit, chain
+from defector.core import chain, rows
 encoded_rows = 0
 seconds = 0.0
 batch = []
@@ -113,8 +113,8 @@ def flush(batch):
     for data in batch:
         hashlib.sha256(data).hexdigest()
     return time.perf_counter() - start
-for row in audit.stored_rows():
-    body = dict(zip(chain.SORTED_FIELDS, audit._decoded(row)))
+for row in rows.stored_rows():
+    body = dict(zip(chain.SORTED_FIELDS, rows.decoded(row)))
     batch.append(chain.canonical(body))
     if len(batch) == 20000:
         seconds += flush(batch); encoded_rows += len(batch); batch = []

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
-import json
 import re
 import time
 import uuid
@@ -23,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from defector.core import chain, heads, signing
+from defector.core import chain, heads, rows, signing
 from defector.core.context import current_request_id
 from defector.core.errors import AuditChainFault
 from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
@@ -253,81 +251,6 @@ def stored_events(chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
     return rows
 
 
-#: The stored chain's columns in the order ``core.chain.verify_rows`` reads them.
-_ROW_SQL: Final = f"SELECT {', '.join(chain.ROW_FIELDS)} FROM core_auditevent ORDER BY seq"  # noqa: S608
-_JSON_AT: Final = (
-    chain.ROW_FIELDS.index("before"),
-    chain.AFTER,
-    chain.ROW_FIELDS.index("decision"),
-)
-
-
-def stored_rows(chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[Any, ...]]:
-    """The whole chain in storage order as rows of ``chain.ROW_FIELDS``, streamed through a
-    raw cursor (server-side on PostgreSQL), each value as the database driver gives it: on
-    SQLite the JSON fields are their stored text and ``at`` the stored UTC text."""
-    with transaction.atomic():  # PostgreSQL's server-side cursor lives in a transaction
-        cursor = connection.chunked_cursor()
-        try:
-            cursor.execute(_ROW_SQL)
-            while batch := cursor.fetchmany(chunk_size):
-                yield from batch
-        finally:
-            cursor.close()
-
-
-def _sqlite_time(value: Any) -> Any:
-    """A time as SQLite's driver gives it (a naive UTC datetime, or the stored text
-    ``YYYY-MM-DD HH:MM:SS[.ffffff]``) as the chain writes it (``core.chain.format_time``)."""
-    if isinstance(value, dt.datetime):
-        return chain.format_time(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
-    if isinstance(value, str):
-        text = value + ".000000" if len(value) == 19 else value
-        return f"{text[:10]}T{text[11:]}+00:00"
-    return value
-
-
-def _decoded(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A stored row with its JSON text decoded and its time in the chain's form."""
-    out = list(row)
-    for index in _JSON_AT:
-        if isinstance(out[index], str):
-            out[index] = json.loads(out[index])
-    out[chain.AT] = _sqlite_time(out[chain.AT])
-    return tuple(out)
-
-
-def _decoded_row_hash(row: tuple[Any, ...]) -> str:
-    """``chain.row_hash`` of a stored row whose JSON fields come as text (PostgreSQL's
-    ``jsonb`` text is not the canonical encoding: it is decoded and encoded again)."""
-    return chain.row_hash(_decoded(row))
-
-
-def _sqlite_row_hash(row: tuple[Any, ...]) -> str:
-    """``chain.row_hash`` of a SQLite row as stored. ``core.heads`` stores the JSON fields in
-    the canonical encoding, so they are spliced into the canonical template as they are
-    (no decoding, no re-encoding); when that does not give the stored hash (a row written
-    before, or one edited), the row is decoded and hashed the slow, general way."""
-    if any(isinstance(row[index], str) and '": ' in row[index] for index in _JSON_AT):
-        return chain.row_hash(_decoded(row))  # Django's own JSON text: not canonical
-    try:
-        cells = list(row[: chain.WIDTH])
-        cells[chain.AT] = _sqlite_time(cells[chain.AT])
-        json_cells = [cells[index] for index in _JSON_AT]
-        for index in _JSON_AT:
-            cells[index] = None
-        values = list(map(chain.encode_value, cells))
-        for index, cell in zip(_JSON_AT, json_cells, strict=True):
-            if cell is not None:
-                values[index] = cell
-        fast = hashlib.sha256((chain.TEMPLATE % tuple(values)).encode("utf-8")).hexdigest()
-    except (TypeError, ValueError):
-        fast = ""
-    if fast == row[chain.HASH]:
-        return fast
-    return chain.row_hash(_decoded(row))
-
-
 def verify_stored(
     *,
     kept: Iterable[chain.Checkpoint] = (),
@@ -353,19 +276,19 @@ def verify_stored(
     """
     keys = signing.verification_keys() if public_keys is None else public_keys
     kept = list(kept)
-    rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
-    stored = [checkpoint_of(row) for row in rows]
+    checkpoint_rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
+    stored = [checkpoint_of(row) for row in checkpoint_rows]
     head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
     seen = _Seen(head_seq=head["seq"] if head is not None else None)
     sqlite = connection.vendor == "sqlite"
 
     def stream() -> Iterator[tuple[Any, ...]]:
         count = 0
-        for count, row in enumerate(stored_rows(chunk_size), start=1):
+        for count, row in enumerate(rows.stored_rows(chunk_size), start=1):
             if count == seen.head_seq:
                 seen.at_head = str(row[chain.HASH])
             if row[chain.ACTION] == CHECKPOINT_ACTION:
-                seen.checkpoint(count, _decoded(row))
+                seen.checkpoint(count, rows.decoded(row))
             if progress is not None and count % progress_every == 0:
                 progress(count)
             yield row
@@ -377,12 +300,14 @@ def verify_stored(
         [*stored, *kept],
         keys,
         max_faults=max_faults,
-        hash_row=_sqlite_row_hash if sqlite else _decoded_row_hash,
+        hash_row=rows.sqlite_row_hash if sqlite else rows.decoded_row_hash,
     )
     seconds = time.perf_counter() - start
     if report.complete:
         report.faults += head_faults(head, report.events, seen)
-        report.faults += checkpoint_row_faults(rows, seen.checkpoint_events, report.events)
+        report.faults += checkpoint_row_faults(
+            checkpoint_rows, seen.checkpoint_events, report.events
+        )
     return Verification(
         report=report,
         seconds=seconds,

@@ -162,9 +162,7 @@ def append(
     return new_id
 
 
-def insert_many(
-    rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None
-) -> None:
+def insert_many(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None) -> None:
     """Insert events already chained (``seq``, ``prev_hash`` and ``hash`` set), as ``append``
     stores them (the JSON fields in the canonical encoding), without touching the head: for
     bulk writers (``defector seed``) that lock and move the head themselves."""
