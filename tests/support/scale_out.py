@@ -99,6 +99,7 @@ def environment(state: Path, database_url: str, smtp: SmtpServer) -> dict[str, s
         "DEFECTOR_DEMO": "true",
         "DEFECTOR_SERVER_WORKERS": "1",
         "DEFECTOR_SERVER_THREADS": "4",
+        "DEFECTOR_SERVER_GRACEFUL_SECONDS": "5",  # nothing is in flight when they stop
         "DEFECTOR_EMAIL_NOTICES": "true",
         "DEFECTOR_EMAIL_HOST": smtp.host,
         "DEFECTOR_EMAIL_PORT": str(smtp.port),

@@ -75,8 +75,6 @@ _INSERT_MANY_POSTGRES: Final = (
 
 #: What each connection last appended: (seq, hash), its guess of the head.
 _last: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[int, str]] = weakref.WeakKeyDictionary()
-#: How many times each connection read the head under its lock (tests count them).
-reads: weakref.WeakKeyDictionary[BaseDatabaseWrapper, int] = weakref.WeakKeyDictionary()
 
 
 class HeadMoved(RuntimeError):
@@ -86,7 +84,6 @@ class HeadMoved(RuntimeError):
 def locked_head(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str]:
     """The head as the database holds it, locked to the end of the transaction."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
-    reads[connection] = reads.get(connection, 0) + 1
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
