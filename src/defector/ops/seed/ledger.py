@@ -1,16 +1,16 @@
 """The seed's audit events: the chain computed in Python, written in bulk, the head moved once
 per batch.
 
-``core.audit.record`` appends one event at a time (a head lock, an insert, a head update). The
+``core.audit.record`` appends one event at a time (a compare-and-set of the head, an insert). The
 seed writes hundreds of thousands, so it computes each event's ``seq``, ``prev_hash`` and
 ``hash`` itself (``core.chain.event_hash``, the same arithmetic), inserts a batch as
 ``core.heads`` stores events (``insert_many``: the JSON in the canonical encoding, which
 ``defector audit verify`` hashes without decoding it) and moves the head row over the batch's
 last event, in the batch's transaction. The PostgreSQL triggers of ``core/migrations/0005``
-still hold: a row-level
-BEFORE INSERT trigger sees the rows inserted before it by the same statement, so each event of
-a multi-row insert extends the one before it; and the head has moved by the time the
-transaction commits. The head row is locked first, so no other writer can interleave.
+still hold: a row-level BEFORE INSERT trigger sees the rows inserted before it by the same
+statement, so each event of a multi-row insert extends the one before it; and the head has
+moved by the time the transaction commits. The head row is locked first, so no other writer
+can interleave.
 """
 
 from __future__ import annotations
