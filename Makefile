@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # are set up once), in collection order, which puts the long attack suites first.
 XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
 
-.PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench bench-each openapi vendor clean
+.PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi vendor clean
 
 install: $(STAMP)
 
