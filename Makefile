@@ -69,9 +69,17 @@ pytest-postgres: install
 	  echo "PostgreSQL not reachable" >&2; exit 1; }; \
 	DATABASE_URL=$$url $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-# Every tests/bench/bench_*.py prints its figures; none is part of `make test`.
+# The one benchmark table (tests/bench/bench_table.py): every figure a ratio against its
+# baseline of the same run, on SQLite and PostgreSQL, at the full size (250 posts, 100,000
+# cases, 1,000,000 audit events: it takes long). Smaller: BENCH_POSTS=20 BENCH_CASES=2000
+# BENCH_EVENTS=40000 make bench. None is part of `make test`.
 bench: install
+	$(BIN)/python tests/bench/bench_table.py
+
+# Every other tests/bench/bench_*.py, each printing its own figures.
+bench-each: install
 	@for script in tests/bench/bench_*.py; do \
+	  case $$script in */bench_table.py) continue;; esac; \
 	  echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 openapi: install

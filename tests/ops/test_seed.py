@@ -21,8 +21,10 @@ from defector.core.models import AuditEvent, AuditHead
 from defector.core.sealing import keyring
 from defector.core.sealing.fields import associated_data
 from defector.directory.models import Official, Post
+from defector.escalations.models import Problem
 from defector.ops import seed
 from defector.ops.seed import names
+from defector.ops.seed.problems import PROBLEMS_PER_POST
 from support.postgres import settle_deferred_checks
 
 SMALL = ("--posts", "3", "--cases", "60", "--audit-events", "500", "--seed", "7")
@@ -63,6 +65,11 @@ def test_a_small_seed_has_the_counts_asked_every_stage_and_a_chain_that_verifies
     assert Meeting.objects.filter(status="held").count() == 3 * 8
     assert Minutes.objects.filter(status="forwarded").count() == 3 * 7
     assert AgendaItem.objects.filter(case__isnull=False).exists()
+    # Every post's committee raised problems about its cases (6c): one overdue, one not yet due.
+    assert Problem.objects.count() == 3 * PROBLEMS_PER_POST
+    assert Problem.objects.filter(due_date__lt=seed.ANCHOR.date()).count() == 3
+    assert Problem.objects.filter(cases__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="escalations.problem.raise").count() == 3 * 2
     head = AuditHead.objects.get(pk=1)
     assert head.seq == 500
     verification = audit.verify_stored()

@@ -18,10 +18,10 @@ from dataclasses import field as dataclass_field
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from defector.core import chain, signing
+from defector.core import chain, heads, rows, signing
 from defector.core.context import current_request_id
 from defector.core.errors import AuditChainFault
 from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
@@ -90,19 +90,6 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return out
 
 
-def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        # Only on a database emptied by tests: start from the last event, or the genesis.
-        last = AuditEvent.objects.order_by("-seq").first()
-        head = AuditHead.objects.create(
-            pk=1,
-            seq=last.seq if last else 0,
-            hash=last.hash if last else chain.GENESIS,
-        )
-    return head
-
-
 #: The PostgreSQL trigger's refusal (``core/migrations/0005``): which event the chain ends at.
 _NOT_EXTENDING: Final = re.compile(r"event \d+ does not extend event (\d+)")
 
@@ -150,10 +137,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    head = _locked_head()
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
     fields: dict[str, Any] = {
-        "seq": head.seq + 1,
+        "seq": 0,
         "at": timezone.now(),
         "actor_id": user_id,
         "actor_name": actor_name(actor),
@@ -167,19 +153,33 @@ def record(
         "policy_version": POLICY_VERSION if decision is not None else "",
         "reason": reason,
         "request_id": current_request_id(),
-        "prev_hash": head.hash,
+        "prev_hash": "",
     }
-    digest = chain.event_hash(fields)
-    try:
-        event = AuditEvent.objects.create(**fields, hash=digest)
-    except IntegrityError as error:
-        # The next position is taken, or, on PostgreSQL, the trigger refused an event that
-        # does not extend the chain. No query here: the transaction is broken, and the
-        # caller's transaction rolls back with this error.
-        raise _chain_fault(head.seq, error) from None
-    head.seq = event.seq
-    head.hash = digest
-    head.save(update_fields=["seq", "hash"])
+    # The head this connection appended last (no read: a transaction's later appends hold its
+    # lock already), else the head read under its lock; see ``core.heads``.
+    head = heads.guess()
+    for attempt in range(2):
+        if head is None:
+            head = heads.locked_head()
+        fields["seq"], fields["prev_hash"] = head[0] + 1, head[1]
+        fields["hash"] = chain.event_hash(fields)
+        try:
+            new_id = heads.append(fields, head)
+        except IntegrityError as error:
+            # The next position is taken, or, on PostgreSQL, the trigger refused an event that
+            # does not extend the chain. No query here: the transaction is broken, and the
+            # caller's transaction rolls back with this error.
+            heads.forget()
+            raise _chain_fault(head[0], error) from None
+        if new_id is not None:
+            break
+        if attempt:  # read under the lock, yet moved: nothing may move it meanwhile
+            heads.forget()
+            raise heads.HeadMoved("the audit head moved while its lock was held")
+        head = None
+    event = AuditEvent(pk=new_id, **fields)
+    event._state.adding = False
+    event._state.db = "default"
     return event
 
 
@@ -244,7 +244,7 @@ def stored_checkpoints() -> list[chain.Checkpoint]:
 
 
 def stored_events(chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
-    """The whole chain in storage order, streamed (``core.chain.verify`` reads these)."""
+    """The whole chain in storage order, streamed, as mappings (exports read these)."""
     rows: Iterator[dict[str, Any]] = (
         AuditEvent.objects.order_by("seq").values(*STREAM_FIELDS).iterator(chunk_size=chunk_size)
     )
@@ -271,27 +271,43 @@ def verify_stored(
       checkpoint row its event: a deleted or forged checkpoint row shows.
 
     ``progress`` is called with the number of events read every ``progress_every`` events.
+    The events are read as rows through a raw cursor (``stored_rows``) and hashed without
+    building a mapping each (``core.chain.verify_rows``).
     """
     keys = signing.verification_keys() if public_keys is None else public_keys
     kept = list(kept)
-    rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
-    stored = [checkpoint_of(row) for row in rows]
+    checkpoint_rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
+    stored = [checkpoint_of(row) for row in checkpoint_rows]
     head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
     seen = _Seen(head_seq=head["seq"] if head is not None else None)
+    sqlite = connection.vendor == "sqlite"
 
-    def stream() -> Iterator[dict[str, Any]]:
-        for count, event in enumerate(stored_events(chunk_size), start=1):
-            seen.read(count, event)
+    def stream() -> Iterator[tuple[Any, ...]]:
+        count = 0
+        for count, row in enumerate(rows.stored_rows(chunk_size), start=1):
+            if count == seen.head_seq:
+                seen.at_head = str(row[chain.HASH])
+            if row[chain.ACTION] == CHECKPOINT_ACTION:
+                seen.checkpoint(count, rows.decoded(row))
             if progress is not None and count % progress_every == 0:
                 progress(count)
-            yield event
+            yield row
+        seen.last_seq = row[chain.SEQ] if count else None
 
     start = time.perf_counter()
-    report = chain.verify(stream(), [*stored, *kept], keys, max_faults=max_faults)
+    report = chain.verify_rows(
+        stream(),
+        [*stored, *kept],
+        keys,
+        max_faults=max_faults,
+        hash_row=rows.sqlite_row_hash if sqlite else rows.decoded_row_hash,
+    )
     seconds = time.perf_counter() - start
     if report.complete:
         report.faults += head_faults(head, report.events, seen)
-        report.faults += checkpoint_row_faults(rows, seen.checkpoint_events, report.events)
+        report.faults += checkpoint_row_faults(
+            checkpoint_rows, seen.checkpoint_events, report.events
+        )
     return Verification(
         report=report,
         seconds=seconds,
@@ -310,14 +326,10 @@ class _Seen:
     #: The ``audit.checkpoint`` events: position → (seq, the key id the event names).
     checkpoint_events: dict[int, tuple[int, str]] = dataclass_field(default_factory=dict)
 
-    def read(self, position: int, event: Mapping[str, Any]) -> None:
-        if position == self.head_seq:
-            self.at_head = str(event.get("hash"))
-        self.last_seq = event.get("seq")
-        if event.get("action") == CHECKPOINT_ACTION:
-            after = event.get("after")
-            key = after.get("key_id", "") if isinstance(after, Mapping) else ""
-            self.checkpoint_events[position] = (_int(event.get("seq")), str(key))
+    def checkpoint(self, position: int, row: tuple[Any, ...]) -> None:
+        after = row[chain.AFTER]
+        key = after.get("key_id", "") if isinstance(after, Mapping) else ""
+        self.checkpoint_events[position] = (_int(row[chain.SEQ]), str(key))
 
 
 #: The action of the event each checkpoint row belongs to.

@@ -2,7 +2,8 @@
 
 Posts with their committees and officials, then cases at every stage with their sealed
 subjects, assessments (by the policy itself), obligations (done as far as the stage goes),
-notes and timelines, the committees' meetings and minutes, and the audit events of it all —
+notes and timelines, the committees' meetings and minutes, the mutual problems the committees
+raised (``6c``, ``seed.problems``), and the audit events of it all —
 exactly ``audit_events`` of them, the surplus over what the directory and cases need being
 later notes on the cases. Written in bulk,
 one transaction per batch of cases, with the audit chain computed in Python (``ledger``): the
@@ -36,6 +37,7 @@ from defector.ops.seed.directory import POST_STAFF, WASHINGTON_STAFF, draw_posts
 from defector.ops.seed.ledger import Ledger
 from defector.ops.seed.meetings import EVENTS_PER_POST, seed_meetings
 from defector.ops.seed.plans import plan_cases, spread_follow_ups
+from defector.ops.seed.problems import PROBLEMS_PER_POST, seed_problems
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
 
@@ -85,12 +87,15 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
         raise ValueError("--posts must be at least 1, --cases and --audit-events not negative")
     rng = _generator(size.seed)
     anchor = ANCHOR
-    directory_events = size.posts * (1 + len(POST_STAFF) + EVENTS_PER_POST) + len(WASHINGTON_STAFF)
+    directory_events = size.posts * (
+        1 + len(POST_STAFF) + EVENTS_PER_POST + PROBLEMS_PER_POST
+    ) + len(WASHINGTON_STAFF)
     # Draw the posts and plan the cases first (no writes) to know the events they need.
     posts_rng = _generator(rng.getrandbits(64))
     plan_rng = _generator(rng.getrandbits(64))
     write_rng = _generator(rng.getrandbits(64))
     meetings_rng = _generator(rng.getrandbits(64))
+    problems_rng = _generator(rng.getrandbits(64))
     planned = draw_posts(posts_rng, size.posts)
     officers = POST_STAFF.count(Role.CASE_OFFICER)
     shapes = [(post.country, officers) for post in planned]
@@ -115,6 +120,7 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
     for batch in _batches(plans, CASE_BATCH):
         writer.write(batch)
     seed_meetings(meetings_rng, staff=staff, anchor=anchor, ledger=ledger)
+    seed_problems(problems_rng, staff=staff, anchor=anchor, ledger=ledger)
     return ledger.written
 
 

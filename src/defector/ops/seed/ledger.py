@@ -1,14 +1,16 @@
 """The seed's audit events: the chain computed in Python, written in bulk, the head moved once
 per batch.
 
-``core.audit.record`` appends one event at a time (a head lock, an insert, a head update). The
+``core.audit.record`` appends one event at a time (a compare-and-set of the head, an insert). The
 seed writes hundreds of thousands, so it computes each event's ``seq``, ``prev_hash`` and
-``hash`` itself (``core.chain.event_hash``, the same arithmetic), inserts a batch with
-``bulk_create`` and moves the head row over the batch's last event, in the batch's
-transaction. The PostgreSQL triggers of ``core/migrations/0005`` still hold: a row-level
-BEFORE INSERT trigger sees the rows inserted before it by the same statement, so each event of
-a multi-row insert extends the one before it; and the head has moved by the time the
-transaction commits. The head row is locked first, so no other writer can interleave.
+``hash`` itself (``core.chain.event_hash``, the same arithmetic), inserts a batch as
+``core.heads`` stores events (``insert_many``: the JSON in the canonical encoding, which
+``defector audit verify`` hashes without decoding it) and moves the head row over the batch's
+last event, in the batch's transaction. The PostgreSQL triggers of ``core/migrations/0005``
+still hold: a row-level BEFORE INSERT trigger sees the rows inserted before it by the same
+statement, so each event of a multi-row insert extends the one before it; and the head has
+moved by the time the transaction commits. The head row is locked first, so no other writer
+can interleave.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from defector.core import chain
+from defector.core import chain, heads
 from defector.core.audit import actor_name, jsonable
 from defector.core.models import AuditEvent, AuditHead
 from defector.core.progress import Progress
@@ -34,7 +36,7 @@ class Ledger:
     def __init__(self, *, request_id: str, progress: Progress | None = None) -> None:
         self.request_id = request_id
         self.progress = progress
-        self.pending: list[AuditEvent] = []
+        self.pending: list[dict[str, Any]] = []
         self.written = 0
         self.seq, self.hash = self._head()
 
@@ -84,7 +86,8 @@ class Ledger:
             "prev_hash": self.hash,
         }
         digest = chain.event_hash(fields)
-        self.pending.append(AuditEvent(**fields, hash=digest))
+        fields["hash"] = digest
+        self.pending.append(fields)
         self.hash = digest
         return self.seq
 
@@ -98,12 +101,13 @@ class Ledger:
         # Lock the head: another writer waits until this batch commits.
         head = AuditHead.objects.select_for_update().get(pk=1)
         first = self.pending[0]
-        if head.seq + 1 != first.seq or head.hash != first.prev_hash:
+        if head.seq + 1 != first["seq"] or head.hash != first["prev_hash"]:
             raise RuntimeError(
                 f"the audit chain moved while seeding (head at event {head.seq}); "
                 "seed a database nobody else writes to"
             )
-        AuditEvent.objects.bulk_create(self.pending, batch_size=INSERT_BATCH)
+        for start in range(0, len(self.pending), INSERT_BATCH):
+            heads.insert_many(self.pending[start : start + INSERT_BATCH])
         AuditHead.objects.filter(pk=1).update(seq=self.seq, hash=self.hash)
         count = len(self.pending)
         self.written += count

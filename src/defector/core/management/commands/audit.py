@@ -35,6 +35,9 @@ MAX_FAULTS = 100
 
 class Command(BaseCommand):
     help = "Sign a checkpoint of the audit chain, or verify the chain and its checkpoints."
+    # No system checks (they load every URL and template tag): verify must start fast, and
+    # reads nothing they guard.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)

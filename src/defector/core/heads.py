@@ -1,0 +1,169 @@
+"""Appending to the stored audit chain: the head row taken once per transaction.
+
+``core.audit.record`` builds an event; this module stores it. The head row (``AuditHead``)
+names the chain's last event. An append moves it with a **compare-and-set**:
+
+    UPDATE core_audithead SET seq = <new>, hash = <new>
+    WHERE id = 1 AND seq = <old> AND hash = <old>
+
+which, on PostgreSQL, also takes the row's lock (held to the end of the transaction), and
+inserts the event in the same statement (a data-modifying ``WITH``: one round trip). The
+``<old>`` values come from what this connection last appended, so a transaction's second and
+later appends never read the head again: they hold its lock already. When the guess is wrong
+(another process appended since, or a transaction rolled back) the update matches no row and
+changes nothing; the head is then read under its lock (``SELECT … FOR UPDATE``) and the
+compare-and-set done again, which cannot miss while the lock is held. SQLite serialises writers
+by its immediate transactions; the same two statements run there in-process.
+
+The guarantees are unchanged: an event is only stored if it extends the head the database
+holds, in the same transaction as the change it records; the unique ``seq`` and, on
+PostgreSQL, the triggers of ``core/migrations/0005`` still refuse anything else.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Final
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from defector.core import chain
+from defector.core.models import AuditEvent, AuditHead
+
+#: The columns of an insert, in this order.
+COLUMNS: Final = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "cryptonym",
+    "before",
+    "after",
+    "decision",
+    "policy_version",
+    "reason",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+_JSON: Final = frozenset({"before", "after", "decision"})
+_CASTS: Final = {"seq": "::bigint", "at": "::timestamptz", "actor_id": "::bigint"}
+
+_CAS: Final = (
+    "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
+)
+_INSERT_SQLITE: Final = (
+    f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) "  # noqa: S608 (constant)
+    f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+)
+_INSERT_POSTGRES: Final = (
+    f"WITH moved AS ({_CAS} RETURNING id) "  # noqa: S608 (constant)
+    f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) SELECT "
+    + ", ".join(f"%s{'::jsonb' if name in _JSON else _CASTS.get(name, '')}" for name in COLUMNS)
+    + " FROM moved RETURNING id"
+)
+
+_INSERT_MANY_POSTGRES: Final = (
+    f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) VALUES ("  # noqa: S608 (constant)
+    + ", ".join(f"%s{'::jsonb' if name in _JSON else _CASTS.get(name, '')}" for name in COLUMNS)
+    + ")"
+)
+
+#: What each connection last appended: (seq, hash), its guess of the head.
+_last: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[int, str]] = weakref.WeakKeyDictionary()
+
+
+class HeadMoved(RuntimeError):
+    """The head moved while this transaction held its lock: nothing else may move it."""
+
+
+def locked_head(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str]:
+    """The head as the database holds it, locked to the end of the transaction."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), str(row[1])
+    # Only on a database emptied by tests: start from the last event, or the genesis.
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, digest = (int(last[0]), str(last[1])) if last else (0, chain.GENESIS)
+    AuditHead.objects.create(pk=1, seq=seq, hash=digest)
+    return seq, digest
+
+
+def guess(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str] | None:
+    """What this connection believes the head is (unchecked), if anything."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    return _last.get(connection)
+
+
+def remember(seq: int, digest: str, connection: BaseDatabaseWrapper | None = None) -> None:
+    """Take (seq, digest) as this connection's guess of the head (it is checked on use)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    _last[connection] = (seq, digest)
+
+
+def forget(connection: BaseDatabaseWrapper | None = None) -> None:
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    _last.pop(connection, None)
+
+
+def _values(fields: dict[str, Any], connection: BaseDatabaseWrapper) -> list[Any]:
+    out = []
+    for name in COLUMNS:
+        value = fields[name]
+        if name in _JSON:
+            value = None if value is None else chain.canonical_text(value)
+        elif name == "at":
+            value = (
+                value
+                if connection.vendor == "postgresql"
+                else connection.ops.adapt_datetimefield_value(value)
+            )
+        out.append(value)
+    return out
+
+
+def append(
+    fields: dict[str, Any],
+    head: tuple[int, str],
+    connection: BaseDatabaseWrapper | None = None,
+) -> int | None:
+    """Store ``fields`` (with ``seq``, ``prev_hash`` and ``hash`` computed from ``head``) if
+    the database's head is still ``head``, moving the head over it; the new row's id, or None
+    when the head is elsewhere (nothing was written). Raises ``IntegrityError`` when the
+    database refuses the event (the chain holds an event the head does not know)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    seq, digest = fields["seq"], fields["hash"]
+    values = _values(fields, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_INSERT_POSTGRES, [seq, digest, head[0], head[1], *values])
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            new_id = int(row[0])
+        else:
+            cursor.execute(_CAS, [seq, digest, head[0], head[1]])
+            if cursor.rowcount != 1:
+                return None
+            cursor.execute(_INSERT_SQLITE, values)
+            new_id = int(cursor.lastrowid)
+    _last[connection] = (seq, digest)
+    return new_id
+
+
+def insert_many(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None) -> None:
+    """Insert events already chained (``seq``, ``prev_hash`` and ``hash`` set), as ``append``
+    stores them (the JSON fields in the canonical encoding), without touching the head: for
+    bulk writers (``defector seed``) that lock and move the head themselves."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    sql = _INSERT_MANY_POSTGRES if connection.vendor == "postgresql" else _INSERT_SQLITE
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_values(fields, connection) for fields in rows])

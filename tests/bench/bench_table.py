@@ -1,0 +1,387 @@
+"""The one benchmark table (``make bench``): every figure a ratio against its baseline,
+measured in the same run, on SQLite and on PostgreSQL.
+
+For each database: a scratch database seeded with ``defector seed`` (``BENCH_POSTS`` posts,
+``BENCH_CASES`` cases, ``BENCH_EVENTS`` audit events; default the full size, 250 / 100,000 /
+1,000,000), then ``defector serve`` (gunicorn, the settings' processes and threads) on a free
+port of 127.0.0.1 and, each for ``BENCH_SECONDS`` (default 8) with wrk from Debian (16
+connections):
+
+- the baseline ``GET /api/v1/me``, a trivial authenticated endpoint of the same server;
+- a case read ``GET /api/v1/cases/{id}``, the case page, the case list (page and API);
+- a walk-in intake, ``POST /api/v1/cases/walk-ins`` from a wrk Lua script (token auth);
+- assessment, ``POST /api/v1/policy/assess``;
+
+each as requests/s, p50 and p99 and its throughput's ratio to the baseline's. Then the peak
+memory of a server process under that load against its memory idle after start; each page of
+:data:`PAGES` (p95 of 40 requests one at a time against p95 of the raw SQL the page needs, run
+through the database driver); ``defector audit verify`` over the whole chain (the whole
+command) against raw ``hashlib.sha256`` over the same canonical bytes; one audit append
+against a plain insert of the same row (``bench_audit.py``'s measure, ``BENCH_APPENDS``).
+
+``BENCH_DATABASES`` (default ``sqlite,postgresql``) chooses the databases; PostgreSQL is at
+``BENCH_POSTGRES`` (default ``postgres://postgres@127.0.0.1:5432/postgres``; a scratch database
+is made there and dropped). The full size takes long (the seed alone minutes per database):
+``BENCH_CASES=2000 BENCH_EVENTS=40000 BENCH_POSTS=20 make bench`` is a quick run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (
+    ROOT,
+    Database,
+    Load,
+    env_int,
+    machine,
+    percentile,
+    post_script,
+    postgres_reachable,
+    scratch,
+    serve,
+    shell_json,
+    warm,
+    wrk,
+)
+
+SECONDS = env_int("BENCH_SECONDS", 8)
+POSTS = env_int("BENCH_POSTS", 250)
+CASES = env_int("BENCH_CASES", 100_000)
+EVENTS = env_int("BENCH_EVENTS", 1_000_000)
+APPENDS = env_int("BENCH_APPENDS", 2_000)
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+PAGE_RUNS = 40
+
+#: The benchmark's user: the case officer of the post with most cases, an API token, a web
+#: session, a case they may read. Printed as JSON.
+SETUP = """
+import json
+from django.db.models import Count
+from django.test import Client
+from defector.cases.models import Case
+from defector.core import actions as core_actions
+from defector.directory.models import RoleAssignment
+post_id = Case.objects.values("post").annotate(n=Count("id")).order_by("-n")[0]["post"]
+assignment = (
+    RoleAssignment.objects.filter(role="case_officer", post_id=post_id)
+    .select_related("official__user").order_by("pk").first()
+)
+user = assignment.official.user
+_, token = core_actions.create_api_token(acting_user=user, user=user, name="bench", days=1)
+api = Client(headers={"Authorization": f"Bearer {token}"}, HTTP_HOST="127.0.0.1")
+listed = api.get("/api/v1/cases?limit=1").json()
+items = listed["items"] if isinstance(listed, dict) else listed
+web = Client()
+web.force_login(user)
+print(json.dumps({
+    "token": token, "session": web.cookies["sessionid"].value, "case": items[0]["id"],
+    "post": post_id, "user": user.pk, "cases_at_post": Case.objects.filter(post_id=post_id).count(),
+}))
+"""
+
+#: The append measure of ``bench_audit.py`` on this database (its audit.record against a plain
+#: insert of the same row, interleaved), printed as JSON.
+APPEND = """
+import json, sys
+sys.path.insert(0, {bench!r})
+import bench_audit
+bench_audit.APPENDS = {appends}
+bench_audit.BLOCK = max(1, {appends} // 10)
+audited, plain = bench_audit.bench_appends()
+print(json.dumps({{"audited": audited, "plain": plain}}))
+"""
+
+#: The canonical bytes of every stored event, hashed with nothing else in the clock.
+RAW_HASH = """
+import hashlib, json, time
+from defector.core import chain, rows
+encoded_rows = 0
+seconds = 0.0
+batch = []
+def flush(batch):
+    start = time.perf_counter()
+    for data in batch:
+        hashlib.sha256(data).hexdigest()
+    return time.perf_counter() - start
+for row in rows.stored_rows():
+    body = dict(zip(chain.SORTED_FIELDS, rows.decoded(row)))
+    batch.append(chain.canonical(body))
+    if len(batch) == 20000:
+        seconds += flush(batch); encoded_rows += len(batch); batch = []
+seconds += flush(batch); encoded_rows += len(batch)
+print(json.dumps({"events": encoded_rows, "seconds": seconds}))
+"""
+
+
+@dataclass
+class Page:
+    """A page measured against the raw SQL it needs: ``path`` (with ``{case}``, ``{post}``),
+    and ``sql`` (with ``%(post)s``, ``%(user)s`` placeholders; ``?``-style for SQLite is made
+    from it)."""
+
+    name: str
+    path: str
+    sql: list[str]
+
+
+#: The pages measured against their raw SQL; add a page here (the worldwide view of
+#: Washington, when it exists) with the SQL it cannot do without.
+PAGES: list[Page] = [
+    Page(
+        "the post's case list (first page of 50)",
+        "/cases/",
+        [
+            "SELECT c.id, c.cryptonym, c.stage, c.kind, c.sensitivity, c.changed_at "
+            "FROM cases_case c WHERE c.post_id = %(post)s ORDER BY c.changed_at DESC LIMIT 50",
+            "SELECT count(*) FROM cases_case WHERE post_id = %(post)s",
+        ],
+    ),
+]
+
+
+@dataclass
+class Row:
+    what: str
+    figure: str
+    baseline: str
+    ratio: float | None
+    goal: str = ""
+
+
+def ratio_text(row: Row) -> str:
+    if row.ratio is None:
+        return "—"
+    return f"1/{1 / row.ratio:,.0f}" if 0 < row.ratio < 0.1 else f"{row.ratio:.2f}"
+
+
+def page_p95(db: Database, base: str, session: str, page: Page, the: dict[str, Any]) -> Row:
+    import http.client
+
+    path = page.path.format(case=the["case"], post=the["post"])
+    connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=60)
+    times = []
+    for _ in range(PAGE_RUNS):
+        start = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+        response = connection.getresponse()
+        response.read()
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+    connection.close()
+    raw = []
+    conn = db.connect()
+    params = {"post": the["post"], "user": the["user"]}
+    try:
+        for _ in range(PAGE_RUNS):
+            start = time.perf_counter()
+            for sql in page.sql:
+                cursor = conn.cursor()
+                if db.vendor == "sqlite":
+                    cursor.execute(
+                        sql.replace("%(post)s", ":post").replace("%(user)s", ":user"), params
+                    )
+                else:
+                    cursor.execute(sql, params)
+                cursor.fetchall()
+            raw.append((time.perf_counter() - start) * 1000)
+    finally:
+        conn.close()
+    page_p, raw_p = percentile(times, 0.95), percentile(raw, 0.95)
+    return Row(
+        f"{page.name}, p95",
+        f"{page_p:,.1f} ms",
+        f"raw SQL {raw_p:,.2f} ms",
+        page_p / raw_p,
+        "≤ 3",
+    )
+
+
+def measure(db: Database) -> list[Row]:
+    env = db.env()
+    rows: list[Row] = []
+    print(f"\n== {db.label}: migrate and seed", flush=True)
+    from harness import defector
+
+    defector(env, "migrate", "--verbosity", "0")
+    start = time.perf_counter()
+    seeded = defector(
+        env, "seed", "--posts", str(POSTS), "--cases", str(CASES),
+        "--audit-events", str(EVENTS), "--seed", "15",
+    )  # fmt: skip
+    seed_seconds = time.perf_counter() - start
+    print(seeded.stdout.strip().splitlines()[0], flush=True)
+    rows.append(
+        Row(
+            f"defector seed, {POSTS:,} posts, {CASES:,} cases, {EVENTS:,} events",
+            f"{seed_seconds:,.0f} s",
+            "—",
+            None,
+        )
+    )
+    the = shell_json(env, SETUP)
+    token, session = the["token"], the["session"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    cookie = {"Cookie": f"sessionid={session}"}
+    with serve(env) as server:
+        base = server.base
+        warm(base, bearer)
+        idle_rss, _ = server.memory()
+        print(f"== {db.label}: wrk, {SECONDS} s each, 16 connections", flush=True)
+        wrk(f"{base}/api/v1/me", seconds=2, headers=bearer)  # warm up
+        trivial = wrk(f"{base}/api/v1/me", seconds=SECONDS, headers=bearer)
+        rows.append(Row("GET /api/v1/me (the baseline)", trivial.describe(), "—", 1.0))
+
+        def against(what: str, load: Load, goal: str = "") -> None:
+            print(f"  {what}: {load.describe()}", flush=True)
+            rows.append(
+                Row(what, load.describe(), f"{trivial.rate:,.1f}/s", load.rate / trivial.rate, goal)
+            )
+
+        case = the["case"]
+        against(
+            "a case read, GET /api/v1/cases/{id}",
+            wrk(f"{base}/api/v1/cases/{case}", seconds=SECONDS, headers=bearer),
+            "≥ 0.5",
+        )
+        against(
+            "the case page", wrk(f"{base}/cases/{case}/", seconds=SECONDS, headers=cookie), "≥ 0.5"
+        )
+        against(
+            "the case list page", wrk(f"{base}/cases/", seconds=SECONDS, headers=cookie), "≥ 0.5"
+        )
+        against(
+            "the case list, GET /api/v1/cases",
+            wrk(f"{base}/api/v1/cases", seconds=SECONDS, headers=bearer),
+            "≥ 0.5",
+        )
+        walk_in = {
+            "facts": {
+                "nationalities": ["SU"], "escaped_control": True, "dissatisfied": True,
+                "susceptible": True, "willing_to_defect": True,
+                "special_value": ["information"], "requests": ["asylum"],
+                "threat_information": True,
+            },
+            "received_where": "consular section, front desk",
+            "true_name": "Bench Subject",
+        }  # fmt: skip
+        against(
+            "a walk-in intake, POST /api/v1/cases/walk-ins",
+            wrk(
+                f"{base}/api/v1/cases/walk-ins",
+                seconds=SECONDS,
+                script=post_script(walk_in, bearer),
+            ),
+            "≥ 0.3",
+        )
+        facts = {
+            "nationalities": ["SU"],
+            "willing_to_defect": True,
+            "location": "AT",
+            "as_of": "2026-01-05",
+        }
+        against(
+            "assessment, POST /api/v1/policy/assess",
+            wrk(f"{base}/api/v1/policy/assess", seconds=SECONDS, script=post_script(facts, bearer)),
+        )
+        _, peak = server.memory()
+        rows.append(
+            Row(
+                "peak memory of a server process under that load",
+                f"{peak:,.0f} MiB",
+                f"idle {idle_rss:,.0f} MiB",
+                peak / idle_rss if idle_rss else None,
+            )
+        )
+        for page in PAGES:
+            row = page_p95(db, base, session, page, the)
+            print(f"  {row.what}: {row.figure} ({row.baseline})", flush=True)
+            rows.append(row)
+    print(f"== {db.label}: the audit chain", flush=True)
+    start = time.perf_counter()
+    verified = defector(env, "audit", "verify", "--json", "--no-progress")
+    command_seconds = time.perf_counter() - start
+    report = json.loads(verified.stdout)
+    raw = shell_json(env, RAW_HASH)
+    events = report["events"]
+    result = "OK" if report["ok"] else "FAULTY"
+    rows.append(
+        Row(
+            "defector audit verify, the whole chain, whole command",
+            f"{events:,} events {result}: {events / command_seconds:,.0f} events/s "
+            f"({command_seconds:,.1f} s)",
+            f"raw SHA-256 {raw['events'] / raw['seconds']:,.0f} events/s",
+            (events / command_seconds) / (raw["events"] / raw["seconds"]),
+            "≥ 0.5",
+        )
+    )
+    rows.append(
+        Row(
+            "the verification alone (in the command)",
+            f"{report['events_per_second']:,.0f} events/s",
+            f"raw SHA-256 {raw['events'] / raw['seconds']:,.0f} events/s",
+            report["events_per_second"] / (raw["events"] / raw["seconds"]),
+            "≥ 0.5",
+        )
+    )
+    appended = shell_json(env, APPEND.format(bench=str(ROOT / "tests" / "bench"), appends=APPENDS))
+    rows.append(
+        Row(
+            f"one audit append (time), {APPENDS:,} appends",
+            f"{1000 / appended['audited']:.3f} ms",
+            f"plain insert {1000 / appended['plain']:.3f} ms",
+            appended["plain"] / appended["audited"],
+            "≤ 1.5",
+        )
+    )
+    return rows
+
+
+def print_table(results: dict[str, list[Row]]) -> None:
+    labels = list(results)
+    whats: list[str] = []
+    goals: dict[str, str] = {}
+    for rows in results.values():
+        for row in rows:
+            if row.what not in whats:
+                whats.append(row.what)
+            goals[row.what] = goals.get(row.what) or row.goal
+    header = ["what", "goal"]
+    for label in labels:
+        header += [f"{label}: figure", f"{label}: baseline", f"{label}: ratio"]
+    print("\n| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for what in whats:
+        cells = [what, goals.get(what, "")]
+        for label in labels:
+            row = next((r for r in results[label] if r.what == what), None)
+            cells += [row.figure, row.baseline, ratio_text(row)] if row else ["", "", ""]
+        print("| " + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    print(f"one benchmark table — {machine()}")
+    print(f"sizes: {POSTS:,} posts, {CASES:,} cases, {EVENTS:,} audit events; wrk {SECONDS} s")
+    results: dict[str, list[Row]] = {}
+    for vendor in DATABASES:
+        if vendor == "postgresql" and not postgres_reachable(POSTGRES):
+            print(f"PostgreSQL not reachable at {POSTGRES}: skipped")
+            continue
+        with scratch(vendor, POSTGRES) as db:
+            results[db.label] = measure(db)
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Appending to the audit chain (``core.heads``): the head row taken once per transaction, a
+wrong guess of the head corrected without a gap, savepoints rolled back without a gap, and one
+intake's events appended under one head lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from defector.core import audit, chain, heads, signing
+from defector.core.models import AuditEvent, AuditHead
+from support.builders import case_opener
+from support.fixtures import MakeOfficial
+from support.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(signing.ENV_NAME, chain.new_private_key_text())
+
+
+def touch(number: int) -> AuditEvent:
+    return audit.record(
+        actor=None,
+        action="test.thing.touch",
+        object_type="test.thing",
+        object_id=number,
+        before={"n": number, "b": [1, 2]},
+        after={"n": number + 1, "é": "ü"},
+    )
+
+
+def head_statements(queries: list[dict[str, Any]]) -> list[str]:
+    return [q["sql"] for q in queries if "core_audithead" in q["sql"]]
+
+
+def locked_reads(queries: list[dict[str, Any]]) -> list[str]:
+    return [sql for sql in head_statements(queries) if sql.lstrip().upper().startswith("SELECT")]
+
+
+def assert_clean() -> None:
+    result = audit.verify_stored()
+    assert result.ok, result.report.faults
+    head = AuditHead.objects.get(pk=1)
+    assert (head.seq, head.hash) == (result.report.events, result.report.head)
+
+
+def test_a_transaction_reads_the_head_under_its_lock_once_for_all_its_events() -> None:
+    with transaction.atomic():
+        touch(0)
+    heads.forget()  # as in a fresh process: no guess of the head
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        events = [touch(number) for number in range(1, 6)]
+    assert [event.seq for event in events] == [2, 3, 4, 5, 6]
+    assert len(locked_reads(captured.captured_queries)) == 1
+    # Every later append moves the head it holds, checking it is where its last append left it.
+    moves = [
+        sql
+        for sql in head_statements(captured.captured_queries)
+        if sql.lstrip().upper().startswith(("UPDATE", "WITH"))
+    ]
+    assert len(moves) == 5
+    assert all("AND seq =" in sql and "AND hash =" in sql for sql in moves)
+    assert_clean()
+
+
+def test_a_transaction_after_this_connection_s_own_append_reads_no_head() -> None:
+    with transaction.atomic():
+        touch(0)
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        touch(1)
+    assert locked_reads(captured.captured_queries) == []
+    assert_clean()
+
+
+def test_a_wrong_guess_of_the_head_is_read_again_under_the_lock_without_a_gap() -> None:
+    for number in range(3):
+        with transaction.atomic():
+            touch(number)
+    first = AuditEvent.objects.get(seq=1)
+    # Another process appended since this connection last did: its guess is behind.
+    heads.remember(1, first.hash)
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        event = touch(3)
+    assert event.seq == 4
+    assert len(locked_reads(captured.captured_queries)) == 1
+    assert_clean()
+
+
+def test_events_of_a_rolled_back_savepoint_leave_no_gap() -> None:
+    with transaction.atomic():
+        touch(0)
+        try:
+            with transaction.atomic():
+                touch(1)
+                touch(2)
+                raise RuntimeError("the inner change fails")
+        except RuntimeError:
+            pass
+        after = touch(3)
+    assert after.seq == 2
+    assert list(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2]
+    assert_clean()
+
+
+def test_a_rolled_back_transaction_leaves_the_next_append_at_the_head() -> None:
+    with transaction.atomic():
+        touch(0)
+
+    def failing_change() -> None:
+        with transaction.atomic():
+            touch(1)
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    with transaction.atomic():
+        assert touch(2).seq == 2
+    assert_clean()
+
+
+def test_the_stored_json_is_the_canonical_encoding_and_verifies_by_either_path() -> None:
+    with transaction.atomic():
+        event = touch(7)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.after == {"n": 8, "é": "ü"}
+    assert chain.event_hash(audit.event_fields(stored)) == stored.hash == event.hash
+    assert_clean()
+
+
+def test_the_template_encoding_gives_the_canonical_bytes() -> None:
+    event = {
+        "seq": 12,
+        "at": chain.format_time(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)),
+        "actor_id": None,
+        "actor_name": 'Dana "D" Reyes\n',
+        "action": "cases.case.open",
+        "object_type": "cases.case",
+        "object_id": "4",
+        "cryptonym": "AEKESTREL",
+        "before": None,
+        "after": {"b": [1, {"z": None, "a": "ü"}], "a": 0.5},
+        "decision": {"applies": True},
+        "policy_version": "v1",
+        "reason": "100% sure",
+        "request_id": "r-1",
+        "prev_hash": chain.GENESIS,
+    }
+    row = chain.as_row(event)
+    values = [chain.encode_value(value) for value in row[: chain.WIDTH]]
+    assert (chain.TEMPLATE % tuple(values)).encode() == chain.canonical(
+        {name: event[name] for name in chain.HASHED_FIELDS}
+    )
+    assert chain.row_hash(row) == chain.event_hash(event)
+
+
+def test_one_intake_appends_its_events_under_one_head_lock_per_transaction(
+    world: World, make_official: MakeOfficial, committed: Callable[[], Any]
+) -> None:
+    officer = make_official("case.officer", ("case_officer", world.vienna))
+    make_official("committee.chair", ("committee_chair", world.vienna), clearance="TOP SECRET")
+    open_case = case_opener(acting_user=officer, post_id=world.vienna.pk)
+    open_case()  # the first append of this connection reads the head
+    heads.forget()  # as in a fresh server process
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as captured, committed():
+        open_case(facts={"nationalities": ["SU"], "willing_to_defect": True})
+    # The case's transaction: one read of the head under its lock, one move of it per event;
+    # the transactions after its commit (the notices, the name trace): no read (this
+    # connection appended last, and its guess is checked by the move itself).
+    assert len(locked_reads(captured.captured_queries)) == 1
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))[before:]
+    assert actions[0] == "cases.case.open"
+    assert "notifications.notice.create" in actions[1:]
+    assert_clean()
