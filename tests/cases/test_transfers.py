@@ -231,7 +231,7 @@ def test_the_pages_propose_and_accept_a_move(
     case: Case, world: World, chair: User, bonn_chair: User, client_for: Any
 ) -> None:
     browser = client_for(chair)
-    page = browser.get(f"/cases/{case.pk}/").content.decode()
+    page = browser.get(f"/cases/{case.pk}/transfer/").content.decode()
     assert "data-transfer-form" in page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None

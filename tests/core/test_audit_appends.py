@@ -172,11 +172,26 @@ def test_one_intake_appends_its_events_under_one_head_lock_per_transaction(
     before = AuditEvent.objects.count()
     with CaptureQueriesContext(connection) as captured, committed():
         open_case(facts={"nationalities": ["SU"], "willing_to_defect": True})
-    # The case's transaction: one read of the head under its lock, one move of it per event;
-    # the transactions after its commit (the notices, the name trace): no read (this
+    # The case's transaction, with its notices: one read of the head under its lock, one move
+    # of it per event; the transactions after its commit (the name trace): no read (this
     # connection appended last, and its guess is checked by the move itself).
     assert len(locked_reads(captured.captured_queries)) == 1
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))[before:]
     assert actions[0] == "cases.case.open"
     assert "notifications.notice.create" in actions[1:]
     assert_clean()
+
+
+def test_an_intakes_notices_are_written_in_the_case_transaction_not_after_it(
+    world: World, make_official: MakeOfficial
+) -> None:
+    officer = make_official("case.officer", ("case_officer", world.vienna))
+    make_official("committee.chair", ("committee_chair", world.vienna), clearance="TOP SECRET")
+    open_case = case_opener(acting_user=officer, post_id=world.vienna.pk)
+    before = AuditEvent.objects.count()
+    # No on-commit callback runs here (the test's transaction never commits): whatever is
+    # written, is written by the case's own transaction.
+    open_case(facts={"nationalities": ["SU"], "willing_to_defect": True})
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))[before:]
+    assert actions[0] == "cases.case.open"
+    assert "notifications.notice.create" in actions[1:]

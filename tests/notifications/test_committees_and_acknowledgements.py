@@ -153,6 +153,7 @@ def test_a_case_change_is_announced_by_cryptonym_to_those_who_may_see_it(
     open_case: Any, committee: dict[str, User], officer: User, make_official: Any, world: Any
 ) -> None:
     case = open_case()
+    Notice.objects.all().delete()  # the opening's own notices
     make_official("low.member", ("committee_member", world.vienna), clearance="CONFIDENTIAL")
     receivers.on_case_changed(sender=None, case=case, change="defector status granted", actor=None)
     expected = f"Case {case.cryptonym} at VIENNA: defector status granted."

@@ -35,6 +35,8 @@ def test_notices_are_emailed_by_the_worker_with_cryptonyms_only(
     # The problem's texts name a person who is not the case's subject: a text naming the
     # subject is refused before any notice is sent (6b(1), tests/escalations/test_free_text.py).
     case = open_case(true_name="Boris Ivanovich Kozlov")
+    OutboundEmail.objects.all().delete()  # the opening's own notices, e-mailed in its transaction
+    DBTaskResult.objects.all().delete()
     with committed():
         problem = raise_problem(
             cryptonyms=[case.cryptonym],

@@ -15,8 +15,11 @@ the officials concerned. ``NotificationsConfig.ready()`` connects them (:func:`c
   another post or to Washington proposed (the receiving side is told) or accepted, declined
   or cancelled (both sides are told).
 
-A receiver never raises into the sender: the sender's change has already committed, and a
-notice that could not be written is logged instead.
+``case_changed`` is sent inside the case action's transaction, so that a case's change and
+its notices commit together and take the audit chain's head once; the other signals are sent
+after their change committed. Either way a receiver never raises into the sender: it writes
+its notices in a savepoint of its own, and a notice that could not be written is rolled back
+to that savepoint and logged, leaving the sender's change whole.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Final
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 
@@ -65,7 +68,8 @@ def connect() -> list[str]:
 def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
     def run(sender: Any, **kwargs: Any) -> None:
         try:
-            receiver(sender, **kwargs)
+            with transaction.atomic():
+                receiver(sender, **kwargs)
         except (DomainError, DatabaseError, AttributeError, TypeError, ValueError):
             logger.exception("could not write the notices of %s", receiver.__name__)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
@@ -188,9 +188,9 @@ def record_event(
         for line in (Entry(action, summary, obj), *also)
     ]
     created = TimelineEntry.objects.bulk_create(lines)[0]
-    transaction.on_commit(
-        lambda: signals.case_changed.send(sender=Case, case=case, change=summary, actor=acting_user)
-    )
+    # Inside the action's transaction: the notices commit with the change (or not at all), and
+    # the transaction takes the audit chain's head once for the change and its notices.
+    signals.case_changed.send(sender=Case, case=case, change=summary, actor=acting_user)
     return created
 
 
