@@ -52,7 +52,6 @@ def test_an_official_assesses_a_walk_in_and_follows_a_clause(
     sign_in(page, "kestrel")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_text("Signed in as").first).to_be_visible()
-    expect(page.locator("[data-area=Reports][data-planned]")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "home")
 

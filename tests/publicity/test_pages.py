@@ -30,12 +30,12 @@ def signed_in_client(user: User) -> Client:
 def test_the_case_page_shows_the_publicity_section_and_the_chair_may_propose(
     case: Case, chair: User, state_member: User
 ) -> None:
-    page = signed_in_client(chair).get(reverse("cases:detail", args=[case.pk]))
+    page = signed_in_client(chair).get(reverse("cases:tab", args=[case.pk, "publicity"]))
     assert page.status_code == 200
     text = page.content.decode()
     assert 'id="section-publicity' in text or "data-publicity-risk" in text
     assert reverse("publicity:new", args=[case.pk]) in text
-    other = signed_in_client(state_member).get(reverse("cases:detail", args=[case.pk]))
+    other = signed_in_client(state_member).get(reverse("cases:tab", args=[case.pk, "publicity"]))
     assert reverse("publicity:new", args=[case.pk]) not in other.content.decode()
 
 

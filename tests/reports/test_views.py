@@ -184,7 +184,7 @@ def test_the_pages_answer_by_role(
     assert signed_in_client(state_member).get("/reports/world/").status_code == 404
     assert signed_in_client(state_member).get("/reports/").status_code == 302
     assert signed_in_client(bonn_member).get(f"/reports/{report.pk}/").status_code == 404
-    case_page = signed_in_client(officer).get(f"/cases/{defector_case.pk}/")
+    case_page = signed_in_client(officer).get(f"/cases/{defector_case.pk}/idc-reports/")
     assert b"Reports to the IDC" in case_page.content
     assert b"Draft the report" in case_page.content
 

@@ -51,7 +51,7 @@ BOUNDS: dict[str, int] = {
     "the worldwide CSV": 14,
     "a post's view": 9,
     "a post's reports API": 5,
-    "a report's page": 6,
+    "a report's page": 7,
 }
 
 

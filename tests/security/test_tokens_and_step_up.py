@@ -240,7 +240,7 @@ def test_the_reveal_form_asks_for_a_fresh_code_and_accepts_it(world: Any, kit: A
     client = verified_client(kit, chair, device)
     age_verification(client, 10 * 60)
     case = world.cases[("VIENNA", "SECRET")]
-    page = client.get(reverse("cases:detail", args=[case.pk]))
+    page = client.get(reverse("cases:tab", args=[case.pk, "subject"]))
     assert 'autocomplete="one-time-code"' in page.content.decode()
     url = reverse("cases:reveal", args=[case.pk])
     data = {"field": "true_name", "reason": REASON}
