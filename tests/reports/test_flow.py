@@ -50,6 +50,7 @@ def test_a_draft_is_generated_from_the_case_with_its_exploitation_per_requiremen
         ("DIA-7", "In progress"),
     ]
     assert contents["exploitation"]["overall_label"] == "In progress"
+    assert contents["intelligence_reports"] == 0  # none drawn from the case yet
     assert contents["period"]["number"] == 1
     assert contents["obligations"]["open"] >= 1
     assert CANARY.split()[0] not in str(contents)

@@ -27,7 +27,7 @@ from defector.cases.choices import (
 from defector.cases.models import BonaFidesVerdict, Case, Obligation, StatusDetermination
 from defector.core.access import Action, restrict
 from defector.core.users import AnyUser
-from defector.exploitation.queries import summaries
+from defector.exploitation.queries import intelligence_report_count, summaries
 from defector.policy.definitions import CATEGORY_CLAUSE
 from defector.policy.obligations import ObligationId
 from defector.publicity.queries import awaiting_decision
@@ -164,9 +164,8 @@ def generate(user: AnyUser, case: Case, *, now: dt.datetime | None = None) -> di
                 for line in lines
             ],
         },
-        # The exploitation app's intelligence reports are not yet readable from here: the
-        # count is left out (None) rather than guessed.
-        "intelligence_reports": None,
+        # The intelligence reports drawn from the case (4a) that the reader may see.
+        "intelligence_reports": intelligence_report_count(user, case),
         "publicity": {"awaiting_decision": awaiting_decision(user, [case.pk]).get(case.pk, 0)},
         "period": (
             {"number": period.period, "due_at": _iso(period.due_at)} if period is not None else None
