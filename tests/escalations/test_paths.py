@@ -46,6 +46,7 @@ def test_a_member_raises_a_problem_about_cases_of_the_post(
     raise_problem: Any, open_case: Any, world: Any, committee: dict[str, User], committed: Any
 ) -> None:
     case = open_case()
+    Notice.objects.all().delete()  # the opening's own notices
     with committed():
         problem = raise_problem(
             cryptonyms=[case.cryptonym.lower()],
