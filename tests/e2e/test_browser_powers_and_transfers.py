@@ -93,7 +93,7 @@ def test_the_dci_delegate_records_a_theater_of_war_and_the_case_follows(
     expect(page.locator("[data-power]")).to_have_count(1)
     expect(page.locator("[data-power]")).to_contain_text("NSC determination 80-1")
     screenshot(page, "powers")
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{case.pk}/assessment/")
     theater = page.locator("[data-power-fact=active_war_theater]")
     expect(theater).to_contain_text("NSC determination 80-1")
     expect(page.locator("[data-status=applies]")).to_contain_text("No")
@@ -107,7 +107,7 @@ def test_a_case_moves_to_bonn_when_bonns_chair_accepts(
     assert_accessible: Callable[[Any], None],
 ) -> None:
     case = cast["case"]
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{case.pk}/transfer/")
     sign_in(page, "vienna.chair")
     form = page.locator("[data-transfer-form]")
     form.get_by_label("Move the case to").select_option(label="Embassy Bonn (BONN)")
@@ -123,5 +123,8 @@ def test_a_case_moves_to_bonn_when_bonns_chair_accepts(
     assert_accessible(page)
     page.locator("[data-accept-form]").get_by_role("button", name="Accept").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(case.cryptonym)
+    page.get_by_role("navigation", name=re.compile("case", re.I)).get_by_role(
+        "link", name=re.compile("Transfer")
+    ).click()
     expect(page.locator("[data-transfer-status=accepted]")).to_have_count(1)
     assert not problems.items, problems.items

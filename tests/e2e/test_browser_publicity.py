@@ -105,7 +105,7 @@ def test_a_proposal_through_both_sign_offs_to_the_idcs_decision(
     screenshot: Callable[[Any, str], None],
 ) -> None:
     # The chair proposes from the case page's Publicity section.
-    sign_in_as(page, "martin.hale", f"/cases/{case.pk}/")
+    sign_in_as(page, "martin.hale", f"/cases/{case.pk}/publicity/")
     expect(page.get_by_role("heading", level=1)).to_have_text(case.cryptonym)
     page.get_by_role("link", name="Propose publicity or surfacing").click()
     start = timezone.localdate() + dt.timedelta(days=30)

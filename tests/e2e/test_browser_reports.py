@@ -88,7 +88,7 @@ def test_a_report_is_drafted_sent_by_the_chair_and_acknowledged_by_the_idc(
     screenshot: Callable[[Any, str], None],
 ) -> None:
     case = vienna["case"]
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{case.pk}/idc-reports/")
     sign_in(page, "dana.reyes")
     page.get_by_label("Comment of the post (optional)").fill("Cooperative; debriefings begin.")
     assert_accessible(page)
