@@ -45,6 +45,7 @@ def test_a_draft_is_generated_from_the_case_with_its_exploitation_per_requiremen
     assert contents["case"]["cryptonym"] == defector_case.cryptonym
     assert contents["case"]["post"] == "VIENNA"
     assert "defector" in [c["code"] for c in contents["case"]["categories"]]
+    assert "Defector" in [c["label"] for c in contents["case"]["categories"]]  # the 2a's title
     assert [(r["code"], r["status_label"]) for r in contents["exploitation"]["requirements"]] == [
         ("DCI-1", "Satisfied"),
         ("DIA-7", "In progress"),

@@ -28,6 +28,7 @@ from defector.cases.models import BonaFidesVerdict, Case, Obligation, StatusDete
 from defector.core.access import Action, restrict
 from defector.core.users import AnyUser
 from defector.exploitation.queries import intelligence_report_count, summaries
+from defector.policy.citations import clause
 from defector.policy.definitions import CATEGORY_CLAUSE
 from defector.policy.obligations import ObligationId
 from defector.publicity.queries import awaiting_decision
@@ -138,7 +139,7 @@ def generate(user: AnyUser, case: Case, *, now: dt.datetime | None = None) -> di
             "categories": [
                 {
                     "code": category,
-                    "label": category.replace("_", " "),
+                    "label": _category_label(category),
                     "clause": CATEGORY_CLAUSE.get(category, ""),
                 }
                 for category in case.categories
@@ -171,6 +172,12 @@ def generate(user: AnyUser, case: Case, *, now: dt.datetime | None = None) -> di
             {"number": period.period, "due_at": _iso(period.due_at)} if period is not None else None
         ),
     }
+
+
+def _category_label(category: str) -> str:
+    """A category in the directive's words: the title of the clause defining it ("Walk-in")."""
+    key = CATEGORY_CLAUSE.get(category)  # type: ignore[call-overload]
+    return clause(key).title if key else category.replace("_", " ")
 
 
 def comparable(contents: dict[str, Any]) -> dict[str, Any]:
