@@ -46,12 +46,13 @@ types: install
 
 # The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL, or
 # the local server); DEFECTOR_TEST_REQUIRE=postgres makes its absence fail. The attack suites
-# (marker `attack`) run once: on PostgreSQL when it is reachable, else on SQLite.
+# (marker `attack`) and the browser tests (marker `browser`: they test pages, not the database)
+# run once: on PostgreSQL when it is reachable, else on SQLite.
 pytest: install
 	@if url=$$($(BIN)/python scripts/postgres-url); then \
-	  echo "== the suite on SQLite, less the attack suites (they run on PostgreSQL)"; \
-	  env -u DATABASE_URL $(BIN)/pytest $(XDIST) -m "not attack" $(PYTEST_ARGS) || exit 1; \
-	  echo "== the suite again on PostgreSQL ($$url), the attack suites included"; \
+	  echo "== the suite on SQLite, less the attack suites and the browser tests (they run on PostgreSQL)"; \
+	  env -u DATABASE_URL $(BIN)/pytest $(XDIST) -m "not attack and not browser" $(PYTEST_ARGS) || exit 1; \
+	  echo "== the suite again on PostgreSQL ($$url), the attack suites and the browser tests included"; \
 	  DATABASE_URL=$$url $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	else \
 	  case ",$$DEFECTOR_TEST_REQUIRE," in *,postgres,*) \

@@ -78,8 +78,15 @@ class BrowserProblems:
     def watch(self, page: Any) -> None:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
-        page.on("requestfailed", lambda r: self.items.append(f"request failed: {r.url}"))
+        page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
+
+    def _on_request_failed(self, request: Any) -> None:
+        # A request the browser gave up because the page moved on (a click that navigates
+        # before the favicon arrived) is no fault of the page; any other failure is.
+        if "ERR_ABORTED" in str(request.failure or ""):
+            return
+        self.items.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error":

@@ -18,7 +18,7 @@ from defector.cases.queries import case_detail
 from defector.core import exports
 from defector.core.errors import NotFound
 from defector.core.pagination import Mapped, paged
-from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS
+from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 from defector.reports import actions, queries
 from defector.reports.queries.world import rows_of, world_rows
 from defector.reports.schemas import (
@@ -71,7 +71,7 @@ def _filters(query: WorldQuery) -> queries.Filters:
 
 @router.get(
     "/world",
-    response={200: list[WorldRowOut], **READ_ERRORS},
+    response={200: list[WorldRowOut], **READ_ERRORS, 422: ErrorOut},
     summary="Washington's worldwide view (6d)",
     description="The IDC and the DCI's delegate: every post's cases that owe the IDC reports, "
     "newest first, with stage, exploitation, reports received and overdue, proposals awaiting "
@@ -87,7 +87,7 @@ def world(request: HttpRequest, filters: Query[WorldQuery]) -> Any:
 
 @router.get(
     "/world/facets",
-    response={200: FacetsOut, **READ_ERRORS},
+    response={200: FacetsOut, **READ_ERRORS, 422: ErrorOut},
     summary="The worldwide view's counts per facet",
     description="Each facet's values with how many cases each holds under the other filters.",
 )
@@ -98,7 +98,7 @@ def world_facets(request: HttpRequest, filters: Query[WorldQuery]) -> Any:
 
 @router.get(
     "/world/export",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **READ_ERRORS, 422: ErrorOut},
     summary="The worldwide view as CSV (audited)",
     description="Filtered as the list; cryptonyms and codes only. Every export is audited.",
 )
