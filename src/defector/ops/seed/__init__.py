@@ -34,10 +34,18 @@ from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.ops.seed.cases import CaseWriter
 from defector.ops.seed.directory import POST_STAFF, WASHINGTON_STAFF, draw_posts, seed_directory
+from defector.ops.seed.later import (
+    POWERS_EVENTS,
+    LaterWriter,
+    catalogue_events,
+    plan_later,
+    seed_catalogue,
+    seed_powers,
+)
 from defector.ops.seed.ledger import Ledger
 from defector.ops.seed.meetings import EVENTS_PER_POST, seed_meetings
-from defector.ops.seed.plans import plan_cases, spread_follow_ups
-from defector.ops.seed.problems import PROBLEMS_PER_POST, seed_problems
+from defector.ops.seed.plans import SPAN_DAYS, plan_cases, spread_follow_ups
+from defector.ops.seed.problems import PROBLEM_EVENTS_PER_POST, seed_problems
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
 
@@ -87,19 +95,24 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
         raise ValueError("--posts must be at least 1, --cases and --audit-events not negative")
     rng = _generator(size.seed)
     anchor = ANCHOR
-    directory_events = size.posts * (
-        1 + len(POST_STAFF) + EVENTS_PER_POST + PROBLEMS_PER_POST
-    ) + len(WASHINGTON_STAFF)
+    directory_events = (
+        size.posts * (1 + len(POST_STAFF) + EVENTS_PER_POST + PROBLEM_EVENTS_PER_POST)
+        + len(WASHINGTON_STAFF)
+        + catalogue_events()
+        + POWERS_EVENTS
+    )
     # Draw the posts and plan the cases first (no writes) to know the events they need.
     posts_rng = _generator(rng.getrandbits(64))
     plan_rng = _generator(rng.getrandbits(64))
     write_rng = _generator(rng.getrandbits(64))
     meetings_rng = _generator(rng.getrandbits(64))
     problems_rng = _generator(rng.getrandbits(64))
+    later_rng = _generator(rng.getrandbits(64))
     planned = draw_posts(posts_rng, size.posts)
     officers = POST_STAFF.count(Role.CASE_OFFICER)
     shapes = [(post.country, officers) for post in planned]
     plans = plan_cases(plan_rng, count=size.cases, staff=shapes, anchor=anchor)
+    plan_later(later_rng, plans)
     needed = directory_events + sum(plan.events for plan in plans)
     if size.audit_events < needed:
         raise TooFewEvents(
@@ -115,12 +128,15 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
             anchor=anchor,
             ledger=ledger,
         )
+        seed_catalogue(ledger, at=anchor - dt.timedelta(days=SPAN_DAYS + 30))
+        seed_powers(ledger, before=anchor - dt.timedelta(days=SPAN_DAYS))
         ledger.flush()
-    writer = CaseWriter(write_rng, staff=staff, anchor=anchor, ledger=ledger)
+    later = LaterWriter(later_rng, anchor=anchor, ledger=ledger)
+    writer = CaseWriter(write_rng, staff=staff, anchor=anchor, ledger=ledger, later=later)
     for batch in _batches(plans, CASE_BATCH):
         writer.write(batch)
     seed_meetings(meetings_rng, staff=staff, anchor=anchor, ledger=ledger)
-    seed_problems(problems_rng, staff=staff, anchor=anchor, ledger=ledger)
+    seed_problems(problems_rng, staff=staff, anchor=anchor, ledger=ledger, idc=later.idc)
     return ledger.written
 
 
@@ -148,10 +164,10 @@ def content_digest() -> str:
         )
     )  # fmt: skip
     feed(
-        (c, i, s, str(d))
-        for c, i, s, d in Obligation.objects.order_by("case__cryptonym", "identifier").values_list(
-            "case__cryptonym", "identifier", "status", "due_at"
-        )
+        (c, i, p, s, str(d))
+        for c, i, p, s, d in Obligation.objects.order_by(
+            "case__cryptonym", "identifier", "period"
+        ).values_list("case__cryptonym", "identifier", "period", "status", "due_at")
     )
     feed(
         (c, k, s, str(a))

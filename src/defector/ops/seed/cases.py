@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from defector.cases import clocks, cryptonyms
 from defector.cases.choices import OBLIGATION_OWNER_ROLES, ObligationStatus, Stage
@@ -26,6 +26,7 @@ from defector.directory.choices import Role
 from defector.directory.models import Official
 from defector.ops.seed import names
 from defector.ops.seed.directory import Staff
+from defector.ops.seed.later import LaterWriter
 from defector.ops.seed.ledger import Ledger
 from defector.ops.seed.plans import CasePlan
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
@@ -61,8 +62,10 @@ class CaseWriter:
         staff: list[Staff],
         anchor: dt.datetime,
         ledger: Ledger,
+        later: LaterWriter | None = None,
     ) -> None:
         self.rng = rng
+        self.later = later
         self.staff = staff
         self.anchor = anchor
         self.ledger = ledger
@@ -155,7 +158,11 @@ class CaseWriter:
                 )
         obligations = Obligation.objects.bulk_create(obligations)
         notes = CaseNote.objects.bulk_create(notes)
-        self._events(cases, plans, timing, obligations, notes)
+        lines = self._events(cases, plans, timing, obligations, notes)
+        if self.later is not None:
+            posts = [self.staff[plan.staff] for plan in plans]
+            self.later.write(cases, plans, posts, obligations, lines, self._line, timing)
+        TimelineEntry.objects.bulk_create(lines, batch_size=2000)
 
     def _obligations(
         self, case: Case, plan: CasePlan, assessment: Assessment, times: list[dt.datetime]
@@ -202,7 +209,7 @@ class CaseWriter:
         timing: list[list[dt.datetime]],
         obligations: list[Obligation],
         notes: list[CaseNote],
-    ) -> None:
+    ) -> list[TimelineEntry]:
         by_case: dict[int, list[Obligation]] = {}
         for obligation in obligations:
             by_case.setdefault(obligation.case_id, []).append(obligation)
@@ -310,7 +317,7 @@ class CaseWriter:
                 lines.append(
                     self._line(case, opener, note.at, "cases.casenote.add", "Note added", seq, note)
                 )
-        TimelineEntry.objects.bulk_create(lines, batch_size=2000)
+        return lines
 
     @staticmethod
     def _line(
@@ -320,7 +327,7 @@ class CaseWriter:
         kind: str,
         summary: str,
         seq: int,
-        obj: Obligation | CaseNote | None = None,
+        obj: models.Model | None = None,
     ) -> TimelineEntry:
         target = obj if obj is not None else case
         return TimelineEntry(

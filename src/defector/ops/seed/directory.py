@@ -1,6 +1,7 @@
 """The seed's directory: agencies, compartments, posts with their committees, and the officials
 who hold the post roles (two case officers, two committee members, a chair and the senior US
-representative at each post), plus the IDC members and an auditor in Washington."""
+representative at each post), plus the IDC members, the DCI's delegate and an auditor in
+Washington."""
 
 from __future__ import annotations
 
@@ -26,7 +27,13 @@ POST_STAFF = (
     Role.COMMITTEE_CHAIR,
     Role.SENIOR_REPRESENTATIVE,
 )
-WASHINGTON_STAFF = (Role.IDC_MEMBER, Role.IDC_MEMBER, Role.IDC_MEMBER, Role.AUDITOR)
+WASHINGTON_STAFF = (
+    Role.IDC_MEMBER,
+    Role.IDC_MEMBER,
+    Role.IDC_MEMBER,
+    Role.DCI_DELEGATE,
+    Role.AUDITOR,
+)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from defector import policy
 from defector.cases.choices import CaseOutcome, IntakeKind, Stage
@@ -80,6 +80,8 @@ class CasePlan:
     #: (identifier, done?) of the obligations the assessment raised.
     obligations: list[tuple[str, bool]] = field(default_factory=list)
     follow_ups: int = 0
+    #: Its records in the other apps (``seed.later.Later``), drawn after the plan.
+    later: Any = None
 
     @property
     def stage(self) -> str:
@@ -87,8 +89,16 @@ class CasePlan:
 
     @property
     def events(self) -> int:
-        """Audit events the case needs: its opening, moves, discharges and later notes."""
-        return 1 + len(self.moves) + sum(done for _, done in self.obligations) + self.follow_ups
+        """Audit events the case needs: its opening, moves, discharges, later notes and its
+        records in the other apps."""
+        later = self.later.events if self.later is not None else 0
+        return (
+            1
+            + len(self.moves)
+            + sum(done for _, done in self.obligations)
+            + self.follow_ups
+            + later
+        )
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
