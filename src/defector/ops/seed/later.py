@@ -153,25 +153,25 @@ def plan_later(rng: random.Random, plans: list[CasePlan]) -> int:
         if done.get("obtain_voluntary_statement"):
             later.statement = 2
         elif "obtain_voluntary_statement" in done and reached >= 1 and not closed:
-            later.statement = 1 if rng.random() < 0.4 else 0
+            later.statement = 1 if rng.random() < 0.25 else 0
         if reached >= REACHED[Stage.EXPLOITATION]:
-            picked = rng.sample(range(len(CATALOGUE)), k=rng.randint(2, 4))
+            picked = rng.sample(range(len(CATALOGUE)), k=rng.randint(1, 3))
             weights = (
                 (1, 4, 4, 1) if plan.stage in (Stage.RESETTLEMENT, Stage.CLOSED) else (3, 5, 1, 1)
             )
             later.requirements = [
                 (index, rng.choices(list(Status.values), weights=weights)[0]) for index in picked
             ]
-            later.sessions = rng.randint(1, 6)
-            later.reports = rng.randint(0, min(3, later.sessions))
+            later.sessions = rng.randint(1, 3)
+            later.reports = rng.randint(0, 1)
             # The first defector still in the program has one, so even a small seed shows one.
             if not closed and (rng.random() < PROPOSAL_SHARE or not proposed):
                 later.proposal = proposed = True
         if done.get("report_to_idc"):
-            later.status_report = 3 if rng.random() < 0.8 else 2
+            later.status_report = 3 if rng.random() < 0.7 else 2
             if not closed:
                 later.next_period = True
-                later.second_draft = rng.random() < 0.3
+                later.second_draft = rng.random() < 0.2
         plan.later = later
         total += later.events
     return total
