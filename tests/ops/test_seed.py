@@ -23,6 +23,7 @@ from defector.cases.models import (
     Assessment,
     Case,
     CaseNote,
+    CaseTransfer,
     Obligation,
     Subject,
     TimelineEntry,
@@ -130,8 +131,14 @@ def test_a_small_seed_has_the_counts_asked_every_stage_and_a_chain_that_verifies
     ).exists()
     assert Proposal.objects.filter(status="awaiting_sign_offs").exists()
     assert Power.objects.filter(ends_on__lt=seed.ANCHOR.date()).count() == 3
+    # A move of a case to another post or to Washington awaits the receiving side.
+    assert CaseTransfer.objects.filter(status="proposed").exists()
     # Every record in another app has its line on the case's timeline, tied to its event.
-    for kind in ("cases.voluntarystatement.witness", "reports.report.send"):
+    for kind in (
+        "cases.voluntarystatement.witness",
+        "reports.report.send",
+        "cases.transfer.propose",
+    ):
         line = TimelineEntry.objects.filter(kind=kind).first()
         assert line is not None
         event = AuditEvent.objects.get(seq=line.audit_seq)

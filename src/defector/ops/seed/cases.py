@@ -66,6 +66,8 @@ class CaseWriter:
     ) -> None:
         self.rng = rng
         self.later = later
+        if later is not None:
+            later.all_staff = staff
         self.staff = staff
         self.anchor = anchor
         self.ledger = ledger

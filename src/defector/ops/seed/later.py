@@ -28,11 +28,11 @@ from django.db import transaction
 
 from defector.cases import signatures
 from defector.cases.actions.statements import FILE_KEY, SEALED_SUFFIX, _statement_audit
-from defector.cases.choices import SignatureMethod, Stage
-from defector.cases.models import Case, Obligation, TimelineEntry, VoluntaryStatement
+from defector.cases.choices import SignatureMethod, Stage, TransferKind, TransferStatus
+from defector.cases.models import Case, CaseTransfer, Obligation, TimelineEntry, VoluntaryStatement
 from defector.core import audit, sealing
 from defector.directory.choices import Role
-from defector.directory.models import Agency, Official, RoleAssignment
+from defector.directory.models import Agency, Official, Post, RoleAssignment
 from defector.exploitation.choices import Priority, RequirementKind, Status
 from defector.exploitation.models import (
     CaseRequirement,
@@ -98,6 +98,14 @@ REPORT_SUMMARIES: Final = (
 )
 #: Of the cases past determination: share of defectors with a publicity proposal.
 PROPOSAL_SHARE: Final = 0.04
+#: Of the open cases past determination: share with a proposed move.
+TRANSFER_SHARE: Final = 0.03
+#: Why a case moves (cryptonyms only).
+MOVE_REASONS: Final = (
+    "The person must leave the country before the host service learns of the case.",
+    "Resettlement in the United States approved; Washington takes the case.",
+    "The post of the person's new location is better placed to handle the case.",
+)
 #: The cases' stages, as numbers (reception 0 … resettlement 4).
 REACHED: Final = {stage: number for number, stage in enumerate(PATH)}
 
@@ -119,6 +127,9 @@ class Later:
     #: The next period of ``report_to_idc`` opened (``compliance.obligation.recur``).
     next_period: bool = False
     proposal: bool = False
+    #: A move to another post or to Washington: 0 none; 1 proposed, awaiting the receiving
+    #: side; 2 proposed and declined.
+    transfer: int = 0
 
     @property
     def events(self) -> int:
@@ -135,6 +146,7 @@ class Later:
             + self.second_draft
             + self.next_period
             + self.proposal
+            + self.transfer
         )
 
 
@@ -144,7 +156,7 @@ def _reached(plan: CasePlan) -> int:
 
 def plan_later(rng: random.Random, plans: list[CasePlan]) -> int:
     """Decide each case's later records (``plan.later``); the audit events they need."""
-    total, proposed = 0, False
+    total, proposed, moved = 0, False, False
     for plan in plans:
         later = Later()
         done = dict(plan.obligations)
@@ -167,6 +179,14 @@ def plan_later(rng: random.Random, plans: list[CasePlan]) -> int:
             # The first defector still in the program has one, so even a small seed shows one.
             if not closed and (rng.random() < PROPOSAL_SHARE or not proposed):
                 later.proposal = proposed = True
+        # A few open cases past determination are to move (exfiltration, resettlement).
+        if (
+            not closed
+            and reached >= REACHED[Stage.DETERMINATION]
+            and (rng.random() < TRANSFER_SHARE or not moved)
+        ):
+            later.transfer = 1 if rng.random() < 0.7 or not moved else 2
+            moved = True
         if done.get("report_to_idc"):
             later.status_report = 3 if rng.random() < 0.7 else 2
             if not closed:
@@ -263,6 +283,9 @@ class LaterWriter:
             .order_by("pk")
         )
         self.storage = Path(signatures.statement_storage().location)
+        self.posts = list(Post.objects.order_by("pk"))
+        #: Every seeded post's staff (the case writer sets it).
+        self.all_staff: list[Staff] = []
         self.serials: dict[str, int] = {}
 
     def write(
@@ -293,6 +316,7 @@ class LaterWriter:
         self._write_statements(statements, lines)
         self._write_exploitation(cases, plans, staff, lines, timing)
         self._write_reports(cases, plans, staff, own, lines)
+        self._write_transfers(cases, plans, staff, lines, timing)
 
     # --- statements (6b(3)(c)) ------------------------------------------------------------
 
@@ -647,6 +671,108 @@ class LaterWriter:
                     )
                 )  # fmt: skip
 
+    # --- moves between posts (cases.transfers) ----------------------------------------------
+
+    def _write_transfers(
+        self,
+        cases: Sequence[Case],
+        plans: Sequence[CasePlan],
+        staff: Sequence[Staff],
+        lines: list[TimelineEntry],
+        timing: Sequence[list[dt.datetime]],
+    ) -> None:
+        """Proposed moves (awaiting the receiving side) and a few declined ones; none accepted,
+        so every case stays at the post that holds its records."""
+        rng, ledger = self.rng, self.ledger
+        made: list[CaseTransfer] = []
+        for case, plan, post, times in zip(cases, plans, staff, timing, strict=True):
+            steps = plan.later.transfer
+            if not steps:
+                continue
+            kind = rng.choice(list(TransferKind.values))
+            others = [p for p in self.posts if p.pk != post.post.pk]
+            to_post = (
+                None if kind == TransferKind.RESETTLEMENT or not others else rng.choice(others)
+            )
+            proposed = self._when(times[REACHED[Stage.DETERMINATION]])
+            transfer = CaseTransfer(
+                case=case,
+                kind=kind,
+                from_post=post.post,
+                to_post=to_post,
+                reason=rng.choice(MOVE_REASONS),
+                proposed_at=proposed,
+                proposed_by=post.first(Role.COMMITTEE_CHAIR),
+            )
+            if steps == 2:
+                transfer.status = TransferStatus.DECLINED
+                transfer.decided_at = self._when(proposed)
+                transfer.decided_by = rng.choice(self.idc) if to_post is None else None
+                if transfer.decided_by is None:
+                    receiving = [s for s in self.all_staff if s.post.pk == to_post.pk]  # type: ignore[union-attr]
+                    transfer.decided_by = (
+                        receiving[0].first(Role.COMMITTEE_CHAIR)
+                        if receiving
+                        else rng.choice(self.idc)
+                    )
+                transfer.note = "The receiving side cannot take the case now."
+                transfer.version = 2
+            made.append(transfer)
+        made = CaseTransfer.objects.bulk_create(made)
+        for transfer in made:
+            case = transfer.case
+            chair: Official = transfer.proposed_by
+            there = transfer.to_post.code if transfer.to_post is not None else "Washington"
+            here = transfer.from_post.code if transfer.from_post is not None else "Washington"
+            state = _transfer_state(transfer)
+            proposed_state = {
+                **state,
+                "status": TransferStatus.PROPOSED,
+                "decided_at": None,
+                "decided_by": None,
+                "note": "",
+                "version": 1,
+            }
+            seq = ledger.add(
+                at=transfer.proposed_at,
+                actor=chair.user,
+                action="cases.transfer.propose",
+                object_type="cases.casetransfer",
+                object_id=transfer.pk,
+                cryptonym=case.cryptonym,
+                after=proposed_state,
+                reason=transfer.reason,
+            )
+            lines.append(
+                self._line(  # type: ignore[operator]
+                    case, chair, transfer.proposed_at, "cases.transfer.propose",
+                    f"Move from {here} to {there} proposed "
+                    f"({TransferKind(transfer.kind).label.lower()}): awaiting the receiving side",
+                    seq, transfer,
+                )
+            )  # fmt: skip
+            if transfer.status != TransferStatus.DECLINED or transfer.decided_at is None:
+                continue
+            decider: Official = transfer.decided_by  # type: ignore[assignment]
+            seq = ledger.add(
+                at=transfer.decided_at,
+                actor=decider.user,
+                action="cases.transfer.decline",
+                object_type="cases.casetransfer",
+                object_id=transfer.pk,
+                cryptonym=case.cryptonym,
+                before=proposed_state,
+                after=state,
+                reason=transfer.note,
+            )
+            lines.append(
+                self._line(  # type: ignore[operator]
+                    case, decider, transfer.decided_at, "cases.transfer.decline",
+                    f"Move from {here} to {there} declined by {decider}: {transfer.note}",
+                    seq, transfer,
+                )
+            )  # fmt: skip
+
     @property
     def catalogue_by_pk(self) -> dict[int, Requirement]:
         return {r.pk: r for r in self.catalogue}
@@ -935,3 +1061,11 @@ def seed_powers(ledger: Ledger, *, before: dt.datetime) -> None:
                 ],
             ),
         )
+
+
+def _transfer_state(transfer: CaseTransfer) -> dict[str, object]:
+    """As ``cases.actions.transfers`` shows a move in its audit records."""
+    return audit.snapshot(
+        transfer,
+        ["kind", "from_post", "to_post", "status", "decided_at", "decided_by", "note", "version"],
+    )
