@@ -2,8 +2,11 @@
 
 Posts with their committees and officials, then cases at every stage with their sealed
 subjects, assessments (by the policy itself), obligations (done as far as the stage goes),
-notes and timelines, the committees' meetings and minutes, the mutual problems the committees
-raised (``6c``, ``seed.problems``), and the audit events of it all —
+notes and timelines, the cases' records in the other apps (``seed.later``: voluntary statements
+with sealed files, exploitation, status reports to the IDC, publicity proposals, moves; and
+Washington's catalogue of requirements and powers records), the committees' meetings and
+minutes, the mutual problems the committees raised and referred to the IDC (``6c``,
+``seed.problems``), and the audit events of it all —
 exactly ``audit_events`` of them, the surplus over what the directory and cases need being
 later notes on the cases. Written in bulk,
 one transaction per batch of cases, with the audit chain computed in Python (``ledger``): the
