@@ -37,18 +37,17 @@ from defector.directory.choices import Role
 from defector.directory.models import Official, Post
 from defector.ops.seed.cases import CaseWriter
 from defector.ops.seed.directory import POST_STAFF, WASHINGTON_STAFF, draw_posts, seed_directory
-from defector.ops.seed.later import (
-    POWERS_EVENTS,
-    LaterWriter,
-    catalogue_events,
-    plan_later,
-    seed_catalogue,
-    seed_powers,
-)
+from defector.ops.seed.later import LaterWriter, plan_later
 from defector.ops.seed.ledger import Ledger
 from defector.ops.seed.meetings import EVENTS_PER_POST, seed_meetings
 from defector.ops.seed.plans import SPAN_DAYS, plan_cases, spread_follow_ups
 from defector.ops.seed.problems import PROBLEM_EVENTS_PER_POST, seed_problems
+from defector.ops.seed.washington import (
+    POWERS_EVENTS,
+    catalogue_events,
+    seed_catalogue,
+    seed_powers,
+)
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
 

@@ -27,6 +27,8 @@ PATH: Final = (
     Stage.EXPLOITATION,
     Stage.RESETTLEMENT,
 )
+#: The open stages as numbers (reception 0 … resettlement 4).
+REACHED: Final = {stage: number for number, stage in enumerate(PATH)}
 STAGE_WEIGHTS: Final[dict[str, int]] = {
     Stage.RECEPTION: 12,
     Stage.ASSESSMENT: 25,
