@@ -1,5 +1,5 @@
-"""Loads the test kit (:mod:`support.fixtures`: the fixtures every test may use) and orders the
-suite for parallel runs.
+"""Loads the test kit (:mod:`support.fixtures`: the fixtures every test may use), marks the
+tests that use no database, and orders the suite for parallel runs.
 
 ``DEFECTOR_TEST_REQUIRE`` (comma-separated: ``postgres``, ``browser``, ``shared``, ``sqlmap``)
 turns the skip of a suite whose prerequisite is missing into a failure (:mod:`support.require`);
@@ -12,13 +12,32 @@ import pytest
 
 pytest_plugins = ["support.fixtures"]
 
+#: Fixtures that give a test the suite's database (pytest-django's, and every fixture built on
+#: them: ``db``, ``transactional_db``, ``live_server``, ``django_db_setup`` …).
+DATABASE_FIXTURES = frozenset({"django_db_setup", "_django_db_helper", "live_server"})
+
 
 def _is_attack(item: pytest.Item) -> bool:
     return item.get_closest_marker("attack") is not None
 
 
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether the test may touch the suite's database (pytest-django refuses any other test
+    the database): marked ``django_db``, or asking for a database fixture, directly or
+    through its fixtures."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the long attack suites (marker ``attack``) come first, so that the
+    """Marks ``no_database`` each test that uses none of the suite's databases (pure policy
+    tables, lint-like checks, command-line and server tests on a scratch state directory of
+    their own): its outcome is the same on either database, so ``make test`` runs it once
+    (``-m``, in the Makefile). This hook runs before ``-m`` selects (``tryfirst``).
+
+    Under pytest-xdist, the long attack suites (marker ``attack``) come first, so that the
     workers start them at once and share the rest of the suite while they run.
 
     ``make test`` keeps this order (``--dist loadfile --no-loadscope-reorder``): each worker
@@ -26,6 +45,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     two attack files go to different workers, then one other file, then the remaining attack
     files (taken by whichever worker frees first), then the rest.
     """
+    for item in items:
+        if not uses_the_database(item):
+            item.add_marker(pytest.mark.no_database)
     if not hasattr(config, "workerinput"):
         return
     attack = [item for item in items if _is_attack(item)]
