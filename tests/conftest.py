@@ -21,6 +21,10 @@ def _is_attack(item: pytest.Item) -> bool:
     return item.get_closest_marker("attack") is not None
 
 
+def _is_browser(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
 def uses_the_database(item: pytest.Item) -> bool:
     """Whether the test may touch the suite's database (pytest-django refuses any other test
     the database): marked ``django_db``, or asking for a database fixture, directly or
@@ -43,7 +47,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``make test`` keeps this order (``--dist loadfile --no-loadscope-reorder``): each worker
     takes a file, and a second one at once when its first has at most two tests. So the first
     two attack files go to different workers, then one other file, then the remaining attack
-    files (taken by whichever worker frees first), then the rest.
+    files (taken by whichever worker frees first), then the browser tests (each file starts
+    Chromium and a live server: long files of few tests, better early than left for the end,
+    where one worker would run the last of them while the other waits), then the rest.
     """
     for item in items:
         if not uses_the_database(item):
@@ -51,7 +57,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not hasattr(config, "workerinput"):
         return
     attack = [item for item in items if _is_attack(item)]
-    regular = [item for item in items if not _is_attack(item)]
+    browser = [item for item in items if not _is_attack(item) and _is_browser(item)]
+    others = [item for item in items if not _is_attack(item) and not _is_browser(item)]
+    regular = browser + others
     files = list(dict.fromkeys(item.path for item in attack))
     first_two = [item for item in attack if item.path in files[:2]]
     later = [item for item in attack if item.path not in files[:2]]
