@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # pytest-xdist: one worker per core ("logical": with psutil installed, "auto" would count
 # physical cores only); a test file stays on one worker (module fixtures such as the browser
-# are set up once), in collection order, which puts the long attack suites first and the
-# browser files next (tests/conftest.py).
+# are set up once), in the order of tests/conftest.py: the long attack suites first, the
+# browser files next, then the longest other files, then the rest.
 XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
 
 .PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi screenshots vendor clean
