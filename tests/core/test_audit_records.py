@@ -37,6 +37,7 @@ from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, RoleAssignment
 from defector.policy import POLICY_VERSION, Decision
 from support.postgres import settle_deferred_checks
+from support.scratch import migrated_sqlite
 
 TRIGGERS = {
     "core_auditevent": "core_auditevent_append_only",
@@ -252,7 +253,7 @@ def test_concurrent_processes_and_threads_keep_a_sqlite_file_chain_linear(
         "DJANGO_SETTINGS_MODULE": "defector.settings",
     }
     cli = [sys.executable, "-m", "defector.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)
+    migrated_sqlite(tmp_path)  # what `defector migrate` makes there (support.scratch)
     go = tmp_path / "go"
     processes, threads, per_thread = 2, 4, 15
     writers = [

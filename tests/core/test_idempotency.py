@@ -30,6 +30,7 @@ from defector.core.models import ApiToken, AuditEvent, IdempotencyKey
 from defector.core.sealing import reset_keyring
 from support.builders import TRUE_NAME
 from support.fixtures import MakeOfficial
+from support.scratch import migrated_sqlite
 from support.world import World
 
 pytestmark = pytest.mark.django_db
@@ -521,8 +522,7 @@ def test_two_requests_at_once_with_one_key_on_a_sqlite_file_make_one_case(
         "DJANGO_SETTINGS_MODULE": "defector.settings",
         "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
     }
-    cli = [sys.executable, "-m", "defector.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)
+    migrated_sqlite(tmp_path)  # what `defector migrate` makes there (support.scratch)
     race = subprocess.run(
         [sys.executable, "-c", SQLITE_RACE], env=env, capture_output=True, text=True, timeout=120
     )

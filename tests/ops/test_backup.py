@@ -25,6 +25,7 @@ from defector.core import actions, audit, chain, sealing, signing
 from defector.ops import backups
 from support.builders import TRUE_NAME, case_opener
 from support.fixtures import MakeOfficial
+from support.scratch import migrated_sqlite
 from support.world import World
 
 from .conftest import clean_env, run_defector
@@ -174,10 +175,7 @@ def sqlite_only() -> None:
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database just migrated, made once: each machine below starts from a copy."""
     sqlite_only()
-    state = tmp_path_factory.mktemp("migrated")
-    result = run_defector("migrate", "-v0", env=clean_env(DEFECTOR_STATE_DIR=str(state)))
-    assert result.returncode == 0, result.stderr
-    return state / "defector.sqlite3"
+    return migrated_sqlite(tmp_path_factory.mktemp("migrated"))
 
 
 def new_machine(state: Path, migrated: Path) -> dict[str, str]:

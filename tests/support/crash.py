@@ -1,6 +1,7 @@
 """The crash-safety harness: writes through the API while the server is killed (SIGKILL).
 
-:func:`run` migrates a scratch database (a SQLite file in a scratch state directory, or the
+:func:`run` migrates a scratch database (a SQLite file in a scratch state directory: a copy of
+the file ``defector migrate`` makes, migrated once a process by :mod:`support.scratch`; or the
 PostgreSQL database it is given), makes a case officer with an API token, starts
 ``defector serve`` (gunicorn, in a process group of its own) and lets ``clients`` threads write
 through the API: each receives a walk-in (``POST /api/v1/cases/walk-ins``) and adds notes to
@@ -49,6 +50,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .scratch import migrated_sqlite
 
 DEFECTOR = Path(sys.executable).parent / "defector"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -429,7 +432,15 @@ def run(
     chance = random.Random(seed)
     figures = Figures("PostgreSQL" if database_url else "SQLite")
     env = environment(state, database_url, workers)
-    for step in (("migrate", "--verbosity", "0"), ("shell", "-c", SETUP)):
+    if database_url:
+        steps: tuple[tuple[str, ...], ...] = (
+            ("migrate", "--verbosity", "0"),
+            ("shell", "-c", SETUP),
+        )
+    else:
+        migrated_sqlite(state)  # the file `defector migrate` makes, migrated once a process
+        steps = (("shell", "-c", SETUP),)
+    for step in steps:
         done = defector(env, *step)
         if done.returncode:
             raise RuntimeError(f"defector {step[0]} failed:\n{done.stderr}")
