@@ -189,7 +189,7 @@ class OpenObligations(Expression):
         table = Obligation._meta.db_table
         column = {
             name: cast("Field[Any, Any]", Obligation._meta.get_field(name)).column
-            for name in CASE_COLUMNS
+            for name in _OBLIGATION_COLUMNS
         }
         # The case's row: the query's base table (whatever alias it has as a subquery).
         case = compiler.quote_name_unless_alias(compiler.query.base_table)
@@ -206,7 +206,7 @@ class OpenObligations(Expression):
 
 
 #: The obligation's columns :class:`OpenObligations` reads.
-CASE_COLUMNS: Final = ("case", "status", "due_at")
+_OBLIGATION_COLUMNS: Final = ("case", "status", "due_at")
 
 
 def _with_counts(cases: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
