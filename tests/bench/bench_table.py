@@ -134,17 +134,62 @@ class Page:
     sql: list[str]
 
 
+#: The benchmark's reader (a case officer at ``post``), their official record.
+_READER = "(SELECT o.id FROM directory_official o WHERE o.user_id = %(user)s)"
+#: The cases the reader may see (``cases.access``), as the page's query has it once their
+#: principal is read: their own cases at the post where they are a case officer, not moved to
+#: Washington, at a sensitivity their clearance covers (the seed's officials are cleared TOP
+#: SECRET), and without a compartment they are not read into.
+_VISIBLE = (
+    "c.post_id IN (%(post)s) AND NOT c.in_washington "
+    "AND c.id IN (SELECT a.case_id FROM cases_case_officers a WHERE a.official_id = {reader}) "
+    "AND c.sensitivity IN ('UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET') "
+    "AND NOT EXISTS (SELECT 1 FROM cases_case_compartments cc "
+    "JOIN directory_compartment k ON k.id = cc.compartment_id WHERE cc.case_id = c.id "
+    "AND k.code NOT IN (SELECT h.code FROM directory_compartment h "
+    "JOIN directory_official_compartments oc ON oc.compartment_id = h.id "
+    "WHERE oc.official_id = {reader}))"
+)
+
+
+def _with_visible(*sql: str) -> list[str]:
+    """The statements with ``{visible}`` the reader's access condition, ``{reader}`` them."""
+    return [s.replace("{visible}", _VISIBLE).replace("{reader}", _READER) for s in sql]
+
+
 #: The pages measured against their raw SQL; add a page here (the worldwide view of
 #: Washington, when it exists) with the SQL it cannot do without.
 PAGES: list[Page] = [
     Page(
         "the post's case list (first page of 50)",
         "/cases/",
-        [
-            "SELECT c.id, c.cryptonym, c.stage, c.kind, c.sensitivity, c.changed_at "
-            "FROM cases_case c WHERE c.post_id = %(post)s ORDER BY c.changed_at DESC LIMIT 50",
-            "SELECT count(*) FROM cases_case WHERE post_id = %(post)s",
-        ],
+        _with_visible(
+            # the page's rows: each with its post's name and its open and overdue obligations
+            "SELECT c.id, c.cryptonym, c.kind, p.name, c.stage, c.outcome, c.categories, "
+            "(SELECT count(*) FROM cases_obligation b WHERE b.case_id = c.id "
+            "AND b.status = 'open'), "
+            "(SELECT count(*) FROM cases_obligation b WHERE b.case_id = c.id "
+            "AND b.status = 'open' AND b.due_at < CURRENT_TIMESTAMP), "
+            "c.sensitivity, c.opened_at "
+            "FROM cases_case c JOIN directory_post p ON p.id = c.post_id "
+            "WHERE {visible} ORDER BY c.opened_at DESC, c.id DESC LIMIT 50",
+            # the count the page shows (and its pager)
+            "SELECT count(*) FROM cases_case c WHERE {visible}",
+            # the post filter's choices: the posts of the cases the reader sees
+            "SELECT p.id, p.name FROM directory_post p WHERE p.id IN "
+            "(SELECT c.post_id FROM cases_case c WHERE {visible}) ORDER BY p.name",
+            # the officer filter's choices: the officers of those cases
+            "SELECT o.id, u.first_name, u.last_name, u.username FROM directory_official o "
+            "JOIN auth_user u ON u.id = o.user_id WHERE o.id IN (SELECT a.official_id "
+            "FROM cases_case_officers a WHERE a.case_id IN "
+            "(SELECT c.id FROM cases_case c WHERE {visible})) "
+            "ORDER BY u.last_name, u.first_name, u.username",
+            # the banner: those cases' threat information not yet disseminated (6b(3)(a))
+            "SELECT b.id, b.case_id, b.due_at, c.cryptonym, p.code FROM cases_obligation b "
+            "JOIN cases_case c ON c.id = b.case_id JOIN directory_post p ON p.id = c.post_id "
+            "WHERE b.identifier = 'disseminate_threat_information' AND b.status = 'open' "
+            "AND {visible} ORDER BY b.due_at, b.id LIMIT 50",
+        ),
     ),
 ]
 

@@ -231,14 +231,48 @@ def _condition(principal: Principal, action: Action | str, label: str) -> Q | No
     return rule(principal, Action(action))
 
 
+def _single_valued(model: type[models.Model], names: list[str]) -> bool:
+    """Whether the relation path ``names`` from ``model`` reaches one row (forward keys only)."""
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many or not isinstance(field.related_model, type):
+            return False
+        model = field.related_model
+    return True
+
+
+def _lacking(principal: Principal, model: type[models.Model], path: str) -> Q:
+    """Rows of ``model`` that carry a compartment ``principal`` does not hold (``path``: the
+    path to its compartments). Through forward keys to a many-to-many field: one ``EXISTS`` on
+    the link table by the row's key (an index lookup a row, the same condition in a list, a
+    count and a subquery); through a to-many relation (a problem's cases), Django's exclusion
+    of any related row with such a compartment."""
+    *prefix, name = path.split("__")
+    owner = _related_model(model, "__".join(prefix)) if prefix else model
+    field = owner._meta.get_field(name)
+    through = getattr(field.remote_field, "through", None)
+    if not isinstance(field, models.ManyToManyField) or through is None:
+        raise ImproperlyConfigured(f"{path} is not a many-to-many path of {model._meta.label}")
+    if not _single_valued(model, prefix):
+        compartment = _related_model(model, path)
+        not_held = compartment._default_manager.exclude(code__in=sorted(principal.compartments))
+        return Q(**{f"{path}__in": not_held})
+    links = through._default_manager.filter(
+        **{field.m2m_field_name(): OuterRef("__".join([*prefix, "pk"]))}
+    )
+    if principal.compartments:
+        links = links.exclude(
+            **{f"{field.m2m_reverse_field_name()}__code__in": sorted(principal.compartments)}
+        )
+    return Q(Exists(links))
+
+
 def _narrow(principal: Principal, condition: Q, queryset: QuerySet[_M]) -> QuerySet[_M]:
     """``queryset`` under ``condition`` and the compartments ``principal`` lacks."""
     restricted = queryset.filter(condition)
     path = COMPARTMENTED.get(queryset.model._meta.label_lower)
     if path is not None:
-        compartment = _related_model(queryset.model, path)
-        not_held = compartment._default_manager.exclude(code__in=sorted(principal.compartments))
-        restricted = restricted.exclude(**{f"{path}__in": not_held})
+        restricted = restricted.exclude(_lacking(principal, queryset.model, path))
     if _multivalued(restricted):
         restricted = restricted.distinct()
     return restricted

@@ -41,7 +41,7 @@ from defector.core.schemas import ErrorOut
 @paged
 def list_cases(request: HttpRequest, filters: Query[CaseFiltersIn]) -> Any:
     parsed = queries.parse_case_filters(filters.model_dump())
-    return queries.cases_for(request.user, parsed)
+    return queries.case_summaries(request.user, parsed)
 
 
 @router.post(

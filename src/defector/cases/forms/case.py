@@ -72,10 +72,10 @@ class CaseFilterForm(ActionForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = [(str(post.pk), post.name) for post in queries.posts_with_cases(user)]
+        posts = [(str(pk), name) for pk, name in queries.post_choices(user)]
         post_field: Any = self.fields["post"]
         post_field.choices = [("", "All posts"), *posts]
-        officers = [(str(o.pk), str(o)) for o in queries.officers_with_cases(user)]
+        officers = [(str(pk), name) for pk, name in queries.officer_choices(user)]
         officer_field: Any = self.fields["officer"]
         officer_field.choices = [("", "Any officer"), *officers]
 

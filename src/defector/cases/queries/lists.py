@@ -1,20 +1,22 @@
-"""The case list: its filters, the cases a user may see, and the choices of the filters."""
+"""The case list: its filters, the cases a user may see, a page of them as rows, and the
+choices of the filters."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Field, IntegerField, OuterRef, QuerySet
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from defector.cases.choices import IntakeKind, ObligationStatus, Stage
+from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
-from defector.core.access import Action, restrict
+from defector.core.access import Action, remembered, restrict
 from defector.core.errors import InvalidInput
+from defector.core.pagination import Mapped
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
 from defector.policy.definitions import Category
@@ -126,25 +128,23 @@ def overdue_obligations(now: dt.datetime) -> QuerySet[Obligation]:
     return Obligation.objects.filter(status=ObligationStatus.OPEN, due_at__lt=now)
 
 
-def _count(queryset: QuerySet[Obligation]) -> Coalesce:
-    counted = (
-        queryset.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(number=Count("pk"))
-        .values("number")
+#: The list's order, newest first (the ``cases_case_post_newest`` and ``cases_case_newest``
+#: indexes read it in order, so a page stops after its rows).
+NEWEST: Final = ("-opened_at", "-pk")
+
+
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
+    """The cases ``user`` may see, unordered and without annotations: the base of the list, of
+    its count and of its filters' choices, built once within a page's reading."""
+    return remembered(
+        ("cases.visible_cases", getattr(user, "pk", None)),
+        lambda: restrict(user, Action.VIEW, Case.objects.order_by()),
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def cases_for(
-    user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
-) -> QuerySet[Case]:
-    """The cases ``user`` may see, newest first, narrowed by ``filters``; each with
-    ``open_count`` and ``overdue_count`` (its open and overdue obligations at ``now``)."""
-    filters = filters or CaseFilters()
-    now = now or timezone.now()
-    cases = restrict(user, Action.VIEW, Case.objects.select_related("post"))
+def _narrowed(cases: QuerySet[Case], filters: CaseFilters, now: dt.datetime) -> QuerySet[Case]:
+    """``cases`` narrowed by ``filters``: conditions on the case's own row, and on its overdue
+    obligations and its officers as ``EXISTS`` and ``IN`` subqueries (no join, no row twice)."""
     if filters.post is not None:
         cases = cases.filter(post_id=filters.post)
     if filters.stage:
@@ -169,23 +169,245 @@ def cases_for(
     text = filters.q.strip()[:MAX_QUERY_LENGTH]
     if text:
         cases = cases.filter(cryptonym__icontains=text)
+    return cases
+
+
+class OpenObligations(Expression):
+    """A case's open obligations (overdue ones only, with ``overdue_at``), counted for each
+    row of a page: a correlated subquery the database runs for the rows it returns (the list's
+    index gives the order, so only the page's rows). Written out: Django's
+    ``Subquery(… Count …)`` costs more to build and compile than the page's SQL takes to run."""
+
+    output_field = IntegerField()
+
+    def __init__(self, overdue_at: dt.datetime | None = None) -> None:
+        super().__init__()
+        self.overdue_at = overdue_at
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        quote = connection.ops.quote_name
+        table = Obligation._meta.db_table
+        column = {
+            name: cast("Field[Any, Any]", Obligation._meta.get_field(name)).column
+            for name in _OBLIGATION_COLUMNS
+        }
+        # The case's row: the query's base table (whatever alias it has as a subquery).
+        case = compiler.quote_name_unless_alias(compiler.query.base_table)
+        sql = (
+            f"SELECT COUNT(*) FROM {quote(table)} WHERE "  # noqa: S608  (quoted names)
+            f"{quote(table)}.{quote(column['case'])} = {case}.{quote(Case._meta.pk.column)} "
+            f"AND {quote(table)}.{quote(column['status'])} = %s"
+        )
+        params: list[Any] = [ObligationStatus.OPEN.value]
+        if self.overdue_at is not None:
+            sql += f" AND {quote(table)}.{quote(column['due_at'])} < %s"
+            params.append(connection.ops.adapt_datetimefield_value(self.overdue_at))
+        return f"({sql})", params
+
+
+#: The obligation's columns :class:`OpenObligations` reads.
+_OBLIGATION_COLUMNS: Final = ("case", "status", "due_at")
+
+
+def _with_counts(cases: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
     return cases.annotate(
-        open_count=_count(Obligation.objects.filter(status=ObligationStatus.OPEN)),
-        overdue_count=_count(overdue),
-    ).order_by("-opened_at", "-pk")
-
-
-def posts_with_cases(user: AnyUser) -> QuerySet[Post]:
-    """The posts of the cases ``user`` may see (the choices of the list's post filter)."""
-    return Post.objects.filter(pk__in=cases_for(user).values("post_id")).order_by("name")
-
-
-def officers_with_cases(user: AnyUser) -> QuerySet[Official]:
-    """The officers assigned to cases ``user`` may see (the list's officer filter)."""
-    visible = cases_for(user).values("pk")
-    return (
-        Official.objects.filter(assigned_cases__in=visible)
-        .select_related("user")
-        .distinct()
-        .order_by("user__last_name", "user__first_name", "user__username")
+        open_count=OpenObligations(),
+        overdue_count=OpenObligations(overdue_at=now),
     )
+
+
+def cases_for(
+    user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
+) -> QuerySet[Case]:
+    """The cases ``user`` may see, newest first, narrowed by ``filters``; each with
+    ``open_count`` and ``overdue_count`` (its open and overdue obligations at ``now``)."""
+    now = now or timezone.now()
+    cases = _narrowed(visible_cases(user), filters or CaseFilters(), now)
+    return _with_counts(cases.select_related("post"), now).order_by(*NEWEST)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case as a row of the list shows it: what the case's own row holds, its post's name,
+    and its open and overdue obligations."""
+
+    id: int
+    cryptonym: str
+    kind: str
+    post: str
+    stage: str
+    outcome: str
+    categories: tuple[str, ...]
+    open_count: int
+    overdue_count: int
+    sensitivity: str
+    opened_at: dt.datetime
+
+    @property
+    def kind_label(self) -> str:
+        return _label(IntakeKind, self.kind)
+
+    @property
+    def stage_label(self) -> str:
+        return _label(Stage, self.stage)
+
+    @property
+    def outcome_label(self) -> str:
+        return _label(CaseOutcome, self.outcome) if self.outcome else ""
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+_ROW_FIELDS: Final = (
+    "id",
+    "cryptonym",
+    "kind",
+    "post__name",
+    "stage",
+    "outcome",
+    "categories",
+    "open_count",
+    "overdue_count",
+    "sensitivity",
+    "opened_at",
+)
+
+
+class CaseRows:
+    """The list for a paginator (``django.core.paginator.Paginator``): ``count()`` counts the
+    cases without their obligations, a slice reads one page as :class:`CaseRow` (one query
+    each, whatever the number of cases)."""
+
+    def __init__(self, cases: QuerySet[Case], now: dt.datetime) -> None:
+        self.cases = cases
+        self.now = now
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __getitem__(self, page: slice) -> list[CaseRow]:
+        rows = _with_counts(self.cases, self.now).order_by(*NEWEST).values_list(*_ROW_FIELDS)
+        return [
+            CaseRow(
+                id=pk,
+                cryptonym=cryptonym,
+                kind=kind,
+                post=post,
+                stage=stage,
+                outcome=outcome,
+                categories=tuple(categories or ()),
+                open_count=open_count or 0,
+                overdue_count=overdue_count or 0,
+                sensitivity=sensitivity,
+                opened_at=opened_at,
+            )
+            for (
+                pk,
+                cryptonym,
+                kind,
+                post,
+                stage,
+                outcome,
+                categories,
+                open_count,
+                overdue_count,
+                sensitivity,
+                opened_at,
+            ) in rows[page]
+        ]
+
+
+_SUMMARY_FIELDS: Final = (
+    "id",
+    "cryptonym",
+    "kind",
+    "post_id",
+    "post__code",
+    "post__name",
+    "sensitivity",
+    "opened_at",
+    "received_at",
+    "stage",
+    "outcome",
+    "categories",
+    "open_count",
+    "overdue_count",
+    "version",
+)
+
+
+class CaseSummaries(Mapped[Case]):
+    """The list for the API's pages (``core.pagination``): ``count()`` counts the cases
+    without their obligations, a page is read as the API's summaries (plain values, no model
+    instances; one query each, whatever the number of cases)."""
+
+    def __init__(self, cases: QuerySet[Case], now: dt.datetime) -> None:
+        super().__init__(cases, lambda rows: rows)
+        self.now = now
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def page(self, start: int, stop: int) -> list[Any]:
+        rows = _with_counts(self.rows, self.now).order_by(*NEWEST).values_list(*_SUMMARY_FIELDS)
+        return [
+            {
+                "id": row[0],
+                "cryptonym": row[1],
+                "kind": row[2],
+                "post": {"id": row[3], "code": row[4], "name": row[5]},
+                "sensitivity": row[6],
+                "opened_at": row[7],
+                "received_at": row[8],
+                "stage": row[9],
+                "outcome": row[10],
+                "categories": list(row[11] or ()),
+                "open_count": row[12] or 0,
+                "overdue_count": row[13] or 0,
+                "version": row[14],
+            }
+            for row in rows[start:stop]
+        ]
+
+
+def case_summaries(
+    user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
+) -> CaseSummaries:
+    """The cases of :func:`cases_for` as the API lists them, read only for the page asked."""
+    now = now or timezone.now()
+    return CaseSummaries(_narrowed(visible_cases(user), filters or CaseFilters(), now), now)
+
+
+def case_rows(
+    user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
+) -> CaseRows:
+    """The list's page as rows (:class:`CaseRows`): the cases of :func:`cases_for`, read
+    only for the page shown."""
+    now = now or timezone.now()
+    return CaseRows(_narrowed(visible_cases(user), filters or CaseFilters(), now), now)
+
+
+def post_choices(user: AnyUser) -> list[tuple[int, str]]:
+    """The posts of the cases ``user`` may see, by name (the choices of the list's post
+    filter): their id and name."""
+    posts = Post.objects.filter(pk__in=visible_cases(user).values("post_id"))
+    return list(posts.order_by("name").values_list("pk", "name"))
+
+
+def officer_choices(user: AnyUser) -> list[tuple[int, str]]:
+    """The officers assigned to cases ``user`` may see (the list's officer filter): their id
+    and name, by last name."""
+    assigned = Case.officers.through.objects.filter(
+        case_id__in=visible_cases(user).values("pk")
+    ).values("official_id")
+    officials = (
+        Official.objects.filter(pk__in=assigned)
+        .order_by("user__last_name", "user__first_name", "user__username")
+        .values_list("pk", "user__first_name", "user__last_name", "user__username")
+    )
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in officials]
