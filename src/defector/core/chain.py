@@ -13,12 +13,14 @@ the links consistent) cannot reproduce a signed head without the signing key.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -119,6 +121,57 @@ def row_hash(row: Any) -> str:
     if isinstance(at, dt.datetime):
         body["at"] = format_time(at)
     return hashlib.sha256(_ENCODER.encode(body).encode("utf-8")).hexdigest()
+
+
+# --- format 2: the event's bytes stored, the chain's fields first --------------------------------
+#
+# Events appended since issue 15 also store the exact bytes their hash covers (``body``), so that
+# verifying is SHA-256 over what the database hands back. Those bytes are the canonical encoding
+# with the chain's own fields written first, ``{"prev_hash":"…","seq":N,`` and then every other
+# field with its key sorted, so that the link and the position sit at fixed offsets and a batch
+# of events is checked without decoding one. The JSON decodes to the same mapping as format 1's;
+# the two encodings never give the same bytes (format 1 starts ``{"action":``), so an event's hash
+# is of one format or the other, never ambiguous (:func:`hash_matches`).
+
+#: The fields format 2 writes after ``prev_hash`` and ``seq``, keys sorted.
+REST_FIELDS: Final = tuple(name for name in SORTED_FIELDS if name not in ("prev_hash", "seq"))
+#: How a format-2 encoding starts; the previous hash follows, at :data:`PREV_AT`.
+BODY_START: Final = b'{"prev_hash":"'
+PREV_AT: Final = len(BODY_START)
+#: Where the digits of ``seq`` start (after ``","seq":``).
+SEQ_AT: Final = PREV_AT + 64 + len(b'","seq":')
+_REST_TEMPLATE: Final = ",".join(f'"{name}":%s' for name in REST_FIELDS) + "}"
+
+
+def event_body(event: Mapping[str, Any]) -> bytes:
+    """An event's format-2 encoding (the bytes stored as ``body`` and hashed); ``at`` may be a
+    datetime or the string the chain writes."""
+    values = []
+    for name in REST_FIELDS:
+        value = event.get(name)
+        if name == "at" and isinstance(value, dt.datetime):
+            value = format_time(value)
+        values.append(encode_value(value))
+    prev = event.get("prev_hash")
+    seq = event.get("seq")
+    head = '{"prev_hash":' + encode_value(prev) + ',"seq":' + encode_value(seq) + ","
+    return (head + _REST_TEMPLATE % tuple(values)).encode("utf-8")
+
+
+def body_hash(body: bytes) -> str:
+    """The hash of a stored format-2 event: SHA-256 of its bytes, as they are."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def row_body(row: Any) -> bytes:
+    """:func:`event_body` of a row of :data:`ROW_FIELDS`."""
+    return event_body(dict(zip(SORTED_FIELDS, row, strict=False)))
+
+
+def hash_matches(event: Mapping[str, Any], digest: str) -> bool:
+    """Whether ``digest`` is the hash of ``event``'s fields in either format (1: the canonical
+    encoding; 2: :func:`event_body`)."""
+    return event_hash(event) == digest or body_hash(event_body(event)) == digest
 
 
 def as_row(event: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -338,6 +391,15 @@ def _check_signatures(
     return by_size
 
 
+def _is_body_hash(row: Any, stored: Any) -> bool:
+    """Whether ``stored`` is the format-2 hash of ``row`` (an event appended since issue 15,
+    read back from its fields, e.g. from an export)."""
+    try:
+        return bool(body_hash(row_body(row)) == stored)
+    except (TypeError, ValueError):
+        return False
+
+
 def _row_is_redacted(row: Any) -> bool:
     snapshots = (row[BEFORE], row[AFTER])
     if any(isinstance(value, Mapping) and REDACTED_KEY in value for value in snapshots):
@@ -381,17 +443,71 @@ def verify_rows(
 ) -> Report:
     """:func:`verify` over events given as rows of :data:`ROW_FIELDS` (the stored chain is read
     so, without building a mapping per event); ``hash_row`` may be a faster equivalent of
-    :func:`row_hash` for rows in a known storage form."""
-    report = Report()
-    by_size = _check_signatures(checkpoints, public_keys, report)
-    pending = sorted({c for found in by_size.values() for c in found}, key=lambda c: c.size)
-    faults = report.faults
-    previous = GENESIS
-    position = 0
-    for position, row in enumerate(rows, start=1):
+    :func:`row_hash` for rows in a known storage form. An event whose stored hash is of format
+    2 (:func:`event_body`) verifies too."""
+    walk = Walk(checkpoints, public_keys, max_faults=max_faults)
+    for row in rows:
         raw_seq = row[SEQ]
-        seq = raw_seq if type(raw_seq) is int else 0
         stored = row[HASH]
+        if redacted and _row_is_redacted(row):
+            walk.report.redacted += 1
+            computed: str | None = None
+        else:
+            try:
+                computed = hash_row(row)
+            except (TypeError, ValueError) as exc:
+                walk.unreadable(raw_seq, str(exc))
+                computed = None
+            else:
+                if computed != stored and _is_body_hash(row, stored):
+                    computed = stored
+        if not walk.event(raw_seq, row[PREV], stored, computed):
+            break
+    return walk.finish()
+
+
+class Walk:
+    """Verification's state along the chain: the position, the previous hash, the checkpoints
+    still to meet and the faults. :meth:`event` takes one event; :meth:`batch` takes many of
+    format 2 at once (the stored chain), checking them with no Python code per event when they
+    are sound and falling back to :meth:`event` for each when anything is off."""
+
+    def __init__(
+        self,
+        checkpoints: Iterable[Checkpoint],
+        public_keys: Mapping[str, Ed25519PublicKey],
+        *,
+        max_faults: int = 100,
+    ) -> None:
+        self.report = Report()
+        self.by_size = _check_signatures(checkpoints, public_keys, self.report)
+        self.pending = sorted(
+            {c for found in self.by_size.values() for c in found}, key=lambda c: c.size
+        )
+        #: The checkpoint sizes still ahead, smallest last (popped as the walk passes them).
+        self.sizes = sorted((size for size in self.by_size if size > 0), reverse=True)
+        self.faults = self.report.faults
+        self.max_faults = max_faults
+        self.previous = GENESIS
+        self.position = 0
+        self._unreadable: str | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return not self.report.complete
+
+    def unreadable(self, raw_seq: Any, detail: str) -> None:
+        """The next event cannot be encoded (reported by :meth:`event`)."""
+        self._unreadable = detail
+
+    def event(self, raw_seq: Any, prev: Any, stored: Any, computed: str | None) -> bool:
+        """One event: its sequence number and previous hash as it states them, its stored hash,
+        and the hash of its content (None: not re-hashed, redacted or unreadable). False when
+        verification stops (too many faults)."""
+        self.position += 1
+        position = self.position
+        seq = raw_seq if type(raw_seq) is int else 0
+        faults = self.faults
         if seq != position:
             faults.append(
                 Fault(
@@ -401,7 +517,7 @@ def verify_rows(
                     position,
                 )
             )
-        if row[PREV] != previous:
+        if prev != self.previous:
             faults.append(
                 Fault(
                     seq,
@@ -410,49 +526,141 @@ def verify_rows(
                     position,
                 )
             )
-        if redacted and _row_is_redacted(row):
-            report.redacted += 1
-        else:
-            try:
-                computed = hash_row(row)
-            except (TypeError, ValueError) as exc:
-                faults.append(Fault(seq, "unreadable", f"cannot be encoded: {exc}", position))
-            else:
-                if computed != stored:
-                    faults.append(
-                        Fault(seq, "altered", "its content does not match its hash", position)
-                    )
-        previous = str(stored)
-        if position in by_size:
-            for checkpoint in by_size[position]:
-                report.checkpoints += 1
-                if checkpoint.head != previous:
-                    faults.append(
-                        Fault(
-                            seq,
-                            "checkpoint mismatch",
-                            f"the signed head of size "
-                            f"{checkpoint.size} ({checkpoint.head[:12]}…) is not this event's "
-                            "hash",
-                            position,
-                        )
-                    )
-        if len(faults) >= max_faults:
-            report.complete = False
-            break
-    report.events = position
-    report.head = previous
-    if not report.complete:
-        return report
-    for checkpoint in pending:
-        if checkpoint.size > report.events:
-            report.checkpoints += 1
-            report.faults.append(
-                Fault(
-                    0,
-                    "truncated",
-                    f"a checkpoint says the chain had {checkpoint.size} events; "
-                    f"it has {report.events}",
-                )
+        if self._unreadable is not None:
+            faults.append(
+                Fault(seq, "unreadable", f"cannot be encoded: {self._unreadable}", position)
             )
-    return report
+            self._unreadable = None
+        elif computed is not None and computed != stored:
+            faults.append(Fault(seq, "altered", "its content does not match its hash", position))
+        self.previous = str(stored)
+        sizes = self.sizes
+        while sizes and sizes[-1] <= position:
+            if sizes.pop() == position:
+                self._checkpoints_at(position, seq, self.previous)
+        if len(faults) >= self.max_faults:
+            self.report.complete = False
+            return False
+        return True
+
+    def _checkpoints_at(self, position: int, seq: int, digest: str) -> None:
+        for checkpoint in self.by_size[position]:
+            self.report.checkpoints += 1
+            if checkpoint.head != digest:
+                self.faults.append(
+                    Fault(
+                        seq,
+                        "checkpoint mismatch",
+                        f"the signed head of size {checkpoint.size} ({checkpoint.head[:12]}…) "
+                        "is not this event's hash",
+                        position,
+                    )
+                )
+
+    def batch(self, bodies: list[bytes]) -> Sequence[str] | None:
+        """Events of format 2 in chain order, as stored: the bytes each one's hash covers. When
+        each one names the hash of the one before and its own position (all checked per batch,
+        in C), the walk moves past them and their hashes are returned; None (and nothing
+        changed) when anything is off or cannot be checked so: check them one by one, with
+        their stored hashes, to say what is wrong."""
+        count = len(bodies)
+        if not count:
+            return []
+        first = self.position + 1
+        last = self.position + count
+        try:
+            # Every hash, hex, in one string: digests joined, then written in hex at once.
+            hexes = binascii.hexlify(b"".join(map(_DIGEST, map(hashlib.sha256, bodies))))
+            if b"".join(map(_PREV_SLICE, bodies)) != self.previous.encode("ascii") + hexes[:-64]:
+                return None
+            # The positions, in runs of as many digits (1–9, 10–99, …): each body's digits
+            # and the comma after them, at the fixed place.
+            start = first
+            while start <= last:
+                digits = len(str(start))
+                end = min(last, 10**digits - 1)
+                at = operator.itemgetter(slice(SEQ_AT, SEQ_AT + digits + 1))
+                expected = (",".join(map(str, range(start, end + 1))) + ",").encode("ascii")
+                run = bodies[start - first : end - first + 1]
+                if b"".join(map(at, run)) != expected:
+                    return None
+                start = end + 1
+        except (TypeError, ValueError):  # not bytes, not text: one by one says what
+            return None
+        hashes = Hexes(hexes.decode("ascii"))
+        self.position = last
+        self.previous = hashes[-1]
+        sizes = self.sizes
+        while sizes and sizes[-1] <= last:
+            size = sizes.pop()
+            if size >= first:
+                self._checkpoints_at(size, size, hashes[size - first])
+        if len(self.faults) >= self.max_faults:
+            self.report.complete = False
+        return hashes
+
+    def finish(self) -> Report:
+        report = self.report
+        report.events = self.position
+        report.head = self.previous
+        if not report.complete:
+            return report
+        for checkpoint in self.pending:
+            if checkpoint.size > report.events:
+                report.checkpoints += 1
+                report.faults.append(
+                    Fault(
+                        0,
+                        "truncated",
+                        f"a checkpoint says the chain had {checkpoint.size} events; "
+                        f"it has {report.events}",
+                    )
+                )
+        return report
+
+
+_DIGEST: Final = operator.methodcaller("digest")
+
+
+class Hexes(Sequence[str]):
+    """The hashes of a batch, hex, kept as one string (64 characters each) until one is read."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __len__(self) -> int:
+        return len(self.text) // 64
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.text[64 * index : 64 * index + 64]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_PREV_SLICE: Final = operator.itemgetter(slice(PREV_AT, PREV_AT + 64))
+
+
+def body_fields(body: bytes) -> tuple[Any, Any, str | None]:
+    """(seq, previous hash, why unreadable) as a stored format-2 event states them."""
+    try:
+        data = json.loads(body)
+    except (TypeError, ValueError, UnicodeDecodeError) as exc:
+        return None, None, f"not JSON: {exc}"
+    if not isinstance(data, dict):
+        return None, None, "not a JSON object"
+    return data.get("seq"), data.get("prev_hash"), None
