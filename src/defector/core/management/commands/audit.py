@@ -196,11 +196,19 @@ def verify_main(argv: list[str]) -> int:
     options = vars(parser.parse_args(argv))
     # Django warns of queries before its applications are ready; here none is needed.
     warnings.filterwarnings("ignore", "Accessing the database during app initialization")
+    from django.db import DatabaseError
+
     try:
         verify(options, _Lines(sys.stdout), _Lines(sys.stderr))
     except CommandError as exc:
         sys.stderr.write(f"CommandError: {exc}\n")
         return exc.returncode
+    except DatabaseError as exc:
+        sys.stderr.write(
+            f"CommandError: cannot read the audit chain ({exc}); is the database migrated "
+            "(`defector migrate`)?\n"
+        )
+        return 2
     finally:
         from django.db import connections
 
