@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         args[named] = args[named].replace("-", "_")
     if args[:2] == ["audit", "verify"]:
         # Reads the chain with raw SQL: no need to set up every application (seconds).
-        from defector.core.management.commands.audit import verify_main
+        from defector.core.audit_cli import verify_main
 
         sys.exit(verify_main(args[2:]))
     from django.core.management import execute_from_command_line

@@ -510,9 +510,9 @@ def test_a_malformed_public_key_exits_2() -> None:
 
 @pytest.mark.django_db
 def test_verify_reports_progress_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    from defector.core.management.commands import audit as command
+    from defector.core import audit_cli
 
-    monkeypatch.setattr(command, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(audit_cli, "PROGRESS_EVERY", 2)
     append(5)
     err = StringIO()
     call_command("audit", "verify", "--progress", stdout=StringIO(), stderr=err)
