@@ -101,24 +101,30 @@ audited, plain = bench_audit.bench_appends()
 print(json.dumps({{"audited": audited, "plain": plain}}))
 """
 
-#: The canonical bytes of every stored event, hashed with nothing else in the clock.
+#: The bytes ``defector audit verify`` hashes, read beforehand and hashed with nothing else in
+#: the clock: each event's stored bytes (format 2), or the canonical encoding of its fields
+#: (format 1, events stored before issue 15).
 RAW_HASH = """
 import hashlib, json, time
 from defector.core import chain, rows
 encoded_rows = 0
 seconds = 0.0
-batch = []
-def flush(batch):
-    start = time.perf_counter()
-    for data in batch:
-        hashlib.sha256(data).hexdigest()
-    return time.perf_counter() - start
-for row in rows.stored_rows():
-    body = dict(zip(chain.SORTED_FIELDS, rows.decoded(row)))
-    batch.append(chain.canonical(body))
-    if len(batch) == 20000:
-        seconds += flush(batch); encoded_rows += len(batch); batch = []
-seconds += flush(batch); encoded_rows += len(batch)
+columns = ", ".join(chain.ROW_FIELDS)
+with rows.connection.cursor() as cursor:
+    cursor.execute(f"SELECT body, {columns} FROM core_auditevent ORDER BY seq")
+    while batch := cursor.fetchmany(20000):
+        encoded = []
+        for body, *row in batch:
+            if body is not None:
+                encoded.append(bytes(body))
+            else:
+                fields = dict(zip(chain.SORTED_FIELDS, rows.decoded(tuple(row))))
+                encoded.append(chain.canonical(fields))
+        start = time.perf_counter()
+        for data in encoded:
+            hashlib.sha256(data).hexdigest()
+        seconds += time.perf_counter() - start
+        encoded_rows += len(encoded)
 print(json.dumps({"events": encoded_rows, "seconds": seconds}))
 """
 

@@ -5,6 +5,7 @@ intake's events appended under one head lock."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -126,13 +127,58 @@ def test_a_rolled_back_transaction_leaves_the_next_append_at_the_head() -> None:
     assert_clean()
 
 
-def test_the_stored_json_is_the_canonical_encoding_and_verifies_by_either_path() -> None:
+def legacy_event(number: int) -> None:
+    """An event as stored before format 2: no bytes, its hash over the canonical encoding."""
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    fields = {
+        **dict.fromkeys(chain.HASHED_FIELDS),
+        "seq": head.seq + 1,
+        "at": dt.datetime(2026, 1, 5, 9, number, tzinfo=dt.UTC),
+        "actor_name": "system",
+        "action": "test.thing.legacy",
+        "object_type": "test.thing",
+        "object_id": str(number),
+        "cryptonym": "",
+        "after": {"n": number, "é": "ü"},
+        "policy_version": "",
+        "reason": "",
+        "request_id": "",
+        "prev_hash": head.hash,
+    }
+    fields["hash"] = chain.event_hash(fields)
+    heads.insert_many([fields])
+    AuditHead.objects.filter(pk=1).update(seq=fields["seq"], hash=fields["hash"])
+    heads.forget()
+
+
+def test_an_event_stores_the_bytes_its_hash_covers_and_a_chain_of_both_formats_verifies() -> None:
+    with transaction.atomic():
+        legacy_event(1)  # format 1, before issue 15
+        legacy_event(2)
     with transaction.atomic():
         event = touch(7)
-    stored = AuditEvent.objects.get(pk=event.pk)
-    assert stored.after == {"n": 8, "é": "ü"}
-    assert chain.event_hash(audit.event_fields(stored)) == stored.hash == event.hash
+    with transaction.atomic():
+        legacy_event(3)  # one written the old way after: still re-hashed from its fields
+        touch(8)
+    old, stored = AuditEvent.objects.get(seq=1), AuditEvent.objects.get(pk=event.pk)
+    assert old.body is None
+    assert chain.event_hash(audit.event_fields(old)) == old.hash
+    assert stored.after == {"n": 8, "é": "ü"}  # the columns, in the canonical encoding
+    body = bytes(stored.body)
+    previous = AuditEvent.objects.get(seq=stored.seq - 1)
+    assert body.startswith(b'{"prev_hash":"' + previous.hash.encode() + b'","seq":3,')
+    assert body == chain.event_body(audit.event_fields(stored))
+    assert chain.body_hash(body) == stored.hash == event.hash
+    assert json.loads(body) == {
+        name: chain.format_time(value) if name == "at" else value
+        for name, value in audit.event_fields(stored).items()
+        if name != "hash"
+    }
+    assert audit.event_matches(stored)
+    assert audit.event_matches(old)
+    assert chain.hash_matches(audit.event_fields(stored), stored.hash)
     assert_clean()
+    assert audit.verify_stored(deep=True).ok
 
 
 def test_the_template_encoding_gives_the_canonical_bytes() -> None:

@@ -316,7 +316,9 @@ def test_the_verify_page_runs_the_verification_on_request(
 def test_the_verify_page_names_the_first_bad_event(
     auditor_client: Client, log: list[AuditEvent]
 ) -> None:
-    tamper("UPDATE core_auditevent SET actor_name = %s WHERE seq = %s", ["Someone Else", 3])
+    event = AuditEvent.objects.get(seq=3)
+    body = chain.event_body({**audit.event_fields(event), "actor_name": "Someone Else"})
+    tamper("UPDATE core_auditevent SET body = %s WHERE seq = %s", [body, 3])
     page = reverse("audit:verify")
     response = csrf_post(auditor_client, page, {}, page=page)
     assertContains(response, 'data-result="faulty"')

@@ -86,6 +86,18 @@ def run(*args: str) -> tuple[int, str]:
     return 0, out.getvalue()
 
 
+def edit(seq: int, **changes: Any) -> None:
+    """Change event ``seq`` where its hash covers it: its stored bytes (format 2), and its
+    columns to match, as someone with database access could."""
+    event = AuditEvent.objects.get(seq=seq)
+    body = chain.event_body({**audit.event_fields(event), **changes})
+    columns = ", ".join(f"{name} = %s" for name in changes)
+    tamper(
+        f"UPDATE core_auditevent SET body = %s, {columns} WHERE seq = %s",  # noqa: S608
+        [body, *changes.values(), seq],
+    )
+
+
 def tamper(sql: str, params: list[Any] | None = None) -> None:
     """Change the log with SQL, as someone with database access could."""
     with connection.cursor() as cursor:
@@ -350,7 +362,7 @@ def test_verify_of_a_clean_chain_prints_a_summary_and_exits_0(tmp_path: Path) ->
 @pytest.mark.django_db
 def test_an_event_altered_in_the_database_makes_verify_exit_1_naming_its_seq() -> None:
     append(6)
-    tamper("UPDATE core_auditevent SET actor_name = %s WHERE seq = %s", ["Someone Else", 4])
+    edit(4, actor_name="Someone Else")
     status, out = run("verify")
     assert status == 1
     assert "first bad:    event 4: altered" in out
@@ -360,7 +372,7 @@ def test_an_event_altered_in_the_database_makes_verify_exit_1_naming_its_seq() -
 @pytest.mark.django_db
 def test_verify_reports_as_json(tmp_path: Path) -> None:
     append(3)
-    tamper("UPDATE core_auditevent SET reason = %s WHERE seq = %s", ["edited", 2])
+    edit(2, reason="edited")
     status, out = run("verify", "--json")
     assert status == 1
     report = json.loads(out)
@@ -414,14 +426,15 @@ def test_a_chain_rewritten_without_the_signing_key_fails_its_checkpoint(tmp_path
     append(4)
     kept_checkpoint(tmp_path)
     # Edit event 2 and re-hash every event after it so that every link holds again.
-    tamper("UPDATE core_auditevent SET reason = %s WHERE seq = %s", ["rewritten", 2])
+    edit(2, reason="rewritten")
     previous = AuditEvent.objects.get(seq=1).hash
     for event in AuditEvent.objects.filter(seq__gte=2).order_by("seq"):
         fields = {**audit.event_fields(event), "prev_hash": previous}
-        digest = chain.event_hash(fields)
+        body = chain.event_body(fields)
+        digest = chain.body_hash(body)
         tamper(
-            "UPDATE core_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
-            [previous, digest, event.seq],
+            "UPDATE core_auditevent SET body = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [body, previous, digest, event.seq],
         )
         previous = digest
     AuditHead.objects.filter(pk=1).update(hash=previous)
@@ -498,9 +511,9 @@ def test_a_malformed_public_key_exits_2() -> None:
 
 @pytest.mark.django_db
 def test_verify_reports_progress_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    from defector.core.management.commands import audit as command
+    from defector.core import audit_cli
 
-    monkeypatch.setattr(command, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(audit_cli, "PROGRESS_EVERY", 2)
     append(5)
     err = StringIO()
     call_command("audit", "verify", "--progress", stdout=StringIO(), stderr=err)

@@ -187,9 +187,12 @@ def test_a_stored_event_dressed_as_redacted_is_still_altered_for_verify(
         if connection.vendor == "postgresql":
             settle_deferred_checks(cursor)
             cursor.execute(f"ALTER TABLE core_auditevent DISABLE TRIGGER {trigger}")
+        dressed = {"[redacted]": {"status": "hmac-sha256:00"}}
+        event = AuditEvent.objects.get(seq=1)
+        body = chain.event_body({**audit.event_fields(event), "after": dressed})
         cursor.execute(
-            "UPDATE core_auditevent SET after = %s WHERE seq = 1",
-            [json.dumps({"[redacted]": {"status": "hmac-sha256:00"}})],
+            "UPDATE core_auditevent SET after = %s, body = %s WHERE seq = 1",
+            [json.dumps(dressed), body],
         )
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE core_auditevent ENABLE TRIGGER {trigger}")

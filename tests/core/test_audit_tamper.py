@@ -195,11 +195,34 @@ def test_a_checkpoint_row_signed_by_another_key_than_its_event_names_is_detected
     assert kinds() == {(2, "checkpoint mismatch")}
 
 
+def stored_body(seq: int) -> bytes:
+    body = AuditEvent.objects.get(seq=seq).body
+    assert body is not None
+    return bytes(body)
+
+
 def test_an_edited_event_is_altered_at_its_seq() -> None:
     append(4)
     checkpoint()
-    tamper("UPDATE core_auditevent SET reason = %s WHERE seq = %s", ["edited", 2])
+    edited = stored_body(2).replace(b'"reason":""', b'"reason":"edited"')
+    tamper("UPDATE core_auditevent SET body = %s WHERE seq = %s", [edited, 2])
     assert kinds() == {(2, "altered")}
+
+
+def test_an_edited_column_is_found_by_verify_deep_and_never_shown() -> None:
+    append(4)
+    tamper("UPDATE core_auditevent SET reason = %s, actor_name = %s WHERE seq = %s", ["x", "y", 2])
+    # The chain (the bytes hashed) is intact: the default verify is clean …
+    assert kinds() == set()
+    # … the columns the pages filter on are not what was hashed: --deep says so,
+    status, out, _ = run("verify", "--deep", "--json")
+    report = json.loads(out)
+    assert status == 1
+    assert [(f["seq"], f["kind"]) for f in report["faults"]] == [(2, "columns differ")]
+    # and what an auditor is shown is what was hashed, not the edited columns.
+    shown = audit.hashed_fields(AuditEvent.objects.get(seq=2))
+    assert (shown["reason"], shown["actor_name"]) == ("", "system")
+    assert not audit.event_matches(AuditEvent.objects.get(seq=2))
 
 
 def test_a_deleted_event_is_out_of_sequence_and_broken_at_the_next() -> None:
@@ -218,8 +241,9 @@ def test_an_event_inserted_in_the_middle_with_a_correct_hash_and_link_is_detecte
     tamper("UPDATE core_auditevent SET seq = seq - 999 WHERE seq > 1000")
     insert(forged_fields(4, third.hash))
     found = kinds()
-    assert (5, "altered") in found  # the old event 4 now claims seq 5
-    assert (5, "broken link") in found
+    # The old event 4, renumbered 5, still says (in the bytes its hash covers) it is event 4.
+    assert (4, "out of sequence") in found
+    assert (4, "broken link") in found
     assert (6, "past the head") in found
 
 
@@ -229,9 +253,11 @@ def test_reordered_events_are_detected_where_the_order_breaks() -> None:
     tamper("UPDATE core_auditevent SET seq = 3 WHERE seq = 1002")
     tamper("UPDATE core_auditevent SET seq = 2 WHERE seq = 1003")
     found = kinds()
-    assert (2, "altered") in found
+    # Each moved event says where it belongs: event 3 first, then event 2.
+    assert (3, "out of sequence") in found
+    assert (3, "broken link") in found
+    assert (2, "out of sequence") in found
     assert (2, "broken link") in found
-    assert (3, "altered") in found
 
 
 def test_a_truncation_after_the_last_checkpoint_is_detected_by_the_head_row() -> None:

@@ -270,3 +270,15 @@ def test_a_sqlite_database_and_its_wal_files_are_created_private(
 def test_uploaded_files_are_stored_private(settings: Any) -> None:
     assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
     assert settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700
+
+
+def test_audit_verify_runs_without_the_applications_and_says_so_on_an_unmigrated_database(
+    tmp_path: Path,
+) -> None:
+    # `defector audit verify` reads with raw SQL and sets up no application (`defector.cli`):
+    # on a database never migrated it exits 2 with a clear message, not a traceback.
+    done = run_defector("audit", "verify", env={"DEFECTOR_STATE_DIR": str(tmp_path)})
+    assert done.returncode == 2, done.stderr
+    assert "cannot read the audit chain" in done.stderr
+    assert "defector migrate" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -7,24 +7,23 @@ change and its audit record commit together or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+import json
 import re
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from defector.core import chain, heads, rows, signing
 from defector.core.context import current_request_id
 from defector.core.errors import AuditChainFault
-from defector.core.models import AuditCheckpoint, AuditEvent, AuditHead
+from defector.core.models import AuditCheckpoint, AuditEvent
 from defector.core.users import AnyUser
 from defector.policy import POLICY_VERSION, Decision
 
@@ -162,7 +161,10 @@ def record(
         if head is None:
             head = heads.locked_head()
         fields["seq"], fields["prev_hash"] = head[0] + 1, head[1]
-        fields["hash"] = chain.event_hash(fields)
+        # Format 2: the bytes hashed are stored as they are (``core.chain.event_body``).
+        body = chain.event_body(fields)
+        fields["hash"] = chain.body_hash(body)
+        fields["body"] = body
         try:
             new_id = heads.append(fields, head)
         except IntegrityError as error:
@@ -196,40 +198,9 @@ def event_fields(event: AuditEvent) -> dict[str, Any]:
 STREAM_FIELDS: Final = (*chain.HASHED_FIELDS, "hash")
 #: Rows fetched per round trip while streaming the chain.
 CHUNK_SIZE: Final = 2000
-
-
-@dataclass(slots=True)
-class Verification:
-    """A verification of the stored chain: the chain's report, and how long it took."""
-
-    report: chain.Report
-    seconds: float
-    stored_checkpoints: int
-    kept_checkpoints: int
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
-
-    @property
-    def events_per_second(self) -> float:
-        return self.report.events / self.seconds if self.seconds > 0 else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        first_bad = self.report.first_bad
-        return {
-            "ok": self.ok,
-            "complete": self.report.complete,
-            "events": self.report.events,
-            "checkpoints": self.report.checkpoints,
-            "stored_checkpoints": self.stored_checkpoints,
-            "kept_checkpoints": self.kept_checkpoints,
-            "head": self.report.head,
-            "seconds": round(self.seconds, 6),
-            "events_per_second": round(self.events_per_second, 1),
-            "first_bad": first_bad.to_dict() if first_bad is not None else None,
-            "faults": [fault.to_dict() for fault in self.report.faults],
-        }
+#: The action of the event each checkpoint row belongs to.
+CHECKPOINT_ACTION: Final = rows.CHECKPOINT_ACTION
+Verification = rows.Verification
 
 
 def checkpoint_of(row: AuditCheckpoint) -> chain.Checkpoint:
@@ -245,10 +216,40 @@ def stored_checkpoints() -> list[chain.Checkpoint]:
 
 def stored_events(chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
     """The whole chain in storage order, streamed, as mappings (exports read these)."""
-    rows: Iterator[dict[str, Any]] = (
+    found: Iterator[dict[str, Any]] = (
         AuditEvent.objects.order_by("seq").values(*STREAM_FIELDS).iterator(chunk_size=chunk_size)
     )
-    return rows
+    return found
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """What ``event``'s hash covers, as a mapping of the hashed fields: decoded from its stored
+    bytes (format 2), else its columns (format 1). The pages, the API and the export show
+    this, so what they show is what was hashed, whatever the columns say (``verify --deep``
+    checks those against the bytes)."""
+    body = event.body
+    if body is None:
+        return {name: getattr(event, name) for name in chain.HASHED_FIELDS}
+    try:
+        data = json.loads(bytes(body))
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):  # unreadable bytes: verify says so; show the columns
+        return {name: getattr(event, name) for name in chain.HASHED_FIELDS}
+    fields = {name: data.get(name) for name in chain.HASHED_FIELDS}
+    with contextlib.suppress(ValueError):
+        fields["at"] = dt.datetime.fromisoformat(str(fields["at"]))
+    return fields
+
+
+def event_matches(event: AuditEvent) -> bool:
+    """Whether a stored event's hash is the hash of what it holds: its stored bytes and its
+    columns (format 2: the columns encode to the bytes), or its columns (format 1)."""
+    fields = {name: getattr(event, name) for name in chain.HASHED_FIELDS}
+    if event.body is None:
+        return chain.hash_matches(fields, event.hash)
+    body = bytes(event.body)
+    return chain.body_hash(body) == event.hash and chain.event_body(fields) == body
 
 
 def verify_stored(
@@ -257,13 +258,14 @@ def verify_stored(
     public_keys: Mapping[str, Ed25519PublicKey] | None = None,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 100_000,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int = rows.BATCH_SIZE,
     max_faults: int = 100,
+    deep: bool = False,
 ) -> Verification:
     """Verify every stored event, every stored checkpoint and the ``kept`` ones.
 
     ``public_keys`` default to this deployment's own (``core.signing``). Beyond the links and
-    signatures (``core.chain.verify``), the database's own records must agree with the chain:
+    signatures (``core.chain``), the database's own records must agree with the chain:
 
     - the head row names the last event, exactly: an event past it is a forged append, a
       chain shorter than it a truncation, another hash at its position a rewrite;
@@ -271,168 +273,17 @@ def verify_stored(
       checkpoint row its event: a deleted or forged checkpoint row shows.
 
     ``progress`` is called with the number of events read every ``progress_every`` events.
-    The events are read as rows through a raw cursor (``stored_rows``) and hashed without
-    building a mapping each (``core.chain.verify_rows``).
+    Events of format 2 are checked as the bytes their hash covers, a batch at a time; those of
+    format 1 re-hashed from their fields (``core.rows``). ``deep`` also checks each format-2
+    event's columns against its bytes.
     """
     keys = signing.verification_keys() if public_keys is None else public_keys
-    kept = list(kept)
-    checkpoint_rows = list(AuditCheckpoint.objects.order_by("size", "pk"))
-    stored = [checkpoint_of(row) for row in checkpoint_rows]
-    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
-    seen = _Seen(head_seq=head["seq"] if head is not None else None)
-    sqlite = connection.vendor == "sqlite"
-
-    def stream() -> Iterator[tuple[Any, ...]]:
-        count = 0
-        for count, row in enumerate(rows.stored_rows(chunk_size), start=1):
-            if count == seen.head_seq:
-                seen.at_head = str(row[chain.HASH])
-            if row[chain.ACTION] == CHECKPOINT_ACTION:
-                seen.checkpoint(count, rows.decoded(row))
-            if progress is not None and count % progress_every == 0:
-                progress(count)
-            yield row
-        seen.last_seq = row[chain.SEQ] if count else None
-
-    start = time.perf_counter()
-    report = chain.verify_rows(
-        stream(),
-        [*stored, *kept],
-        keys,
+    return rows.verify_chain(
+        kept=kept,
+        public_keys=keys,
+        progress=progress,
+        progress_every=progress_every,
+        batch_size=chunk_size,
         max_faults=max_faults,
-        hash_row=rows.sqlite_row_hash if sqlite else rows.decoded_row_hash,
+        deep=deep,
     )
-    seconds = time.perf_counter() - start
-    if report.complete:
-        report.faults += head_faults(head, report.events, seen)
-        report.faults += checkpoint_row_faults(
-            checkpoint_rows, seen.checkpoint_events, report.events
-        )
-    return Verification(
-        report=report,
-        seconds=seconds,
-        stored_checkpoints=len(stored),
-        kept_checkpoints=len(kept),
-    )
-
-
-@dataclass(slots=True)
-class _Seen:
-    """What a verification notes while the events stream past, for the checks after it."""
-
-    head_seq: int | None
-    at_head: str | None = None
-    last_seq: Any = None
-    #: The ``audit.checkpoint`` events: position → (seq, the key id the event names).
-    checkpoint_events: dict[int, tuple[int, str]] = dataclass_field(default_factory=dict)
-
-    def checkpoint(self, position: int, row: tuple[Any, ...]) -> None:
-        after = row[chain.AFTER]
-        key = after.get("key_id", "") if isinstance(after, Mapping) else ""
-        self.checkpoint_events[position] = (_int(row[chain.SEQ]), str(key))
-
-
-#: The action of the event each checkpoint row belongs to.
-CHECKPOINT_ACTION: Final = "audit.checkpoint"
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def head_faults(head: Mapping[str, Any] | None, events: int, seen: _Seen) -> list[chain.Fault]:
-    """The head row against the chain: it must name the last event, in either direction."""
-    if head is None:
-        if events == 0:
-            return []
-        return [
-            chain.Fault(
-                0,
-                "no head row",
-                f"the chain has {events} events but no head row (it was deleted)",
-            )
-        ]
-    head_seq, head_hash = int(head["seq"]), str(head["hash"])
-    if events < head_seq:
-        return [
-            chain.Fault(
-                0,
-                "truncated",
-                f"the chain's head row says it has {head_seq} events; it has {events}",
-            )
-        ]
-    if events > head_seq:
-        following = (
-            f"event {events} follows it"
-            if events == head_seq + 1
-            else f"{events - head_seq} events follow it ({head_seq + 1}–{events})"
-        )
-        return [
-            chain.Fault(
-                head_seq + 1,
-                "past the head",
-                f"the head row ends the chain at event {head_seq}, but {following}: "
-                "appended without moving the head, as a forged append would be",
-                head_seq + 1,
-            )
-        ]
-    if head_seq > 0 and seen.at_head != head_hash:
-        return [
-            chain.Fault(
-                _int(seen.last_seq),
-                "head mismatch",
-                f"the chain's head row names another hash ({head_hash[:12]}…) for this event",
-                head_seq,
-            )
-        ]
-    if head_seq == 0 and head_hash != chain.GENESIS:
-        return [chain.Fault(0, "head mismatch", "the head row of the empty chain names a hash")]
-    return []
-
-
-def checkpoint_row_faults(
-    rows: list[AuditCheckpoint], events: Mapping[int, tuple[int, str]], total: int
-) -> list[chain.Fault]:
-    """Each ``audit.checkpoint`` event must have its checkpoint row and each row its event.
-
-    A checkpoint covers its own event (``actions.create_audit_checkpoint``), so the row of the
-    event at position *n* has size *n* and the key id the event names.
-    """
-    faults: list[chain.Fault] = []
-    by_size: dict[int, list[AuditCheckpoint]] = {}
-    for row in rows:
-        by_size.setdefault(row.size, []).append(row)
-    for position, (seq, key_id) in sorted(events.items()):
-        found = by_size.get(position, [])
-        if not found:
-            faults.append(
-                chain.Fault(
-                    seq,
-                    "checkpoint row missing",
-                    "this audit.checkpoint event has no checkpoint row of its size "
-                    f"({position}): the row was deleted",
-                    position,
-                )
-            )
-        elif all(row.key_id != key_id for row in found):
-            faults.append(
-                chain.Fault(
-                    seq,
-                    "checkpoint mismatch",
-                    f"the checkpoint row of size {position} is signed by key "
-                    f"{found[0].key_id}, but its event names key {key_id or '(none)'}",
-                    position,
-                )
-            )
-    for size, found in sorted(by_size.items()):
-        # A row past the end is a truncation, which ``chain.verify`` reports already.
-        if size not in events and 0 < size <= total:
-            faults.append(
-                chain.Fault(
-                    0,
-                    "checkpoint without its event",
-                    f"{len(found)} checkpoint row{'s' if len(found) != 1 else ''} of size "
-                    f"{size}, but event {size} is not an audit.checkpoint event",
-                )
-            )
-    return faults

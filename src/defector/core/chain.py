@@ -13,126 +13,41 @@ the links consistent) cannot reproduce a signed head without the signing key.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-#: The "previous hash" of the first event.
-GENESIS: Final = "0" * 64
-#: How an auditor's view wraps a redacted before/after (``core.redaction``).
-REDACTED_KEY: Final = "[redacted]"
-#: How a digest shown instead of case content starts (``core.redaction``).
-DIGEST_PREFIX: Final = "hmac-sha256:"
-
-#: The fields of an event that its hash covers, in a fixed order (the encoding sorts keys, so
-#: the order here is documentation; adding a field changes every hash and needs a new format).
-HASHED_FIELDS: Final = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "cryptonym",
-    "before",
-    "after",
-    "decision",
-    "policy_version",
-    "reason",
-    "request_id",
-    "prev_hash",
+# Every encoding name is ``chain``'s too (``chain.canonical``, ``chain.event_body``, …).
+from defector.core.encoding import *  # noqa: F403
+from defector.core.encoding import (
+    _DIGEST,
+    _PREV_SLICE,
+    AFTER,
+    BEFORE,
+    DIGEST_PREFIX,
+    GENESIS,
+    HASH,
+    PREV,
+    REASON,
+    REDACTED_KEY,
+    SEQ,
+    SEQ_AT,
+    Hexes,
+    as_row,
+    body_hash,
+    canonical,
+    format_time,
+    row_body,
+    row_hash,
 )
-
-
-#: One encoder for every event (``json.dumps`` with options builds a new one per call).
-_ENCODER: Final = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-
-
-def canonical(value: Mapping[str, Any]) -> bytes:
-    """The canonical encoding: UTF-8 JSON, keys sorted, no insignificant whitespace."""
-    return _ENCODER.encode(value).encode("utf-8")
-
-
-def canonical_text(value: Any) -> str:
-    """Any JSON value in the canonical encoding, as text (exports write JSON fields so)."""
-    return _ENCODER.encode(value)
-
-
-def format_time(moment: dt.datetime) -> str:
-    """A moment as the chain writes it: UTC, ISO 8601, microseconds."""
-    if moment.tzinfo is None:
-        raise ValueError("audit times must be timezone-aware")
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-#: The hashed fields in the order the canonical encoding writes them (keys sorted), then the
-#: stored hash: the column order in which ``verify_rows`` and the stored chain read events.
-SORTED_FIELDS: Final = tuple(sorted(HASHED_FIELDS))
-ROW_FIELDS: Final = (*SORTED_FIELDS, "hash")
-#: Positions in a row of :data:`ROW_FIELDS`.
-SEQ: Final = ROW_FIELDS.index("seq")
-PREV: Final = ROW_FIELDS.index("prev_hash")
-AT: Final = ROW_FIELDS.index("at")
-HASH: Final = ROW_FIELDS.index("hash")
-ACTION: Final = ROW_FIELDS.index("action")
-AFTER: Final = ROW_FIELDS.index("after")
-BEFORE: Final = ROW_FIELDS.index("before")
-REASON: Final = ROW_FIELDS.index("reason")
-#: The canonical encoding of an event with its keys written once: each value, already
-#: encoded, is slotted in (``%s``). It gives exactly the bytes :func:`canonical` gives for the
-#: same event (a test holds them equal); the stored chain's verification fills it from stored
-#: text without decoding it (``core.audit``).
-TEMPLATE: Final = "{" + ",".join(f'"{name}":%s' for name in SORTED_FIELDS) + "}"
-WIDTH: Final = len(SORTED_FIELDS)
-_encode_string = json.encoder.encode_basestring
-
-
-def encode_value(value: Any) -> str:
-    """One value as the canonical encoding writes it (strings and integers without the
-    encoder's dispatch; everything else through it)."""
-    kind = type(value)
-    if kind is str:
-        return str(_encode_string(value))
-    if value is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(value)
-    return _ENCODER.encode(value)
-
-
-def row_hash(row: Any) -> str:
-    """The SHA-256 (hex) of an event given as a row of :data:`ROW_FIELDS` (or only its hashed
-    fields, in that order); ``at`` may be a datetime or the string the chain writes. One
-    encoder call over a dict built by position (the encoder's C code does the rest)."""
-    body = dict(zip(SORTED_FIELDS, row, strict=False))
-    at = body["at"]
-    if isinstance(at, dt.datetime):
-        body["at"] = format_time(at)
-    return hashlib.sha256(_ENCODER.encode(body).encode("utf-8")).hexdigest()
-
-
-def as_row(event: Mapping[str, Any]) -> tuple[Any, ...]:
-    """An event mapping as a row of :data:`ROW_FIELDS` (a missing field reads as null)."""
-    return tuple(event.get(name) for name in ROW_FIELDS)
-
-
-def event_hash(event: Mapping[str, Any]) -> str:
-    """The SHA-256 (hex) of an event's hashed fields; ``at`` may be a datetime or a string."""
-    body = {name: event.get(name) for name in HASHED_FIELDS}
-    if isinstance(body["at"], dt.datetime):
-        body["at"] = format_time(body["at"])
-    return hashlib.sha256(canonical(body)).hexdigest()
-
 
 # --- checkpoints ----------------------------------------------------------------------------
 
@@ -338,6 +253,15 @@ def _check_signatures(
     return by_size
 
 
+def _is_body_hash(row: Any, stored: Any) -> bool:
+    """Whether ``stored`` is the format-2 hash of ``row`` (an event appended since issue 15,
+    read back from its fields, e.g. from an export)."""
+    try:
+        return bool(body_hash(row_body(row)) == stored)
+    except (TypeError, ValueError):
+        return False
+
+
 def _row_is_redacted(row: Any) -> bool:
     snapshots = (row[BEFORE], row[AFTER])
     if any(isinstance(value, Mapping) and REDACTED_KEY in value for value in snapshots):
@@ -381,17 +305,71 @@ def verify_rows(
 ) -> Report:
     """:func:`verify` over events given as rows of :data:`ROW_FIELDS` (the stored chain is read
     so, without building a mapping per event); ``hash_row`` may be a faster equivalent of
-    :func:`row_hash` for rows in a known storage form."""
-    report = Report()
-    by_size = _check_signatures(checkpoints, public_keys, report)
-    pending = sorted({c for found in by_size.values() for c in found}, key=lambda c: c.size)
-    faults = report.faults
-    previous = GENESIS
-    position = 0
-    for position, row in enumerate(rows, start=1):
+    :func:`row_hash` for rows in a known storage form. An event whose stored hash is of format
+    2 (:func:`event_body`) verifies too."""
+    walk = Walk(checkpoints, public_keys, max_faults=max_faults)
+    for row in rows:
         raw_seq = row[SEQ]
-        seq = raw_seq if type(raw_seq) is int else 0
         stored = row[HASH]
+        if redacted and _row_is_redacted(row):
+            walk.report.redacted += 1
+            computed: str | None = None
+        else:
+            try:
+                computed = hash_row(row)
+            except (TypeError, ValueError) as exc:
+                walk.unreadable(raw_seq, str(exc))
+                computed = None
+            else:
+                if computed != stored and _is_body_hash(row, stored):
+                    computed = stored
+        if not walk.event(raw_seq, row[PREV], stored, computed):
+            break
+    return walk.finish()
+
+
+class Walk:
+    """Verification's state along the chain: the position, the previous hash, the checkpoints
+    still to meet and the faults. :meth:`event` takes one event; :meth:`batch` takes many of
+    format 2 at once (the stored chain), checking them with no Python code per event when they
+    are sound and falling back to :meth:`event` for each when anything is off."""
+
+    def __init__(
+        self,
+        checkpoints: Iterable[Checkpoint],
+        public_keys: Mapping[str, Ed25519PublicKey],
+        *,
+        max_faults: int = 100,
+    ) -> None:
+        self.report = Report()
+        self.by_size = _check_signatures(checkpoints, public_keys, self.report)
+        self.pending = sorted(
+            {c for found in self.by_size.values() for c in found}, key=lambda c: c.size
+        )
+        #: The checkpoint sizes still ahead, smallest last (popped as the walk passes them).
+        self.sizes = sorted((size for size in self.by_size if size > 0), reverse=True)
+        self.faults = self.report.faults
+        self.max_faults = max_faults
+        self.previous = GENESIS
+        self.position = 0
+        self._unreadable: str | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return not self.report.complete
+
+    def unreadable(self, raw_seq: Any, detail: str) -> None:
+        """The next event cannot be encoded (reported by :meth:`event`)."""
+        self._unreadable = detail
+
+    def event(self, raw_seq: Any, prev: Any, stored: Any, computed: str | None) -> bool:
+        """One event: its sequence number and previous hash as it states them, its stored hash,
+        and the hash of its content (None: not re-hashed, redacted or unreadable). False when
+        verification stops (too many faults)."""
+        self.position += 1
+        position = self.position
+        seq = raw_seq if type(raw_seq) is int else 0
+        faults = self.faults
         if seq != position:
             faults.append(
                 Fault(
@@ -401,7 +379,7 @@ def verify_rows(
                     position,
                 )
             )
-        if row[PREV] != previous:
+        if prev != self.previous:
             faults.append(
                 Fault(
                     seq,
@@ -410,49 +388,94 @@ def verify_rows(
                     position,
                 )
             )
-        if redacted and _row_is_redacted(row):
-            report.redacted += 1
-        else:
-            try:
-                computed = hash_row(row)
-            except (TypeError, ValueError) as exc:
-                faults.append(Fault(seq, "unreadable", f"cannot be encoded: {exc}", position))
-            else:
-                if computed != stored:
-                    faults.append(
-                        Fault(seq, "altered", "its content does not match its hash", position)
-                    )
-        previous = str(stored)
-        if position in by_size:
-            for checkpoint in by_size[position]:
-                report.checkpoints += 1
-                if checkpoint.head != previous:
-                    faults.append(
-                        Fault(
-                            seq,
-                            "checkpoint mismatch",
-                            f"the signed head of size "
-                            f"{checkpoint.size} ({checkpoint.head[:12]}…) is not this event's "
-                            "hash",
-                            position,
-                        )
-                    )
-        if len(faults) >= max_faults:
-            report.complete = False
-            break
-    report.events = position
-    report.head = previous
-    if not report.complete:
-        return report
-    for checkpoint in pending:
-        if checkpoint.size > report.events:
-            report.checkpoints += 1
-            report.faults.append(
-                Fault(
-                    0,
-                    "truncated",
-                    f"a checkpoint says the chain had {checkpoint.size} events; "
-                    f"it has {report.events}",
-                )
+        if self._unreadable is not None:
+            faults.append(
+                Fault(seq, "unreadable", f"cannot be encoded: {self._unreadable}", position)
             )
-    return report
+            self._unreadable = None
+        elif computed is not None and computed != stored:
+            faults.append(Fault(seq, "altered", "its content does not match its hash", position))
+        self.previous = str(stored)
+        sizes = self.sizes
+        while sizes and sizes[-1] <= position:
+            if sizes.pop() == position:
+                self._checkpoints_at(position, seq, self.previous)
+        if len(faults) >= self.max_faults:
+            self.report.complete = False
+            return False
+        return True
+
+    def _checkpoints_at(self, position: int, seq: int, digest: str) -> None:
+        for checkpoint in self.by_size[position]:
+            self.report.checkpoints += 1
+            if checkpoint.head != digest:
+                self.faults.append(
+                    Fault(
+                        seq,
+                        "checkpoint mismatch",
+                        f"the signed head of size {checkpoint.size} ({checkpoint.head[:12]}…) "
+                        "is not this event's hash",
+                        position,
+                    )
+                )
+
+    def batch(self, bodies: list[bytes]) -> Sequence[str] | None:
+        """Events of format 2 in chain order, as stored: the bytes each one's hash covers. When
+        each one names the hash of the one before and its own position (all checked per batch,
+        in C), the walk moves past them and their hashes are returned; None (and nothing
+        changed) when anything is off or cannot be checked so: check them one by one, with
+        their stored hashes, to say what is wrong."""
+        count = len(bodies)
+        if not count:
+            return []
+        first = self.position + 1
+        last = self.position + count
+        try:
+            # Every hash, hex, in one string: digests joined, then written in hex at once.
+            hexes = binascii.hexlify(b"".join(map(_DIGEST, map(hashlib.sha256, bodies))))
+            if b"".join(map(_PREV_SLICE, bodies)) != self.previous.encode("ascii") + hexes[:-64]:
+                return None
+            # The positions, in runs of as many digits (1–9, 10–99, …): each body's digits
+            # and the comma after them, at the fixed place.
+            start = first
+            while start <= last:
+                digits = len(str(start))
+                end = min(last, 10**digits - 1)
+                at = operator.itemgetter(slice(SEQ_AT, SEQ_AT + digits + 1))
+                expected = (",".join(map(str, range(start, end + 1))) + ",").encode("ascii")
+                run = bodies[start - first : end - first + 1]
+                if b"".join(map(at, run)) != expected:
+                    return None
+                start = end + 1
+        except (TypeError, ValueError):  # not bytes, not text: one by one says what
+            return None
+        hashes = Hexes(hexes.decode("ascii"))
+        self.position = last
+        self.previous = hashes[-1]
+        sizes = self.sizes
+        while sizes and sizes[-1] <= last:
+            size = sizes.pop()
+            if size >= first:
+                self._checkpoints_at(size, size, hashes[size - first])
+        if len(self.faults) >= self.max_faults:
+            self.report.complete = False
+        return hashes
+
+    def finish(self) -> Report:
+        report = self.report
+        report.events = self.position
+        report.head = self.previous
+        if not report.complete:
+            return report
+        for checkpoint in self.pending:
+            if checkpoint.size > report.events:
+                report.checkpoints += 1
+                report.faults.append(
+                    Fault(
+                        0,
+                        "truncated",
+                        f"a checkpoint says the chain had {checkpoint.size} events; "
+                        f"it has {report.events}",
+                    )
+                )
+        return report

@@ -49,9 +49,15 @@ COLUMNS: Final = (
     "request_id",
     "prev_hash",
     "hash",
+    "body",
 )
 _JSON: Final = frozenset({"before", "after", "decision"})
-_CASTS: Final = {"seq": "::bigint", "at": "::timestamptz", "actor_id": "::bigint"}
+_CASTS: Final = {
+    "seq": "::bigint",
+    "at": "::timestamptz",
+    "actor_id": "::bigint",
+    "body": "::bytea",
+}
 
 _CAS: Final = (
     "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND hash = %s"
@@ -117,9 +123,10 @@ def forget(connection: BaseDatabaseWrapper | None = None) -> None:
 def _values(fields: dict[str, Any], connection: BaseDatabaseWrapper) -> list[Any]:
     out = []
     for name in COLUMNS:
-        value = fields[name]
+        value = fields.get(name)
         if name in _JSON:
             value = None if value is None else chain.canonical_text(value)
+
         elif name == "at":
             value = (
                 value
@@ -161,9 +168,20 @@ def append(
 
 def insert_many(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None) -> None:
     """Insert events already chained (``seq``, ``prev_hash`` and ``hash`` set), as ``append``
-    stores them (the JSON fields in the canonical encoding), without touching the head: for
-    bulk writers (``defector seed``) that lock and move the head themselves."""
+    stores them (the JSON fields in the canonical encoding, ``body`` the bytes hashed, computed
+    here when not given), without touching the head: for bulk writers (``defector seed``) that
+    lock and move the head themselves. An event given without ``body`` whose ``hash`` is of
+    the format before (``chain.event_hash``) is stored without its bytes (format 1), which
+    ``defector audit verify`` re-hashes the slow way."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     sql = _INSERT_MANY_POSTGRES if connection.vendor == "postgresql" else _INSERT_SQLITE
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [_values(fields, connection) for fields in rows])
+        cursor.executemany(sql, [_values(_with_body(fields), connection) for fields in rows])
+
+
+def _with_body(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with ``body``: the bytes its hash covers (format 2), or None (format 1)."""
+    if fields.get("body") is not None:
+        return fields
+    body = chain.event_body(fields)
+    return {**fields, "body": body if chain.body_hash(body) == fields["hash"] else None}

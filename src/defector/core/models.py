@@ -153,6 +153,13 @@ class AuditEvent(models.Model):
         max_length=64,
         unique=True,
     )
+    body = models.BinaryField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The bytes the hash covers (core.chain.event_body), for events appended "
+        "since the chain's format 2; empty for the events before it (format 1).",
+    )
 
     class Meta:
         ordering = ["seq"]

@@ -187,7 +187,7 @@ def audit_event_neighbours(user: AnyUser | None, event: AuditEvent) -> EventNeig
     return EventNeighbours(
         previous=previous,
         following=following,
-        hash_matches=chain.event_hash(audit.event_fields(event)) == event.hash,
+        hash_matches=audit.event_matches(event),
         link_matches=event.prev_hash == expected_prev and (previous is not None or event.seq == 1),
     )
 

@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from django.utils.crypto import salted_hmac
 
-from defector.core import chain
+from defector.core import audit, chain
 from defector.core.models import AuditEvent
 
 #: App labels whose events record administration, not a case: shown to auditors in full.
@@ -73,15 +73,16 @@ def shown(event: AuditEvent) -> AuditEvent:
     The copy is never saved (the log is append-only, and its hash would no longer match);
     ``redacted`` says whether anything was hidden.
     """
-    copy = AuditEvent(**{name: getattr(event, name) for name in (*chain.HASHED_FIELDS, "hash")})
+    # What the hash covers (the stored bytes of a format-2 event), not the columns.
+    copy = AuditEvent(**audit.hashed_fields(event), hash=event.hash)
     copy.pk = event.pk
     copy.redacted = False  # type: ignore[attr-defined]
-    if not is_case_content(event.object_type, event.action):
+    if not is_case_content(copy.object_type, copy.action):
         return copy
-    copy.before = redact_snapshot(event.before)
-    copy.after = redact_snapshot(event.after)
-    verb = event.action.rsplit(".", 1)[-1]
-    if event.reason and verb not in ACCESS_VERBS:
-        copy.reason = digest(event.reason)
+    copy.before = redact_snapshot(copy.before)
+    copy.after = redact_snapshot(copy.after)
+    verb = copy.action.rsplit(".", 1)[-1]
+    if copy.reason and verb not in ACCESS_VERBS:
+        copy.reason = digest(copy.reason)
     copy.redacted = True  # type: ignore[attr-defined]
     return copy

@@ -1,10 +1,18 @@
-"""The stored audit chain read as rows, for verification (``core.audit.verify_stored``).
+"""The stored audit chain verified: raw SQL only, no model, so that ``defector audit verify``
+runs without setting up Django's applications (``core.audit.verify_stored`` is the same).
 
-Rows come through a raw cursor (server-side on PostgreSQL) in the canonical key order
-(``core.chain.ROW_FIELDS``), each value as the database driver gives it; the hash functions here
-turn a stored row into the event's hash. ``core.heads`` stores the JSON fields in the canonical
-encoding, so on SQLite their text is spliced into ``core.chain.TEMPLATE`` as it is; any other
-row (one stored before, or edited) is decoded and hashed the general way.
+Events of format 2 (appended since issue 15) are read as the bytes their hash covers and their
+stored hash, ``SELECT body, hash``, in batches through a raw cursor (server-side and binary on
+PostgreSQL), and checked a batch at a time (``core.chain.Walk.batch``): SHA-256 over the stored
+bytes, the link and the position at their fixed offsets. A batch that does not check out is
+gone through one event at a time to say exactly what is wrong. Events of format 1 (stored
+before, ``body`` empty) are read as rows of ``core.chain.ROW_FIELDS`` and re-hashed from their
+fields as before: ``core.heads`` stored their JSON fields in the canonical encoding, so on
+SQLite that text is spliced into ``core.chain.TEMPLATE`` as it is; any other row (one stored
+before that, or edited) is decoded and hashed the general way.
+
+``deep=True`` also checks each format-2 event's columns — what the pages filter and sort on —
+against its bytes (``core.chain.event_body`` of the columns must be the stored bytes).
 """
 
 from __future__ import annotations
@@ -12,15 +20,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from typing import Any, Final
+import operator
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any, Final, NamedTuple
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
 from defector.core import chain
 
 #: Rows fetched per round trip while streaming the chain.
 CHUNK_SIZE: Final = 2000
+#: Events fetched per round trip (and checked per batch) while verifying format 2.
+BATCH_SIZE: Final = 20_000
 
 #: The stored chain's columns in the order ``core.chain.verify_rows`` reads them.
 _ROW_SQL: Final = f"SELECT {', '.join(chain.ROW_FIELDS)} FROM core_auditevent ORDER BY seq"  # noqa: S608
@@ -95,3 +110,381 @@ def sqlite_row_hash(row: tuple[Any, ...]) -> str:
     if fast == row[chain.HASH]:
         return fast
     return chain.row_hash(decoded(row))
+
+
+# --- verifying the stored chain --------------------------------------------------------------
+
+#: The action of the event each checkpoint row belongs to.
+CHECKPOINT_ACTION: Final = "audit.checkpoint"
+_BODY_SQL: Final = "SELECT body FROM core_auditevent ORDER BY seq"
+#: A batch again, in full: (seq, body, hash) and the row of ``chain.ROW_FIELDS``.
+_ROWS_AT_SQL: Final = (
+    f"SELECT seq, body, hash, {', '.join(chain.ROW_FIELDS)} FROM core_auditevent "  # noqa: S608
+    "ORDER BY seq LIMIT %s OFFSET %s"
+)
+#: How a format-2 event of a checkpoint shows, at its place after ``"seq":N,``.
+_CHECKPOINT_TAG: Final = f'"action":"{CHECKPOINT_ACTION}",'.encode()
+
+
+class CheckpointRow(NamedTuple):
+    """A stored checkpoint row (``AuditCheckpoint``) as read here."""
+
+    size: int
+    head: str
+    time: str
+    key_id: str
+    signature: str
+
+    def checkpoint(self) -> chain.Checkpoint:
+        return chain.Checkpoint(*self)
+
+
+@dataclass(slots=True)
+class Verification:
+    """A verification of the stored chain: the chain's report, and how long it took."""
+
+    report: chain.Report
+    seconds: float
+    stored_checkpoints: int
+    kept_checkpoints: int
+    #: Whether the events' columns were checked against their bytes too (``--deep``).
+    deep: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    @property
+    def events_per_second(self) -> float:
+        return self.report.events / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        first_bad = self.report.first_bad
+        return {
+            "ok": self.ok,
+            "complete": self.report.complete,
+            "events": self.report.events,
+            "checkpoints": self.report.checkpoints,
+            "stored_checkpoints": self.stored_checkpoints,
+            "kept_checkpoints": self.kept_checkpoints,
+            "head": self.report.head,
+            "seconds": round(self.seconds, 6),
+            "events_per_second": round(self.events_per_second, 1),
+            "first_bad": first_bad.to_dict() if first_bad is not None else None,
+            "faults": [fault.to_dict() for fault in self.report.faults],
+        }
+
+
+@dataclass(slots=True)
+class Seen:
+    """What a verification notes while the events stream past, for the checks after it."""
+
+    head_seq: int | None
+    at_head: str | None = None
+    last_seq: Any = None
+    #: The ``audit.checkpoint`` events: position → (seq, the key id the event names).
+    checkpoint_events: dict[int, tuple[int, str]] = dataclass_field(default_factory=dict)
+
+    def checkpoint(self, position: int, seq: Any, after: Any) -> None:
+        if isinstance(after, str):
+            try:
+                after = json.loads(after)
+            except ValueError:
+                after = None
+        key = after.get("key_id", "") if isinstance(after, Mapping) else ""
+        self.checkpoint_events[position] = (_int(seq), str(key))
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def stored_head() -> tuple[int, str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, hash FROM core_audithead WHERE id = 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
+def stored_checkpoint_rows() -> list[CheckpointRow]:
+    """Every checkpoint kept in the database, smallest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT size, head, time, key_id, signature FROM core_auditcheckpoint ORDER BY size, id"
+        )
+        return [
+            CheckpointRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in cursor
+        ]
+
+
+def _batches(batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The stored bytes of every event in chain order, a batch at a time, as 1-tuples: through
+    a server-side binary cursor on PostgreSQL (the bytes come as they are stored), the
+    driver's cursor on SQLite. Nothing else is read: the rest is needed only for a batch that
+    does not check out, or one of format 1 (:func:`_rows_at`)."""
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        cursor = raw.cursor(name=f"audit_verify_{id(raw):x}", binary=True)
+        cursor.itersize = batch_size
+    else:
+        cursor = raw.cursor()
+    try:
+        cursor.execute(_BODY_SQL)
+        while batch := cursor.fetchmany(batch_size):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _rows_at(offset: int, count: int) -> list[tuple[Any, ...]]:
+    """The events at positions ``offset + 1`` … ``offset + count``, in full: (seq, body,
+    hash, then the row of ``chain.ROW_FIELDS``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROWS_AT_SQL, [count, offset])
+        return [
+            (row[0], bytes(row[1]) if row[1] is not None else None, *row[2:])
+            for row in cursor.fetchall()
+        ]
+
+
+_FIRST: Final = operator.itemgetter(0)
+
+
+def verify_chain(
+    *,
+    kept: Iterable[chain.Checkpoint] = (),
+    public_keys: Mapping[str, Ed25519PublicKey],
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 100_000,
+    batch_size: int = BATCH_SIZE,
+    max_faults: int = 100,
+    deep: bool = False,
+) -> Verification:
+    """Verify every stored event, every stored checkpoint and the ``kept`` ones; see
+    ``core.audit.verify_stored``, which is this."""
+    kept = list(kept)
+    with transaction.atomic():  # one snapshot; PostgreSQL's server-side cursor needs one
+        checkpoint_rows = stored_checkpoint_rows()
+        head = stored_head()
+        stored = [row.checkpoint() for row in checkpoint_rows]
+        seen = Seen(head_seq=head[0] if head is not None else None)
+        start = time.perf_counter()
+        walk = chain.Walk([*stored, *kept], public_keys, max_faults=max_faults)
+        hash_row = sqlite_row_hash if connection.vendor == "sqlite" else decoded_row_hash
+        next_progress = progress_every
+        for batch in _batches(batch_size):
+            first = walk.position + 1
+            bodies = list(map(_FIRST, batch))  # per batch, in C
+            hashes: Sequence[Any] | None = None if deep or None in bodies else walk.batch(bodies)
+            full: list[tuple[Any, ...]] | None = None
+            if hashes is None:
+                full = _rows_at(walk.position, len(batch))
+                hashes = _one_by_one(walk, full, hash_row, deep)
+            _note(seen, first, bodies, hashes, full)
+            if walk.stopped:
+                break
+            if progress is not None and walk.position >= next_progress:
+                progress(walk.position - walk.position % progress_every)
+                next_progress = walk.position - walk.position % progress_every + progress_every
+        report = walk.finish()
+        seconds = time.perf_counter() - start
+        if report.complete:
+            report.faults += head_faults(head, report.events, seen)
+            report.faults += checkpoint_row_faults(
+                checkpoint_rows, seen.checkpoint_events, report.events
+            )
+    return Verification(
+        report=report,
+        seconds=seconds,
+        stored_checkpoints=len(stored),
+        kept_checkpoints=len(kept),
+        deep=deep,
+    )
+
+
+def _note(
+    seen: Seen,
+    first: int,
+    bodies: list[bytes | None],
+    hashes: Sequence[Any],
+    full: list[tuple[Any, ...]] | None,
+) -> None:
+    """What the checks after the walk need from a batch: the hash at the head row's position,
+    the ``audit.checkpoint`` events and the last seq."""
+    count = len(bodies)
+    if seen.head_seq is not None and first <= seen.head_seq < first + count:
+        seen.at_head = str(hashes[seen.head_seq - first])
+    seen.last_seq = full[-1][0] if full else first + count - 1
+    # Checkpoint events are rare: find them by their bytes at their fixed place (format 2),
+    # then read each; format 1's are found by their action column.
+    digits = len(str(first))
+    tag = operator.itemgetter(
+        slice(chain.SEQ_AT + digits + 1, chain.SEQ_AT + digits + 1 + len(_CHECKPOINT_TAG))
+    )
+    indices: Iterable[int] = range(count)
+    if None not in bodies and len(str(first + count - 1)) == digits:
+        tags = list(map(tag, bodies))  # type: ignore[arg-type]
+        if _CHECKPOINT_TAG not in tags:
+            return
+        indices = [index for index, found in enumerate(tags) if found == _CHECKPOINT_TAG]
+    for index in indices:
+        body = bodies[index]
+        data: Any
+        if body is not None:
+            if _CHECKPOINT_TAG not in body:
+                continue
+            try:
+                data = json.loads(body)
+            except ValueError:
+                continue
+        elif full is not None:
+            data = dict(zip(chain.ROW_FIELDS, full[index][3:], strict=True))
+        else:
+            continue
+        if isinstance(data, dict) and data.get("action") == CHECKPOINT_ACTION:
+            seen.checkpoint(first + index, data.get("seq"), data.get("after"))
+
+
+def _one_by_one(
+    walk: chain.Walk,
+    full: list[tuple[Any, ...]],
+    hash_row: Callable[[tuple[Any, ...]], str],
+    deep: bool,
+) -> list[Any]:
+    """A batch one event at a time, read in full (:func:`_rows_at`): format 1 re-hashed from
+    its fields, format 2 from its bytes (with ``deep``, its columns checked against them); the
+    stored hashes."""
+    hashes = []
+    for seq, body, stored, *row in full:
+        hashes.append(stored)
+        if body is None:
+            try:
+                computed = hash_row(tuple(row))
+            except (TypeError, ValueError) as exc:
+                walk.unreadable(seq, str(exc))
+                computed = None
+            go_on = walk.event(row[chain.SEQ], row[chain.PREV], stored, computed)
+        else:
+            stated_seq, prev, why = chain.body_fields(body)
+            if why is not None:
+                walk.unreadable(seq, why)
+            computed = chain.body_hash(body)
+            if deep and why is None and computed == stored and _columns_body(row) != body:
+                walk.faults.append(
+                    chain.Fault(
+                        _int(stated_seq),
+                        "columns differ",
+                        "the columns the pages read are not the bytes its hash covers",
+                        walk.position + 1,
+                    )
+                )
+            go_on = walk.event(stated_seq, prev, stored, computed)
+        if not go_on:
+            break
+    return hashes
+
+
+def _columns_body(row: list[Any]) -> bytes | None:
+    """``chain.event_body`` of a stored row's columns (None when they cannot be encoded)."""
+    try:
+        return chain.row_body(decoded(tuple(row)))
+    except (TypeError, ValueError):
+        return None
+
+
+def head_faults(head: tuple[int, str] | None, events: int, seen: Seen) -> list[chain.Fault]:
+    """The head row against the chain: it must name the last event, in either direction."""
+    if head is None:
+        if events == 0:
+            return []
+        return [
+            chain.Fault(
+                0,
+                "no head row",
+                f"the chain has {events} events but no head row (it was deleted)",
+            )
+        ]
+    head_seq, head_hash = head
+    if events < head_seq:
+        return [
+            chain.Fault(
+                0,
+                "truncated",
+                f"the chain's head row says it has {head_seq} events; it has {events}",
+            )
+        ]
+    if events > head_seq:
+        following = (
+            f"event {events} follows it"
+            if events == head_seq + 1
+            else f"{events - head_seq} events follow it ({head_seq + 1}–{events})"
+        )
+        return [
+            chain.Fault(
+                head_seq + 1,
+                "past the head",
+                f"the head row ends the chain at event {head_seq}, but {following}: "
+                "appended without moving the head, as a forged append would be",
+                head_seq + 1,
+            )
+        ]
+    if head_seq > 0 and seen.at_head != head_hash:
+        return [
+            chain.Fault(
+                _int(seen.last_seq),
+                "head mismatch",
+                f"the chain's head row names another hash ({head_hash[:12]}…) for this event",
+                head_seq,
+            )
+        ]
+    if head_seq == 0 and head_hash != chain.GENESIS:
+        return [chain.Fault(0, "head mismatch", "the head row of the empty chain names a hash")]
+    return []
+
+
+def checkpoint_row_faults(
+    rows: list[CheckpointRow], events: Mapping[int, tuple[int, str]], total: int
+) -> list[chain.Fault]:
+    """Each ``audit.checkpoint`` event must have its checkpoint row and each row its event.
+
+    A checkpoint covers its own event (``actions.create_audit_checkpoint``), so the row of the
+    event at position *n* has size *n* and the key id the event names.
+    """
+    faults: list[chain.Fault] = []
+    by_size: dict[int, list[CheckpointRow]] = {}
+    for row in rows:
+        by_size.setdefault(row.size, []).append(row)
+    for position, (seq, key_id) in sorted(events.items()):
+        found = by_size.get(position, [])
+        if not found:
+            faults.append(
+                chain.Fault(
+                    seq,
+                    "checkpoint row missing",
+                    "this audit.checkpoint event has no checkpoint row of its size "
+                    f"({position}): the row was deleted",
+                    position,
+                )
+            )
+        elif all(row.key_id != key_id for row in found):
+            faults.append(
+                chain.Fault(
+                    seq,
+                    "checkpoint mismatch",
+                    f"the checkpoint row of size {position} is signed by key "
+                    f"{found[0].key_id}, but its event names key {key_id or '(none)'}",
+                    position,
+                )
+            )
+    for size, found in sorted(by_size.items()):
+        # A row past the end is a truncation, which ``chain.Walk`` reports already.
+        if size not in events and 0 < size <= total:
+            faults.append(
+                chain.Fault(
+                    0,
+                    "checkpoint without its event",
+                    f"{len(found)} checkpoint row{'s' if len(found) != 1 else ''} of size "
+                    f"{size}, but event {size} is not an audit.checkpoint event",
+                )
+            )
+    return faults

@@ -3,7 +3,7 @@ per batch.
 
 ``core.audit.record`` appends one event at a time (a compare-and-set of the head, an insert). The
 seed writes hundreds of thousands, so it computes each event's ``seq``, ``prev_hash`` and
-``hash`` itself (``core.chain.event_hash``, the same arithmetic), inserts a batch as
+``hash`` itself (``core.chain.event_body``, the same arithmetic), inserts a batch as
 ``core.heads`` stores events (``insert_many``: the JSON in the canonical encoding, which
 ``defector audit verify`` hashes without decoding it) and moves the head row over the batch's
 last event, in the batch's transaction. The PostgreSQL triggers of ``core/migrations/0005``
@@ -85,8 +85,11 @@ class Ledger:
             "request_id": self.request_id,
             "prev_hash": self.hash,
         }
-        digest = chain.event_hash(fields)
+        # Format 2, as ``core.audit.record`` appends: the bytes hashed are stored as they are.
+        body = chain.event_body(fields)
+        digest = chain.body_hash(body)
         fields["hash"] = digest
+        fields["body"] = body
         self.pending.append(fields)
         self.hash = digest
         return self.seq

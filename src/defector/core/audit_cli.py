@@ -1,0 +1,178 @@
+"""``defector audit verify`` without Django's application set-up, and its report.
+
+``defector.cli`` runs :func:`verify_main` for ``defector audit verify`` instead of setting up
+every application (their imports and signals take seconds): a verification reads the chain
+with raw SQL (``core.rows``) and needs only the settings and a database connection. The
+management command (``core/management/commands/audit.py``) runs the same :func:`verify`.
+This module imports no model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connections
+
+from defector.core import chain, rows, signing
+
+#: How often (in events) ``verify`` reports its progress on a terminal.
+PROGRESS_EVERY = 100_000
+#: How many faults ``verify`` lists before it stops.
+MAX_FAULTS = 100
+
+
+def add_verify_arguments(verify: ArgumentParser) -> None:
+    verify.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a kept checkpoint (as printed by `audit checkpoint`); may be repeated",
+    )
+    verify.add_argument(
+        "--public-key",
+        metavar="B64",
+        action="append",
+        default=[],
+        help="another public key checkpoints may be signed by (an earlier key); repeatable",
+    )
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="also check each event's columns (what the pages filter on) against the bytes "
+        "its hash covers; slower",
+    )
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    progress = verify.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help="report progress on standard error (default: when it is a terminal)",
+    )
+    progress.add_argument("--no-progress", dest="progress", action="store_false")
+
+
+def verify(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    """``audit verify``: raises :class:`CommandError` (status 1 on faults, 2 on bad input)."""
+    kept = [checkpoint for path in options["checkpoint"] for checkpoint in read_kept(path)]
+    try:
+        keys = signing.verification_keys(options["public_key"])
+    except signing.SigningKeyError as exc:
+        raise CommandError(str(exc), returncode=2) from None
+    show_progress = options["progress"]
+    if show_progress is None:
+        show_progress = stderr.isatty() and options.get("verbosity", 1) >= 1
+
+    def progress(count: int) -> None:
+        stderr.write(f"verified {count:,} events…")
+
+    result = rows.verify_chain(
+        kept=kept,
+        public_keys=keys,
+        progress=progress if show_progress else None,
+        progress_every=PROGRESS_EVERY,
+        max_faults=MAX_FAULTS,
+        deep=options.get("deep", False),
+    )
+    if options["json"]:
+        stdout.write(json.dumps(result.to_dict(), indent=2))
+    else:
+        stdout.write(summary(result))
+    if not result.ok:
+        count = len(result.report.faults)
+        raise CommandError(
+            f"the audit chain has {count} fault{'s' if count != 1 else ''}", returncode=1
+        )
+
+
+class _Lines:
+    """A stream that ends each write with a newline, as a command's ``self.stdout`` does."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text if text.endswith("\n") else text + "\n")
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def verify_main(argv: list[str]) -> int:
+    """``defector audit verify ARGS`` without setting up Django's applications: the settings
+    and the database connection are all it needs. The exit status as the command's."""
+    parser = ArgumentParser(
+        prog="defector audit verify",
+        description="Verify every link and checkpoint of the audit chain; exit 1 on any fault.",
+    )
+    add_verify_arguments(parser)
+    parser.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    options = vars(parser.parse_args(argv))
+    # Django warns of queries before its applications are ready; here none is needed.
+    warnings.filterwarnings("ignore", "Accessing the database during app initialization")
+    try:
+        verify(options, _Lines(sys.stdout), _Lines(sys.stderr))
+    except CommandError as exc:
+        sys.stderr.write(f"CommandError: {exc}\n")
+        return exc.returncode
+    except DatabaseError as exc:
+        sys.stderr.write(
+            f"CommandError: cannot read the audit chain ({exc}); is the database migrated "
+            "(`defector migrate`)?\n"
+        )
+        return 2
+    finally:
+        connections.close_all()
+    return 0
+
+
+def read_kept(path: str) -> list[chain.Checkpoint]:
+    """The checkpoints in a kept file: one object, or a list of them, as printed."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"cannot read checkpoint {path}: {exc.strerror}", returncode=2) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{path} is not JSON: {exc}", returncode=2) from None
+    items = data if isinstance(data, list) else [data]
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise CommandError(f"{path}: not a checkpoint object", returncode=2)
+        try:
+            found.append(chain.Checkpoint.from_dict(item))
+        except ValueError as exc:
+            raise CommandError(f"{path}: {exc}", returncode=2) from None
+    return found
+
+
+def summary(result: rows.Verification) -> str:
+    """The report as people read it: counts, head, speed, then the faults."""
+    report = result.report
+    lines = [
+        f"events:       {report.events:,}",
+        f"checkpoints:  {report.checkpoints:,} checked "
+        f"({result.stored_checkpoints:,} stored, {result.kept_checkpoints:,} kept)",
+        f"head:         {report.head}",
+        f"time:         {result.seconds:.2f} s ({result.events_per_second:,.0f} events/s)",
+    ]
+    if result.deep:
+        lines.append("columns:      checked against the bytes hashed (--deep)")
+    first = report.first_bad
+    if first is None:
+        lines.append("result:       OK, every link and checkpoint verifies")
+        return "\n".join(lines)
+    lines.append(f"first bad:    {first}" if first.position else f"first fault:  {first}")
+    lines.append(f"faults ({len(report.faults)}):")
+    lines += [f"  {fault}" for fault in report.faults]
+    if not report.complete:
+        lines.append(f"  … stopped after {len(report.faults)} faults; later events not checked")
+    lines.append("result:       FAULTY")
+    return "\n".join(lines)
