@@ -565,15 +565,6 @@ def test_a_cases_determinations_follow_the_case(
             assert listed.exists() == access.can(user, action, record) == on_case, (
                 f"{seat_name} {action} {label}"
             )
-            # A page's read of the case's records: the rule asked, or (once the case is
-            # decided for this read) not asked again, with the same rows either way.
-            assert case_rows(user, action, model.objects.all(), case).exists() == on_case
-            with access.remembering():
-                assert access.decided(user, action, case) is None
-                assert access.can(user, action, case) == on_case
-                assert access.decided(user, action, case) == on_case
-                rows = case_rows(user, action, model.objects.all(), case)
-                assert rows.exists() == on_case, f"{seat_name} {action} {label}, decided"
 
 
 #: The handling of a case (bona fides, the voluntary statement, tasks: ``6b(3)(b)``–``(d)``)
@@ -647,12 +638,3 @@ def test_the_handling_of_a_case_follows_the_case(
             assert listed.exists() == access.can(user, action, record) == on_case, (
                 f"{seat_name} {action} {label}"
             )
-            # A page's read of the case's records: the rule asked, or (once the case is
-            # decided for this read) not asked again, with the same rows either way.
-            assert case_rows(user, action, model.objects.all(), case).exists() == on_case
-            with access.remembering():
-                assert access.decided(user, action, case) is None
-                assert access.can(user, action, case) == on_case
-                assert access.decided(user, action, case) == on_case
-                rows = case_rows(user, action, model.objects.all(), case)
-                assert rows.exists() == on_case, f"{seat_name} {action} {label}, decided"
