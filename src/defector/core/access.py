@@ -172,6 +172,9 @@ def forget_principal(user: AnyUser) -> None:
 
 # --- the rules ------------------------------------------------------------------------------
 
+#: A rule: the filter of the rows a principal may act on. It is a function of the principal and
+#: the action alone — it reads nothing (a lookup belongs in the filter, as a subquery) and no
+#: clock — because one object's test is compiled once per principal (``_compiled_test``).
 Rule = Callable[[Principal, Action], Q | None]
 NOTHING: Final = None  # a rule's answer for "no rows"
 EVERYTHING: Final = Q()
