@@ -16,7 +16,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from defector.cases.models import Case
+from defector.cases.queries.common import case_rows
 from defector.core import access
+from defector.core.errors import NotFound
 from defector.core.models import AuditEvent
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
 
@@ -178,6 +180,13 @@ def test_case_access_follows_the_matrix(
             f"{seat_name} may {'not ' if action not in expected else ''}{action} "
             f"a case at the {place} post (listed={listed}, single={single})"
         )
+    # One read of the case, with what else the user may do with it (the case page's).
+    if VIEW in expected:
+        read = access.get_for(user, VIEW, Case.objects.all(), case.pk, also=CASE_ACTIONS)
+        assert access.may(user, CASE_ACTIONS, read) == set(expected)
+    else:
+        with pytest.raises(NotFound):
+            access.get_for(user, VIEW, Case.objects.all(), case.pk, also=CASE_ACTIONS)
 
 
 def test_the_matrix_names_every_role_of_the_design() -> None:
@@ -446,6 +455,15 @@ def test_a_cases_records_follow_the_case(
             assert listed.exists() == access.can(user, action, record) == on_case, (
                 f"{seat_name} {action} {label}"
             )
+            # A page's read of the case's records: the rule asked, or (once the case is
+            # decided for this read) not asked again, with the same rows either way.
+            assert case_rows(user, action, model.objects.all(), case).exists() == on_case
+            with access.remembering():
+                assert access.decided(user, action, case) is None
+                assert access.can(user, action, case) == on_case
+                assert access.decided(user, action, case) == on_case
+                rows = case_rows(user, action, model.objects.all(), case)
+                assert rows.exists() == on_case, f"{seat_name} {action} {label}, decided"
 
 
 def test_every_model_of_the_cases_app_has_an_access_rule() -> None:

@@ -44,7 +44,8 @@ def with_etag(response: HttpResponse, version: int) -> None:
 
 def record_out(request: HttpRequest, case_id: int) -> dict[str, Any]:
     user = request.user
-    case = queries.case_detail(user, case_id)
+    # The case with its subject's record and what the caller may do with it, in one read.
+    case = queries.case_page(user, case_id)
     view = queries.describe(user, case)
     latest = queries.latest_assessment(user, case)
     return {

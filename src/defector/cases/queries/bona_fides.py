@@ -12,8 +12,13 @@ from defector import policy
 from defector.cases import clocks
 from defector.cases.choices import BonaFidesCheckKind, BonaFidesVerdictKind, CheckResult, Stage
 from defector.cases.models import BonaFidesCheck, BonaFidesVerdict, Case
-from defector.cases.queries.common import OfficialRef, _ref_or_none, officials_who_may_see
-from defector.core.access import Action, get_for, remember, remembered, restrict
+from defector.cases.queries.common import (
+    OfficialRef,
+    _ref_or_none,
+    case_rows,
+    officials_who_may_see,
+)
+from defector.core.access import Action, get_for, remember, remembered
 from defector.core.users import AnyUser
 from defector.policy.obligations import ObligationId
 
@@ -183,12 +188,11 @@ def check_view(check: BonaFidesCheck) -> CheckView:
 
 def _checks(user: AnyUser, case: Case) -> list[BonaFidesCheck]:
     return list(
-        restrict(
+        case_rows(
             user,
             Action.VIEW,
-            BonaFidesCheck.objects.filter(case=case).select_related(
-                "analyst__user", "recorded_by__user", "case"
-            ),
+            BonaFidesCheck.objects.select_related("analyst__user", "recorded_by__user", "case"),
+            case,
         ).order_by("recorded_at", "pk")
     )
 
@@ -231,10 +235,11 @@ def _verdict_view(verdict: BonaFidesVerdict) -> VerdictView:
 def verdicts_of(user: AnyUser, case: Case) -> list[VerdictView]:
     """Every bona fides verdict of the case, newest (the current one) first."""
     rows = (
-        restrict(
+        case_rows(
             user,
             Action.VIEW,
-            BonaFidesVerdict.objects.filter(case=case).select_related("recorded_by__user"),
+            BonaFidesVerdict.objects.select_related("recorded_by__user"),
+            case,
         )
         .prefetch_related("checks__analyst__user", "checks__recorded_by__user", "checks__case")
         .order_by("-number")

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
+from defector.cases.access import CASE_CONTENT
 from defector.cases.choices import HANDLING_ROLES, WAIVING_ROLES
 from defector.cases.models import Case
 from defector.core.access import (
     Action,
     can,
+    decided,
     get_for,
     principal_for,
     remembered,
+    restrict,
     who_can,
-    with_may,
 )
 from defector.core.users import AnyUser
 from defector.directory.choices import WASHINGTON_ROLES
@@ -33,9 +46,32 @@ def access_case(
     queryset = Case.objects.select_related(*related).prefetch_related(
         "compartments", Prefetch("officers", Official.objects.select_related("user"))
     )
-    if page:
-        queryset = with_may(user, (Action.CHANGE, Action.REVEAL), queryset)
-    return get_for(user, action, queryset, case_id, what="case")
+    also = (Action.CHANGE, Action.REVEAL) if page else ()
+    return get_for(user, action, queryset, case_id, what="case", also=also)
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def case_rows(user: AnyUser, action: Action, queryset: QuerySet[_M], case: Case) -> QuerySet[_M]:
+    """The rows of ``queryset`` that belong to ``case`` and that ``user`` may ``action``:
+    ``restrict(user, action, queryset.filter(case=case))``, without asking the rule again when
+    ``user``'s ``action`` on the case itself is already decided for this read
+    (``core.access.decided``: the case was read by :func:`access_case`, or asked by ``can``
+    or ``may``). The model must be case content reached by ``case``
+    (``cases.access.CASE_CONTENT``): its rule is exactly the case's own (``6``, ``6d``, ``7``),
+    the same grants and the same compartments, so its rows of an allowed case are all allowed
+    and those of a denied case none."""
+    label = queryset.model._meta.label_lower
+    if CASE_CONTENT.get(label, ("", ""))[0] != "case__":
+        raise ImproperlyConfigured(f"{label} is not case content reached by its case")
+    rows = queryset.filter(case=case)
+    answer = decided(user, action, case)
+    if answer is True:
+        return rows
+    if answer is False:
+        return rows.none()
+    return restrict(user, action, rows)
 
 
 def officials_who_may_see(case: Case) -> list[Official]:

@@ -23,9 +23,10 @@ from defector.cases.models import (
     StatusDetermination,
 )
 from defector.cases.queries.bona_fides import bona_fides_established
+from defector.cases.queries.common import case_rows
 from defector.cases.queries.risk import Ref, _ref, political_risk_determined, risk_in_force
 from defector.cases.queries.statements import signed_statement_on_file
-from defector.core.access import Action, can, get_for, principal_for, remembered, restrict
+from defector.core.access import Action, can, get_for, principal_for, remembered
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Official, Post, RoleAssignment
@@ -269,7 +270,7 @@ def _status_view(row: StatusDetermination) -> StatusView:
 def status_determinations_of(user: AnyUser, case: Case) -> list[StatusView]:
     """Every status determination of the case, newest first (the first stands)."""
     rows = (
-        restrict(user, Action.VIEW, StatusDetermination.objects.filter(case=case))
+        case_rows(user, Action.VIEW, StatusDetermination.objects.all(), case)
         .select_related("decided_by__user", "on_behalf_of__user", "risk_determination")
         .prefetch_related("positions__agency", "refugee_referrals__referred_by__user")
         .order_by("-decided_at", "-pk")
@@ -293,7 +294,7 @@ def status_determination_of(user: AnyUser, case: Case, determination_id: int) ->
 
 def referrals_of(user: AnyUser, case: Case) -> list[ReferralView]:
     rows = (
-        restrict(user, Action.VIEW, RefugeeReferral.objects.filter(case=case))
+        case_rows(user, Action.VIEW, RefugeeReferral.objects.all(), case)
         .select_related("referred_by__user")
         .order_by("-referred_at", "-pk")
     )

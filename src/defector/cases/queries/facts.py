@@ -10,8 +10,8 @@ from typing import Any, Final
 from django.db.models import QuerySet
 
 from defector.cases.models import Assessment, Case
-from defector.cases.queries.common import OfficialRef, _ref
-from defector.core.access import Action, remember, restrict
+from defector.cases.queries.common import OfficialRef, _ref, case_rows
+from defector.core.access import Action, remember
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 from defector.policy.definitions import CATEGORY_CLAUSE, Category
@@ -178,8 +178,8 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
 
 
 def _assessments(user: AnyUser, case: Case) -> QuerySet[Assessment]:
-    return restrict(
-        user, Action.VIEW, Assessment.objects.filter(case=case).select_related("assessed_by__user")
+    return case_rows(
+        user, Action.VIEW, Assessment.objects.select_related("assessed_by__user"), case
     )
 
 

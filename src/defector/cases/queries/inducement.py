@@ -18,8 +18,9 @@ from defector.cases.choices import (
     Stage,
 )
 from defector.cases.models import Case, InducementAct, InducementPlan, RecruitmentConsideration
+from defector.cases.queries.common import case_rows
 from defector.cases.queries.risk import Ref, _ref, governing_risk, political_risk_determined_for
-from defector.core.access import Action, can, get_for, remember, remembered, restrict
+from defector.core.access import Action, can, get_for, remember, remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official
 from defector.policy import Decision
@@ -101,7 +102,7 @@ class PlanView:
 def considerations_of(user: AnyUser, case: Case) -> list[ConsiderationView]:
     """Every consideration of recruitment in place, newest first (the first stands)."""
     rows = (
-        restrict(user, Action.VIEW, RecruitmentConsideration.objects.filter(case=case))
+        case_rows(user, Action.VIEW, RecruitmentConsideration.objects.all(), case)
         .select_related("considered_by__user")
         .order_by("-considered_at", "-pk")
     )
@@ -136,13 +137,13 @@ def _act_view(row: InducementAct) -> ActView:
 def plans_of(user: AnyUser, case: Case) -> list[PlanView]:
     """The case's inducement plans, newest first, each with its acts (oldest first)."""
     plans = (
-        restrict(user, Action.VIEW, InducementPlan.objects.filter(case=case))
+        case_rows(user, Action.VIEW, InducementPlan.objects.all(), case)
         .select_related("recorded_by__user", "risk_determination")
         .order_by("-recorded_at", "-pk")
     )
     acts: dict[int, list[ActView]] = {}
     for act in (
-        restrict(user, Action.VIEW, InducementAct.objects.filter(case=case))
+        case_rows(user, Action.VIEW, InducementAct.objects.all(), case)
         .select_related("committed_by__user", "instigated_by__user", "recorded_by__user")
         .order_by("at", "pk")
     ):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from defector.cases import search
 from defector.cases.models import Case, CaseNote, TimelineEntry
+from defector.cases.queries.common import case_rows
 from defector.cases.queries.lists import MAX_SEARCH_LENGTH
 from defector.core.access import Action, restrict
 from defector.core.errors import InvalidInput
@@ -20,13 +21,13 @@ SEARCH_LIMIT: Final = 50
 
 def timeline_of(user: AnyUser, case: Case) -> QuerySet[TimelineEntry]:
     """Everything that happened on the case, oldest first."""
-    return restrict(user, Action.VIEW, TimelineEntry.objects.filter(case=case)).order_by("at", "pk")
+    return case_rows(user, Action.VIEW, TimelineEntry.objects.all(), case).order_by("at", "pk")
 
 
 def notes_of(user: AnyUser, case: Case) -> QuerySet[CaseNote]:
     """The case's notes, newest first."""
     return (
-        restrict(user, Action.VIEW, CaseNote.objects.filter(case=case))
+        case_rows(user, Action.VIEW, CaseNote.objects.all(), case)
         .select_related("author__user")
         .order_by("-at", "-pk")
     )

@@ -12,8 +12,8 @@ from django.utils import timezone
 from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
-from defector.cases.queries.common import OfficialRef, _ref, officials_who_may_see
-from defector.core.access import Action, get_for, remembered, restrict
+from defector.cases.queries.common import OfficialRef, _ref, case_rows, officials_who_may_see
+from defector.core.access import Action, get_for, remembered
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 
@@ -136,12 +136,11 @@ def visible_obligations(user: AnyUser, case: Case) -> list[Obligation]:
 
     def read() -> list[Obligation]:
         rows = list(
-            restrict(
+            case_rows(
                 user,
                 Action.VIEW,
-                Obligation.objects.filter(case=case).select_related(
-                    "owner__user", "closed_by__user"
-                ),
+                Obligation.objects.select_related("owner__user", "closed_by__user"),
+                case,
             )
         )
         for row in rows:

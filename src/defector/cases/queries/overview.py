@@ -9,6 +9,7 @@ from typing import Final
 
 from defector.cases.choices import OPEN_TASK_STATUSES, StatusDecision
 from defector.cases.models import Case, CaseTask
+from defector.cases.queries.common import case_rows
 from defector.cases.queries.determination import (
     STATUS_STAGES,
     grant_inputs,
@@ -17,7 +18,7 @@ from defector.cases.queries.determination import (
     latest_status,
 )
 from defector.cases.queries.obligations import ObligationView, obligations_of
-from defector.core.access import Action, remembered, restrict
+from defector.core.access import Action, remembered
 from defector.core.users import AnyUser
 from defector.policy import Decision
 
@@ -78,8 +79,8 @@ def open_task_count(user: AnyUser, case: Case) -> int:
     count): one read per page."""
     return remembered(
         ("cases.open_tasks", getattr(user, "pk", None), case.pk),
-        lambda: restrict(
-            user, Action.VIEW, CaseTask.objects.filter(case=case, status__in=OPEN_TASK_STATUSES)
+        lambda: case_rows(
+            user, Action.VIEW, CaseTask.objects.filter(status__in=OPEN_TASK_STATUSES), case
         ).count(),
     )
 

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from defector import policy
 from defector.cases.choices import SignatureMethod, Stage
 from defector.cases.models import Case, VoluntaryStatement
-from defector.cases.queries.common import OfficialRef, _ref_or_none
+from defector.cases.queries.common import OfficialRef, _ref_or_none, case_rows
 from defector.core.access import (
     Action,
     can,
@@ -20,7 +20,6 @@ from defector.core.access import (
     principal_for,
     remember,
     remembered,
-    restrict,
 )
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
@@ -155,12 +154,13 @@ def statement_view(statement: VoluntaryStatement) -> StatementView:
 
 def _statements(user: AnyUser, case: Case) -> list[VoluntaryStatement]:
     rows = list(
-        restrict(
+        case_rows(
             user,
             Action.VIEW,
-            VoluntaryStatement.objects.filter(case=case).select_related(
+            VoluntaryStatement.objects.select_related(
                 "recorded_by__user", "witness__user", "withdrawn_by__user"
             ),
+            case,
         ).order_by("-recorded_at", "-pk")
     )
     # A statement is seen with its case (the same rule), so these are all of the case's

@@ -12,7 +12,7 @@ from defector import policy
 from defector.cases.choices import OPEN_TASK_STATUSES, TaskStatus
 from defector.cases.models import Case, CaseTask
 from defector.cases.queries.bona_fides import analysts_for
-from defector.cases.queries.common import OfficialRef, _ref_or_none, officials_seeing
+from defector.cases.queries.common import OfficialRef, _ref_or_none, case_rows, officials_seeing
 from defector.core.access import Action, get_for, principal_for, restrict
 from defector.core.users import AnyUser
 from defector.directory.models import Agency, Official
@@ -89,16 +89,17 @@ def task_view(task: CaseTask, today: dt.date) -> TaskView:
 
 def _tasks(user: AnyUser, case: Case) -> list[CaseTask]:
     return list(
-        restrict(
+        case_rows(
             user,
             Action.VIEW,
-            CaseTask.objects.filter(case=case).select_related(
+            CaseTask.objects.select_related(
                 "agency",
                 "official__user",
                 "created_by__user",
                 "responded_by__user",
                 "completed_by__user",
             ),
+            case,
         )
     )
 

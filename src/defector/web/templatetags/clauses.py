@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,13 +26,20 @@ def _clause(key: object) -> Clause | None:
     return CLAUSES.get(str(key))
 
 
+@functools.lru_cache(maxsize=64)
+def _directive_url(prefix: str, urlconf: str | None) -> str:
+    """The directive page's address under ``prefix`` and ``urlconf``: a page cites a clause
+    dozens of times, and resolving the address each time was a tenth of its rendering."""
+    return reverse("web:directive", urlconf=urlconf)
+
+
 @register.filter
 def clause_url(key: object) -> str:
     """``/directive/#clause-2e`` for ``2e``; empty for a key the directive does not have."""
     found = _clause(key)
     if found is None:
         return ""
-    return f"{reverse('web:directive')}#{found.anchor}"
+    return f"{_directive_url(get_script_prefix(), get_urlconf())}#{found.anchor}"
 
 
 @register.filter
