@@ -38,6 +38,7 @@ from defector.ops.seed.ledger import Ledger
 from defector.ops.seed.meetings import EVENTS_PER_POST, seed_meetings
 from defector.ops.seed.plans import plan_cases, spread_follow_ups
 from defector.ops.seed.problems import PROBLEMS_PER_POST, seed_problems
+from defector.reports.actions.standing import recompute_standing
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
 
@@ -121,6 +122,7 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
         writer.write(batch)
     seed_meetings(meetings_rng, staff=staff, anchor=anchor, ledger=ledger)
     seed_problems(problems_rng, staff=staff, anchor=anchor, ledger=ledger)
+    recompute_standing()  # the worldwide view's standing rows (reports.models.Standing)
     return ledger.written
 
 
