@@ -38,6 +38,9 @@ from .conftest import version_of
 pytestmark = pytest.mark.django_db
 
 FIGURES = (
+    "cryptonym",
+    "sensitivity",
+    "in_washington",
     "post_id",
     "stage",
     "opened_at",
@@ -62,6 +65,9 @@ def recomputed(case: Case) -> dict[str, Any] | None:
     due = [p.due_at for p in periods if p.status == "open" and p.due_at is not None]
     statuses = CaseRequirement.objects.filter(case=case).values_list("status", flat=True)
     return {
+        "cryptonym": case.cryptonym,
+        "sensitivity": case.sensitivity,
+        "in_washington": case.in_washington,
         "post_id": case.post_id,
         "stage": case.stage,
         "opened_at": case.opened_at,

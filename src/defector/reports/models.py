@@ -144,8 +144,10 @@ class Standing(models.Model):
     posts, a requirement's status, a publicity proposal), so that after a commit it equals a
     recomputation from those tables; ``defector report rebuild-standing`` recomputes them all.
     Whether a report is overdue depends on the time: it is ``next_due`` compared with now, in
-    SQL. The post's code and country come from the post (joined), who may see a case from the
-    case (``cases.access``)."""
+    SQL. The post's code and country come from the post (joined). Who may see a row is the
+    case's own rule (``cases.access.case_content``, registered in ``reports.access``) on the
+    case's fields the row mirrors — sensitivity, post, Washington's custody — and the case's
+    compartments, so the view never reads the cases table to restrict."""
 
     case = models.OneToOneField(
         "cases.Case",
@@ -158,6 +160,11 @@ class Standing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The case's post (it follows a move between posts).",
+    )
+    cryptonym = models.CharField(max_length=40, help_text="The case's cryptonym.")
+    sensitivity = models.CharField(max_length=30, help_text="The case's sensitivity (access).")
+    in_washington = models.BooleanField(
+        default=False, help_text="The case is in Washington's custody (access)."
     )
     stage = models.CharField(max_length=20)
     opened_at = models.DateTimeField(help_text="The case's opening: the view's order.")

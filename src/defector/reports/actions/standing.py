@@ -3,17 +3,19 @@ written in the transaction of every change that moves one of their figures, and 
 the source tables on demand.
 
 :func:`refresh_standing` recomputes the rows of some cases from the source tables — the case
-(post, stage, opening), its ``report_to_idc`` periods, its status reports, its requirements
-(exploitation as a whole, ``policy.exploitation.overall`` in SQL) and its publicity proposals
-— and writes them in **one statement** (an insert of a select, updating the row when it
-exists). It runs inside the caller's transaction, so the row commits with the change or not at
-all. The receivers (``reports.receivers``) call it on every case action (``case_changed``,
-sent inside the action's transaction) and on every save of a ``6d`` period, a requirement of a
-case or a proposal (Django's ``post_save``, also inside the transaction: the compliance sweep
-opening a period and the publicity actions send no case signal).
+(cryptonym, sensitivity, custody, post, stage, opening), its ``report_to_idc`` periods, its
+status reports, its requirements (exploitation as a whole, ``policy.exploitation.overall`` in
+SQL) and its publicity proposals — and writes them in **one statement** (an insert of a
+select, updating the row when it exists). It runs inside the caller's transaction, so the row
+commits with the change or not at all. The receivers (``reports.receivers``) call it on every
+case action (``case_changed``, sent inside the action's transaction) and on every save of a
+``6d`` period, a requirement of a case or a proposal (Django's ``post_save``, also inside the
+transaction: the compliance sweep opening a period and the publicity actions send no case
+signal).
 
-:func:`rebuild_standing` recomputes every row (the seed, a data migration, an operator after
-writing the tables by hand: ``defector report rebuild-standing``).
+:func:`rebuild_standing` recomputes every row (an operator after writing the tables by other
+means: ``defector report rebuild-standing``, audited); :func:`recompute_standing` the same
+without an audit record (the data migration, the seed).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from defector.reports.models import Standing, StatusReport
 #: The columns of a standing row, in the order the select yields them.
 COLUMNS: tuple[str, ...] = (
     "case_id",
+    "cryptonym",
+    "sensitivity",
+    "in_washington",
     "post_id",
     "stage",
     "opened_at",
@@ -69,7 +74,7 @@ def _select(case_ids: list[int] | None) -> tuple[str, list[Any]]:
     pending, pending_params = _marks(PENDING)
     only, only_params = ("", []) if case_ids is None else _marks(case_ids)
     sql = f"""
-        SELECT x.id, x.post_id, x.stage, x.opened_at,
+        SELECT x.id, x.cryptonym, x.sensitivity, x.in_washington, x.post_id, x.stage, x.opened_at,
             CASE
                 WHEN x.applying = 0 THEN %s
                 WHEN x.satisfied = x.applying THEN %s
@@ -78,7 +83,8 @@ def _select(case_ids: list[int] | None) -> tuple[str, list[Any]]:
             END,
             x.received, x.acknowledged, x.drafts, x.next_due, x.last_sent, x.proposals
         FROM (
-            SELECT c.id, c.post_id, c.stage, c.opened_at,
+            SELECT c.id, c.cryptonym, c.sensitivity, c.in_washington, c.post_id, c.stage,
+                c.opened_at,
                 (SELECT COUNT(*) FROM {requirements} r
                     WHERE r.case_id = c.id AND r.status <> %s) AS applying,
                 (SELECT COUNT(*) FROM {requirements} r

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from defector.cases.choices import ObligationStatus, Stage
-from defector.cases.models import Case, Obligation
+from defector.cases.models import Obligation
 from defector.core.access import Action, principal_for, restrict
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser
@@ -137,12 +137,10 @@ def may_see_world(user: AnyUser) -> bool:
 
 def standing_of(user: AnyUser, *, only: int | None = None) -> QuerySet[Standing]:
     """The standing rows (``reports.models.Standing``: one per case on which the ``6d``
-    obligation ever arose) of the cases the reader may see: ``restrict(user, Action.VIEW)``
-    over the cases, as every case list (``cases.access``)."""
-    visible = restrict(user, Action.VIEW, Case.objects.all())
-    if only is not None:
-        visible = visible.filter(pk=only)
-    return Standing.objects.filter(case__in=visible.order_by().values("pk"))
+    obligation ever arose) of the cases the reader may see: ``restrict(user, Action.VIEW)``,
+    the case's own rule on the row (``reports.access``)."""
+    rows = restrict(user, Action.VIEW, Standing.objects.all())
+    return rows if only is None else rows.filter(case_id=only)
 
 
 def overdue_at(now: dt.datetime) -> Q:
@@ -184,7 +182,6 @@ def world_rows(
     return (
         _filtered(user, filters, moment, only=only)
         .select_related("post")
-        .annotate(x_cryptonym=F("case__cryptonym"))
         .order_by("-opened_at", "-case_id")
     )
 
@@ -265,7 +262,7 @@ def rows_of(
     return [
         WorldRow(
             case_id=row.case_id,
-            cryptonym=row.x_cryptonym,  # type: ignore[attr-defined]
+            cryptonym=row.cryptonym,
             post_id=row.post_id,
             post=row.post.code,
             country=row.post.country,
