@@ -1,11 +1,18 @@
 """Washington's worldwide view (``6d``) at scale: SQL queries and time of its page, filtered
-pages, the facets API and the CSV at 10,000 and 100,000 cases (``make bench``).
+pages, the facets API and the CSV at 10,000 and 100,000 cases (``make bench``), each against
+the raw SQL the page needs.
 
 Builds 20 posts (in 10 countries) and an IDC member who reads, then bulk-builds cases (each
 with its open ``report_to_idc`` period, one in five overdue), a sent report on one case in
 three, a requirement on one in two (status by turn) and a proposal awaiting decision on one in
 ten, to each size. At each size it reads every page as the IDC member, once to warm up and
-then ``--runs`` times, and prints the queries of one read and the median time. With
+then ``--runs`` times, and prints the queries of one read, the median and the p95 time, and
+the p95 of the raw SQL the first page needs run through the same connection: over the source
+tables (the facets' grouped count joining the requirements, overdue periods and proposals; the
+page of 50 with its figures), the same whatever the code, and, where the code has them, over
+the standing rows (``reports.models.Standing``: the grouped count, the page of 50). The
+standing rows of the bulk-built cases are recomputed after each growth (timed). ``--src DIR``
+measures another source tree (main's, for a before and after: ``git archive main src``). With
 ``--postgres URL`` it runs in a scratch database on that server (dropped afterwards) and
 prints the plan (``EXPLAIN ANALYZE``) of the filtered count. Prints figures; never part of the
 test run.
@@ -25,11 +32,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+SRC = next(
+    (Path(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("--src=")), ROOT / "src"
+)
+sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 SIZES = tuple(int(s) for s in os.environ.get("BENCH_WORLD_SIZES", "10000,100000").split(","))
 
 from bench_queries import drop_postgres, machine, temporary_postgres  # noqa: E402
+
+# bench_queries puts this tree's src first: the tree measured goes before it.
+sys.path.insert(0, str(SRC))
 
 
 def cast() -> dict[str, Any]:
@@ -149,7 +162,110 @@ def grow(the: dict[str, Any], start: int, stop: int) -> None:
         )
 
 
-def measure(pages: dict[str, str], the: dict[str, Any], runs: int) -> dict[str, tuple[int, float]]:
+#: The raw SQL the first page needs over the source tables: the facets' grouped count (each
+#: case's requirements, overdue periods and pending proposals aggregated once and joined), the
+#: count, and the page of 50 with its figures (correlated, for 50 rows).
+RAW_SOURCE = [
+    """SELECT c.post_id, p.code, p.country, c.stage,
+        CASE WHEN COALESCE(r.applying, 0) = 0 THEN 'no_requirements'
+             WHEN r.satisfied = r.applying THEN 'satisfied'
+             WHEN r.not_started = r.applying THEN 'not_started' ELSE 'in_progress' END,
+        CASE WHEN o.case_id IS NULL THEN 0 ELSE 1 END,
+        CASE WHEN q.case_id IS NULL THEN 0 ELSE 1 END, COUNT(*)
+    FROM cases_case c JOIN directory_post p ON p.id = c.post_id
+    LEFT JOIN (SELECT case_id,
+            SUM(CASE WHEN status <> 'not_applicable' THEN 1 ELSE 0 END) AS applying,
+            SUM(CASE WHEN status = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
+            SUM(CASE WHEN status = 'not_started' THEN 1 ELSE 0 END) AS not_started
+        FROM exploitation_caserequirement GROUP BY case_id) r ON r.case_id = c.id
+    LEFT JOIN (SELECT DISTINCT case_id FROM cases_obligation
+        WHERE identifier = 'report_to_idc' AND status = 'open' AND due_at < %(now)s
+    ) o ON o.case_id = c.id
+    LEFT JOIN (SELECT DISTINCT case_id FROM publicity_proposal
+        WHERE status IN (%(pending_a)s, %(pending_b)s)) q ON q.case_id = c.id
+    WHERE EXISTS (SELECT 1 FROM cases_obligation b
+        WHERE b.case_id = c.id AND b.identifier = 'report_to_idc')
+    GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+    """SELECT c.id, c.cryptonym, c.stage, p.code, p.country,
+        (SELECT COUNT(*) FROM reports_statusreport s
+            WHERE s.case_id = c.id AND s.status IN ('sent', 'acknowledged')),
+        (SELECT COUNT(*) FROM reports_statusreport s
+            WHERE s.case_id = c.id AND s.status = 'acknowledged'),
+        (SELECT COUNT(*) FROM reports_statusreport s
+            WHERE s.case_id = c.id AND s.status = 'drafted'),
+        (SELECT COUNT(*) FROM cases_obligation o WHERE o.case_id = c.id
+            AND o.identifier = 'report_to_idc' AND o.status = 'open' AND o.due_at < %(now)s),
+        (SELECT MIN(o.due_at) FROM cases_obligation o WHERE o.case_id = c.id
+            AND o.identifier = 'report_to_idc' AND o.status = 'open'),
+        (SELECT MAX(s.sent_at) FROM reports_statusreport s
+            WHERE s.case_id = c.id AND s.status IN ('sent', 'acknowledged')),
+        (SELECT COUNT(*) FROM publicity_proposal q
+            WHERE q.case_id = c.id AND q.status IN (%(pending_a)s, %(pending_b)s)),
+        (SELECT COUNT(*) FROM exploitation_caserequirement r WHERE r.case_id = c.id)
+    FROM cases_case c JOIN directory_post p ON p.id = c.post_id
+    WHERE EXISTS (SELECT 1 FROM cases_obligation b
+        WHERE b.case_id = c.id AND b.identifier = 'report_to_idc')
+    ORDER BY c.opened_at DESC, c.id DESC LIMIT 50""",
+]
+#: The raw SQL the first page needs over the standing rows: the facets' grouped count (the
+#: total is its sum) and the page of 50.
+RAW_STANDING = [
+    """SELECT s.post_id, p.code, p.country, s.stage, s.exploitation,
+        CASE WHEN s.next_due < %(now)s THEN 1 ELSE 0 END,
+        CASE WHEN s.proposals > 0 THEN 1 ELSE 0 END, COUNT(*)
+    FROM reports_standing s JOIN directory_post p ON p.id = s.post_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+    """SELECT s.*, c.cryptonym, p.code, p.country
+    FROM reports_standing s JOIN cases_case c ON c.id = s.case_id
+    JOIN directory_post p ON p.id = s.post_id
+    ORDER BY s.opened_at DESC, s.case_id DESC LIMIT 50""",
+]
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def raw_p95(statements: list[str], runs: int) -> float:
+    """p95 of the statements, in order, through the page's own database connection."""
+    from django.db import connection
+
+    from defector.publicity.choices import PENDING
+
+    now = connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))
+    params = {"now": now, "pending_a": PENDING[0], "pending_b": PENDING[-1]}
+    times = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+        times.append((time.perf_counter() - started) * 1e3)
+    return p95(times[1:])
+
+
+def has_standing() -> bool:
+    from defector.reports import models
+
+    return hasattr(models, "Standing")
+
+
+def recompute() -> float:
+    """Recompute the standing rows of the bulk-built cases (when the code has them): seconds."""
+    if not has_standing():
+        return 0.0
+    from defector.reports.actions import standing
+
+    started = time.perf_counter()
+    standing.recompute_standing()
+    return time.perf_counter() - started
+
+
+def measure(
+    pages: dict[str, str], the: dict[str, Any], runs: int
+) -> dict[str, tuple[int, float, float]]:
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection
     from django.test import Client
@@ -185,14 +301,15 @@ def measure(pages: dict[str, str], the: dict[str, Any], runs: int) -> dict[str, 
             started = time.perf_counter()
             read(path, headers)
             times.append((time.perf_counter() - started) * 1e3)
-        figures[name] = (counted[0], statistics.median(times))
+        figures[name] = (counted[0], statistics.median(times), p95(times))
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL")
-    parser.add_argument("--runs", type=int, default=3, help="timed reads of each page")
+    parser.add_argument("--runs", type=int, default=20, help="timed reads of each page")
+    parser.add_argument("--src", help="the source tree to measure (default: this one's)")
     parser.add_argument("--csv", action="store_true", help="also time the whole CSV")
     args = parser.parse_args(argv)
 
@@ -225,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         call_command("migrate", verbosity=0)
         print(f"worldwide view — {machine()}")
-        print(f"database: {connection.vendor}")
+        print(f"database: {connection.vendor}; source: {SRC}; standing rows: {has_standing()}")
         the = cast()
         post = the["posts"][3].pk
         pages = {
@@ -244,12 +361,25 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             grow(the, done, size)
             done = size
+            rebuilt = recompute()
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
-            print(f"\n{size:,} cases (built in {time.perf_counter() - started:.0f} s)")
-            for name, (queries, ms) in measure(pages, the, args.runs).items():
-                print(f"  {name:40} {queries:3} queries  {ms:9.1f} ms")
+            print(
+                f"\n{size:,} cases (built in {time.perf_counter() - started:.0f} s, "
+                f"standing rows recomputed in {rebuilt:.1f} s); load average "
+                f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+            )
+            print(f"  {'':40} queries  {'median':>9}  {'p95':>9}")
+            for name, (queries, ms, p) in measure(pages, the, args.runs).items():
+                print(f"  {name:40} {queries:7}  {ms:6.1f} ms  {p:6.1f} ms")
+            source = raw_p95(RAW_SOURCE, args.runs)
+            print(f"  raw SQL, source tables (facets, page)   p95 {source:.1f} ms")
+            if has_standing():
+                print(
+                    f"  raw SQL, standing rows (facets, page)   "
+                    f"p95 {raw_p95(RAW_STANDING, args.runs):.1f} ms"
+                )
             if connection.vendor == "postgresql":
                 filtered = _filtered(
                     the["reader"],

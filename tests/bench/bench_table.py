@@ -83,8 +83,15 @@ listed = api.get("/api/v1/cases?limit=1").json()
 items = listed["items"] if isinstance(listed, dict) else listed
 web = Client()
 web.force_login(user)
+idc = (
+    RoleAssignment.objects.filter(role="idc_member").select_related("official__user")
+    .order_by("pk").first().official.user
+)
+world = Client()
+world.force_login(idc)
 print(json.dumps({
     "token": token, "session": web.cookies["sessionid"].value, "case": items[0]["id"],
+    "idc_session": world.cookies["sessionid"].value,
     "post": post_id, "user": user.pk, "cases_at_post": Case.objects.filter(post_id=post_id).count(),
 }))
 """
@@ -133,11 +140,13 @@ print(json.dumps({"events": encoded_rows, "seconds": seconds}))
 class Page:
     """A page measured against the raw SQL it needs: ``path`` (with ``{case}``, ``{post}``),
     and ``sql`` (with ``%(post)s``, ``%(user)s`` placeholders; ``?``-style for SQLite is made
-    from it)."""
+    from it), read with the session ``session`` of :data:`SETUP` (the case officer's, or
+    ``idc_session``: an IDC member's)."""
 
     name: str
     path: str
     sql: list[str]
+    session: str = "session"
 
 
 #: The benchmark's reader (a case officer at ``post``), their official record.
@@ -163,8 +172,8 @@ def _with_visible(*sql: str) -> list[str]:
     return [s.replace("{visible}", _VISIBLE).replace("{reader}", _READER) for s in sql]
 
 
-#: The pages measured against their raw SQL; add a page here (the worldwide view of
-#: Washington, when it exists) with the SQL it cannot do without.
+#: The pages measured against their raw SQL; add a page here with the SQL it cannot do
+#: without.
 PAGES: list[Page] = [
     Page(
         "the post's case list (first page of 50)",
@@ -196,6 +205,24 @@ PAGES: list[Page] = [
             "WHERE b.identifier = 'disseminate_threat_information' AND b.status = 'open' "
             "AND {visible} ORDER BY b.due_at, b.id LIMIT 50",
         ),
+    ),
+    Page(
+        "Washington's worldwide view (facets, count, first page of 50)",
+        "/reports/world/",
+        [
+            # the facets' counts (the total is their sum): one grouped count of the standing
+            # rows of the cases (reports.models.Standing), overdue against now
+            "SELECT s.post_id, p.code, p.country, s.stage, s.exploitation, "
+            "CASE WHEN s.next_due < CURRENT_TIMESTAMP THEN 1 ELSE 0 END, "
+            "CASE WHEN s.proposals > 0 THEN 1 ELSE 0 END, count(*) "
+            "FROM reports_standing s JOIN cases_case c ON c.id = s.case_id "
+            "JOIN directory_post p ON p.id = s.post_id GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            # the first page of 50, newest first
+            "SELECT s.*, c.cryptonym, p.code, p.country FROM reports_standing s "
+            "JOIN cases_case c ON c.id = s.case_id JOIN directory_post p ON p.id = s.post_id "
+            "ORDER BY s.opened_at DESC, s.case_id DESC LIMIT 50",
+        ],
+        session="idc_session",
     ),
 ]
 
@@ -355,7 +382,7 @@ def measure(db: Database) -> list[Row]:
             )
         )
         for page in PAGES:
-            row = page_p95(db, base, session, page, the)
+            row = page_p95(db, base, the[page.session], page, the)
             print(f"  {row.what}: {row.figure} ({row.baseline})", flush=True)
             rows.append(row)
     print(f"== {db.label}: the audit chain", flush=True)

@@ -17,6 +17,10 @@ class ReportsConfig(AppConfig):
         from defector.notifications.pending import register_pending_provider
         from defector.reports import access  # noqa: F401  (registers its access rules)
         from defector.reports.queries import case_section, pending_for
+        from defector.reports.receivers import connect
+
+        # The standing rows of the worldwide view follow every change, in its transaction.
+        connect()
 
         # The case's tab "Reports to the IDC": its reports, and drafting the next one.
         register_section(

@@ -133,3 +133,65 @@ class StatusReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.number} on {self.case.cryptonym}"
+
+
+class Standing(models.Model):
+    """Where one case stands towards the IDC (``6d``), for Washington's worldwide view: one
+    row per case on which the ``report_to_idc`` obligation ever arose, holding the figures the
+    view filters, counts and shows. It is derived, never edited: written by
+    ``reports.actions.standing`` in the same transaction as every change that moves one of its
+    figures (a report's step, a ``6d`` period opened or closed, a stage change, a move between
+    posts, a requirement's status, a publicity proposal), so that after a commit it equals a
+    recomputation from those tables; ``defector report rebuild-standing`` recomputes them all.
+    Whether a report is overdue depends on the time: it is ``next_due`` compared with now, in
+    SQL. The post's code and country come from the post (joined). Who may see a row is the
+    case's own rule (``cases.access.case_content``, registered in ``reports.access``) on the
+    case's fields the row mirrors — sensitivity, post, Washington's custody — and the case's
+    compartments, so the view never reads the cases table to restrict."""
+
+    case = models.OneToOneField(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="idc_standing",
+    )
+    post = models.ForeignKey(
+        "directory.Post",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The case's post (it follows a move between posts).",
+    )
+    cryptonym = models.CharField(max_length=40, help_text="The case's cryptonym.")
+    sensitivity = models.CharField(max_length=30, help_text="The case's sensitivity (access).")
+    in_washington = models.BooleanField(
+        default=False, help_text="The case is in Washington's custody (access)."
+    )
+    stage = models.CharField(max_length=20)
+    opened_at = models.DateTimeField(help_text="The case's opening: the view's order.")
+    exploitation = models.CharField(
+        max_length=20,
+        help_text="The case's exploitation as a whole (policy.exploitation.overall).",
+    )
+    received = models.PositiveIntegerField(default=0, help_text="Reports sent or acknowledged.")
+    acknowledged = models.PositiveIntegerField(default=0, help_text="Reports acknowledged.")
+    drafts = models.PositiveIntegerField(default=0, help_text="Reports drafted, not sent.")
+    next_due = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The earliest due time of the open report_to_idc periods (none open: none).",
+    )
+    last_sent = models.DateTimeField(null=True, blank=True)
+    proposals = models.PositiveIntegerField(
+        default=0, help_text="Publicity proposals awaiting Washington's decision (6f)."
+    )
+
+    class Meta:
+        indexes = [
+            # The view's order (newest first) and its first page.
+            models.Index(fields=["-opened_at", "-case"], name="reports_standing_order"),
+            models.Index(fields=["post", "stage"], name="reports_standing_post_stage"),
+            models.Index(fields=["next_due"], name="reports_standing_next_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Standing of case {self.case_id}"

@@ -48,6 +48,7 @@ from defector.ops.seed.washington import (
     seed_catalogue,
     seed_powers,
 )
+from defector.reports.actions.standing import recompute_standing
 
 __all__ = ["ANCHOR", "SeedSize", "TooFewEvents", "content_digest", "is_empty", "seed"]
 
@@ -139,6 +140,7 @@ def seed(size: SeedSize, *, request_id: str = "", progress: Progress | None = No
         writer.write(batch)
     seed_meetings(meetings_rng, staff=staff, anchor=anchor, ledger=ledger)
     seed_problems(problems_rng, staff=staff, anchor=anchor, ledger=ledger, idc=later.idc)
+    recompute_standing()  # the worldwide view's standing rows (reports.models.Standing)
     return ledger.written
 
 

@@ -2,6 +2,11 @@
 send, acknowledge), each one transaction with its audit record, and the audited exports."""
 
 from defector.reports.actions.exports import export_post, export_report, export_world
+from defector.reports.actions.standing import (
+    rebuild_standing,
+    recompute_standing,
+    refresh_standing,
+)
 from defector.reports.actions.steps import (
     REPORT_AUDIT_FIELDS,
     acknowledge_report,
@@ -17,6 +22,9 @@ __all__ = [
     "export_post",
     "export_report",
     "export_world",
+    "rebuild_standing",
+    "recompute_standing",
+    "refresh_standing",
     "regenerate_report",
     "send_report",
 ]

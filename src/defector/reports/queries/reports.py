@@ -28,7 +28,13 @@ from defector.reports.choices import (
     Status,
 )
 from defector.reports.models import StatusReport
-from defector.reports.queries.world import Filters, WorldRow, rows_of, world_rows
+from defector.reports.queries.world import (
+    Filters,
+    WorldRow,
+    rows_of,
+    with_overdue_periods,
+    world_rows,
+)
 
 #: The clause every report answers to.
 REPORT_CLAUSE: Final = "6d"
@@ -203,15 +209,17 @@ class CaseFigures:
 def case_section(user: AnyUser, case: Case) -> Mapping[str, Any]:
     """The case's tab "Reports to the IDC": its figures (one query), its reports (one more),
     and whether the reader may draft the next one."""
-    found = world_rows(user, Filters(), only=case.pk).first()
+    moment = timezone.now()
+    found = with_overdue_periods(world_rows(user, Filters(), now=moment, only=case.pk), moment)
+    first = found.first()
     figures = (
         CaseFigures(
-            received=found.x_received,  # type: ignore[attr-defined]
-            acknowledged=found.x_acknowledged,  # type: ignore[attr-defined]
-            periods_overdue=found.x_overdue_periods,  # type: ignore[attr-defined]
-            next_due=found.x_next_due,  # type: ignore[attr-defined]
+            received=first.received,
+            acknowledged=first.acknowledged,
+            periods_overdue=first.x_overdue_periods,  # type: ignore[attr-defined]
+            next_due=first.next_due,
         )
-        if found is not None
+        if first is not None
         else None
     )
     reports = reports_of_case(user, case)
@@ -351,5 +359,7 @@ def post_view(user: AnyUser, post_id: int | str, *, limit: int = 500) -> PostVie
     post = post_for(user, post_id)
     moment = timezone.now()
     cases = list(world_rows(user, Filters(post=post.pk), now=moment)[:limit])
-    rows = sorted(rows_of(user, cases), key=lambda row: (not row.overdue, row.next_due is None))
+    rows = sorted(
+        rows_of(user, cases, now=moment), key=lambda row: (not row.overdue, row.next_due is None)
+    )
     return PostView(post=post, cases=rows, reports=post_reports(user, post), now=moment)

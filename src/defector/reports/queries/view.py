@@ -1,10 +1,10 @@
 """The page of Washington's worldwide view (``6d``): its facets, with their counts under
 the other filters, its total, and its page of cases.
 
-The facets and the total come from **one grouped query** over every visible case owing
-reports (:func:`_combinations`): the requirements, the overdue periods and the pending
-proposals aggregated once each and joined to the cases, the counts summed in Python per facet
-under the other filters. The page of rows comes from ``world.world_rows``.
+The facets and the total come from **one grouped query** over the visible cases' standing
+rows (:func:`_combinations`, ``reports.models.Standing``): how many share each combination of
+the facets' values, the counts summed in Python per facet under the other filters. The page of
+rows comes from ``world.world_rows``.
 """
 
 from __future__ import annotations
@@ -13,29 +13,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import connection
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from defector.cases.choices import ObligationStatus, Stage
-from defector.cases.models import Case, Obligation
+from defector.cases.choices import Stage
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
-from defector.directory.models import Post
 from defector.exploitation.choices import Overall
-from defector.exploitation.choices import Status as RequirementStatus
-from defector.exploitation.models import CaseRequirement
-from defector.policy.obligations import ObligationId
-from defector.publicity.choices import PENDING
-from defector.publicity.models import Proposal
 from defector.reports.queries.world import (
     FACETS,
-    OVERALL,
     YES_NO,
     Filters,
     WorldRow,
-    cases_owing_reports,
     may_see_world,
+    overdue_at,
     rows_of,
+    standing_of,
     world_rows,
 )
 
@@ -45,7 +39,7 @@ FACET_COLUMNS: Final = (
     "post__code",
     "post__country",
     "stage",
-    "x_overall",
+    "exploitation",
     "x_overdue",
     "x_proposals",
 )
@@ -59,68 +53,24 @@ class FacetValue:
     selected: bool
 
 
+def _flag(condition: Q) -> When_:
+    return When_(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def _combinations(
     user: AnyUser, now: dt.datetime, *, only: int | None = None
 ) -> list[dict[str, Any]]:
     """How many visible cases owing reports share each combination of the facets' values:
-    one grouped query over every case, whatever the filters. At most posts x stages x 4 x 2 x 2
-    rows. The requirements, overdue periods and pending proposals are aggregated once each
-    and joined to the cases (hash joins), not asked case by case: at 100,000 cases the
-    correlated form took seconds (``docs/benchmarks.md``)."""
-    cases = cases_owing_reports(user)
-    if only is not None:
-        cases = cases.filter(pk=only)
-    visible, visible_params = cases.order_by().values("pk").query.sql_with_params()
-    ops = connection.ops
-    sql = f"""
-        SELECT c.post_id, p.code, p.country, c.stage,
-            CASE
-                WHEN COALESCE(r.applying, 0) = 0 THEN %s
-                WHEN r.satisfied = r.applying THEN %s
-                WHEN r.not_started = r.applying THEN %s
-                ELSE %s
-            END,
-            CASE WHEN o.case_id IS NULL THEN 0 ELSE 1 END,
-            CASE WHEN q.case_id IS NULL THEN 0 ELSE 1 END,
-            COUNT(*)
-        FROM {Case._meta.db_table} c
-        JOIN {Post._meta.db_table} p ON p.id = c.post_id
-        LEFT JOIN (
-            SELECT case_id,
-                SUM(CASE WHEN status <> %s THEN 1 ELSE 0 END) AS applying,
-                SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS satisfied,
-                SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS not_started
-            FROM {CaseRequirement._meta.db_table}
-            GROUP BY case_id
-        ) r ON r.case_id = c.id
-        LEFT JOIN (
-            SELECT DISTINCT case_id FROM {Obligation._meta.db_table}
-            WHERE identifier = %s AND status = %s AND due_at < %s
-        ) o ON o.case_id = c.id
-        LEFT JOIN (
-            SELECT DISTINCT case_id FROM {Proposal._meta.db_table}
-            WHERE status IN ({", ".join(["%s"] * len(PENDING))})
-        ) q ON q.case_id = c.id
-        WHERE c.id IN ({visible})
-        GROUP BY 1, 2, 3, 4, 5, 6, 7
-    """  # noqa: S608 (table names from the models; every value a parameter)
-    params = [
-        Overall.NO_REQUIREMENTS.value,
-        Overall.SATISFIED.value,
-        Overall.NOT_STARTED.value,
-        Overall.IN_PROGRESS.value,
-        RequirementStatus.NOT_APPLICABLE.value,
-        RequirementStatus.SATISFIED.value,
-        RequirementStatus.NOT_STARTED.value,
-        ObligationId.REPORT_TO_IDC.value,
-        ObligationStatus.OPEN.value,
-        ops.adapt_datetimefield_value(now),
-        *PENDING,
-        *visible_params,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [dict(zip((*FACET_COLUMNS, "n"), row, strict=True)) for row in cursor.fetchall()]
+    one grouped query over their standing rows, whatever the filters (at most posts x stages
+    x 4 x 2 x 2 rows)."""
+    grouped = (
+        standing_of(user, only=only)
+        .annotate(x_overdue=_flag(overdue_at(now)), x_proposals=_flag(Q(proposals__gt=0)))
+        .values(*FACET_COLUMNS)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return list(grouped)
 
 
 def _value_of(row: dict[str, Any], facet: str) -> str:
@@ -128,8 +78,6 @@ def _value_of(row: dict[str, Any], facet: str) -> str:
         return str(row["post_id"])
     if facet == "country":
         return str(row["post__country"])
-    if facet == "exploitation":
-        return str(row[OVERALL])
     if facet in ("overdue", "proposals"):
         return "yes" if row["x_overdue" if facet == "overdue" else "x_proposals"] else "no"
     return str(row[facet])
@@ -241,7 +189,7 @@ def world_view(
     return WorldView(
         filters=filters,
         facets=found,
-        rows=rows_of(user, list(cases[start : start + page_size])),
+        rows=rows_of(user, list(cases[start : start + page_size]), now=moment),
         count=count,
         page=page,
         page_size=page_size,

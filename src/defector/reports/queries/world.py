@@ -4,11 +4,11 @@ filterable, with counts per facet, paged, and a constant number of queries per p
 
 The cases are those on which the ``report_to_idc`` obligation ever arose (the defectors and
 the disaffected persons of potential intelligence interest), as the reader may see them
-(``cases.access``). Every figure a filter or a facet needs is a correlated subquery on an
-indexed foreign key (``reports_report_case_status``, the obligations' and requirements' case
-keys), so a filter, a count and a facet are each one query whatever the number of cases; the
-page's own rows take their exploitation and proposals from the exploitation and publicity
-apps' queries (one or two queries for the whole page).
+(``cases.access``). Every figure comes from the case's standing row (``reports.models.Standing``,
+written in the transaction of every change that moves it, ``reports.actions.standing``): a
+filter is a condition on one indexed table, the facets one grouped query over it
+(``queries.view``), whether a report is overdue the stored earliest due time compared with now.
+The page's rows add one query: how many periods of each are overdue.
 """
 
 from __future__ import annotations
@@ -18,42 +18,19 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from django.db.models import (
-    Case as When_,
-)
-from django.db.models import (
-    CharField,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from defector.cases.choices import ObligationStatus, Stage
-from defector.cases.models import Case, Obligation
+from defector.cases.models import Obligation
 from defector.core.access import Action, principal_for, restrict
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser
 from defector.exploitation.choices import Overall
-from defector.exploitation.choices import Status as RequirementStatus
-from defector.exploitation.models import CaseRequirement
-from defector.exploitation.queries import summaries
 from defector.policy.obligations import ObligationId
-from defector.publicity.choices import PENDING
-from defector.publicity.models import Proposal
-from defector.publicity.queries import awaiting_decision
-from defector.reports.choices import RECEIVED, WORLD_ROLES, Status
-from defector.reports.models import StatusReport
+from defector.reports.choices import WORLD_ROLES
+from defector.reports.models import Standing
 
 #: The facets of the view, in the order the page shows them, with their headings.
 FACETS: Final[dict[str, str]] = {
@@ -65,8 +42,6 @@ FACETS: Final[dict[str, str]] = {
     "proposals": "Proposals awaiting decision",
 }
 YES_NO: Final[dict[str, str]] = {"yes": "Yes", "no": "No"}
-#: The annotation of a case's exploitation as a whole.
-OVERALL: Final = "x_overall"
 
 CSV_COLUMNS: Final = (
     "cryptonym",
@@ -157,96 +132,41 @@ def may_see_world(user: AnyUser) -> bool:
     return any(role in principal.roles for role in WORLD_ROLES)
 
 
-# --- the figures of each case, in SQL ------------------------------------------------------
+# --- the standing rows -----------------------------------------------------------------
 
 
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            rows.order_by().values("case_id").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+def standing_of(user: AnyUser, *, only: int | None = None) -> QuerySet[Standing]:
+    """The standing rows (``reports.models.Standing``: one per case on which the ``6d``
+    obligation ever arose) of the cases the reader may see: ``restrict(user, Action.VIEW)``,
+    the case's own rule on the row (``reports.access``)."""
+    rows = restrict(user, Action.VIEW, Standing.objects.all())
+    return rows if only is None else rows.filter(case_id=only)
 
 
-def _reports(**where: Any) -> QuerySet[StatusReport]:
-    return StatusReport.objects.filter(case=OuterRef("pk"), **where)
-
-
-def _open_periods() -> QuerySet[Obligation]:
-    return Obligation.objects.filter(
-        case=OuterRef("pk"),
-        identifier=ObligationId.REPORT_TO_IDC,
-        status=ObligationStatus.OPEN,
-    )
-
-
-def _requirements(**where: Any) -> QuerySet[CaseRequirement]:
-    return CaseRequirement.objects.filter(case=OuterRef("pk"), **where)
-
-
-def _overall() -> Coalesce:
-    """The case's exploitation as a whole (``policy.exploitation.overall``) in one correlated
-    subquery over its requirements: none that applies, every one satisfied, none started,
-    else in progress."""
-    applying = ~Q(status=RequirementStatus.NOT_APPLICABLE)
-    per_case = (
-        _requirements()
-        .order_by()
-        .values("case_id")
-        .annotate(
-            applying=Count("pk", filter=applying),
-            satisfied=Count("pk", filter=Q(status=RequirementStatus.SATISFIED)),
-            not_started=Count("pk", filter=Q(status=RequirementStatus.NOT_STARTED)),
-        )
-        .annotate(
-            whole=When_(
-                When(applying=0, then=Value(Overall.NO_REQUIREMENTS.value)),
-                When(satisfied=F("applying"), then=Value(Overall.SATISFIED.value)),
-                When(not_started=F("applying"), then=Value(Overall.NOT_STARTED.value)),
-                default=Value(Overall.IN_PROGRESS.value),
-                output_field=CharField(),
-            )
-        )
-        .values("whole")[:1]
-    )
-    return Coalesce(
-        Subquery(per_case, output_field=CharField()), Value(Overall.NO_REQUIREMENTS.value)
-    )
-
-
-def _with_overall(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.annotate(x_overall=_overall())
-
-
-def cases_owing_reports(user: AnyUser) -> QuerySet[Case]:
-    """The cases the reader may see on which the ``6d`` obligation ever arose."""
-    owing = Obligation.objects.filter(case=OuterRef("pk"), identifier=ObligationId.REPORT_TO_IDC)
-    return restrict(user, Action.VIEW, Case.objects.filter(Exists(owing)))
+def overdue_at(now: dt.datetime) -> Q:
+    """A standing row whose earliest open ``6d`` period is past its due time."""
+    return Q(next_due__lt=now)
 
 
 def _filtered(
     user: AnyUser, filters: Filters, now: dt.datetime, *, only: int | None = None
-) -> QuerySet[Case]:
-    cases = cases_owing_reports(user)
-    if only is not None:
-        cases = cases.filter(pk=only)
+) -> QuerySet[Standing]:
+    rows = standing_of(user, only=only)
     if filters.post is not None:
-        cases = cases.filter(post_id=filters.post)
+        rows = rows.filter(post_id=filters.post)
     if filters.country:
-        cases = cases.filter(post__country=filters.country)
+        rows = rows.filter(post__country=filters.country)
     if filters.stage:
-        cases = cases.filter(stage=filters.stage)
+        rows = rows.filter(stage=filters.stage)
     if filters.exploitation:
-        cases = _with_overall(cases).filter(Q(x_overall=filters.exploitation))
+        rows = rows.filter(exploitation=filters.exploitation)
     if filters.overdue:
-        late = Exists(_open_periods().filter(due_at__lt=now))
-        cases = cases.filter(late if filters.overdue == "yes" else ~late)
+        late = overdue_at(now)
+        rows = rows.filter(late if filters.overdue == "yes" else ~late | Q(next_due=None))
     if filters.proposals:
-        pending = Exists(Proposal.objects.filter(case=OuterRef("pk"), status__in=PENDING))
-        cases = cases.filter(pending if filters.proposals == "yes" else ~pending)
-    return cases
+        pending = Q(proposals__gt=0)
+        rows = rows.filter(pending if filters.proposals == "yes" else ~pending)
+    return rows
 
 
 def world_rows(
@@ -255,34 +175,14 @@ def world_rows(
     *,
     now: dt.datetime | None = None,
     only: int | None = None,
-) -> QuerySet[Case]:
-    """The filtered cases, newest first, with each one's report figures (for the page and the
-    CSV); counting it costs one query without the figures."""
+) -> QuerySet[Standing]:
+    """The filtered cases' standing rows, newest first (for the page, the API and the CSV);
+    counting it is one query on the standing table."""
     moment = now or timezone.now()
     return (
         _filtered(user, filters, moment, only=only)
         .select_related("post")
-        .annotate(
-            x_received=_count(_reports(status__in=RECEIVED)),
-            x_acknowledged=_count(_reports(status=Status.ACKNOWLEDGED)),
-            x_drafts=_count(_reports(status=Status.DRAFTED)),
-            x_overdue_periods=_count(_open_periods().filter(due_at__lt=moment)),
-            x_next_due=Subquery(
-                _open_periods()
-                .order_by()
-                .values("case_id")
-                .annotate(due=Min("due_at"))
-                .values("due")[:1]
-            ),
-            x_last_sent=Subquery(
-                _reports(status__in=RECEIVED)
-                .order_by()
-                .values("case_id")
-                .annotate(at=Max("sent_at"))
-                .values("at")[:1]
-            ),
-        )
-        .order_by("-opened_at", "-id")
+        .order_by("-opened_at", "-case_id")
     )
 
 
@@ -312,45 +212,81 @@ class WorldRow:
         return self.periods_overdue > 0
 
 
-def rows_of(user: AnyUser, cases: list[Case]) -> list[WorldRow]:
-    """The page's cases as rows: their exploitation (the exploitation app's summaries) and
-    their proposals awaiting decision (the publicity app's), two reads for the whole page."""
-    ids = [case.pk for case in cases]
-    exploitation = summaries(user, ids)
-    proposals = awaiting_decision(user, ids)
-    out: list[WorldRow] = []
-    for case in cases:
-        found = exploitation.get(case.pk)
-        out.append(
-            WorldRow(
-                case_id=case.pk,
-                cryptonym=case.cryptonym,
-                post_id=case.post_id,
-                post=case.post.code,
-                country=case.post.country,
-                stage=case.stage,
-                stage_label=str(case.get_stage_display()),
-                exploitation=found.overall if found is not None else Overall.NO_REQUIREMENTS,
-                exploitation_label=(
-                    found.overall_label if found is not None else str(Overall.NO_REQUIREMENTS.label)
-                ),
-                reports_received=case.x_received,  # type: ignore[attr-defined]
-                reports_acknowledged=case.x_acknowledged,  # type: ignore[attr-defined]
-                drafts=case.x_drafts,  # type: ignore[attr-defined]
-                periods_overdue=case.x_overdue_periods,  # type: ignore[attr-defined]
-                next_due=case.x_next_due,  # type: ignore[attr-defined]
-                last_sent=case.x_last_sent,  # type: ignore[attr-defined]
-                proposals_awaiting=proposals.get(case.pk, 0),
-            )
+def with_overdue_periods(rows: QuerySet[Standing], now: dt.datetime) -> QuerySet[Standing]:
+    """The rows with how many open ``6d`` periods of each are past their due time
+    (``x_overdue_periods``): for one case's figures in one query."""
+    late = (
+        Obligation.objects.filter(
+            case=OuterRef("case_id"),
+            identifier=ObligationId.REPORT_TO_IDC,
+            status=ObligationStatus.OPEN,
+            due_at__lt=now,
         )
-    return out
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return rows.annotate(
+        x_overdue_periods=Coalesce(Subquery(late, output_field=IntegerField()), Value(0))
+    )
+
+
+def _overdue_periods(ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """How many open ``6d`` periods of each case are past their due time: one query for the
+    page (the standing row keeps only the earliest due time)."""
+    if not ids:
+        return {}
+    late = (
+        Obligation.objects.filter(
+            case_id__in=ids,
+            identifier=ObligationId.REPORT_TO_IDC,
+            status=ObligationStatus.OPEN,
+            due_at__lt=now,
+        )
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["case_id"]: row["n"] for row in late}
+
+
+def rows_of(
+    user: AnyUser, rows: list[Standing], *, now: dt.datetime | None = None
+) -> list[WorldRow]:
+    """The page's standing rows as the view's rows (one more query: the periods overdue)."""
+    moment = now or timezone.now()
+    late = _overdue_periods([row.case_id for row in rows], moment)
+    stages = dict(Stage.choices)
+    overall = dict(Overall.choices)
+    return [
+        WorldRow(
+            case_id=row.case_id,
+            cryptonym=row.cryptonym,
+            post_id=row.post_id,
+            post=row.post.code,
+            country=row.post.country,
+            stage=row.stage,
+            stage_label=str(stages.get(row.stage, row.stage)),
+            exploitation=row.exploitation,
+            exploitation_label=str(overall.get(row.exploitation, row.exploitation)),
+            reports_received=row.received,
+            reports_acknowledged=row.acknowledged,
+            drafts=row.drafts,
+            periods_overdue=late.get(row.case_id, 0),
+            next_due=row.next_due,
+            last_sent=row.last_sent,
+            proposals_awaiting=row.proposals,
+        )
+        for row in rows
+    ]
 
 
 def _utc(moment: dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
-def csv_rows(user: AnyUser, cases: QuerySet[Case], *, chunk: int = 500) -> Iterator[list[Any]]:
+def csv_rows(user: AnyUser, cases: QuerySet[Standing], *, chunk: int = 500) -> Iterator[list[Any]]:
     """The CSV's rows, read a chunk at a time (a constant number of queries per chunk)."""
     start = 0
     while True:

@@ -1,10 +1,13 @@
-"""``defector report world|export``: the reports to the IDC (``6d``) from the command line,
-as an official (``--as USERNAME``), under their access, each export audited as in the pages.
+"""``defector report world|export|rebuild-standing``: the reports to the IDC (``6d``) from the
+command line, as an official (``--as USERNAME``), under their access, each export audited as in
+the pages.
 
 - ``defector report world --as idc.analyst [--post ID] [--country CC] [--stage S]
   [--exploitation E] [--overdue yes|no] [--proposals yes|no] [-o FILE]``: Washington's
   worldwide view as CSV;
-- ``defector report export ID --as USER --format pdf|csv -o FILE``: one report.
+- ``defector report export ID --as USER --format pdf|csv -o FILE``: one report;
+- ``defector report rebuild-standing``: the worldwide view's standing rows recomputed from the
+  source tables (after the tables were written by other means than the actions; audited).
 
 Bad input, an unknown user, or what the user may not see: exit status 2, the problem on
 standard error, nothing written.
@@ -41,8 +44,16 @@ class Command(BaseCommand):
         one.add_argument("--as", dest="username", required=True, help="the official")
         one.add_argument("--format", choices=("pdf", "csv"), default="pdf")
         one.add_argument("-o", "--output", required=True, help="the file to write")
+        sub.add_parser(
+            "rebuild-standing",
+            help="recompute the worldwide view's standing rows from the source tables (audited)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "rebuild-standing":
+            rows = actions.rebuild_standing(acting_user=None)
+            self.stdout.write(f"{rows} standing rows rebuilt")
+            return
         users = get_user_model()._default_manager
         try:
             user = users.get_by_natural_key(options["username"])
