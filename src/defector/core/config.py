@@ -160,12 +160,16 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
+    """SQLite at ``path``: Django's backend with writers queued on a blocking lock
+    (``core.sqlite``), WAL, immediate transactions."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "defector.core.sqlite",
         "NAME": str(path),
         "OPTIONS": {
             # Immediate transactions avoid "database is locked" upgrades under concurrent
-            # writers; WAL lets readers proceed while one writer commits.
+            # writers, who queue for their turn on ``core.sqlite``'s lock (``timeout``: the
+            # longest wait, in seconds, for that turn and for SQLite's own lock); WAL lets
+            # readers proceed while one writer commits.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
