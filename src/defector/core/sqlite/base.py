@@ -25,6 +25,7 @@ An in-memory database (the test runner's) takes the thread lock only.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -43,6 +44,22 @@ _thread_locks: dict[str, threading.Lock] = {}
 #: process (a forked server worker) opens its own: a flock is shared by a description's
 #: every holder, and a description inherited over fork would be shared with the parent.
 _lock_files: dict[str, tuple[int, int]] = {}
+
+
+def _forget_after_fork() -> None:
+    """In a forked child (a server worker), start from fresh locks: a lock some thread of the
+    parent held at the fork would stay held in the child, with no thread to release it; and
+    the lock files inherited are closed (their flock is the parent's)."""
+    global _registry_guard
+    _registry_guard = threading.Lock()
+    _thread_locks.clear()
+    for _, fd in _lock_files.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _lock_files.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def _thread_lock(name: str) -> threading.Lock:
