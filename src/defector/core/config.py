@@ -176,4 +176,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
+        # The test database in memory, as Django's own SQLite backend has it by default (said
+        # here because pytest-django knows that default by the engine's name only).
+        "TEST": {"NAME": ":memory:"},
     }
