@@ -131,8 +131,8 @@ def test_help_lists_every_project_command(tmp_path: Path) -> None:
     [
         ("postgres://u:p%40ss@db.example:5433/cases", "postgresql", "cases"),
         ("postgresql://u@127.0.0.1/cases?sslmode=require", "postgresql", "cases"),
-        ("sqlite:////srv/x.sqlite3", "sqlite3", "/srv/x.sqlite3"),
-        ("sqlite:///var/x.sqlite3", "sqlite3", str(config.PROJECT_ROOT / "var/x.sqlite3")),
+        ("sqlite:////srv/x.sqlite3", "sqlite", "/srv/x.sqlite3"),
+        ("sqlite:///var/x.sqlite3", "sqlite", str(config.PROJECT_ROOT / "var/x.sqlite3")),
     ],
     ids=[
         "a postgres url gives its name, user and escaped password",

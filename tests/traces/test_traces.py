@@ -188,19 +188,30 @@ def test_intake_indexes_and_traces_the_subject_and_flags_an_earlier_appearance(
     with committed():
         earlier = open_bonn_case(true_name="Yuri Nosenko", aliases="Yura Nosenko")
     assert not Notice.objects.filter(kind=NoticeKind.TRACE).exists()
+    again = open_bonn_case(true_name="Yuri Nosenko")
     with committed():
         case = open_case(true_name="Yuri Nosenko")
     trace = Trace.objects.get(case=case)
     assert trace.kind == TraceKind.INTAKE
-    notice = Notice.objects.get(kind=NoticeKind.TRACE, recipient__user=idc)
-    assert notice.summary.startswith(
-        f"A name trace at intake at VIENNA on {case.cryptonym} matched a subject at BONN "
-        f"({earlier.cryptonym})"
+    told = f"A name trace at intake at VIENNA on {case.cryptonym} matched a subject at BONN"
+    notices = Notice.objects.filter(
+        kind=NoticeKind.TRACE, recipient__user=idc, summary__startswith=told
     )
+    assert sorted(notice.summary[len(told) + 2 :].split(")")[0] for notice in notices) == sorted(
+        [earlier.cryptonym, again.cryptonym]
+    )
+    # One audit record per case matched, in the trace's own transaction, after its record.
+    trace_event = AuditEvent.objects.filter(action="traces.trace.run", object_id=str(trace.pk))
+    actions_after = list(
+        AuditEvent.objects.filter(seq__gte=trace_event.get().seq)
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions_after == ["traces.trace.run", *["notifications.notice.create"] * 2]
     # The case officer at VIENNA sees only that Washington has been told.
     view = queries.describe(officer, trace)
     assert view.hits == []
-    assert view.told == 1
+    assert view.told == 2
 
 
 def test_the_intake_trace_also_searches_the_watch_lists(

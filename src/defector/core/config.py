@@ -160,19 +160,26 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
+    """SQLite at ``path``: Django's backend with writers queued on a blocking lock
+    (``core.sqlite``), WAL, immediate transactions."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "defector.core.sqlite",
         "NAME": str(path),
         # A server thread keeps its connection between requests (as on PostgreSQL): opening
         # one and setting its pragmas costs about as much as a small request's queries.
         "CONN_MAX_AGE": env_int("DEFECTOR_DB_CONN_MAX_AGE", 60),
         "OPTIONS": {
             # Immediate transactions avoid "database is locked" upgrades under concurrent
-            # writers; WAL lets readers proceed while one writer commits.
+            # writers, who queue for their turn on ``core.sqlite``'s lock (``timeout``: the
+            # longest wait, in seconds, for that turn and for SQLite's own lock); WAL lets
+            # readers proceed while one writer commits.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
+        # The test database in memory, as Django's own SQLite backend has it by default (said
+        # here because pytest-django knows that default by the engine's name only).
+        "TEST": {"NAME": ":memory:"},
     }

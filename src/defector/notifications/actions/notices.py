@@ -186,6 +186,116 @@ def notify_idc(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Tidings:
+    """One of several notices told at once (:func:`notify_officials_each`): its summary, its
+    link and what it is about (objects of one model)."""
+
+    summary: str
+    link: str = ""
+    about: Sequence[Model] = ()
+
+
+def notify_officials_each(
+    officials: Iterable[Official],
+    kind: str,
+    items: Sequence[Tidings],
+    *,
+    post: Post | None = None,
+    exclude: Iterable[Official | None] | Official | None = None,
+    acting_user: AnyUser | None = None,
+) -> list[Notice]:
+    """:func:`notify_officials` for each of ``items`` — the same notices, one audit record per
+    item — written together: whom each item may go to is decided with one query per
+    official over every item's objects (the same rule as ``who_can``), and every notice is
+    inserted at once, in one transaction. The objects of all items are of one model."""
+    cleaned = [(item, *_clean_notice(kind, item.summary, item.link)) for item in items]
+    excluded = _ids(exclude)
+    candidates: dict[int, Official] = {}
+    for official in officials:
+        if official.pk not in excluded:
+            candidates.setdefault(official.pk, official)
+    allowed = _may_see_each(_may_be_told(list(candidates.values()), ()), cleaned)
+    rows: list[tuple[str, str, list[Official]]] = []
+    for (_, summary, link), chosen in zip(cleaned, allowed, strict=True):
+        if chosen:
+            rows.append((summary, link, chosen))
+    if not rows:
+        return []
+    with transaction.atomic():
+        now = timezone.now()
+        notices = Notice.objects.bulk_create(
+            [
+                Notice(
+                    recipient=official,
+                    kind=kind,
+                    summary=summary,
+                    link=link,
+                    post=post,
+                    created_at=now,
+                )
+                for summary, link, chosen in rows
+                for official in chosen
+            ]
+        )
+        for summary, link, chosen in rows:
+            audit.record(
+                actor=acting_user,
+                action="notifications.notice.create",
+                object_type="notifications.notice",
+                after={
+                    "kind": kind,
+                    "summary": summary,
+                    "link": link,
+                    "post": post.code if post is not None else None,
+                    "recipients": sorted(official.pk for official in chosen),
+                },
+            )
+        if email_enabled():
+            outbox.queue(notices, list(candidates.values()))
+    return notices
+
+
+def _may_see_each(
+    officials: Sequence[Official], items: Sequence[tuple[Tidings, str, str]]
+) -> list[list[Official]]:
+    """For each item, those of ``officials`` who may see every object it is about: one query
+    per official over all the items' objects (``core.access.restrict``)."""
+    objects = {obj.pk: obj for item, _, _ in items for obj in item.about}
+    visible: dict[int, set[Any]] = {}
+    if objects:
+        model = type(next(iter(objects.values())))
+        if any(type(obj) is not model for obj in objects.values()):
+            raise TypeError("the items of one call are about objects of one model")
+        every = model._default_manager.filter(pk__in=list(objects))
+        for official in officials:
+            seen = restrict(official.user, Action.VIEW, every).values_list("pk", flat=True)
+            visible[official.pk] = set(seen)
+    return [
+        [
+            official
+            for official in officials
+            if all(obj.pk in visible.get(official.pk, ()) for obj in item.about)
+        ]
+        for item, _, _ in items
+    ]
+
+
+def notify_idc_each(
+    kind: str,
+    items: Sequence[Tidings],
+    *,
+    post: Post | None = None,
+    exclude: Iterable[Official | None] | Official | None = None,
+    acting_user: AnyUser | None = None,
+) -> list[Notice]:
+    """:func:`notify_idc` for each of ``items``, written together
+    (:func:`notify_officials_each`)."""
+    return notify_officials_each(
+        idc_members(), kind, items, post=post, exclude=exclude, acting_user=acting_user
+    )
+
+
 def post_officials(post: Post, roles: Sequence[str] = POST_MEMBER_ROLES) -> list[Official]:
     """The active officials holding one of ``roles`` at ``post``."""
     return list(

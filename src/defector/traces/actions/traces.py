@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -26,11 +26,11 @@ from defector.cases.models import Case, Subject
 from defector.cases.validation import moment_of
 from defector.core import audit
 from defector.core.access import Action, can, restrict
-from defector.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from defector.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
-from defector.notifications.actions import notify_idc
+from defector.notifications.actions import Tidings, notify_idc_each
 from defector.notifications.choices import NoticeKind
 from defector.traces import search
 from defector.traces.choices import MAX_HITS, TRACES_CLAUSE, HitKind, HitMark, TraceKind
@@ -112,8 +112,8 @@ def do_trace(
     acting_user: AnyUser | None,
     moment: dt.datetime,
 ) -> Trace:
-    """Search, keep the hits, record the trace (in the caller's transaction) and tell the IDC
-    after the commit."""
+    """Search, keep the hits, record the trace and tell the IDC (in the caller's
+    transaction)."""
     found = search.search_watchlists(identity, limit=MAX_HITS) + search.search_subjects(
         identity, limit=MAX_HITS, exclude_case_id=case.pk
     )
@@ -175,7 +175,7 @@ def do_trace(
             after=after,
         )
     if told:
-        transaction.on_commit(lambda: _tell_idc(case, told, kind, acting_user))
+        _tell_idc(case, told, kind, acting_user)
     return trace
 
 
@@ -200,22 +200,26 @@ def _to_tell(
 
 
 def _tell_idc(case: Case, told: Sequence[Told], kind: TraceKind, actor: AnyUser | None) -> None:
+    """Tell the IDC of each case the trace matched, in the trace's own transaction (so that it
+    takes the audit chain's head once): one notice per member and one audit record per case
+    matched, written together. Written in a savepoint: notices that cannot be written are
+    rolled back alone and logged, and the trace stands."""
     where = "at intake " if kind == TraceKind.INTAKE else ""
-    for item in told:
-        other = item.case
-        summary = (
+    items = [
+        Tidings(
             f"A name trace {where}at {case.post.code} on {case.cryptonym} matched a subject at "
-            f"{other.post.code} ({other.cryptonym}): a possible earlier appearance "
-            f"(score {item.score:.2f}, {TRACES_CLAUSE})."
+            f"{item.case.post.code} ({item.case.cryptonym}): a possible earlier appearance "
+            f"(score {item.score:.2f}, {TRACES_CLAUSE}).",
+            reverse("cases:detail", args=[item.case.pk]),
+            (item.case,),
         )
-        notify_idc(
-            NoticeKind.TRACE,
-            summary,
-            reverse("cases:detail", args=[other.pk]),
-            post=case.post,
-            about=[other],
-            acting_user=actor,
-        )
+        for item in told
+    ]
+    try:
+        with transaction.atomic():
+            notify_idc_each(NoticeKind.TRACE, items, post=case.post, acting_user=actor)
+    except (DomainError, DatabaseError):
+        logger.exception("could not tell the IDC of the name trace on %s", case.cryptonym)
 
 
 def trace_at_intake(*, case_id: int, acting_user: AnyUser | None) -> Trace | None:
