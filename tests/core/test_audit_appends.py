@@ -129,10 +129,10 @@ def test_a_rolled_back_transaction_leaves_the_next_append_at_the_head() -> None:
 
 def legacy_event(number: int) -> None:
     """An event as stored before format 2: no bytes, its hash over the canonical encoding."""
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    seq, digest = heads.locked_head()  # made from the chain when a flushed database has none
     fields = {
         **dict.fromkeys(chain.HASHED_FIELDS),
-        "seq": head.seq + 1,
+        "seq": seq + 1,
         "at": dt.datetime(2026, 1, 5, 9, number, tzinfo=dt.UTC),
         "actor_name": "system",
         "action": "test.thing.legacy",
@@ -143,7 +143,7 @@ def legacy_event(number: int) -> None:
         "policy_version": "",
         "reason": "",
         "request_id": "",
-        "prev_hash": head.hash,
+        "prev_hash": digest,
     }
     fields["hash"] = chain.event_hash(fields)
     heads.insert_many([fields])

@@ -20,155 +20,32 @@ user is only themselves, an administrator when a superuser.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Final, TypeVar
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from defector.core.errors import NotFound
+from defector.core.principals import ANONYMOUS as ANONYMOUS
+from defector.core.principals import DEFAULT_LEVELS as DEFAULT_LEVELS
+from defector.core.principals import Action as Action
+from defector.core.principals import Principal as Principal
+from defector.core.principals import PrincipalSource as PrincipalSource
+from defector.core.principals import forget_principal as forget_principal
+from defector.core.principals import levels as levels
+from defector.core.principals import levels_up_to as levels_up_to
+from defector.core.principals import principal_for as principal_for
+from defector.core.principals import principals_for as principals_for
+from defector.core.principals import rank as rank
+from defector.core.principals import register_principal_source as register_principal_source
+from defector.core.principals import user_only as user_only
 from defector.core.users import AnyUser
-
-DEFAULT_LEVELS: Final = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET")
-
-
-class Action(StrEnum):
-    VIEW = "view"
-    CHANGE = "change"
-    REVEAL = "reveal"
-    MANAGE = "manage"
-    EXPORT = "export"
-
-
-def levels() -> tuple[str, ...]:
-    """The ordered sensitivity levels, lowest first (``DEFECTOR_SENSITIVITY_LEVELS``)."""
-    return tuple(getattr(settings, "DEFECTOR_SENSITIVITY_LEVELS", DEFAULT_LEVELS))
-
-
-def rank(level: str) -> int:
-    """A level's position; -1 for an unknown level (which clears nothing)."""
-    try:
-        return levels().index(level)
-    except ValueError:
-        return -1
-
-
-def levels_up_to(level_rank: int) -> tuple[str, ...]:
-    return levels()[: level_rank + 1] if level_rank >= 0 else ()
-
-
-@dataclass(frozen=True)
-class Principal:
-    """What access control needs to know about a user, read once per request."""
-
-    user_id: int | None = None
-    official_id: int | None = None
-    post_id: int | None = None
-    #: (post id, role) for roles held at a post.
-    post_roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
-    #: Roles held in Washington or system-wide.
-    roles: frozenset[str] = field(default_factory=frozenset)
-    clearance_rank: int = -1
-    compartments: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def is_official(self) -> bool:
-        return self.official_id is not None
-
-    @property
-    def is_administrator(self) -> bool:
-        return "administrator" in self.roles
-
-    @property
-    def is_auditor(self) -> bool:
-        return "auditor" in self.roles
-
-    def posts_with(self, *roles: str) -> set[int]:
-        return {post for post, role in self.post_roles if role in roles}
-
-    def has_role(self, role: str) -> bool:
-        return role in self.roles or any(held == role for _, held in self.post_roles)
-
-
-ANONYMOUS: Final = Principal()
-
-
-def user_only(user: User) -> Principal:
-    """A principal from the user alone: superusers are administrators."""
-    return Principal(
-        user_id=user.pk, roles=frozenset({"administrator"} if user.is_superuser else ())
-    )
-
-
-def _users_only(users: Sequence[User]) -> dict[int, Principal]:
-    return {user.pk: user_only(user) for user in users}
-
-
-#: Signed-in, active users in; their principals out, by user id, read in one batch.
-PrincipalSource = Callable[[Sequence[User]], dict[int, Principal]]
-#: The one principal source: ``[source]``, replaced by :func:`register_principal_source`.
-_PRINCIPAL_SOURCE: Final[list[PrincipalSource]] = [_users_only]
-
-
-def register_principal_source(source: PrincipalSource) -> None:
-    """Read principals with ``source`` (signed-in, active users in, their principals out by
-    user id; a user it leaves out is only themselves)."""
-    _PRINCIPAL_SOURCE[:] = [source]
-
-
-def _signed_in(user: AnyUser | None) -> User | None:
-    if user is None or isinstance(user, AnonymousUser):
-        return None
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return user
-
-
-def principals_for(users: Iterable[AnyUser | None]) -> list[Principal]:
-    """Each user's principal, in order; those not yet known are read in one batch and cached
-    on their user objects for the rest of the request."""
-    users = list(users)
-    unknown: dict[int, User] = {}
-    for user in users:
-        found = _signed_in(user)
-        if found is not None and getattr(found, "_defector_principal", None) is None:
-            unknown.setdefault(found.pk, found)
-    if unknown:
-        read = _PRINCIPAL_SOURCE[0](list(unknown.values()))
-        for user in users:
-            found = _signed_in(user)
-            if found is not None and found.pk in unknown:
-                principal = read.get(found.pk) or user_only(found)
-                found._defector_principal = principal  # type: ignore[attr-defined]
-    return [principal_for(user) for user in users]
-
-
-def principal_for(user: AnyUser | None) -> Principal:
-    """The user's principal, cached on the user object for the rest of the request."""
-    found = _signed_in(user)
-    if found is None:
-        return ANONYMOUS
-    cached: Principal | None = getattr(found, "_defector_principal", None)
-    if cached is not None:
-        return cached
-    principal = _PRINCIPAL_SOURCE[0]([found]).get(found.pk) or user_only(found)
-    found._defector_principal = principal  # type: ignore[attr-defined]
-    return principal
-
-
-def forget_principal(user: AnyUser) -> None:
-    """Drop the cached principal (after the user's roles change)."""
-    if hasattr(user, "_defector_principal"):
-        delattr(user, "_defector_principal")
-
 
 # --- the rules ------------------------------------------------------------------------------
 
