@@ -1,7 +1,9 @@
 """Signals of the cases app, for the apps that keep members informed (``6e``).
 
-``case_changed`` is sent after the commit of every case action (from
-:func:`defector.cases.actions.record_event`) with:
+``case_changed`` is sent inside the transaction of every case action, after its writes (from
+:func:`defector.cases.actions.record_event`), so that a receiver's writes commit or roll back
+with the change (the members' notices, each in a savepoint of its own; the reports app's
+standing row), with:
 
 - ``sender``: :class:`~defector.cases.models.Case`;
 - ``case``: the case;
