@@ -32,25 +32,7 @@ from defector.core import chain
 from defector.core.models import AuditEvent, AuditHead
 
 #: The columns of an insert, in this order.
-COLUMNS: Final = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "cryptonym",
-    "before",
-    "after",
-    "decision",
-    "policy_version",
-    "reason",
-    "request_id",
-    "prev_hash",
-    "hash",
-    "body",
-)
+COLUMNS: Final = (*chain.HASHED_FIELDS, "hash", "body")
 _JSON: Final = frozenset({"before", "after", "decision"})
 _CASTS: Final = {
     "seq": "::bigint",

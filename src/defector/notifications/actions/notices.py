@@ -98,12 +98,8 @@ def notify_officials(
     record for all. Those excluded, inactive, or not allowed to see what it is ``about`` are
     skipped. Call it after the change it reports has committed."""
     summary, link = _clean_notice(kind, summary, link)
-    excluded = _ids(exclude)
-    candidates: dict[int, Official] = {}
-    for official in officials:
-        if official.pk not in excluded:
-            candidates.setdefault(official.pk, official)
-    chosen = {official.pk: official for official in _may_be_told(list(candidates.values()), about)}
+    candidates = _candidates(officials, exclude)
+    chosen = {official.pk: official for official in _may_be_told(candidates, about)}
     if not chosen:
         return []
     with transaction.atomic():
@@ -210,12 +206,8 @@ def notify_officials_each(
     official over every item's objects (the same rule as ``who_can``), and every notice is
     inserted at once, in one transaction. The objects of all items are of one model."""
     cleaned = [(item, *_clean_notice(kind, item.summary, item.link)) for item in items]
-    excluded = _ids(exclude)
-    candidates: dict[int, Official] = {}
-    for official in officials:
-        if official.pk not in excluded:
-            candidates.setdefault(official.pk, official)
-    allowed = _may_see_each(_may_be_told(list(candidates.values()), ()), cleaned)
+    candidates = _candidates(officials, exclude)
+    allowed = _may_see_each(_may_be_told(candidates, ()), cleaned)
     rows: list[tuple[str, str, list[Official]]] = []
     for (_, summary, link), chosen in zip(cleaned, allowed, strict=True):
         if chosen:
@@ -252,7 +244,7 @@ def notify_officials_each(
                 },
             )
         if email_enabled():
-            outbox.queue(notices, list(candidates.values()))
+            outbox.queue(notices, candidates)
     return notices
 
 
@@ -316,6 +308,18 @@ def idc_members() -> list[Official]:
         .distinct()
         .order_by("pk")
     )
+
+
+def _candidates(
+    officials: Iterable[Official], exclude: Iterable[Official | None] | Official | None
+) -> list[Official]:
+    """``officials`` once each, in order, less those excluded."""
+    excluded = _ids(exclude)
+    candidates: dict[int, Official] = {}
+    for official in officials:
+        if official.pk not in excluded:
+            candidates.setdefault(official.pk, official)
+    return list(candidates.values())
 
 
 def _ids(exclude: Iterable[Official | None] | Official | None) -> set[int]:
