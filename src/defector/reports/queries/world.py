@@ -212,16 +212,19 @@ class WorldRow:
         return self.periods_overdue > 0
 
 
+def _late_periods(now: dt.datetime) -> QuerySet[Obligation]:
+    """The open ``6d`` periods past their due time at ``now``."""
+    return Obligation.objects.filter(
+        identifier=ObligationId.REPORT_TO_IDC, status=ObligationStatus.OPEN, due_at__lt=now
+    )
+
+
 def with_overdue_periods(rows: QuerySet[Standing], now: dt.datetime) -> QuerySet[Standing]:
     """The rows with how many open ``6d`` periods of each are past their due time
     (``x_overdue_periods``): for one case's figures in one query."""
     late = (
-        Obligation.objects.filter(
-            case=OuterRef("case_id"),
-            identifier=ObligationId.REPORT_TO_IDC,
-            status=ObligationStatus.OPEN,
-            due_at__lt=now,
-        )
+        _late_periods(now)
+        .filter(case=OuterRef("case_id"))
         .order_by()
         .values("case_id")
         .annotate(n=Count("pk"))
@@ -238,12 +241,8 @@ def _overdue_periods(ids: list[int], now: dt.datetime) -> dict[int, int]:
     if not ids:
         return {}
     late = (
-        Obligation.objects.filter(
-            case_id__in=ids,
-            identifier=ObligationId.REPORT_TO_IDC,
-            status=ObligationStatus.OPEN,
-            due_at__lt=now,
-        )
+        _late_periods(now)
+        .filter(case_id__in=ids)
         .order_by()
         .values("case_id")
         .annotate(n=Count("pk"))
