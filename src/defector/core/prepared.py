@@ -1,0 +1,136 @@
+"""Reads compiled once per process and run many times.
+
+Django compiles a queryset's SQL each time it runs: for the small, fixed reads of a page (a
+case's row, its latest assessment, its obligations) the compiling costs several times what the
+database takes to answer. A :class:`Prepared` read is a queryset built once, with
+:class:`Param` where a request's values go, compiled once per database connection, and then
+run as that SQL with the values in place, its rows turned into dictionaries by the same
+converters Django would apply (``.values()`` rows, identical to the queryset's).
+
+A prepared read applies no access rule of its own: it is for rows whose access the caller
+has already decided (``core.access.get_for``, ``decided``), or it carries the rule's compiled
+test as a parameterised condition. Its ``build`` must depend on the code alone — no settings,
+no principal, no clock — since its SQL is kept for the life of the process.
+
+::
+
+    OBLIGATIONS = Prepared(
+        lambda: Obligation.objects.filter(case_id=Param("case")).values("id", "clause")
+    )
+    rows = OBLIGATIONS.rows(case=case.pk)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Expression, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where a :class:`Param`'s value goes among the compiled SQL's parameters."""
+
+    name: str
+
+
+class Param(Expression):
+    """A value given when a :class:`Prepared` read runs: ``Param("case")``, filled by
+    ``rows(case=…)``. Compiled as one placeholder; a list (``__in``) is not supported."""
+
+    def __init__(self, name: str, output_field: Any = None) -> None:
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [_Slot(self.name)]
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    names: tuple[str, ...]
+    #: (column position, converters) as Django's compiler gives them (``get_converters``).
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    slots: frozenset[str]
+
+
+class Prepared:
+    """A ``.values()`` queryset, built by ``build`` on first use and compiled once for each
+    database connection; :meth:`rows` runs it with its :class:`Param` values."""
+
+    def __init__(self, build: Callable[[], QuerySet[Any]]) -> None:
+        self._build = build
+        self._local = threading.local()
+
+    def _compiled(self, alias: str) -> _Compiled:
+        # Per thread and database: the converters are the connection's own methods.
+        cache: dict[str, _Compiled] = self._local.__dict__.setdefault("compiled", {})
+        compiled = cache.get(alias)
+        if compiled is None:
+            compiled = cache[alias] = _compile(self._build().using(alias))
+        return compiled
+
+    def rows(self, *, using: str | None = None, **values: Any) -> list[dict[str, Any]]:
+        """The rows for ``values`` (one for each :class:`Param`), as dictionaries."""
+        alias = using if using is not None else router.db_for_read(self._model())
+        compiled = self._compiled(alias)
+        if set(values) != compiled.slots:
+            raise TypeError(
+                f"a prepared read needs exactly {sorted(compiled.slots)}, got {sorted(values)}"
+            )
+        params = [values[p.name] if isinstance(p, _Slot) else p for p in compiled.params]
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        names = compiled.names
+        result = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, converters, expression in compiled.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            result.append(dict(zip(names, row, strict=True)))
+        return result
+
+    def one(self, *, using: str | None = None, **values: Any) -> dict[str, Any] | None:
+        """The first row for ``values``, or ``None``."""
+        found = self.rows(using=using, **values)
+        return found[0] if found else None
+
+    def _model(self) -> Any:
+        model = self._local.__dict__.get("model")
+        if model is None:
+            model = self._local.model = self._build().model
+        return model
+
+
+def _compile(queryset: QuerySet[Any]) -> _Compiled:
+    query = queryset.query
+    if not (query.values_select or query.annotation_select) or queryset._fields is None:  # type: ignore[attr-defined]
+        raise TypeError("a prepared read is a .values() queryset")
+    if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+        raise TypeError("a prepared read cannot prefetch; read the related rows in another")
+    compiler: SQLCompiler = query.get_compiler(queryset.db)
+    sql, compiled_params = compiler.as_sql()
+    params: tuple[Any, ...] = tuple(compiled_params)  # values, and a _Slot per Param
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    converters = tuple(
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in compiler.get_converters(fields).items()
+    )
+    slots = frozenset(p.name for p in params if isinstance(p, _Slot))
+    return _Compiled(sql=sql, params=params, names=names, converters=converters, slots=slots)

@@ -1,0 +1,102 @@
+"""``core.prepared``: a read compiled once and run many times gives the queryset's own rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from defector.core import audit, prepared
+from defector.core.models import AuditEvent
+from defector.core.prepared import Param, Prepared
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("seq", "at", "actor_name", "action", "object_id", "before", "after", "decision")
+
+
+def events_of(action: Any) -> Any:
+    return AuditEvent.objects.filter(action=action).order_by("seq").values(*FIELDS)
+
+
+EVENTS = Prepared(lambda: events_of(Param("action")))
+COUNTED = Prepared(
+    lambda: (
+        AuditEvent.objects.filter(seq__gte=Param("first"), action=Param("action"))
+        .values("action")
+        .annotate(events=Count("pk"), last=F("action"))
+        .order_by("action")
+    )
+)
+
+
+@pytest.fixture
+def events(db: Any) -> None:
+    with transaction.atomic():
+        for number in range(3):
+            audit.record(
+                actor=None,
+                action="test.prepared",
+                object_type="test",
+                object_id=number,
+                before={"n": number},
+                after={"n": number + 1, "list": [1, 2]},
+            )
+        audit.record(actor=None, action="test.other", object_type="test", object_id=9)
+
+
+def test_a_prepared_read_gives_the_rows_the_queryset_gives(events: None) -> None:
+    expected = list(events_of("test.prepared"))
+
+    assert len(expected) == 3
+    assert EVENTS.rows(action="test.prepared") == expected
+    assert EVENTS.one(action="test.other") == events_of("test.other").first()
+    assert EVENTS.one(action="no such action") is None
+
+
+def test_annotations_and_several_parameters_take_their_values_in_place(events: None) -> None:
+    first = AuditEvent.objects.filter(action="test.prepared").order_by("seq")[1].seq
+
+    assert COUNTED.rows(first=first, action="test.prepared") == [
+        {"action": "test.prepared", "events": 2, "last": "test.prepared"}
+    ]
+
+
+def test_it_is_compiled_once_and_each_run_is_one_query(
+    events: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[Any] = []
+    original = prepared._compile
+
+    def counting(queryset: Any) -> Any:
+        compiled.append(queryset)
+        return original(queryset)
+
+    monkeypatch.setattr(prepared, "_compile", counting)
+    read = Prepared(lambda: events_of(Param("action")))
+
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        for action in ("test.prepared", "test.other", "test.prepared"):
+            read.rows(action=action)
+
+    assert len(compiled) == 1
+    assert len(queries) == 3
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [({}, "needs exactly \\['action'\\]"), ({"action": "x", "extra": 1}, "got \\['action'")],
+)
+def test_a_missing_or_unknown_value_is_refused(
+    events: None, given: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        EVENTS.rows(**given)
+
+
+def test_only_a_values_queryset_can_be_prepared(db: Any) -> None:
+    with pytest.raises(TypeError, match="values"):
+        Prepared(lambda: AuditEvent.objects.filter(action=Param("action"))).rows(action="x")
