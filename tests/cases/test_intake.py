@@ -396,6 +396,28 @@ def test_the_api_receives_a_walk_in_with_threat_information(officer: User, world
     assert "Testov" not in response.content.decode()
 
 
+def test_the_api_answers_an_intake_with_what_reading_the_case_answers(
+    member: User, world: Any
+) -> None:
+    _, token = create_api_token(acting_user=member, user=member, name="tests")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    body = {
+        "kind": "potential_defector",
+        "post_id": world.vienna.pk,
+        "facts": {"nationalities": ["SU"], "threat_information": True, "dissatisfied": True},
+        "note": "Asked the duty officer about asylum twice.",
+        "true_name": "Pyotr Popov",
+    }
+    opened = client.post("/api/v1/cases/reports", json.dumps(body), "application/json")
+    assert opened.status_code == 201, opened.content
+    answer = opened.json()
+    read = client.get(f"/api/v1/cases/{answer['id']}")
+    assert read.status_code == 200, read.content
+    assert answer["obligations"]
+    assert len(answer["timeline"]) > 2
+    assert answer == read.json()
+
+
 def test_the_api_reports_a_person_with_what_the_official_knows(member: User, world: Any) -> None:
     response = api_post(
         member,

@@ -20,7 +20,7 @@ user is only themselves, an administrator when a superuser.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Final, TypeVar
@@ -359,15 +359,19 @@ def with_may(
 
 def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model) -> set[Action]:
     """Which of ``actions`` ``user`` may do on ``obj``: the same rules as :func:`can`, asked in
-    one query (none when ``obj`` was read :func:`with_may` them; remembered for :func:`can`
-    within :func:`remembering`)."""
+    one query (none when ``obj`` was read :func:`with_may` them, or each was decided already
+    within :func:`remembering`; remembered for :func:`can` within it)."""
     asked = [Action(a) for a in actions]
     read = {a: getattr(obj, f"{_MAY_PREFIX}{a.value}", None) for a in asked}
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        for a in asked:
+            if read[a] is None:
+                read[a] = memo.get(_decision_key(user, a, obj))
     if all(answer is not None for answer in read.values()):
         allowed = {a for a, answer in read.items() if answer}
     else:
         allowed = _may(user, asked, obj)
-    memo = _REMEMBERED.get()
     if memo is not None:
         label = obj._meta.label_lower
         for action in asked:
@@ -401,35 +405,55 @@ _U = TypeVar("_U", bound=User)
 
 def who_can(users: Iterable[_U], action: Action | str, obj: models.Model) -> list[_U]:
     """Those of ``users`` who may ``action`` ``obj``, in order: the same rules as :func:`can`,
-    decided for all of them at once — their principals read in one batch, then one query
-    (users whose rule gives the same filter share its test)."""
+    decided for all of them at once (:func:`who_can_each`)."""
+    return who_can_each(users, action, [obj])[0]
+
+
+#: The most tests one query of :func:`who_can_each` asks (its columns; well under SQLite's
+#: limits on columns and parameters).
+_TESTS_PER_QUERY: Final = 200
+
+
+def who_can_each(
+    users: Iterable[_U], action: Action | str, objects: Sequence[models.Model]
+) -> list[list[_U]]:
+    """For each of ``objects`` (of one model), those of ``users`` who may ``action`` it, in
+    order: their principals read in one batch, then one query of their compiled tests
+    (:func:`_compiled_test`, compiled once per principal and process; users whose rule gives
+    the same test share it) on every object — nothing compiled per call, and one query
+    whatever the number of users (one per 200 tests on many objects)."""
     users = list(users)
+    if not objects:
+        return []
+    model = type(objects[0])
+    if any(type(obj) is not model for obj in objects):
+        raise TypeError("who_can_each decides objects of one model")
     principals = principals_for(users)
-    label = obj._meta.label_lower
-    manager = type(obj)._default_manager
-    tests: dict[str, QuerySet[Any]] = {}
-    keys: list[str | None] = []
+    alias = router.db_for_read(model)
+    asked = Action(action)
+    rule = RULES.get(model._meta.label_lower)
+    names = levels()
+    tests: dict[tuple[str, tuple[Any, ...]], int] = {}
+    keys: list[int | None] = []
     for principal in principals:
-        condition = _condition(principal, action, label)
-        if condition is None:
-            keys.append(None)
-            continue
-        test = _narrow(principal, condition, manager.filter(pk=obj.pk))
-        key = str(test.query)  # compiled, not run: users with the same test share it
-        tests.setdefault(key, test)
-        keys.append(key)
-    if not tests:
-        return []
-    names = {key: f"may_{number}" for number, key in enumerate(tests)}
-    row = (
-        manager.filter(pk=obj.pk)
-        .annotate(**{names[key]: Exists(test.values("pk")) for key, test in tests.items()})
-        .values(*names.values())
-        .first()
-    )
-    if row is None:
-        return []
-    return [user for user, key in zip(users, keys, strict=True) if key and row[names[key]]]
+        compiled = _compiled_test(principal, asked, model, alias, rule, names)
+        keys.append(None if compiled is None else tests.setdefault(compiled, len(tests)))
+    answers: list[tuple[Any, ...]] = []
+    if tests:
+        step = max(1, _TESTS_PER_QUERY // len(tests))
+        with connections[alias].cursor() as cursor:
+            for start in range(0, len(objects), step):
+                chunk = objects[start : start + step]
+                cursor.execute(
+                    "SELECT " + ", ".join(sql for _ in chunk for sql, _ in tests),
+                    [p for obj in chunk for _, params in tests for p in (*params, obj.pk)],
+                )
+                row = cursor.fetchone()
+                answers += [row[i : i + len(tests)] for i in range(0, len(row), len(tests))]
+    return [
+        [user for user, key in zip(users, keys, strict=True) if key is not None and answer[key]]
+        for answer in (answers or [() for _ in objects])
+    ]
 
 
 # --- core's own rules -------------------------------------------------------------------------

@@ -34,8 +34,9 @@ from django.urls import NoReverseMatch, reverse
 
 from defector.cases import signals as case_signals
 from defector.committees import signals as committee_signals
+from defector.core.access import principal_for
 from defector.core.errors import DomainError
-from defector.directory.queries import acting_official
+from defector.core.users import AnyUser
 from defector.notifications import actions
 from defector.notifications.choices import NoticeKind
 
@@ -63,6 +64,12 @@ def connect() -> list[str]:
         signal.connect(receiver, dispatch_uid=UID + name, weak=False)
         connected.append(f"defector.{app}.signals.{name}")
     return connected
+
+
+def _official_id(actor: AnyUser | None) -> int | None:
+    """The id of the official who made the change (not told of it), from their principal:
+    no query."""
+    return principal_for(actor).official_id
 
 
 def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
@@ -110,7 +117,7 @@ def on_procedures_effective(
         f"Local operating procedures of {post.code}: {_number(version)} is effective; "
         "acknowledge it.",
         _link(("committees:procedures-version", version), ("committees:detail", committee)),
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -129,7 +136,7 @@ def on_guidance_issued(
         f"Policy guidance of the senior US representative at {post.code}: {_number(version)} "
         "issued; acknowledge it.",
         _link(("committees:guidance", version), ("committees:detail", committee)),
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -145,7 +152,7 @@ def on_minutes_forwarded(
     when = f" of the meeting of {starts:%Y-%m-%d}" if starts is not None else ""
     summary = f"Minutes{when} of the {post.code} committee forwarded to the IDC."
     link = _link(("committees:meeting", meeting), ("committees:detail", committee))
-    actor_official = acting_official(actor)
+    actor_official = _official_id(actor)
     actions.notify_post_members(
         post, NoticeKind.MINUTES, summary, link, exclude=actor_official, acting_user=actor
     )
@@ -167,7 +174,7 @@ def on_case_changed(
     are told (``6e``), by cryptonym."""
     post = case.post
     what = " ".join(str(change).split()) or "changed"
-    officials = actions.post_officials(post) + list(case.officers.select_related("user"))
+    officials = actions.post_officials(post, assigned_to=case)
     actions.notify_officials(
         officials,
         NoticeKind.CASE,
@@ -175,7 +182,7 @@ def on_case_changed(
         _link(("cases:detail", case)),
         post=post,
         about=[case],
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -206,7 +213,7 @@ def on_meeting_changed(
         NoticeKind.MEETING,
         f"Meeting of the {post.code} committee {what} {meeting.starts_at:%Y-%m-%d %H:%M} UTC.",
         _link(("committees:meeting", meeting), ("committees:detail", committee)),
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -238,7 +245,7 @@ def on_task_changed(
         actions.task_link(task),
         post=post,
         about=[case],
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -272,7 +279,7 @@ def on_case_invitation(
         link,
         post=post,
         about=about,
-        exclude=acting_official(actor),
+        exclude=_official_id(actor),
         acting_user=actor,
     )
 
@@ -285,13 +292,13 @@ def _side(post: Any, kind: str, summary: str, link: str, about: list[Any], actor
             kind,
             summary,
             link,
-            exclude=acting_official(actor),
+            exclude=_official_id(actor),
             about=about,
             acting_user=actor,
         )
     else:
         actions.notify_idc(
-            kind, summary, link, about=about, exclude=acting_official(actor), acting_user=actor
+            kind, summary, link, about=about, exclude=_official_id(actor), acting_user=actor
         )
 
 

@@ -39,20 +39,14 @@ class Found:
     case: Case | None = None
 
 
-def key_ids_in_use(kind: IndexedKind) -> list[str]:
-    """The sealing keys whose derived index keys the index's rows of ``kind`` use, among those
-    the keyring still holds."""
-    used = set(
-        IndexTerm.objects.filter(kind=kind).values_list("key_id", flat=True).distinct().order_by()
-    )
-    return sorted(used & blind.known_key_ids())
-
-
 def candidate_ids(kind: IndexedKind, names: Sequence[str]) -> list[int]:
-    """The ids (entries' or subjects') sharing most blocking keys with ``names``."""
+    """The ids (entries' or subjects') sharing most blocking keys with ``names``: asked under
+    each key the keyring holds (one lookup of the digests' index each; a key no row of the
+    index uses finds nothing), never by listing the keys the index uses, which reads every
+    row of the index."""
     column = "entry_id" if kind == IndexedKind.ENTRY else "subject_id"
     ranked: dict[int, int] = {}
-    for key_id in key_ids_in_use(kind):
+    for key_id in sorted(blind.known_key_ids()):
         digests = sorted(blind.digests_of(names, key_id))
         if not digests:
             continue

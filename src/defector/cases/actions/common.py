@@ -166,13 +166,16 @@ def record_event(
     decision: policy.Decision | None = None,
     reason: str = "",
     also: Sequence[Entry] = (),
+    official: Official | None = None,
 ) -> TimelineEntry:
     """Write a case action's audit record and its timeline entry (plus the lines in ``also``),
     inside the action's transaction. Every case action calls this — bona fides checks,
     statements, determinations and the rest included — so that the case's timeline shows
-    everything. ``summary`` names the case by its cryptonym only: never a true name."""
+    everything. ``summary`` names the case by its cryptonym only: never a true name.
+    ``official``: the official ``acting_user`` acts as, when the action has read it already."""
     moment = moment_of(at)
-    official = acting_official(acting_user)
+    if official is None:
+        official = acting_official(acting_user)
     event = audit.record(
         actor=acting_user,
         action=action,

@@ -313,8 +313,12 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         changed_by=opener,
     )
     _save_with_cryptonym(case)
-    case.compartments.set(intake.compartments)
-    case.officers.set(intake.officers)
+    # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
+    # would read the links first).
+    if intake.compartments:
+        case.compartments.add(*intake.compartments)
+    if intake.officers:
+        case.officers.add(*intake.officers)
     subject = Subject(case=case, **intake.identity)
     subject.save()
     signals.subject_named.send(sender=Subject, subject=subject, case=case, actor=acting_user)
@@ -347,6 +351,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         at=moment,
         after=after,
         also=also,
+        official=opener,
     )
     return case
 

@@ -132,6 +132,7 @@ from defector.cases.queries.obligations import (
     owners_for,
     visible_obligations,
 )
+from defector.cases.queries.opened import CaseRecord, opened_record
 from defector.cases.queries.overview import (
     DUE_SHOWN,
     CaseOverview,
@@ -216,6 +217,7 @@ __all__ = [
     "BonaFidesView",
     "CaseFilters",
     "CaseOverview",
+    "CaseRecord",
     "CaseRow",
     "CaseRows",
     "CaseSummaries",
@@ -316,6 +318,7 @@ __all__ = [
     "officials_for_tasks",
     "open_obligation_count",
     "open_task_count",
+    "opened_record",
     "overdue_obligations",
     "owners_for",
     "parse_case_filters",

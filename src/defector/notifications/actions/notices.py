@@ -22,12 +22,20 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
+from defector.cases.models import Case
 from defector.committees import actions as committees
 from defector.core import audit
-from defector.core.access import Action, get_for, principal_for, principals_for, restrict, who_can
+from defector.core.access import (
+    Action,
+    get_for,
+    principal_for,
+    principals_for,
+    restrict,
+    who_can_each,
+)
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
@@ -40,6 +48,8 @@ from defector.notifications.models import LastVisit, Notice
 logger = logging.getLogger(__name__)
 
 Errors = list[dict[str, str]]
+#: Who is not told (the official who made the change): officials or their ids.
+Excluded = Iterable[Official | int | None] | Official | int | None
 
 #: Who is told of a post's matters by default: its committee (``6``, ``6e``).
 POST_MEMBER_ROLES: Final[tuple[str, ...]] = (
@@ -70,17 +80,21 @@ def _clean_notice(kind: str, summary: str, link: str) -> tuple[str, str]:
 
 def _may_be_told(officials: Sequence[Official], about: Sequence[Model]) -> list[Official]:
     """Those of ``officials`` who are active, may hold case matters and may see everything
-    the notice is about: decided for all of them at once (``core.access.who_can``)."""
-    users = [official.user for official in officials if official.user.is_active]
-    users = [
-        user
-        for user, principal in zip(users, principals_for(users), strict=True)
+    the notice is about: decided for all of them at once (``core.access.who_can_each``)."""
+    return _may_see_each(_may_hold_matters(officials), [about])[0]
+
+
+def _may_hold_matters(officials: Sequence[Official]) -> list[Official]:
+    """Those of ``officials`` who are active and may hold case matters (not administrators or
+    auditors as such)."""
+    active = [official for official in officials if official.user.is_active]
+    return [
+        official
+        for official, principal in zip(
+            active, principals_for([official.user for official in active]), strict=True
+        )
         if not (principal.is_administrator or principal.is_auditor)
     ]
-    for obj in about:
-        users = who_can(users, Action.VIEW, obj)
-    told = {user.pk for user in users}
-    return [official for official in officials if official.user_id in told]
 
 
 def notify_officials(
@@ -91,47 +105,15 @@ def notify_officials(
     *,
     post: Post | None = None,
     about: Sequence[Model] = (),
-    exclude: Iterable[Official | None] | Official | None = None,
+    exclude: Excluded = None,
     acting_user: AnyUser | None = None,
 ) -> list[Notice]:
     """Tell each of ``officials`` (once each) about something: one notice each, one audit
     record for all. Those excluded, inactive, or not allowed to see what it is ``about`` are
     skipped. Call it after the change it reports has committed."""
     summary, link = _clean_notice(kind, summary, link)
-    candidates = _candidates(officials, exclude)
-    chosen = {official.pk: official for official in _may_be_told(candidates, about)}
-    if not chosen:
-        return []
-    with transaction.atomic():
-        now = timezone.now()
-        notices = Notice.objects.bulk_create(
-            [
-                Notice(
-                    recipient=official,
-                    kind=kind,
-                    summary=summary,
-                    link=link,
-                    post=post,
-                    created_at=now,
-                )
-                for official in chosen.values()
-            ]
-        )
-        audit.record(
-            actor=acting_user,
-            action="notifications.notice.create",
-            object_type="notifications.notice",
-            after={
-                "kind": kind,
-                "summary": summary,
-                "link": link,
-                "post": post.code if post is not None else None,
-                "recipients": sorted(chosen),
-            },
-        )
-        if email_enabled():
-            outbox.queue(notices, list(chosen.values()))
-    return notices
+    chosen = _may_be_told(_candidates(officials, exclude), about)
+    return _write(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
 
 
 def notify_post_members(
@@ -139,7 +121,7 @@ def notify_post_members(
     kind: str,
     summary: str,
     link: str = "",
-    exclude: Iterable[Official | None] | Official | None = None,
+    exclude: Excluded = None,
     *,
     about: Sequence[Model] = (),
     roles: Sequence[str] = POST_MEMBER_ROLES,
@@ -166,7 +148,7 @@ def notify_idc(
     *,
     post: Post | None = None,
     about: Sequence[Model] = (),
-    exclude: Iterable[Official | None] | Official | None = None,
+    exclude: Excluded = None,
     acting_user: AnyUser | None = None,
 ) -> list[Notice]:
     """Tell the members of the Interagency Defector Committee in Washington."""
@@ -198,20 +180,58 @@ def notify_officials_each(
     items: Sequence[Tidings],
     *,
     post: Post | None = None,
-    exclude: Iterable[Official | None] | Official | None = None,
+    exclude: Excluded = None,
     acting_user: AnyUser | None = None,
 ) -> list[Notice]:
     """:func:`notify_officials` for each of ``items`` — the same notices, one audit record per
-    item — written together: whom each item may go to is decided with one query per
-    official over every item's objects (the same rule as ``who_can``), and every notice is
-    inserted at once, in one transaction. The objects of all items are of one model."""
-    cleaned = [(item, *_clean_notice(kind, item.summary, item.link)) for item in items]
-    candidates = _candidates(officials, exclude)
-    allowed = _may_see_each(_may_be_told(candidates, ()), cleaned)
-    rows: list[tuple[str, str, list[Official]]] = []
-    for (_, summary, link), chosen in zip(cleaned, allowed, strict=True):
-        if chosen:
-            rows.append((summary, link, chosen))
+    item — written together: whom each item may go to is decided in one query for every
+    official and every item's objects (the same rule as ``who_can``), and every notice is
+    inserted at once, in one transaction (:func:`_write`)."""
+    cleaned = [_clean_notice(kind, item.summary, item.link) for item in items]
+    candidates = _may_hold_matters(_candidates(officials, exclude))
+    allowed = _may_see_each(candidates, [item.about for item in items])
+    rows = [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
+    return _write(kind, rows, post=post, acting_user=acting_user)
+
+
+def _may_see_each(
+    officials: Sequence[Official], abouts: Sequence[Sequence[Model]]
+) -> list[list[Official]]:
+    """For each of ``abouts``, those of ``officials`` who may see every object in it: one
+    decision for every official and every object of a model at once
+    (``core.access.who_can_each``)."""
+    by_model: dict[type[Model], dict[Any, Model]] = {}
+    for about in abouts:
+        for obj in about:
+            by_model.setdefault(type(obj), {})[obj.pk] = obj
+    users = [official.user for official in officials]
+    seeing: dict[tuple[type[Model], Any], set[int]] = {}
+    for model, objects in by_model.items():
+        decided = who_can_each(users, Action.VIEW, list(objects.values()))
+        for pk, allowed in zip(objects, decided, strict=True):
+            seeing[(model, pk)] = {user.pk for user in allowed}
+    return [
+        [
+            official
+            for official in officials
+            if all(official.user_id in seeing[(type(obj), obj.pk)] for obj in about)
+        ]
+        for about in abouts
+    ]
+
+
+def _write(
+    kind: str,
+    rows: Sequence[tuple[str, str, Sequence[Official]]],
+    *,
+    post: Post | None,
+    acting_user: AnyUser | None,
+) -> list[Notice]:
+    """The one writer of notices: for each ``(summary, link, recipients)`` of ``rows``, one
+    notice per recipient and one audit record (who was told what), every notice inserted at
+    once in one transaction, with their e-mails queued; nothing for a row without
+    recipients."""
+    rows = [row for row in rows if row[2]]
     if not rows:
         return []
     with transaction.atomic():
@@ -244,33 +264,8 @@ def notify_officials_each(
                 },
             )
         if email_enabled():
-            outbox.queue(notices, candidates)
+            outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
     return notices
-
-
-def _may_see_each(
-    officials: Sequence[Official], items: Sequence[tuple[Tidings, str, str]]
-) -> list[list[Official]]:
-    """For each item, those of ``officials`` who may see every object it is about: one query
-    per official over all the items' objects (``core.access.restrict``)."""
-    objects = {obj.pk: obj for item, _, _ in items for obj in item.about}
-    visible: dict[int, set[Any]] = {}
-    if objects:
-        model = type(next(iter(objects.values())))
-        if any(type(obj) is not model for obj in objects.values()):
-            raise TypeError("the items of one call are about objects of one model")
-        every = model._default_manager.filter(pk__in=list(objects))
-        for official in officials:
-            seen = restrict(official.user, Action.VIEW, every).values_list("pk", flat=True)
-            visible[official.pk] = set(seen)
-    return [
-        [
-            official
-            for official in officials
-            if all(obj.pk in visible.get(official.pk, ()) for obj in item.about)
-        ]
-        for item, _, _ in items
-    ]
 
 
 def notify_idc_each(
@@ -278,7 +273,7 @@ def notify_idc_each(
     items: Sequence[Tidings],
     *,
     post: Post | None = None,
-    exclude: Iterable[Official | None] | Official | None = None,
+    exclude: Excluded = None,
     acting_user: AnyUser | None = None,
 ) -> list[Notice]:
     """:func:`notify_idc` for each of ``items``, written together
@@ -288,10 +283,16 @@ def notify_idc_each(
     )
 
 
-def post_officials(post: Post, roles: Sequence[str] = POST_MEMBER_ROLES) -> list[Official]:
-    """The active officials holding one of ``roles`` at ``post``."""
+def post_officials(
+    post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
+) -> list[Official]:
+    """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
+    case: and the officers assigned to it), in one read."""
+    holds = Q(roles__post=post, roles__role__in=list(roles))
+    if assigned_to is not None:
+        holds |= Q(assigned_cases=assigned_to)
     return list(
-        Official.objects.filter(roles__post=post, roles__role__in=list(roles), user__is_active=True)
+        Official.objects.filter(holds, user__is_active=True)
         .select_related("user")
         .distinct()
         .order_by("pk")
@@ -310,9 +311,7 @@ def idc_members() -> list[Official]:
     )
 
 
-def _candidates(
-    officials: Iterable[Official], exclude: Iterable[Official | None] | Official | None
-) -> list[Official]:
+def _candidates(officials: Iterable[Official], exclude: Excluded) -> list[Official]:
     """``officials`` once each, in order, less those excluded."""
     excluded = _ids(exclude)
     candidates: dict[int, Official] = {}
@@ -322,12 +321,16 @@ def _candidates(
     return list(candidates.values())
 
 
-def _ids(exclude: Iterable[Official | None] | Official | None) -> set[int]:
+def _ids(exclude: Excluded) -> set[int]:
     if exclude is None:
         return set()
-    if isinstance(exclude, Official):
-        return {exclude.pk}
-    return {official.pk for official in exclude if official is not None}
+    if isinstance(exclude, Official | int):
+        exclude = [exclude]
+    return {
+        official if isinstance(official, int) else official.pk
+        for official in exclude
+        if official is not None
+    }
 
 
 # --- visits and reading ----------------------------------------------------------------------
