@@ -9,7 +9,9 @@ connections):
 
 - the baseline ``GET /api/v1/me``, a trivial authenticated endpoint of the same server;
 - a case read ``GET /api/v1/cases/{id}``, the case page, the case list (page and API);
-- a walk-in intake, ``POST /api/v1/cases/walk-ins`` from a wrk Lua script (token auth);
+- a walk-in intake, ``POST /api/v1/cases/walk-ins`` from a wrk Lua script (token auth), each
+  walk-in with a name of its own; then the name trace's worst case, every walk-in the same
+  name (each intake matches every earlier one of the run and tells the IDC of each);
 - assessment, ``POST /api/v1/policy/assess``;
 
 each as requests/s, p50 and p99 and its throughput's ratio to the baseline's. Then the peak
@@ -38,6 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
+    A_NAME,
     ROOT,
     Database,
     Load,
@@ -351,16 +354,26 @@ def measure(db: Database) -> list[Row]:
                 "threat_information": True,
             },
             "received_where": "consular section, front desk",
-            "true_name": "Bench Subject",
+            "true_name": A_NAME,
         }  # fmt: skip
         against(
-            "a walk-in intake, POST /api/v1/cases/walk-ins",
+            "a walk-in intake, POST /api/v1/cases/walk-ins (each its own name)",
             wrk(
                 f"{base}/api/v1/cases/walk-ins",
                 seconds=SECONDS,
                 script=post_script(walk_in, bearer),
             ),
             "≥ 0.3",
+        )
+        # The worst case for the name trace: every walk-in the same person, so that each
+        # intake matches every earlier one of the run and tells the IDC of each match.
+        against(
+            "a walk-in intake, the same name each time (each matches every earlier one)",
+            wrk(
+                f"{base}/api/v1/cases/walk-ins",
+                seconds=SECONDS,
+                script=post_script(walk_in | {"true_name": "Bench Subject"}, bearer),
+            ),
         )
         facts = {
             "nationalities": ["SU"],

@@ -314,11 +314,46 @@ def wrk(
     return parse_wrk(result.stdout)
 
 
+#: Where :func:`post_script` puts a name of its own for each request.
+A_NAME = "@NAME@"
+#: Each request's name, from wrk's thread and the thread's count of requests: syllables, so
+#: that the names read like names and differ as much as any two subjects' names do.
+_EACH_NAME = """
+local syllables = {"ka", "lo", "mi", "ren", "tov", "za", "bru", "shek", "vil", "dor", "pes",
+                   "gan", "ul", "ich", "yar", "nos"}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+local count = 0
+local function syllable(n)
+  return syllables[(n % 16) + 1]
+end
+local function capital(word)
+  return word:sub(1, 1):upper() .. word:sub(2)
+end
+function request()
+  count = count + 1
+  local n = count * 7 + (thread_number or 0)
+  local a, b, c = n % 16, math.floor(n / 16) % 16, math.floor(n / 256) % 16
+  local name = capital(syllable(a) .. syllable(b)) .. " "
+    .. capital(syllable(a * 5 + b * 3 + c) .. syllable(b * 7 + a + c * 11)
+      .. syllable(thread_number or 0))
+  return wrk.format(nil, nil, nil, (body:gsub("@NAME@", name)))
+end
+"""
+
+
 def post_script(body: Any, headers: dict[str, str]) -> str:
-    """A wrk Lua script that POSTs ``body`` as JSON with ``headers``."""
-    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(json.dumps(body))}"]
+    """A wrk Lua script that POSTs ``body`` as JSON with ``headers``; each :data:`A_NAME` in
+    it becomes a name of its own for each request."""
+    text = json.dumps(body)
+    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(text)}"]
     lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
     lines.append('wrk.headers["Content-Type"] = "application/json"')
+    if A_NAME in text:
+        lines += [f"body = {lua_string(text)}", _EACH_NAME]
     return "\n".join(lines) + "\n"
 
 
