@@ -169,3 +169,26 @@ def test_the_demo_creates_the_committees(db: Any, settings: Any) -> None:
     assert not Committee.objects.filter(post__code="HAVANA").exists()
     assert Committee.objects.filter(post__code="VIENNA").exists()
     assert not Meeting.objects.exists()
+
+
+def test_washington_sees_each_committee_with_its_own_flags_and_meetings(
+    committee: Committee, bonn_committee: Committee, schedule: Schedule, idc: User
+) -> None:
+    """The summaries read every committee's rows at once; each keeps its own."""
+    Committee.objects.filter(pk=bonn_committee.pk).update(established_on=dt.date(2026, 4, 1))
+    january = schedule(at(2026, 1, 15), held=True)
+    february = schedule(at(2026, 2, 10), held=True)
+    july = schedule(at(2026, 7, 20))
+    now = at(2026, 7, 1)
+    summaries = {s.committee.pk: s for s in queries.committee_summaries(idc, now)}
+    vienna, bonn = summaries[committee.pk], summaries[bonn_committee.pk]
+    assert [(f.code, f.meeting_id) for f in vienna.flags] == [
+        ("quarter_missed", None),
+        ("minutes_overdue", february.pk),
+        ("minutes_overdue", january.pk),
+        ("no_procedures", None),
+    ]
+    assert (vienna.next_meeting, vienna.last_held) == (july, february)
+    assert [f.code for f in bonn.flags] == ["quarter_missed", "meeting_due", "no_procedures"]
+    assert (bonn.next_meeting, bonn.last_held) == (None, None)
+    assert vienna.flags == queries.committee_flags(committee, now)

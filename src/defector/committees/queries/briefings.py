@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -36,11 +37,15 @@ class RegisterRow:
         return self.person.active
 
 
-def briefing_register(committee: Committee, today: dt.date) -> list[RegisterRow]:
-    """The ``7b`` register with each person's last briefing and whether one is due."""
+def briefing_registers(
+    committee_ids: Iterable[int], today: dt.date
+) -> dict[int, list[RegisterRow]]:
+    """The ``7b`` registers of the committees ``committee_ids``, each with each person's last
+    briefing and whether one is due: two queries for them all (the people, their briefings)."""
     interval = rebriefing_days()
+    ids = list(committee_ids)
     people = (
-        BriefedOfficial.objects.filter(committee=committee)
+        BriefedOfficial.objects.filter(committee_id__in=ids)
         .select_related("official__user")
         .prefetch_related(
             Prefetch(
@@ -51,7 +56,7 @@ def briefing_register(committee: Committee, today: dt.date) -> list[RegisterRow]
             )
         )
     )
-    rows = []
+    registers: dict[int, list[RegisterRow]] = {number: [] for number in ids}
     for person in people:
         briefings = list(person.briefings.all())
         last = briefings[0] if briefings else None
@@ -61,8 +66,18 @@ def briefing_register(committee: Committee, today: dt.date) -> list[RegisterRow]
             )
         else:
             check = gate.rebriefing_due(None, person.listed_on, interval, today)
-        rows.append(RegisterRow(person, last, check))
-    return sorted(rows, key=lambda r: (not r.person.active, not r.check.overdue, r.check.due_on))
+        registers[person.committee_id].append(RegisterRow(person, last, check))
+    return {
+        number: sorted(
+            rows, key=lambda r: (not r.person.active, not r.check.overdue, r.check.due_on)
+        )
+        for number, rows in registers.items()
+    }
+
+
+def briefing_register(committee: Committee, today: dt.date) -> list[RegisterRow]:
+    """The ``7b`` register with each person's last briefing and whether one is due."""
+    return briefing_registers([committee.pk], today)[committee.pk]
 
 
 def register_of(

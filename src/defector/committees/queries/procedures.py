@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +21,17 @@ from defector.policy.gates import committees as gate
 from defector.policy.obligations import ObligationId
 
 
+def effective_procedures_of(committee_ids: Iterable[int]) -> dict[int, ProceduresVersion]:
+    """The procedures in effect of each of the committees ``committee_ids`` that has some
+    (``6b``; one at most per committee), by committee id. One query for them all."""
+    versions = ProceduresVersion.objects.filter(
+        committee_id__in=list(committee_ids), status=ProceduresStatus.EFFECTIVE
+    )
+    return {version.committee_id: version for version in versions}
+
+
 def effective_procedures(committee: Committee) -> ProceduresVersion | None:
-    return committee.procedures.filter(status=ProceduresStatus.EFFECTIVE).first()
+    return effective_procedures_of([committee.pk]).get(committee.pk)
 
 
 def procedures_of(user: AnyUser, committee: Committee) -> QuerySet[ProceduresVersion]:
