@@ -24,7 +24,9 @@ from html.parser import HTMLParser
 from typing import Any, Final
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 #: A word of lower-case letters and digits joined by underscores: an identifier.
@@ -50,6 +52,8 @@ class Fetched:
     content_type: str = ""
     html: str = ""
     location: str = ""
+    #: The SQL queries the page cost (``None`` where the fetcher cannot see them).
+    queries: int | None = None
 
 
 class Page(HTMLParser):
@@ -137,6 +141,8 @@ class Crawl:
 
     pages: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The SQL queries each page cost, by its address (where the fetcher counts them).
+    queries: dict[str, int] = field(default_factory=dict)
 
 
 def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> Crawl:
@@ -169,6 +175,8 @@ def crawl(fetch: Callable[[str], Fetched], start: str = "/", who: str = "") -> C
         if got.status != 200 or "html" not in got.content_type:
             continue
         result.pages.append(url)
+        if got.queries is not None:
+            result.queries[url] = got.queries
         page = parse(got.html)
         text = " \n ".join(page.text)
         for word in sorted(set(identifiers(text))):
@@ -206,13 +214,15 @@ def client_fetcher(client: Client) -> Callable[[str], Fetched]:
     """``fetch`` through Django's test client (signed in as the client is)."""
 
     def fetch(url: str) -> Fetched:
-        response = client.get(url)
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(url)
         html = "" if response.streaming else response.content.decode(errors="replace")
         return Fetched(
             status=response.status_code,
             content_type=response.get("Content-Type", ""),
             html=html,
             location=response.get("Location", ""),
+            queries=len(counted),
         )
 
     return fetch
