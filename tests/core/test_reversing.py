@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf.urls.i18n import i18n_patterns
 from django.template import engines
 from django.urls import NoReverseMatch, path, re_path
 from django.urls import reverse as django_reverse
+from django.utils import translation
 
 from defector.core.reversing import reverse
 from defector.web.templatetags.urls import URLNode
@@ -89,6 +91,21 @@ def test_a_pattern_refusing_some_integers_is_reversed_by_django_each_time(here: 
     assert reverse("year", (1976,)) == "/years/1976/"
     with pytest.raises(NoReverseMatch):
         reverse("year", (5,))
+
+
+class Translated:
+    """A URL configuration whose addresses start with the language."""
+
+    urlpatterns = i18n_patterns(path("cases/<int:case_id>/", _view, name="case"))
+
+
+def test_an_address_in_the_language_is_djangos_in_each_language(settings: Any) -> None:
+    settings.ROOT_URLCONF = Translated
+    for language in ("de", "fr", "de"):
+        with translation.override(language):
+            assert (
+                reverse("case", (5,)) == django_reverse("case", args=[5]) == f"/{language}/cases/5/"
+            )
 
 
 def test_the_url_tag_of_the_templates_is_the_one_reversed_from_shapes(here: None) -> None:

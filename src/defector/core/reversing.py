@@ -5,10 +5,10 @@ Django's ``reverse`` walks the namespaces, tries each pattern of the name, conve
 arguments and checks the result against the pattern's regular expression: tens of
 microseconds, and a page links to its case, its tabs and its obligations dozens of times
 (``{% url %}`` in a loop; the shell's navigation on every page). Here a name's address is
-reversed once per *shape* — the name, the URL configuration, the script prefix, the language,
-the current app, and its arguments with each non-negative ``int`` replaced by a placeholder
-(strings are kept: they are a few fixed keys, such as a tab's) — and an address is that shape
-with the integers written in.
+reversed once per *shape* — the name, the URL configuration, the script prefix, the language
+(where the addresses depend on it), the current app, and its arguments with each non-negative
+``int`` replaced by a placeholder (strings are kept: they are a few fixed keys, such as a
+tab's) — and an address is that shape with the integers written in.
 
 The shape is trusted only when it reverses with two different placeholders for each integer
 (a large one and ``0``) to the same text around them, each placeholder appearing exactly once:
@@ -30,8 +30,15 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import (
+    LocalePrefixPattern,
+    URLResolver,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+)
 from django.urls import reverse as django_reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 #: Shapes kept at most (then forgotten all at once): names × the string keys they take.
@@ -42,7 +49,33 @@ _PLACEHOLDER: Final = 7_391_846_025_113
 _INT: Final = object()
 #: Each shape's key → the text around its integers (``None``: Django's ``reverse`` each time).
 _shapes: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
+#: Whether each URL configuration has a pattern that depends on the language.
+_translated: dict[Any, bool] = {}
 _lock = threading.Lock()
+
+
+def _has_translated(patterns: Any) -> bool:
+    """A pattern of ``patterns`` (or below) is the language's prefix or a translated route."""
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, LocalePrefixPattern):
+            return True
+        raw = getattr(pattern, "_route", None) or getattr(pattern, "_regex", None)
+        if isinstance(raw, Promise):
+            return True
+        if isinstance(entry, URLResolver) and _has_translated(entry.url_patterns):
+            return True
+    return False
+
+
+def _language(urlconf: Any) -> str | None:
+    """The language, where the URL configuration's addresses depend on it (``i18n_patterns``,
+    a route in ``gettext_lazy``); else ``""``: asking for it costs as much as the rest."""
+    try:
+        translated = _translated[urlconf]
+    except KeyError:
+        translated = _translated[urlconf] = _has_translated(get_resolver(urlconf).url_patterns)
+    return get_language() if translated else ""
 
 
 def _is_int(value: object) -> bool:
@@ -122,11 +155,12 @@ def reverse(
     kw_keys = tuple(sorted((key, _key_of(value)) for key, value in kwargs.items()))
     if None in arg_keys or any(value is None for _, value in kw_keys):
         return _reversed_with(name, urlconf, list(args), dict(kwargs), current_app)
+    conf = urlconf or settings.ROOT_URLCONF
     key = (
         name,
-        urlconf or settings.ROOT_URLCONF,
+        conf,
         get_script_prefix(),
-        get_language(),
+        _language(conf),
         current_app,
         arg_keys,
         kw_keys,
@@ -157,3 +191,4 @@ def _forget(**kwargs: Any) -> None:
     if kwargs.get("setting") in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "LANGUAGE_CODE"}:
         with _lock:
             _shapes.clear()
+            _translated.clear()
