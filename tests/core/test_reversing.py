@@ -12,6 +12,7 @@ from django.template import engines
 from django.urls import NoReverseMatch, path, re_path
 from django.urls import reverse as django_reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 from defector.core.reversing import reverse
 from defector.web.templatetags.urls import URLNode
@@ -49,6 +50,7 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("case", (), {"case_id": 31}),
     ("tab", (5, "notes"), {}),
     ("tab", (5, "bona-fides"), {}),
+    ("tab", (5, SafeString("notes")), {}),
     ("tab", (5, "not a slug"), {}),
     ("item", (12, 345), {}),
     ("item", (), {"case_id": 12, "item": 0}),

@@ -14,8 +14,8 @@ The shape is trusted only when it reverses with two different placeholders for e
 (a large one and ``0``) to the same text around them, each placeholder appearing exactly once:
 a pattern whose converter would refuse some integers (``[1-9][0-9]{3}``) or spell them
 otherwise falls back to Django's ``reverse`` for that shape. Arguments of other types (a
-negative number, a ``bool``, a ``UUID``, a model) always go to Django's ``reverse``. A refusal
-(``NoReverseMatch``) is Django's own, raised by Django's ``reverse``.
+negative number, a ``bool``, a ``UUID``, a lazy string, a model) always go to Django's
+``reverse``. A refusal (``NoReverseMatch``) is Django's own, raised by Django's ``reverse``.
 
 ``{% url %}`` in every template uses it (``web.templatetags.urls``, a builtin of the template
 engine, ``settings.TEMPLATES``).
@@ -39,6 +39,7 @@ from django.urls import (
 )
 from django.urls import reverse as django_reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 #: Shapes kept at most (then forgotten all at once): names × the string keys they take.
@@ -47,6 +48,8 @@ MAX_SHAPES: Final = 4096
 _PLACEHOLDER: Final = 7_391_846_025_113
 
 _INT: Final = object()
+#: Strings taken as they are (a template's literal, ``'notes'``, is a ``SafeString``).
+_STRINGS: Final = (str, SafeString)
 #: Each shape's key → the text around its integers (``None``: Django's ``reverse`` each time).
 _shapes: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
 #: Whether each URL configuration has a pattern that depends on the language.
@@ -87,8 +90,8 @@ def _key_of(value: object) -> object:
     ``None`` for any other value (which never takes the shape)."""
     if _is_int(value):
         return _INT
-    if type(value) is str:
-        return value
+    if type(value) in _STRINGS:
+        return str.__str__(value)
     return None
 
 
