@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "defector.web.context_processors.shell",
             ],
+            # ``{% url %}`` reversed from a shape reversed once (``core.reversing``).
+            "builtins": ["defector.web.templatetags.urls"],
         },
     },
 ]
@@ -204,9 +206,10 @@ STORAGES = {
     "staticfiles": {
         # Production serves hashed, compressed files collected by `collectstatic`;
         # development and tests serve straight from the apps' static directories.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Both answer a file's address from memory after the first time (``web.staticfiles``).
+        "BACKEND": "defector.web.staticfiles.CompressedManifestStaticFilesStorage"
         if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        else "defector.web.staticfiles.StaticFilesStorage",
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION

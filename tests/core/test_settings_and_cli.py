@@ -67,7 +67,7 @@ def test_the_500_page_renders_in_production_without_the_collected_static_files(
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "defector.web.staticfiles.CompressedManifestStaticFilesStorage"},
     }
     settings.DEBUG = False
     response = server_error(RequestFactory().get("/"))

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from defector.core.reversing import reverse
 from defector.policy import versions
 from defector.web.navigation import navigation
 

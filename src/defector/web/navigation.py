@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from defector.compliance.access import COMPLIANCE_POST_ROLES, COMPLIANCE_WORLD_ROLES
 from defector.core.access import Principal, principal_for
+from defector.core.reversing import reverse
 from defector.exploitation.access import CATALOGUE_KEEPERS
 from defector.reports.choices import POST_ROLES as REPORTS_POST_ROLES
 from defector.reports.choices import WORLD_ROLES as REPORTS_WORLD_ROLES

@@ -39,6 +39,10 @@ from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.core.views import ActionFormMixin
 
 CASES_PER_PAGE: Final = 50
+#: The tabs that show the reveal form and the note form (``cases/sections/subject.html``,
+#: ``notes.html``): the forms are built for them alone.
+REVEAL_TAB: Final = "subject"
+NOTES_TAB: Final = "notes"
 
 
 def case_links(case_ids: list[int]) -> list[str]:
@@ -133,13 +137,19 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             context["overview"] = queries.case_overview(user, case)
             context["blockers"] = grant_blockers(context["overview"], tabs)
             context["next_steps"] = sections.next_steps_for(user, case, visible)
-        if view.can_reveal and "reveal_form" not in context:
+        # Each form is built for the tab that shows it (the Overview: moving the case on).
+        if view.can_reveal and current == REVEAL_TAB and "reveal_form" not in context:
             recorded = [row.field for row in view.recorded_identity]
             context["reveal_form"] = RevealForm(recorded=recorded)
-        if view.can_change:
-            handles = queries.handles_case(user, case)
-            if "move_form" not in context and view.next_stages and handles:
-                context["move_form"] = MoveForm(case=view)
+        if (
+            view.can_change
+            and section is None
+            and "move_form" not in context
+            and view.next_stages
+            and queries.handles_case(user, case)
+        ):
+            context["move_form"] = MoveForm(case=view)
+        if view.can_change and current == NOTES_TAB:
             context.setdefault("note_form", NoteForm(initial={"version": view.version}))
         return context
 
@@ -214,7 +224,7 @@ def stale_case_message(case: Any, form: Any) -> str | None:
 class RevealView(TabActionMixin):
     """POST a field and a reason; the answer is the Subject tab with the value shown once."""
 
-    tab = "subject"
+    tab = REVEAL_TAB
 
     @method_decorator(sensitive_variables())
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

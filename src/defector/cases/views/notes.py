@@ -9,13 +9,13 @@ from django.views.generic import TemplateView
 
 from defector.cases import actions, queries
 from defector.cases.forms import NoteForm, NoteSearchForm
-from defector.cases.views.case import CaseChangeView
+from defector.cases.views.case import NOTES_TAB, CaseChangeView
 from defector.core.errors import InvalidInput
 
 
 class NoteView(CaseChangeView):
     form_name = "note_form"
-    tab = "notes"
+    tab = NOTES_TAB
 
     def make_form(self, view: queries.CaseView) -> NoteForm:
         return NoteForm(self.request.POST)

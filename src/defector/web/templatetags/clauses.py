@@ -54,10 +54,18 @@ def clause_link(key: object) -> SafeString:
     found = _clause(key)
     if found is None:
         return format_html('<span class="clause-key">{}</span>', key)
+    return _link(found.key, _directive_url(get_script_prefix(), get_urlconf()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _link(key: str, directive_url: str) -> SafeString:
+    """A clause's link, built once per directive address (a page has dozens)."""
+    found = CLAUSES[key]
     return format_html(
-        '<a class="usa-link clause-link" href="{}" title="{}">'
+        '<a class="usa-link clause-link" href="{}#{}" title="{}">'
         '<span class="usa-sr-only">Clause </span>{}</a>',
-        clause_url(found.key),
+        directive_url,
+        found.anchor,
         found.title,
         found.key,
     )
