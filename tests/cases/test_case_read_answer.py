@@ -3,7 +3,8 @@ gives (``describe``, ``latest_assessment``, ``obligations_of``, ``timeline_of``,
 answer was built before it was read in its own shape with prepared reads and written without
 validating it again): for every role, a case with and without an assessment, with a sealed
 identity recorded in part, compartments and officers, closed, and with obligations
-reassigned, discharged and waived; a case the caller may not see answers as a missing one."""
+reassigned, discharged and waived; a case the caller may not see answers as a missing one.
+The case page's case, from prepared reads too, is the ORM's, with its related rows."""
 
 from __future__ import annotations
 
@@ -12,15 +13,20 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Prefetch
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from ninja.responses import NinjaJSONEncoder
 
 from defector.cases import actions, queries
 from defector.cases.api.common import assessment_out, case_out, entry_out
 from defector.cases.models import Case, Obligation
 from defector.cases.schemas import CaseRecordOut
+from defector.core.access import Action, get_for, may
 from defector.core.actions import create_api_token
 from defector.core.errors import NotFound
+from defector.directory.models import Official
 from support.world import World
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +62,7 @@ def _version(case: Case) -> int:
 def _validated(user: User, case_id: int) -> tuple[int, bytes | None]:
     """The answer as ninja gave it from the views: validated by the schema, then written."""
     try:
-        case = queries.case_page(user, case_id)
+        case = queries.case_detail(user, case_id)  # not the prepared reads of the page
     except NotFound:
         return 404, None
     view = queries.describe(user, case)
@@ -147,3 +153,57 @@ def test_the_case_read_answers_what_the_validated_views_give(
     # Each case is seen by some and hidden from others: the compartmented one by one officer.
     assert {pk for _, pk in answered} == {case.pk for case in cases}
     assert len(answered) < len(ROLES) * len(cases)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _official(official: Official | None) -> Any:
+    return None if official is None else (_fields(official), _fields(official.user))
+
+
+def test_the_case_page_reads_its_case_as_the_orm_reads_it(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    read = Case.objects.select_related(
+        "post", "opened_by__user", "changed_by__user", "subject"
+    ).prefetch_related(
+        "compartments", Prefetch("officers", Official.objects.select_related("user"))
+    )
+    for role in ("officer", "member", "chair", "officer_in_bonn", "idc"):
+        user: User = request.getfixturevalue(role)
+        for case in cases:
+            try:
+                expected = get_for(
+                    user, Action.VIEW, read, case.pk, also=(Action.CHANGE, Action.REVEAL)
+                )
+            except NotFound:
+                with pytest.raises(NotFound):
+                    queries.case_page(user, case.pk)
+                continue
+            with CaptureQueriesContext(connection) as counted:
+                found = queries.case_page(user, case.pk)
+                allowed = may(user, (Action.CHANGE, Action.REVEAL), found)
+                subject = getattr(found, "subject", None)
+                row = (
+                    _fields(found),
+                    _fields(found.post),
+                    _official(found.opened_by),
+                    _official(found.changed_by),
+                    None if subject is None else _fields(subject),
+                    [_official(o) for o in found.officers.all()],
+                    [_fields(c) for c in found.compartments.all()],
+                )
+
+            assert len(counted) == 2, counted.captured_queries
+            assert allowed == may(user, (Action.CHANGE, Action.REVEAL), expected), role
+            assert row == (
+                _fields(expected),
+                _fields(expected.post),
+                _official(expected.opened_by),
+                _official(expected.changed_by),
+                _fields(expected.subject),
+                [_official(o) for o in expected.officers.all()],
+                [_fields(c) for c in expected.compartments.all()],
+            ), (role, case.cryptonym)

@@ -388,6 +388,14 @@ def with_may(
     return annotated
 
 
+def mark_may(obj: models.Model, allowed: dict[Action, bool]) -> None:
+    """Whether the user may do each action on ``obj``, as a read that carried their tests
+    (:func:`condition_for`) answered: on ``obj`` as :func:`with_may` puts it, for :func:`may`
+    to answer from."""
+    for action, answer in allowed.items():
+        setattr(obj, f"{_MAY_PREFIX}{Action(action).value}", answer)
+
+
 def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model) -> set[Action]:
     """Which of ``actions`` ``user`` may do on ``obj``: the same rules as :func:`can`, asked in
     one query (none when ``obj`` was read :func:`with_may` them; remembered for :func:`can`
