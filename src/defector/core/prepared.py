@@ -124,7 +124,8 @@ class Prepared:
         return compiled
 
     def rows(self, *, using: str | None = None, **values: Any) -> list[dict[str, Any]]:
-        """The rows for ``values`` (one for each :class:`Param`), as dictionaries."""
+        """The rows for ``values`` (one for each :class:`Param` and :class:`Condition`), as
+        dictionaries."""
         alias = using if using is not None else router.db_for_read(self._model())
         compiled = self._compiled(alias)
         if set(values) != compiled.slots | compiled.pieces:
