@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from defector.core import audit, prepared
 from defector.core.models import AuditEvent
-from defector.core.prepared import Param, Prepared
+from defector.core.prepared import NEVER, Condition, Param, Prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,31 @@ def test_a_missing_or_unknown_value_is_refused(
 def test_only_a_values_queryset_can_be_prepared(db: Any) -> None:
     with pytest.raises(TypeError, match="values"):
         Prepared(lambda: AuditEvent.objects.filter(action=Param("action"))).rows(action="x")
+
+
+FLAGGED = Prepared(
+    lambda: (
+        AuditEvent.objects.filter(Condition("shown"))
+        .order_by("seq")
+        .values("seq", flagged=Condition("flag"))
+    )
+)
+
+
+def test_conditions_given_when_the_read_runs_choose_and_flag_its_rows(events: None) -> None:
+    seqs = list(
+        AuditEvent.objects.filter(action="test.prepared")
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
+    action = AuditEvent._meta.get_field("action").column
+
+    rows = FLAGGED.rows(
+        shown=(f"{AuditEvent._meta.db_table}.{action} = %s", ("test.prepared",)),
+        flag=(f"{AuditEvent._meta.db_table}.seq = %s", (seqs[1],)),
+    )
+
+    assert rows == [{"seq": seq, "flagged": seq == seqs[1]} for seq in seqs]
+    assert FLAGGED.rows(shown=NEVER, flag=NEVER) == []
+    with pytest.raises(TypeError, match="needs exactly \\['flag', 'shown'\\]"):
+        FLAGGED.rows(shown=NEVER)

@@ -43,7 +43,7 @@ BOUNDS: dict[str, int] = {
     "the case page": 20,
     "the case list page": 9,  # with the list's banner of threats not yet disseminated
     "the case list API": 5,
-    "the case read API": 9,
+    "the case read API": 8,  # its case; officers, compartments; assessment; obligations; timeline
     "the committees page": 16,
     "a committee's page": 15,
     "the committees API": 13,

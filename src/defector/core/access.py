@@ -265,6 +265,37 @@ def _test(
     return RawSQL(sql, (*params, pk), output_field=BooleanField())  # noqa: S611 (compiled above)
 
 
+def condition_for(
+    user: AnyUser | None, action: Action | str, model: type[models.Model], pk: Any
+) -> tuple[str, tuple[Any, ...]] | None:
+    """Whether ``user`` may ``action`` the row ``pk`` of ``model``, as SQL and its parameters:
+    the compiled test :func:`get_for` asks (the same rule, compartments and all), for a read
+    that carries it as a condition (``core.prepared.Condition``); ``None`` when nothing is
+    allowed. ``pk`` as :func:`get_for` takes it; a read that decides with it says so to
+    :func:`note_decided`."""
+    pk = model._meta.pk.get_prep_value(pk)
+    compiled = _compiled_test(
+        principal_for(user),
+        Action(action),
+        model,
+        router.db_for_read(model),
+        RULES.get(model._meta.label_lower),
+        levels(),
+    )
+    return None if compiled is None else (compiled[0], (*compiled[1], pk))
+
+
+def note_decided(
+    user: AnyUser | None, action: Action | str, model: type[models.Model], pk: Any, allowed: bool
+) -> None:
+    """Within :func:`remembering`, remember what a read that carried :func:`condition_for`
+    answered (as :func:`get_for` and :func:`may` do for their own): :func:`decided` and
+    :func:`can` then answer without asking."""
+    memo = _REMEMBERED.get()
+    if memo is not None:
+        memo[(getattr(user, "pk", None), str(action), model._meta.label_lower, pk)] = allowed
+
+
 #: Decisions remembered within :func:`remembering` (a page's reading), by (user, action,
 #: model, row); ``None`` outside it.
 _REMEMBERED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
@@ -355,6 +386,14 @@ def with_may(
         tests[name] = Exists(narrowed.values("pk"))
     annotated: QuerySet[_M] = queryset.annotate(**tests)
     return annotated
+
+
+def mark_may(obj: models.Model, allowed: dict[Action, bool]) -> None:
+    """Whether the user may do each action on ``obj``, as a read that carried their tests
+    (:func:`condition_for`) answered: on ``obj`` as :func:`with_may` puts it, for :func:`may`
+    to answer from."""
+    for action, answer in allowed.items():
+        setattr(obj, f"{_MAY_PREFIX}{Action(action).value}", answer)
 
 
 def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model) -> set[Action]:

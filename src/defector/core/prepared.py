@@ -9,8 +9,10 @@ converters Django would apply (``.values()`` rows, identical to the queryset's).
 
 A prepared read applies no access rule of its own: it is for rows whose access the caller
 has already decided (``core.access.get_for``, ``decided``), or it carries the rule's compiled
-test as a parameterised condition. Its ``build`` must depend on the code alone — no settings,
-no principal, no clock — since its SQL is kept for the life of the process.
+test as a parameterised condition: a :class:`Condition`, given when the read runs as SQL and
+its parameters (``core.access.condition_for``), in its ``WHERE`` or as a column. Its ``build``
+must depend on the code alone — no settings, no principal, no clock — since its SQL is kept
+for the life of the process.
 
 ::
 
@@ -25,10 +27,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.db import connections, router
-from django.db.models import Expression, QuerySet
+from django.db.models import BooleanField, Expression, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -55,6 +57,46 @@ class Param(Expression):
 
 
 @dataclass(frozen=True, slots=True)
+class _Piece:
+    """Where a :class:`Condition`'s parameters go among the compiled SQL's parameters."""
+
+    name: str
+
+    @property
+    def marker(self) -> str:
+        return _marker(self.name)
+
+
+def _marker(name: str) -> str:
+    # Not SQL: left in place, the read fails to run rather than run another condition.
+    return f"<<prepared condition {name}>>"
+
+
+class Condition(Expression):
+    """A condition given when a :class:`Prepared` read runs, as ``(sql, params)``: in a
+    ``filter`` (the rows for which it holds) or as a value (whether it holds for each row):
+    ``Condition("view")``, filled by ``rows(view=("EXISTS (…)", [7]))``. Its SQL is put in
+    place of a marker, in parentheses, and its parameters where the marker stands among the
+    compiled ones; it may name columns of the read's tables as the read's SQL names them."""
+
+    conditional = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__(output_field=BooleanField())
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return _marker(self.name), [_Piece(self.name)]
+
+    def __repr__(self) -> str:
+        return f"Condition({self.name!r})"
+
+
+#: A :class:`Condition` that never holds.
+NEVER: Final[tuple[str, tuple[Any, ...]]] = ("1 = 0", ())
+
+
+@dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
@@ -62,6 +104,7 @@ class _Compiled:
     #: (column position, converters) as Django's compiler gives them (``get_converters``).
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
     slots: frozenset[str]
+    pieces: frozenset[str]
 
 
 class Prepared:
@@ -81,17 +124,27 @@ class Prepared:
         return compiled
 
     def rows(self, *, using: str | None = None, **values: Any) -> list[dict[str, Any]]:
-        """The rows for ``values`` (one for each :class:`Param`), as dictionaries."""
+        """The rows for ``values`` (one for each :class:`Param` and :class:`Condition`), as
+        dictionaries."""
         alias = using if using is not None else router.db_for_read(self._model())
         compiled = self._compiled(alias)
-        if set(values) != compiled.slots:
-            raise TypeError(
-                f"a prepared read needs exactly {sorted(compiled.slots)}, got {sorted(values)}"
-            )
-        params = [values[p.name] if isinstance(p, _Slot) else p for p in compiled.params]
+        if set(values) != compiled.slots | compiled.pieces:
+            needed = sorted(compiled.slots | compiled.pieces)
+            raise TypeError(f"a prepared read needs exactly {needed}, got {sorted(values)}")
+        sql = compiled.sql
+        params: list[Any] = []
+        for p in compiled.params:
+            if isinstance(p, _Slot):
+                params.append(values[p.name])
+            elif isinstance(p, _Piece):
+                condition, condition_params = values[p.name]
+                sql = sql.replace(p.marker, f"({condition})", 1)
+                params.extend(condition_params)
+            else:
+                params.append(p)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
         names = compiled.names
         result = []
@@ -133,4 +186,14 @@ def _compile(queryset: QuerySet[Any]) -> _Compiled:
         for position, (functions, expression) in compiler.get_converters(fields).items()
     )
     slots = frozenset(p.name for p in params if isinstance(p, _Slot))
-    return _Compiled(sql=sql, params=params, names=names, converters=converters, slots=slots)
+    pieces = [p.name for p in params if isinstance(p, _Piece)]
+    if len(set(pieces)) != len(pieces) or any(sql.count(_marker(n)) != 1 for n in pieces):
+        raise TypeError("a prepared read's conditions are each used once")
+    return _Compiled(
+        sql=sql,
+        params=params,
+        names=names,
+        converters=converters,
+        slots=slots,
+        pieces=frozenset(pieces),
+    )

@@ -16,6 +16,7 @@ from defector.cases.api.common import (
     expected_version,
     record_out,
     router,
+    trusted_answer,
     with_etag,
 )
 from defector.cases.schemas import (
@@ -46,7 +47,7 @@ from defector.core.schemas import CHANGE_ERRORS, READ_ERRORS, ErrorOut
 def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
     record = record_out(request, case_id)
     with_etag(response, record["version"])
-    return record
+    return trusted_answer(request, response, record)
 
 
 @router.get(

@@ -146,6 +146,7 @@ from defector.cases.queries.preview import (
     intake_defaults,
     intake_preview,
 )
+from defector.cases.queries.record import case_record
 from defector.cases.queries.registry import register_case_sections, register_guards
 from defector.cases.queries.risk import (
     Awaiting,
@@ -266,6 +267,7 @@ __all__ = [
     "case_detail",
     "case_overview",
     "case_page",
+    "case_record",
     "case_rows",
     "case_summaries",
     "cases_for",

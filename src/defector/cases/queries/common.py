@@ -20,6 +20,7 @@ from django.db.models import (
 from defector.cases.access import CASE_CONTENT
 from defector.cases.choices import HANDLING_ROLES, WAIVING_ROLES
 from defector.cases.models import Case
+from defector.cases.queries.case_row import page_case
 from defector.core.access import (
     Action,
     can,
@@ -35,19 +36,14 @@ from defector.directory.choices import WASHINGTON_ROLES
 from defector.directory.models import Official, RoleAssignment
 
 
-def access_case(
-    user: AnyUser, case_id: int | str, action: Action | str, *, page: bool = False
-) -> Case:
+def access_case(user: AnyUser, case_id: int | str, action: Action | str) -> Case:
     """The case ``case_id`` if ``user`` may ``action`` it, else
-    :class:`~defector.core.errors.NotFound` (for a denied case exactly as for a missing one).
-    ``page``: for the case page, with its subject's (sealed) record and whether the user may
-    change it and reveal its subject, in the same read."""
-    related = ["post", "opened_by__user", "changed_by__user", *(["subject"] if page else [])]
-    queryset = Case.objects.select_related(*related).prefetch_related(
+    :class:`~defector.core.errors.NotFound` (for a denied case exactly as for a missing one)."""
+    queryset = Case.objects.select_related("post", "opened_by__user", "changed_by__user")
+    queryset = queryset.prefetch_related(
         "compartments", Prefetch("officers", Official.objects.select_related("user"))
     )
-    also = (Action.CHANGE, Action.REVEAL) if page else ()
-    return get_for(user, action, queryset, case_id, what="case", also=also)
+    return get_for(user, action, queryset, case_id, what="case")
 
 
 _M = TypeVar("_M", bound=Model)
@@ -114,8 +110,9 @@ def case_detail(user: AnyUser, case_id: int) -> Case:
 
 
 def case_page(user: AnyUser, case_id: int) -> Case:
-    """:func:`case_detail` for the case page: with what its summary asks in the same read."""
-    return access_case(user, case_id, Action.VIEW, page=True)
+    """:func:`case_detail` for the case page: with its subject's (sealed) record and whether
+    the user may change it and reveal its subject, from prepared reads (``case_row``)."""
+    return page_case(user, case_id)
 
 
 def can_reveal(user: AnyUser, case: Case) -> bool:

@@ -120,25 +120,23 @@ class AssessmentView:
         }
 
 
-def _assessment_view(assessment: Assessment) -> AssessmentView:
-    data = assessment.outcome
-    categories = [
-        Cited(c, CLAUSES[CATEGORY_CLAUSE[Category(c)]].title, CATEGORY_CLAUSE[Category(c)])
-        for c in data.get("categories", [])
-        if c in {x.value for x in Category}
-    ]
-    rules = [
+def categories_of(outcome: dict[str, Any]) -> list[str]:
+    """The categories an assessment's outcome names (``2a``–``2f``), those still defined."""
+    return [c for c in outcome.get("categories", []) if c in _CATEGORIES]
+
+
+def obligation_rules_of(outcome: dict[str, Any]) -> list[Any]:
+    """The obligations an assessment's outcome raises, as the policy's rules."""
+    return [
         OBLIGATIONS_BY_ID[ObligationId(o)]
-        for o in data.get("obligations", [])
-        if o in {x.value for x in ObligationId}
+        for o in outcome.get("obligations", [])
+        if o in _OBLIGATION_IDS
     ]
-    obligations = [Cited(str(r.identifier), r.title, r.clause, r.when) for r in rules]
-    findings = [
-        FindingRow(f["clause"], CLAUSES[f["clause"]].title, f["holds"], f["because"])
-        for f in data.get("findings", [])
-        if f.get("clause") in CLAUSES
-    ]
-    powers = [
+
+
+def power_rows_of(powers: list[dict[str, Any]] | None) -> list[PowerRow]:
+    """Where the facts of ``1`` and ``3`` came from, as an assessment stored them."""
+    return [
         PowerRow(
             fact=str(p.get("fact", "")),
             label=POWER_FACT_LABELS.get(str(p.get("fact", "")), str(p.get("fact", ""))),
@@ -147,9 +145,29 @@ def _assessment_view(assessment: Assessment) -> AssessmentView:
             because=str(p.get("because", "")),
             records=[str(r.get("label", "")) for r in p.get("records", [])],
         )
-        for p in assessment.powers or []
+        for p in powers or []
         if p.get("clause") in CLAUSES
     ]
+
+
+_CATEGORIES: Final = frozenset(x.value for x in Category)
+_OBLIGATION_IDS: Final = frozenset(x.value for x in ObligationId)
+
+
+def _assessment_view(assessment: Assessment) -> AssessmentView:
+    data = assessment.outcome
+    categories = [
+        Cited(c, CLAUSES[CATEGORY_CLAUSE[Category(c)]].title, CATEGORY_CLAUSE[Category(c)])
+        for c in categories_of(data)
+    ]
+    rules = obligation_rules_of(data)
+    obligations = [Cited(str(r.identifier), r.title, r.clause, r.when) for r in rules]
+    findings = [
+        FindingRow(f["clause"], CLAUSES[f["clause"]].title, f["holds"], f["because"])
+        for f in data.get("findings", [])
+        if f.get("clause") in CLAUSES
+    ]
+    powers = power_rows_of(assessment.powers)
     cited = {c.clause for c in categories} | {o.clause for o in obligations}
     cited |= {f.clause for f in findings}
     return AssessmentView(

@@ -1,0 +1,135 @@
+"""The case page's read of its case, prepared (``core.prepared``): the case with its post, the
+officials who opened and last changed it, its subject's (sealed) record, its compartments and
+its officers, and whether the caller may see, change and reveal it — the rows
+``access_case(…, page=True)`` reads with ``select_related`` and ``prefetch_related``, in two
+reads compiled once instead of three compiled for each request, made into the same model
+instances (their related rows in place, as those reads leave them).
+
+A case the caller may not see is not found (:class:`~defector.core.errors.NotFound`), as a
+missing one: the access rule's compiled tests (``core.access.condition_for``) are the read's
+conditions, and what they answer is remembered as ``get_for`` and ``may`` remember theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from django.contrib.auth.models import User
+from django.db import router
+from django.db.models import Model
+
+from defector.cases.models import Case, Subject
+from defector.core.access import Action, condition_for, mark_may, note_decided
+from defector.core.errors import NotFound
+from defector.core.prepared import NEVER, Condition, Param, Prepared
+from defector.core.users import AnyUser
+from defector.directory.models import Compartment, Official, Post
+
+
+def _columns(model: type[Model], path: str = "") -> list[str]:
+    return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def _official_columns(path: str) -> list[str]:
+    return [*_columns(Official, path), *_columns(User, f"{path}user__")]
+
+
+_CASE: Final = Prepared(
+    lambda: (
+        Case.objects.filter(pk=Param("case"))
+        .filter(Condition("view"))
+        .order_by()
+        .values(
+            *_columns(Case),
+            *_columns(Post, "post__"),
+            *_official_columns("opened_by__"),
+            *_official_columns("changed_by__"),
+            *_columns(Subject, "subject__"),
+            may_change=Condition("change"),
+            may_reveal=Condition("reveal"),
+        )
+    )
+)
+#: The case's officers (with their users) and compartments: a row for each pair, in the
+#: officials' own order (``Official.Meta.ordering``) and the compartments' (by code).
+_OFFICERS_AND_COMPARTMENTS: Final = Prepared(
+    lambda: (
+        Case.objects.filter(pk=Param("case"))
+        .order_by(
+            "officers__user__last_name",
+            "officers__user__first_name",
+            "officers__user__username",
+            "compartments__code",
+        )
+        .values(*_official_columns("officers__"), *_columns(Compartment, "compartments__"))
+    )
+)
+
+
+def _instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
+    """The instance of ``model`` whose columns ``row`` holds under ``path``; ``None`` when
+    there is none (its key is empty: a left join found no row)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    values = [row[f"{path}{name}"] for name in names]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(alias, names, values)
+
+
+def _official(row: dict[str, Any], path: str, alias: str) -> Official | None:
+    official: Official | None = _instance(Official, row, path, alias)
+    if official is not None:
+        user = _instance(User, row, f"{path}user__", alias)
+        Official._meta.get_field("user").set_cached_value(official, user)
+    return official
+
+
+def page_case(user: AnyUser, case_id: int | str) -> Case:
+    """The case for its page, as ``access_case(user, case_id, VIEW, page=True)`` gives it."""
+    pk = Case._meta.pk.get_prep_value(case_id)
+    view = condition_for(user, Action.VIEW, Case, pk)
+    row = None
+    if view is not None:
+        row = _CASE.one(
+            case=pk,
+            view=view,
+            change=condition_for(user, Action.CHANGE, Case, pk) or NEVER,
+            reveal=condition_for(user, Action.REVEAL, Case, pk) or NEVER,
+        )
+    if row is None:
+        raise NotFound("no such case")
+    alias = router.db_for_read(Case)
+    case: Case = _instance(Case, row, "", alias)
+    fields = Case._meta
+    fields.get_field("post").set_cached_value(case, _instance(Post, row, "post__", alias))
+    fields.get_field("opened_by").set_cached_value(case, _official(row, "opened_by__", alias))
+    fields.get_field("changed_by").set_cached_value(case, _official(row, "changed_by__", alias))
+    subject = _instance(Subject, row, "subject__", alias)
+    Case.subject.related.set_cached_value(case, subject)
+    if subject is not None:
+        Subject._meta.get_field("case").set_cached_value(subject, case)
+    officers: dict[int, Official] = {}
+    compartments: dict[int, Compartment] = {}
+    for pair in _OFFICERS_AND_COMPARTMENTS.rows(case=pk):
+        official = _official(pair, "officers__", alias)
+        if official is not None:
+            officers.setdefault(official.pk, official)
+        compartment = _instance(Compartment, pair, "compartments__", alias)
+        if compartment is not None:
+            compartments.setdefault(compartment.pk, compartment)
+    _prefetched(case, "officers", list(officers.values()))
+    _prefetched(case, "compartments", list(compartments.values()))
+    allowed = {Action.CHANGE: bool(row["may_change"]), Action.REVEAL: bool(row["may_reveal"])}
+    mark_may(case, allowed)
+    note_decided(user, Action.VIEW, Case, pk, True)
+    for action, answer in allowed.items():
+        note_decided(user, action, Case, pk, answer)
+    return case
+
+
+def _prefetched(case: Case, name: str, rows: list[Any]) -> None:
+    """``case.<name>.all()`` answering ``rows``, as ``prefetch_related(name)`` leaves it."""
+    queryset = getattr(case, name).get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    case.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

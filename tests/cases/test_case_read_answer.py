@@ -1,0 +1,209 @@
+"""``GET /cases/{id}`` answers, byte for byte, what the schema's validation of the case's views
+gives (``describe``, ``latest_assessment``, ``obligations_of``, ``timeline_of``, as the
+answer was built before it was read in its own shape with prepared reads and written without
+validating it again): for every role, a case with and without an assessment, with a sealed
+identity recorded in part, compartments and officers, closed, and with obligations
+reassigned, discharged and waived; a case the caller may not see answers as a missing one.
+The case page's case, from prepared reads too, is the ORM's, with its related rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Prefetch
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from ninja.responses import NinjaJSONEncoder
+
+from defector.cases import actions, queries
+from defector.cases.api.common import assessment_out, case_out, entry_out
+from defector.cases.models import Case, Obligation
+from defector.cases.schemas import CaseRecordOut
+from defector.core.access import Action, get_for, may
+from defector.core.actions import create_api_token
+from defector.core.errors import NotFound
+from defector.directory.models import Official
+from support.world import World
+
+pytestmark = pytest.mark.django_db
+
+FACTS: dict[str, Any] = {
+    "nationalities": ["SU"],
+    "location": "AT",
+    "escaped_control": True,
+    "unwilling_to_return": True,
+    "dissatisfied": True,
+    "susceptible": True,
+    "willing_to_defect": True,
+    "special_value": ["information"],
+    "requests": ["asylum"],
+    "threat_information": True,
+}
+ROLES = (
+    "officer",
+    "second_officer",
+    "member",
+    "chair",
+    "senior",
+    "officer_in_bonn",
+    "idc",
+    "auditor",
+)
+
+
+def _version(case: Case) -> int:
+    return Case.objects.values_list("version", flat=True).get(pk=case.pk)
+
+
+def _validated(user: User, case_id: int) -> tuple[int, bytes | None]:
+    """The answer as ninja gave it from the views: validated by the schema, then written."""
+    try:
+        case = queries.case_detail(user, case_id)  # not the prepared reads of the page
+    except NotFound:
+        return 404, None
+    view = queries.describe(user, case)
+    latest = queries.latest_assessment(user, case)
+    data = {
+        **case_out(view),
+        "latest_assessment": assessment_out(latest) if latest is not None else None,
+        "obligations": queries.obligations_of(user, case),
+        "timeline": [entry_out(entry) for entry in queries.timeline_of(user, case)],
+    }
+    dumped = CaseRecordOut.model_validate(data).model_dump()
+    return 200, json.dumps(dumped, cls=NinjaJSONEncoder).encode()
+
+
+@pytest.fixture
+def cases(
+    open_case: Any, officer: User, second_officer: User, chair: User, member: User, world: World
+) -> list[Case]:
+    assessed = open_case(facts=FACTS, note="Came alone.")
+    partial = open_case(
+        aliases="",
+        birth_date="",
+        birth_place="Horlivka",
+        identity_documents="",
+        compartments=["ALPHA"],
+    )
+    closed = open_case(facts=FACTS, officer_ids=[second_officer.official.pk])  # type: ignore[attr-defined]
+    actions.move_case(
+        acting_user=officer,
+        case_id=closed.pk,
+        expected_version=_version(closed),
+        to="closed",
+        outcome="withdrew",
+    )
+    worked = open_case(facts=FACTS)
+    first, second, third = Obligation.objects.filter(case=worked, status="open").order_by("pk")[:3]
+    actions.reassign_obligation(
+        acting_user=officer,
+        case_id=worked.pk,
+        obligation_id=first.pk,
+        expected_version=_version(worked),
+        owner_id=member.official.pk,  # type: ignore[attr-defined]
+    )
+    actions.discharge_obligation(
+        acting_user=officer,
+        case_id=worked.pk,
+        obligation_id=second.pk,
+        expected_version=_version(worked),
+        evidence="Flash cable to Washington at 09:41.",
+    )
+    actions.waive_obligation(
+        acting_user=chair,
+        case_id=worked.pk,
+        obligation_id=third.pk,
+        expected_version=_version(worked),
+        reason="Reported through the station's own channel, per the committee.",
+    )
+    actions.update_facts(
+        acting_user=officer,
+        case_id=worked.pk,
+        expected_version=_version(worked),
+        facts={**FACTS, "threat_information": False},
+    )
+    return [assessed, partial, closed, worked]
+
+
+def test_the_case_read_answers_what_the_validated_views_give(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    answered = set()
+    for role in ROLES:
+        user: User = request.getfixturevalue(role)
+        _, token = create_api_token(acting_user=user, user=user, name="tests")
+        client = Client(headers={"Authorization": f"Bearer {token}"})
+        missing = client.get("/api/v1/cases/999999")
+        for case in cases:
+            status, expected = _validated(user, case.pk)
+            response = client.get(f"/api/v1/cases/{case.pk}")
+
+            assert response.status_code == status, (role, case.cryptonym)
+            if expected is None:
+                assert response.content == missing.content
+                continue
+            answered.add((role, case.pk))
+            assert response.content == expected, (role, case.cryptonym)
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            assert response["ETag"] == f'"{_version(case)}"'
+    # Each case is seen by some and hidden from others: the compartmented one by one officer.
+    assert {pk for _, pk in answered} == {case.pk for case in cases}
+    assert len(answered) < len(ROLES) * len(cases)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _official(official: Official | None) -> Any:
+    return None if official is None else (_fields(official), _fields(official.user))
+
+
+def test_the_case_page_reads_its_case_as_the_orm_reads_it(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    read = Case.objects.select_related(
+        "post", "opened_by__user", "changed_by__user", "subject"
+    ).prefetch_related(
+        "compartments", Prefetch("officers", Official.objects.select_related("user"))
+    )
+    for role in ("officer", "member", "chair", "officer_in_bonn", "idc"):
+        user: User = request.getfixturevalue(role)
+        for case in cases:
+            try:
+                expected = get_for(
+                    user, Action.VIEW, read, case.pk, also=(Action.CHANGE, Action.REVEAL)
+                )
+            except NotFound:
+                with pytest.raises(NotFound):
+                    queries.case_page(user, case.pk)
+                continue
+            with CaptureQueriesContext(connection) as counted:
+                found = queries.case_page(user, case.pk)
+                allowed = may(user, (Action.CHANGE, Action.REVEAL), found)
+                subject = getattr(found, "subject", None)
+                row = (
+                    _fields(found),
+                    _fields(found.post),
+                    _official(found.opened_by),
+                    _official(found.changed_by),
+                    None if subject is None else _fields(subject),
+                    [_official(o) for o in found.officers.all()],
+                    [_fields(c) for c in found.compartments.all()],
+                )
+
+            assert len(counted) == 2, counted.captured_queries
+            assert allowed == may(user, (Action.CHANGE, Action.REVEAL), expected), role
+            assert row == (
+                _fields(expected),
+                _fields(expected.post),
+                _official(expected.opened_by),
+                _official(expected.changed_by),
+                _fields(expected.subject),
+                [_official(o) for o in expected.officers.all()],
+                [_fields(c) for c in expected.compartments.all()],
+            ), (role, case.cryptonym)
