@@ -369,7 +369,7 @@ def _one_by_one(
             if why is not None:
                 walk.unreadable(seq, why)
             computed = chain.body_hash(body)
-            if deep and why is None and computed == stored and _columns_body(row) != body:
+            if deep and why is None and computed == stored and _columns_body(row, body) != body:
                 walk.faults.append(
                     chain.Fault(
                         _int(stated_seq),
@@ -384,10 +384,17 @@ def _one_by_one(
     return hashes
 
 
-def _columns_body(row: list[Any]) -> bytes | None:
-    """``chain.event_body`` of a stored row's columns (None when they cannot be encoded)."""
+def _columns_body(row: list[Any], body: bytes) -> bytes | None:
+    """``chain.event_body`` of a row's columns (None: they cannot be encoded), its empty JSON
+    columns (``core.heads``) read from its bytes: ``--deep`` compares each that holds a value."""
     try:
-        return chain.row_body(decoded(tuple(row)))
+        cells = list(decoded(tuple(row)))
+        if any(cells[index] is None for index in _JSON_AT):
+            data = json.loads(body)  # readable: ``chain.body_fields`` decoded it already
+            for index in _JSON_AT:
+                if cells[index] is None:
+                    cells[index] = data.get(chain.ROW_FIELDS[index])
+        return chain.row_body(cells)
     except (TypeError, ValueError):
         return None
 
