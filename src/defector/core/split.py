@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import operator
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -197,6 +198,9 @@ class Helper:
 
 def start(first: int, last: int, wanted: Iterable[int], head_seq: int, size: int) -> Helper:
     """Fork a helper over positions ``first`` … ``last``."""
+    # What this process has buffered would otherwise be written again by the helper at its end.
+    sys.stdout.flush()
+    sys.stderr.flush()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
