@@ -212,13 +212,17 @@ def test_an_edited_event_is_altered_at_its_seq() -> None:
 def test_an_edited_column_is_found_by_verify_deep_and_never_shown() -> None:
     append(4)
     tamper("UPDATE core_auditevent SET reason = %s, actor_name = %s WHERE seq = %s", ["x", "y", 2])
+    # A JSON column is stored empty (its bytes hold it); one that holds a value is compared.
+    tamper("UPDATE core_auditevent SET after = %s WHERE seq = %s", ['{"n": 99}', 3])
+    tamper("UPDATE core_auditevent SET after = %s WHERE seq = %s", ['{"n": 3}', 4])
     # The chain (the bytes hashed) is intact: the default verify is clean …
     assert kinds() == set()
     # … the columns the pages filter on are not what was hashed: --deep says so,
     status, out, _ = run("verify", "--deep", "--json")
     report = json.loads(out)
     assert status == 1
-    assert [(f["seq"], f["kind"]) for f in report["faults"]] == [(2, "columns differ")]
+    faults = [(f["seq"], f["kind"]) for f in report["faults"]]
+    assert faults == [(2, "columns differ"), (3, "columns differ")]
     # and what an auditor is shown is what was hashed, not the edited columns.
     shown = audit.hashed_fields(AuditEvent.objects.get(seq=2))
     assert (shown["reason"], shown["actor_name"]) == ("", "system")

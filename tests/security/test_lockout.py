@@ -105,7 +105,7 @@ def test_failures_and_locks_are_in_the_audit_log_without_unknown_names(
     assert failed.count() == 6
     assert failed.first().after["username"] == "kestrel"  # type: ignore[union-attr]
     assert failed.last().after["username"] is None  # type: ignore[union-attr]
-    assert not AuditEvent.objects.filter(after__icontains="hunter2").exists()
+    assert not any(b"hunter2" in bytes(event.body or b"") for event in AuditEvent.objects.all())
     locked = AuditEvent.objects.get(action="accounts.locked")
     assert locked.after["scope"] == "account"
     assert locked.after["username"] == "kestrel"

@@ -10,6 +10,7 @@ This module imports no model.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from argparse import ArgumentParser
@@ -25,6 +26,8 @@ from defector.core import chain, rows, signing
 PROGRESS_EVERY = 100_000
 #: How many faults ``verify`` lists before it stops.
 MAX_FAULTS = 100
+#: Processes ``verify`` uses by default: two where there are two cores (``core.split``).
+DEFAULT_PROCESSES = 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def add_verify_arguments(verify: ArgumentParser) -> None:
@@ -47,6 +50,14 @@ def add_verify_arguments(verify: ArgumentParser) -> None:
         action="store_true",
         help="also check each event's columns (what the pages filter on) against the bytes "
         "its hash covers; slower",
+    )
+    verify.add_argument(
+        "--processes",
+        type=int,
+        choices=[1, 2],
+        default=DEFAULT_PROCESSES,
+        help="verify the far half of a long chain in a second process "
+        f"(default: {DEFAULT_PROCESSES}, with this machine's cores)",
     )
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     progress = verify.add_mutually_exclusive_group()
@@ -80,6 +91,7 @@ def verify(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
         progress_every=PROGRESS_EVERY,
         max_faults=MAX_FAULTS,
         deep=options.get("deep", False),
+        processes=options.get("processes", 1),
     )
     if options["json"]:
         stdout.write(json.dumps(result.to_dict(), indent=2))
@@ -161,7 +173,8 @@ def summary(result: rows.Verification) -> str:
         f"checkpoints:  {report.checkpoints:,} checked "
         f"({result.stored_checkpoints:,} stored, {result.kept_checkpoints:,} kept)",
         f"head:         {report.head}",
-        f"time:         {result.seconds:.2f} s ({result.events_per_second:,.0f} events/s)",
+        f"time:         {result.seconds:.2f} s ({result.events_per_second:,.0f} events/s"
+        + (f", {result.processes} processes)" if result.processes > 1 else ")"),
     ]
     if result.deep:
         lines.append("columns:      checked against the bytes hashed (--deep)")

@@ -461,6 +461,20 @@ class Walk:
             self.report.complete = False
         return hashes
 
+    def passed(self, count: int, hashes: Mapping[int, str]) -> None:
+        """The next ``count`` events were checked elsewhere as :meth:`batch` checks them, the
+        first linked to this walk's last (``core.split``); ``hashes``: the hash at each
+        checkpoint's size among them and at the last."""
+        first, last = self.position + 1, self.position + count
+        sizes = self.sizes
+        while sizes and sizes[-1] <= last:
+            size = sizes.pop()
+            if size >= first:
+                self._checkpoints_at(size, size, hashes[size])
+        self.position, self.previous = last, hashes[last]
+        if len(self.faults) >= self.max_faults:
+            self.report.complete = False
+
     def finish(self) -> Report:
         report = self.report
         report.events = self.position

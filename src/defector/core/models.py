@@ -3,7 +3,10 @@ writes."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Collection
+from typing import Any, Final, Self
 
 from django.conf import settings
 from django.db import models
@@ -171,6 +174,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_name}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
+        """An event as loaded, its empty JSON columns read from its bytes: a format-2 event
+        stores ``before``, ``after`` and ``decision`` only in ``body`` (``core.heads``), and
+        nothing filters on them; a column that holds a value is left as stored (``audit verify
+        --deep`` compares it with the bytes)."""
+        event = super().from_db(db, field_names, values)
+        loaded = event.__dict__
+        body = loaded.get("body")
+        if body is None or all(loaded.get(name, True) is not None for name in BODY_ONLY_FIELDS):
+            return event
+        try:
+            data = json.loads(bytes(body))
+        except ValueError:  # unreadable bytes: verify says so; the columns stay empty
+            return event
+        if isinstance(data, dict):
+            for name in BODY_ONLY_FIELDS:
+                if name in loaded and loaded[name] is None:
+                    loaded[name] = data.get(name)
+        return event
+
+
+#: The columns a format-2 event leaves empty (NULL): its bytes hold them (``core.heads``).
+BODY_ONLY_FIELDS: Final = ("before", "after", "decision")
 
 
 class AuditHead(models.Model):

@@ -20,17 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import operator
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from typing import Any, Final, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
-from defector.core import chain
+from defector.core import chain, split
+from defector.core.split import Seen, as_int
 
 #: Rows fetched per round trip while streaming the chain.
 CHUNK_SIZE: Final = 2000
@@ -115,15 +114,15 @@ def sqlite_row_hash(row: tuple[Any, ...]) -> str:
 # --- verifying the stored chain --------------------------------------------------------------
 
 #: The action of the event each checkpoint row belongs to.
-CHECKPOINT_ACTION: Final = "audit.checkpoint"
+CHECKPOINT_ACTION: Final = split.CHECKPOINT_ACTION
+#: Verified in two processes (``core.split``) from this many events on, when asked.
+SPLIT_FROM: Final = 200_000
 _BODY_SQL: Final = "SELECT body FROM core_auditevent ORDER BY seq"
 #: A batch again, in full: (seq, body, hash) and the row of ``chain.ROW_FIELDS``.
 _ROWS_AT_SQL: Final = (
     f"SELECT seq, body, hash, {', '.join(chain.ROW_FIELDS)} FROM core_auditevent "  # noqa: S608
     "ORDER BY seq LIMIT %s OFFSET %s"
 )
-#: How a format-2 event of a checkpoint shows, at its place after ``"seq":N,``.
-_CHECKPOINT_TAG: Final = f'"action":"{CHECKPOINT_ACTION}",'.encode()
 
 
 class CheckpointRow(NamedTuple):
@@ -149,6 +148,8 @@ class Verification:
     kept_checkpoints: int
     #: Whether the events' columns were checked against their bytes too (``--deep``).
     deep: bool = False
+    #: How many processes verified the events (``core.split``).
+    processes: int = 1
 
     @property
     def ok(self) -> bool:
@@ -170,33 +171,10 @@ class Verification:
             "head": self.report.head,
             "seconds": round(self.seconds, 6),
             "events_per_second": round(self.events_per_second, 1),
+            "processes": self.processes,
             "first_bad": first_bad.to_dict() if first_bad is not None else None,
             "faults": [fault.to_dict() for fault in self.report.faults],
         }
-
-
-@dataclass(slots=True)
-class Seen:
-    """What a verification notes while the events stream past, for the checks after it."""
-
-    head_seq: int | None
-    at_head: str | None = None
-    last_seq: Any = None
-    #: The ``audit.checkpoint`` events: position → (seq, the key id the event names).
-    checkpoint_events: dict[int, tuple[int, str]] = dataclass_field(default_factory=dict)
-
-    def checkpoint(self, position: int, seq: Any, after: Any) -> None:
-        if isinstance(after, str):
-            try:
-                after = json.loads(after)
-            except ValueError:
-                after = None
-        key = after.get("key_id", "") if isinstance(after, Mapping) else ""
-        self.checkpoint_events[position] = (_int(seq), str(key))
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def stored_head() -> tuple[int, str] | None:
@@ -217,20 +195,21 @@ def stored_checkpoint_rows() -> list[CheckpointRow]:
         ]
 
 
-def _batches(batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(batch_size: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
     """The stored bytes of every event in chain order, a batch at a time, as 1-tuples: through
     a server-side binary cursor on PostgreSQL (the bytes come as they are stored), the
     driver's cursor on SQLite. Nothing else is read: the rest is needed only for a batch that
-    does not check out, or one of format 1 (:func:`_rows_at`)."""
+    does not check out, or one of format 1 (:func:`_rows_at`). ``batch_size()`` is asked
+    before each batch."""
     raw = connection.connection
     if connection.vendor == "postgresql":
         cursor = raw.cursor(name=f"audit_verify_{id(raw):x}", binary=True)
-        cursor.itersize = batch_size
+        cursor.itersize = batch_size()
     else:
         cursor = raw.cursor()
     try:
         cursor.execute(_BODY_SQL)
-        while batch := cursor.fetchmany(batch_size):
+        while batch := cursor.fetchmany(batch_size()):
             yield batch
     finally:
         cursor.close()
@@ -247,9 +226,6 @@ def _rows_at(offset: int, count: int) -> list[tuple[Any, ...]]:
         ]
 
 
-_FIRST: Final = operator.itemgetter(0)
-
-
 def verify_chain(
     *,
     kept: Iterable[chain.Checkpoint] = (),
@@ -259,9 +235,12 @@ def verify_chain(
     batch_size: int = BATCH_SIZE,
     max_faults: int = 100,
     deep: bool = False,
+    processes: int = 1,
+    split_from: int = SPLIT_FROM,
 ) -> Verification:
     """Verify every stored event, every stored checkpoint and the ``kept`` ones; see
-    ``core.audit.verify_stored``, which is this."""
+    ``core.audit.verify_stored``, which is this. ``processes=2``: the far half of a chain of
+    ``split_from`` events or more in a helper process (``core.split``)."""
     kept = list(kept)
     with transaction.atomic():  # one snapshot; PostgreSQL's server-side cursor needs one
         checkpoint_rows = stored_checkpoint_rows()
@@ -272,20 +251,34 @@ def verify_chain(
         walk = chain.Walk([*stored, *kept], public_keys, max_faults=max_faults)
         hash_row = sqlite_row_hash if connection.vendor == "sqlite" else decoded_row_hash
         next_progress = progress_every
-        for batch in _batches(batch_size):
+        helper = None if deep or processes < 2 else _helper(head, walk, split_from, batch_size)
+        cut = helper.first - 1 if helper is not None else 0
+        processes_used = 1
+
+        def size() -> int:  # up to the helper's part, then on
+            return min(batch_size, cut - walk.position) if walk.position < cut else batch_size
+
+        for batch in _batches(size):
             first = walk.position + 1
-            bodies = list(map(_FIRST, batch))  # per batch, in C
+            bodies = list(map(split.FIRST, batch))  # per batch, in C
             hashes: Sequence[Any] | None = None if deep or None in bodies else walk.batch(bodies)
             full: list[tuple[Any, ...]] | None = None
             if hashes is None:
                 full = _rows_at(walk.position, len(batch))
                 hashes = _one_by_one(walk, full, hash_row, deep)
-            _note(seen, first, bodies, hashes, full)
+            split.note(seen, first, bodies, hashes, full)
             if walk.stopped:
                 break
             if progress is not None and walk.position >= next_progress:
                 progress(walk.position - walk.position % progress_every)
                 next_progress = walk.position - walk.position % progress_every + progress_every
+            if helper is not None and walk.position == cut:
+                if _take(helper.part(), helper, walk, seen):
+                    processes_used = 2
+                    break  # the rest was verified by the helper, and linked here
+                helper = None  # not taken: read the rest here, as in one process
+        if helper is not None:
+            helper.stop()
         report = walk.finish()
         seconds = time.perf_counter() - start
         if report.complete:
@@ -299,50 +292,42 @@ def verify_chain(
         stored_checkpoints=len(stored),
         kept_checkpoints=len(kept),
         deep=deep,
+        processes=processes_used,
     )
 
 
-def _note(
-    seen: Seen,
-    first: int,
-    bodies: list[bytes | None],
-    hashes: Sequence[Any],
-    full: list[tuple[Any, ...]] | None,
-) -> None:
-    """What the checks after the walk need from a batch: the hash at the head row's position,
-    the ``audit.checkpoint`` events and the last seq."""
-    count = len(bodies)
-    if seen.head_seq is not None and first <= seen.head_seq < first + count:
-        seen.at_head = str(hashes[seen.head_seq - first])
-    seen.last_seq = full[-1][0] if full else first + count - 1
-    # Checkpoint events are rare: find them by their bytes at their fixed place (format 2),
-    # then read each; format 1's are found by their action column.
-    digits = len(str(first))
-    tag = operator.itemgetter(
-        slice(chain.SEQ_AT + digits + 1, chain.SEQ_AT + digits + 1 + len(_CHECKPOINT_TAG))
-    )
-    indices: Iterable[int] = range(count)
-    if None not in bodies and len(str(first + count - 1)) == digits:
-        tags = list(map(tag, bodies))  # type: ignore[arg-type]
-        if _CHECKPOINT_TAG not in tags:
-            return
-        indices = [index for index, found in enumerate(tags) if found == _CHECKPOINT_TAG]
-    for index in indices:
-        body = bodies[index]
-        data: Any
-        if body is not None:
-            if _CHECKPOINT_TAG not in body:
-                continue
-            try:
-                data = json.loads(body)
-            except ValueError:
-                continue
-        elif full is not None:
-            data = dict(zip(chain.ROW_FIELDS, full[index][3:], strict=True))
-        else:
-            continue
-        if isinstance(data, dict) and data.get("action") == CHECKPOINT_ACTION:
-            seen.checkpoint(first + index, data.get("seq"), data.get("after"))
+def _helper(
+    head: tuple[int, str] | None, walk: chain.Walk, split_from: int, size: int
+) -> split.Helper | None:
+    """A helper process over the chain's far half, when it is long enough and on a database
+    another process can open; it reads up to the largest seq of this snapshot."""
+    if head is None or head[0] < split_from:
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
+        return None  # another process cannot open it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(seq) FROM core_auditevent")
+        last = cursor.fetchone()[0]
+    middle = head[0] // 2
+    if last is None or last <= middle:
+        return None
+    return split.start(middle + 1, int(last), [*walk.sizes, head[0]], head[0], size)
+
+
+def _take(part: split.Part | None, helper: split.Helper, walk: chain.Walk, seen: Seen) -> bool:
+    """Whether the helper's part checked out and follows this walk (its first event names the
+    hash of the last one here); if so, the walk and ``seen`` move past it."""
+    if part is None or not part.sound or part.count != helper.last - helper.first + 1:
+        return False
+    if part.first != walk.position + 1 or part.prev != walk.previous:
+        return False
+    walk.passed(part.count, part.hashes)
+    if part.seen.at_head is not None:
+        seen.at_head = part.seen.at_head
+    seen.last_seq = part.seen.last_seq
+    seen.checkpoint_events.update(part.seen.checkpoint_events)
+    return True
 
 
 def _one_by_one(
@@ -369,10 +354,10 @@ def _one_by_one(
             if why is not None:
                 walk.unreadable(seq, why)
             computed = chain.body_hash(body)
-            if deep and why is None and computed == stored and _columns_body(row) != body:
+            if deep and why is None and computed == stored and _columns_body(row, body) != body:
                 walk.faults.append(
                     chain.Fault(
-                        _int(stated_seq),
+                        as_int(stated_seq),
                         "columns differ",
                         "the columns the pages read are not the bytes its hash covers",
                         walk.position + 1,
@@ -384,10 +369,17 @@ def _one_by_one(
     return hashes
 
 
-def _columns_body(row: list[Any]) -> bytes | None:
-    """``chain.event_body`` of a stored row's columns (None when they cannot be encoded)."""
+def _columns_body(row: list[Any], body: bytes) -> bytes | None:
+    """``chain.event_body`` of a row's columns (None: they cannot be encoded), its empty JSON
+    columns (``core.heads``) read from its bytes: ``--deep`` compares each that holds a value."""
     try:
-        return chain.row_body(decoded(tuple(row)))
+        cells = list(decoded(tuple(row)))
+        if any(cells[index] is None for index in _JSON_AT):
+            data = json.loads(body)  # readable: ``chain.body_fields`` decoded it already
+            for index in _JSON_AT:
+                if cells[index] is None:
+                    cells[index] = data.get(chain.ROW_FIELDS[index])
+        return chain.row_body(cells)
     except (TypeError, ValueError):
         return None
 
@@ -431,7 +423,7 @@ def head_faults(head: tuple[int, str] | None, events: int, seen: Seen) -> list[c
     if head_seq > 0 and seen.at_head != head_hash:
         return [
             chain.Fault(
-                _int(seen.last_seq),
+                as_int(seen.last_seq),
                 "head mismatch",
                 f"the chain's head row names another hash ({head_hash[:12]}…) for this event",
                 head_seq,

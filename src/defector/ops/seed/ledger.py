@@ -4,8 +4,8 @@ per batch.
 ``core.audit.record`` appends one event at a time (a compare-and-set of the head, an insert). The
 seed writes hundreds of thousands, so it computes each event's ``seq``, ``prev_hash`` and
 ``hash`` itself (``core.chain.event_body``, the same arithmetic), inserts a batch as
-``core.heads`` stores events (``insert_many``: the JSON in the canonical encoding, which
-``defector audit verify`` hashes without decoding it) and moves the head row over the batch's
+``core.heads`` stores events (``insert_many``: format 2, the bytes hashed in ``body`` and the
+JSON columns empty, as ``record`` writes them) and moves the head row over the batch's
 last event, in the batch's transaction. The PostgreSQL triggers of ``core/migrations/0005``
 still hold: a row-level BEFORE INSERT trigger sees the rows inserted before it by the same
 statement, so each event of a multi-row insert extends the one before it; and the head has
