@@ -20,9 +20,7 @@ user is only themselves, an administrator when a superuser.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
 from django.contrib.auth.models import User
@@ -45,6 +43,11 @@ from defector.core.principals import principals_for as principals_for
 from defector.core.principals import rank as rank
 from defector.core.principals import register_principal_source as register_principal_source
 from defector.core.principals import user_only as user_only
+from defector.core.remembering import REMEMBERED, decision_key
+from defector.core.remembering import decided as decided
+from defector.core.remembering import remember as remember
+from defector.core.remembering import remembered as remembered
+from defector.core.remembering import remembering as remembering
 from defector.core.users import AnyUser
 
 # --- the rules ------------------------------------------------------------------------------
@@ -204,9 +207,9 @@ def get_for(
         found = rows.first()
     if found is None:
         raise NotFound(f"no such {what or model._meta.verbose_name}")
-    memo = _REMEMBERED.get()
+    memo = REMEMBERED.get()
     if memo is not None:
-        memo[_decision_key(user, action, found)] = True
+        memo[decision_key(user, action, found)] = True
     return found
 
 
@@ -291,70 +294,15 @@ def note_decided(
     """Within :func:`remembering`, remember what a read that carried :func:`condition_for`
     answered (as :func:`get_for` and :func:`may` do for their own): :func:`decided` and
     :func:`can` then answer without asking."""
-    memo = _REMEMBERED.get()
+    memo = REMEMBERED.get()
     if memo is not None:
         memo[(getattr(user, "pk", None), str(action), model._meta.label_lower, pk)] = allowed
 
 
-#: Decisions remembered within :func:`remembering` (a page's reading), by (user, action,
-#: model, row); ``None`` outside it.
-_REMEMBERED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
-    "defector_access_remembered", default=None
-)
-
-
-@contextmanager
-def remembering() -> Iterator[None]:
-    """Within the block, :func:`can` asks the database once per user, action and object: for
-    reading (a GET), when nothing the rules read changes meanwhile."""
-    token = _REMEMBERED.set({})
-    try:
-        yield
-    finally:
-        _REMEMBERED.reset(token)
-
-
-_T = TypeVar("_T")
-
-
-def remembered(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
-    """``read()``, once per ``key`` within :func:`remembering` (every time outside it): for a
-    read that several sections of one page repeat (``key`` names the read and its object)."""
-    memo = _REMEMBERED.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]  # type: ignore[no-any-return]
-
-
-def remember(key: tuple[Any, ...], value: object) -> None:
-    """Within :func:`remembering`, let a later :func:`remembered` with ``key`` answer ``value``
-    (a list read for display that also answers a gate's read of the same rows)."""
-    memo = _REMEMBERED.get()
-    if memo is not None:
-        memo[key] = value
-
-
-def _decision_key(user: AnyUser | None, action: Action | str, obj: models.Model) -> tuple[Any, ...]:
-    return (getattr(user, "pk", None), str(action), obj._meta.label_lower, obj.pk)
-
-
-def decided(user: AnyUser | None, action: Action | str, obj: models.Model) -> bool | None:
-    """Whether ``user`` may ``action`` ``obj`` as already decided within :func:`remembering`
-    (by :func:`get_for`, :func:`can` or :func:`may`); ``None`` when not decided yet, or
-    outside it. Asks nothing of the database."""
-    memo = _REMEMBERED.get()
-    if memo is None:
-        return None
-    answer = memo.get(_decision_key(user, action, obj))
-    return None if answer is None else bool(answer)
-
-
 def can(user: AnyUser | None, action: Action | str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this object (the same rule as ``restrict``)."""
-    remembered = _REMEMBERED.get()
-    key = _decision_key(user, action, obj)
+    remembered = REMEMBERED.get()
+    key = decision_key(user, action, obj)
     if remembered is not None and key in remembered:
         return bool(remembered[key])
     allowed = Action(action) in _may(user, [Action(action)], obj)
@@ -402,11 +350,11 @@ def may(user: AnyUser | None, actions: Iterable[Action | str], obj: models.Model
     within :func:`remembering`; remembered for :func:`can` within it)."""
     asked = [Action(a) for a in actions]
     read = {a: getattr(obj, f"{_MAY_PREFIX}{a.value}", None) for a in asked}
-    memo = _REMEMBERED.get()
+    memo = REMEMBERED.get()
     if memo is not None:
         for a in asked:
             if read[a] is None:
-                read[a] = memo.get(_decision_key(user, a, obj))
+                read[a] = memo.get(decision_key(user, a, obj))
     if all(answer is not None for answer in read.values()):
         allowed = {a for a, answer in read.items() if answer}
     else:
