@@ -100,3 +100,22 @@ def test_a_missing_or_unknown_value_is_refused(
 def test_only_a_values_queryset_can_be_prepared(db: Any) -> None:
     with pytest.raises(TypeError, match="values"):
         Prepared(lambda: AuditEvent.objects.filter(action=Param("action"))).rows(action="x")
+
+
+def test_annotations_between_fields_keep_their_place_and_a_slice_is_the_querysets(
+    events: None,
+) -> None:
+    def interleaved(action: Any) -> Any:
+        return (
+            AuditEvent.objects.filter(action=action)
+            .annotate(copy=F("seq"))
+            .order_by("-seq")
+            .values("seq", "copy", "action", "after")
+        )
+
+    read = Prepared(lambda: interleaved(Param("action")))
+    expected = list(interleaved("test.prepared"))
+
+    assert read.rows(action="test.prepared") == expected
+    for start, stop in ((0, 2), (1, 3), (2, 10), (3, 3)):
+        assert read.slice(start, stop, action="test.prepared") == expected[start:stop]
