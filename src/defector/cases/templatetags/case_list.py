@@ -7,10 +7,10 @@ cells each cost the template engine more than the page's SQL takes (``docs/bench
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from defector.cases.queries import CaseRow
@@ -22,11 +22,12 @@ _NONE_ASSESSED = '<span class="text-base">None assessed</span>'
 
 
 def _row(case: CaseRow, link: str) -> str:
-    cryptonym = conditional_escape(case.cryptonym)
-    outcome = f": {conditional_escape(case.outcome_label.lower())}" if case.outcome else ""
+    # ``html.escape``: what Django's ``escape`` does to a plain string (every value here is
+    # one: the row's own text, a choice's label, a link), without its wrapping for lazy text.
+    cryptonym = escape(case.cryptonym)
+    outcome = f": {escape(case.outcome_label.lower())}" if case.outcome else ""
     categories = (
-        ", ".join(conditional_escape(words(category)) for category in case.categories)
-        or _NONE_ASSESSED
+        ", ".join(escape(words(category)) for category in case.categories) or _NONE_ASSESSED
     )
     overdue = case.overdue_count
     marked = ' class="text-error-dark"' if overdue else ""
@@ -35,11 +36,11 @@ def _row(case: CaseRow, link: str) -> str:
     return (
         f'\n    <tr data-case="{cryptonym}"{marked}>'
         f'\n      <th scope="row" data-label="Cryptonym"><a class="usa-link" '
-        f'href="{conditional_escape(link)}">{cryptonym}</a></th>'
-        f'\n      <td data-label="Kind">{conditional_escape(case.kind_label)}</td>'
-        f'\n      <td data-label="Post">{conditional_escape(case.post)}</td>'
-        f'\n      <td data-label="Stage" data-stage="{conditional_escape(case.stage)}">'
-        f"{conditional_escape(case.stage_label)}{outcome}</td>"
+        f'href="{escape(link)}">{cryptonym}</a></th>'
+        f'\n      <td data-label="Kind">{escape(case.kind_label)}</td>'
+        f'\n      <td data-label="Post">{escape(case.post)}</td>'
+        f'\n      <td data-label="Stage" data-stage="{escape(case.stage)}">'
+        f"{escape(case.stage_label)}{outcome}</td>"
         f'\n      <td data-label="Categories">{categories}</td>'
         f'\n      <td data-label="Obligations">{case.open_count} open'
         + (
@@ -48,9 +49,9 @@ def _row(case: CaseRow, link: str) -> str:
             else ""
         )
         + "</td>"
-        f'\n      <td data-label="Sensitivity">{conditional_escape(case.sensitivity)}</td>'
+        f'\n      <td data-label="Sensitivity">{escape(case.sensitivity)}</td>'
         f'\n      <td data-label="Opened"><time datetime="{iso}">'
-        f"{conditional_escape(utc(opened))}</time></td>"
+        f"{escape(utc(opened))}</time></td>"
         "\n    </tr>\n    "
     )
 
