@@ -334,3 +334,8 @@ def test_the_lists_sql_is_compiled_once_for_a_reader_and_the_filters_set(
     assert len(compiled) == 2  # the count and the page
     assert read(world.bonn.pk) == (1, [cases["bonn"].cryptonym])
     assert len(compiled) == 2
+
+
+def test_an_id_beyond_any_column_matches_no_case(cases: dict[str, Case], idc: User) -> None:
+    assert api_rows(idc, {"officer": str(2**63)}) == []
+    assert api_rows(idc, {"post": str(2**64), "q": "A"}) == []

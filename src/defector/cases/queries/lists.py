@@ -186,6 +186,10 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
+#: The ids a filter may name: beyond them no case matches (the ORM's answer to an integer out
+#: of a column's range), and the driver could not send them.
+_IDS: Final = range(-(2**63), 2**63)
+
 #: The prepared reads of the lists kept (by reader and filters set; an entry is a few
 #: kilobytes of SQL for each thread and database).
 _READS_CACHE_SIZE: Final = 2048
@@ -247,6 +251,10 @@ class _ListRead:
         self.alias = router.db_for_read(Case)
         self.now = connections[self.alias].ops.adapt_datetimefield_value(now)
         self.overdue = filters.overdue
+        if any(
+            self.values[name] not in _IDS for name in ("post", "officer") if name in self.values
+        ):
+            self.reads = None
 
     def count(self) -> int:
         if self.reads is None:
