@@ -1,6 +1,7 @@
-"""Where a read's time goes, in one process: ``GET /api/v1/me``, a case read and the case page,
-each asked ``--requests`` times through Django's test client (the whole middleware stack, no
-server), timed one after another, then profiled with cProfile.
+"""Where a read's time goes, in one process: ``GET /api/v1/me``, a case read, the case page,
+the case list page (``/cases/``) and ``GET /api/v1/cases``, each asked ``--requests`` times
+through Django's test client (the whole middleware stack, no server), timed one after another
+(``--only``: some of them), then profiled with cProfile.
 
 Against a database already seeded (``defector migrate`` and ``defector seed``, as
 ``bench_table.py`` does), named by the usual environment (``DEFECTOR_STATE_DIR`` or
@@ -29,9 +30,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "defector.settings")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--profile", choices=("me", "case", "page", "none"), default="none")
+    parser.add_argument(
+        "--profile", choices=("me", "case", "page", "list", "cases", "none"), default="none"
+    )
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sql", action="store_true", help="print each read's SQL once")
+    parser.add_argument("--only", default="", help="the reads to time, e.g. me,list,cases")
     args = parser.parse_args()
 
     import django
@@ -64,6 +68,8 @@ def main() -> int:
         "me": (api, "/api/v1/me"),
         "case": (api, f"/api/v1/cases/{case}"),
         "page": (web, f"/cases/{case}/"),
+        "list": (web, "/cases/"),
+        "cases": (api, "/api/v1/cases"),
     }
 
     def run(name: str, times: int) -> float:
@@ -78,7 +84,8 @@ def main() -> int:
         return (time.process_time() - start) / times
 
     means: dict[str, float] = {}
-    for name in reads:
+    chosen = [n for n in reads if not args.only or n in {"me", *args.only.split(",")}]
+    for name in chosen:
         run(name, 5)  # warm
         queries: list[str] = []
 

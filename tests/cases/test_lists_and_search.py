@@ -14,6 +14,8 @@ from django.test import Client
 
 from defector.cases import actions, queries
 from defector.cases.models import Case
+from defector.cases.queries import lists
+from defector.core import prepared
 from defector.core.actions import create_api_token
 from defector.core.errors import InvalidInput
 
@@ -307,3 +309,33 @@ def test_the_sqlite_index_is_put_back_after_a_table_rebuild(
     search.ensure_index()
     note(notes["other"], officer, "Second polygraph session booked.")
     assert len(queries.search_notes(officer, "polygraph")) == 2
+
+
+def test_the_lists_sql_is_compiled_once_for_a_reader_and_the_filters_set(
+    cases: dict[str, Case], idc: User, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[Any] = []
+    original = prepared._compile
+
+    def counting(queryset: Any) -> Any:
+        compiled.append(queryset)
+        return original(queryset)
+
+    monkeypatch.setattr(prepared, "_compile", counting)
+    lists._list_reads.cache_clear()
+
+    def read(post: int) -> tuple[int, list[str]]:
+        rows = queries.case_rows(idc, queries.CaseFilters(post=post, overdue=False), now=NOW)
+        return rows.count(), [row.cryptonym for row in rows[0:50]]
+
+    filters = queries.CaseFilters(post=world.vienna.pk, overdue=False)
+    expected = [c.cryptonym for c in queries.cases_for(idc, filters, now=NOW)]
+    assert read(world.vienna.pk) == (len(expected), expected)
+    assert len(compiled) == 2  # the count and the page
+    assert read(world.bonn.pk) == (1, [cases["bonn"].cryptonym])
+    assert len(compiled) == 2
+
+
+def test_an_id_beyond_any_column_matches_no_case(cases: dict[str, Case], idc: User) -> None:
+    assert api_rows(idc, {"officer": str(2**63)}) == []
+    assert api_rows(idc, {"post": str(2**64), "q": "A"}) == []

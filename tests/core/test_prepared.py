@@ -128,3 +128,22 @@ def test_conditions_given_when_the_read_runs_choose_and_flag_its_rows(events: No
     assert FLAGGED.rows(shown=NEVER, flag=NEVER) == []
     with pytest.raises(TypeError, match="needs exactly \\['flag', 'shown'\\]"):
         FLAGGED.rows(shown=NEVER)
+
+
+def test_annotations_between_fields_keep_their_place_and_a_slice_is_the_querysets(
+    events: None,
+) -> None:
+    def interleaved(action: Any) -> Any:
+        return (
+            AuditEvent.objects.filter(action=action)
+            .annotate(copy=F("seq"))
+            .order_by("-seq")
+            .values("seq", "copy", "action", "after")
+        )
+
+    read = Prepared(lambda: interleaved(Param("action")))
+    expected = list(interleaved("test.prepared"))
+
+    assert read.rows(action="test.prepared") == expected
+    for start, stop in ((0, 2), (1, 3), (2, 10), (3, 3)):
+        assert read.slice(start, stop, action="test.prepared") == expected[start:stop]

@@ -455,3 +455,20 @@ def audit_log(principal: Principal, action: Action) -> Q | None:
 
 register("core.auditevent", audit_log)
 register("core.auditcheckpoint", audit_log)
+
+
+# --- for reads compiled once per principal ----------------------------------------------------
+
+
+def restricted(
+    principal: Principal, action: Action | str, queryset: QuerySet[_M]
+) -> QuerySet[_M] | None:
+    """:func:`restrict` for a principal already read: the rows of ``queryset`` it may
+    ``action``, or ``None`` when no rule allows any. Like a rule, a function of the principal,
+    the action and the registry alone, so that a read built on it may be compiled once for
+    each principal (``cases.queries.lists``: with the registry's rule and :func:`levels` in
+    its key, as ``_compiled_test``)."""
+    condition = _condition(principal, action, queryset.model._meta.label_lower)
+    if condition is None:
+        return None
+    return _narrow(principal, condition, queryset)

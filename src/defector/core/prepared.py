@@ -126,6 +126,21 @@ class Prepared:
     def rows(self, *, using: str | None = None, **values: Any) -> list[dict[str, Any]]:
         """The rows for ``values`` (one for each :class:`Param` and :class:`Condition`), as
         dictionaries."""
+        return self._rows(using, None, values)
+
+    def slice(
+        self, start: int, stop: int, *, using: str | None = None, **values: Any
+    ) -> list[dict[str, Any]]:
+        """The rows ``start`` to ``stop`` (as ``queryset[start:stop]``) for ``values``: the
+        compiled SQL with ``LIMIT`` and ``OFFSET`` given as parameters (the queryset itself
+        is not sliced)."""
+        if not 0 <= start <= stop:
+            raise ValueError("a slice of a prepared read runs from start to a stop after it")
+        return self._rows(using, (start, stop), values)
+
+    def _rows(
+        self, using: str | None, window: tuple[int, int] | None, values: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         alias = using if using is not None else router.db_for_read(self._model())
         compiled = self._compiled(alias)
         if set(values) != compiled.slots | compiled.pieces:
@@ -143,6 +158,9 @@ class Prepared:
             else:
                 params.append(p)
         connection = connections[alias]
+        if window is not None:  # LIMIT and OFFSET as parameters: one SQL for every page
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            params += [window[1] - window[0], window[0]]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -179,8 +197,13 @@ def _compile(queryset: QuerySet[Any]) -> _Compiled:
     compiler: SQLCompiler = query.get_compiler(queryset.db)
     sql, compiled_params = compiler.as_sql()
     params: tuple[Any, ...] = tuple(compiled_params)  # values, and a _Slot per Param
-    names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    # The columns' names in the order of the SQL (``values("a", "annotated", "b")`` keeps
+    # its order there): each column of a ``.values()`` read is selected under its name.
+    selected = compiler.select[: compiler.col_count]
+    names = tuple(alias for _, _, alias in selected)
+    if not all(names):
+        raise TypeError("a prepared read selects each of its columns under a name")
+    fields = [column[0] for column in selected]
     converters = tuple(
         (position, tuple(functions), expression)
         for position, (functions, expression) in compiler.get_converters(fields).items()

@@ -13,6 +13,7 @@ from defector.accounts.forms import StepUpCodeMixin
 from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind, Stage
 from defector.cases.forms.common import NO_NAMES_HINT, DistinctIds, textarea, version_field
+from defector.cases.forms.widgets import QuickSelect
 from defector.core.forms import ActionForm, sentence
 from defector.core.users import AnyUser
 from defector.policy.definitions import Category
@@ -27,39 +28,39 @@ class CaseFilterForm(ActionForm):
         coerce=int,
         empty_value=None,
         label="Post",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     stage = forms.ChoiceField(
         required=False,
         choices=[("", "Any stage"), *Stage.choices],
         label="Stage",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     category = forms.ChoiceField(
         required=False,
         choices=[("", "Any category")]
         + [(c.value, sentence(c.value.replace("_", " "))) for c in Category],
         label="Category",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     overdue = forms.ChoiceField(
         required=False,
         choices=[("", "Either"), ("true", "Overdue"), ("false", "Not overdue")],
         label="Obligations",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     officer = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
         label="Officer",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     kind = forms.ChoiceField(
         required=False,
         choices=[("", "Any kind"), *IntakeKind.choices],
         label="Kind",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     q = forms.CharField(
         required=False,

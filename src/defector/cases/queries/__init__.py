@@ -73,6 +73,14 @@ from defector.cases.queries.facts import (
     facts_of,
     latest_assessment,
 )
+from defector.cases.queries.filters import (
+    MAX_QUERY_LENGTH,
+    MAX_SEARCH_LENGTH,
+    NO,
+    YES,
+    CaseFilters,
+    parse_case_filters,
+)
 from defector.cases.queries.inducement import (
     MAX_GROUP_SETTING,
     ActView,
@@ -105,11 +113,6 @@ from defector.cases.queries.invitations import (
     may_invite,
 )
 from defector.cases.queries.lists import (
-    MAX_QUERY_LENGTH,
-    MAX_SEARCH_LENGTH,
-    NO,
-    YES,
-    CaseFilters,
     CaseRow,
     CaseRows,
     CaseSummaries,
@@ -118,7 +121,6 @@ from defector.cases.queries.lists import (
     cases_for,
     officer_choices,
     overdue_obligations,
-    parse_case_filters,
     post_choices,
     visible_cases,
 )

@@ -1,130 +1,45 @@
-"""The case list: its filters, the cases a user may see, a page of them as rows, and the
-choices of the filters."""
+"""The case list: the cases a user may see, narrowed by its filters (``filters``), a page of
+them as rows, and the choices of the filters.
+
+The list's reads are prepared (``core.prepared``): for each reader and each set of filters
+given, the count and the page are compiled once and run with the filters' values, the clock
+and the page's bounds as parameters — the reader's access condition and the filters' shape
+make the SQL, their values do not change it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from django.db.models import Exists, Field, IntegerField, OuterRef, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import Exists, Field, Func, IntegerField, OuterRef, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
-from defector.core.access import Action, remembered, restrict
-from defector.core.errors import InvalidInput
+from defector.cases.queries.filters import CaseFilters, filter_values
+from defector.core.access import (
+    RULES,
+    Action,
+    Principal,
+    levels,
+    principal_for,
+    remembered,
+    restrict,
+    restricted,
+)
 from defector.core.pagination import Mapped
+from defector.core.prepared import Param, Prepared
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
-from defector.policy.definitions import Category
-
-#: The longest text filter accepted on cryptonyms, and on a note search.
-MAX_QUERY_LENGTH: Final = 40
 
 
-MAX_SEARCH_LENGTH: Final = 200
-
-
-YES: Final = frozenset({"1", "true", "yes", "on"})
-
-
-NO: Final = frozenset({"0", "false", "no", "off"})
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilters:
-    """The filters of the case list, shared by the page and the API."""
-
-    post: int | None = None
-    stage: str = ""
-    #: A category of the latest assessment (``defector``, ``walk_in``, …).
-    category: str = ""
-    #: Only cases with (True) or without (False) an overdue obligation; None: either.
-    overdue: bool | None = None
-    #: Only cases this official (id) is assigned to.
-    officer: int | None = None
-    kind: str = ""
-    #: Text the cryptonym contains (case-insensitive).
-    q: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self != CaseFilters()
-
-
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def parse_case_filters(data: Mapping[str, Any]) -> CaseFilters:
-    """The filters in ``data`` (a page's query string or the API's), or :class:`InvalidInput`
-    naming every bad one. Empty values mean "any"."""
-    errors: list[dict[str, str]] = []
-
-    def text(name: str) -> str:
-        value = data.get(name)
-        if value is None:
-            return ""
-        if isinstance(value, bool | int):
-            return str(value).lower()
-        return str(value).strip()
-
-    post = None
-    if text("post"):
-        post = _as_int(text("post"))
-        if post is None:
-            errors.append({"field": "post", "message": "must be a post's id"})
-    stage = text("stage")
-    if stage and stage not in Stage.values:
-        errors.append({"field": "stage", "message": f"must be one of {', '.join(Stage.values)}"})
-    category = text("category")
-    if category and category not in {c.value for c in Category}:
-        known = ", ".join(c.value for c in Category)
-        errors.append({"field": "category", "message": f"must be one of {known}"})
-    overdue: bool | None = None
-    raw = text("overdue").lower()
-    if raw in YES:
-        overdue = True
-    elif raw in NO:
-        overdue = False
-    elif raw:
-        errors.append({"field": "overdue", "message": "must be true or false"})
-    officer = None
-    if text("officer"):
-        officer = _as_int(text("officer"))
-        if officer is None:
-            errors.append({"field": "officer", "message": "must be an official's id"})
-    kind = text("kind")
-    if kind and kind not in IntakeKind.values:
-        errors.append(
-            {"field": "kind", "message": f"must be one of {', '.join(IntakeKind.values)}"}
-        )
-    q = text("q")
-    if len(q) > MAX_QUERY_LENGTH:
-        errors.append({"field": "q", "message": f"must be at most {MAX_QUERY_LENGTH} characters"})
-    if errors:
-        raise InvalidInput(errors)
-    return CaseFilters(
-        post=post,
-        stage=stage,
-        category=category,
-        overdue=overdue,
-        officer=officer,
-        kind=kind,
-        q=q,
-    )
-
-
-def overdue_obligations(now: dt.datetime) -> QuerySet[Obligation]:
+def overdue_obligations(now: dt.datetime | Param) -> QuerySet[Obligation]:
     return Obligation.objects.filter(status=ObligationStatus.OPEN, due_at__lt=now)
 
 
@@ -142,34 +57,38 @@ def visible_cases(user: AnyUser) -> QuerySet[Case]:
     )
 
 
-def _narrowed(cases: QuerySet[Case], filters: CaseFilters, now: dt.datetime) -> QuerySet[Case]:
-    """``cases`` narrowed by ``filters``: conditions on the case's own row, and on its overdue
-    obligations and its officers as ``EXISTS`` and ``IN`` subqueries (no join, no row twice)."""
-    if filters.post is not None:
-        cases = cases.filter(post_id=filters.post)
-    if filters.stage:
-        cases = cases.filter(stage=filters.stage)
-    if filters.category:
-        # The JSON list's text holds each category in quotes: "defector" never matches
-        # "potential_defector". Works the same on SQLite and PostgreSQL.
-        cases = cases.filter(categories__icontains=f'"{filters.category}"')
-    overdue = overdue_obligations(now)
-    if filters.overdue is True:
-        cases = cases.filter(Exists(overdue.filter(case=OuterRef("pk"))))
-    elif filters.overdue is False:
-        cases = cases.exclude(Exists(overdue.filter(case=OuterRef("pk"))))
-    if filters.officer is not None:
+def _narrowed_by(
+    cases: QuerySet[Case], values: Mapping[str, Any], overdue: bool | None, now: Any
+) -> QuerySet[Case]:
+    """``cases`` narrowed by the filters' ``values`` (:func:`filter_values`, or a
+    :class:`Param` each) and ``overdue`` at ``now``: conditions on the case's own row, and on
+    its overdue obligations and its officers as ``EXISTS`` and ``IN`` subqueries (no join, no
+    row twice)."""
+    if "post" in values:
+        cases = cases.filter(post_id=values["post"])
+    if "stage" in values:
+        cases = cases.filter(stage=values["stage"])
+    if "category" in values:
+        cases = cases.filter(categories__icontains=values["category"])
+    if overdue is not None:
+        exists = Exists(overdue_obligations(now).filter(case=OuterRef("pk")))
+        cases = cases.filter(exists) if overdue else cases.exclude(exists)
+    if "officer" in values:
         cases = cases.filter(
-            pk__in=Case.officers.through.objects.filter(official_id=filters.officer).values(
+            pk__in=Case.officers.through.objects.filter(official_id=values["officer"]).values(
                 "case_id"
             )
         )
-    if filters.kind:
-        cases = cases.filter(kind=filters.kind)
-    text = filters.q.strip()[:MAX_QUERY_LENGTH]
-    if text:
-        cases = cases.filter(cryptonym__icontains=text)
+    if "kind" in values:
+        cases = cases.filter(kind=values["kind"])
+    if "q" in values:
+        cases = cases.filter(cryptonym__icontains=values["q"])
     return cases
+
+
+def _narrowed(cases: QuerySet[Case], filters: CaseFilters, now: dt.datetime) -> QuerySet[Case]:
+    """``cases`` narrowed by ``filters`` at ``now``."""
+    return _narrowed_by(cases, filter_values(filters), filters.overdue, now)
 
 
 class OpenObligations(Expression):
@@ -180,7 +99,7 @@ class OpenObligations(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, overdue_at: dt.datetime | None = None) -> None:
+    def __init__(self, overdue_at: dt.datetime | Param | None = None) -> None:
         super().__init__()
         self.overdue_at = overdue_at
 
@@ -199,7 +118,11 @@ class OpenObligations(Expression):
             f"AND {quote(table)}.{quote(column['status'])} = %s"
         )
         params: list[Any] = [ObligationStatus.OPEN.value]
-        if self.overdue_at is not None:
+        if isinstance(self.overdue_at, Param):  # a prepared read's: its value given adapted
+            moment, moment_params = compiler.compile(self.overdue_at)
+            sql += f" AND {quote(table)}.{quote(column['due_at'])} < {moment}"
+            params.extend(moment_params)
+        elif self.overdue_at is not None:
             sql += f" AND {quote(table)}.{quote(column['due_at'])} < %s"
             params.append(connection.ops.adapt_datetimefield_value(self.overdue_at))
         return f"({sql})", params
@@ -209,7 +132,7 @@ class OpenObligations(Expression):
 _OBLIGATION_COLUMNS: Final = ("case", "status", "due_at")
 
 
-def _with_counts(cases: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
+def _with_counts(cases: QuerySet[Case], now: dt.datetime | Param) -> QuerySet[Case]:
     return cases.annotate(
         open_count=OpenObligations(),
         overdue_count=OpenObligations(overdue_at=now),
@@ -263,6 +186,95 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
+#: The ids a filter may name: beyond them no case matches (the ORM's answer to an integer out
+#: of a column's range), and the driver could not send them.
+_IDS: Final = range(-(2**63), 2**63)
+
+#: The prepared reads of the lists kept (by reader and filters set; an entry is a few
+#: kilobytes of SQL for each thread and database).
+_READS_CACHE_SIZE: Final = 2048
+
+
+def _counted(cases: QuerySet[Case]) -> QuerySet[Case, Any]:
+    """The number of ``cases`` as a one-row ``.values()`` read (a prepared read's count)."""
+    if cases.query.distinct:
+        cases = Case.objects.filter(pk__in=cases.values("pk"))
+    return cases.order_by().values(count=Func(template="COUNT(*)", output_field=IntegerField()))
+
+
+@functools.lru_cache(maxsize=_READS_CACHE_SIZE)
+def _list_reads(
+    principal: Principal,
+    rule: Any,
+    level_names: tuple[str, ...],
+    names: frozenset[str],
+    overdue: bool | None,
+    fields: tuple[str, ...],
+) -> tuple[Prepared, Prepared] | None:
+    """The count and the page of the list ``principal`` sees, narrowed by the filters
+    ``names`` and ``overdue``, as prepared reads of the columns ``fields``: their SQL compiled
+    once, the filters' values and the clock given when they run; ``None`` when no case is
+    allowed. Built from the principal alone (``core.access.restricted``), so kept for it, with
+    the registry's ``rule`` and the ``level_names`` in the key (a test's settings compile
+    anew, as ``core.access`` does for one case's test)."""
+    if restricted(principal, Action.VIEW, Case.objects.order_by()) is None:
+        return None
+    params = {name: Param(name) for name in names}
+    now = Param("now")
+
+    def narrowed() -> QuerySet[Case]:
+        visible = restricted(principal, Action.VIEW, Case.objects.order_by())
+        assert visible is not None  # noqa: S101  (a rule is a function of the principal)
+        return _narrowed_by(visible, params, overdue, now)
+
+    count = Prepared(lambda: _counted(narrowed()))
+    page = Prepared(lambda: _with_counts(narrowed(), now).order_by(*NEWEST).values(*fields))
+    return count, page
+
+
+class _ListRead:
+    """The list ``user`` sees under ``filters`` at ``now``: its count and its pages, as the
+    prepared reads of :func:`_list_reads` (one query each, no compiling after the first)."""
+
+    def __init__(
+        self, user: AnyUser, filters: CaseFilters, now: dt.datetime, fields: tuple[str, ...]
+    ) -> None:
+        self.values = filter_values(filters)
+        self.reads = _list_reads(
+            principal_for(user),
+            RULES.get(Case._meta.label_lower),
+            levels(),
+            frozenset(self.values),
+            filters.overdue,
+            fields,
+        )
+        self.alias = router.db_for_read(Case)
+        self.now = connections[self.alias].ops.adapt_datetimefield_value(now)
+        self.overdue = filters.overdue
+        if any(
+            self.values[name] not in _IDS for name in ("post", "officer") if name in self.values
+        ):
+            self.reads = None
+
+    def count(self) -> int:
+        if self.reads is None:
+            return 0
+        clock = {"now": self.now} if self.overdue is not None else {}
+        try:
+            row = self.reads[0].one(using=self.alias, **self.values, **clock)
+        except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
+            return 0
+        return int(row["count"]) if row else 0
+
+    def slice(self, start: int, stop: int) -> list[dict[str, Any]]:
+        if self.reads is None:
+            return []
+        try:
+            return self.reads[1].slice(start, stop, using=self.alias, **self.values, now=self.now)
+        except EmptyResultSet:
+            return []
+
+
 _ROW_FIELDS: Final = (
     "id",
     "cryptonym",
@@ -283,42 +295,28 @@ class CaseRows:
     cases without their obligations, a slice reads one page as :class:`CaseRow` (one query
     each, whatever the number of cases)."""
 
-    def __init__(self, cases: QuerySet[Case], now: dt.datetime) -> None:
-        self.cases = cases
-        self.now = now
+    def __init__(self, read: _ListRead) -> None:
+        self.read = read
 
     def count(self) -> int:
-        return self.cases.count()
+        return self.read.count()
 
     def __getitem__(self, page: slice) -> list[CaseRow]:
-        rows = _with_counts(self.cases, self.now).order_by(*NEWEST).values_list(*_ROW_FIELDS)
         return [
             CaseRow(
-                id=pk,
-                cryptonym=cryptonym,
-                kind=kind,
-                post=post,
-                stage=stage,
-                outcome=outcome,
-                categories=tuple(categories or ()),
-                open_count=open_count or 0,
-                overdue_count=overdue_count or 0,
-                sensitivity=sensitivity,
-                opened_at=opened_at,
+                id=row["id"],
+                cryptonym=row["cryptonym"],
+                kind=row["kind"],
+                post=row["post__name"],
+                stage=row["stage"],
+                outcome=row["outcome"],
+                categories=tuple(row["categories"] or ()),
+                open_count=row["open_count"] or 0,
+                overdue_count=row["overdue_count"] or 0,
+                sensitivity=row["sensitivity"],
+                opened_at=row["opened_at"],
             )
-            for (
-                pk,
-                cryptonym,
-                kind,
-                post,
-                stage,
-                outcome,
-                categories,
-                open_count,
-                overdue_count,
-                sensitivity,
-                opened_at,
-            ) in rows[page]
+            for row in self.read.slice(page.start or 0, page.stop)
         ]
 
 
@@ -346,32 +344,35 @@ class CaseSummaries(Mapped[Case]):
     without their obligations, a page is read as the API's summaries (plain values, no model
     instances; one query each, whatever the number of cases)."""
 
-    def __init__(self, cases: QuerySet[Case], now: dt.datetime) -> None:
-        super().__init__(cases, lambda rows: rows)
-        self.now = now
+    def __init__(self, read: _ListRead) -> None:
+        super().__init__(Case.objects.none(), lambda rows: rows)
+        self.read = read
 
     def count(self) -> int:
-        return self.rows.count()
+        return self.read.count()
 
     def page(self, start: int, stop: int) -> list[Any]:
-        rows = _with_counts(self.rows, self.now).order_by(*NEWEST).values_list(*_SUMMARY_FIELDS)
         return [
             {
-                "id": row[0],
-                "cryptonym": row[1],
-                "kind": row[2],
-                "post": {"id": row[3], "code": row[4], "name": row[5]},
-                "sensitivity": row[6],
-                "opened_at": row[7],
-                "received_at": row[8],
-                "stage": row[9],
-                "outcome": row[10],
-                "categories": list(row[11] or ()),
-                "open_count": row[12] or 0,
-                "overdue_count": row[13] or 0,
-                "version": row[14],
+                "id": row["id"],
+                "cryptonym": row["cryptonym"],
+                "kind": row["kind"],
+                "post": {
+                    "id": row["post_id"],
+                    "code": row["post__code"],
+                    "name": row["post__name"],
+                },
+                "sensitivity": row["sensitivity"],
+                "opened_at": row["opened_at"],
+                "received_at": row["received_at"],
+                "stage": row["stage"],
+                "outcome": row["outcome"],
+                "categories": list(row["categories"] or ()),
+                "open_count": row["open_count"] or 0,
+                "overdue_count": row["overdue_count"] or 0,
+                "version": row["version"],
             }
-            for row in rows[start:stop]
+            for row in self.read.slice(start, stop)
         ]
 
 
@@ -379,8 +380,8 @@ def case_summaries(
     user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
 ) -> CaseSummaries:
     """The cases of :func:`cases_for` as the API lists them, read only for the page asked."""
-    now = now or timezone.now()
-    return CaseSummaries(_narrowed(visible_cases(user), filters or CaseFilters(), now), now)
+    read = _ListRead(user, filters or CaseFilters(), now or timezone.now(), _SUMMARY_FIELDS)
+    return CaseSummaries(read)
 
 
 def case_rows(
@@ -388,26 +389,67 @@ def case_rows(
 ) -> CaseRows:
     """The list's page as rows (:class:`CaseRows`): the cases of :func:`cases_for`, read
     only for the page shown."""
-    now = now or timezone.now()
-    return CaseRows(_narrowed(visible_cases(user), filters or CaseFilters(), now), now)
+    return CaseRows(_ListRead(user, filters or CaseFilters(), now or timezone.now(), _ROW_FIELDS))
+
+
+@functools.lru_cache(maxsize=_READS_CACHE_SIZE)
+def _choice_reads(
+    principal: Principal, rule: Any, level_names: tuple[str, ...]
+) -> tuple[Prepared, Prepared] | None:
+    """The choices of the post and officer filters for ``principal``, as prepared reads
+    (kept as :func:`_list_reads` are); ``None`` when no case is allowed."""
+    if restricted(principal, Action.VIEW, Case.objects.order_by()) is None:
+        return None
+
+    def visible() -> QuerySet[Case]:
+        cases = restricted(principal, Action.VIEW, Case.objects.order_by())
+        assert cases is not None  # noqa: S101  (a rule is a function of the principal)
+        return cases
+
+    posts = Prepared(
+        lambda: (
+            Post.objects.filter(pk__in=visible().values("post_id"))
+            .order_by("name")
+            .values("id", "name")
+        )
+    )
+    officers = Prepared(
+        lambda: (
+            Official.objects.filter(
+                pk__in=Case.officers.through.objects.filter(
+                    case_id__in=visible().values("pk")
+                ).values("official_id")
+            )
+            .order_by("user__last_name", "user__first_name", "user__username")
+            .values("id", "user__first_name", "user__last_name", "user__username")
+        )
+    )
+    return posts, officers
+
+
+def _choices(user: AnyUser, which: int) -> list[dict[str, Any]]:
+    reads = _choice_reads(principal_for(user), RULES.get(Case._meta.label_lower), levels())
+    if reads is None:
+        return []
+    try:
+        return reads[which].rows()
+    except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
+        return []
 
 
 def post_choices(user: AnyUser) -> list[tuple[int, str]]:
     """The posts of the cases ``user`` may see, by name (the choices of the list's post
     filter): their id and name."""
-    posts = Post.objects.filter(pk__in=visible_cases(user).values("post_id"))
-    return list(posts.order_by("name").values_list("pk", "name"))
+    return [(row["id"], row["name"]) for row in _choices(user, 0)]
 
 
 def officer_choices(user: AnyUser) -> list[tuple[int, str]]:
     """The officers assigned to cases ``user`` may see (the list's officer filter): their id
     and name, by last name."""
-    assigned = Case.officers.through.objects.filter(
-        case_id__in=visible_cases(user).values("pk")
-    ).values("official_id")
-    officials = (
-        Official.objects.filter(pk__in=assigned)
-        .order_by("user__last_name", "user__first_name", "user__username")
-        .values_list("pk", "user__first_name", "user__last_name", "user__username")
-    )
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in officials]
+    return [
+        (
+            row["id"],
+            f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__username"],
+        )
+        for row in _choices(user, 1)
+    ]

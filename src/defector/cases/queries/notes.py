@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from defector.cases import search
 from defector.cases.models import Case, CaseNote, TimelineEntry
 from defector.cases.queries.common import case_rows
-from defector.cases.queries.lists import MAX_SEARCH_LENGTH
+from defector.cases.queries.filters import MAX_SEARCH_LENGTH
 from defector.core.access import Action, restrict
 from defector.core.errors import InvalidInput
 from defector.core.users import AnyUser

@@ -1,0 +1,101 @@
+"""The case list's rows and its filters' selects, written out in Python, are the HTML the
+templates they replace would give, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.template import engines
+from django.utils.safestring import mark_safe
+
+from defector.cases.forms.widgets import QuickSelect
+from defector.cases.queries import CaseRow
+from defector.cases.templatetags.case_list import case_list_rows
+
+#: The loop the rows were rendered by before ``{% case_list_rows %}``.
+LOOP = (
+    "{% load cases %}{% for case, link in rows %}\n"
+    '    <tr data-case="{{ case.cryptonym }}"{% if case.overdue_count %}'
+    ' class="text-error-dark"{% endif %}>\n'
+    '      <th scope="row" data-label="Cryptonym"><a class="usa-link" href="{{ link }}">'
+    "{{ case.cryptonym }}</a></th>\n"
+    '      <td data-label="Kind">{{ case.kind_label }}</td>\n'
+    '      <td data-label="Post">{{ case.post }}</td>\n'
+    '      <td data-label="Stage" data-stage="{{ case.stage }}">{{ case.stage_label }}'
+    "{% if case.outcome %}: {{ case.outcome_label|lower }}{% endif %}</td>\n"
+    '      <td data-label="Categories">{% for category in case.categories %}'
+    "{{ category|words }}{% if not forloop.last %}, {% endif %}{% empty %}"
+    '<span class="text-base">None assessed</span>{% endfor %}</td>\n'
+    '      <td data-label="Obligations">{{ case.open_count }} open{% if case.overdue_count %}'
+    ' <span class="usa-tag bg-error-dark" data-overdue>{{ case.overdue_count }} overdue</span>'
+    "{% endif %}</td>\n"
+    '      <td data-label="Sensitivity">{{ case.sensitivity }}</td>\n'
+    '      <td data-label="Opened"><time datetime="{{ case.opened_at|date:\'c\' }}">'
+    "{{ case.opened_at|utc }}</time></td>\n"
+    "    </tr>\n"
+    "    {% endfor %}"
+)
+
+
+def row(**changes: object) -> CaseRow:
+    fields: dict[str, object] = {
+        "id": 7,
+        "cryptonym": "AB<&\"'>",
+        "kind": "walk_in",
+        "post": "Embassy <Vienna> & co",
+        "stage": "closed",
+        "outcome": "resettled",
+        "categories": ("defector", "walk_in", "no_such_<category>"),
+        "open_count": 3,
+        "overdue_count": 2,
+        "sensitivity": "secret",
+        "opened_at": dt.datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=dt.UTC),
+    }
+    return CaseRow(**(fields | changes))  # type: ignore[arg-type]
+
+
+def test_the_rows_are_the_html_of_the_loop_they_replace() -> None:
+    rows = [
+        (row(), "/cases/7/?a=1&b=<2>"),
+        (row(outcome="", categories=(), overdue_count=0, stage="no_such_stage"), "/cases/8/"),
+        (row(kind="unknown", opened_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)), "/cases/9/"),
+    ]
+    expected = engines["django"].from_string(LOOP).render({"rows": rows})
+
+    assert case_list_rows(rows) == expected
+    assert case_list_rows([]) == ""
+
+
+class Filters(forms.Form):
+    plain = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), ("a&b", "A & <b>"), ("7", mark_safe("<i>safe</i>"))],
+        widget=forms.Select(attrs={"class": "usa-select", "data-x": '"q"', "off": False}),
+    )
+    grouped = forms.ChoiceField(
+        choices=[("", "None"), ("Group <1>", [("1", "One"), ("2", "Two")]), ("3", "Three")],
+        widget=forms.Select(attrs={"required": True}),
+        help_text="Help",
+    )
+
+
+def quick(form: Filters) -> Filters:
+    """``form`` with each select a :class:`QuickSelect` of the same attributes and choices."""
+    for field in form.fields.values():
+        widget = QuickSelect(attrs=field.widget.attrs)
+        widget.choices = field.widget.choices
+        field.widget = widget
+    return form
+
+
+def test_a_quick_select_is_the_html_of_djangos_select() -> None:
+    for data in ({"plain": "a&b", "grouped": "2"}, {"plain": "nope"}, None):
+        django_form, quick_form = Filters(data), quick(Filters(data))
+        if data is not None:  # with the errors' attributes (aria-invalid, aria-describedby)
+            django_form.is_valid()
+            quick_form.is_valid()
+
+        assert [str(quick_form[name]) for name in quick_form.fields] == [
+            str(django_form[name]) for name in django_form.fields
+        ]
