@@ -163,6 +163,8 @@ def test_unknown_fields_and_filters_are_refused(
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"].endswith("true_name")
     assert caller.get("/problems", status="lost").status_code == 422
+    # an id past any column's range is refused, not handed to the database
+    assert caller.get("/problems", post=2**63).status_code == 422
 
 
 def test_list_filters(api: ApiFor, raise_problem: Any, chair: User) -> None:

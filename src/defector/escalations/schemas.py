@@ -8,6 +8,7 @@ from typing import Final
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from defector.cases.schemas import MAX_ID
 from defector.escalations.choices import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from defector.policy.gates import escalations as gate
 
@@ -126,7 +127,9 @@ class ProblemOut(Schema):
 class ProblemFiltersIn(Schema):
     """The filters of the problem list (the same as the web page's)."""
 
-    post: int | None = Field(None, description="Only the problems of this post (its id).")
+    post: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only the problems of this post (its id)."
+    )
     status: str = Field("", pattern=STATUS_PATTERN, description="Only problems in this status.")
     open: bool = Field(False, description="Only problems still open at the post.")
     idc_waiting: bool = Field(
