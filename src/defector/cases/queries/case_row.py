@@ -84,13 +84,18 @@ def _official(row: dict[str, Any], path: str, alias: str) -> Official | None:
     return official
 
 
-def page_case(user: AnyUser, case_id: int | str) -> Case:
-    """The case for its page, as ``access_case(user, case_id, VIEW, page=True)`` gives it."""
+def decided_case_row(
+    user: AnyUser, read: Prepared, case_id: int | str
+) -> tuple[Any, dict[str, Any]]:
+    """The case's key and its row of ``read`` — a prepared read of the case by ``Param("case")``
+    with the conditions ``view`` (its ``WHERE``), ``change`` and ``reveal`` (its columns
+    ``may_change`` and ``may_reveal``) — when ``user`` may see it, the three decisions
+    remembered as ``get_for`` remembers them; :class:`NotFound` otherwise, as when missing."""
     pk = Case._meta.pk.get_prep_value(case_id)
     view = condition_for(user, Action.VIEW, Case, pk)
     row = None
     if view is not None:
-        row = _CASE.one(
+        row = read.one(
             case=pk,
             view=view,
             change=condition_for(user, Action.CHANGE, Case, pk) or NEVER,
@@ -98,6 +103,15 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
         )
     if row is None:
         raise NotFound("no such case")
+    note_decided(user, Action.VIEW, Case, pk, True)
+    note_decided(user, Action.CHANGE, Case, pk, bool(row["may_change"]))
+    note_decided(user, Action.REVEAL, Case, pk, bool(row["may_reveal"]))
+    return pk, row
+
+
+def page_case(user: AnyUser, case_id: int | str) -> Case:
+    """The case for its page, as ``access_case(user, case_id, VIEW, page=True)`` gave it."""
+    pk, row = decided_case_row(user, _CASE, case_id)
     alias = router.db_for_read(Case)
     case: Case = _instance(Case, row, "", alias)
     fields = Case._meta
@@ -119,11 +133,7 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
             compartments.setdefault(compartment.pk, compartment)
     _prefetched(case, "officers", list(officers.values()))
     _prefetched(case, "compartments", list(compartments.values()))
-    allowed = {Action.CHANGE: bool(row["may_change"]), Action.REVEAL: bool(row["may_reveal"])}
-    mark_may(case, allowed)
-    note_decided(user, Action.VIEW, Case, pk, True)
-    for action, answer in allowed.items():
-        note_decided(user, action, Case, pk, answer)
+    mark_may(case, {Action.CHANGE: bool(row["may_change"]), Action.REVEAL: bool(row["may_reveal"])})
     return case
 
 

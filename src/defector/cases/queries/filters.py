@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from defector.cases.choices import IntakeKind, Stage
+from defector.cases.validation import as_id
 from defector.core.errors import InvalidInput
 from defector.policy.definitions import Category
 
@@ -45,16 +46,6 @@ class CaseFilters:
         return self != CaseFilters()
 
 
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def parse_case_filters(data: Mapping[str, Any]) -> CaseFilters:
     """The filters in ``data`` (a page's query string or the API's), or :class:`InvalidInput`
     naming every bad one. Empty values mean "any"."""
@@ -70,7 +61,7 @@ def parse_case_filters(data: Mapping[str, Any]) -> CaseFilters:
 
     post = None
     if text("post"):
-        post = _as_int(text("post"))
+        post = as_id(text("post"))
         if post is None:
             errors.append({"field": "post", "message": "must be a post's id"})
     stage = text("stage")
@@ -90,7 +81,7 @@ def parse_case_filters(data: Mapping[str, Any]) -> CaseFilters:
         errors.append({"field": "overdue", "message": "must be true or false"})
     officer = None
     if text("officer"):
-        officer = _as_int(text("officer"))
+        officer = as_id(text("officer"))
         if officer is None:
             errors.append({"field": "officer", "message": "must be an official's id"})
     kind = text("kind")

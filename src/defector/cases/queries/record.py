@@ -26,10 +26,9 @@ from django.utils import timezone
 from defector.cases import clocks, lifecycle
 from defector.cases.choices import IDENTITY_FIELDS, ObligationStatus
 from defector.cases.models import Assessment, Case, Obligation, TimelineEntry
+from defector.cases.queries.case_row import decided_case_row
 from defector.cases.queries.facts import categories_of, obligation_rules_of, power_rows_of
-from defector.core.access import Action, condition_for, note_decided
-from defector.core.errors import NotFound
-from defector.core.prepared import NEVER, Condition, Param, Prepared
+from defector.core.prepared import Condition, Param, Prepared
 from defector.core.users import AnyUser
 
 
@@ -148,22 +147,8 @@ def case_record(
 ) -> dict[str, Any]:
     """The case ``case_id`` as ``GET /cases/{id}`` answers it (``CaseRecordOut``), or
     :class:`~defector.core.errors.NotFound` when ``user`` may not see it (as when missing)."""
-    pk = Case._meta.pk.get_prep_value(case_id)
-    view = condition_for(user, Action.VIEW, Case, pk)
-    row = None
-    if view is not None:
-        row = _CASE.one(
-            case=pk,
-            view=view,
-            change=condition_for(user, Action.CHANGE, Case, pk) or NEVER,
-            reveal=condition_for(user, Action.REVEAL, Case, pk) or NEVER,
-        )
-    if row is None:
-        raise NotFound("no such case")
+    pk, row = decided_case_row(user, _CASE, case_id)
     changeable = bool(row["may_change"])
-    note_decided(user, Action.VIEW, Case, pk, True)
-    note_decided(user, Action.CHANGE, Case, pk, changeable)
-    note_decided(user, Action.REVEAL, Case, pk, bool(row["may_reveal"]))
     pairs = _OFFICERS_AND_COMPARTMENTS.rows(case=pk)
     return {
         "id": row["id"],
