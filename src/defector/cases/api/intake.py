@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from defector.cases import actions, queries
-from defector.cases.api.common import assessment_out, case_out, entry_out, router
+from defector.cases.api.common import case_out, record_out, router
 from defector.cases.choices import IntakeKind
 from defector.cases.schemas import (
     CaseFiltersIn,
@@ -72,19 +72,7 @@ def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
     data["sensitivity"] = data["sensitivity"] or queries.default_sensitivity(user)
     data["kind"] = kind
     case = actions.open_case(acting_user=user, **data)
-    return Status(201, _record_out(queries.opened_record(user, case)))
-
-
-def _record_out(record: queries.CaseRecord) -> dict[str, Any]:
-    """The answer of an intake: what ``GET /cases/{id}`` answers (``record_out``), read with
-    one access decision (``queries.opened_record``)."""
-    latest = record.latest
-    return {
-        **case_out(record.view),
-        "latest_assessment": assessment_out(latest) if latest is not None else None,
-        "obligations": record.obligations,
-        "timeline": [entry_out(entry) for entry in record.timeline],
-    }
+    return Status(201, record_out(request, case.pk))
 
 
 @router.post(

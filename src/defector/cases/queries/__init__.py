@@ -134,7 +134,6 @@ from defector.cases.queries.obligations import (
     owners_for,
     visible_obligations,
 )
-from defector.cases.queries.opened import CaseRecord, opened_record
 from defector.cases.queries.overview import (
     DUE_SHOWN,
     CaseOverview,
@@ -220,7 +219,6 @@ __all__ = [
     "BonaFidesView",
     "CaseFilters",
     "CaseOverview",
-    "CaseRecord",
     "CaseRow",
     "CaseRows",
     "CaseSummaries",
@@ -322,7 +320,6 @@ __all__ = [
     "officials_for_tasks",
     "open_obligation_count",
     "open_task_count",
-    "opened_record",
     "overdue_obligations",
     "owners_for",
     "parse_case_filters",
