@@ -9,8 +9,9 @@ PYTEST_ARGS ?=
 # pytest-xdist: one worker per core ("logical": with psutil installed, "auto" would count
 # physical cores only); a test file stays on one worker (module fixtures such as the browser
 # are set up once), in the order of tests/conftest.py: the long attack suites first, the
-# browser files next, then the longest other files, then the rest.
-XDIST ?= -n logical --dist loadfile --no-loadscope-reorder
+# browser files next, then the longest other files, then the rest; the slowest tests are
+# printed at the end, to keep an eye on CI's time.
+XDIST ?= -n logical --dist loadfile --no-loadscope-reorder --durations=15
 
 .PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi screenshots vendor clean
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 pytest_plugins = ["support.fixtures"]
 
@@ -94,3 +95,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     between = [item for item in regular if item.path == first_regular]
     rest = [item for item in regular if item.path != first_regular]
     items[:] = first_two + between + later + rest
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The suite's own PostgreSQL sessions commit without waiting for the write-ahead log to
+    reach the disk (``synchronous_commit = off``): a test database is thrown away, and a crash
+    of the server would lose at most its last few commits, never their order or consistency.
+    The servers and workers the crash, scale-out and worker tests start connect with their
+    own settings and keep PostgreSQL's default, so what those tests prove is unchanged."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()

@@ -86,6 +86,9 @@ def _tabs_missed(client: Client, who: str, pages: list[str]) -> list[str]:
     return missed
 
 
+# A sweep of every page as every role: run once (``make test`` runs the marker ``attack`` on
+# one database; the pages are the same on either).
+@pytest.mark.attack
 def test_every_page_of_every_demo_role_answers_without_error_or_identifier(
     demo_site: tuple[demo.DemoAccount, ...], django_user_model: Any
 ) -> None:
