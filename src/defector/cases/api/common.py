@@ -5,6 +5,8 @@ record, its assessments and its timeline as the API answers them.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -63,6 +65,22 @@ def trusted_answer(
     document."""
     response.content = _RENDERER.render(request, data, response_status=response.status_code)
     return response
+
+
+def trusted_pages(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``@router.get(..., response={200: list[ItemOut], ...})``, then ``@trusted_pages``, then
+    ``@paged``: the page ``paged`` makes of the view's list (its items already in ``ItemOut``'s
+    shape, read from trusted rows) written as :func:`trusted_answer` writes one, without
+    ninja's validation of each item (a third of a list's time). The view takes the operation's
+    ``response: HttpResponse``; the operation's schema, its parameters and the pages' own
+    validation (``page``, ``page_size``) stay ``paged``'s, so ``openapi.json`` is unchanged.
+    Its test holds the bytes equal to the validated answer's."""
+
+    @functools.wraps(view)
+    def answered(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return trusted_answer(request, kwargs["response"], view(request, **kwargs))
+
+    return answered
 
 
 def case_out(view: queries.CaseView) -> dict[str, Any]:

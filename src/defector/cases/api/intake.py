@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Status
 
 from defector.cases import actions, queries
-from defector.cases.api.common import case_out, record_out, router
+from defector.cases.api.common import case_out, record_out, router, trusted_pages
 from defector.cases.choices import IntakeKind
 from defector.cases.schemas import (
     CaseFiltersIn,
@@ -38,8 +38,11 @@ from defector.core.schemas import ErrorOut
         "overdue, officer, kind, and text in the cryptonym."
     ),
 )
+@trusted_pages
 @paged
-def list_cases(request: HttpRequest, filters: Query[CaseFiltersIn]) -> Any:
+def list_cases(request: HttpRequest, filters: Query[CaseFiltersIn], response: HttpResponse) -> Any:
+    # ``response``: the operation's own, for ``trusted_pages`` (the page's summaries are read
+    # in ``CaseSummaryOut``'s shape: ``queries.case_summaries``).
     parsed = queries.parse_case_filters(filters.model_dump())
     return queries.case_summaries(request.user, parsed)
 
