@@ -1,15 +1,16 @@
-"""The case list's rows and its filters' selects, written out in Python, are the HTML the
-templates they replace would give, byte for byte."""
+"""The case list's rows, its filters' selects, text input and fields, written out in Python,
+are the HTML the templates they replace would give, byte for byte."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django import forms
-from django.template import engines
+from django.template import TemplateSyntaxError, engines
 from django.utils.safestring import mark_safe
 
-from defector.cases.forms.widgets import QuickSelect
+from defector.cases.forms.widgets import QuickInput, QuickSelect
 from defector.cases.queries import CaseRow
 from defector.cases.templatetags.case_list import case_list_rows
 
@@ -99,3 +100,59 @@ def test_a_quick_select_is_the_html_of_djangos_select() -> None:
         assert [str(quick_form[name]) for name in quick_form.fields] == [
             str(django_form[name]) for name in django_form.fields
         ]
+
+
+class Texts(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=5,
+        label="Text <q>",
+        widget=forms.TextInput(attrs={"class": "usa-input", "data-x": '"q"', "off": False}),
+    )
+    needed = forms.CharField(label=mark_safe("<b>Needed</b>"), help_text="Help & <more>")
+
+
+def quick_texts(form: Texts) -> Texts:
+    for field in form.fields.values():
+        field.widget = QuickInput(attrs=field.widget.attrs)
+    return form
+
+
+def test_a_quick_input_is_the_html_of_djangos_text_input() -> None:
+    for data in ({"q": 'a"<b>&', "needed": "x"}, {"q": "too long"}, None):
+        django_form, quick_form = Texts(data), quick_texts(Texts(data))
+        if data is not None:
+            django_form.is_valid()
+            quick_form.is_valid()
+
+        assert [str(quick_form[name]) for name in quick_form.fields] == [
+            str(django_form[name]) for name in django_form.fields
+        ]
+
+
+class Boxes(forms.Form):
+    one = forms.BooleanField(required=False, label="One")
+
+
+FIELD = '{% include "web/includes/field.html" with field=field %}'
+
+
+def test_a_filter_field_is_the_html_of_the_field_include() -> None:
+    include = engines["django"].from_string(FIELD)
+    written = engines["django"].from_string("{% load case_list %}{% filter_field field %}")
+    for data in (
+        {"plain": "a&b", "grouped": "2", "q": "x", "needed": "y"},
+        {"plain": "nope"},
+        None,
+    ):
+        for form in (Filters(data), Texts(data)):
+            if data is not None:
+                form.is_valid()
+            for name in form.fields:
+                for context in ({}, {"hide_required": True}):
+                    assert written.render({"field": form[name], **context}) == include.render(
+                        {"field": form[name], **context}
+                    ), (type(form).__name__, name, data, context)
+
+    with pytest.raises(TemplateSyntaxError):
+        written.render({"field": Boxes()["one"]})

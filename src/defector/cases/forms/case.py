@@ -13,7 +13,7 @@ from defector.accounts.forms import StepUpCodeMixin
 from defector.cases import queries
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind, Stage
 from defector.cases.forms.common import NO_NAMES_HINT, DistinctIds, textarea, version_field
-from defector.cases.forms.widgets import QuickSelect
+from defector.cases.forms.widgets import QuickInput, QuickSelect
 from defector.core.forms import ActionForm, sentence
 from defector.core.users import AnyUser
 from defector.policy.definitions import Category
@@ -66,7 +66,7 @@ class CaseFilterForm(ActionForm):
         required=False,
         max_length=queries.MAX_QUERY_LENGTH,
         label="Cryptonym contains",
-        widget=forms.TextInput(
+        widget=QuickInput(
             attrs={"class": "usa-input", "autocomplete": "off", "spellcheck": "false"}
         ),
     )

@@ -1,6 +1,7 @@
-"""A select written out in Python: the same HTML as Django's ``Select`` (its templates
-``select.html``, ``select_option.html`` and ``attrs.html``, byte for byte), without rendering a
-template for each option — a list's filters have dozens of options on every request."""
+"""A select and a text input written out in Python: the same HTML as Django's ``Select`` (its
+templates ``select.html``, ``select_option.html`` and ``attrs.html``, byte for byte) and
+``TextInput`` (``input.html``), without rendering a template for each option — a list's filters
+have dozens of options on every request."""
 
 from __future__ import annotations
 
@@ -47,3 +48,17 @@ class QuickSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped above)
+
+
+class QuickInput(forms.TextInput):
+    """``forms.TextInput``, its HTML (``input.html``) built in Python."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+        return mark_safe(  # noqa: S308  (every value escaped)
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        )
