@@ -18,6 +18,7 @@ from defector.cases.queries import lists
 from defector.core import prepared
 from defector.core.actions import create_api_token
 from defector.core.errors import InvalidInput
+from defector.directory.models import Official, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +340,29 @@ def test_the_lists_sql_is_compiled_once_for_a_reader_and_the_filters_set(
 def test_an_id_beyond_any_column_matches_no_case(cases: dict[str, Case], idc: User) -> None:
     assert api_rows(idc, {"officer": str(2**63)}) == []
     assert api_rows(idc, {"post": str(2**64), "q": "A"}) == []
+
+
+def test_the_filters_choices_and_the_count_are_what_the_orm_reads_for_every_role(
+    cases: dict[str, Case], request: pytest.FixtureRequest, officer: User
+) -> None:
+    officer.first_name = officer.last_name = ""  # an officer shown by their username
+    officer.save()
+    for role in ("officer", "second_officer", "member", "officer_in_bonn", "idc", "auditor"):
+        user: User = request.getfixturevalue(role)
+        visible = queries.visible_cases(user)
+        posts = Post.objects.filter(pk__in=visible.values("post_id")).order_by("name")
+        officers = Official.objects.filter(
+            pk__in=Case.officers.through.objects.filter(case_id__in=visible.values("pk")).values(
+                "official_id"
+            )
+        ).order_by("user__last_name", "user__first_name", "user__username")
+
+        assert queries.list_choices(user) == queries.ListChoices(
+            visible.count(),
+            tuple((post.pk, post.name) for post in posts),
+            tuple(
+                (o.pk, f"{o.user.first_name} {o.user.last_name}".strip() or o.user.username)
+                for o in officers
+            ),
+        ), role
+        assert queries.case_rows(user).count() == visible.count()

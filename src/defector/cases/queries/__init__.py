@@ -112,6 +112,12 @@ from defector.cases.queries.invitations import (
     invited_of,
     may_invite,
 )
+from defector.cases.queries.list_choices import (
+    ListChoices,
+    list_choices,
+    officer_choices,
+    post_choices,
+)
 from defector.cases.queries.lists import (
     CaseRow,
     CaseRows,
@@ -119,9 +125,7 @@ from defector.cases.queries.lists import (
     case_rows,
     case_summaries,
     cases_for,
-    officer_choices,
     overdue_obligations,
-    post_choices,
     visible_cases,
 )
 from defector.cases.queries.notes import SEARCH_LIMIT, NoteHit, notes_of, search_notes, timeline_of
@@ -233,6 +237,7 @@ __all__ = [
     "IdentityRow",
     "IntakePreview",
     "InvitedRef",
+    "ListChoices",
     "NoteHit",
     "ObligationView",
     "OfficialRef",
@@ -302,6 +307,7 @@ __all__ = [
     "latest_consideration",
     "latest_decline",
     "latest_status",
+    "list_choices",
     "max_inducement_group",
     "may_answer",
     "may_determine_risk",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters, filter_values
+from defector.cases.queries.list_choices import list_choices
 from defector.core.access import (
     RULES,
     Action,
@@ -36,7 +37,6 @@ from defector.core.access import (
 from defector.core.pagination import Mapped
 from defector.core.prepared import Param, Prepared
 from defector.core.users import AnyUser
-from defector.directory.models import Official, Post
 
 
 def overdue_obligations(now: dt.datetime | Param) -> QuerySet[Obligation]:
@@ -293,13 +293,15 @@ _ROW_FIELDS: Final = (
 class CaseRows:
     """The list for a paginator (``django.core.paginator.Paginator``): ``count()`` counts the
     cases without their obligations, a slice reads one page as :class:`CaseRow` (one query
-    each, whatever the number of cases)."""
+    each, whatever the number of cases). Unfiltered, the count is the filters' choices' own
+    (``list_choices``: read with them, once within a page's reading)."""
 
-    def __init__(self, read: _ListRead) -> None:
+    def __init__(self, read: _ListRead, counted: Callable[[], int] | None = None) -> None:
         self.read = read
+        self.counted = counted
 
     def count(self) -> int:
-        return self.read.count()
+        return self.counted() if self.counted is not None else self.read.count()
 
     def __getitem__(self, page: slice) -> list[CaseRow]:
         return [
@@ -389,67 +391,8 @@ def case_rows(
 ) -> CaseRows:
     """The list's page as rows (:class:`CaseRows`): the cases of :func:`cases_for`, read
     only for the page shown."""
-    return CaseRows(_ListRead(user, filters or CaseFilters(), now or timezone.now(), _ROW_FIELDS))
-
-
-@functools.lru_cache(maxsize=_READS_CACHE_SIZE)
-def _choice_reads(
-    principal: Principal, rule: Any, level_names: tuple[str, ...]
-) -> tuple[Prepared, Prepared] | None:
-    """The choices of the post and officer filters for ``principal``, as prepared reads
-    (kept as :func:`_list_reads` are); ``None`` when no case is allowed."""
-    if restricted(principal, Action.VIEW, Case.objects.order_by()) is None:
-        return None
-
-    def visible() -> QuerySet[Case]:
-        cases = restricted(principal, Action.VIEW, Case.objects.order_by())
-        assert cases is not None  # noqa: S101  (a rule is a function of the principal)
-        return cases
-
-    posts = Prepared(
-        lambda: (
-            Post.objects.filter(pk__in=visible().values("post_id"))
-            .order_by("name")
-            .values("id", "name")
-        )
-    )
-    officers = Prepared(
-        lambda: (
-            Official.objects.filter(
-                pk__in=Case.officers.through.objects.filter(
-                    case_id__in=visible().values("pk")
-                ).values("official_id")
-            )
-            .order_by("user__last_name", "user__first_name", "user__username")
-            .values("id", "user__first_name", "user__last_name", "user__username")
-        )
-    )
-    return posts, officers
-
-
-def _choices(user: AnyUser, which: int) -> list[dict[str, Any]]:
-    reads = _choice_reads(principal_for(user), RULES.get(Case._meta.label_lower), levels())
-    if reads is None:
-        return []
-    try:
-        return reads[which].rows()
-    except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
-        return []
-
-
-def post_choices(user: AnyUser) -> list[tuple[int, str]]:
-    """The posts of the cases ``user`` may see, by name (the choices of the list's post
-    filter): their id and name."""
-    return [(row["id"], row["name"]) for row in _choices(user, 0)]
-
-
-def officer_choices(user: AnyUser) -> list[tuple[int, str]]:
-    """The officers assigned to cases ``user`` may see (the list's officer filter): their id
-    and name, by last name."""
-    return [
-        (
-            row["id"],
-            f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__username"],
-        )
-        for row in _choices(user, 1)
-    ]
+    filters = filters or CaseFilters()
+    read = _ListRead(user, filters, now or timezone.now(), _ROW_FIELDS)
+    if filters.active:
+        return CaseRows(read)
+    return CaseRows(read, lambda: list_choices(user).count)
