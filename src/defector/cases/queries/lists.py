@@ -168,22 +168,25 @@ class CaseRow:
 
     @property
     def kind_label(self) -> str:
-        return _label(IntakeKind, self.kind)
+        return _KINDS.get(self.kind, self.kind)
 
     @property
     def stage_label(self) -> str:
-        return _label(Stage, self.stage)
+        return _STAGES.get(self.stage, self.stage)
 
     @property
     def outcome_label(self) -> str:
-        return _label(CaseOutcome, self.outcome) if self.outcome else ""
+        return _OUTCOMES.get(self.outcome, self.outcome) if self.outcome else ""
 
 
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+def _labels(choices: Any) -> dict[str, str]:
+    """Each value of ``choices`` and its label (a value without one is shown as it is)."""
+    return {str(choice.value): str(choice.label) for choice in choices}
+
+
+_KINDS: Final = _labels(IntakeKind)
+_STAGES: Final = _labels(Stage)
+_OUTCOMES: Final = _labels(CaseOutcome)
 
 
 #: The ids a filter may name: beyond them no case matches (the ORM's answer to an integer out
