@@ -1,5 +1,5 @@
-"""The case list: the cases a user may see, narrowed by its filters (``filters``), a page of
-them as rows, and the choices of the filters.
+"""The case list: the cases a user may see, narrowed by its filters (``filters``), and a page
+of them as rows (the filters' choices, and the unfiltered count, are ``list_choices``).
 
 The list's reads are prepared (``core.prepared``): for each reader and each set of filters
 given, the count and the page are compiled once and run with the filters' values, the clock
