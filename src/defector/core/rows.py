@@ -34,7 +34,7 @@ from defector.core.split import Seen, as_int
 #: Rows fetched per round trip while streaming the chain.
 CHUNK_SIZE: Final = 2000
 #: Events fetched per round trip (and checked per batch) while verifying format 2.
-BATCH_SIZE: Final = 20_000
+BATCH_SIZE: Final = 1000
 
 #: The stored chain's columns in the order ``core.chain.verify_rows`` reads them.
 _ROW_SQL: Final = f"SELECT {', '.join(chain.ROW_FIELDS)} FROM core_auditevent ORDER BY seq"  # noqa: S608
