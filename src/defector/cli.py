@@ -64,10 +64,21 @@ def main(argv: list[str] | None = None) -> None:
     if not args[named].startswith("-"):
         args[named] = args[named].replace("-", "_")
     if args[:2] == ["audit", "verify"]:
-        # Reads the chain with raw SQL: no need to set up every application (seconds).
+        # Reads the chain with raw SQL: no need to set up every application (seconds), nor
+        # Django's database backend: the database is opened with its driver alone.
+        from django.conf import settings
+
         from defector.core.audit_cli import verify_main
 
-        sys.exit(verify_main(args[2:]))
+        if settings.DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+            import psycopg
+
+            from defector.core.postgres import postgres_source
+
+            sys.exit(verify_main(args[2:], postgres_source, (psycopg.Error,)))
+        from defector.core.sources import sqlite_source
+
+        sys.exit(verify_main(args[2:], sqlite_source))
     from django.core.management import execute_from_command_line
 
     from defector.core.context import new_request_id, request_context

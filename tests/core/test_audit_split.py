@@ -18,20 +18,30 @@ import json
 import django
 django.setup()
 from django.core.management import call_command
+from django.conf import settings
 from django.db import connection, transaction
-from defector.core import audit, rows, signing
+from defector.core import audit, rows, signing, sources
 
 def touch(count):
     for n in range(count):
         with transaction.atomic():
             audit.record(actor=None, action="test.thing.touch", object_id=n, after={"n": n})
 
-def report():
+def report(source=None):
     found = rows.verify_chain(
-        public_keys=signing.verification_keys(), processes=2, split_from=10, batch_size=7
+        public_keys=signing.verification_keys(), processes=2, split_from=10, batch_size=7,
+        source=source,
     )
     faults = [(fault.seq, fault.kind) for fault in found.report.faults]
     return [found.processes, found.report.events, found.report.checkpoints, faults]
+
+def reports():
+    # Django's connection, and the file opened with sqlite3 alone (`defector audit verify`).
+    source = sources.sqlite_source(settings.DATABASES["default"])
+    try:
+        return [report(), report(source)]
+    finally:
+        source.raw.close()
 
 def edit(seq):
     with connection.cursor() as cursor:
@@ -42,11 +52,11 @@ def edit(seq):
 touch(30)
 call_command("audit", "checkpoint", stdout=open("/dev/null", "w"))  # event 31, the far half
 touch(9)
-found = [report()]
+found = [reports()]
 edit(5)  # the near half: named here, the helper's half still taken
-found.append(report())
+found.append(reports())
 edit(33)  # the helper's half: not taken, read again here
-found.append(report())
+found.append(reports())
 print(json.dumps(found))
 """
 
@@ -67,7 +77,8 @@ def test_the_far_half_is_verified_by_a_helper_process_and_every_fault_still_name
     assert done.returncode == 0, done.stderr
     clean, near_edited, both_edited = json.loads(done.stdout)
     # 40 events, the checkpoint (event 31) checked against the helper's hash: two processes.
-    assert clean == [2, 40, 1, []]
-    assert near_edited == [2, 40, 1, [[5, "altered"]]]
+    # Each report twice: through Django's connection, and through sqlite3 alone.
+    assert clean == [[2, 40, 1, []]] * 2
+    assert near_edited == [[2, 40, 1, [[5, "altered"]]]] * 2
     # The helper's half did not check out: this process read it again and named the event.
-    assert both_edited == [1, 40, 1, [[5, "altered"], [33, "altered"]]]
+    assert both_edited == [[1, 40, 1, [[5, "altered"], [33, "altered"]]]] * 2

@@ -209,6 +209,15 @@ def test_an_edited_event_is_altered_at_its_seq() -> None:
     assert kinds() == {(2, "altered")}
 
 
+def test_an_edited_event_at_the_end_of_a_batch_is_altered_at_its_seq_all_the_same() -> None:
+    # A batch checks its last event's bytes by the next batch's first link: event 4 here.
+    append(9)
+    edited = stored_body(4).replace(b'"reason":""', b'"reason":"edited"')
+    tamper("UPDATE core_auditevent SET body = %s WHERE seq = %s", [edited, 4])
+    found = audit.verify_stored(public_keys={}, chunk_size=4)
+    assert [(fault.seq, fault.kind) for fault in found.report.faults] == [(4, "altered")]
+
+
 def test_an_edited_column_is_found_by_verify_deep_and_never_shown() -> None:
     append(4)
     tamper("UPDATE core_auditevent SET reason = %s, actor_name = %s WHERE seq = %s", ["x", "y", 2])

@@ -2,8 +2,10 @@
 
 ``defector.cli`` runs :func:`verify_main` for ``defector audit verify`` instead of setting up
 every application (their imports and signals take seconds): a verification reads the chain
-with raw SQL (``core.rows``) and needs only the settings and a database connection. The
-management command (``core/management/commands/audit.py``) runs the same :func:`verify`.
+with raw SQL (``core.rows``) and needs only the settings and a database connection, which it
+opens with the database's driver alone (``core.sources``: Django's database backend and its
+management machinery are not even imported). The management command
+(``core/management/commands/audit.py``) runs the same :func:`verify` on Django's connection.
 This module imports no model.
 """
 
@@ -11,16 +13,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import warnings
 from argparse import ArgumentParser
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import CommandError
+from django.conf import settings
 from django.db import DatabaseError, connections
 
 from defector.core import chain, rows, signing
+from defector.core.sources import Source
 
 #: How often (in events) ``verify`` reports its progress on a terminal.
 PROGRESS_EVERY = 100_000
@@ -70,8 +75,24 @@ def add_verify_arguments(verify: ArgumentParser) -> None:
     progress.add_argument("--no-progress", dest="progress", action="store_false")
 
 
-def verify(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
-    """``audit verify``: raises :class:`CommandError` (status 1 on faults, 2 on bad input)."""
+class CommandError(Exception):
+    """``audit verify`` failed: the message and the exit status (1 faults, 2 bad input). The
+    management command raises Django's ``CommandError`` with both (whose import would cost
+    the command run from the shell a tenth of its start-up)."""
+
+    def __init__(self, message: str, returncode: int = 1) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+
+
+#: Opens the database for :func:`verify_main` with its driver (``core.sources``): None when
+#: the settings name another kind of database (then Django's connection is used).
+Connect = Callable[[Mapping[str, Any]], Source | None]
+
+
+def verify(options: dict[str, Any], stdout: Any, stderr: Any, source: Source | None = None) -> None:
+    """``audit verify``: raises :class:`CommandError` (status 1 on faults, 2 on bad input).
+    ``source``: the database opened in a read transaction (default Django's connection)."""
     kept = [checkpoint for path in options["checkpoint"] for checkpoint in read_kept(path)]
     try:
         keys = signing.verification_keys(options["public_key"])
@@ -92,6 +113,7 @@ def verify(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
         max_faults=MAX_FAULTS,
         deep=options.get("deep", False),
         processes=options.get("processes", 1),
+        source=source,
     )
     if options["json"]:
         stdout.write(json.dumps(result.to_dict(), indent=2))
@@ -117,9 +139,13 @@ class _Lines:
         return self.stream.isatty()
 
 
-def verify_main(argv: list[str]) -> int:
+def verify_main(
+    argv: list[str], connect: Connect | None = None, errors: tuple[type[Exception], ...] = ()
+) -> int:
     """``defector audit verify ARGS`` without setting up Django's applications: the settings
-    and the database connection are all it needs. The exit status as the command's."""
+    and the database connection are all it needs. ``connect`` opens the database with its
+    driver (``errors``: the driver's); without it, or where it opens nothing, Django's
+    connection is used. The exit status as the command's."""
     parser = ArgumentParser(
         prog="defector audit verify",
         description="Verify every link and checkpoint of the audit chain; exit 1 on any fault.",
@@ -129,19 +155,25 @@ def verify_main(argv: list[str]) -> int:
     options = vars(parser.parse_args(argv))
     # Django warns of queries before its applications are ready; here none is needed.
     warnings.filterwarnings("ignore", "Accessing the database during app initialization")
+    unreadable: tuple[type[Exception], ...] = (DatabaseError, sqlite3.Error, *errors)
+    source: Source | None = None
     try:
-        verify(options, _Lines(sys.stdout), _Lines(sys.stderr))
+        source = connect(settings.DATABASES["default"]) if connect is not None else None
+        verify(options, _Lines(sys.stdout), _Lines(sys.stderr), source)
     except CommandError as exc:
         sys.stderr.write(f"CommandError: {exc}\n")
         return exc.returncode
-    except DatabaseError as exc:
+    except unreadable as exc:
         sys.stderr.write(
             f"CommandError: cannot read the audit chain ({exc}); is the database migrated "
             "(`defector migrate`)?\n"
         )
         return 2
     finally:
-        connections.close_all()
+        if source is not None:
+            source.raw.close()
+        else:
+            connections.close_all()
     return 0
 
 

@@ -442,7 +442,7 @@ class Walk:
                 digits = len(str(start))
                 end = min(last, 10**digits - 1)
                 at = operator.itemgetter(slice(SEQ_AT, SEQ_AT + digits + 1))
-                expected = (",".join(map(str, range(start, end + 1))) + ",").encode("ascii")
+                expected = (b"%d," * (end - start + 1)) % tuple(range(start, end + 1))
                 run = bodies[start - first : end - first + 1]
                 if b"".join(map(at, run)) != expected:
                     return None

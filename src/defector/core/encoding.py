@@ -209,7 +209,9 @@ def event_hash(event: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-_DIGEST: Final = operator.methodcaller("digest")
+#: A SHA-256 object's digest, called as a plain function (``map``): cheaper per call than
+#: ``operator.methodcaller("digest")``, which looks the method up each time.
+_DIGEST: Final = type(hashlib.sha256()).digest
 
 
 class Hexes(Sequence[str]):

@@ -23,18 +23,20 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
 from defector.core import chain, split
+from defector.core.agree import CheckpointRow, checkpoint_row_faults, head_faults
+from defector.core.sources import Source, django_source
 from defector.core.split import Seen, as_int
 
 #: Rows fetched per round trip while streaming the chain.
 CHUNK_SIZE: Final = 2000
 #: Events fetched per round trip (and checked per batch) while verifying format 2.
-BATCH_SIZE: Final = 20_000
+BATCH_SIZE: Final = 1000
 
 #: The stored chain's columns in the order ``core.chain.verify_rows`` reads them.
 _ROW_SQL: Final = f"SELECT {', '.join(chain.ROW_FIELDS)} FROM core_auditevent ORDER BY seq"  # noqa: S608
@@ -125,19 +127,6 @@ _ROWS_AT_SQL: Final = (
 )
 
 
-class CheckpointRow(NamedTuple):
-    """A stored checkpoint row (``AuditCheckpoint``) as read here."""
-
-    size: int
-    head: str
-    time: str
-    key_id: str
-    signature: str
-
-    def checkpoint(self) -> chain.Checkpoint:
-        return chain.Checkpoint(*self)
-
-
 @dataclass(slots=True)
 class Verification:
     """A verification of the stored chain: the chain's report, and how long it took."""
@@ -177,32 +166,29 @@ class Verification:
         }
 
 
-def stored_head() -> tuple[int, str] | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, hash FROM core_audithead WHERE id = 1")
-        row = cursor.fetchone()
-    return (int(row[0]), str(row[1])) if row is not None else None
+def stored_head(source: Source) -> tuple[int, str] | None:
+    found = source.rows("SELECT seq, hash FROM core_audithead WHERE id = 1")
+    return (int(found[0][0]), str(found[0][1])) if found else None
 
 
-def stored_checkpoint_rows() -> list[CheckpointRow]:
+def stored_checkpoint_rows(source: Source) -> list[CheckpointRow]:
     """Every checkpoint kept in the database, smallest first."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+    return [
+        CheckpointRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]))
+        for r in source.rows(
             "SELECT size, head, time, key_id, signature FROM core_auditcheckpoint ORDER BY size, id"
         )
-        return [
-            CheckpointRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in cursor
-        ]
+    ]
 
 
-def _batches(batch_size: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(source: Source, batch_size: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
     """The stored bytes of every event in chain order, a batch at a time, as 1-tuples: through
     a server-side binary cursor on PostgreSQL (the bytes come as they are stored), the
     driver's cursor on SQLite. Nothing else is read: the rest is needed only for a batch that
     does not check out, or one of format 1 (:func:`_rows_at`). ``batch_size()`` is asked
     before each batch."""
-    raw = connection.connection
-    if connection.vendor == "postgresql":
+    raw = source.raw
+    if source.vendor == "postgresql":
         cursor = raw.cursor(name=f"audit_verify_{id(raw):x}", binary=True)
         cursor.itersize = batch_size()
     else:
@@ -215,15 +201,13 @@ def _batches(batch_size: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
         cursor.close()
 
 
-def _rows_at(offset: int, count: int) -> list[tuple[Any, ...]]:
+def _rows_at(source: Source, offset: int, count: int) -> list[tuple[Any, ...]]:
     """The events at positions ``offset + 1`` … ``offset + count``, in full: (seq, body,
     hash, then the row of ``chain.ROW_FIELDS``)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_ROWS_AT_SQL, [count, offset])
-        return [
-            (row[0], bytes(row[1]) if row[1] is not None else None, *row[2:])
-            for row in cursor.fetchall()
-        ]
+    return [
+        (row[0], bytes(row[1]) if row[1] is not None else None, *row[2:])
+        for row in source.rows(_ROWS_AT_SQL, [count, offset])
+    ]
 
 
 def verify_chain(
@@ -237,55 +221,81 @@ def verify_chain(
     deep: bool = False,
     processes: int = 1,
     split_from: int = SPLIT_FROM,
+    source: Source | None = None,
 ) -> Verification:
     """Verify every stored event, every stored checkpoint and the ``kept`` ones; see
     ``core.audit.verify_stored``, which is this. ``processes=2``: the far half of a chain of
-    ``split_from`` events or more in a helper process (``core.split``)."""
-    kept = list(kept)
+    ``split_from`` events or more in a helper process (``core.split``). ``source``: the
+    database, in a read transaction of its own (``core.sources``); by default Django's
+    connection, in a transaction here."""
+    asked = _Asked(list(kept), public_keys, progress, progress_every, batch_size, max_faults, deep)
+    processes = 1 if deep else processes
+    if source is not None:
+        return _verify(source, asked, processes, split_from)
     with transaction.atomic():  # one snapshot; PostgreSQL's server-side cursor needs one
-        checkpoint_rows = stored_checkpoint_rows()
-        head = stored_head()
-        stored = [row.checkpoint() for row in checkpoint_rows]
-        seen = Seen(head_seq=head[0] if head is not None else None)
-        start = time.perf_counter()
-        walk = chain.Walk([*stored, *kept], public_keys, max_faults=max_faults)
-        hash_row = sqlite_row_hash if connection.vendor == "sqlite" else decoded_row_hash
-        next_progress = progress_every
-        helper = None if deep or processes < 2 else _helper(head, walk, split_from, batch_size)
-        cut = helper.first - 1 if helper is not None else 0
-        processes_used = 1
+        return _verify(django_source(), asked, processes, split_from)
 
-        def size() -> int:  # up to the helper's part, then on
-            return min(batch_size, cut - walk.position) if walk.position < cut else batch_size
 
-        for batch in _batches(size):
-            first = walk.position + 1
-            bodies = list(map(split.FIRST, batch))  # per batch, in C
-            hashes: Sequence[Any] | None = None if deep or None in bodies else walk.batch(bodies)
-            full: list[tuple[Any, ...]] | None = None
-            if hashes is None:
-                full = _rows_at(walk.position, len(batch))
-                hashes = _one_by_one(walk, full, hash_row, deep)
-            split.note(seen, first, bodies, hashes, full)
-            if walk.stopped:
-                break
-            if progress is not None and walk.position >= next_progress:
-                progress(walk.position - walk.position % progress_every)
-                next_progress = walk.position - walk.position % progress_every + progress_every
-            if helper is not None and walk.position == cut:
-                if _take(helper.part(), helper, walk, seen):
-                    processes_used = 2
-                    break  # the rest was verified by the helper, and linked here
-                helper = None  # not taken: read the rest here, as in one process
-        if helper is not None:
-            helper.stop()
-        report = walk.finish()
-        seconds = time.perf_counter() - start
-        if report.complete:
-            report.faults += head_faults(head, report.events, seen)
-            report.faults += checkpoint_row_faults(
-                checkpoint_rows, seen.checkpoint_events, report.events
-            )
+@dataclass(slots=True)
+class _Asked:
+    """What :func:`verify_chain` was asked for."""
+
+    kept: list[chain.Checkpoint]
+    public_keys: Mapping[str, Ed25519PublicKey]
+    progress: Callable[[int], None] | None
+    progress_every: int
+    batch_size: int
+    max_faults: int
+    deep: bool
+
+
+def _verify(source: Source, asked: _Asked, processes: int, split_from: int) -> Verification:
+    kept, progress, progress_every = asked.kept, asked.progress, asked.progress_every
+    batch_size, deep = asked.batch_size, asked.deep
+    checkpoint_rows = stored_checkpoint_rows(source)
+    head = stored_head(source)
+    stored = [row.checkpoint() for row in checkpoint_rows]
+    seen = Seen(head_seq=head[0] if head is not None else None)
+    start = time.perf_counter()
+    walk = chain.Walk([*stored, *kept], asked.public_keys, max_faults=asked.max_faults)
+    hash_row = sqlite_row_hash if source.vendor == "sqlite" else decoded_row_hash
+    next_progress = progress_every
+    helper = None if processes < 2 else _helper(source, head, walk, split_from, batch_size)
+    cut = helper.first - 1 if helper is not None else 0
+    processes_used = 1
+
+    def size() -> int:  # up to the helper's part, then on
+        return min(batch_size, cut - walk.position) if walk.position < cut else batch_size
+
+    for batch in _batches(source, size):
+        first = walk.position + 1
+        bodies = list(map(split.FIRST, batch))  # per batch, in C
+        hashes: Sequence[Any] | None = None if deep or None in bodies else walk.batch(bodies)
+        full: list[tuple[Any, ...]] | None = None
+        if hashes is None:
+            full = _rows_at(source, walk.position, len(batch))
+            _boundary(source, walk, full)
+            hashes = _one_by_one(walk, full, hash_row, deep)
+        split.note(seen, first, bodies, hashes, full)
+        if walk.stopped:
+            break
+        if progress is not None and walk.position >= next_progress:
+            progress(walk.position - walk.position % progress_every)
+            next_progress = walk.position - walk.position % progress_every + progress_every
+        if helper is not None and walk.position == cut:
+            if _take(helper.part(), helper, walk, seen):
+                processes_used = 2
+                break  # the rest was verified by the helper, and linked here
+            helper = None  # not taken: read the rest here, as in one process
+    if helper is not None:
+        helper.stop()
+    report = walk.finish()
+    seconds = time.perf_counter() - start
+    if report.complete:
+        report.faults += head_faults(head, report.events, seen)
+        report.faults += checkpoint_row_faults(
+            checkpoint_rows, seen.checkpoint_events, report.events
+        )
     return Verification(
         report=report,
         seconds=seconds,
@@ -297,22 +307,18 @@ def verify_chain(
 
 
 def _helper(
-    head: tuple[int, str] | None, walk: chain.Walk, split_from: int, size: int
+    source: Source, head: tuple[int, str] | None, walk: chain.Walk, split_from: int, size: int
 ) -> split.Helper | None:
     """A helper process over the chain's far half, when it is long enough and on a database
     another process can open; it reads up to the largest seq of this snapshot."""
-    if head is None or head[0] < split_from:
-        return None
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
-        return None  # another process cannot open it
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(seq) FROM core_auditevent")
-        last = cursor.fetchone()[0]
+    if head is None or head[0] < split_from or source.opener is None:
+        return None  # short, or in memory: another process cannot open it
+    last = source.rows("SELECT MAX(seq) FROM core_auditevent")[0][0]
     middle = head[0] // 2
     if last is None or last <= middle:
         return None
-    return split.start(middle + 1, int(last), [*walk.sizes, head[0]], head[0], size)
+    wanted = [*walk.sizes, head[0]]
+    return split.start(source.vendor, source.opener, middle + 1, int(last), wanted, head[0], size)
 
 
 def _take(part: split.Part | None, helper: split.Helper, walk: chain.Walk, seen: Seen) -> bool:
@@ -328,6 +334,31 @@ def _take(part: split.Part | None, helper: split.Helper, walk: chain.Walk, seen:
     seen.last_seq = part.seen.last_seq
     seen.checkpoint_events.update(part.seen.checkpoint_events)
     return True
+
+
+def _boundary(source: Source, walk: chain.Walk, full: list[tuple[Any, ...]]) -> None:
+    """A batch checks each event's bytes against the next one's link, so the last event of a
+    batch that checked out is checked by the first link of the next. When that link breaks
+    because the event before was altered (its bytes no longer hash to its stored hash, which
+    the next event names), say so at it, as the check one event at a time does, and go on
+    from its stored hash: the fault is named at the event altered, wherever batches end."""
+    if walk.position == 0 or not full or full[0][1] is None:
+        return
+    stated = chain.body_fields(full[0][1])[1]
+    if stated == walk.previous:
+        return
+    ((_, body, stored, *_),) = _rows_at(source, walk.position - 1, 1)
+    if body is None or stored != stated or chain.body_hash(body) == stored:
+        return
+    walk.faults.append(
+        chain.Fault(
+            as_int(chain.body_fields(body)[0]),
+            "altered",
+            "its content does not match its hash",
+            walk.position,
+        )
+    )
+    walk.previous = str(stored)
 
 
 def _one_by_one(
@@ -382,101 +413,3 @@ def _columns_body(row: list[Any], body: bytes) -> bytes | None:
         return chain.row_body(cells)
     except (TypeError, ValueError):
         return None
-
-
-def head_faults(head: tuple[int, str] | None, events: int, seen: Seen) -> list[chain.Fault]:
-    """The head row against the chain: it must name the last event, in either direction."""
-    if head is None:
-        if events == 0:
-            return []
-        return [
-            chain.Fault(
-                0,
-                "no head row",
-                f"the chain has {events} events but no head row (it was deleted)",
-            )
-        ]
-    head_seq, head_hash = head
-    if events < head_seq:
-        return [
-            chain.Fault(
-                0,
-                "truncated",
-                f"the chain's head row says it has {head_seq} events; it has {events}",
-            )
-        ]
-    if events > head_seq:
-        following = (
-            f"event {events} follows it"
-            if events == head_seq + 1
-            else f"{events - head_seq} events follow it ({head_seq + 1}–{events})"
-        )
-        return [
-            chain.Fault(
-                head_seq + 1,
-                "past the head",
-                f"the head row ends the chain at event {head_seq}, but {following}: "
-                "appended without moving the head, as a forged append would be",
-                head_seq + 1,
-            )
-        ]
-    if head_seq > 0 and seen.at_head != head_hash:
-        return [
-            chain.Fault(
-                as_int(seen.last_seq),
-                "head mismatch",
-                f"the chain's head row names another hash ({head_hash[:12]}…) for this event",
-                head_seq,
-            )
-        ]
-    if head_seq == 0 and head_hash != chain.GENESIS:
-        return [chain.Fault(0, "head mismatch", "the head row of the empty chain names a hash")]
-    return []
-
-
-def checkpoint_row_faults(
-    rows: list[CheckpointRow], events: Mapping[int, tuple[int, str]], total: int
-) -> list[chain.Fault]:
-    """Each ``audit.checkpoint`` event must have its checkpoint row and each row its event.
-
-    A checkpoint covers its own event (``actions.create_audit_checkpoint``), so the row of the
-    event at position *n* has size *n* and the key id the event names.
-    """
-    faults: list[chain.Fault] = []
-    by_size: dict[int, list[CheckpointRow]] = {}
-    for row in rows:
-        by_size.setdefault(row.size, []).append(row)
-    for position, (seq, key_id) in sorted(events.items()):
-        found = by_size.get(position, [])
-        if not found:
-            faults.append(
-                chain.Fault(
-                    seq,
-                    "checkpoint row missing",
-                    "this audit.checkpoint event has no checkpoint row of its size "
-                    f"({position}): the row was deleted",
-                    position,
-                )
-            )
-        elif all(row.key_id != key_id for row in found):
-            faults.append(
-                chain.Fault(
-                    seq,
-                    "checkpoint mismatch",
-                    f"the checkpoint row of size {position} is signed by key "
-                    f"{found[0].key_id}, but its event names key {key_id or '(none)'}",
-                    position,
-                )
-            )
-    for size, found in sorted(by_size.items()):
-        # A row past the end is a truncation, which ``chain.Walk`` reports already.
-        if size not in events and 0 < size <= total:
-            faults.append(
-                chain.Fault(
-                    0,
-                    "checkpoint without its event",
-                    f"{len(found)} checkpoint row{'s' if len(found) != 1 else ''} of size "
-                    f"{size}, but event {size} is not an audit.checkpoint event",
-                )
-            )
-    return faults

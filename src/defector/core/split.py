@@ -19,14 +19,12 @@ import json
 import multiprocessing
 import operator
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Final
-
-from django.db import connection
 
 from defector.core import chain
 
@@ -121,18 +119,26 @@ class Part:
     seen: Seen
 
 
-def far_part(first: int, last: int, wanted: Iterable[int], head_seq: int, size: int) -> Part:
+def far_part(
+    vendor: str,
+    opener: Callable[[], Any],
+    first: int,
+    last: int,
+    wanted: Iterable[int],
+    head_seq: int,
+    size: int,
+) -> Part:
     """Events ``first`` … ``last`` (by seq) checked as stored bytes, a batch at a time, through
-    a connection of their own."""
+    a connection of their own (``opener()``)."""
     wanted = sorted(wanted)
-    raw = connection.get_new_connection(connection.get_connection_params())
+    raw = opener()
     seen = Seen(head_seq=head_seq)
     walk = chain.Walk([], {})
     walk.position = first - 1
     prev: str | None = None
     hashes: dict[int, str] = {}
     try:
-        if connection.vendor == "postgresql":
+        if vendor == "postgresql":
             cursor = raw.cursor(name="audit_verify_far", binary=True)
             cursor.itersize = size
             sql = "SELECT body FROM core_auditevent WHERE seq BETWEEN %s AND %s ORDER BY seq"
@@ -196,15 +202,25 @@ class Helper:
         self.receiver.close()
 
 
-def start(first: int, last: int, wanted: Iterable[int], head_seq: int, size: int) -> Helper:
-    """Fork a helper over positions ``first`` … ``last``."""
+def start(
+    vendor: str,
+    opener: Callable[[], Any],
+    first: int,
+    last: int,
+    wanted: Iterable[int],
+    head_seq: int,
+    size: int,
+) -> Helper:
+    """Fork a helper over positions ``first`` … ``last``, reading through ``opener()``."""
     # What this process has buffered would otherwise be written again by the helper at its end.
     sys.stdout.flush()
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_run, args=(sender, first, last, tuple(wanted), head_seq, size), daemon=True
+        target=_run,
+        args=(sender, vendor, opener, first, last, tuple(wanted), head_seq, size),
+        daemon=True,
     )
     process.start()
     sender.close()

@@ -29,8 +29,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from defector.core import actions, chain, signing
-from defector.core.audit_cli import add_verify_arguments, verify
+from defector.core import actions, audit_cli, chain, signing
+from defector.core.audit_cli import add_verify_arguments
 from defector.core.errors import DomainError
 
 
@@ -94,4 +94,7 @@ class Command(BaseCommand):
     # --- verify -------------------------------------------------------------------------
 
     def verify(self, options: dict[str, Any]) -> None:
-        verify(options, self.stdout, self.stderr)
+        try:
+            audit_cli.verify(options, self.stdout, self.stderr)
+        except audit_cli.CommandError as exc:
+            raise CommandError(str(exc), returncode=exc.returncode) from None
