@@ -4,8 +4,12 @@ connection, in two processes, every fault still named. (SQLite's: ``test_audit_s
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+from unittest.mock import patch
+
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from defector.core import audit, postgres, rows
 from support.postgres import settle_deferred_checks
@@ -47,3 +51,35 @@ def test_postgresql_read_with_psycopg_alone_gives_the_report_django_gives() -> N
         assert report(source) == report() == [1, 24, [(20, "altered")]]
     finally:
         source.raw.close()
+
+
+def test_an_append_committed_while_the_application_verifies_is_not_a_fault() -> None:
+    """The auditor's page and API verify through Django's connection: on PostgreSQL in one
+    snapshot, so an append committed after the head row was read is not seen as an event
+    past the head (under READ COMMITTED it would be)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's read transaction is one snapshot already")
+    for number in range(6):
+        with transaction.atomic():
+            audit.record(actor=None, action="test.thing.touch", object_id=number)
+
+    def append_elsewhere() -> None:
+        try:
+            with transaction.atomic():
+                audit.record(actor=None, action="test.thing.touch", object_id="late")
+        finally:
+            connections.close_all()
+
+    read_head = rows.stored_head
+
+    def head_then_an_append(source: Any) -> Any:
+        found = read_head(source)
+        thread = threading.Thread(target=append_elsewhere)
+        thread.start()
+        thread.join()
+        return found
+
+    with patch.object(rows, "stored_head", head_then_an_append):
+        found = rows.verify_chain(public_keys={})
+    assert [found.report.events, found.report.faults] == [6, []]
+    assert rows.verify_chain(public_keys={}).report.events == 7

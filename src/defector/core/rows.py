@@ -232,8 +232,23 @@ def verify_chain(
     processes = 1 if deep else processes
     if source is not None:
         return _verify(source, asked, processes, split_from)
-    with transaction.atomic():  # one snapshot; PostgreSQL's server-side cursor needs one
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():  # PostgreSQL's server-side cursor needs a transaction
+        if outermost and connection.vendor == "postgresql":
+            _one_snapshot()
         return _verify(django_source(), asked, processes, split_from)
+
+
+def _one_snapshot() -> None:
+    """Make the transaction just begun on PostgreSQL read one snapshot: the head row, the
+    checkpoints, the events and any batch read again all as of its first read. Under READ
+    COMMITTED, each statement would see what was committed before it: an append committed
+    after the head row was read would show as an event past the head, a fault that is not
+    there. (SQLite's transaction is one snapshot already; ``defector audit verify`` from the
+    shell opens its own, ``core.sources``.) Inside a transaction the caller holds, it is
+    the caller's."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 @dataclass(slots=True)
