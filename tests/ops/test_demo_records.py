@@ -40,9 +40,6 @@ NOT_IN_THE_DEMO = {
     "notifications.Reminder": "made by the worker's sweeps",
     "dissemination.LadderStep": "made by the worker when a report goes unacknowledged",
     "compliance.LadderStepSent": "made by the worker when an obligation is late",
-    # The demo's stories: its proposal awaits both sign-offs; no one is declined status.
-    "publicity.SignOff": "the demo's proposal awaits the sign-offs of State and USIA",
-    "cases.RefugeeReferral": "no demo case is declined defector status",
 }
 
 

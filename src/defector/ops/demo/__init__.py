@@ -5,8 +5,9 @@ of Washington's powers (1, 3), a move of a Vienna case to Tokyo awaiting Tokyo's
 and a report to the IDC sent and acknowledged, and one overdue; the committees' procedures,
 guidance, briefing register and meetings with their minutes (6a, 6b, 7b, 7c), Vienna's threat
 distribution and a threat report (6b(3)(a)), a watch list and a name trace (6b(3)(b)),
-inducement (2b, 5a(1)), and mutual problems on each path of 6c: every kind of record the
-system keeps, but those made by use or by the worker (``tests/ops/test_demo_records.py``).
+inducement (2b, 5a(1)), a refugee declined status and referred (2f), and mutual problems on
+each path of 6c: every kind of record the system keeps, but those made by use or by the worker
+(``tests/ops/test_demo_records.py``).
 
 Everything is created through the apps' own actions (by the demo officials, or with
 ``acting_user=None``: an operator at the console), so the demo is audited like any other
@@ -42,6 +43,7 @@ from defector.ops.demo.meetings import load_meetings
 from defector.ops.demo.powers import load_powers
 from defector.ops.demo.problems import load_problems
 from defector.ops.demo.publicity import load_publicity
+from defector.ops.demo.refugees import load_refugees
 from defector.ops.demo.reports import load_reports
 from defector.ops.demo.traces import load_traces
 from defector.ops.demo.transfers import load_transfers
@@ -80,6 +82,7 @@ def load() -> tuple[DemoAccount, ...]:
     load_reports()
     load_traces()
     load_inducement()
+    load_refugees()
     load_problems()
     load_meetings()
     return ACCOUNTS

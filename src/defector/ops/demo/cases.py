@@ -140,6 +140,25 @@ CASES = (
         stages=("assessment", "determination"),
     ),
     DemoCase(
+        "duty.officer",
+        "VIENNA",
+        "Visa section, consular counter",
+        9 * 24,
+        {
+            "nationalities": ["RO"],
+            "escaped_control": True,
+            "unwilling_to_return": True,
+            "dissatisfied": True,
+            "requests": ["asylum"],
+        },
+        "Ion Dumitrescu",
+        "1952-03",
+        "Timisoara, Romania",
+        note="Lorry driver on the Vienna run; left his lorry at the Westbahnhof and asked the "
+        "visa section for asylum. Knows nothing of military or political interest.",
+        stages=("assessment",),
+    ),
+    DemoCase(
         "tokyo.officer",
         "TOKYO",
         "Embassy gate, Akasaka",
