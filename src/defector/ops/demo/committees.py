@@ -38,11 +38,10 @@ SECTIONS: Final[dict[str, str]] = {
     "travel documents, transport, linguists.",
 }
 #: Vienna's second version, in draft: reception within twelve hours after the last walk-in.
-DRAFT_SECTION: Final = (
-    "6b(1)",
-    SECTIONS["6b(1)"] + " The Marine guard brings a walk-in at the side entrance to the "
-    "chancery lobby, never into the consular section.",
-)
+DRAFT_SECTIONS: Final[dict[str, str]] = {
+    "6b(1)": SECTIONS["6b(1)"] + " The Marine guard brings a walk-in at the side entrance to "
+    "the chancery lobby, never into the consular section.",
+}
 DRAFT_NOTE: Final = "After the walk-in at the side entrance: reception within 12 hours."
 
 GUIDANCE_TITLE: Final = "Contacts with the Austrian authorities about walk-ins"
@@ -95,7 +94,7 @@ def load_committees() -> None:
         committees.create_procedures_draft(
             acting_user=people["committee.chair"],
             committee_id=vienna.pk,
-            sections=dict([DRAFT_SECTION]),
+            sections=DRAFT_SECTIONS,
             clocks={"reception_hours": 12},
             note=DRAFT_NOTE,
         )
