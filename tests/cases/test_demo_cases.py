@@ -30,7 +30,8 @@ def test_the_demo_opens_cases_at_vienna_and_tokyo_at_different_stages() -> None:
     assert set(cases.values_list("post__code", flat=True)) == {"VIENNA", "TOKYO"}
     stages = set(cases.values_list("stage", flat=True))
     assert {"reception", "assessment", "determination", "exploitation", "closed"} <= stages
-    assert Case.objects.get(stage="closed").outcome == "withdrew"
+    closed = Case.objects.filter(stage="closed").values_list("outcome", flat=True)
+    assert sorted(closed) == ["referred_refugee", "withdrew"]
     assert Obligation.objects.filter(status="done").exists()
     assert TimelineEntry.objects.filter(kind="cases.case.move").exists()
 

@@ -161,14 +161,20 @@ def test_an_inactive_post_is_not_flagged(world: World) -> None:
     assert queries.posts_without_committee_codes() == ["VIENNA"]
 
 
-def test_the_demo_creates_the_committees(db: Any, settings: Any) -> None:
+def test_the_demo_creates_the_committees_and_vienna_meets_with_its_procedures_in_effect(
+    db: Any, settings: Any
+) -> None:
     from defector.ops import demo
 
     demo.load()
     assert queries.posts_without_committee_codes() == []
     assert not Committee.objects.filter(post__code="HAVANA").exists()
-    assert Committee.objects.filter(post__code="VIENNA").exists()
-    assert not Meeting.objects.exists()
+    vienna = Committee.objects.get(post__code="VIENNA")
+    meetings = Meeting.objects.filter(committee=vienna)
+    assert sorted(meetings.values_list("status", flat=True)) == ["held", "scheduled"]
+    assert meetings.get(status="held").minutes.status == "forwarded"
+    codes = {flag.code for flag in queries.committee_flags(vienna)}
+    assert not codes & {"no_procedures", "minutes_overdue"}
 
 
 def test_washington_sees_each_committee_with_its_own_flags_and_meetings(

@@ -5,36 +5,23 @@ never listed by hand, so a new page is checked as soon as a link leads to it. To
 time, one demo account of each set of roles crawls, and each view (URL name) is checked once —
 on the first account whose crawl reaches it — except home ("My work"), which differs by role
 and is checked for every role; the sign-in page and the site's own 404 page are checked too.
-A day's work at Vienna is added to the demo first, so that the pages of records the demo
-lacks (a meeting, procedures, guidance, a problem, a task, a statement, a threat report) are
-reached. Each page is checked at a desktop's width and at a phone's.
+The demo has a record of every kind (a meeting, procedures, guidance, a problem, a task, a
+statement, a threat report, a name trace …), so the page of each is reached. Each page is
+checked at a desktop's width and at a phone's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from defector.cases import actions as case_actions
 from defector.cases.models import Case
-from defector.committees import actions as committees
-from defector.committees.models import Committee
-from defector.directory.models import Agency, Official
-from defector.dissemination import actions as dissemination
-from defector.dissemination.choices import Precedence
-from defector.dissemination.queries.threats import has_threat_information
-from defector.escalations import actions as escalations
 from defector.ops import demo
-from defector.ops.demo.grants import signature_png
-from defector.policy.gates.committees import REQUIRED_SECTIONS
 from support.crawl import client_fetcher, crawl, one_per_role, view_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,97 +34,10 @@ MISSING = "/no-such-page/"
 
 @pytest.fixture
 def demo_site(world: Any, sealing_keys: None) -> tuple[demo.DemoAccount, ...]:
-    """The demo, on a database that holds only what it makes itself, and a day's work at
-    Vienna on top (so that pages the demo has no record for are reached too)."""
+    """The demo, on a database that holds only what it makes itself: it has a record of every
+    kind (``tests/ops/test_demo_records.py``), so every kind of page is reached."""
     Case.objects.all().delete()
-    accounts = demo.load()
-    a_day_at_vienna()
-    return accounts
-
-
-def a_day_at_vienna() -> None:
-    """Through the actions, at Vienna: a meeting held with its minutes forwarded to the IDC,
-    two versions of the local procedures, the Ambassador's guidance, a mutual problem raised,
-    a task, a bona fides check and a signed statement on the post's first case, and a threat
-    report from its threat case."""
-    users = {user.username: user for user in User.objects.all()}
-    chair, officer = users["committee.chair"], users["duty.officer"]
-    committee = Committee.objects.get(post__code="VIENNA")
-    start = timezone.now() - dt.timedelta(days=2)
-    meeting = committees.schedule_meeting(
-        acting_user=chair,
-        committee_id=committee.pk,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2),
-        place="Chancery, secure conference room",
-    )
-    committees.mark_meeting_held(acting_user=chair, meeting_id=meeting.pk)
-    committees.save_minutes(
-        acting_user=chair, meeting_id=meeting.pk, text="Open cases reviewed; traces requested."
-    )
-    committees.approve_minutes(acting_user=chair, meeting_id=meeting.pk)
-    committees.forward_minutes(acting_user=chair, meeting_id=meeting.pk)
-    version = committees.create_procedures_draft(
-        acting_user=chair,
-        committee_id=committee.pk,
-        sections={key: f"The post's practice for {key}." for key in REQUIRED_SECTIONS},
-        note="First local procedures.",
-    )
-    for approver in (chair, users["senior.rep"]):
-        committees.approve_procedures(acting_user=approver, version_id=version.pk)
-    version = committees.create_procedures_draft(
-        acting_user=chair, committee_id=committee.pk, note="Walk-ins at the side entrance."
-    )
-    for approver in (chair, users["senior.rep"]):
-        committees.approve_procedures(acting_user=approver, version_id=version.pk)
-    committees.issue_guidance(
-        acting_user=users["senior.rep"],
-        committee_id=committee.pk,
-        title="Contacts with the host government",
-        body="Tell the Ambassador before any contact with the host government about a case.",
-    )
-    escalations.raise_problem(
-        acting_user=chair, post_id=committee.post_id, title="Interpreter for Hungarian walk-ins"
-    )
-    cases = list(Case.objects.filter(post__code="VIENNA").order_by("pk"))
-    first = cases[0]
-    case_actions.create_task(
-        acting_user=officer,
-        case_id=first.pk,
-        expected_version=first.version,
-        title="Check the travel documents",
-        due_on=timezone.localdate() + dt.timedelta(days=3),
-        agency_id=Agency.objects.get(code="CIA").pk,
-    )
-    first.refresh_from_db()
-    case_actions.add_bona_fides_check(
-        acting_user=officer,
-        case_id=first.pk,
-        expected_version=first.version,
-        kind="name_traces",
-        analyst_id=Official.objects.get(user=officer).pk,
-    )
-    first.refresh_from_db()
-    case_actions.record_statement(
-        acting_user=officer,
-        case_id=first.pk,
-        expected_version=first.version,
-        language_code="hu",
-        language_name="Hungarian",
-        text_original="Önként jöttem, és politikai menedékjogot kérek.",
-        text_english="I came of my own free will and ask for political asylum.",
-        signed_at=timezone.now() - dt.timedelta(hours=1),
-        signature_drawing=signature_png(),
-    )
-    threat = next(case for case in cases if has_threat_information(case))
-    dissemination.issue_report(
-        acting_user=officer,
-        case_id=threat.pk,
-        precedence=Precedence.IMMEDIATE,
-        threatened="The chancery",
-        location="Vienna",
-        timing="Not known",
-    )
+    return demo.load()
 
 
 def sign_in(page: Any, username: str) -> None:

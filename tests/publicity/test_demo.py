@@ -1,5 +1,5 @@
-"""The demo's publicity proposal: on Tokyo's granted defector, awaiting the sign-offs of State
-(the IDC's State member) and USIA (the IDC's USIA member), who find it in My work."""
+"""The demo's publicity proposal: on Tokyo's granted defector, signed off by State (the IDC's
+State member), awaiting USIA's (the IDC's USIA member), who finds it in My work."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from defector.cases.models import Case
 from defector.notifications.pending import pending_items
 from defector.ops import demo
-from defector.publicity.models import Proposal
+from defector.publicity.models import Proposal, SignOff
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,15 @@ def loaded(world: Any) -> None:
 
 
 @pytest.mark.usefixtures("loaded")
-def test_the_demo_has_a_proposal_awaiting_the_sign_offs_of_state_and_usia() -> None:
+def test_the_demo_has_a_proposal_signed_off_by_state_awaiting_usia() -> None:
     proposal = Proposal.objects.get()
     assert proposal.status == "awaiting_sign_offs"
     assert proposal.case.post.code == "TOKYO"
     assert proposal.risk_determination is not None
-    for username in ("idc.analyst", "idc.usia"):
+    assert list(SignOff.objects.values_list("agency", "position")) == [("STATE", "approve")]
+    for username, pending in (("idc.analyst", False), ("idc.usia", True)):
         user = User.objects.get(username=username)
-        assert any(item.link == proposal.get_absolute_url() for item in pending_items(user))
+        items = pending_items(user)
+        assert any(item.link == proposal.get_absolute_url() for item in items) is pending
     demo.load()
     assert Proposal.objects.count() == 1

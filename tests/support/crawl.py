@@ -31,9 +31,11 @@ from django.urls import Resolver404, resolve
 
 #: A word of lower-case letters and digits joined by underscores: an identifier.
 IDENTIFIER: Final = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
-#: A time of day (``09:14``, ``09:14:05``) not followed by its zone.
+#: A time of day (``09:14``, ``09:14:05``) not followed by its zone, nor the start of a range
+#: whose end says it (``09:00 to 11:00 UTC``).
 ZONELESS_TIME: Final = re.compile(
     r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\d:]|\.\d)(?!\s*(?:UTC|Z\b))"
+    r"(?!\s*(?:to|–)\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:UTC|Z\b))"
 )
 #: Elements whose text is no label: scripts, styles, data shown as data (JSON in ``<pre>``),
 #: what a user typed, and what a user must type literally (``<code>``: a file's column names).

@@ -52,8 +52,11 @@ def test_the_identifier_pattern_finds_snake_case_words_and_nothing_else() -> Non
 
 
 def test_a_time_without_its_zone_is_found() -> None:
-    text = "at 09:14 UTC; at 10:15; 11:16:17.123 UTC; 2026-12-04T09:14Z; at 7:05."
-    assert zoneless_times(text) == ["10:15", "7:05"]
+    text = (
+        "at 09:14 UTC; at 10:15; 11:16:17.123 UTC; 2026-12-04T09:14Z; at 7:05; "
+        "09:00 to 11:00 UTC; 12:00 to 13:00."
+    )
+    assert zoneless_times(text) == ["10:15", "7:05", "12:00", "13:00"]
 
 
 def test_the_page_parser_reads_links_form_actions_and_visible_text_only() -> None:

@@ -12,7 +12,12 @@ from django.utils import timezone
 from defector.cases import actions as cases
 from defector.cases.models import Case, Obligation
 from defector.directory.models import Post
+from defector.ops.demo.dissemination import DemoThreat, issue_threat
 from defector.ops.demo.grants import GRANT_STEPS, DemoGrant, grant
+
+#: A case with threat information is opened this long after the person came in, and its
+#: report issued as long again after (``6b(1)``, ``6b(3)(a)``: within the post's clock).
+THREAT_INTAKE = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class DemoCase:
     #: Taken through bona fides, the statement, ``7a`` and the committee's grant (the grant
     #: moves the case on to exploitation, ``6b(2)``).
     granted: DemoGrant | None = None
+    #: A threat report issued from the case at once (``6b(3)(a)``), acknowledged by all.
+    threat: DemoThreat | None = None
 
 
 _DEFECTOR_FACTS: dict[str, object] = {
@@ -94,11 +101,25 @@ CASES = (
         "VIENNA",
         "Side entrance, Boltzmanngasse",
         20 * 24,
-        {**_DEFECTOR_FACTS, "nationalities": ["HU"], "special_value": ["information"]},
+        {
+            **_DEFECTOR_FACTS,
+            "nationalities": ["HU"],
+            "special_value": ["information"],
+            "threat_information": True,
+        },
         "Laszlo Ferenc Havas",
         "1936-11-02",
         "Debrecen, Hungary",
         note="Ministry of Foreign Trade official; came in the evening with his briefcase.",
+        threat=DemoThreat(
+            precedence="immediate",
+            threatened="Embassy staff and visitors at the side entrance",
+            location="Vienna, Boltzmanngasse: a flat across from the side entrance",
+            timing="Under way since October",
+            details="He has seen the Hungarian service's photographs of everyone who uses the "
+            "side entrance, taken from a flat across the street; its officers pick out staff "
+            "to approach.",
+        ),
         done=(
             (
                 "secure_reception",
@@ -117,6 +138,25 @@ CASES = (
             ),
         ),
         stages=("assessment", "determination"),
+    ),
+    DemoCase(
+        "duty.officer",
+        "VIENNA",
+        "Visa section, consular counter",
+        9 * 24,
+        {
+            "nationalities": ["RO"],
+            "escaped_control": True,
+            "unwilling_to_return": True,
+            "dissatisfied": True,
+            "requests": ["asylum"],
+        },
+        "Ion Dumitrescu",
+        "1952-03",
+        "Timisoara, Romania",
+        note="Lorry driver on the Vienna run; left his lorry at the Westbahnhof and asked the "
+        "visa section for asylum. Knows nothing of military or political interest.",
+        stages=("assessment",),
     ),
     DemoCase(
         "tokyo.officer",
@@ -205,7 +245,7 @@ def load_cases() -> None:
             len(demo_case.done) + len(demo_case.stages) + (GRANT_STEPS if demo_case.granted else 0)
         )
         step = (now - received) / (2 + steps)
-        at = received + step / 2
+        at = received + (step / 2 if demo_case.threat is None else THREAT_INTAKE)
         case = cases.open_case(
             acting_user=officer,
             post_id=post.pk,
@@ -220,6 +260,9 @@ def load_cases() -> None:
             birth_place=demo_case.birth_place,
             at=at,
         )
+        if demo_case.threat is not None:
+            at = issue_threat(case, demo_case.threat, officer=officer, at=at + THREAT_INTAKE)
+            step = (now - at) / (1 + steps)
         for identifier, evidence, who in demo_case.done:
             at += step
             obligation = Obligation.objects.get(case=case, identifier=identifier, status="open")

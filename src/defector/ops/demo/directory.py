@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from defector.core import actions
 from defector.directory import actions as directory
@@ -338,3 +339,11 @@ def load_directory() -> None:
 def grouped(accounts: tuple[DemoAccount, ...] = ACCOUNTS) -> list[tuple[str, list[DemoAccount]]]:
     """The accounts by group (Vienna, Tokyo, Washington, Oversight), for printing."""
     return [(group, [a for a in accounts if a.group == group]) for group in GROUPS]
+
+
+def users(*usernames: str) -> dict[str, User]:
+    """The demo's users named, by username (one query)."""
+    return {
+        user.get_username(): user
+        for user in get_user_model().objects.filter(username__in=usernames)
+    }

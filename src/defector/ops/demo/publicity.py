@@ -1,6 +1,7 @@
 """The demo's publicity proposal (``6f``): on the defector granted status at Tokyo, the Senior
 US Representative's ``7a`` determination on publicity, then the committee chair's proposal to
-the IDC, awaiting the sign-offs of State and USIA (``5a(6)``)."""
+the IDC; State has signed off (the IDC's State member approves), USIA's sign-off awaited
+(``5a(6)``)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def load_publicity() -> None:
         return
     users = {
         user.username: user
-        for user in get_user_model().objects.filter(username__in=("tokyo.senior", "tokyo.chair"))
+        for user in get_user_model().objects.filter(
+            username__in=("tokyo.senior", "tokyo.chair", "idc.analyst")
+        )
     }
     if not PoliticalRiskDetermination.objects.filter(
         case=case, subject=RiskSubject.PUBLICITY, superseded_at__isnull=True
@@ -43,7 +46,7 @@ def load_publicity() -> None:
             "acceptable after the conference ends and through Washington, not Tokyo.",
         )
     today = timezone.localdate()
-    publicity.propose(
+    proposal = publicity.propose(
         acting_user=users["tokyo.chair"],
         case_id=case.pk,
         summary="Surface the scientist at a press conference in Washington once his debriefing "
@@ -54,3 +57,11 @@ def load_publicity() -> None:
         risks="Reprisals against his family in Shenyang; his colleagues at the conference "
         "would be questioned on their return.",
     )
+    if "idc.analyst" in users:
+        publicity.sign_off(
+            acting_user=users["idc.analyst"],
+            proposal_id=proposal.pk,
+            position="approve",
+            comments="State approves, once the conference has ended and through Washington.",
+            expected_version=proposal.version,
+        )
