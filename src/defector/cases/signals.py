@@ -22,7 +22,9 @@ act after the commit (``transaction.on_commit``), with:
 - ``sender``: :class:`~defector.cases.models.Subject`;
 - ``subject``: the subject (its names sealed);
 - ``case``: its case;
-- ``actor``: the acting user, or ``None``.
+- ``actor``: the acting user, or ``None``;
+- ``created``: ``True`` when the subject was created in this transaction (nothing of it is
+  indexed yet).
 
 ``case_invitation`` is sent after the commit of an invitation to a case (``6``), or of its
 withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited

@@ -4,9 +4,11 @@ visits and acknowledgements. See :mod:`.notices`, :mod:`.outbox` and :mod:`.remi
 from defector.notifications.actions.notices import (
     ACKNOWLEDGED,
     POST_MEMBER_ROLES,
+    Decided,
     Tidings,
     Visit,
     acknowledge,
+    decide_idc_each,
     idc_members,
     mark_read,
     notify_idc,
@@ -16,6 +18,7 @@ from defector.notifications.actions.notices import (
     notify_post_members,
     post_officials,
     record_visit,
+    write_decided,
 )
 from defector.notifications.actions.outbox import (
     EMAIL_SUBJECT_PREFIX,
@@ -36,9 +39,11 @@ __all__ = [
     "ACKNOWLEDGED",
     "EMAIL_SUBJECT_PREFIX",
     "POST_MEMBER_ROLES",
+    "Decided",
     "Tidings",
     "Visit",
     "acknowledge",
+    "decide_idc_each",
     "deliver_due",
     "email_enabled",
     "idc_members",
@@ -57,4 +62,5 @@ __all__ = [
     "sweep_overdue_tasks",
     "task_assignees",
     "task_link",
+    "write_decided",
 ]

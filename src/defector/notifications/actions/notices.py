@@ -39,7 +39,7 @@ from defector.core.access import (
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Official, Post
+from defector.directory.models import Official, Post, RoleAssignment
 from defector.notifications.actions import outbox
 from defector.notifications.actions.outbox import email_enabled
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
@@ -187,11 +187,39 @@ def notify_officials_each(
     item — written together: whom each item may go to is decided in one query for every
     official and every item's objects (the same rule as ``who_can``), and every notice is
     inserted at once, in one transaction (:func:`_write`)."""
+    return _write(
+        kind,
+        decide_each(officials, kind, items, exclude=exclude),
+        post=post,
+        acting_user=acting_user,
+    )
+
+
+#: Notices decided and not written yet: for each item, its summary, link and recipients.
+Decided = list[tuple[str, str, Sequence[Official]]]
+
+
+def decide_each(
+    officials: Iterable[Official],
+    kind: str,
+    items: Sequence[Tidings],
+    *,
+    exclude: Excluded = None,
+) -> Decided:
+    """Whom each of ``items`` goes to, as :func:`notify_officials_each` decides it, without
+    writing anything (reads only: an action may decide before its transaction begins, and
+    write with :func:`write_decided` in it)."""
     cleaned = [_clean_notice(kind, item.summary, item.link) for item in items]
     candidates = _may_hold_matters(_candidates(officials, exclude))
     allowed = _may_see_each(candidates, [item.about for item in items])
-    rows = [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
-    return _write(kind, rows, post=post, acting_user=acting_user)
+    return [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
+
+
+def write_decided(
+    kind: str, decided: Decided, *, post: Post | None = None, acting_user: AnyUser | None = None
+) -> list[Notice]:
+    """Write notices decided by :func:`decide_each` (in the caller's transaction)."""
+    return _write(kind, decided, post=post, acting_user=acting_user)
 
 
 def _may_see_each(
@@ -250,19 +278,24 @@ def _write(
                 for official in chosen
             ]
         )
-        for summary, link, chosen in rows:
-            audit.record(
-                actor=acting_user,
-                action="notifications.notice.create",
-                object_type="notifications.notice",
-                after={
-                    "kind": kind,
-                    "summary": summary,
-                    "link": link,
-                    "post": post.code if post is not None else None,
-                    "recipients": sorted(official.pk for official in chosen),
-                },
-            )
+        # One audit record per row, appended together: one move of the audit head.
+        audit.record_many(
+            [
+                audit.Event(
+                    actor=acting_user,
+                    action="notifications.notice.create",
+                    object_type="notifications.notice",
+                    after={
+                        "kind": kind,
+                        "summary": summary,
+                        "link": link,
+                        "post": post.code if post is not None else None,
+                        "recipients": sorted(official.pk for official in chosen),
+                    },
+                )
+                for summary, link, chosen in rows
+            ]
+        )
         if email_enabled():
             outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
     return notices
@@ -283,19 +316,28 @@ def notify_idc_each(
     )
 
 
+def decide_idc_each(kind: str, items: Sequence[Tidings], *, exclude: Excluded = None) -> Decided:
+    """Whom each of ``items`` to the IDC goes to (:func:`decide_each`), written later with
+    :func:`write_decided`."""
+    return decide_each(idc_members(), kind, items, exclude=exclude)
+
+
 def post_officials(
     post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
 ) -> list[Official]:
     """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
     case: and the officers assigned to it), in one read."""
-    holds = Q(roles__post=post, roles__role__in=list(roles))
+    # Each side an indexed list of ids (not joins ORed, which scan every official, then
+    # DISTINCT): constant in the number of officials.
+    holds = Q(
+        pk__in=RoleAssignment.objects.filter(post=post, role__in=list(roles)).values("official_id")
+    )
     if assigned_to is not None:
-        holds |= Q(assigned_cases=assigned_to)
+        holds |= Q(
+            pk__in=Case.officers.through.objects.filter(case=assigned_to).values("official_id")
+        )
     return list(
-        Official.objects.filter(holds, user__is_active=True)
-        .select_related("user")
-        .distinct()
-        .order_by("pk")
+        Official.objects.filter(holds, user__is_active=True).select_related("user").order_by("pk")
     )
 
 
