@@ -116,6 +116,25 @@ def notify_officials(
     return _write(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
 
 
+def notify_officials_unrecorded(
+    officials: Iterable[Official],
+    kind: str,
+    summary: str,
+    link: str = "",
+    *,
+    post: Post | None = None,
+    about: Sequence[Model] = (),
+    exclude: Excluded = None,
+    acting_user: AnyUser | None = None,
+) -> list[audit.Event]:
+    """:func:`notify_officials`, but its audit record is handed back, not appended: the caller
+    appends it in the same transaction (``cases.signals.case_changed``'s sender appends it
+    with the change's own record, in one move of the audit head)."""
+    summary, link = _clean_notice(kind, summary, link)
+    chosen = _may_be_told(_candidates(officials, exclude), about)
+    return _insert(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)[1]
+
+
 def notify_post_members(
     post: Post,
     kind: str,
@@ -257,48 +276,59 @@ def _write(
 ) -> list[Notice]:
     """The one writer of notices: for each ``(summary, link, recipients)`` of ``rows``, one
     notice per recipient and one audit record (who was told what), every notice inserted at
-    once in one transaction, with their e-mails queued; nothing for a row without
-    recipients."""
+    once in one transaction, the records appended together (one move of the audit head), with
+    their e-mails queued; nothing for a row without recipients."""
+    with transaction.atomic():
+        notices, events = _insert(kind, rows, post=post, acting_user=acting_user)
+        audit.record_many(events)
+    return notices
+
+
+def _insert(
+    kind: str,
+    rows: Sequence[tuple[str, str, Sequence[Official]]],
+    *,
+    post: Post | None,
+    acting_user: AnyUser | None,
+) -> tuple[list[Notice], list[audit.Event]]:
+    """The notices of ``rows`` inserted (in the caller's transaction), their e-mails queued,
+    and their audit records, one per row, to append."""
     rows = [row for row in rows if row[2]]
     if not rows:
-        return []
-    with transaction.atomic():
-        now = timezone.now()
-        notices = Notice.objects.bulk_create(
-            [
-                Notice(
-                    recipient=official,
-                    kind=kind,
-                    summary=summary,
-                    link=link,
-                    post=post,
-                    created_at=now,
-                )
-                for summary, link, chosen in rows
-                for official in chosen
-            ]
+        return [], []
+    now = timezone.now()
+    notices = Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=official,
+                kind=kind,
+                summary=summary,
+                link=link,
+                post=post,
+                created_at=now,
+            )
+            for summary, link, chosen in rows
+            for official in chosen
+        ]
+    )
+    if email_enabled():
+        outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
+    events = [
+        audit.Event(
+            actor=acting_user,
+            action="notifications.notice.create",
+            object_type="notifications.notice",
+            after={
+                "kind": kind,
+                "summary": summary,
+                "link": link,
+                "post": post.code if post is not None else None,
+                "recipients": sorted(official.pk for official in chosen),
+            },
         )
-        # One audit record per row, appended together: one move of the audit head.
-        audit.record_many(
-            [
-                audit.Event(
-                    actor=acting_user,
-                    action="notifications.notice.create",
-                    object_type="notifications.notice",
-                    after={
-                        "kind": kind,
-                        "summary": summary,
-                        "link": link,
-                        "post": post.code if post is not None else None,
-                        "recipients": sorted(official.pk for official in chosen),
-                    },
-                )
-                for summary, link, chosen in rows
-            ]
-        )
-        if email_enabled():
-            outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
-    return notices
+        for summary, link, chosen in rows
+    ]
+    return notices, events
 
 
 def notify_idc_each(
