@@ -231,6 +231,7 @@ def record_many(events: Sequence[Event]) -> list[AuditEvent]:
             heads.forget()
             raise heads.HeadMoved("the audit head moved while its lock was held")
         head = None
+    assert new_ids is not None  # noqa: S101 (the loop breaks with ids or raises)
     stored = []
     for new_id, fields in zip(new_ids, rows, strict=True):
         event = AuditEvent(pk=new_id, **fields)

@@ -190,9 +190,9 @@ def append_many(
             return None
         for start in range(0, len(rows), MANY_PER_STATEMENT):
             chunk = rows[start : start + MANY_PER_STATEMENT]
-            one = _ROW_POSTGRES if postgres else _ROW_SQLITE
+            row_sql = _ROW_POSTGRES if postgres else _ROW_SQLITE
             cursor.execute(
-                f"{_INSERT_HEAD} VALUES {', '.join([one] * len(chunk))} RETURNING id, seq",
+                f"{_INSERT_HEAD} VALUES {', '.join([row_sql] * len(chunk))} RETURNING id, seq",
                 [value for fields in chunk for value in _values(fields, connection)],
             )
             ids.update((int(found_seq), int(new_id)) for new_id, found_seq in cursor.fetchall())

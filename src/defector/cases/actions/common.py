@@ -180,7 +180,9 @@ def record_event(
     # The receivers run first and hand back the audit records of what they wrote (the
     # notices'); those are appended after the change's own, all in one move of the audit head,
     # so that the head (on PostgreSQL, the writers' turn) is taken once their reads are done.
-    answers = signals.case_changed.send(sender=Case, case=case, change=summary, actor=acting_user)
+    answers: list[tuple[Any, Any]] = signals.case_changed.send(
+        sender=Case, case=case, change=summary, actor=acting_user
+    )
     theirs = [
         event
         for _, answer in answers

@@ -264,9 +264,9 @@ def _assess(
     kept = {o.identifier for o in existing if o.status == ObligationStatus.OPEN}
     settled = {o.identifier for o in existing if o.status in SETTLED_STATUSES}
     post_clocks = new.clocks if new is not None else clocks.clocks_for(case.post)
-    new = [i for i in arising if i not in kept and i not in settled]
+    to_open = [i for i in arising if i not in kept and i not in settled]
     owners = _owners_by_role(
-        case, (OBLIGATION_OWNER_ROLES[i] for i in new if i in OBLIGATION_OWNER_ROLES)
+        case, (OBLIGATION_OWNER_ROLES[i] for i in to_open if i in OBLIGATION_OWNER_ROLES)
     )
     opened: list[Obligation] = Obligation.objects.bulk_create(
         Obligation(
@@ -279,7 +279,7 @@ def _assess(
             assessment=assessment,
             due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),
         )
-        for identifier in new
+        for identifier in to_open
     )
     set_aside: list[Obligation] = []
     why = (
