@@ -113,7 +113,7 @@ def notify_officials(
     skipped. Call it after the change it reports has committed."""
     summary, link = _clean_notice(kind, summary, link)
     chosen = _may_be_told(_candidates(officials, exclude), about)
-    return _write(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
+    return write_decided(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
 
 
 def notify_officials_unrecorded(
@@ -205,8 +205,8 @@ def notify_officials_each(
     """:func:`notify_officials` for each of ``items`` — the same notices, one audit record per
     item — written together: whom each item may go to is decided in one query for every
     official and every item's objects (the same rule as ``who_can``), and every notice is
-    inserted at once, in one transaction (:func:`_write`)."""
-    return _write(
+    inserted at once, in one transaction (:func:`write_decided`)."""
+    return write_decided(
         kind,
         decide_each(officials, kind, items, exclude=exclude),
         post=post,
@@ -232,13 +232,6 @@ def decide_each(
     candidates = _may_hold_matters(_candidates(officials, exclude))
     allowed = _may_see_each(candidates, [item.about for item in items])
     return [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
-
-
-def write_decided(
-    kind: str, decided: Decided, *, post: Post | None = None, acting_user: AnyUser | None = None
-) -> list[Notice]:
-    """Write notices decided by :func:`decide_each` (in the caller's transaction)."""
-    return _write(kind, decided, post=post, acting_user=acting_user)
 
 
 def _may_see_each(
@@ -267,7 +260,7 @@ def _may_see_each(
     ]
 
 
-def _write(
+def write_decided(
     kind: str,
     rows: Sequence[tuple[str, str, Sequence[Official]]],
     *,
