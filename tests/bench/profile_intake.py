@@ -14,7 +14,9 @@ Each walk-in has the body of ``bench_table.py``'s intake row: the same true name
 so the name trace at intake finds the earlier ones (up to its 50 hits, as under ``wrk``;
 ``--before N`` receives N walk-ins first, untimed); ``--fresh-names`` gives each a made-up
 name of its own, which matches nothing. It prints the mean CPU time and SQL queries of each,
-their ratio, the queries by kind (``--sql``: each one), and with ``--profile`` cProfile's top
+their ratio, the queries by kind (``--sql``: each one), the time spent inside write
+transactions and inside the audit head's lock (the writers' turn: what concurrent intakes
+wait for), and with ``--profile`` cProfile's top
 functions by cumulative and by own time (``--dump FILE``: its statistics). Every walk-in is
 written: run it on a scratch copy of the database.
 """
