@@ -14,7 +14,9 @@ Each walk-in has the body of ``bench_table.py``'s intake row: the same true name
 so the name trace at intake finds the earlier ones (up to its 50 hits, as under ``wrk``;
 ``--before N`` receives N walk-ins first, untimed); ``--fresh-names`` gives each a made-up
 name of its own, which matches nothing. It prints the mean CPU time and SQL queries of each,
-their ratio, the queries by kind (``--sql``: each one), and with ``--profile`` cProfile's top
+their ratio, the queries by kind (``--sql``: each one), the time spent inside write
+transactions and inside the audit head's lock (the writers' turn: what concurrent intakes
+wait for), and with ``--profile`` cProfile's top
 functions by cumulative and by own time (``--dump FILE``: its statistics). Every walk-in is
 written: run it on a scratch copy of the database.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
+import functools
 import json
 import os
 import pstats
@@ -106,6 +109,44 @@ def main() -> int:
         response = api.post("/api/v1/cases/walk-ins", body(), content_type="application/json")
         assert response.status_code == 201, (response.status_code, response.content[:300])
 
+    # The time inside write transactions (from BEGIN to COMMIT or ROLLBACK): on SQLite the
+    # database's write lock is held that long, so writers take turns for it; on PostgreSQL the
+    # audit head's lock is held from the first append to the end.
+    held = {"cpu": 0.0, "wall": 0.0, "transactions": 0, "head_cpu": 0.0, "head_wall": 0.0}
+    opened: dict[str, float] = {}
+    begin, commit, rollback = connection.set_autocommit, connection._commit, connection._rollback
+
+    def began(autocommit: bool, *rest: Any, **named: Any) -> None:
+        if not autocommit:
+            opened.update(cpu=time.process_time(), wall=time.perf_counter())
+        begin(autocommit, *rest, **named)
+
+    def ended(finish: Any) -> Any:
+        def end() -> Any:
+            result = finish()
+            if opened:
+                cpu, wall = time.process_time(), time.perf_counter()
+                held["cpu"] += cpu - opened.pop("cpu")
+                held["wall"] += wall - opened.pop("wall")
+                held["transactions"] += 1
+                if "head_cpu" in opened:
+                    held["head_cpu"] += cpu - opened.pop("head_cpu")
+                    held["head_wall"] += wall - opened.pop("head_wall")
+            return result
+
+        return end
+
+    def watch(execute: Any, sql: str, *rest: Any) -> Any:
+        """Note when a transaction first moves (or reads) the audit head: its lock is held
+        from then to the end of the transaction (on PostgreSQL, the writers' turn)."""
+        if opened and "head_cpu" not in opened and "core_audithead" in sql:
+            opened.update(head_cpu=time.process_time(), head_wall=time.perf_counter())
+        return execute(sql, *rest)
+
+    connection.set_autocommit = began
+    connection._commit = ended(commit)
+    connection._rollback = ended(rollback)
+
     def run(request: Any, times: int) -> float:
         """The mean CPU time of the process per request (with SQLite, the whole cost)."""
         start = time.process_time()
@@ -126,12 +167,26 @@ def main() -> int:
 
         with connection.execute_wrapper(count):
             run(request, 1)
-        means[name] = run(request, times)
+        held.update(cpu=0.0, wall=0.0, transactions=0, head_cpu=0.0, head_wall=0.0)
+        with connection.execute_wrapper(watch):
+            means[name] = run(request, times)
+        inside = dict(held)
+        every: list[str] = []
+        with connection.execute_wrapper(functools.partial(count, into=every)):
+            run(request, times)
         kinds = collections.Counter(sql.split(None, 1)[0].upper() for sql in queries)
         print(
             f"{name:6} {means[name] * 1000:7.2f} ms  {len(queries):3} queries "
+            f"(mean {len(every) / times:.1f}) "
             f"({', '.join(f'{n} {k}' for k, n in kinds.most_common())})  "
             f"ratio {means['me'] / means[name]:.3f}",
+            flush=True,
+        )
+        print(
+            f"{'':6} in write transactions: {inside['transactions'] / times:.1f} a request, "
+            f"{inside['cpu'] * 1000 / times:.2f} ms CPU, {inside['wall'] * 1000 / times:.2f} ms "
+            f"wall a request; the audit head held {inside['head_cpu'] * 1000 / times:.2f} ms "
+            f"CPU, {inside['head_wall'] * 1000 / times:.2f} ms wall",
             flush=True,
         )
         if args.sql and name == "intake":

@@ -127,6 +127,56 @@ def test_a_rolled_back_transaction_leaves_the_next_append_at_the_head() -> None:
     assert_clean()
 
 
+def event(number: int) -> audit.Event:
+    return audit.Event(
+        actor=None,
+        action="test.thing.touch",
+        object_type="test.thing",
+        object_id=number,
+        after={"n": number, "é": "ü"},
+    )
+
+
+def test_events_recorded_together_move_the_head_once_and_chain_as_one_by_one() -> None:
+    with transaction.atomic():
+        touch(0)
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        events = audit.record_many([event(number) for number in range(1, 5)])
+    assert [stored.seq for stored in events] == [2, 3, 4, 5]
+    assert [stored.pk for stored in events] == list(
+        AuditEvent.objects.filter(seq__gte=2).order_by("seq").values_list("pk", flat=True)
+    )
+    assert [stored.prev_hash for stored in events[1:]] == [stored.hash for stored in events[:-1]]
+    moves = [
+        sql
+        for sql in head_statements(captured.captured_queries)
+        if sql.lstrip().upper().startswith(("UPDATE", "WITH"))
+    ]
+    assert len(moves) == 1
+    inserts = [q for q in captured.captured_queries if "INSERT INTO core_auditevent" in q["sql"]]
+    assert len(inserts) == 1
+    assert_clean()
+
+
+def test_events_recorded_together_leave_no_gap_after_a_wrong_guess_or_a_savepoint() -> None:
+    with transaction.atomic():
+        touch(0)
+        try:
+            with transaction.atomic():
+                audit.record_many([event(1), event(2)])
+                raise RuntimeError("the inner change fails")
+        except RuntimeError:
+            pass
+        assert [stored.seq for stored in audit.record_many([event(3), event(4)])] == [2, 3]
+    heads.remember(1, AuditEvent.objects.get(seq=1).hash)  # another process appended since
+    with transaction.atomic():
+        assert [stored.seq for stored in audit.record_many([event(5), event(6)])] == [4, 5]
+    with transaction.atomic():
+        assert audit.record_many([]) == []
+    assert list(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+    assert_clean()
+
+
 def legacy_event(number: int) -> None:
     """An event as stored before format 2: no bytes, its hash over the canonical encoding."""
     seq, digest = heads.locked_head()  # made from the chain when a flushed database has none

@@ -10,6 +10,13 @@ standing row), with:
 - ``change``: what happened, naming the case by its cryptonym only;
 - ``actor``: the acting user, or ``None`` for an operator's command.
 
+It is sent before the action's own audit record is appended. A receiver that writes records
+hands back their audit records (a list of ``core.audit.Event``) instead of appending them:
+the action appends its own first, then those, in one move of the audit head
+(``core.audit.record_many``), so that the head is taken after every receiver's reads. A
+receiver must not append to the audit chain itself (its record would come before the
+change's).
+
 ``task_changed`` is sent after the commit of a task's assignment or answer (``6b(3)(d)``,
 ``cases.actions.tasks``) with ``sender`` :class:`~defector.cases.models.CaseTask`, ``task``,
 ``change`` (``"assigned"``: created, or handed to another assignee; ``"declined"``) and
@@ -22,7 +29,9 @@ act after the commit (``transaction.on_commit``), with:
 - ``sender``: :class:`~defector.cases.models.Subject`;
 - ``subject``: the subject (its names sealed);
 - ``case``: its case;
-- ``actor``: the acting user, or ``None``.
+- ``actor``: the acting user, or ``None``;
+- ``created``: ``True`` when the subject was created in this transaction (nothing of it is
+  indexed yet).
 
 ``case_invitation`` is sent after the commit of an invitation to a case (``6``), or of its
 withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited

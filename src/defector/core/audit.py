@@ -13,7 +13,8 @@ import decimal
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -131,58 +132,113 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event to the audit chain, inside the caller's transaction."""
+    return record_many(
+        [
+            Event(
+                actor=actor,
+                action=action,
+                obj=obj,
+                object_type=object_type,
+                object_id=object_id,
+                cryptonym=cryptonym,
+                before=before,
+                after=after,
+                decision=decision,
+                reason=reason,
+            )
+        ]
+    )[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of :func:`record_many`: the arguments of :func:`record`."""
+
+    actor: AnyUser | None
+    action: str
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str | int = ""
+    cryptonym: str = ""
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    decision: Decision | None = None
+    reason: str = ""
+
+    def fields(self, at: dt.datetime, request_id: str) -> dict[str, Any]:
+        """The event's hashed fields but its place in the chain (``seq``, ``prev_hash``)."""
+        object_type, object_id = self.object_type, self.object_id
+        if self.obj is not None:
+            object_type = object_type or self.obj._meta.label_lower
+            object_id = object_id or str(self.obj.pk)
+        actor = self.actor
+        decision = self.decision
+        return {
+            "seq": 0,
+            "at": at,
+            "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+            "actor_name": actor_name(actor),
+            "action": self.action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "cryptonym": self.cryptonym,
+            "before": jsonable(self.before) if self.before is not None else None,
+            "after": jsonable(self.after) if self.after is not None else None,
+            "decision": decision.to_dict() if decision is not None else None,
+            "policy_version": POLICY_VERSION if decision is not None else "",
+            "reason": self.reason,
+            "request_id": request_id,
+            "prev_hash": "",
+        }
+
+
+def record_many(events: Sequence[Event]) -> list[AuditEvent]:
+    """Append ``events`` to the audit chain, in order, inside the caller's transaction, with
+    one move of the head: one compare-and-set from the head to the last of them and one insert
+    of every row (``core.heads.append_many``). Each event is linked to the one before it as
+    :func:`record` links it; the chain is the same as with one ``record`` call each."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-    user_id = actor.pk if actor is not None and actor.is_authenticated else None
-    fields: dict[str, Any] = {
-        "seq": 0,
-        "at": timezone.now(),
-        "actor_id": user_id,
-        "actor_name": actor_name(actor),
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "cryptonym": cryptonym,
-        "before": jsonable(before) if before is not None else None,
-        "after": jsonable(after) if after is not None else None,
-        "decision": decision.to_dict() if decision is not None else None,
-        "policy_version": POLICY_VERSION if decision is not None else "",
-        "reason": reason,
-        "request_id": current_request_id(),
-        "prev_hash": "",
-    }
+    if not events:
+        return []
+    now, request_id = timezone.now(), current_request_id()
+    rows = [event.fields(now, request_id) for event in events]
     # The head this connection appended last (no read: a transaction's later appends hold its
     # lock already), else the head read under its lock; see ``core.heads``.
     head = heads.guess()
     for attempt in range(2):
         if head is None:
             head = heads.locked_head()
-        fields["seq"], fields["prev_hash"] = head[0] + 1, head[1]
-        # Format 2: the bytes hashed are stored as they are (``core.chain.event_body``).
-        body = chain.event_body(fields)
-        fields["hash"] = chain.body_hash(body)
-        fields["body"] = body
+        seq, previous = head
+        for fields in rows:
+            seq += 1
+            fields["seq"], fields["prev_hash"] = seq, previous
+            # Format 2: the bytes hashed are stored as they are (``core.chain.event_body``).
+            body = chain.event_body(fields)
+            fields["hash"] = previous = chain.body_hash(body)
+            fields["body"] = body
         try:
-            new_id = heads.append(fields, head)
+            new_ids = heads.append_many(rows, head)
         except IntegrityError as error:
             # The next position is taken, or, on PostgreSQL, the trigger refused an event that
             # does not extend the chain. No query here: the transaction is broken, and the
             # caller's transaction rolls back with this error.
             heads.forget()
             raise _chain_fault(head[0], error) from None
-        if new_id is not None:
+        if new_ids is not None:
             break
         if attempt:  # read under the lock, yet moved: nothing may move it meanwhile
             heads.forget()
             raise heads.HeadMoved("the audit head moved while its lock was held")
         head = None
-    event = AuditEvent(pk=new_id, **fields)
-    event._state.adding = False
-    event._state.db = "default"
-    return event
+    assert new_ids is not None  # noqa: S101 (the loop breaks with ids or raises)
+    stored = []
+    for new_id, fields in zip(new_ids, rows, strict=True):
+        event = AuditEvent(pk=new_id, **fields)
+        event._state.adding = False
+        event._state.db = "default"
+        stored.append(event)
+    return stored
 
 
 def event_fields(event: AuditEvent) -> dict[str, Any]:

@@ -55,6 +55,14 @@ _INSERT_POSTGRES: Final = (
     + " FROM moved RETURNING id"
 )
 
+_INSERT_HEAD: Final = f"INSERT INTO core_auditevent ({', '.join(COLUMNS)})"
+_ROW_SQLITE: Final = f"({', '.join(['%s'] * len(COLUMNS))})"
+_ROW_POSTGRES: Final = (
+    "("
+    + ", ".join(f"%s{'::jsonb' if name in _JSON else _CASTS.get(name, '')}" for name in COLUMNS)
+    + ")"
+)
+
 _INSERT_MANY_POSTGRES: Final = (
     f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) VALUES ("  # noqa: S608 (constant)
     + ", ".join(f"%s{'::jsonb' if name in _JSON else _CASTS.get(name, '')}" for name in COLUMNS)
@@ -151,6 +159,45 @@ def append(
             new_id = int(cursor.lastrowid)
     _last[connection] = (seq, digest)
     return new_id
+
+
+#: Events inserted per statement by :func:`append_many` (SQLite's limit of bound values).
+MANY_PER_STATEMENT: Final = 500
+
+
+def append_many(
+    rows: list[dict[str, Any]],
+    head: tuple[int, str],
+    connection: BaseDatabaseWrapper | None = None,
+) -> list[int] | None:
+    """Store ``rows``, chained one after the other from ``head``, if the database's head is
+    still ``head``, moving the head once over the last of them: one compare-and-set and one
+    multi-row insert (a statement per :data:`MANY_PER_STATEMENT` rows). The new rows' ids in
+    order, or None when the head is elsewhere (nothing was written). One row is
+    :func:`append` (on PostgreSQL one round trip). On PostgreSQL the trigger of
+    ``core/migrations/0005`` still checks each row against the one before it (a row-level
+    trigger sees the rows the same statement inserted before)."""
+    if len(rows) == 1:
+        one = append(rows[0], head, connection)
+        return None if one is None else [one]
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    seq, digest = rows[-1]["seq"], rows[-1]["hash"]
+    postgres = connection.vendor == "postgresql"
+    ids: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_CAS, [seq, digest, head[0], head[1]])
+        if cursor.rowcount != 1:
+            return None
+        for start in range(0, len(rows), MANY_PER_STATEMENT):
+            chunk = rows[start : start + MANY_PER_STATEMENT]
+            row_sql = _ROW_POSTGRES if postgres else _ROW_SQLITE
+            cursor.execute(
+                f"{_INSERT_HEAD} VALUES {', '.join([row_sql] * len(chunk))} RETURNING id, seq",
+                [value for fields in chunk for value in _values(fields, connection)],
+            )
+            ids.update((int(found_seq), int(new_id)) for new_id, found_seq in cursor.fetchall())
+    _last[connection] = (seq, digest)
+    return [ids[fields["seq"]] for fields in rows]
 
 
 def insert_many(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None) -> None:

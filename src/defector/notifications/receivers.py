@@ -34,6 +34,7 @@ from django.urls import NoReverseMatch, reverse
 
 from defector.cases import signals as case_signals
 from defector.committees import signals as committee_signals
+from defector.core import audit
 from defector.core.access import principal_for
 from defector.core.errors import DomainError
 from defector.core.users import AnyUser
@@ -72,13 +73,14 @@ def _official_id(actor: AnyUser | None) -> int | None:
     return principal_for(actor).official_id
 
 
-def _guarded(receiver: Callable[..., None]) -> Callable[..., None]:
-    def run(sender: Any, **kwargs: Any) -> None:
+def _guarded(receiver: Callable[..., Any]) -> Callable[..., Any]:
+    def run(sender: Any, **kwargs: Any) -> Any:
         try:
             with transaction.atomic():
-                receiver(sender, **kwargs)
+                return receiver(sender, **kwargs)
         except (DomainError, DatabaseError, AttributeError, TypeError, ValueError):
             logger.exception("could not write the notices of %s", receiver.__name__)
+            return None
 
     run.__name__ = receiver.__name__
     run.__doc__ = receiver.__doc__
@@ -169,13 +171,15 @@ def on_minutes_forwarded(
 @_guarded
 def on_case_changed(
     sender: Any, case: Any = None, change: str = "", actor: Any = None, **kwargs: Any
-) -> None:
+) -> list[audit.Event]:
     """A case changed: the post's committee and the case's assigned officers who may see it
-    are told (``6e``), by cryptonym."""
+    are told (``6e``), by cryptonym. The notices' audit record is handed back to the case
+    action, which appends it after its own (``cases.signals.case_changed``): the audit head is
+    then taken once these reads are done."""
     post = case.post
     what = " ".join(str(change).split()) or "changed"
     officials = actions.post_officials(post, assigned_to=case)
-    actions.notify_officials(
+    return actions.notify_officials_unrecorded(
         officials,
         NoticeKind.CASE,
         f"Case {case.cryptonym} at {post.code}: {what}.",

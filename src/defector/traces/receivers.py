@@ -17,11 +17,12 @@ def on_subject_named(
     subject: Subject,
     case: Case,
     actor: AnyUser | None = None,
+    created: bool = False,
     **kwargs: Any,
 ) -> None:
     """Index the subject's names in the intake's own transaction, and trace them against the
     watch lists and every case's subject once it has committed (``6b(3)(b)``)."""
-    actions.index_subject(subject)
+    actions.index_subject(subject, created=created)
     case_id = case.pk
     transaction.on_commit(
         lambda: actions.trace_at_intake(case_id=case_id, acting_user=actor), robust=True

@@ -176,7 +176,21 @@ def record_event(
     moment = moment_of(at)
     if official is None:
         official = acting_official(acting_user)
-    event = audit.record(
+    # Inside the action's transaction: the notices commit with the change (or not at all).
+    # The receivers run first and hand back the audit records of what they wrote (the
+    # notices'); those are appended after the change's own, all in one move of the audit head,
+    # so that the head (on PostgreSQL, the writers' turn) is taken once their reads are done.
+    answers: list[tuple[Any, Any]] = signals.case_changed.send(
+        sender=Case, case=case, change=summary, actor=acting_user
+    )
+    theirs = [
+        event
+        for _, answer in answers
+        if isinstance(answer, list)
+        for event in answer
+        if isinstance(event, audit.Event)
+    ]
+    own = audit.Event(
         actor=acting_user,
         action=action,
         obj=obj if obj is not None else case,
@@ -186,15 +200,12 @@ def record_event(
         decision=decision,
         reason=reason,
     )
+    event = audit.record_many([own, *theirs])[0]
     lines = [
         _entry(case, line, official=official, at=moment, audit_seq=event.seq)
         for line in (Entry(action, summary, obj), *also)
     ]
-    created = TimelineEntry.objects.bulk_create(lines)[0]
-    # Inside the action's transaction: the notices commit with the change (or not at all), and
-    # the transaction takes the audit chain's head once for the change and its notices.
-    signals.case_changed.send(sender=Case, case=case, change=summary, actor=acting_user)
-    return created
+    return TimelineEntry.objects.bulk_create(lines)[0]
 
 
 def stale_message(case: Case, expected: int) -> str:

@@ -21,7 +21,7 @@ from defector.cases.validation import error as add_error
 from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.users import AnyUser
-from defector.directory.models import Official, RoleAssignment
+from defector.directory.models import Official, Post, RoleAssignment
 from defector.directory.queries import acting_official
 from defector.policy.gates import powers as powers_gate
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
@@ -55,12 +55,15 @@ def refuse_power_facts(data: object) -> None:
 
 
 def fill_powers(
-    facts: policy.Facts, case_id: int | None
+    facts: policy.Facts,
+    case_id: int | None,
+    records: Sequence[powers_gate.Power] | None = None,
 ) -> tuple[policy.Facts, tuple[powers_gate.PowerFact, ...]]:
     """The facts with the three facts of ``1`` and ``3`` taken from Washington's records in
-    force on ``as_of`` for the case's location, nationalities and the case itself."""
+    force on ``as_of`` for the case's location, nationalities and the case itself (``records``:
+    those records, read already; default read now)."""
     found = powers_gate.scope_facts(
-        powers_queries.every_record(),
+        powers_queries.every_record() if records is None else records,
         location=facts.location,
         nationalities=facts.nationalities,
         as_of=facts.as_of,
@@ -199,22 +202,46 @@ class Assessed:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What a new case's first assessment reads, read before the intake's transaction (so that
+    the transaction, which holds SQLite's write lock, only writes): Washington's records and the
+    post's clocks."""
+
+    records: Sequence[powers_gate.Power]
+    clocks: clocks.CaseClocks
+
+
+def prepare(post: Post) -> Prepared:
+    """Read what :func:`_assess` needs for a new case at ``post``."""
+    return Prepared(powers_queries.every_record(), clocks.clocks_for(post))
+
+
 def _assess(
     case: Case,
     facts: policy.Facts,
     *,
     official: Official | None,
     at: dt.datetime,
+    new: Prepared | None = None,
 ) -> Assessed:
     """Run the policy on ``facts``, keep the assessment, bring the case's categories and
     obligations in line with it. Inside the action's transaction, on a claimed case. The facts
     of ``1`` and ``3`` are those of Washington's records (:func:`fill_powers`), whatever
-    ``facts`` says."""
-    facts, powers = fill_powers(facts, case.pk)
+    ``facts`` says. ``new``: the case was created in this transaction (it has no assessment nor
+    obligation yet), with what its assessment reads, read already (:func:`prepare`)."""
+    facts, powers = fill_powers(facts, case.pk, new.records if new is not None else None)
     outcome = policy.assess(facts)
     previous = (
-        Assessment.objects.filter(case=case).order_by("-number").values("number", "categories")
-    ).first()
+        None
+        if new is not None
+        else (
+            Assessment.objects.filter(case=case)
+            .order_by("-number")
+            .values("number", "categories")
+            .first()
+        )
+    )
     before = tuple(previous["categories"]) if previous else ()
     assessment = Assessment.objects.create(
         case=case,
@@ -233,13 +260,13 @@ def _assess(
     case.categories = assessment.categories
 
     arising = [str(o) for o in outcome.obligations]
-    existing = list(Obligation.objects.filter(case=case))
+    existing = [] if new is not None else list(Obligation.objects.filter(case=case))
     kept = {o.identifier for o in existing if o.status == ObligationStatus.OPEN}
     settled = {o.identifier for o in existing if o.status in SETTLED_STATUSES}
-    post_clocks = clocks.clocks_for(case.post)
-    new = [i for i in arising if i not in kept and i not in settled]
+    post_clocks = new.clocks if new is not None else clocks.clocks_for(case.post)
+    to_open = [i for i in arising if i not in kept and i not in settled]
     owners = _owners_by_role(
-        case, (OBLIGATION_OWNER_ROLES[i] for i in new if i in OBLIGATION_OWNER_ROLES)
+        case, (OBLIGATION_OWNER_ROLES[i] for i in to_open if i in OBLIGATION_OWNER_ROLES)
     )
     opened: list[Obligation] = Obligation.objects.bulk_create(
         Obligation(
@@ -252,7 +279,7 @@ def _assess(
             assessment=assessment,
             due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),
         )
-        for identifier in new
+        for identifier in to_open
     )
     set_aside: list[Obligation] = []
     why = (

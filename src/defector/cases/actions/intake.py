@@ -14,7 +14,13 @@ from django.views.decorators.debug import sensitive_variables
 from defector import policy
 from defector.cases import cryptonyms, signals, validation
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
-from defector.cases.actions.facts import _assess, _parse_facts, refuse_power_facts
+from defector.cases.actions.facts import (
+    Prepared,
+    _assess,
+    _parse_facts,
+    prepare,
+    refuse_power_facts,
+)
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
@@ -98,65 +104,69 @@ def open_case(
     """
     moment = moment_of(at)
     principal, opening_posts = check_may_open(acting_user)
+    errors: Errors = []
+    post = _check_post(errors, post_id)
+    sensitivity, codes, compartment_rows = _check_reach(
+        errors, principal, sensitivity, compartments
+    )
+    if kind not in IntakeKind.values:
+        add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
+    reception = _check_reception(
+        errors,
+        moment,
+        received_at,
+        received_where,
+        request_other,
+        note,
+        confirmed=confirm_before_directive,
+    )
+    parsed = None
+    if facts is not None:
+        refuse_power_facts(facts)
+        parsed = _parse_facts(
+            facts,
+            errors,
+            today=timezone.localdate(moment),
+            defaults=intake_defaults(kind, post, reception.received),
+        )
+        if parsed is not None and isinstance(facts, Mapping) and "as_of" in facts:
+            _check_day(errors, "facts.as_of", parsed.as_of, moment, confirm_before_directive)
+    identity = clean_identity(
+        {
+            "true_name": true_name,
+            "aliases": aliases,
+            "birth_date": birth_date,
+            "birth_place": birth_place,
+            "identity_documents": identity_documents,
+        },
+        errors,
+    )
+    refuse_names(
+        errors,
+        (identity.get("true_name", ""), identity.get("aliases", "")),
+        received_where=reception.where,
+        request_other=reception.other,
+        note=reception.first_note,
+    )
+    officers = _check_officers(officer_ids, post, max(rank(sensitivity), 0), codes, errors)
+    if errors or post is None:
+        raise InvalidInput(errors)
+    if post.pk not in opening_posts:
+        raise PermissionDenied(
+            f"you may not open a case at {post.code}: only its case officers, committee "
+            "and senior US representative may",
+            clauses=("6b(1)",),
+        )
+    opener = acting_official(acting_user)
+    if opener is None:  # the principal names an official: this cannot happen
+        raise PermissionDenied("you are not an official", clauses=("6b(1)",))
+    if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
+        officers.insert(0, opener)
+    # Everything above only reads: the transaction (which, on SQLite, holds the database's
+    # write lock from its start) begins here and only writes, with what the first assessment
+    # reads read already.
+    prepared = prepare(post) if parsed is not None else None
     with transaction.atomic():
-        errors: Errors = []
-        post = _check_post(errors, post_id)
-        sensitivity, codes, compartment_rows = _check_reach(
-            errors, principal, sensitivity, compartments
-        )
-        if kind not in IntakeKind.values:
-            add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
-        reception = _check_reception(
-            errors,
-            moment,
-            received_at,
-            received_where,
-            request_other,
-            note,
-            confirmed=confirm_before_directive,
-        )
-        parsed = None
-        if facts is not None:
-            refuse_power_facts(facts)
-            parsed = _parse_facts(
-                facts,
-                errors,
-                today=timezone.localdate(moment),
-                defaults=intake_defaults(kind, post, reception.received),
-            )
-            if parsed is not None and isinstance(facts, Mapping) and "as_of" in facts:
-                _check_day(errors, "facts.as_of", parsed.as_of, moment, confirm_before_directive)
-        identity = clean_identity(
-            {
-                "true_name": true_name,
-                "aliases": aliases,
-                "birth_date": birth_date,
-                "birth_place": birth_place,
-                "identity_documents": identity_documents,
-            },
-            errors,
-        )
-        refuse_names(
-            errors,
-            (identity.get("true_name", ""), identity.get("aliases", "")),
-            received_where=reception.where,
-            request_other=reception.other,
-            note=reception.first_note,
-        )
-        officers = _check_officers(officer_ids, post, max(rank(sensitivity), 0), codes, errors)
-        if errors or post is None:
-            raise InvalidInput(errors)
-        if post.pk not in opening_posts:
-            raise PermissionDenied(
-                f"you may not open a case at {post.code}: only its case officers, committee "
-                "and senior US representative may",
-                clauses=("6b(1)",),
-            )
-        opener = acting_official(acting_user)
-        if opener is None:  # the principal names an official: this cannot happen
-            raise PermissionDenied("you are not an official", clauses=("6b(1)",))
-        if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
-            officers.insert(0, opener)
         return do_open_case(
             Intake(
                 post=post,
@@ -169,6 +179,7 @@ def open_case(
                 parsed=parsed,
                 reception=reception,
                 opener=opener,
+                prepared=prepared,
             ),
             acting_user=acting_user,
             moment=moment,
@@ -293,6 +304,8 @@ class Intake:
     parsed: policy.Facts | None
     reception: Reception
     opener: Official
+    #: What the first assessment reads, read before the transaction (default: read in it).
+    prepared: Prepared | None = None
 
 
 @sensitive_variables("intake")
@@ -321,11 +334,19 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         case.officers.add(*intake.officers)
     subject = Subject(case=case, **intake.identity)
     subject.save()
-    signals.subject_named.send(sender=Subject, subject=subject, case=case, actor=acting_user)
+    signals.subject_named.send(
+        sender=Subject, subject=subject, case=case, actor=acting_user, created=True
+    )
     also: list[Entry] = []
     assessed = None
     if intake.parsed is not None:
-        assessed = _assess(case, intake.parsed, official=opener, at=moment)
+        assessed = _assess(
+            case,
+            intake.parsed,
+            official=opener,
+            at=moment,
+            new=intake.prepared or prepare(intake.post),
+        )
         also += assessed.entries()
     created_note = None
     if reception.first_note:

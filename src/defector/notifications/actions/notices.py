@@ -39,7 +39,7 @@ from defector.core.access import (
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Official, Post
+from defector.directory.models import Official, Post, RoleAssignment
 from defector.notifications.actions import outbox
 from defector.notifications.actions.outbox import email_enabled
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
@@ -113,7 +113,26 @@ def notify_officials(
     skipped. Call it after the change it reports has committed."""
     summary, link = _clean_notice(kind, summary, link)
     chosen = _may_be_told(_candidates(officials, exclude), about)
-    return _write(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
+    return write_decided(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)
+
+
+def notify_officials_unrecorded(
+    officials: Iterable[Official],
+    kind: str,
+    summary: str,
+    link: str = "",
+    *,
+    post: Post | None = None,
+    about: Sequence[Model] = (),
+    exclude: Excluded = None,
+    acting_user: AnyUser | None = None,
+) -> list[audit.Event]:
+    """:func:`notify_officials`, but its audit record is handed back, not appended: the caller
+    appends it in the same transaction (``cases.signals.case_changed``'s sender appends it
+    with the change's own record, in one move of the audit head)."""
+    summary, link = _clean_notice(kind, summary, link)
+    chosen = _may_be_told(_candidates(officials, exclude), about)
+    return _insert(kind, [(summary, link, chosen)], post=post, acting_user=acting_user)[1]
 
 
 def notify_post_members(
@@ -186,12 +205,33 @@ def notify_officials_each(
     """:func:`notify_officials` for each of ``items`` — the same notices, one audit record per
     item — written together: whom each item may go to is decided in one query for every
     official and every item's objects (the same rule as ``who_can``), and every notice is
-    inserted at once, in one transaction (:func:`_write`)."""
+    inserted at once, in one transaction (:func:`write_decided`)."""
+    return write_decided(
+        kind,
+        decide_each(officials, kind, items, exclude=exclude),
+        post=post,
+        acting_user=acting_user,
+    )
+
+
+#: Notices decided and not written yet: for each item, its summary, link and recipients.
+Decided = list[tuple[str, str, Sequence[Official]]]
+
+
+def decide_each(
+    officials: Iterable[Official],
+    kind: str,
+    items: Sequence[Tidings],
+    *,
+    exclude: Excluded = None,
+) -> Decided:
+    """Whom each of ``items`` goes to, as :func:`notify_officials_each` decides it, without
+    writing anything (reads only: an action may decide before its transaction begins, and
+    write with :func:`write_decided` in it)."""
     cleaned = [_clean_notice(kind, item.summary, item.link) for item in items]
     candidates = _may_hold_matters(_candidates(officials, exclude))
     allowed = _may_see_each(candidates, [item.about for item in items])
-    rows = [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
-    return _write(kind, rows, post=post, acting_user=acting_user)
+    return [(summary, link, told) for (summary, link), told in zip(cleaned, allowed, strict=True)]
 
 
 def _may_see_each(
@@ -220,7 +260,7 @@ def _may_see_each(
     ]
 
 
-def _write(
+def write_decided(
     kind: str,
     rows: Sequence[tuple[str, str, Sequence[Official]]],
     *,
@@ -229,43 +269,59 @@ def _write(
 ) -> list[Notice]:
     """The one writer of notices: for each ``(summary, link, recipients)`` of ``rows``, one
     notice per recipient and one audit record (who was told what), every notice inserted at
-    once in one transaction, with their e-mails queued; nothing for a row without
-    recipients."""
+    once in one transaction, the records appended together (one move of the audit head), with
+    their e-mails queued; nothing for a row without recipients."""
+    with transaction.atomic():
+        notices, events = _insert(kind, rows, post=post, acting_user=acting_user)
+        audit.record_many(events)
+    return notices
+
+
+def _insert(
+    kind: str,
+    rows: Sequence[tuple[str, str, Sequence[Official]]],
+    *,
+    post: Post | None,
+    acting_user: AnyUser | None,
+) -> tuple[list[Notice], list[audit.Event]]:
+    """The notices of ``rows`` inserted (in the caller's transaction), their e-mails queued,
+    and their audit records, one per row, to append."""
     rows = [row for row in rows if row[2]]
     if not rows:
-        return []
-    with transaction.atomic():
-        now = timezone.now()
-        notices = Notice.objects.bulk_create(
-            [
-                Notice(
-                    recipient=official,
-                    kind=kind,
-                    summary=summary,
-                    link=link,
-                    post=post,
-                    created_at=now,
-                )
-                for summary, link, chosen in rows
-                for official in chosen
-            ]
-        )
-        for summary, link, chosen in rows:
-            audit.record(
-                actor=acting_user,
-                action="notifications.notice.create",
-                object_type="notifications.notice",
-                after={
-                    "kind": kind,
-                    "summary": summary,
-                    "link": link,
-                    "post": post.code if post is not None else None,
-                    "recipients": sorted(official.pk for official in chosen),
-                },
+        return [], []
+    now = timezone.now()
+    notices = Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=official,
+                kind=kind,
+                summary=summary,
+                link=link,
+                post=post,
+                created_at=now,
             )
-        if email_enabled():
-            outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
-    return notices
+            for summary, link, chosen in rows
+            for official in chosen
+        ]
+    )
+    if email_enabled():
+        outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
+    events = [
+        audit.Event(
+            actor=acting_user,
+            action="notifications.notice.create",
+            object_type="notifications.notice",
+            after={
+                "kind": kind,
+                "summary": summary,
+                "link": link,
+                "post": post.code if post is not None else None,
+                "recipients": sorted(official.pk for official in chosen),
+            },
+        )
+        for summary, link, chosen in rows
+    ]
+    return notices, events
 
 
 def notify_idc_each(
@@ -283,19 +339,28 @@ def notify_idc_each(
     )
 
 
+def decide_idc_each(kind: str, items: Sequence[Tidings], *, exclude: Excluded = None) -> Decided:
+    """Whom each of ``items`` to the IDC goes to (:func:`decide_each`), written later with
+    :func:`write_decided`."""
+    return decide_each(idc_members(), kind, items, exclude=exclude)
+
+
 def post_officials(
     post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
 ) -> list[Official]:
     """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
     case: and the officers assigned to it), in one read."""
-    holds = Q(roles__post=post, roles__role__in=list(roles))
+    # Each side an indexed list of ids (not joins ORed, which scan every official, then
+    # DISTINCT): constant in the number of officials.
+    holds = Q(
+        pk__in=RoleAssignment.objects.filter(post=post, role__in=list(roles)).values("official_id")
+    )
     if assigned_to is not None:
-        holds |= Q(assigned_cases=assigned_to)
+        holds |= Q(
+            pk__in=Case.officers.through.objects.filter(case=assigned_to).values("official_id")
+        )
     return list(
-        Official.objects.filter(holds, user__is_active=True)
-        .select_related("user")
-        .distinct()
-        .order_by("pk")
+        Official.objects.filter(holds, user__is_active=True).select_related("user").order_by("pk")
     )
 
 

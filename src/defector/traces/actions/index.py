@@ -38,9 +38,11 @@ def entry_terms(entry: WatchlistEntry, key_id: str) -> list[IndexTerm]:
     ]
 
 
-def index_subject(subject: Subject) -> int:
-    """(Re)index one subject under the primary key, in the caller's transaction."""
-    IndexTerm.objects.filter(subject=subject).delete()
+def index_subject(subject: Subject, *, created: bool = False) -> int:
+    """(Re)index one subject under the primary key, in the caller's transaction (``created``:
+    the subject is new in it, and has no index rows to replace)."""
+    if not created:
+        IndexTerm.objects.filter(subject=subject).delete()
     rows = IndexTerm.objects.bulk_create(subject_terms(subject, blind.primary_key_id()))
     return len(rows)
 

@@ -30,7 +30,7 @@ from defector.core.errors import Conflict, DomainError, InvalidInput, NotFound, 
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
-from defector.notifications.actions import Tidings, notify_idc_each
+from defector.notifications.actions import Decided, Tidings, decide_idc_each, write_decided
 from defector.notifications.choices import NoticeKind
 from defector.traces import search
 from defector.traces.choices import MAX_HITS, TRACES_CLAUSE, HitKind, HitMark, TraceKind
@@ -114,11 +114,40 @@ def do_trace(
 ) -> Trace:
     """Search, keep the hits, record the trace and tell the IDC (in the caller's
     transaction)."""
+    return keep_trace(
+        case,
+        identity,
+        find(case, identity),
+        kind=kind,
+        acting_user=acting_user,
+        moment=moment,
+    )
+
+
+@sensitive_variables("identity")
+def find(case: Case, identity: Identity) -> list[search.Found]:
+    """The best hits of ``identity`` on the watch lists and every other case's subject (reads
+    only: a trace at intake searches before its transaction begins)."""
     found = search.search_watchlists(identity, limit=MAX_HITS) + search.search_subjects(
         identity, limit=MAX_HITS, exclude_case_id=case.pk
     )
     found.sort(key=lambda hit: -hit.score.score)
-    found = found[:MAX_HITS]
+    return found[:MAX_HITS]
+
+
+@sensitive_variables("identity")
+def keep_trace(
+    case: Case,
+    identity: Identity,
+    found: list[search.Found],
+    *,
+    kind: TraceKind,
+    acting_user: AnyUser | None,
+    moment: dt.datetime,
+    decided: Decided | None = None,
+) -> Trace:
+    """Keep the hits ``found``, record the trace and tell the IDC (in the caller's
+    transaction; ``decided``: whom the IDC's notices go to, decided before it)."""
     trace = Trace.objects.create(
         case=case,
         kind=kind,
@@ -175,7 +204,7 @@ def do_trace(
             after=after,
         )
     if told:
-        _tell_idc(case, told, kind, acting_user)
+        _tell_idc(case, told, kind, acting_user, decided)
     return trace
 
 
@@ -199,13 +228,9 @@ def _to_tell(
     ]
 
 
-def _tell_idc(case: Case, told: Sequence[Told], kind: TraceKind, actor: AnyUser | None) -> None:
-    """Tell the IDC of each case the trace matched, in the trace's own transaction (so that it
-    takes the audit chain's head once): one notice per member and one audit record per case
-    matched, written together. Written in a savepoint: notices that cannot be written are
-    rolled back alone and logged, and the trace stands."""
+def _tidings(case: Case, told: Sequence[Told], kind: TraceKind) -> list[Tidings]:
     where = "at intake " if kind == TraceKind.INTAKE else ""
-    items = [
+    return [
         Tidings(
             f"A name trace {where}at {case.post.code} on {case.cryptonym} matched a subject at "
             f"{item.case.post.code} ({item.case.cryptonym}): a possible earlier appearance "
@@ -215,28 +240,63 @@ def _tell_idc(case: Case, told: Sequence[Told], kind: TraceKind, actor: AnyUser 
         )
         for item in told
     ]
+
+
+def _tell_idc(
+    case: Case,
+    told: Sequence[Told],
+    kind: TraceKind,
+    actor: AnyUser | None,
+    decided: Decided | None = None,
+) -> None:
+    """Tell the IDC of each case the trace matched, in the trace's own transaction (so that it
+    takes the audit chain's head once): one notice per member and one audit record per case
+    matched, written together (``decided``: whom each goes to, decided before the transaction;
+    default decided here). Written in a savepoint: notices that cannot be written are rolled
+    back alone and logged, and the trace stands."""
     try:
         with transaction.atomic():
-            notify_idc_each(NoticeKind.TRACE, items, post=case.post, acting_user=actor)
+            if decided is None:
+                decided = decide_idc_each(NoticeKind.TRACE, _tidings(case, told, kind))
+            write_decided(NoticeKind.TRACE, decided, post=case.post, acting_user=actor)
     except (DomainError, DatabaseError):
         logger.exception("could not tell the IDC of the name trace on %s", case.cryptonym)
+
+
+def _decide(case: Case, told: Sequence[Told]) -> Decided:
+    """Whom the IDC's notices of an intake's trace go to (reads only); none if that cannot be
+    decided (logged: the trace stands)."""
+    if not told:
+        return []
+    try:
+        return decide_idc_each(NoticeKind.TRACE, _tidings(case, told, TraceKind.INTAKE))
+    except (DomainError, DatabaseError):
+        logger.exception("could not tell the IDC of the name trace on %s", case.cryptonym)
+        return []
 
 
 def trace_at_intake(*, case_id: int, acting_user: AnyUser | None) -> Trace | None:
     """The trace intake runs by itself after the commit (``6b(3)(b)``). A failure is logged,
     never raised: the case is open whatever happens here."""
     try:
+        # The reads (the subject, the searches) come before the transaction, which on SQLite
+        # holds the database's write lock from its start: it only writes. A subject named
+        # meanwhile by another intake is found by that intake's own trace, which runs after it.
+        case = Case.objects.select_related("post").filter(pk=case_id).first()
+        identity = subject_identity(case) if case is not None else None
+        if case is None or identity is None:
+            return None
+        found = find(case, identity)
+        decided = _decide(case, _to_tell(found, acting_user, TraceKind.INTAKE))
         with transaction.atomic():
-            case = Case.objects.select_related("post").filter(pk=case_id).first()
-            identity = subject_identity(case) if case is not None else None
-            if case is None or identity is None:
-                return None
-            return do_trace(
+            return keep_trace(
                 case,
                 identity,
+                found,
                 kind=TraceKind.INTAKE,
                 acting_user=acting_user,
                 moment=timezone.now(),
+                decided=decided,
             )
     except Exception:  # the case is committed; a trace that fails must not undo the answer
         logger.exception("the name trace at intake failed for case %s", case_id)
