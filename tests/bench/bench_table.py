@@ -25,6 +25,11 @@ against a plain insert of the same row (``bench_audit.py``'s measure, ``BENCH_AP
 ``BENCH_POSTGRES`` (default ``postgres://postgres@127.0.0.1:5432/postgres``; a scratch database
 is made there and dropped). The full size takes long (the seed alone minutes per database):
 ``BENCH_CASES=2000 BENCH_EVENTS=40000 BENCH_POSTS=20 make bench`` is a quick run.
+
+``BENCH_SQLITE_FROM`` (a state directory) and ``BENCH_POSTGRES_FROM`` (a database's name) start
+from a copy of a database seeded before at the same sizes (``defector seed … --seed 15``)
+instead of seeding one: the table then has no seed row. The copy is the run's scratch; the
+database copied is never written.
 """
 
 from __future__ import annotations
@@ -62,6 +67,11 @@ CASES = env_int("BENCH_CASES", 100_000)
 EVENTS = env_int("BENCH_EVENTS", 1_000_000)
 APPENDS = env_int("BENCH_APPENDS", 2_000)
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+#: A database seeded before to start from, by vendor (empty: seed one).
+COPY_OF = {
+    "sqlite": os.environ.get("BENCH_SQLITE_FROM", ""),
+    "postgresql": os.environ.get("BENCH_POSTGRES_FROM", ""),
+}
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
 PAGE_RUNS = 40
 
@@ -288,12 +298,11 @@ def page_p95(db: Database, base: str, session: str, page: Page, the: dict[str, A
     )
 
 
-def measure(db: Database) -> list[Row]:
-    env = db.env()
-    rows: list[Row] = []
-    print(f"\n== {db.label}: migrate and seed", flush=True)
+def seed(db: Database, env: dict[str, str]) -> Row:
+    """Migrate and seed ``db`` at the run's sizes: the seed's row."""
     from harness import defector
 
+    print(f"\n== {db.label}: migrate and seed", flush=True)
     defector(env, "migrate", "--verbosity", "0")
     start = time.perf_counter()
     seeded = defector(
@@ -302,14 +311,24 @@ def measure(db: Database) -> list[Row]:
     )  # fmt: skip
     seed_seconds = time.perf_counter() - start
     print(seeded.stdout.strip().splitlines()[0], flush=True)
-    rows.append(
-        Row(
-            f"defector seed, {POSTS:,} posts, {CASES:,} cases, {EVENTS:,} events",
-            f"{seed_seconds:,.0f} s",
-            "—",
-            None,
-        )
+    return Row(
+        f"defector seed, {POSTS:,} posts, {CASES:,} cases, {EVENTS:,} events",
+        f"{seed_seconds:,.0f} s",
+        "—",
+        None,
     )
+
+
+def measure(db: Database, *, seeded_before: bool = False) -> list[Row]:
+    env = db.env()
+    rows: list[Row] = []
+    from harness import defector
+
+    if seeded_before:
+        print(f"\n== {db.label}: a copy of a database seeded before", flush=True)
+        defector(env, "migrate", "--verbosity", "0")
+    else:
+        rows.append(seed(db, env))
     the = shell_json(env, SETUP)
     token, session = the["token"], the["session"]
     bearer = {"Authorization": f"Bearer {token}"}
@@ -468,8 +487,8 @@ def main() -> int:
         if vendor == "postgresql" and not postgres_reachable(POSTGRES):
             print(f"PostgreSQL not reachable at {POSTGRES}: skipped")
             continue
-        with scratch(vendor, POSTGRES) as db:
-            results[db.label] = measure(db)
+        with scratch(vendor, POSTGRES, copy_of=COPY_OF[vendor]) as db:
+            results[db.label] = measure(db, seeded_before=bool(COPY_OF[vendor]))
     print_table(results)
     return 0
 

@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -97,10 +98,14 @@ class Database:
 
 
 @contextlib.contextmanager
-def scratch(vendor: str, postgres: str) -> Iterator[Database]:
-    """A scratch database of ``vendor``, dropped (or removed) afterwards."""
+def scratch(vendor: str, postgres: str, *, copy_of: str = "") -> Iterator[Database]:
+    """A scratch database of ``vendor``, dropped (or removed) afterwards. ``copy_of``: start
+    from a copy of a database seeded before (SQLite: its state directory; PostgreSQL: its
+    name, copied as a template), instead of an empty one."""
     with tempfile.TemporaryDirectory(prefix="defector-bench-") as state:
         if vendor == "sqlite":
+            if copy_of:
+                shutil.copytree(copy_of, state, dirs_exist_ok=True)
             yield Database("sqlite", Path(state))
             return
         import psycopg
@@ -108,8 +113,9 @@ def scratch(vendor: str, postgres: str) -> Iterator[Database]:
         parts = urlsplit(postgres)
         admin = urlunsplit(parts._replace(path="/postgres"))
         name = f"defector_bench_{os.getpid()}_{int(time.time())}"
+        template = f' TEMPLATE "{copy_of}"' if copy_of else ""
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
         try:
             yield Database(
                 "postgresql", Path(state), urlunsplit(parts._replace(path=f"/{name}")), admin
