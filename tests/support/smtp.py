@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import logging
 import socket
 import threading
 import time
@@ -20,6 +21,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# aiosmtpd tells of each connection at INFO from its own thread, also after a test's output
+# was closed (a "Logging error" in the run's output): its warnings and errors are enough.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass
