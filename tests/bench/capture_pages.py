@@ -58,9 +58,7 @@ def capture(out: Path, per_stage: int) -> int:
     post_id = Case.objects.values("post").annotate(n=Count("id")).order_by("-n")[0]["post"]
     cases: list[Any] = []
     for stage in Stage:
-        found = list(
-            Case.objects.filter(post_id=post_id, stage=stage).order_by("-pk")[:per_stage]
-        )
+        found = list(Case.objects.filter(post_id=post_id, stage=stage).order_by("-pk")[:per_stage])
         cases += found
     readers: dict[str, Any] = {}
     for role, _ in RoleAssignment._meta.get_field("role").choices or []:
@@ -72,7 +70,7 @@ def capture(out: Path, per_stage: int) -> int:
     elsewhere = (
         RoleAssignment.objects.filter(role="case_officer")
         .exclude(post_id=post_id)
-        .exclude(post_id=None)
+        .exclude(post__isnull=True)
         .order_by("pk")
         .first()
     )

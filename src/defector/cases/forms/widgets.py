@@ -1,6 +1,13 @@
-"""A select written out in Python: the same HTML as Django's ``Select`` (its templates
-``select.html``, ``select_option.html`` and ``attrs.html``, byte for byte), without rendering a
-template for each option — a list's filters have dozens of options on every request."""
+"""Widgets written out in Python: the same HTML as Django's (their templates, byte for byte, as
+Django's renderer strips them), without rendering a template for the control and for each of
+its attributes and options — a list's filters have dozens of options on every request, and the
+case page's forms are on every one of its views.
+
+- :class:`QuickSelect`: ``forms.Select`` (``select.html``, ``select_option.html``);
+- :class:`QuickHiddenInput`: ``forms.HiddenInput`` (``hidden.html``, ``input.html``);
+- :class:`QuickTextarea`: ``forms.Textarea`` (``textarea.html``);
+
+each with ``attrs.html`` for its attributes."""
 
 from __future__ import annotations
 
@@ -47,3 +54,33 @@ class QuickSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped above)
+
+
+class QuickHiddenInput(forms.HiddenInput):
+    """``forms.HiddenInput``, its HTML built in Python."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return mark_safe(  # noqa: S308  (every value escaped)
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"'
+            + (f' value="{_formatted(shown)}"' if shown is not None else "")
+            + f"{_attrs(widget['attrs'])}>"
+        )
+
+
+class QuickTextarea(forms.Textarea):
+    """``forms.Textarea``, its HTML built in Python."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = widget["value"]
+        return mark_safe(  # noqa: S308  (every value escaped)
+            f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+            f"{conditional_escape(text) if text else ''}</textarea>"
+        )

@@ -72,10 +72,12 @@ def latest_categories(case: Case) -> list[str] | None:
     once per page."""
     found = remembered(
         ("cases.latest_categories", case.pk),
-        Assessment.objects.filter(case=case)
-        .order_by("-number")
-        .values_list("categories", flat=True)
-        .first,
+        lambda: (
+            Assessment.objects.filter(case=case)
+            .order_by("-number")
+            .values_list("categories", flat=True)
+            .first()
+        ),
     )
     return list(found) if found is not None else None
 
