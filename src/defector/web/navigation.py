@@ -7,12 +7,14 @@ described, and not a link, so nobody follows it into a dead end.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 
 from defector.compliance.access import COMPLIANCE_POST_ROLES, COMPLIANCE_WORLD_ROLES
 from defector.core.access import Principal, principal_for
@@ -245,9 +247,27 @@ def _current_view(request: HttpRequest | None) -> str | None:
 
 def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = AREAS) -> Navigation:
     """The areas the request's user is an audience of, with their URLs; the one the request
-    is in is marked current. Without a request, every area."""
+    is in is marked current. Without a request, every area. Made once per principal, view
+    and URL configuration (:func:`_navigation`): the shell of every page shows it."""
     current = _current_view(request)
     principal = principal_for(getattr(request, "user", None)) if request is not None else None
+    return _navigation(
+        principal, current, areas, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix()
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _navigation(
+    principal: Principal | None,
+    current: str | None,
+    areas: tuple[Area, ...],
+    urlconf: object,
+    root_urlconf: object,
+    script_prefix: str,
+) -> Navigation:
+    """:func:`navigation` for a principal (``None``: everyone) in the view ``current``; the
+    URL configuration and the script prefix, which the areas' addresses depend on, are part
+    of the key."""
     return Navigation(
         tuple(
             NavItem(area=area, url=_url_of(area.url_name), current=_is_current(area, current))

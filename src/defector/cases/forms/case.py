@@ -96,12 +96,12 @@ class MoveForm(DistinctIds, ActionForm):
     to = forms.ChoiceField(
         label="Move to",
         error_messages={"required": "Choose where the case goes next."},
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     outcome = forms.ChoiceField(
         required=False,
         label="Outcome (when closing)",
-        widget=forms.Select(attrs={"class": "usa-select"}),
+        widget=QuickSelect(attrs={"class": "usa-select"}),
     )
     reason = forms.CharField(
         required=False,

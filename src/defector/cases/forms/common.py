@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from django import forms
 
+from defector.cases.forms.widgets import QuickHiddenInput, QuickSelect, QuickTextarea
 from defector.cases.queries import OfficialRef
 from defector.core.forms import ActionForm
 
@@ -41,7 +42,7 @@ def version_field() -> forms.IntegerField:
     """The version of the case the page showed: the action refuses a stale one (409)."""
     return forms.IntegerField(
         min_value=1,
-        widget=forms.HiddenInput,
+        widget=QuickHiddenInput,
         error_messages={
             "required": "The page did not say which version of the case you saw; reload it.",
             "invalid": "The page did not say which version of the case you saw; reload it.",
@@ -50,7 +51,7 @@ def version_field() -> forms.IntegerField:
 
 
 def textarea(rows: int, **attrs: str) -> forms.Textarea:
-    return forms.Textarea(attrs={"class": "usa-textarea", "rows": str(rows), **attrs})
+    return QuickTextarea(attrs={"class": "usa-textarea", "rows": str(rows), **attrs})
 
 
 def checkboxes() -> forms.CheckboxSelectMultiple:
@@ -62,7 +63,7 @@ def radios() -> forms.RadioSelect:
 
 
 def select() -> forms.Select:
-    return forms.Select(attrs={"class": "usa-select"})
+    return QuickSelect(attrs={"class": "usa-select"})
 
 
 def date_field(label: str, help_text: str = "", *, required: bool = True) -> forms.DateField:

@@ -1,7 +1,14 @@
-"""A select and a text input written out in Python: the same HTML as Django's ``Select`` (its
-templates ``select.html``, ``select_option.html`` and ``attrs.html``, byte for byte) and
-``TextInput`` (``input.html``), without rendering a template for each option — a list's filters
-have dozens of options on every request."""
+"""Widgets written out in Python: the same HTML as Django's (their templates, byte for byte, as
+Django's renderer strips them), without rendering a template for the control and for each of
+its attributes and options — a list's filters have dozens of options on every request, and the
+case page's forms are on every one of its views.
+
+- :class:`QuickSelect`: ``forms.Select`` (``select.html``, ``select_option.html``);
+- :class:`QuickInput`: ``forms.TextInput`` (``input.html``);
+- :class:`QuickHiddenInput`: ``forms.HiddenInput`` (``hidden.html``, ``input.html``);
+- :class:`QuickTextarea`: ``forms.Textarea`` (``textarea.html``);
+
+each with ``attrs.html`` for its attributes."""
 
 from __future__ import annotations
 
@@ -50,15 +57,42 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped above)
 
 
+def _input(widget: dict[str, Any]) -> SafeString:
+    """Django's ``input.html`` for a widget's context."""
+    shown = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return mark_safe(  # noqa: S308  (every value escaped)
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
 class QuickInput(forms.TextInput):
     """``forms.TextInput``, its HTML (``input.html``) built in Python."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
+        return _input(self.get_context(name, value, attrs)["widget"])
+
+
+class QuickHiddenInput(forms.HiddenInput):
+    """``forms.HiddenInput``, its HTML built in Python."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return _input(self.get_context(name, value, attrs)["widget"])
+
+
+class QuickTextarea(forms.Textarea):
+    """``forms.Textarea``, its HTML built in Python."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+        text = widget["value"]
         return mark_safe(  # noqa: S308  (every value escaped)
-            f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+            f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+            f"{conditional_escape(text) if text else ''}</textarea>"
         )

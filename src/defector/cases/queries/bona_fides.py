@@ -34,18 +34,27 @@ def _current_verdict(case: Case) -> BonaFidesVerdict | None:
 
 def bona_fides_established(case: Case) -> policy.Decision:
     """Allowed when the case's current (latest) bona fides verdict is "established"."""
-    clause = BONA_FIDES_CLAUSE
     current = _current_verdict(case)
     if current is None:
+        return verdict_decision(None, None, None)
+    return verdict_decision(current.verdict, current.number, current.recorded_at)
+
+
+def verdict_decision(
+    verdict: str | None, number: int | None, recorded_at: dt.datetime | None
+) -> policy.Decision:
+    """:func:`bona_fides_established` from the current verdict's kind, number and time (all
+    ``None``: no verdict)."""
+    clause = BONA_FIDES_CLAUSE
+    if verdict is None:
         return policy.Decision.deny(clause, reason="bona fides: no verdict yet")
-    if current.verdict != BonaFidesVerdictKind.ESTABLISHED:
-        label = BonaFidesVerdictKind(current.verdict).label.lower()
-        return policy.Decision.deny(
-            clause, reason=f"bona fides: verdict {current.number} is {label}"
-        )
-    day = timezone.localtime(current.recorded_at, dt.UTC).date().isoformat()
+    if verdict != BonaFidesVerdictKind.ESTABLISHED:
+        label = BonaFidesVerdictKind(verdict).label.lower()
+        return policy.Decision.deny(clause, reason=f"bona fides: verdict {number} is {label}")
+    assert recorded_at is not None  # noqa: S101  (a verdict has its time)
+    day = timezone.localtime(recorded_at, dt.UTC).date().isoformat()
     return policy.Decision.allow(
-        clause, reason=f"bona fides established by verdict {current.number} on {day}"
+        clause, reason=f"bona fides established by verdict {number} on {day}"
     )
 
 

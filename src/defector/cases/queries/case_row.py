@@ -19,6 +19,7 @@ from django.db import router
 from django.db.models import Model
 
 from defector.cases.models import Case, Subject
+from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
 from defector.core.access import Action, condition_for, mark_may, note_decided
 from defector.core.errors import NotFound
 from defector.core.prepared import NEVER, Condition, Param, Prepared
@@ -26,12 +27,14 @@ from defector.core.users import AnyUser
 from defector.directory.models import Compartment, Official, Post
 
 
-def _columns(model: type[Model], path: str = "") -> list[str]:
+def columns(model: type[Model], path: str = "") -> list[str]:
+    """The columns of ``model``'s concrete fields, for a ``.values()`` read (under ``path``)."""
     return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
 
 
-def _official_columns(path: str) -> list[str]:
-    return [*_columns(Official, path), *_columns(User, f"{path}user__")]
+def official_columns(path: str) -> list[str]:
+    """The columns of an official and of its user (under ``path``)."""
+    return [*columns(Official, path), *columns(User, f"{path}user__")]
 
 
 _CASE: Final = Prepared(
@@ -40,13 +43,14 @@ _CASE: Final = Prepared(
         .filter(Condition("view"))
         .order_by()
         .values(
-            *_columns(Case),
-            *_columns(Post, "post__"),
-            *_official_columns("opened_by__"),
-            *_official_columns("changed_by__"),
-            *_columns(Subject, "subject__"),
+            *columns(Case),
+            *columns(Post, "post__"),
+            *official_columns("opened_by__"),
+            *official_columns("changed_by__"),
+            *columns(Subject, "subject__"),
             may_change=Condition("change"),
             may_reveal=Condition("reveal"),
+            **facts_columns(),
         )
     )
 )
@@ -61,12 +65,12 @@ _OFFICERS_AND_COMPARTMENTS: Final = Prepared(
             "officers__user__username",
             "compartments__code",
         )
-        .values(*_official_columns("officers__"), *_columns(Compartment, "compartments__"))
+        .values(*official_columns("officers__"), *columns(Compartment, "compartments__"))
     )
 )
 
 
-def _instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
+def instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
     """The instance of ``model`` whose columns ``row`` holds under ``path``; ``None`` when
     there is none (its key is empty: a left join found no row)."""
     names = [field.attname for field in model._meta.concrete_fields]
@@ -76,12 +80,14 @@ def _instance(model: type[Model], row: dict[str, Any], path: str, alias: str) ->
     return model.from_db(alias, names, values)
 
 
-def _official(row: dict[str, Any], path: str, alias: str) -> Official | None:
-    official: Official | None = _instance(Official, row, path, alias)
-    if official is not None:
-        user = _instance(User, row, f"{path}user__", alias)
-        Official._meta.get_field("user").set_cached_value(official, user)
-    return official
+def official(row: dict[str, Any], path: str, alias: str) -> Official | None:
+    """The official whose columns (:func:`official_columns`) ``row`` holds under ``path``,
+    with its user in place; ``None`` when there is none."""
+    found: Official | None = instance(Official, row, path, alias)
+    if found is not None:
+        user = instance(User, row, f"{path}user__", alias)
+        Official._meta.get_field("user").set_cached_value(found, user)
+    return found
 
 
 def decided_case_row(
@@ -113,27 +119,28 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
     """The case for its page, as ``access_case(user, case_id, VIEW, page=True)`` gave it."""
     pk, row = decided_case_row(user, _CASE, case_id)
     alias = router.db_for_read(Case)
-    case: Case = _instance(Case, row, "", alias)
+    case: Case = instance(Case, row, "", alias)
     fields = Case._meta
-    fields.get_field("post").set_cached_value(case, _instance(Post, row, "post__", alias))
-    fields.get_field("opened_by").set_cached_value(case, _official(row, "opened_by__", alias))
-    fields.get_field("changed_by").set_cached_value(case, _official(row, "changed_by__", alias))
-    subject = _instance(Subject, row, "subject__", alias)
+    fields.get_field("post").set_cached_value(case, instance(Post, row, "post__", alias))
+    fields.get_field("opened_by").set_cached_value(case, official(row, "opened_by__", alias))
+    fields.get_field("changed_by").set_cached_value(case, official(row, "changed_by__", alias))
+    subject = instance(Subject, row, "subject__", alias)
     Case.subject.related.set_cached_value(case, subject)
     if subject is not None:
         Subject._meta.get_field("case").set_cached_value(subject, case)
     officers: dict[int, Official] = {}
     compartments: dict[int, Compartment] = {}
     for pair in _OFFICERS_AND_COMPARTMENTS.rows(case=pk):
-        official = _official(pair, "officers__", alias)
-        if official is not None:
-            officers.setdefault(official.pk, official)
-        compartment = _instance(Compartment, pair, "compartments__", alias)
+        officer = official(pair, "officers__", alias)
+        if officer is not None:
+            officers.setdefault(officer.pk, officer)
+        compartment = instance(Compartment, pair, "compartments__", alias)
         if compartment is not None:
             compartments.setdefault(compartment.pk, compartment)
     _prefetched(case, "officers", list(officers.values()))
     _prefetched(case, "compartments", list(compartments.values()))
     mark_may(case, {Action.CHANGE: bool(row["may_change"]), Action.REVEAL: bool(row["may_reveal"])})
+    remember_facts(user, pk, facts_from(row))
     return case
 
 

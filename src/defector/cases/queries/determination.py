@@ -22,10 +22,17 @@ from defector.cases.models import (
     RefugeeReferral,
     StatusDetermination,
 )
-from defector.cases.queries.bona_fides import bona_fides_established
+from defector.cases.queries.bona_fides import bona_fides_established, verdict_decision
 from defector.cases.queries.common import case_rows
-from defector.cases.queries.risk import Ref, _ref, political_risk_determined, risk_in_force
-from defector.cases.queries.statements import signed_statement_on_file
+from defector.cases.queries.page_facts import CaseFacts
+from defector.cases.queries.risk import (
+    Ref,
+    _ref,
+    political_risk_determined,
+    risk_decision,
+    risk_in_force,
+)
+from defector.cases.queries.statements import signed_statement_on_file, statement_decision
 from defector.core.access import Action, can, get_for, principal_for, remembered
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
@@ -65,10 +72,12 @@ def latest_categories(case: Case) -> list[str] | None:
     once per page."""
     found = remembered(
         ("cases.latest_categories", case.pk),
-        Assessment.objects.filter(case=case)
-        .order_by("-number")
-        .values_list("categories", flat=True)
-        .first,
+        lambda: (
+            Assessment.objects.filter(case=case)
+            .order_by("-number")
+            .values_list("categories", flat=True)
+            .first()
+        ),
     )
     return list(found) if found is not None else None
 
@@ -113,6 +122,21 @@ def grant_inputs(case: Case) -> GrantInputs:
         signed_statement=statement,
         political_risk=political_risk_determined(case),
         risk_level=risk.level if risk is not None else "",
+    )
+
+
+def grant_inputs_of(facts: CaseFacts) -> GrantInputs:
+    """:func:`grant_inputs` from the facts the case page reads with the case."""
+    return GrantInputs(
+        defector=gates.finds_defector(facts.categories),
+        bona_fides=verdict_decision(facts.verdict, facts.verdict_number, facts.verdict_at),
+        signed_statement=statement_decision(
+            counting=facts.counting_statement,
+            statements=facts.statements,
+            standing=facts.standing_statements,
+        ),
+        political_risk=risk_decision(facts.risk_level, facts.risk_at),
+        risk_level=facts.risk_level or "",
     )
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.apps import apps
+from django.db import router
 from django.utils import timezone
 
 from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
+from defector.cases.queries.case_row import columns, instance, official, official_columns
 from defector.cases.queries.common import OfficialRef, _ref, case_rows, officials_who_may_see
-from defector.core.access import Action, get_for, remembered
+from defector.core.access import Action, decided, get_for, remembered
+from defector.core.prepared import Param, Prepared
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 
@@ -129,20 +132,49 @@ def obligations_of(
     return open_ + rest
 
 
+#: The obligations of a case, with their owners and who closed them (officials and users), as
+#: ``select_related("owner__user", "closed_by__user")`` reads them: for a case whose sight is
+#: decided (their rule is the case's own).
+_OBLIGATIONS: Final = Prepared(
+    lambda: (
+        Obligation.objects.filter(case_id=Param("case"))
+        .order_by("arose_at", "pk")
+        .values(
+            *columns(Obligation),
+            *official_columns("owner__"),
+            *official_columns("closed_by__"),
+        )
+    )
+)
+
+
+def _obligation(row: dict[str, Any], case: Case) -> Obligation:
+    """An obligation of :data:`_OBLIGATIONS`'s ``row``, its officials in place."""
+    alias = router.db_for_read(Obligation)
+    obligation: Obligation = instance(Obligation, row, "", alias)
+    fields = Obligation._meta
+    fields.get_field("owner").set_cached_value(obligation, official(row, "owner__", alias))
+    fields.get_field("closed_by").set_cached_value(obligation, official(row, "closed_by__", alias))
+    return obligation
+
+
 def visible_obligations(user: AnyUser, case: Case) -> list[Obligation]:
     """The case's obligations ``user`` may see, as rows (with their owners, and the case):
     read once per page, for the obligations' section and any other section or banner that
     looks at them."""
 
     def read() -> list[Obligation]:
-        rows = list(
-            case_rows(
-                user,
-                Action.VIEW,
-                Obligation.objects.select_related("owner__user", "closed_by__user"),
-                case,
+        if decided(user, Action.VIEW, case):  # the case's own rule: all of its rows
+            rows = [_obligation(row, case) for row in _OBLIGATIONS.rows(case=case.pk)]
+        else:
+            rows = list(
+                case_rows(
+                    user,
+                    Action.VIEW,
+                    Obligation.objects.select_related("owner__user", "closed_by__user"),
+                    case,
+                )
             )
-        )
         for row in rows:
             row.case = case
         return rows

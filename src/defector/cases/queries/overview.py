@@ -10,14 +10,9 @@ from typing import Final
 from defector.cases.choices import OPEN_TASK_STATUSES, StatusDecision
 from defector.cases.models import Case, CaseTask
 from defector.cases.queries.common import case_rows
-from defector.cases.queries.determination import (
-    STATUS_STAGES,
-    grant_inputs,
-    grant_readiness,
-    latest_categories,
-    latest_status,
-)
+from defector.cases.queries.determination import STATUS_STAGES, grant_inputs_of, grant_readiness
 from defector.cases.queries.obligations import ObligationView, obligations_of
+from defector.cases.queries.page_facts import case_facts
 from defector.core.access import Action, remembered
 from defector.core.users import AnyUser
 from defector.policy import Decision
@@ -55,17 +50,17 @@ class CaseOverview:
 
 def case_overview(user: AnyUser, case: Case) -> CaseOverview:
     """The Next steps of ``case`` for ``user`` (who may see it: the case page's reader)."""
-    latest = latest_status(case)
-    status = latest.decision if latest is not None else ""
+    facts = case_facts(case)
+    status = facts.status or ""
     checklist: list[Decision] = []
     grant: Decision | None = None
     if case.stage in STATUS_STAGES and status != StatusDecision.GRANT:
-        inputs = grant_inputs(case)
+        inputs = grant_inputs_of(facts)
         checklist = inputs.checklist()
         grant = grant_readiness(case, inputs)
     obligations = [item for item in obligations_of(user, case) if item.is_open]
     return CaseOverview(
-        categories=latest_categories(case),
+        categories=list(facts.categories) if facts.categories is not None else None,
         status=status,
         grant_checklist=checklist,
         grant=grant,
@@ -87,5 +82,8 @@ def open_task_count(user: AnyUser, case: Case) -> int:
 
 def open_obligation_count(user: AnyUser, case: Case) -> int:
     """How many of the case's obligations ``user`` sees are open (the Obligations tab's
-    count; from the page's one read of them)."""
-    return sum(1 for item in obligations_of(user, case) if item.is_open)
+    count; read with the page's case)."""
+    return remembered(
+        ("cases.open_obligations", getattr(user, "pk", None), case.pk),
+        lambda: sum(1 for item in obligations_of(user, case) if item.is_open),
+    )

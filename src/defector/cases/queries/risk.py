@@ -55,13 +55,21 @@ def political_risk_determined(case: Case) -> Decision:
     """Allowed when the Senior US Representative's ``7a`` determination for the case exists."""
     found = risk_in_force(case, RiskSubject.CASE)
     if found is None:
+        return risk_decision(None, None)
+    return risk_decision(found.level, found.determined_at)
+
+
+def risk_decision(level: str | None, determined_at: dt.datetime | None) -> Decision:
+    """:func:`political_risk_determined` from the level and time of the determination in
+    force on the case (``None``: none is)."""
+    if level is None or determined_at is None:
         return Decision.deny(
             "7a", reason="the Senior US Representative has not determined the political risk"
         )
     return Decision.allow(
         "7a",
-        reason=f"the political risk of the case was determined {_level(found)} on "
-        f"{found.determined_at:%d %b %Y}",
+        reason=f"the political risk of the case was determined "
+        f"{str(RiskLevel(level).label).lower()} on {determined_at:%d %b %Y}",
     )
 
 

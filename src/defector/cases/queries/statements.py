@@ -59,15 +59,24 @@ def _counts(statement: VoluntaryStatement) -> bool:
 def _decision(states: Sequence[tuple[int, bool, object]]) -> policy.Decision:
     """The gate's decision from the case's statements (pk, counting, withdrawn), newest
     first."""
+    return statement_decision(
+        counting=next((pk for pk, counts, _ in states if counts), None),
+        statements=len(states),
+        standing=sum(1 for _, _, withdrawn_at in states if withdrawn_at is None),
+    )
+
+
+def statement_decision(*, counting: int | None, statements: int, standing: int) -> policy.Decision:
+    """The gate's decision from the newest statement that counts (``None``: none does), how
+    many statements are on file and how many of them are not withdrawn."""
     clause = STATEMENT_CLAUSE
-    found = next((pk for pk, counts, _ in states if counts), None)
-    if found is not None:
+    if counting is not None:
         return policy.Decision.allow(
-            clause, reason=f"voluntary statement {found} is signed and witnessed"
+            clause, reason=f"voluntary statement {counting} is signed and witnessed"
         )
-    if not states:
+    if not statements:
         reason = "no signed voluntary statement is on file"
-    elif any(withdrawn_at is None for _, _, withdrawn_at in states):
+    elif standing:
         reason = "the voluntary statement is not witnessed yet"
     else:
         reason = "the voluntary statement was withdrawn"
