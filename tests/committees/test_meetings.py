@@ -308,3 +308,30 @@ def test_a_forwarded_signal_is_not_sent_when_the_transaction_rolls_back(
     finally:
         signals.minutes_forwarded.disconnect(dispatch_uid="t")
     assert received == []
+
+
+#: The chair's work at noon on 15 Jan 2027: a scheduled meeting is "hold it" once it starts.
+NOW = at(2027, 1, 15, 12)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "to_hold"),
+    [
+        (at(2027, 1, 14), True),  # yesterday, not yet recorded as held
+        (at(2027, 1, 15, 9), True),  # this morning
+        (at(2027, 1, 15, 12), True),  # this minute
+        (at(2027, 1, 15, 15), False),  # this afternoon: not yet
+        (at(2027, 1, 16), False),  # tomorrow
+        (at(2028, 1, 15), False),  # next year
+    ],
+)
+def test_a_scheduled_meeting_is_work_to_hold_only_once_its_time_has_come(
+    schedule: Schedule, chair: User, starts_at: dt.datetime, to_hold: bool
+) -> None:
+    meeting = schedule(starts_at)
+    work = queries.meetings_to_run(chair, now=NOW)
+    assert [(w.link, w.clause) for w in work] == (
+        [(f"/committees/meetings/{meeting.pk}/", "6a")] if to_hold else []
+    )
+    if to_hold:
+        assert work[0].title.endswith("hold it and record the attendance")

@@ -70,6 +70,7 @@ def test_the_demo_records_are_audited_and_loaded_once() -> None:
         "committees.guidance.issue",
         "committees.briefing.record",
         "escalations.referral.transmit",
+        "escalations.referral.acknowledge",
         "escalations.urgent.decide",
         "escalations.problem.resolve",
         "dissemination.report.issue",
@@ -107,7 +108,11 @@ def test_vienna_meets_works_its_problems_and_reports_the_threat_within_its_clock
     assert disseminated.due_at is not None
     assert disseminated.closed_at <= disseminated.due_at
     idc = User.objects.get(username="idc.analyst")
-    assert escalations.problems_for(idc).filter(status="referred").exists()
+    # The IDC has acknowledged the referral; its decision is left for the demo's IDC user.
+    referred = escalations.problems_for(idc).get(status="referred")
+    assert referred.referral.idc_acknowledged_at is not None
+    assert referred.referral.idc_decided_at is None
+    assert escalations.steps_for(idc, referred) == ["idc_decide"]
     trace = Trace.objects.get(kind="manual")
     assert trace.case == report.case
     assert trace.check_record is not None

@@ -301,7 +301,7 @@ def test_the_chair_sees_the_meetings_to_hold_and_the_minutes_to_write_and_where_
 ) -> None:
     committee = make_committee(world.vienna)
     start = timezone.now() - dt.timedelta(days=1)
-    scheduled, held, written = (
+    scheduled, upcoming, held, written = (
         Meeting.objects.create(
             committee=committee,
             starts_at=start + dt.timedelta(days=offset),
@@ -310,6 +310,7 @@ def test_the_chair_sees_the_meetings_to_hold_and_the_minutes_to_write_and_where_
             status=status,
         )
         for offset, status in (
+            (0, MeetingStatus.SCHEDULED),
             (3, MeetingStatus.SCHEDULED),
             (-2, MeetingStatus.HELD),
             (-9, MeetingStatus.HELD),
@@ -318,7 +319,9 @@ def test_the_chair_sees_the_meetings_to_hold_and_the_minutes_to_write_and_where_
     Minutes.objects.create(meeting=written, text="Discussed AEBEAR.", status=MinutesStatus.DRAFT)
     section = _section(_home(client_for, cast["chair"]), "minutes")
     assert f"/committees/meetings/{scheduled.pk}/" in section
-    assert "hold it and record the attendance" in section
+    assert section.count("hold it and record the attendance") == 1
+    # A meeting whose time has not come is no work yet (the committee's page lists it).
+    assert f"/committees/meetings/{upcoming.pk}/" not in section
     assert f"/committees/meetings/{held.pk}/" in section
     assert "write them" in section
     assert section.count(f"/committees/meetings/{written.pk}/") == 1

@@ -200,7 +200,8 @@ def my_work(user: AnyUser, *, now: dt.datetime | None = None) -> MyWork:
                 "6a",
                 [
                     Line(m.title, m.clause, m.link, since=m.since)
-                    for m in committees.meetings_to_run(user) + committees.minutes_to_approve(user)
+                    for m in committees.meetings_to_run(user, now=now)
+                    + committees.minutes_to_approve(user)
                 ],
                 **_schedule_link(user, chaired),
             )

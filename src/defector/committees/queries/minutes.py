@@ -135,20 +135,25 @@ def minutes_to_acknowledge(user: AnyUser) -> list[MinutesWork]:
     ]
 
 
-def meetings_to_run(user: AnyUser) -> list[MinutesWork]:
-    """For a committee chair: the meetings of their committees still to hold (scheduled) and
-    the held meetings whose minutes are not written yet (``6a``), oldest first, each linked to
-    the meeting's page where it is done. One query."""
+def meetings_to_run(user: AnyUser, *, now: dt.datetime | None = None) -> list[MinutesWork]:
+    """For a committee chair: the meetings of their committees to hold now (scheduled, and
+    started by ``now``) and the held meetings whose minutes are not written yet (``6a``),
+    oldest first, each linked to the meeting's page where it is done. One query.
+
+    A meeting whose time has not come is no work yet: it cannot be recorded as held before it
+    starts (``mark_meeting_held``), and the committee's page lists it under "Upcoming"."""
     chaired = principal_for(user).posts_with(Role.COMMITTEE_CHAIR)
     if not chaired:
         return []
+    now = now or timezone.now()
     unwritten = Q(minutes__isnull=True) | Q(minutes__text="")
     rows = (
         restrict(
             user,
             Action.VIEW,
             Meeting.objects.filter(committee__post_id__in=chaired).filter(
-                Q(status=MeetingStatus.SCHEDULED) | (Q(status=MeetingStatus.HELD) & unwritten)
+                Q(status=MeetingStatus.SCHEDULED, starts_at__lte=now)
+                | (Q(status=MeetingStatus.HELD) & unwritten)
             ),
         )
         .select_related("committee__post")

@@ -84,8 +84,29 @@ def access_problem(user: AnyUser, problem_id: int | str, action: Action | str) -
     return get_for(user, action, queryset, problem_id, what="problem")
 
 
+#: The officials a problem's page names, each read with its user and agency in the problem's
+#: own read (a query per official otherwise: the referral alone names up to four).
+_OFFICIALS: Final = (
+    "raised_by",
+    "resolution__decided_by",
+    "referral__requested_by",
+    "referral__routed_by",
+    "referral__idc_acknowledged_by",
+    "referral__idc_decided_by",
+    "urgent_submission__submitted_by",
+    "urgent_submission__decided_by",
+    "urgent_submission__idc_acknowledged_by",
+)
+
+
 def problem_detail(user: AnyUser, problem_id: int) -> Problem:
-    return access_problem(user, problem_id, Action.VIEW)
+    """The problem if ``user`` may see it, with its resolution, referral and urgent submission
+    and every official they name, in one read (for :func:`describe`)."""
+    queryset = Problem.objects.select_related(
+        "post",
+        *(f"{official}__{part}" for official in _OFFICIALS for part in ("user", "agency")),
+    )
+    return get_for(user, Action.VIEW, queryset, problem_id, what="problem")
 
 
 def cases_visible(user: AnyUser, post: Post | None = None) -> QuerySet[Case]:

@@ -79,7 +79,7 @@ def senior_representatives(post: Post | int) -> QuerySet[Official]:
             roles__role=Role.SENIOR_REPRESENTATIVE,
             user__is_active=True,
         )
-        .select_related("user")
+        .select_related("user", "agency")
         .distinct()
         .order_by("pk")
     )

@@ -1,10 +1,11 @@
 """The demo's mutual problems (``6c``), one on each of its paths, through the escalations
 app's own actions: at Vienna, CIA and DOD disagree on who debriefs the Hungarian defector, and
 the chair refers it to the IDC through CIA channels (the defense attaché tells his principals
-directly; it awaits the IDC's acknowledgement and decision); the Austrian police at the gate ask
-about the walk-in of the last hour, and time does not permit referral, so the Ambassador
-decides (the IDC's information copy awaits its acknowledgement). At Tokyo, an interpreter
-problem resolved by the committee, and the resettlement funds still open. Cryptonyms only."""
+directly; the IDC has acknowledged it, and its decision is left to the demo's IDC user); the
+Austrian police at the gate ask about the walk-in of the last hour, and time does not permit
+referral, so the Ambassador decides (the IDC's information copy awaits its acknowledgement).
+At Tokyo, an interpreter problem resolved by the committee, and the resettlement funds still
+open. Cryptonyms only."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def load_problems() -> None:
         "senior.rep",
         "tokyo.chair",
         "tokyo.member",
+        "idc.analyst",
     )
-    if len(people) < 5:
+    if len(people) < 6:
         return
     cases = {
         case.received_where: case
@@ -78,6 +80,8 @@ def _vienna(people: dict[str, User], havas: Case, pelsh: Case) -> None:
         summary="The defense attaché told the Defense Intelligence Agency of the referral and "
         "of DOD's requirements on Warsaw Pact trade.",
     )
+    # Acknowledged, not decided: the decision is left for the demo's IDC user to take.
+    escalations.idc_acknowledge_referral(acting_user=people["idc.analyst"], problem_id=referred.pk)
     urgent = escalations.raise_problem(
         acting_user=chair,
         post_id=pelsh.post_id,
