@@ -167,11 +167,13 @@ OTP_TOTP_ISSUER = "Defector Program"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
-# `defector serve`: gunicorn's processes and the threads of each (gthread workers). Two
-# processes of four threads suit a 2-core machine: a request waiting on the database or on
-# Argon2 leaves its core to another thread, and a second process uses the second core.
-SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 2)
-SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 4)
+# `defector serve`: gunicorn's processes and the threads of each (gthread workers). Four
+# processes of two threads suit a 2-core machine: a request waiting on the database or on
+# Argon2 leaves its core to the other thread, and two threads to an interpreter lock contend
+# for it less than four (measured at 100,000 cases, the case page served 0.42–0.46 of
+# `/api/v1/me` against 0.19–0.33 with two processes of four threads; docs/benchmarks.md).
+SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 4)
+SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 2)
 if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
     raise config.ConfigurationError(
         "DEFECTOR_SERVER_WORKERS and DEFECTOR_SERVER_THREADS must be at least 1"
