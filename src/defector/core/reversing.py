@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -195,3 +195,16 @@ def _forget(**kwargs: Any) -> None:
         with _lock:
             _shapes.clear()
             _translated.clear()
+
+
+def current_app(context: Any) -> str | None:
+    """The ``current_app`` that ``{% url %}`` reverses with in a template's ``context``: the
+    request's, else the namespace its view was resolved in (as Django's ``URLNode``)."""
+    request: Any = getattr(context, "request", None)
+    try:
+        return cast("str | None", request.current_app)
+    except AttributeError:
+        try:
+            return cast("str | None", request.resolver_match.namespace)
+        except AttributeError:
+            return None

@@ -14,33 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from defector.cases.sections import OVERVIEW, Tab
-from defector.core.reversing import reverse
+from defector.core.reversing import current_app, reverse
 
 register = template.Library()
 
 #: A tab's key, as a sample for its address; keys that are slugs go in the address as they are.
 _SAMPLE: Final = "tab-key-sample"
 _SLUG: Final = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-def current_app(context: Any) -> str | None:
-    """The ``current_app`` that ``{% url %}`` reverses with (the request's, else its
-    namespace)."""
-    request: Any = getattr(context, "request", None)
-    try:
-        return cast("str | None", request.current_app)
-    except AttributeError:
-        try:
-            return cast("str | None", request.resolver_match.namespace)
-        except AttributeError:
-            return None
 
 
 @register.simple_tag(takes_context=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
@@ -28,6 +28,8 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from defector.core.reversing import current_app
 
 register = template.Library()
 
@@ -39,18 +41,6 @@ _TOKEN_INPUT: Final = f'<input type="hidden" name="csrfmiddlewaretoken" value="{
 
 _parts: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 _lock = threading.Lock()
-
-
-def _current_app(context: Any) -> str | None:
-    """The ``current_app`` that ``{% url %}`` reverses with (as ``web.templatetags.urls``)."""
-    request: Any = getattr(context, "request", None)
-    try:
-        return cast("str | None", request.current_app)
-    except AttributeError:
-        try:
-            return cast("str | None", request.resolver_match.namespace)
-        except AttributeError:
-            return None
 
 
 def _csrf_input(context: Any) -> str:
@@ -72,7 +62,7 @@ class FragmentNode(template.Node):
             self.name,
             get_urlconf(),
             get_script_prefix(),
-            _current_app(context),
+            current_app(context),
             get_language(),
             context.autoescape,
             *(dependency.resolve(context) for dependency in self.dependencies),

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch
 from django.urls import reverse as django_reverse
 from django.utils.html import conditional_escape
 
+from defector.core import reversing
 from defector.core.reversing import reverse
 
 register = template.Library()
@@ -29,13 +30,7 @@ class URLNode(defaulttags.URLNode):
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
-        try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
+        current_app = reversing.current_app(context)
         url = ""
         try:
             if isinstance(view_name, str):
