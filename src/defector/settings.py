@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, but the account is read with the session's row (accounts.session_store).
+    "defector.accounts.middleware.AuthenticationMiddleware",
     # Outside the accounts middleware below, so that their own answers get these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "defector.core.middleware.NoStoreForAuthenticatedMiddleware",
@@ -231,6 +232,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SESSION_IDLE_SECONDS = config.env_int("DEFECTOR_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = config.env_int("DEFECTOR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+#: Django's database sessions, each read with its account in one statement.
+SESSION_ENGINE = "defector.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,5 +1,9 @@
-"""Middleware of the accounts app: session time limits, and the second factor's gate.
+"""Middleware of the accounts app: who is signed in, session time limits, and the second
+factor's gate.
 
+- :class:`AuthenticationMiddleware` is Django's, but for ``request.user``, which takes the
+  account read with the session's row (``accounts.authentication.user_of``): one query for a
+  page's session and account, as an API request has one for its token and account.
 - :class:`SessionLimitsMiddleware` ends a session ``SESSION_IDLE_SECONDS`` after its last
   request or ``SESSION_ABSOLUTE_SECONDS`` after sign-in, whichever comes first.
 - :class:`SecondFactorMiddleware`, while ``MFA_REQUIRED``: a session that signed in with its
@@ -13,18 +17,38 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from defector.accounts import actions, queries, sessions
+from defector.accounts.authentication import user_of
 from defector.core.auth import SecondFactorRequired, second_factor_context
 
 API_PREFIX = "/api/"
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with ``request.user`` from :func:`~defector.accounts.authentication.user_of`
+    (``request.auser`` stays Django's)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))  # type: ignore[assignment]
+
+
+def _user(request: HttpRequest) -> Any:
+    """The request's user, asked once (where Django's middleware keeps it)."""
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = user_of(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
 
 
 class SessionLimitsMiddleware:
