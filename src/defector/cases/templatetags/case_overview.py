@@ -39,6 +39,7 @@ from django.utils.translation import get_language
 
 from defector.cases.forms import MoveForm
 from defector.cases.templatetags.case_list import filter_field
+from defector.cases.templatetags.case_page import tab_addresses
 from defector.cases.templatetags.cases import countdown, utc, words
 from defector.core.reversing import current_app, reverse
 
@@ -73,11 +74,20 @@ def _iso(moment: dt.datetime) -> str:
 
 def _clause_link(context: Any) -> Callable[[str], str]:
     """The ``clause_link`` filter the case templates load (``{% load clauses %}``), from the
-    engine that renders this page."""
+    engine that renders this page: each clause's link asked once per tag."""
     link: Callable[[str], str] = context.template.engine.template_libraries["clauses"].filters[
         "clause_link"
     ]
-    return link
+    links: dict[str, str] = {}
+
+    def cite(key: str) -> str:
+        try:
+            return links[key]
+        except KeyError:
+            links[key] = found = link(key)
+            return found
+
+    return cite
 
 
 def _categories(categories: Iterable[str] | None) -> str:
@@ -204,9 +214,13 @@ def _due(case: Any, overview: Any, link: Callable[[str], str], tab: Any, app: An
         return (
             '\n      <p class="margin-top-0" data-next-due-none>No obligation is open.</p>\n      '
         )
+    # One address reversed, each obligation's id put in it (as ``{% url %}`` writes it).
+    head, _, tail = reverse("cases:obligation", [case.id, _SAMPLE.id], None, app).partition(
+        str(_SAMPLE.id)
+    )
     items = []
     for item in overview.due:
-        url = _e(reverse("cases:obligation", [case.id, item.id], None, app))
+        url = _e(f"{head}{item.id}{tail}")
         if item.due_at:
             strong = ' class="text-error-dark"' if item.overdue else ""
             when = (
@@ -247,8 +261,10 @@ def case_next_steps(context: Any) -> SafeString:
     link = _clause_link(context)
     app = current_app(context)
 
+    tab_address = tab_addresses(case.id, app)
+
     def tab(key: str) -> str:
-        return _e(reverse("cases:tab", [case.id, key], None, app))
+        return _e(tab_address(key))
 
     move = ""
     if context.get("can_move") and not case.closed:
@@ -399,7 +415,7 @@ def case_summary(context: Any) -> SafeString:
         else ""
     )
     outcome = f": {_e(case.outcome_label)}" if case.outcome else ""
-    assessment = _e(reverse("cases:tab", [case.id, "assessment"], None, app))
+    assessment = _e(tab_addresses(case.id, app)("assessment"))
     officers = ", ".join(_e(officer.name) for officer in case.officers) or "None assigned"
     changed = (
         f"{_e(utc(case.changed_at))} by {_name_or(case.changed_by, 'the system')}; "
