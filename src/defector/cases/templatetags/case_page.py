@@ -13,7 +13,7 @@ the reads behind them; ``docs/benchmarks.md``). Values are escaped as ``{{ }}`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from django import template
@@ -30,21 +30,33 @@ _SAMPLE: Final = "tab-key-sample"
 _SLUG: Final = re.compile(r"[-a-zA-Z0-9_]+")
 
 
+def tab_addresses(case_id: int, app: str | None) -> Callable[[str], str]:
+    """The address of each tab of the case's page but the Overview (``cases:tab``), as
+    ``{% url 'cases:tab' case_id key %}`` writes it: one address reversed, each tab's key put
+    in it (a key is a slug, written as it is)."""
+    head, found, tail = reverse("cases:tab", [case_id, _SAMPLE], None, app).partition(_SAMPLE)
+    shaped = bool(found) and _SAMPLE not in tail
+
+    def address(key: str) -> str:
+        if shaped and _SLUG.fullmatch(key):
+            return f"{head}{key}{tail}"
+        return reverse("cases:tab", [case_id, key], None, app)
+
+    return address
+
+
 @register.simple_tag(takes_context=True)
 def case_tabs(context: Any, tabs: Iterable[Tab], case_id: int) -> SafeString:
-    """The ``<li>`` of each tab (``cases/page/tabs.html``)."""
+    """The ``<li>`` of each tab (the row of tabs of ``cases/detail.html``)."""
     app = current_app(context)
-    # One address reversed, each tab's key put in it (a key is a slug, written as it is).
-    head, found, tail = reverse("cases:tab", [case_id, _SAMPLE], None, app).partition(_SAMPLE)
+    tab_address = tab_addresses(case_id, app)
     items = []
     for item in tabs:
         key = conditional_escape(item.key)
         if item.key == OVERVIEW:
             url = reverse("cases:detail", [case_id], None, app)
-        elif found and _SLUG.fullmatch(item.key) and _SAMPLE not in tail:
-            url = f"{head}{item.key}{tail}"
         else:
-            url = reverse("cases:tab", [case_id, item.key], None, app)
+            url = tab_address(item.key)
         current = ' aria-current="page"' if item.current else ""
         badge = (
             f' <span class="case-tabs__badge" data-badge>{conditional_escape(str(item.badge))}'

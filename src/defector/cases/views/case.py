@@ -137,18 +137,18 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             context["overview"] = queries.case_overview(user, case)
             context["blockers"] = grant_blockers(context["overview"], tabs)
             context["next_steps"] = sections.next_steps_for(user, case, visible)
-        # Each form is built for the tab that shows it (the Overview: moving the case on).
+        # Each form is built for the tab that shows it. The Overview's, moving the case on,
+        # is ``move_form`` when posted back with its errors, else built (or remembered) by
+        # ``{% case_summary %}`` (``cases.templatetags.case_overview``).
         if view.can_reveal and current == REVEAL_TAB and "reveal_form" not in context:
             recorded = [row.field for row in view.recorded_identity]
             context["reveal_form"] = RevealForm(recorded=recorded)
-        if (
+        context["can_move"] = "move_form" in context or bool(
             view.can_change
             and section is None
-            and "move_form" not in context
             and view.next_stages
             and queries.handles_case(user, case)
-        ):
-            context["move_form"] = MoveForm(case=view)
+        )
         if view.can_change and current == NOTES_TAB:
             context.setdefault("note_form", NoteForm(initial={"version": view.version}))
         return context
