@@ -58,7 +58,7 @@ BOUNDS: dict[str, int] = {
 #: The most queries a walk-in's intake may cost, with its notices (after the commit), the
 #: blind index of the subject's names and the name trace at intake (6b(3)(b)), and the case's
 #: standing row of Washington's worldwide view (one statement, in the intake's transaction).
-INTAKE_BOUND = 44
+INTAKE_BOUND = 36
 
 
 def _grow(

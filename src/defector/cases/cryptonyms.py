@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from defector.core.errors import DomainError
+from defector.core.prepared import Param, Prepared
 
 WORDS_SETTING: Final = "DEFECTOR_CRYPTONYM_WORDS"
 DIGRAPHS_SETTING: Final = "DEFECTOR_CRYPTONYM_DIGRAPHS"
@@ -278,6 +279,17 @@ def new_cryptonym() -> str:
     the models, for the system check of its lists)."""
     cases = apps.get_model("cases", "Case").objects
     return unused(
-        lambda candidate: cases.filter(cryptonym=candidate).exists(),
+        lambda candidate: bool(_HOLDER.slice(0, 1, cryptonym=candidate)),
         lambda: set(cases.values_list("cryptonym", flat=True)),
     )
+
+
+#: The case holding a cryptonym, if any: a prepared read (``core.prepared``), compiled once.
+_HOLDER: Final = Prepared(
+    lambda: (
+        apps.get_model("cases", "Case")
+        .objects.filter(cryptonym=Param("cryptonym"))
+        .order_by()
+        .values("pk")
+    )
+)

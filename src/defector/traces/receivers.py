@@ -21,9 +21,13 @@ def on_subject_named(
     **kwargs: Any,
 ) -> None:
     """Index the subject's names in the intake's own transaction, and trace them against the
-    watch lists and every case's subject once it has committed (``6b(3)(b)``)."""
+    watch lists and every case's subject once it has committed (``6b(3)(b)``), with the case
+    and subject in hand (as committed: not read again)."""
     actions.index_subject(subject, created=created)
     case_id = case.pk
     transaction.on_commit(
-        lambda: actions.trace_at_intake(case_id=case_id, acting_user=actor), robust=True
+        lambda: actions.trace_at_intake(
+            case_id=case_id, acting_user=actor, case=case, subject=subject
+        ),
+        robust=True,
     )

@@ -10,14 +10,16 @@ each user is shown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.views.decorators.debug import sensitive_variables
 
 from defector.cases.models import Assessment, Case, Subject
+from defector.core.prepared import Param, Prepared
 from defector.core.sealing import open_sealed
 from defector.policy.gates import free_text as names_gate
 from defector.traces import blind
@@ -39,6 +41,55 @@ class Found:
     case: Case | None = None
 
 
+#: The digests of one prepared candidates' read: a query's digests are asked in the
+#: smallest of these that holds them (the last repeated: ``IN`` is a set), more at once as
+#: Django compiles them.
+DIGEST_BUCKETS: Final = (8, 16, 32, 64, 128)
+
+
+def _candidates_read(column: str, size: int) -> QuerySet[Any]:
+    found: QuerySet[Any] = (
+        IndexTerm.objects.filter(
+            kind=Param("kind"),
+            key_id=Param("key"),
+            digest__in=[Param(f"d{i}") for i in range(size)],
+        )
+        .values(column)
+        .annotate(shared=Count("id"))
+        .order_by("-shared", column)
+    )
+    return found
+
+
+#: The candidates' reads (``core.prepared``), by column and number of digests.
+_CANDIDATES: Final[dict[tuple[str, int], Prepared]] = {
+    (column, size): Prepared(functools.partial(_candidates_read, column, size))
+    for column in ("entry_id", "subject_id")
+    for size in DIGEST_BUCKETS
+}
+
+
+def _sharing(kind: IndexedKind, column: str, key_id: str, digests: list[str]) -> list[Any]:
+    """The rows (``column``, ``shared``) of the index under ``key_id`` sharing ``digests``,
+    most shared first, at most :data:`MAX_CANDIDATES`."""
+    size = next((size for size in DIGEST_BUCKETS if size >= len(digests)), None)
+    if size is None:
+        return list(
+            IndexTerm.objects.filter(kind=kind, key_id=key_id, digest__in=digests)
+            .values(column)
+            .annotate(shared=Count("id"))
+            .order_by("-shared", column)[:MAX_CANDIDATES]
+        )
+    padded = digests + [digests[-1]] * (size - len(digests))
+    return _CANDIDATES[(column, size)].slice(
+        0,
+        MAX_CANDIDATES,
+        kind=str(kind),
+        key=key_id,
+        **{f"d{i}": value for i, value in enumerate(padded)},
+    )
+
+
 def candidate_ids(kind: IndexedKind, names: Sequence[str]) -> list[int]:
     """The ids (entries' or subjects') sharing most blocking keys with ``names``: asked under
     each key the keyring holds (one lookup of the digests' index each; a key no row of the
@@ -50,13 +101,7 @@ def candidate_ids(kind: IndexedKind, names: Sequence[str]) -> list[int]:
         digests = sorted(blind.digests_of(names, key_id))
         if not digests:
             continue
-        rows = (
-            IndexTerm.objects.filter(kind=kind, key_id=key_id, digest__in=digests)
-            .values(column)
-            .annotate(shared=Count("id"))
-            .order_by("-shared", column)[:MAX_CANDIDATES]
-        )
-        for row in rows:
+        for row in _sharing(kind, column, key_id, digests):
             ranked[row[column]] = max(ranked.get(row[column], 0), row["shared"])
     ordered = sorted(ranked, key=lambda pk: (-ranked[pk], pk))
     return ordered[:MAX_CANDIDATES]
@@ -77,6 +122,8 @@ def _bounded(result: Score) -> Score:
 def search_watchlists(query: Identity, *, limit: int) -> list[Found]:
     """The watch-list entries matching ``query``, best first, at most ``limit``."""
     ids = candidate_ids(IndexedKind.ENTRY, query.names)
+    if not ids:
+        return []
     found = []
     for entry in WatchlistEntry.objects.filter(pk__in=ids).select_related("source"):
         candidate = Identity(
@@ -88,9 +135,16 @@ def search_watchlists(query: Identity, *, limit: int) -> list[Found]:
     return _ranked(found, limit)
 
 
+def _first_nationality(facts: Any) -> str:
+    codes: Any = facts.get("nationalities") if isinstance(facts, dict) else None
+    return codes[0] if isinstance(codes, list) and codes else ""
+
+
 def nationalities_of(case_ids: list[int]) -> dict[int, str]:
     """Each case's first nationality, from its latest assessment."""
     latest: dict[int, str] = {}
+    if not case_ids:
+        return latest
     rows = (
         Assessment.objects.filter(case_id__in=case_ids)
         .order_by("case_id", "-number")
@@ -98,9 +152,20 @@ def nationalities_of(case_ids: list[int]) -> dict[int, str]:
     )
     for case_id, facts in rows:
         if case_id not in latest:
-            codes: Any = facts.get("nationalities") if isinstance(facts, dict) else None
-            latest[case_id] = codes[0] if isinstance(codes, list) and codes else ""
+            latest[case_id] = _first_nationality(facts)
     return latest
+
+
+#: A case's latest assessment's facts: a prepared read (``core.prepared``), compiled once.
+_LATEST_FACTS: Final = Prepared(
+    lambda: Assessment.objects.filter(case_id=Param("case")).order_by("-number").values("facts")
+)
+
+
+def nationality_of(case_id: int) -> str:
+    """:func:`nationalities_of` for one case ("" when it has no assessment)."""
+    found = _LATEST_FACTS.slice(0, 1, case=case_id)
+    return _first_nationality(found[0]["facts"]) if found else ""
 
 
 @sensitive_variables("names", "candidate", "terms")
@@ -117,11 +182,21 @@ def subject_names(subject: Subject) -> tuple[str, ...]:
 
 @sensitive_variables("names", "candidate", "terms", "result")
 def search_subjects(
-    query: Identity, *, limit: int, exclude_case_id: int | None = None
+    query: Identity,
+    *,
+    limit: int,
+    exclude_case_id: int | None = None,
+    exclude_subject_id: int | None = None,
 ) -> list[Found]:
     """The case subjects matching ``query`` (every post's: the caller filters by access),
-    best first, at most ``limit``. Their names are opened in memory only."""
+    best first, at most ``limit``, but those of case ``exclude_case_id`` (``exclude_subject_id``:
+    its subject, known to the caller: left out of the candidates before they are read). Their
+    names are opened in memory only."""
     ids = candidate_ids(IndexedKind.SUBJECT, query.names)
+    if exclude_subject_id is not None:
+        ids = [pk for pk in ids if pk != exclude_subject_id]
+    if not ids:
+        return []
     chosen = Subject.objects.filter(pk__in=ids)
     if exclude_case_id is not None:
         chosen = chosen.exclude(case_id=exclude_case_id)

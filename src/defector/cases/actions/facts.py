@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from defector import policy
@@ -16,10 +16,13 @@ from defector.cases import clocks
 from defector.cases.actions.common import Entry, claim_case, find_case, record_event
 from defector.cases.choices import OBLIGATION_OWNER_ROLES, SETTLED_STATUSES, ObligationStatus, Stage
 from defector.cases.models import Assessment, Case, Obligation
+from defector.cases.queries import case_row
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
 from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput, PolicyRefusal
+from defector.core.prepared import Param
+from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post, RoleAssignment
 from defector.directory.queries import acting_official
@@ -119,16 +122,40 @@ def _category_change(before: Sequence[str], after: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
+#: The post's active holders of the roles that own obligations (``OBLIGATION_OWNER_ROLES``),
+#: each with its official and user: a prepared read (``core.prepared``), compiled once.
+_OWNER_ROLE_HOLDERS: Final = PreparedRead(
+    lambda: (
+        RoleAssignment.objects.filter(
+            role__in=sorted(set(OBLIGATION_OWNER_ROLES.values())),
+            post_id=Param("post"),
+            official__user__is_active=True,
+        )
+        .order_by("pk")
+        .values("role", *case_row.official_columns("official__"))
+    )
+)
+
+
 def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | None]:
     """For each role, the post's one active official in it who may see the case (or None)."""
     wanted = sorted(set(roles))
     holders: dict[str, list[Official]] = {role: [] for role in wanted}
-    assignments = RoleAssignment.objects.filter(
-        role__in=wanted, post=case.post, official__user__is_active=True
-    ).select_related("official__user")
-    for assignment in assignments:
-        holders[assignment.role].append(assignment.official)
+    if set(wanted) <= set(OBLIGATION_OWNER_ROLES.values()):
+        alias = router.db_for_read(RoleAssignment)
+        for row in _OWNER_ROLE_HOLDERS.rows(using=alias, post=case.post_id):
+            holder = case_row.official(row, "official__", alias)
+            if row["role"] in holders and holder is not None:
+                holders[row["role"]].append(holder)
+    else:
+        assignments = RoleAssignment.objects.filter(
+            role__in=wanted, post=case.post, official__user__is_active=True
+        ).select_related("official__user")
+        for assignment in assignments:
+            holders[assignment.role].append(assignment.official)
     sole = {role: found[0] for role, found in holders.items() if len(found) == 1}
+    if not sole:
+        return dict.fromkeys(wanted)
     allowed = {user.pk for user in who_can([o.user for o in sole.values()], Action.VIEW, case)}
     return {
         role: sole[role] if sole.get(role) and sole[role].user_id in allowed else None
@@ -217,6 +244,15 @@ def prepare(post: Post) -> Prepared:
     return Prepared(powers_queries.every_record(), clocks.clocks_for(post))
 
 
+def first_categories(facts: policy.Facts, new: Prepared) -> list[str]:
+    """The categories a new case's first assessment finds (:func:`_assess`), foreseen before
+    the case is saved, so that it is saved with them: its id is not known yet, so the records
+    that name cases by id are read as naming other cases; :func:`_assess`, which knows the id,
+    writes the categories again if that made a difference."""
+    filled, _ = fill_powers(facts, None, new.records)
+    return [str(c) for c in policy.assess(filled).categories]
+
+
 def _assess(
     case: Case,
     facts: policy.Facts,
@@ -256,7 +292,10 @@ def _assess(
         assessed_at=at,
         assessed_by=official,
     )
-    Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
+    if new is None or list(case.categories) != assessment.categories:
+        # A new case was saved with the categories :func:`first_categories` foresaw: written
+        # again only if they differ (a record of Washington's naming the case by its id).
+        Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
     case.categories = assessment.categories
 
     arising = [str(o) for o in outcome.obligations]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -18,13 +18,14 @@ from defector.cases.actions.facts import (
     Prepared,
     _assess,
     _parse_facts,
+    first_categories,
     prepare,
     refuse_power_facts,
 )
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
-from defector.cases.queries import intake_defaults, may_open_at
+from defector.cases.queries import case_row, intake_defaults, may_open_at
 from defector.cases.validation import (
     Errors,
     as_id,
@@ -38,6 +39,8 @@ from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inputs import moment_problem
+from defector.core.prepared import Param
+from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Compartment, Official, Post
@@ -200,12 +203,20 @@ def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
     return principal, opening_posts
 
 
+#: The post an intake names: a prepared read (``core.prepared``), compiled once.
+_POST: Final = PreparedRead(
+    lambda: Post.objects.filter(pk=Param("post")).values(*case_row.columns(Post))
+)
+
+
 def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
     number = as_id(post_id)
     if number is None:
         add_error(errors, "post_id", "is required: choose the post")
         return None
-    post = Post.objects.filter(pk=number).first()
+    alias = router.db_for_read(Post)
+    row = _POST.one(using=alias, post=number)
+    post: Post | None = case_row.instance(Post, row, "", alias) if row is not None else None
     if post is None:
         add_error(errors, "post_id", "there is no such post")
     elif not post.active:
@@ -325,6 +336,10 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         changed_at=moment,
         changed_by=opener,
     )
+    prepared = None
+    if intake.parsed is not None:
+        prepared = intake.prepared or prepare(intake.post)
+        case.categories = first_categories(intake.parsed, prepared)
     _save_with_cryptonym(case)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
     # would read the links first).
@@ -345,7 +360,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
             intake.parsed,
             official=opener,
             at=moment,
-            new=intake.prepared or prepare(intake.post),
+            new=prepared,
         )
         also += assessed.entries()
     created_note = None

@@ -7,7 +7,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import QuerySet
 
@@ -15,6 +15,7 @@ from defector.committees.choices import ProceduresStatus
 from defector.committees.models import Committee, ProceduresVersion
 from defector.committees.queries.committees import _get
 from defector.core.access import Action, restrict
+from defector.core.prepared import Param, Prepared
 from defector.core.users import AnyUser
 from defector.directory.models import Post
 from defector.policy.gates import committees as gate
@@ -90,27 +91,47 @@ def post_clocks(post: Post | int) -> Clocks | None:
     )
 
 
+#: The clocks of a post's effective procedures (the first in the versions' order, as
+#: ``.first()`` takes it): a prepared read (``core.prepared``), compiled once.
+_EFFECTIVE_CLOCKS: Final = Prepared(
+    lambda: ProceduresVersion.objects.filter(
+        committee__post_id=Param("post"), status=ProceduresStatus.EFFECTIVE
+    ).values(
+        "threat_dissemination_minutes",
+        "reception_hours",
+        "status_consideration_days",
+        "political_risk_days",
+        "bona_fides_days",
+        "idc_report_days",
+        "recruitment_in_place_days",
+    )
+)
+
+
 def case_clocks(post: Any) -> dict[str, dt.timedelta | None] | None:
     """The provider of ``defector.cases.clocks``: the obligations' clocks that the post's
     effective procedures set (``6b``): every obligation's but the voluntary statement's, which
     is due before status is granted (``6b(3)(c)``)."""
     post_id = post if isinstance(post, int) else post.pk
-    version = ProceduresVersion.objects.filter(
-        committee__post_id=post_id, status=ProceduresStatus.EFFECTIVE
-    ).first()
-    if version is None:
+    found = _EFFECTIVE_CLOCKS.slice(0, 1, post=post_id)
+    if not found:
         return None
+    version = found[0]
     return {
         ObligationId.DISSEMINATE_THREAT_INFORMATION: dt.timedelta(
-            minutes=version.threat_dissemination_minutes
+            minutes=version["threat_dissemination_minutes"]
         ),
-        ObligationId.SECURE_RECEPTION: dt.timedelta(hours=version.reception_hours),
-        ObligationId.CONSIDER_DEFECTOR_STATUS: dt.timedelta(days=version.status_consideration_days),
-        ObligationId.POLITICAL_RISK_DETERMINATION: dt.timedelta(days=version.political_risk_days),
-        ObligationId.ESTABLISH_BONA_FIDES: dt.timedelta(days=version.bona_fides_days),
-        ObligationId.REPORT_TO_IDC: dt.timedelta(days=version.idc_report_days),
+        ObligationId.SECURE_RECEPTION: dt.timedelta(hours=version["reception_hours"]),
+        ObligationId.CONSIDER_DEFECTOR_STATUS: dt.timedelta(
+            days=version["status_consideration_days"]
+        ),
+        ObligationId.POLITICAL_RISK_DETERMINATION: dt.timedelta(
+            days=version["political_risk_days"]
+        ),
+        ObligationId.ESTABLISH_BONA_FIDES: dt.timedelta(days=version["bona_fides_days"]),
+        ObligationId.REPORT_TO_IDC: dt.timedelta(days=version["idc_report_days"]),
         ObligationId.CONSIDER_RECRUITMENT_IN_PLACE: dt.timedelta(
-            days=version.recruitment_in_place_days
+            days=version["recruitment_in_place_days"]
         ),
     }
 

@@ -3,13 +3,11 @@ visits and acknowledgements. See :mod:`.notices`, :mod:`.outbox` and :mod:`.remi
 
 from defector.notifications.actions.notices import (
     ACKNOWLEDGED,
-    POST_MEMBER_ROLES,
     Decided,
     Tidings,
     Visit,
     acknowledge,
     decide_idc_each,
-    idc_members,
     mark_read,
     notify_idc,
     notify_idc_each,
@@ -17,7 +15,6 @@ from defector.notifications.actions.notices import (
     notify_officials_each,
     notify_officials_unrecorded,
     notify_post_members,
-    post_officials,
     record_visit,
     write_decided,
 )
@@ -35,6 +32,7 @@ from defector.notifications.actions.reminders import (
     task_assignees,
     task_link,
 )
+from defector.notifications.actions.roster import POST_MEMBER_ROLES, idc_members, post_officials
 
 __all__ = [
     "ACKNOWLEDGED",

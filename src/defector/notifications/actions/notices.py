@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
-from defector.cases.models import Case
 from defector.committees import actions as committees
 from defector.core import audit
 from defector.core.access import (
@@ -38,10 +37,10 @@ from defector.core.access import (
 )
 from defector.core.errors import InvalidInput, NotFound
 from defector.core.users import AnyUser
-from defector.directory.choices import Role
-from defector.directory.models import Official, Post, RoleAssignment
+from defector.directory.models import Official, Post
 from defector.notifications.actions import outbox
 from defector.notifications.actions.outbox import email_enabled
+from defector.notifications.actions.roster import POST_MEMBER_ROLES, idc_members, post_officials
 from defector.notifications.choices import LINK_MAX_LENGTH, SUMMARY_MAX_LENGTH, NoticeKind
 from defector.notifications.models import LastVisit, Notice
 
@@ -50,13 +49,6 @@ logger = logging.getLogger(__name__)
 Errors = list[dict[str, str]]
 #: Who is not told (the official who made the change): officials or their ids.
 Excluded = Iterable[Official | int | None] | Official | int | None
-
-#: Who is told of a post's matters by default: its committee (``6``, ``6e``).
-POST_MEMBER_ROLES: Final[tuple[str, ...]] = (
-    Role.COMMITTEE_MEMBER,
-    Role.COMMITTEE_CHAIR,
-    Role.SENIOR_REPRESENTATIVE,
-)
 
 
 def _clean_notice(kind: str, summary: str, link: str) -> tuple[str, str]:
@@ -343,37 +335,6 @@ def decide_idc_each(kind: str, items: Sequence[Tidings], *, exclude: Excluded = 
     """Whom each of ``items`` to the IDC goes to (:func:`decide_each`), written later with
     :func:`write_decided`."""
     return decide_each(idc_members(), kind, items, exclude=exclude)
-
-
-def post_officials(
-    post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
-) -> list[Official]:
-    """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
-    case: and the officers assigned to it), in one read."""
-    # Each side an indexed list of ids (not joins ORed, which scan every official, then
-    # DISTINCT): constant in the number of officials.
-    holds = Q(
-        pk__in=RoleAssignment.objects.filter(post=post, role__in=list(roles)).values("official_id")
-    )
-    if assigned_to is not None:
-        holds |= Q(
-            pk__in=Case.officers.through.objects.filter(case=assigned_to).values("official_id")
-        )
-    return list(
-        Official.objects.filter(holds, user__is_active=True).select_related("user").order_by("pk")
-    )
-
-
-def idc_members() -> list[Official]:
-    """The active members of the IDC (Washington)."""
-    return list(
-        Official.objects.filter(
-            roles__role=Role.IDC_MEMBER, roles__post__isnull=True, user__is_active=True
-        )
-        .select_related("user")
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def _candidates(officials: Iterable[Official], exclude: Excluded) -> list[Official]:

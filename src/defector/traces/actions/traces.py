@@ -55,16 +55,18 @@ class Told:
 
 
 @sensitive_variables("names", "dob")
-def subject_identity(case: Case) -> Identity | None:
-    """The subject's own names, date of birth and nationality, opened in memory."""
-    subject = Subject.objects.filter(case=case).first()
+def subject_identity(case: Case, subject: Subject | None = None) -> Identity | None:
+    """The subject's own names, date of birth and nationality, opened in memory (``subject``:
+    the case's subject, in hand already; default read)."""
+    if subject is None:
+        subject = Subject.objects.filter(case=case).first()
     if subject is None:
         return None
     names = search.subject_names(subject)
     if not names:
         return None
     dob = open_sealed(subject, "birth_date") or None
-    nationality = search.nationalities_of([case.pk]).get(case.pk) or None
+    nationality = search.nationality_of(case.pk) or None
     return Identity(names=names, dob=dob, nationality=nationality)
 
 
@@ -125,11 +127,15 @@ def do_trace(
 
 
 @sensitive_variables("identity")
-def find(case: Case, identity: Identity) -> list[search.Found]:
+def find(case: Case, identity: Identity, subject: Subject | None = None) -> list[search.Found]:
     """The best hits of ``identity`` on the watch lists and every other case's subject (reads
-    only: a trace at intake searches before its transaction begins)."""
+    only: a trace at intake searches before its transaction begins; ``subject``: the case's
+    own, when in hand)."""
     found = search.search_watchlists(identity, limit=MAX_HITS) + search.search_subjects(
-        identity, limit=MAX_HITS, exclude_case_id=case.pk
+        identity,
+        limit=MAX_HITS,
+        exclude_case_id=case.pk,
+        exclude_subject_id=subject.pk if subject is not None else None,
     )
     found.sort(key=lambda hit: -hit.score.score)
     return found[:MAX_HITS]
@@ -275,18 +281,27 @@ def _decide(case: Case, told: Sequence[Told]) -> Decided:
         return []
 
 
-def trace_at_intake(*, case_id: int, acting_user: AnyUser | None) -> Trace | None:
+def trace_at_intake(
+    *,
+    case_id: int,
+    acting_user: AnyUser | None,
+    case: Case | None = None,
+    subject: Subject | None = None,
+) -> Trace | None:
     """The trace intake runs by itself after the commit (``6b(3)(b)``). A failure is logged,
-    never raised: the case is open whatever happens here."""
+    never raised: the case is open whatever happens here. ``case`` (with its post) and
+    ``subject``: those the intake wrote, as it committed them (default read again)."""
     try:
         # The reads (the subject, the searches) come before the transaction, which on SQLite
         # holds the database's write lock from its start: it only writes. A subject named
         # meanwhile by another intake is found by that intake's own trace, which runs after it.
-        case = Case.objects.select_related("post").filter(pk=case_id).first()
-        identity = subject_identity(case) if case is not None else None
+        if case is None or case.pk != case_id:
+            case = Case.objects.select_related("post").filter(pk=case_id).first()
+            subject = None
+        identity = subject_identity(case, subject) if case is not None else None
         if case is None or identity is None:
             return None
-        found = find(case, identity)
+        found = find(case, identity, subject)
         decided = _decide(case, _to_tell(found, acting_user, TraceKind.INTAKE))
         with transaction.atomic():
             return keep_trace(

@@ -1,0 +1,108 @@
+"""Who is told: the officials of a post's committee (and a case's officers), and the IDC's
+members, each read as prepared reads (``core.prepared``), compiled once per set of roles."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Final
+
+from django.db import router
+from django.db.models import Q, QuerySet
+
+from defector.cases.models import Case
+from defector.cases.queries.case_row import official, official_columns
+from defector.core.prepared import Param, Prepared
+from defector.directory.choices import Role
+from defector.directory.models import Official, Post, RoleAssignment
+
+#: Who is told of a post's matters by default: its committee (``6``, ``6e``).
+POST_MEMBER_ROLES: Final[tuple[str, ...]] = (
+    Role.COMMITTEE_MEMBER,
+    Role.COMMITTEE_CHAIR,
+    Role.SENIOR_REPRESENTATIVE,
+)
+
+
+def _holders(roles: tuple[str, ...], assigned: bool) -> QuerySet[Any]:
+    # Each side an indexed list of ids (not joins ORed, which scan every official, then
+    # DISTINCT): constant in the number of officials.
+    holds = Q(
+        pk__in=RoleAssignment.objects.filter(post_id=Param("post"), role__in=list(roles)).values(
+            "official_id"
+        )
+    )
+    if assigned:
+        holds |= Q(
+            pk__in=Case.officers.through.objects.filter(case_id=Param("case")).values("official_id")
+        )
+    found: QuerySet[Any] = (
+        Official.objects.filter(holds, user__is_active=True)
+        .order_by("pk")
+        .values(*official_columns(""))
+    )
+    return found
+
+
+#: The prepared reads of :func:`post_officials`, by roles and whether a case's officers are
+#: added (the roles are the code's own constants: a few reads in all).
+_READS: dict[tuple[tuple[str, ...], bool], Prepared] = {}
+_READS_LOCK: Final = threading.Lock()
+
+
+def _read(roles: tuple[str, ...], assigned: bool) -> Prepared:
+    key = (roles, assigned)
+    found = _READS.get(key)
+    if found is None:
+        with _READS_LOCK:
+            found = _READS.setdefault(key, Prepared(lambda: _holders(roles, assigned)))
+    return found
+
+
+def post_officials(
+    post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
+) -> list[Official]:
+    """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
+    case: and the officers assigned to it), in one read, each with its user."""
+    wanted = tuple(roles)
+    if not wanted or not set(wanted) <= set(Role.values):
+        # Not the code's roles: read as asked, without keeping a prepared read for them.
+        return list(_officials_queryset(post, wanted, assigned_to))
+    read = _read(wanted, assigned_to is not None)
+    alias = router.db_for_read(Official)
+    values: dict[str, Any] = {"post": post.pk}
+    if assigned_to is not None:
+        values["case"] = assigned_to.pk
+    found = []
+    for row in read.rows(using=alias, **values):
+        made = official(row, "", alias)
+        if made is not None:
+            found.append(made)
+    return found
+
+
+def _officials_queryset(
+    post: Post, roles: tuple[str, ...], assigned_to: Case | None
+) -> QuerySet[Official]:
+    holds = Q(
+        pk__in=RoleAssignment.objects.filter(post=post, role__in=list(roles)).values("official_id")
+    )
+    if assigned_to is not None:
+        holds |= Q(
+            pk__in=Case.officers.through.objects.filter(case=assigned_to).values("official_id")
+        )
+    return (
+        Official.objects.filter(holds, user__is_active=True).select_related("user").order_by("pk")
+    )
+
+
+def idc_members() -> list[Official]:
+    """The active members of the IDC (Washington)."""
+    return list(
+        Official.objects.filter(
+            roles__role=Role.IDC_MEMBER, roles__post__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
