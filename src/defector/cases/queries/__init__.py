@@ -113,7 +113,9 @@ from defector.cases.queries.invitations import (
     may_invite,
 )
 from defector.cases.queries.list_choices import (
+    THREATS_SHOWN,
     ListChoices,
+    OpenThreat,
     list_choices,
     officer_choices,
     post_choices,
@@ -212,6 +214,7 @@ __all__ = [
     "STATEMENT_CLAUSE",
     "STATUS_STAGES",
     "TASKS_CLAUSE",
+    "THREATS_SHOWN",
     "WALK_IN_FACT_LABELS",
     "WORK_LIMIT",
     "YES",
@@ -241,6 +244,7 @@ __all__ = [
     "NoteHit",
     "ObligationView",
     "OfficialRef",
+    "OpenThreat",
     "OutcomeChoice",
     "OutcomeHeader",
     "PlanView",

@@ -1,16 +1,22 @@
 """The case list's filters' choices — the posts and the officers of the cases a reader sees —
-and the number of those cases, in one read.
+the number of those cases, and their threat information not yet disseminated, in one read.
 
-The three each ask for the cases the reader may see; read apart, the database finds them three
+The four each ask for the cases the reader may see; read apart, the database finds them four
 times (the reader's access condition: their cases, their posts, their clearance, their
 compartments). Here the cases are found once (``WITH … AS MATERIALIZED``) and the count, the
-posts and the officers read from them, in one statement compiled once per reader. Within a
-page's reading (``core.remembering``) the form's two filters and the page's count share it.
+posts, the officers and the open obligations to disseminate threat information read from
+them, in one statement compiled once per reader. Within a page's reading
+(``core.remembering``) the form's two filters, the page's count, the names of its rows' posts
+and the list's threat marker (``dissemination.queries.list_banner_data``) share it. An
+obligation is seen by whoever sees its case (``cases.access.CASE_CONTENT``), so the open
+obligations of the cases found are the ones the reader may see.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -19,24 +25,46 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Field, Model
 
-from defector.cases.models import Case
+from defector.cases.choices import ObligationStatus
+from defector.cases.models import Case, Obligation
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
+from defector.policy.obligations import ObligationId
+
+
+@dataclass(frozen=True, slots=True)
+class OpenThreat:
+    """A case whose threat information is not yet disseminated (``6b(3)(a)``): its open
+    obligation's case, the case's cryptonym and post (its code), and the obligation's due
+    time."""
+
+    case_id: int
+    cryptonym: str
+    post: str
+    due_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
 class ListChoices:
     """The number of cases a reader sees, the posts of those cases by name (id and name), and
-    their officers by last name (id and name)."""
+    their officers by last name (id and name); the posts' codes (by id), and the open
+    obligations of those cases to disseminate threat information, soonest due first
+    (:data:`THREATS_SHOWN` at most)."""
 
     count: int
     posts: tuple[tuple[int, str], ...]
     officers: tuple[tuple[int, str], ...]
+    post_codes: tuple[tuple[int, str], ...] = ()
+    threats: tuple[OpenThreat, ...] = ()
 
 
 NOTHING: Final = ListChoices(0, (), ())
+
+#: The open threat obligations read with the choices: the list's marker shows at most this many.
+THREATS_SHOWN: Final = 50
+THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
 
 #: Statements kept (one for each reader, rule, clearance levels and database).
 _CACHE_SIZE: Final = 2048
@@ -53,7 +81,8 @@ def _statement(
     if visible is None:
         return None
     try:
-        cases_sql, params = visible.values("id", "post_id").query.get_compiler(alias).as_sql()
+        columns = visible.values("id", "post_id", "cryptonym")
+        cases_sql, params = columns.query.get_compiler(alias).as_sql()
     except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
         return None
     quote = connections[alias].ops.quote_name
@@ -65,22 +94,63 @@ def _statement(
         return str(quote(cast("Field[Any, Any]", model._meta.get_field(name)).column))
 
     link = Case.officers.through
+    due_type = cast("Field[Any, Any]", Obligation._meta.get_field("due_at")).db_type(
+        connections[alias]
+    )
+    # The parts, told apart by the first column: 0 the count, 1 the posts (id, name, code),
+    # 2 the officers (id, last name, first name, username), 3 the threats (case, cryptonym,
+    # due, their order, the case's post); the seventh column orders the threats as their own
+    # read would (``due_at``, then the obligation: each database with its own place for an
+    # empty due time), the others by name.
     sql = (
         f"WITH visible AS MATERIALIZED ({cases_sql}) "  # noqa: S608  (quoted names, compiled SQL)
-        "SELECT 0, COUNT(*), NULL, NULL, NULL FROM visible "
-        f"UNION ALL SELECT 1, p.{column(Post, 'id')}, p.{column(Post, 'name')}, NULL, NULL "
+        # The first part names the types of the columns the others fill (PostgreSQL resolves a
+        # union's columns part by part: an untyped NULL would be text).
+        f"SELECT 0, COUNT(*), NULL, NULL, NULL, CAST(NULL AS {due_type}), CAST(NULL AS BIGINT), "
+        "CAST(NULL AS BIGINT) FROM visible "
+        f"UNION ALL SELECT 1, p.{column(Post, 'id')}, p.{column(Post, 'name')}, "
+        f"p.{column(Post, 'code')}, NULL, NULL, NULL, NULL "
         f"FROM {table(Post)} p WHERE p.{column(Post, 'id')} IN "
         f"(SELECT {column(Case, 'post')} FROM visible) "
         f"UNION ALL SELECT 2, o.{column(Official, 'id')}, u.{column(User, 'last_name')}, "
-        f"u.{column(User, 'first_name')}, u.{column(User, 'username')} "
+        f"u.{column(User, 'first_name')}, u.{column(User, 'username')}, NULL, NULL, NULL "
         f"FROM {table(Official)} o INNER JOIN {table(User)} u "
         f"ON u.{column(User, 'id')} = o.{column(Official, 'user')} "
         f"WHERE o.{column(Official, 'id')} IN (SELECT a.{column(link, 'official')} "
         f"FROM {table(link)} a WHERE a.{column(link, 'case')} IN "
         f"(SELECT {column(Case, 'id')} FROM visible)) "
-        "ORDER BY 1, 3, 4, 5"
+        "UNION ALL SELECT 3, t.id, t.cryptonym, NULL, NULL, t.due_at, t.seq, t.post_id "
+        f"FROM (SELECT v.id, v.cryptonym, v.post_id, b.{column(Obligation, 'due_at')} AS due_at, "
+        f"ROW_NUMBER() OVER (ORDER BY b.{column(Obligation, 'due_at')}, "
+        f"b.{column(Obligation, 'id')}) AS seq "
+        f"FROM visible v CROSS JOIN {table(Obligation)} b "
+        f"WHERE b.{column(Obligation, 'case')} = v.id "
+        f"AND b.{column(Obligation, 'identifier')} = %s AND b.{column(Obligation, 'status')} = %s "
+        f"ORDER BY b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')} "
+        f"LIMIT {THREATS_SHOWN}) t "
+        "ORDER BY 1, 7, 3, 4, 5"
     )
-    return sql, tuple(params)
+    return sql, (*params, THREAT.value, ObligationStatus.OPEN.value)
+
+
+def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
+    """An obligation's ``due_at`` as read from ``alias``, turned into a datetime by what
+    Django applies to the column (``SQLCompiler.get_converters``: on SQLite, written as
+    text)."""
+    due = cast("Field[Any, Any]", Obligation._meta.get_field("due_at"))
+    expression = due.get_col(Obligation._meta.db_table)
+    connection = connections[alias]
+    converters = [
+        *connection.ops.get_db_converters(expression),
+        *expression.get_db_converters(connection),
+    ]
+
+    def convert(value: Any) -> dt.datetime | None:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return cast("dt.datetime | None", value)
+
+    return convert
 
 
 def _read(user: AnyUser) -> ListChoices:
@@ -88,20 +158,31 @@ def _read(user: AnyUser) -> ListChoices:
     statement = _statement(principal_for(user), RULES.get(Case._meta.label_lower), levels(), alias)
     if statement is None:
         return NOTHING
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
         cursor.execute(*statement)
         rows = cursor.fetchall()
     count = 0
     posts: list[tuple[int, str]] = []
+    codes: dict[int, str] = {}
     officers: list[tuple[int, str]] = []
-    for part, key, first, second, third in rows:
+    threats: list[tuple[int, str, int, Any]] = []
+    for part, key, first, second, third, due, _, post in rows:
         if part == 0:
             count = int(key)
         elif part == 1:
             posts.append((key, first))
-        else:  # an officer: last name, first name, username
+            codes[key] = second
+        elif part == 2:  # an officer: last name, first name, username
             officers.append((key, f"{second} {first}".strip() or third))
-    return ListChoices(count, tuple(posts), tuple(officers))
+        else:  # a threat: its case, cryptonym, due time and post
+            threats.append((key, first, post, due))
+    due_at = _due_at(alias) if threats else None
+    found = tuple(
+        OpenThreat(case_id, cryptonym, codes[post], due_at(due) if due_at else due)
+        for case_id, cryptonym, post, due in threats
+    )
+    return ListChoices(count, tuple(posts), tuple(officers), tuple(codes.items()), found)
 
 
 def list_choices(user: AnyUser) -> ListChoices:
