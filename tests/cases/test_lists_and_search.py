@@ -367,4 +367,5 @@ def test_the_filters_choices_and_the_count_are_what_the_orm_reads_for_every_role
             ),
         ), role
         assert choices.post_codes == tuple((post.pk, post.code) for post in posts), role
+        assert queries.list_may_open(user) == queries.can_open_cases(user), role
         assert queries.case_rows(user).count() == visible.count()

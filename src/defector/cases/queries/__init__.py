@@ -117,6 +117,7 @@ from defector.cases.queries.list_choices import (
     ListChoices,
     OpenThreat,
     list_choices,
+    list_may_open,
     officer_choices,
     post_choices,
 )
@@ -312,6 +313,7 @@ __all__ = [
     "latest_decline",
     "latest_status",
     "list_choices",
+    "list_may_open",
     "max_inducement_group",
     "may_answer",
     "may_determine_risk",

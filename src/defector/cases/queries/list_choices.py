@@ -27,6 +27,7 @@ from django.db.models import Field, Model
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
+from defector.cases.queries.intake import can_open_cases, may_open_at
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
@@ -58,6 +59,9 @@ class ListChoices:
     officers: tuple[tuple[int, str], ...]
     post_codes: tuple[tuple[int, str], ...] = ()
     threats: tuple[OpenThreat, ...] = ()
+    #: Whether the reader may open cases (:func:`~defector.cases.queries.can_open_cases`);
+    #: ``None`` when not read with the choices (no case is allowed to the reader).
+    can_open: bool | None = None
 
 
 NOTHING: Final = ListChoices(0, (), ())
@@ -94,6 +98,9 @@ def _statement(
         return str(quote(cast("Field[Any, Any]", model._meta.get_field(name)).column))
 
     link = Case.officers.through
+    # The posts where the reader may open cases (none: NULL, which no post matches).
+    opening_posts: list[int | None] = [*sorted(may_open_at(principal))] or [None]
+    opening = ", ".join(["%s"] * len(opening_posts))
     due_type = cast("Field[Any, Any]", Obligation._meta.get_field("due_at")).db_type(
         connections[alias]
     )
@@ -128,9 +135,12 @@ def _statement(
         f"AND b.{column(Obligation, 'identifier')} = %s AND b.{column(Obligation, 'status')} = %s "
         f"ORDER BY b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')} "
         f"LIMIT {THREATS_SHOWN}) t "
+        # 4: the active posts where the reader may open cases (``intake.can_open_cases``).
+        f"UNION ALL SELECT 4, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM {table(Post)} q "
+        f"WHERE q.{column(Post, 'active')} AND q.{column(Post, 'id')} IN ({opening}) "
         "ORDER BY 1, 7, 3, 4, 5"
     )
-    return sql, (*params, THREAT.value, ObligationStatus.OPEN.value)
+    return sql, (*params, THREAT.value, ObligationStatus.OPEN.value, *opening_posts)
 
 
 def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
@@ -167,8 +177,11 @@ def _read(user: AnyUser) -> ListChoices:
     codes: dict[int, str] = {}
     officers: list[tuple[int, str]] = []
     threats: list[tuple[int, str, int, Any]] = []
+    can_open = False
     for part, key, first, second, third, due, _, post in rows:
-        if part == 0:
+        if part == 4:
+            can_open = bool(key)
+        elif part == 0:
             count = int(key)
         elif part == 1:
             posts.append((key, first))
@@ -182,13 +195,22 @@ def _read(user: AnyUser) -> ListChoices:
         OpenThreat(case_id, cryptonym, codes[post], due_at(due) if due_at else due)
         for case_id, cryptonym, post, due in threats
     )
-    return ListChoices(count, tuple(posts), tuple(officers), tuple(codes.items()), found)
+    return ListChoices(
+        count, tuple(posts), tuple(officers), tuple(codes.items()), found, can_open=can_open
+    )
 
 
 def list_choices(user: AnyUser) -> ListChoices:
     """The cases ``user`` may see, counted, with their posts and their officers (the choices
     of the list's post and officer filters): one read, once within a page's reading."""
     return remembered(("cases.list_choices", getattr(user, "pk", None)), lambda: _read(user))
+
+
+def list_may_open(user: AnyUser) -> bool:
+    """Whether ``user`` may open cases (:func:`~defector.cases.queries.can_open_cases`), read
+    with the list's choices (within a page's reading, no read of its own)."""
+    known = list_choices(user).can_open
+    return can_open_cases(user) if known is None else known
 
 
 def post_choices(user: AnyUser) -> list[tuple[int, str]]:
