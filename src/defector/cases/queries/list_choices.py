@@ -85,8 +85,7 @@ def _statement(
     if visible is None:
         return None
     try:
-        columns = visible.values("id", "post_id", "cryptonym")
-        cases_sql, params = columns.query.get_compiler(alias).as_sql()
+        cases_sql, params = visible.values("id", "post_id").query.get_compiler(alias).as_sql()
     except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
         return None
     quote = connections[alias].ops.quote_name
@@ -108,7 +107,10 @@ def _statement(
     # 2 the officers (id, last name, first name, username), 3 the threats (case, cryptonym,
     # due, their order, the case's post); the seventh column orders the threats as their own
     # read would (``due_at``, then the obligation: each database with its own place for an
-    # empty due time), the others by name.
+    # empty due time), the others by name. The threats are the open obligations of the cases
+    # found (``IN``: for each case, its obligations by the index of the open ones; written as
+    # a join, SQLite with statistics builds a Bloom filter over every obligation first), their
+    # case's row read for the fifty kept.
     sql = (
         f"WITH visible AS MATERIALIZED ({cases_sql}) "  # noqa: S608  (quoted names, compiled SQL)
         # The first part names the types of the columns the others fill (PostgreSQL resolves a
@@ -126,15 +128,17 @@ def _statement(
         f"WHERE o.{column(Official, 'id')} IN (SELECT a.{column(link, 'official')} "
         f"FROM {table(link)} a WHERE a.{column(link, 'case')} IN "
         f"(SELECT {column(Case, 'id')} FROM visible)) "
-        "UNION ALL SELECT 3, t.id, t.cryptonym, NULL, NULL, t.due_at, t.seq, t.post_id "
-        f"FROM (SELECT v.id, v.cryptonym, v.post_id, b.{column(Obligation, 'due_at')} AS due_at, "
-        f"ROW_NUMBER() OVER (ORDER BY b.{column(Obligation, 'due_at')}, "
-        f"b.{column(Obligation, 'id')}) AS seq "
-        f"FROM visible v CROSS JOIN {table(Obligation)} b "
-        f"WHERE b.{column(Obligation, 'case')} = v.id "
+        f"UNION ALL SELECT 3, t.case_id, c.{column(Case, 'cryptonym')}, NULL, NULL, t.due_at, "
+        f"t.seq, c.{column(Case, 'post')} "
+        f"FROM (SELECT b.{column(Obligation, 'case')} AS case_id, "
+        f"b.{column(Obligation, 'due_at')} AS due_at, ROW_NUMBER() OVER (ORDER BY "
+        f"b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')}) AS seq "
+        f"FROM {table(Obligation)} b "
+        f"WHERE b.{column(Obligation, 'case')} IN (SELECT {column(Case, 'id')} FROM visible) "
         f"AND b.{column(Obligation, 'identifier')} = %s AND b.{column(Obligation, 'status')} = %s "
         f"ORDER BY b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')} "
-        f"LIMIT {THREATS_SHOWN}) t "
+        f"LIMIT {THREATS_SHOWN}) t INNER JOIN {table(Case)} c "
+        f"ON c.{column(Case, 'id')} = t.case_id "
         # 4: the active posts where the reader may open cases (``intake.can_open_cases``).
         f"UNION ALL SELECT 4, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM {table(Post)} q "
         f"WHERE q.{column(Post, 'active')} AND q.{column(Post, 'id')} IN ({opening}) "
