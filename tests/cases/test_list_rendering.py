@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.template import TemplateSyntaxError, engines
 from django.utils.safestring import mark_safe
 
+from defector.cases.forms import CaseFilterForm
 from defector.cases.forms.widgets import QuickInput, QuickSelect
 from defector.cases.queries import CaseRow
 from defector.cases.templatetags.case_list import case_list_rows
@@ -156,3 +158,43 @@ def test_a_filter_field_is_the_html_of_the_field_include() -> None:
 
     with pytest.raises(TemplateSyntaxError):
         written.render({"field": Boxes()["one"]})
+
+
+def test_a_filter_field_rendered_again_follows_its_choices_value_and_label() -> None:
+    include = engines["django"].from_string(FIELD)
+    written = engines["django"].from_string("{% load case_list %}{% filter_field field %}")
+    for choices, data, label in (
+        ([("", "Any"), ("1", "One")], None, "Plain"),
+        ([("", "Any"), ("1", "One"), ("2", "Two <2>")], None, "Plain"),
+        ([("", "Any"), ("1", "One"), ("2", "Two <2>")], {"plain": "2"}, "Plain"),
+        ([("", "Any"), ("1", "One"), ("2", "Two <2>")], {"plain": "2"}, "Renamed"),
+    ):
+        for _ in range(2):  # the second time from what was kept
+            form = quick(Filters(data))
+            field: forms.ChoiceField = form.fields["plain"]  # type: ignore[assignment]
+            field.choices = choices
+            field.label = label
+            assert written.render({"field": form["plain"]}) == include.render(
+                {"field": form["plain"]}
+            ), (choices, data, label)
+
+
+def test_each_case_filter_form_has_its_own_fields_and_choices() -> None:
+    first = CaseFilterForm(None, user=AnonymousUser())
+    second = CaseFilterForm(None, user=AnonymousUser())
+    for name, declared in CaseFilterForm.base_fields.items():
+        assert first.fields[name] is not declared
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].widget is not second.fields[name].widget
+        assert first.fields[name].widget.attrs is not second.fields[name].widget.attrs
+        if isinstance(declared, forms.ChoiceField):
+            mine: forms.ChoiceField = first.fields[name]  # type: ignore[assignment]
+            theirs: forms.ChoiceField = second.fields[name]  # type: ignore[assignment]
+            assert mine.choices == theirs.choices
+            assert mine.choices is not theirs.choices
+    stage: forms.ChoiceField = first.fields["stage"]  # type: ignore[assignment]
+    stage.choices = [("", "Only this form")]
+    assert list(second.fields["stage"].choices)[1:]  # type: ignore[attr-defined]
+    assert CaseFilterForm.base_fields["stage"].choices != stage.choices  # type: ignore[attr-defined]
+    post: forms.ChoiceField = first.fields["post"]  # type: ignore[assignment]
+    assert post.choices == [("", "All posts")] == post.widget.choices  # type: ignore[attr-defined]

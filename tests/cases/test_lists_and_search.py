@@ -357,7 +357,8 @@ def test_the_filters_choices_and_the_count_are_what_the_orm_reads_for_every_role
             )
         ).order_by("user__last_name", "user__first_name", "user__username")
 
-        assert queries.list_choices(user) == queries.ListChoices(
+        choices = queries.list_choices(user)
+        assert (choices.count, choices.posts, choices.officers) == (
             visible.count(),
             tuple((post.pk, post.name) for post in posts),
             tuple(
@@ -365,4 +366,6 @@ def test_the_filters_choices_and_the_count_are_what_the_orm_reads_for_every_role
                 for o in officers
             ),
         ), role
+        assert choices.post_codes == tuple((post.pk, post.code) for post in posts), role
+        assert queries.list_may_open(user) == queries.can_open_cases(user), role
         assert queries.case_rows(user).count() == visible.count()

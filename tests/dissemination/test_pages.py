@@ -15,12 +15,16 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
+from defector.core.access import Action, restrict
 from defector.dissemination import actions
 from defector.dissemination.models import ThreatReport
+from defector.dissemination.queries import list_banner_data
+from defector.dissemination.queries.common import THREAT
 from support.builders import TRUE_NAME
 
-from .conftest import REPORT
+from .conftest import REPORT, THREAT_FACTS
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +193,29 @@ def test_the_page_stops_polling_once_everyone_has_acknowledged(
     partial = client_for(officer).get(f"/dissemination/{report.pk}/deliveries/").content.decode()
     assert "hx-trigger" not in partial
     assert "Acknowledged by 3 of 3: everyone" in partial
+
+
+def test_the_list_marker_shows_the_open_threat_obligations_each_reader_may_see_soonest_first(
+    open_case: Callable[..., Case],
+    officer: User,
+    state_member: User,
+    idc: User,
+    threat_case: Case,
+) -> None:
+    later = open_case(facts=THREAT_FACTS)
+    undated = open_case(facts=THREAT_FACTS)
+    threats = Obligation.objects.filter(identifier=THREAT, status=ObligationStatus.OPEN)
+    threats.filter(case=later).update(due_at=timezone.now() + dt.timedelta(hours=5))
+    threats.filter(case=undated).update(due_at=None)
+    for user in (officer, state_member, idc):
+        expected = [
+            (row.case_id, row.case.cryptonym, row.case.post.code, row.due_at)
+            for row in restrict(user, Action.VIEW, threats).order_by("due_at", "pk")[:50]
+        ]
+        data = list_banner_data(user)
+        shown = [
+            (item.case_id, item.cryptonym, item.post, item.due_at)
+            for item in (data["items"] if data else [])
+        ]
+        assert shown == expected, user
+    assert len(expected) == 3

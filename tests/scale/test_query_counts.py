@@ -41,8 +41,8 @@ BOUNDS: dict[str, int] = {
     # its Overview, with the threat banner (6b(3)(a)) and the Next steps; each tab of the
     # page is held to the same 20 in test_case_page_queries.py (issue 15)
     "the case page": 20,
-    "the case list page": 7,  # with the banner of threats not yet disseminated; the choices
-    # and the count in one read (cases.queries.list_choices)
+    "the case list page": 5,  # the choices, the count, the banner of threats not yet
+    # disseminated and whether the reader may open cases in one read (list_choices)
     "the case list API": 5,
     "the case read API": 8,  # its case; officers, compartments; assessment; obligations; timeline
     "the committees page": 16,

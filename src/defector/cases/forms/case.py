@@ -4,10 +4,12 @@ its stage (move, close, reopen) and a reveal of a sealed field.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 
 from defector.accounts.forms import StepUpCodeMixin
 from defector.cases import queries
@@ -73,18 +75,57 @@ class CaseFilterForm(ActionForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = [(str(pk), name) for pk, name in queries.post_choices(user)]
-        post_field: Any = self.fields["post"]
-        post_field.choices = [("", "All posts"), *posts]
-        officers = [(str(pk), name) for pk, name in queries.officer_choices(user)]
-        officer_field: Any = self.fields["officer"]
-        officer_field.choices = [("", "Any officer"), *officers]
+        # The choices as ``ChoiceField.choices`` would normalise them (pairs of strings).
+        posts = [("", "All posts"), *((str(pk), name) for pk, name in queries.post_choices(user))]
+        _set_choices(self.fields["post"], posts)
+        officers = [
+            ("", "Any officer"),
+            *((str(pk), name) for pk, name in queries.officer_choices(user)),
+        ]
+        _set_choices(self.fields["officer"], officers)
 
     def filters(self) -> queries.CaseFilters:
         """The filters to apply: none when the form is not valid."""
         if not self.is_valid():
             return queries.CaseFilters()
         return queries.parse_case_filters({name: self.data.get(name, "") for name in self.fields})
+
+
+class _CopiedFields(dict[str, forms.Field]):
+    """A form's declared fields, copied for each form (``BaseForm.__init__`` deep-copies
+    them) as ``Field.__deepcopy__`` copies them — the field, its widget and their attributes,
+    error messages and validators, each list of choices — without walking into the choices
+    themselves: pairs of strings, which a deep copy would give back as they are."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _copied(field) for name, field in self.items()}
+
+
+def _copied(field: forms.Field) -> forms.Field:
+    result = copy.copy(field)
+    widget: Any = copy.copy(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    if isinstance(field.widget, ChoiceWidget):
+        widget._choices = list(field.widget.choices)  # as the widget's setter leaves them
+    result.widget = widget
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if isinstance(field, forms.ChoiceField):
+        choices: Any = field.choices
+        result._choices = list(choices)  # type: ignore[attr-defined]
+    return result
+
+
+def _set_choices(field: Any, choices: list[tuple[str, str]]) -> None:
+    """``field.choices = choices`` for pairs of strings, already as its setter (and its
+    widget's) would normalise them: a list each."""
+    field._choices = choices
+    field.widget._choices = list(choices)
+
+
+# Every choice of the list's filters is a pair of strings (the posts' and the officers' given
+# as such above), so the fields are copied without a deep copy's walk through them.
+CaseFilterForm.base_fields = _CopiedFields(CaseFilterForm.base_fields)
 
 
 class MoveForm(DistinctIds, ActionForm):

@@ -113,8 +113,11 @@ from defector.cases.queries.invitations import (
     may_invite,
 )
 from defector.cases.queries.list_choices import (
+    THREATS_SHOWN,
     ListChoices,
+    OpenThreat,
     list_choices,
+    list_may_open,
     officer_choices,
     post_choices,
 )
@@ -212,6 +215,7 @@ __all__ = [
     "STATEMENT_CLAUSE",
     "STATUS_STAGES",
     "TASKS_CLAUSE",
+    "THREATS_SHOWN",
     "WALK_IN_FACT_LABELS",
     "WORK_LIMIT",
     "YES",
@@ -241,6 +245,7 @@ __all__ = [
     "NoteHit",
     "ObligationView",
     "OfficialRef",
+    "OpenThreat",
     "OutcomeChoice",
     "OutcomeHeader",
     "PlanView",
@@ -308,6 +313,7 @@ __all__ = [
     "latest_decline",
     "latest_status",
     "list_choices",
+    "list_may_open",
     "max_inducement_group",
     "may_answer",
     "may_determine_risk",

@@ -1,16 +1,22 @@
 """The case list's filters' choices — the posts and the officers of the cases a reader sees —
-and the number of those cases, in one read.
+the number of those cases, and their threat information not yet disseminated, in one read.
 
-The three each ask for the cases the reader may see; read apart, the database finds them three
+The four each ask for the cases the reader may see; read apart, the database finds them four
 times (the reader's access condition: their cases, their posts, their clearance, their
 compartments). Here the cases are found once (``WITH … AS MATERIALIZED``) and the count, the
-posts and the officers read from them, in one statement compiled once per reader. Within a
-page's reading (``core.remembering``) the form's two filters and the page's count share it.
+posts, the officers and the open obligations to disseminate threat information read from
+them, in one statement compiled once per reader. Within a page's reading
+(``core.remembering``) the form's two filters, the page's count, the names of its rows' posts
+and the list's threat marker (``dissemination.queries.list_banner_data``) share it. An
+obligation is seen by whoever sees its case (``cases.access.CASE_CONTENT``), so the open
+obligations of the cases found are the ones the reader may see.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -19,24 +25,50 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Field, Model
 
-from defector.cases.models import Case
+from defector.cases.choices import ObligationStatus
+from defector.cases.models import Case, Obligation
+from defector.cases.queries.intake import can_open_cases, may_open_at
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
+from defector.policy.obligations import ObligationId
+
+
+@dataclass(frozen=True, slots=True)
+class OpenThreat:
+    """A case whose threat information is not yet disseminated (``6b(3)(a)``): its open
+    obligation's case, the case's cryptonym and post (its code), and the obligation's due
+    time."""
+
+    case_id: int
+    cryptonym: str
+    post: str
+    due_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
 class ListChoices:
     """The number of cases a reader sees, the posts of those cases by name (id and name), and
-    their officers by last name (id and name)."""
+    their officers by last name (id and name); the posts' codes (by id), and the open
+    obligations of those cases to disseminate threat information, soonest due first
+    (:data:`THREATS_SHOWN` at most)."""
 
     count: int
     posts: tuple[tuple[int, str], ...]
     officers: tuple[tuple[int, str], ...]
+    post_codes: tuple[tuple[int, str], ...] = ()
+    threats: tuple[OpenThreat, ...] = ()
+    #: Whether the reader may open cases (:func:`~defector.cases.queries.can_open_cases`);
+    #: ``None`` when not read with the choices (no case is allowed to the reader).
+    can_open: bool | None = None
 
 
 NOTHING: Final = ListChoices(0, (), ())
+
+#: The open threat obligations read with the choices: the list's marker shows at most this many.
+THREATS_SHOWN: Final = 50
+THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
 
 #: Statements kept (one for each reader, rule, clearance levels and database).
 _CACHE_SIZE: Final = 2048
@@ -65,22 +97,74 @@ def _statement(
         return str(quote(cast("Field[Any, Any]", model._meta.get_field(name)).column))
 
     link = Case.officers.through
+    # The posts where the reader may open cases (none: NULL, which no post matches).
+    opening_posts: list[int | None] = [*sorted(may_open_at(principal))] or [None]
+    opening = ", ".join(["%s"] * len(opening_posts))
+    due_type = cast("Field[Any, Any]", Obligation._meta.get_field("due_at")).db_type(
+        connections[alias]
+    )
+    # The parts, told apart by the first column: 0 the count, 1 the posts (id, name, code),
+    # 2 the officers (id, last name, first name, username), 3 the threats (case, cryptonym,
+    # due, their order, the case's post); the seventh column orders the threats as their own
+    # read would (``due_at``, then the obligation: each database with its own place for an
+    # empty due time), the others by name. The threats are the open obligations of the cases
+    # found (``IN``: for each case, its obligations by the index of the open ones; written as
+    # a join, SQLite with statistics builds a Bloom filter over every obligation first), their
+    # case's row read for the fifty kept.
     sql = (
         f"WITH visible AS MATERIALIZED ({cases_sql}) "  # noqa: S608  (quoted names, compiled SQL)
-        "SELECT 0, COUNT(*), NULL, NULL, NULL FROM visible "
-        f"UNION ALL SELECT 1, p.{column(Post, 'id')}, p.{column(Post, 'name')}, NULL, NULL "
+        # The first part names the types of the columns the others fill (PostgreSQL resolves a
+        # union's columns part by part: an untyped NULL would be text).
+        f"SELECT 0, COUNT(*), NULL, NULL, NULL, CAST(NULL AS {due_type}), CAST(NULL AS BIGINT), "
+        "CAST(NULL AS BIGINT) FROM visible "
+        f"UNION ALL SELECT 1, p.{column(Post, 'id')}, p.{column(Post, 'name')}, "
+        f"p.{column(Post, 'code')}, NULL, NULL, NULL, NULL "
         f"FROM {table(Post)} p WHERE p.{column(Post, 'id')} IN "
         f"(SELECT {column(Case, 'post')} FROM visible) "
         f"UNION ALL SELECT 2, o.{column(Official, 'id')}, u.{column(User, 'last_name')}, "
-        f"u.{column(User, 'first_name')}, u.{column(User, 'username')} "
+        f"u.{column(User, 'first_name')}, u.{column(User, 'username')}, NULL, NULL, NULL "
         f"FROM {table(Official)} o INNER JOIN {table(User)} u "
         f"ON u.{column(User, 'id')} = o.{column(Official, 'user')} "
         f"WHERE o.{column(Official, 'id')} IN (SELECT a.{column(link, 'official')} "
         f"FROM {table(link)} a WHERE a.{column(link, 'case')} IN "
         f"(SELECT {column(Case, 'id')} FROM visible)) "
-        "ORDER BY 1, 3, 4, 5"
+        f"UNION ALL SELECT 3, t.case_id, c.{column(Case, 'cryptonym')}, NULL, NULL, t.due_at, "
+        f"t.seq, c.{column(Case, 'post')} "
+        f"FROM (SELECT b.{column(Obligation, 'case')} AS case_id, "
+        f"b.{column(Obligation, 'due_at')} AS due_at, ROW_NUMBER() OVER (ORDER BY "
+        f"b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')}) AS seq "
+        f"FROM {table(Obligation)} b "
+        f"WHERE b.{column(Obligation, 'case')} IN (SELECT {column(Case, 'id')} FROM visible) "
+        f"AND b.{column(Obligation, 'identifier')} = %s AND b.{column(Obligation, 'status')} = %s "
+        f"ORDER BY b.{column(Obligation, 'due_at')}, b.{column(Obligation, 'id')} "
+        f"LIMIT {THREATS_SHOWN}) t INNER JOIN {table(Case)} c "
+        f"ON c.{column(Case, 'id')} = t.case_id "
+        # 4: the active posts where the reader may open cases (``intake.can_open_cases``).
+        f"UNION ALL SELECT 4, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM {table(Post)} q "
+        f"WHERE q.{column(Post, 'active')} AND q.{column(Post, 'id')} IN ({opening}) "
+        "ORDER BY 1, 7, 3, 4, 5"
     )
-    return sql, tuple(params)
+    return sql, (*params, THREAT.value, ObligationStatus.OPEN.value, *opening_posts)
+
+
+def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
+    """An obligation's ``due_at`` as read from ``alias``, turned into a datetime by what
+    Django applies to the column (``SQLCompiler.get_converters``: on SQLite, written as
+    text)."""
+    due = cast("Field[Any, Any]", Obligation._meta.get_field("due_at"))
+    expression = due.get_col(Obligation._meta.db_table)
+    connection = connections[alias]
+    converters = [
+        *connection.ops.get_db_converters(expression),
+        *expression.get_db_converters(connection),
+    ]
+
+    def convert(value: Any) -> dt.datetime | None:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return cast("dt.datetime | None", value)
+
+    return convert
 
 
 def _read(user: AnyUser) -> ListChoices:
@@ -88,26 +172,49 @@ def _read(user: AnyUser) -> ListChoices:
     statement = _statement(principal_for(user), RULES.get(Case._meta.label_lower), levels(), alias)
     if statement is None:
         return NOTHING
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
         cursor.execute(*statement)
         rows = cursor.fetchall()
     count = 0
     posts: list[tuple[int, str]] = []
+    codes: dict[int, str] = {}
     officers: list[tuple[int, str]] = []
-    for part, key, first, second, third in rows:
-        if part == 0:
+    threats: list[tuple[int, str, int, Any]] = []
+    can_open = False
+    for part, key, first, second, third, due, _, post in rows:
+        if part == 4:
+            can_open = bool(key)
+        elif part == 0:
             count = int(key)
         elif part == 1:
             posts.append((key, first))
-        else:  # an officer: last name, first name, username
+            codes[key] = second
+        elif part == 2:  # an officer: last name, first name, username
             officers.append((key, f"{second} {first}".strip() or third))
-    return ListChoices(count, tuple(posts), tuple(officers))
+        else:  # a threat: its case, cryptonym, due time and post
+            threats.append((key, first, post, due))
+    due_at = _due_at(alias) if threats else None
+    found = tuple(
+        OpenThreat(case_id, cryptonym, codes[post], due_at(due) if due_at else due)
+        for case_id, cryptonym, post, due in threats
+    )
+    return ListChoices(
+        count, tuple(posts), tuple(officers), tuple(codes.items()), found, can_open=can_open
+    )
 
 
 def list_choices(user: AnyUser) -> ListChoices:
     """The cases ``user`` may see, counted, with their posts and their officers (the choices
     of the list's post and officer filters): one read, once within a page's reading."""
     return remembered(("cases.list_choices", getattr(user, "pk", None)), lambda: _read(user))
+
+
+def list_may_open(user: AnyUser) -> bool:
+    """Whether ``user`` may open cases (:func:`~defector.cases.queries.can_open_cases`), read
+    with the list's choices (within a page's reading, no read of its own)."""
+    known = list_choices(user).can_open
+    return can_open_cases(user) if known is None else known
 
 
 def post_choices(user: AnyUser) -> list[tuple[int, str]]:

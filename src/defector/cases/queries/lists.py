@@ -23,7 +23,7 @@ from django.utils import timezone
 from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters, filter_values
-from defector.cases.queries.list_choices import list_choices
+from defector.cases.queries.list_choices import ListChoices, list_choices
 from defector.core.access import (
     RULES,
     Action,
@@ -37,6 +37,7 @@ from defector.core.access import (
 from defector.core.pagination import Mapped
 from defector.core.prepared import Param, Prepared
 from defector.core.users import AnyUser
+from defector.directory.models import Post
 
 
 def overdue_obligations(now: dt.datetime | Param) -> QuerySet[Obligation]:
@@ -282,7 +283,7 @@ _ROW_FIELDS: Final = (
     "id",
     "cryptonym",
     "kind",
-    "post__name",
+    "post_id",
     "stage",
     "outcome",
     "categories",
@@ -297,22 +298,38 @@ class CaseRows:
     """The list for a paginator (``django.core.paginator.Paginator``): ``count()`` counts the
     cases without their obligations, a slice reads one page as :class:`CaseRow` (one query
     each, whatever the number of cases). Unfiltered, the count is the filters' choices' own
-    (``list_choices``: read with them, once within a page's reading)."""
+    (``list_choices``: read with them, once within a page's reading), and so are the names of
+    the rows' posts (every case the reader sees is at one of those posts): the page's read
+    joins no post (on PostgreSQL, a join the planner, expecting a row or two, ran once for
+    each case the reader sees)."""
 
-    def __init__(self, read: _ListRead, counted: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        read: _ListRead,
+        choices: Callable[[], ListChoices],
+        counted: Callable[[], int] | None = None,
+    ) -> None:
         self.read = read
+        self.choices = choices
         self.counted = counted
 
     def count(self) -> int:
         return self.counted() if self.counted is not None else self.read.count()
 
     def __getitem__(self, page: slice) -> list[CaseRow]:
+        rows = self.read.slice(page.start or 0, page.stop)
+        if not rows:
+            return []
+        names = dict(self.choices().posts)
+        missing = {row["post_id"] for row in rows} - names.keys()
+        if missing:  # a case moved to another post since the choices were read
+            names.update(_post_names(missing))
         return [
             CaseRow(
                 id=row["id"],
                 cryptonym=row["cryptonym"],
                 kind=row["kind"],
-                post=row["post__name"],
+                post=names[row["post_id"]],
                 stage=row["stage"],
                 outcome=row["outcome"],
                 categories=tuple(row["categories"] or ()),
@@ -321,8 +338,13 @@ class CaseRows:
                 sensitivity=row["sensitivity"],
                 opened_at=row["opened_at"],
             )
-            for row in self.read.slice(page.start or 0, page.stop)
+            for row in rows
         ]
+
+
+def _post_names(ids: set[int]) -> dict[int, str]:
+    """The names of the posts ``ids``."""
+    return dict(Post.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
 
 
 _SUMMARY_FIELDS: Final = (
@@ -396,6 +418,10 @@ def case_rows(
     only for the page shown."""
     filters = filters or CaseFilters()
     read = _ListRead(user, filters, now or timezone.now(), _ROW_FIELDS)
+
+    def choices() -> ListChoices:
+        return list_choices(user)
+
     if filters.active:
-        return CaseRows(read)
-    return CaseRows(read, lambda: list_choices(user).count)
+        return CaseRows(read, choices)
+    return CaseRows(read, choices, lambda: choices().count)

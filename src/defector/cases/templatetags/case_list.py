@@ -9,7 +9,8 @@ page's SQL takes (``docs/benchmarks.md``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Hashable, Iterable
 from html import escape
 from typing import Final
 
@@ -28,14 +29,22 @@ register = template.Library()
 _NONE_ASSESSED = '<span class="text-base">None assessed</span>'
 
 
+@functools.lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """``html.escape``: what Django's ``escape`` does to a plain string (every value here is
+    one: the row's own text, a choice's label, a link), without its wrapping for lazy text;
+    kept for the values rows repeat (labels, posts, levels)."""
+    return escape(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _categories(categories: tuple[str, ...]) -> str:
+    return ", ".join(escape(words(category)) for category in categories) or _NONE_ASSESSED
+
+
 def _row(case: CaseRow, link: str, zone: dt.tzinfo) -> str:
-    # ``html.escape``: what Django's ``escape`` does to a plain string (every value here is
-    # one: the row's own text, a choice's label, a link), without its wrapping for lazy text.
     cryptonym = escape(case.cryptonym)
-    outcome = f": {escape(case.outcome_label.lower())}" if case.outcome else ""
-    categories = (
-        ", ".join(escape(words(category)) for category in case.categories) or _NONE_ASSESSED
-    )
+    outcome = f": {_escaped(case.outcome_label.lower())}" if case.outcome else ""
     overdue = case.overdue_count
     marked = ' class="text-error-dark"' if overdue else ""
     opened = case.opened_at
@@ -44,11 +53,11 @@ def _row(case: CaseRow, link: str, zone: dt.tzinfo) -> str:
         f'\n    <tr data-case="{cryptonym}"{marked}>'
         f'\n      <th scope="row" data-label="Cryptonym"><a class="usa-link" '
         f'href="{escape(link)}">{cryptonym}</a></th>'
-        f'\n      <td data-label="Kind">{escape(case.kind_label)}</td>'
-        f'\n      <td data-label="Post">{escape(case.post)}</td>'
-        f'\n      <td data-label="Stage" data-stage="{escape(case.stage)}">'
-        f"{escape(case.stage_label)}{outcome}</td>"
-        f'\n      <td data-label="Categories">{categories}</td>'
+        f'\n      <td data-label="Kind">{_escaped(case.kind_label)}</td>'
+        f'\n      <td data-label="Post">{_escaped(case.post)}</td>'
+        f'\n      <td data-label="Stage" data-stage="{_escaped(case.stage)}">'
+        f"{_escaped(case.stage_label)}{outcome}</td>"
+        f'\n      <td data-label="Categories">{_categories(case.categories)}</td>'
         f'\n      <td data-label="Obligations">{case.open_count} open'
         + (
             f' <span class="usa-tag bg-error-dark" data-overdue>{overdue} overdue</span>'
@@ -56,7 +65,7 @@ def _row(case: CaseRow, link: str, zone: dt.tzinfo) -> str:
             else ""
         )
         + "</td>"
-        f'\n      <td data-label="Sensitivity">{escape(case.sensitivity)}</td>'
+        f'\n      <td data-label="Sensitivity">{_escaped(case.sensitivity)}</td>'
         f'\n      <td data-label="Opened"><time datetime="{iso}">'
         f"{escape(utc(opened))}</time></td>"
         "\n    </tr>\n    "
@@ -74,13 +83,59 @@ def case_list_rows(rows: Iterable[tuple[CaseRow, str]]) -> SafeString:
 _BOXES: Final = frozenset({"checkbox", "checkboxselectmultiple"})
 
 
+#: The fields rendered, by what their HTML depends on (:func:`_shown_as`), and how many kept:
+#: the list's filters as most readers see them (no error), for each set of choices.
+_RENDERED: dict[Hashable, SafeString] = {}
+_RENDERED_SIZE: Final = 1024
+
+
+def _shown_as(context: template.Context, field: BoundField) -> Hashable | None:
+    """What the HTML of ``field`` without errors depends on beyond its form's class (its
+    label, help text, widget and field): its name, id, attributes, choices and value, and
+    whether the page hides the required mark; ``None`` when one of them cannot be a key."""
+    widget = field.field.widget
+    choices = getattr(widget, "choices", None)
+    try:
+        key = (
+            type(field.form),
+            field.name,
+            field.html_name,
+            field.auto_id,
+            tuple(widget.attrs.items()),
+            tuple(choices) if isinstance(choices, list) else choices,
+            field.value(),
+            str(field.label),
+            str(field.help_text),
+            bool(context.get("hide_required")),
+        )
+        hash(key)
+    except TypeError:  # a value or a choice that is not hashable
+        return None
+    return key
+
+
 @register.simple_tag(takes_context=True)
 def filter_field(context: template.Context, field: BoundField) -> SafeString:
     """``{% include "web/includes/field.html" with field=field %}`` for a control that is not a
     checkbox (the list's selects and its text; a checkbox is refused): the same HTML, byte for
-    byte, its values escaped as the template escapes them."""
+    byte, its values escaped as the template escapes them. A field without errors is rendered
+    once for what its HTML depends on (:func:`_shown_as`)."""
     if field.widget_type in _BOXES:
         raise template.TemplateSyntaxError(f"{field.name}: include web/includes/field.html")
+    if field.errors:
+        return _field_html(context, field)
+    key = _shown_as(context, field)
+    if key is None:
+        return _field_html(context, field)
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= _RENDERED_SIZE:
+            _RENDERED.clear()
+        html = _RENDERED[key] = _field_html(context, field)
+    return html
+
+
+def _field_html(context: template.Context, field: BoundField) -> SafeString:
     errors = field.errors
     error = " usa-form-group--error" if errors else ""
     label_error = " usa-label--error" if errors else ""

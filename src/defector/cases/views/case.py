@@ -76,7 +76,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             "filtered": filters.active,
             "query": query.urlencode(),
             "rows": list(zip(page, case_links([case.id for case in page]), strict=True)),
-            "can_open": queries.can_open_cases(user),
+            "can_open": queries.list_may_open(user),
             "search_form": NoteSearchForm(),
             "banners": sections.list_banners_for(user),
         }

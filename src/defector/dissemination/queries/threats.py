@@ -4,29 +4,18 @@ the case list, and the case a report is issued from."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from django.core.exceptions import EmptyResultSet
 from django.urls import reverse
 from django.utils import timezone
 
+from defector.cases import queries as cases_queries
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.queries import visible_obligations
-from defector.core.access import (
-    RULES,
-    Action,
-    Principal,
-    can,
-    get_for,
-    levels,
-    principal_for,
-    restricted,
-)
+from defector.core.access import Action, can, get_for
 from defector.core.errors import NotFound
-from defector.core.prepared import Prepared
 from defector.core.users import AnyUser
 from defector.dissemination.queries.common import CLAUSE, THREAT, row_id
 
@@ -104,48 +93,25 @@ def banner_data(user: AnyUser, case: Case) -> dict[str, Any] | None:
 
 
 #: The list's marker shows at most this many cases.
-LIST_BANNER_ROWS = 50
-
-
-@functools.lru_cache(maxsize=2048)
-def _open_threats(principal: Principal, rule: Any, level_names: tuple[str, ...]) -> Prepared | None:
-    """The open threat obligations of the cases ``principal`` sees, soonest due first, as a
-    prepared read kept for the principal (as ``cases.queries.lists`` keeps the list's);
-    ``None`` when no obligation is allowed."""
-    if restricted(principal, Action.VIEW, Obligation.objects.all()) is None:
-        return None
-
-    def build() -> Any:
-        allowed = restricted(principal, Action.VIEW, Obligation.objects.all())
-        assert allowed is not None  # noqa: S101  (a rule is a function of the principal)
-        return (
-            allowed.filter(identifier=THREAT, status=ObligationStatus.OPEN)
-            .order_by("due_at", "pk")
-            .values("case_id", "case__cryptonym", "case__post__code", "due_at")
-        )
-
-    return Prepared(build)
+LIST_BANNER_ROWS: Final = cases_queries.THREATS_SHOWN
 
 
 def list_banner_data(user: AnyUser) -> dict[str, Any] | None:
     """The marker at the top of the case list: the cases the user sees whose threat
-    information is not yet disseminated, soonest due first; ``None`` when there is none."""
+    information is not yet disseminated, soonest due first; ``None`` when there is none.
+    Read with the list's choices (``cases.queries.list_choices``: within the list's reading,
+    from the cases it finds once)."""
     now = timezone.now()
-    read = _open_threats(principal_for(user), RULES.get(Obligation._meta.label_lower), levels())
-    try:
-        rows = read.slice(0, LIST_BANNER_ROWS) if read is not None else []
-    except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
-        rows = []
     items = [
         Undisseminated(
-            case_id=row["case_id"],
-            cryptonym=row["case__cryptonym"],
-            post=row["case__post__code"],
-            due_at=row["due_at"],
-            overdue=row["due_at"] is not None and row["due_at"] < now,
-            wait=wait_text(row["due_at"], now) if row["due_at"] is not None else "",
+            case_id=threat.case_id,
+            cryptonym=threat.cryptonym,
+            post=threat.post,
+            due_at=threat.due_at,
+            overdue=threat.due_at is not None and threat.due_at < now,
+            wait=wait_text(threat.due_at, now) if threat.due_at is not None else "",
         )
-        for row in rows
+        for threat in cases_queries.list_choices(user).threats
     ]
     if not items:
         return None
