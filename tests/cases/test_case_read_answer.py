@@ -207,3 +207,29 @@ def test_the_case_page_reads_its_case_as_the_orm_reads_it(
                 [_official(o) for o in expected.officers.all()],
                 [_fields(c) for c in expected.compartments.all()],
             ), (role, case.cryptonym)
+
+
+def test_a_case_read_asks_a_test_that_is_the_one_of_seeing_the_case_only_once(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    # An assigned officer may see, change and reveal the case by one and the same test; a
+    # committee member sees and changes it by one and reveals nothing; the IDC sees every
+    # case it is cleared for and changes and reveals only those in Washington.
+    for role, tests, may_change, may_reveal in (
+        ("officer", 1, True, True),
+        ("member", 1, True, False),
+        ("idc", 3, False, False),
+    ):
+        user: User = request.getfixturevalue(role)
+        sent: list[str] = []
+
+        def grab(execute: Any, sql: str, *rest: Any, into: list[str] = sent) -> Any:
+            into.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(grab):
+            record = queries.case_record(user, cases[0].pk)
+        (case_row,) = [sql for sql in sent if "may_change" in sql]
+
+        assert case_row.count("EXISTS (SELECT 1 FROM (") == tests, role
+        assert (record["can_change"], record["can_reveal"]) == (may_change, may_reveal), role

@@ -147,3 +147,71 @@ def test_annotations_between_fields_keep_their_place_and_a_slice_is_the_queryset
     assert read.rows(action="test.prepared") == expected
     for start, stop in ((0, 2), (1, 3), (2, 10), (3, 3)):
         assert read.slice(start, stop, action="test.prepared") == expected[start:stop]
+
+
+QUOTED = Prepared(
+    lambda: (
+        AuditEvent.objects.filter(action=Param("action"))
+        .exclude(actor_name__contains="it's 100%")
+        .order_by("seq")
+        .values("seq", "action")
+    )
+)
+
+
+def test_values_fixed_by_the_build_with_quotes_and_percent_signs_read_as_the_querysets(
+    events: None,
+) -> None:
+    expected = list(
+        AuditEvent.objects.filter(action="test.prepared")
+        .exclude(actor_name__contains="it's 100%")
+        .order_by("seq")
+        .values("seq", "action")
+    )
+
+    assert len(expected) == 3
+    assert QUOTED.rows(action="test.prepared") == expected
+    assert QUOTED.slice(1, 2, action="test.prepared") == expected[1:2]
+
+
+def _prepared_statements() -> list[tuple[str, str]]:
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute("SELECT statement, parameter_types::text FROM pg_prepared_statements")
+        return list(cursor.fetchall())
+
+
+def test_on_postgresql_a_read_is_a_statement_prepared_once_with_only_its_values_bound(
+    events: None,
+) -> None:
+    if transaction.get_connection().vendor != "postgresql":
+        pytest.skip("server-side prepared statements are PostgreSQL's")
+
+    for _ in range(3):
+        assert len(QUOTED.rows(action="test.prepared")) == 3
+
+    found = [(sql, types) for sql, types in _prepared_statements() if "it''s 100" in sql]
+    assert len(found) == 1
+    sql, types = found[0]
+    assert "$1" in sql
+    assert "$2" not in sql  # the build's own value is written in place
+    assert types == "{text}"
+
+
+def test_on_postgresql_a_read_runs_again_after_a_rollback_forgets_its_statement(
+    events: None,
+) -> None:
+    if transaction.get_connection().vendor != "postgresql":
+        pytest.skip("server-side prepared statements are PostgreSQL's")
+
+    class Undone(Exception):
+        pass
+
+    def read_and_undo() -> None:
+        with transaction.atomic():
+            assert len(QUOTED.rows(action="test.prepared")) == 3
+            raise Undone
+
+    with pytest.raises(Undone):
+        read_and_undo()
+
+    assert len(QUOTED.rows(action="test.prepared")) == 3

@@ -7,6 +7,14 @@ database takes to answer. A :class:`Prepared` read is a queryset built once, wit
 run as that SQL with the values in place, its rows turned into dictionaries by the same
 converters Django would apply (``.values()`` rows, identical to the queryset's).
 
+On PostgreSQL a prepared read is also a prepared statement of the connection (psycopg's,
+bound on the server: Django's own cursors bind on the client, so the server parses and plans
+every statement they send anew): the server plans it once per connection and keeps the plan.
+The values the build fixed are written in its SQL as literals, as client-side binding writes
+them, and a slice's ``LIMIT`` and ``OFFSET`` too, so that the plan kept (a generic plan, made
+without the run's values) is the one the server would make for each run; only a run's own
+values (a :class:`Param`'s, a :class:`Condition`'s) are bound.
+
 A prepared read applies no access rule of its own: it is for rows whose access the caller
 has already decided (``core.access.get_for``, ``decided``), or it carries the rule's compiled
 test as a parameterised condition: a :class:`Condition`, given when the read runs as SQL and
@@ -24,14 +32,20 @@ for the life of the process.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+import psycopg
+import psycopg.sql
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Expression, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from psycopg.pq import Format
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +108,8 @@ class Condition(Expression):
 
 #: A :class:`Condition` that never holds.
 NEVER: Final[tuple[str, tuple[Any, ...]]] = ("1 = 0", ())
+#: A :class:`Condition` that always holds.
+ALWAYS: Final[tuple[str, tuple[Any, ...]]] = ("1 = 1", ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +174,14 @@ class Prepared:
             else:
                 params.append(p)
         connection = connections[alias]
-        if window is not None:  # LIMIT and OFFSET as parameters: one SQL for every page
+        if window is None:
+            pass
+        elif connection.vendor == "postgresql":  # in place: the plan kept knows the page
+            sql = f"{sql} LIMIT {int(window[1] - window[0])} OFFSET {int(window[0])}"
+        else:  # LIMIT and OFFSET as parameters: one SQL for every page
             sql = f"{sql} LIMIT %s OFFSET %s"
             params += [window[1] - window[0], window[0]]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         names = compiled.names
@@ -188,6 +208,82 @@ class Prepared:
         return model
 
 
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """psycopg's cursor that binds its parameters on the server and runs each statement as a
+    prepared statement of the connection (prepared on its first run, kept by psycopg, which
+    deallocates what it evicts and forgets them all on a rollback)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
+    ) -> Any:
+        return super().execute(query, params, prepare=True, **kwargs)
+
+
+#: The threshold set on a PostgreSQL connection that has none (Django's default: nothing is
+#: prepared), so that psycopg prepares what a :class:`_PreparingCursor` asks it to — and,
+#: since Django's own cursors bind on the client and never prepare, nothing else.
+_ONLY_WHEN_ASKED: Final = 2**62
+_TIMESTAMPTZ: Final = psycopg.adapters.types["timestamptz"].oid
+
+
+def _cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor for a prepared read: Django's (its wrappers, logging and errors as for every
+    query), on PostgreSQL with psycopg's server-side prepared statement underneath, so that
+    the server parses and plans the read's SQL once per connection, not on every run."""
+    cursor = connection.cursor()
+    if connection.vendor != "postgresql":
+        return cursor
+    raw = connection.connection
+    # Django's cursor reads timestamps in a time zone of its own when the connection's is
+    # not the settings' (``create_cursor``): that one is kept, unprepared.
+    if connection.timezone != raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT).timezone:
+        return cursor
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
+    cursor.cursor.close()
+    cursor.cursor = _PreparingCursor(raw)
+    return cursor
+
+
+#: A placeholder of Django's SQL, or an escaped percent sign.
+_PLACEHOLDER: Final = re.compile(r"%[s%]")
+
+
+def _inlined(
+    sql: str, params: tuple[Any, ...], connection: BaseDatabaseWrapper
+) -> tuple[str, tuple[Any, ...]]:
+    """On PostgreSQL, ``sql`` with each value the build fixed (not a :class:`Param`'s, not a
+    :class:`Condition`'s) written in place as the literal client-side binding sends, so that
+    the server plans a prepared read knowing them, as it plans a read sent with every value
+    in place (a generic plan, kept for the connection, is then as good as one made for the
+    run); only a run's values stay parameters."""
+    if connection.vendor != "postgresql":
+        return sql, params
+    connection.ensure_connection()
+    raw = connection.connection
+    kept: list[Any] = []
+    pending = iter(params)
+    pieces: list[str] = []
+    last = 0
+    for found in _PLACEHOLDER.finditer(sql):
+        if found.group() == "%%":
+            continue
+        value = next(pending)
+        while isinstance(value, _Piece):  # no placeholder: its marker stands in the SQL
+            kept.append(value)
+            value = next(pending)
+        pieces.append(sql[last : found.start()])
+        last = found.end()
+        if isinstance(value, _Slot):
+            pieces.append("%s")
+            kept.append(value)
+        else:
+            pieces.append(psycopg.sql.Literal(value).as_string(raw).replace("%", "%%"))
+    kept.extend(pending)  # the conditions after the last placeholder
+    pieces.append(sql[last:])
+    return "".join(pieces), tuple(kept)
+
+
 def _compile(queryset: QuerySet[Any]) -> _Compiled:
     query = queryset.query
     if not (query.values_select or query.annotation_select) or queryset._fields is None:  # type: ignore[attr-defined]
@@ -196,7 +292,8 @@ def _compile(queryset: QuerySet[Any]) -> _Compiled:
         raise TypeError("a prepared read cannot prefetch; read the related rows in another")
     compiler: SQLCompiler = query.get_compiler(queryset.db)
     sql, compiled_params = compiler.as_sql()
-    params: tuple[Any, ...] = tuple(compiled_params)  # values, and a _Slot per Param
+    # Values, a _Slot per Param and a _Piece per Condition.
+    sql, params = _inlined(sql, tuple(compiled_params), connections[queryset.db])
     # The columns' names in the order of the SQL (``values("a", "annotated", "b")`` keeps
     # its order there): each column of a ``.values()`` read is selected under its name.
     selected = compiler.select[: compiler.col_count]

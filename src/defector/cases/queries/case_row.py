@@ -22,7 +22,7 @@ from defector.cases.models import Case, Subject
 from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
 from defector.core.access import Action, condition_for, mark_may, note_decided
 from defector.core.errors import NotFound
-from defector.core.prepared import NEVER, Condition, Param, Prepared
+from defector.core.prepared import ALWAYS, NEVER, Condition, Param, Prepared
 from defector.core.users import AnyUser
 from defector.directory.models import Compartment, Official, Post
 
@@ -90,6 +90,18 @@ def official(row: dict[str, Any], path: str, alias: str) -> Official | None:
     return found
 
 
+def _on_a_row_seen(
+    condition: tuple[str, tuple[Any, ...]] | None, view: tuple[str, tuple[Any, ...]]
+) -> tuple[str, tuple[Any, ...]]:
+    """``condition`` as a column of a read whose rows ``view`` chose: :data:`ALWAYS` when it
+    is ``view``'s own test (the same SQL, the same values: it holds on every row read, as for
+    an assigned officer, who may see, change and reveal the case alike), which the database
+    then need not plan and run again; :data:`NEVER` when nothing is allowed."""
+    if condition is None:
+        return NEVER
+    return ALWAYS if condition == view else condition
+
+
 def decided_case_row(
     user: AnyUser, read: Prepared, case_id: int | str
 ) -> tuple[Any, dict[str, Any]]:
@@ -104,8 +116,8 @@ def decided_case_row(
         row = read.one(
             case=pk,
             view=view,
-            change=condition_for(user, Action.CHANGE, Case, pk) or NEVER,
-            reveal=condition_for(user, Action.REVEAL, Case, pk) or NEVER,
+            change=_on_a_row_seen(condition_for(user, Action.CHANGE, Case, pk), view),
+            reveal=_on_a_row_seen(condition_for(user, Action.REVEAL, Case, pk), view),
         )
     if row is None:
         raise NotFound("no such case")
