@@ -215,3 +215,20 @@ def test_on_postgresql_a_read_runs_again_after_a_rollback_forgets_its_statement(
         read_and_undo()
 
     assert len(QUOTED.rows(action="test.prepared")) == 3
+
+
+def test_on_postgresql_the_query_log_shows_a_prepared_read_with_its_values_in_place(
+    events: None,
+) -> None:
+    if transaction.get_connection().vendor != "postgresql":
+        pytest.skip("server-side prepared statements are PostgreSQL's")
+
+    with CaptureQueriesContext(transaction.get_connection()) as captured:
+        for _ in range(2):  # prepared on the first run, run as prepared on the second
+            assert len(QUOTED.rows(action="test.prepared")) == 3
+
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert len(logged) == 2
+    for sql in logged:
+        assert "'test.prepared'" in sql
+        assert "it''s 100" in sql

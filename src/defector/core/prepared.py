@@ -216,7 +216,27 @@ class _PreparingCursor(psycopg.Cursor[Any]):
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
     ) -> Any:
-        return super().execute(query, params, prepare=True, **kwargs)
+        result = super().execute(query, params, prepare=True, **kwargs)
+        # psycopg keeps no text of a statement it ran prepared; Django's query log reads it
+        # here (``last_executed_query``: ``cursor._query.query``).
+        self._query = _Sent(self.connection, query, params)  # type: ignore[assignment]
+        return result
+
+
+class _Sent:
+    """What Django's query log (``connection.queries``, ``CaptureQueriesContext``) reads of a
+    statement run prepared: its SQL with its values written in, as client-side binding sends
+    it — composed only when read, so a read that nobody logs costs nothing more."""
+
+    __slots__ = ("_connection", "_params", "_query")
+
+    def __init__(self, connection: psycopg.Connection[Any], query: Any, params: Any) -> None:
+        self._connection, self._query, self._params = connection, query, params
+
+    @property
+    def query(self) -> bytes:
+        composed = psycopg.ClientCursor(self._connection).mogrify(self._query, self._params)
+        return composed.encode()
 
 
 #: The threshold set on a PostgreSQL connection that has none (Django's default: nothing is
