@@ -43,7 +43,7 @@ import psycopg.sql
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
-from django.db.models import BooleanField, Expression, QuerySet
+from django.db.models import BooleanField, Expression, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from psycopg.pq import Format
 
@@ -206,6 +206,23 @@ class Prepared:
         if model is None:
             model = self._local.model = self._build().model
         return model
+
+
+def columns(model: type[Model], path: str = "") -> list[str]:
+    """The columns of ``model``'s concrete fields, for a prepared ``.values()`` read (under
+    ``path``): what :func:`instance` makes an instance of."""
+    return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
+    """The instance of ``model`` whose columns (:func:`columns`) ``row`` holds under ``path``,
+    as ``select_related`` leaves it; ``None`` when there is none (its key is empty: a left
+    join found no row)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    values = [row[f"{path}{name}"] for name in names]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(alias, names, values)
 
 
 class _PreparingCursor(psycopg.Cursor[Any]):

@@ -13,11 +13,11 @@ from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import router
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from defector.core import access
 from defector.core.access import Action
-from defector.core.prepared import Param, Prepared
+from defector.core.prepared import Param, Prepared, columns, instance
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
@@ -38,36 +38,22 @@ def acting_official(user: AnyUser | None) -> Official | None:
     row = _ACTING.one(using=alias, official=official_id)
     if row is None:  # as ``get`` would: the principal names an official that is gone
         raise Official.DoesNotExist("Official matching query does not exist.")
-    found: Official = _instance(Official, row, "", alias)
+    found: Official = instance(Official, row, "", alias)
     fields = Official._meta
-    fields.get_field("agency").set_cached_value(found, _instance(Agency, row, "agency__", alias))
-    fields.get_field("post").set_cached_value(found, _instance(Post, row, "post__", alias))
-    fields.get_field("user").set_cached_value(found, _instance(User, row, "user__", alias))
+    fields.get_field("agency").set_cached_value(found, instance(Agency, row, "agency__", alias))
+    fields.get_field("post").set_cached_value(found, instance(Post, row, "post__", alias))
+    fields.get_field("user").set_cached_value(found, instance(User, row, "user__", alias))
     return found
-
-
-def _columns(model: type[Model], path: str = "") -> list[str]:
-    return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
-
-
-def _instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
-    """The instance of ``model`` whose columns ``row`` holds under ``path`` (``None`` when a
-    left join found none), as ``select_related`` leaves it."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    values = [row[f"{path}{name}"] for name in names]
-    if values[names.index(model._meta.pk.attname)] is None:
-        return None
-    return model.from_db(alias, names, values)
 
 
 #: The official a user acts as, with its agency, post and user: a prepared read
 #: (``core.prepared``), compiled once.
 _ACTING: Final = Prepared(
     lambda: Official.objects.filter(pk=Param("official")).values(
-        *_columns(Official),
-        *_columns(Agency, "agency__"),
-        *_columns(Post, "post__"),
-        *_columns(User, "user__"),
+        *columns(Official),
+        *columns(Agency, "agency__"),
+        *columns(Post, "post__"),
+        *columns(User, "user__"),
     )
 )
 

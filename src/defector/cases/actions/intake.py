@@ -25,7 +25,7 @@ from defector.cases.actions.facts import (
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
-from defector.cases.queries import case_row, intake_defaults, may_open_at
+from defector.cases.queries import intake_defaults, may_open_at
 from defector.cases.validation import (
     Errors,
     as_id,
@@ -39,7 +39,7 @@ from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inputs import moment_problem
-from defector.core.prepared import Param
+from defector.core.prepared import Param, columns, instance
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
@@ -204,9 +204,7 @@ def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
 
 
 #: The post an intake names: a prepared read (``core.prepared``), compiled once.
-_POST: Final = PreparedRead(
-    lambda: Post.objects.filter(pk=Param("post")).values(*case_row.columns(Post))
-)
+_POST: Final = PreparedRead(lambda: Post.objects.filter(pk=Param("post")).values(*columns(Post)))
 
 
 def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
@@ -216,7 +214,7 @@ def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
         return None
     alias = router.db_for_read(Post)
     row = _POST.one(using=alias, post=number)
-    post: Post | None = case_row.instance(Post, row, "", alias) if row is not None else None
+    post: Post | None = instance(Post, row, "", alias) if row is not None else None
     if post is None:
         add_error(errors, "post_id", "there is no such post")
     elif not post.active:

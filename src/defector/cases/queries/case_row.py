@@ -16,20 +16,14 @@ from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import router
-from django.db.models import Model
 
 from defector.cases.models import Case, Subject
 from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
 from defector.core.access import Action, condition_for, mark_may, note_decided
 from defector.core.errors import NotFound
-from defector.core.prepared import ALWAYS, NEVER, Condition, Param, Prepared
+from defector.core.prepared import ALWAYS, NEVER, Condition, Param, Prepared, columns, instance
 from defector.core.users import AnyUser
 from defector.directory.models import Compartment, Official, Post
-
-
-def columns(model: type[Model], path: str = "") -> list[str]:
-    """The columns of ``model``'s concrete fields, for a ``.values()`` read (under ``path``)."""
-    return [f"{path}{field.attname}" for field in model._meta.concrete_fields]
 
 
 def official_columns(path: str) -> list[str]:
@@ -68,16 +62,6 @@ _OFFICERS_AND_COMPARTMENTS: Final = Prepared(
         .values(*official_columns("officers__"), *columns(Compartment, "compartments__"))
     )
 )
-
-
-def instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
-    """The instance of ``model`` whose columns ``row`` holds under ``path``; ``None`` when
-    there is none (its key is empty: a left join found no row)."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    values = [row[f"{path}{name}"] for name in names]
-    if values[names.index(model._meta.pk.attname)] is None:
-        return None
-    return model.from_db(alias, names, values)
 
 
 def official(row: dict[str, Any], path: str, alias: str) -> Official | None:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
-from defector.cases.queries.case_row import columns, instance, official, official_columns
+from defector.cases.queries.case_row import official, official_columns
 from defector.cases.queries.common import OfficialRef, _ref, case_rows, officials_who_may_see
 from defector.core.access import Action, decided, get_for, remembered
-from defector.core.prepared import Param, Prepared
+from defector.core.prepared import Param, Prepared, columns, instance
 from defector.core.users import AnyUser
 from defector.policy.citations import CLAUSES
 
