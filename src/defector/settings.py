@@ -175,9 +175,18 @@ LOGOUT_REDIRECT_URL = "web:sign-in"
 # `/api/v1/me` against 0.19–0.33 with two processes of four threads; docs/benchmarks.md).
 SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 4)
 SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 2)
+#: The connections a process holds at once; it takes no more until one ends, and keeps none
+#: alive after its answer. The connections beyond wait in the listening socket for the first
+#: process with room: a connection kept alive would stay with the process that took it, and
+#: one process could hold most of the clients while the others idle (docs/operations.md).
+SERVER_CONNECTIONS = config.env_int("DEFECTOR_SERVER_CONNECTIONS", SERVER_THREADS)
 if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
     raise config.ConfigurationError(
         "DEFECTOR_SERVER_WORKERS and DEFECTOR_SERVER_THREADS must be at least 1"
+    )
+if SERVER_CONNECTIONS < SERVER_THREADS:
+    raise config.ConfigurationError(
+        "DEFECTOR_SERVER_CONNECTIONS must be at least DEFECTOR_SERVER_THREADS"
     )
 #: On SIGTERM or SIGINT, how long requests in flight may take to finish before they are cut.
 SERVER_GRACEFUL_SECONDS = config.env_int("DEFECTOR_SERVER_GRACEFUL_SECONDS", 30)

@@ -105,12 +105,16 @@ def served(env: dict[str, str], tmp_path: Path, *args: str) -> Iterator[Server]:
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        deadline = time.monotonic() + 60
+        # Answered, not only listening: on a busy machine a worker process can take longer to
+        # load the application than a test's request would wait.
+        deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"defector serve exited early:\n{server.output()}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    pass
+                if fetch(f"{server.url}/healthz").status == 200:
                     break
             except OSError:
                 if time.monotonic() > deadline:

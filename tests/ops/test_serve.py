@@ -4,15 +4,19 @@ SIGINT."""
 
 from __future__ import annotations
 
+import gc
+import http.client
 import json
 import re
 import signal
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management.base import CommandError
 
 from defector.ops.management.commands.serve import bind_address, gunicorn_command
+from defector.ops.server import freeze_loaded_code
 
 from .conftest import clean_env, fetch, run_defector, served
 
@@ -33,6 +37,14 @@ def test_the_server_serves_a_page_and_a_static_file_and_stops_cleanly_on_sigterm
         assert page.status == 200
         assert b"Sign in" in page.body
         assert page.headers["Server"] == "gunicorn"
+        # A client that would keep its connection is told the server closes it.
+        host, port = server.url.removeprefix("http://").rsplit(":", 1)
+        keeping = http.client.HTTPConnection(host, int(port), timeout=10)
+        keeping.request("GET", "/healthz")
+        answer = keeping.getresponse()
+        assert answer.status == 200
+        assert answer.getheader("Connection") == "close"
+        keeping.close()
         assert "X-Request-ID" in page.headers
         css = fetch(f"{server.url}/static/web/css/shell.css")
         assert css.status == 200
@@ -135,9 +147,13 @@ def test_an_address_without_a_port_is_refused(given: str) -> None:
 def test_workers_and_threads_come_from_the_settings(settings: object) -> None:
     settings.SERVER_WORKERS = 3  # type: ignore[attr-defined]
     settings.SERVER_THREADS = 5  # type: ignore[attr-defined]
+    settings.SERVER_CONNECTIONS = 7  # type: ignore[attr-defined]
     command = gunicorn_command("127.0.0.1:8000", reload=True)
     assert command[command.index("--workers") + 1] == "3"
     assert command[command.index("--threads") + 1] == "5"
+    # A process holds no more connections than the settings say, and keeps none alive.
+    assert command[command.index("--worker-connections") + 1] == "7"
+    assert command[command.index("--keep-alive") + 1] == "0"
     assert "python:defector.ops.server" in command
     assert "--reload" in command
 
@@ -146,9 +162,14 @@ def test_workers_and_threads_come_from_the_settings(settings: object) -> None:
     ("variable", "value", "message"),
     [
         ("DEFECTOR_SERVER_WORKERS", "0", "must be at least 1"),
+        ("DEFECTOR_SERVER_CONNECTIONS", "1", "at least DEFECTOR_SERVER_THREADS"),
         ("DEFECTOR_METRICS_TOKEN", "short", "at least 32 characters"),
     ],
-    ids=["no server process", "a metrics token too short to guess-proof"],
+    ids=[
+        "no server process",
+        "fewer connections than threads",
+        "a metrics token too short to guess-proof",
+    ],
 )
 def test_a_bad_server_setting_is_refused_at_start(
     tmp_path: Path, variable: str, value: str, message: str
@@ -158,3 +179,14 @@ def test_a_bad_server_setting_is_refused_at_start(
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_server_process_freezes_the_loaded_code_so_the_collector_no_longer_walks_it() -> None:
+    try:
+        freeze_loaded_code()
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    # Django, the apps, their models and every view: far more than a request makes.
+    assert frozen > 100_000
+    assert "defector.web.views" in sys.modules

@@ -1,11 +1,12 @@
 """``defector serve [ADDR]``: serve the site and the API under gunicorn.
 
 Gunicorn (a maintained production WSGI server) with threaded workers, configured by
-:mod:`defector.ops.server`; the number of processes and threads come from the settings
-(``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``). The command replaces itself with
-gunicorn (``exec``), so SIGTERM and SIGINT reach gunicorn's master directly, and both stop it
-gracefully. In production it first collects the static files (hashed and compressed, served by
-WhiteNoise). ``ADDR`` is ``PORT``, ``HOST:PORT`` or ``[IPv6]:PORT`` (default 127.0.0.1:8000).
+:mod:`defector.ops.server`; the number of processes, of threads and of connections a process
+holds come from the settings (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``,
+``DEFECTOR_SERVER_CONNECTIONS``). The command replaces itself with gunicorn (``exec``), so
+SIGTERM and SIGINT reach gunicorn's master directly, and both stop it gracefully. In
+production it first collects the static files (hashed and compressed, served by WhiteNoise).
+``ADDR`` is ``PORT``, ``HOST:PORT`` or ``[IPv6]:PORT`` (default 127.0.0.1:8000).
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ def gunicorn_command(address: str, *, reload: bool) -> list[str]:
         str(settings.SERVER_WORKERS),
         "--threads",
         str(settings.SERVER_THREADS),
+        # A process takes a connection only when it has room, and answers it with
+        # ``Connection: close``: the connections waiting go to whichever process has room
+        # first. A kept-alive connection would stay with the process that accepted it, and
+        # one process can accept most of a client's connections while the others idle
+        # (docs/operations.md, "Connections").
+        "--worker-connections",
+        str(settings.SERVER_CONNECTIONS),
+        "--keep-alive",
+        "0",
         "--graceful-timeout",
         str(settings.SERVER_GRACEFUL_SECONDS),
         "--timeout",
