@@ -53,23 +53,6 @@ def test_postgresql_read_with_psycopg_alone_gives_the_report_django_gives() -> N
         source.raw.close()
 
 
-def test_the_shell_s_connections_ask_for_no_jit_and_keep_the_settings_own_options() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's run-time settings")
-    options = {**(connection.settings_dict.get("OPTIONS") or {}), "options": "-c work_mem=5MB"}
-    source = postgres.postgres_source({**connection.settings_dict, "OPTIONS": options})
-    assert source is not None
-    assert source.opener is not None
-    helper = source.opener()  # as the helper process connects
-    try:
-        for raw in (source.raw, helper):
-            assert raw.execute("SHOW jit").fetchone() == ("off",)
-            assert raw.execute("SHOW work_mem").fetchone() == ("5MB",)
-    finally:
-        helper.close()
-        source.raw.close()
-
-
 def test_an_append_committed_while_the_application_verifies_is_not_a_fault() -> None:
     """The auditor's page and API verify through Django's connection: on PostgreSQL in one
     snapshot, so an append committed after the head row was read is not seen as an event

@@ -13,12 +13,6 @@ from defector.core.sources import Source
 
 #: The engine :func:`postgres_source` opens.
 ENGINE: Final = "django.db.backends.postgresql"
-#: Run-time settings of the verification's connections (``-c`` in libpq's ``options``): no JIT
-#: compilation. The read of the whole chain is one plan whose cost passes every JIT threshold,
-#: so the server compiled (and optimised, and inlined) it with LLVM before sending the first
-#: row: 0.1–0.2 s of the server's time at the start of the command, while the command waited,
-#: for a plan that then spends its time reading pages, not evaluating expressions.
-VERIFY_SETTINGS: Final = "-c jit=off"
 #: Keys of a database's ``OPTIONS`` that are Django's own, not the driver's.
 _DJANGO_OPTIONS: Final = frozenset(
     {"isolation_level", "server_side_binding", "assume_role", "pool"}
@@ -55,9 +49,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def postgres_source(database: Mapping[str, Any]) -> Source | None:
     """A PostgreSQL database (``DATABASES["default"]``) opened with psycopg alone, as Django
-    would connect to it (with :data:`VERIFY_SETTINGS`), in a read-only REPEATABLE READ
-    transaction (one snapshot for every query of the verification); None when it is not
-    PostgreSQL."""
+    would connect to it, in a read-only REPEATABLE READ transaction (one snapshot for every
+    query of the verification); None when it is not PostgreSQL."""
     if database.get("ENGINE") != ENGINE:
         return None
     params: dict[str, Any] = {
@@ -71,15 +64,8 @@ def postgres_source(database: Mapping[str, Any]) -> Source | None:
     params = {key: value for key, value in params.items() if value}
     options = database.get("OPTIONS") or {}
     params.update({key: value for key, value in options.items() if key not in _DJANGO_OPTIONS})
-    params["options"] = with_verify_settings(params.get("options"))
     opener = functools.partial(psycopg.connect, **params)
     raw = opener()
     raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     raw.read_only = True
     return Source("postgresql", raw, opener)
-
-
-def with_verify_settings(options: Any) -> str:
-    """libpq's ``options`` (the server's run-time settings at connection) with
-    :data:`VERIFY_SETTINGS` after any the settings give."""
-    return f"{options} {VERIFY_SETTINGS}" if options else VERIFY_SETTINGS
