@@ -285,7 +285,8 @@ def _verify(source: Source, asked: _Asked, processes: int, split_from: int) -> V
     for batch in _batches(source, size):
         first = walk.position + 1
         bodies = list(map(split.FIRST, batch))  # per batch, in C
-        hashes: Sequence[Any] | None = None if deep or None in bodies else walk.batch(bodies)
+        # An event of format 1 (no bytes, None) is one ``walk.batch`` cannot check: it says so.
+        hashes: Sequence[Any] | None = None if deep else walk.batch(bodies)
         full: list[tuple[Any, ...]] | None = None
         if hashes is None:
             full = _rows_at(source, walk.position, len(batch))

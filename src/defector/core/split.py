@@ -81,11 +81,15 @@ def note(
         slice(chain.SEQ_AT + digits + 1, chain.SEQ_AT + digits + 1 + len(_CHECKPOINT_TAG))
     )
     indices: Iterable[int] = range(count)
-    if None not in bodies and len(str(first + count - 1)) == digits:
-        tags = list(map(tag, bodies))  # type: ignore[arg-type]
-        if _CHECKPOINT_TAG not in tags:
-            return
-        indices = [index for index, found in enumerate(tags) if found == _CHECKPOINT_TAG]
+    if len(str(first + count - 1)) == digits:
+        try:
+            tags = list(map(tag, bodies))  # type: ignore[arg-type]
+        except TypeError:  # an event of format 1 (None): each is looked at below
+            tags = None
+        if tags is not None:
+            if _CHECKPOINT_TAG not in tags:
+                return
+            indices = [index for index, found in enumerate(tags) if found == _CHECKPOINT_TAG]
     for index in indices:
         body = bodies[index]
         data: Any
@@ -148,9 +152,7 @@ def far_part(
         cursor.execute(sql, [first, last])
         while batch := cursor.fetchmany(size):
             bodies = list(map(FIRST, batch))
-            if None in bodies:
-                return Part(first, 0, False, "", {}, seen)
-            if prev is None:
+            if prev is None:  # (an event of format 1, None, is a TypeError here or in the batch)
                 prev = walk.previous = bodies[0][chain.PREV_AT : chain.PREV_AT + 64].decode()
             start = walk.position + 1
             found = walk.batch(bodies)
