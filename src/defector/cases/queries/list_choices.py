@@ -9,7 +9,9 @@ them, in one statement compiled once per reader. Within a page's reading
 (``core.remembering``) the form's two filters, the page's count, the names of its rows' posts
 and the list's threat marker (``dissemination.queries.list_banner_data``) share it. An
 obligation is seen by whoever sees its case (``cases.access.CASE_CONTENT``), so the open
-obligations of the cases found are the ones the reader may see.
+obligations of the cases found are the ones the reader may see. On PostgreSQL the statement
+is a prepared statement of the connection (``core.prepared``'s cursor), its values written in:
+the server plans it once per connection, not on every page.
 """
 
 from __future__ import annotations
