@@ -4,16 +4,19 @@ are the HTML the templates they replace would give, byte for byte."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.template import TemplateSyntaxError, engines
 from django.utils.safestring import mark_safe
 
 from defector.cases.forms import CaseFilterForm
 from defector.cases.forms.widgets import QuickInput, QuickSelect
 from defector.cases.queries import CaseRow
+from defector.cases.sections import RenderedBanner
 from defector.cases.templatetags.case_list import case_list_rows
 
 #: The loop the rows were rendered by before ``{% case_list_rows %}``.
@@ -198,3 +201,81 @@ def test_each_case_filter_form_has_its_own_fields_and_choices() -> None:
     assert CaseFilterForm.base_fields["stage"].choices != stage.choices  # type: ignore[attr-defined]
     post: forms.ChoiceField = first.fields["post"]  # type: ignore[assignment]
     assert post.choices == [("", "All posts")] == post.widget.choices  # type: ignore[attr-defined]
+
+
+#: ``cases/index.html``'s content block as it was before ``{% case_list_content %}``.
+REFERENCE = Path(__file__).parent / "reference" / "index.html"
+
+
+def reference_content() -> str:
+    source = REFERENCE.read_text()
+    start = source.index("{% block content %}") + len("{% block content %}")
+    content = source[start : source.rindex("{% endblock %}")]
+    return "{% load clauses cases case_list %}" + content
+
+
+def content_context(
+    *,
+    cases: int,
+    number: int = 1,
+    data: dict[str, str] | None = None,
+    can_open: bool = True,
+    query: str = "",
+    banners: list[RenderedBanner] | None = None,
+) -> dict[str, object]:
+    form = CaseFilterForm(data, user=AnonymousUser())
+    filters = form.filters()
+    listed = [row(id=pk, cryptonym=f"C{pk}<&>", overdue_count=pk % 2) for pk in range(cases)]
+    page = Paginator(listed, 3).get_page(number)
+    return {
+        "form": form,
+        "page": page,
+        "filtered": filters.active or bool(data),
+        "query": query,
+        "rows": [(case, f"/cases/{case.id}/") for case in page],
+        "can_open": can_open,
+        "banners": banners or [],
+    }
+
+
+SCENES_OF_THE_LIST: dict[str, dict[str, object]] = {
+    "empty": content_context(cases=0),
+    "empty, may not open": content_context(cases=0, can_open=False),
+    "empty, filtered": content_context(cases=0, data={"stage": "intake"}),
+    "one page": content_context(cases=2, can_open=False),
+    "first of three": content_context(cases=8),
+    "second of three, queried": content_context(
+        cases=8, number=2, query="stage=intake&q=<a&b>", data={"stage": "intake"}
+    ),
+    "last of three": content_context(cases=8, number=3, query="kind=walk_in"),
+    "with errors": content_context(cases=4, data={"stage": "bogus", "post": "x", "q": "y" * 300}),
+    "with a banner": content_context(
+        cases=1,
+        banners=[
+            RenderedBanner("a", "web/includes/outcome.html", {"x": 1}),
+            RenderedBanner("b", "dissemination/list_banner.html", {"items": [], "clause": "6b"}),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("scene", list(SCENES_OF_THE_LIST))
+def test_the_list_content_is_the_html_of_the_template_it_replaces(scene: str) -> None:
+    context = SCENES_OF_THE_LIST[scene]
+    engine = engines["django"]
+    expected = engine.from_string(reference_content()).render(context)
+    written = engine.from_string("{% load case_list_page %}{% case_list_content %}")
+
+    assert written.render(context) == expected
+    assert written.render(context) == expected  # again, from what was kept
+
+
+def test_the_list_template_holds_only_its_title_and_content() -> None:
+    source = (
+        Path(__file__).parents[2] / "src/defector/cases/templates/cases/index.html"
+    ).read_text()
+    reference = REFERENCE.read_text()
+
+    assert source.split("{% block content %}")[0].split("\n")[0] == reference.split("\n")[0]
+    assert "{% block title %}{% if form.errors %}Error: {% endif %}Cases{% endblock %}" in source
+    assert "{% block content %}{% case_list_content %}{% endblock %}" in source

@@ -9,17 +9,21 @@ them, in one statement compiled once per reader. Within a page's reading
 (``core.remembering``) the form's two filters, the page's count, the names of its rows' posts
 and the list's threat marker (``dissemination.queries.list_banner_data``) share it. An
 obligation is seen by whoever sees its case (``cases.access.CASE_CONTENT``), so the open
-obligations of the cases found are the ones the reader may see.
+obligations of the cases found are the ones the reader may see. On PostgreSQL the statement
+is a prepared statement of the connection (``core.prepared``'s cursor), its values written in:
+the server plans it once per connection, not on every page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+import psycopg.sql
 from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -29,6 +33,7 @@ from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.intake import can_open_cases, may_open_at
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
+from defector.core.prepared import _cursor as prepared_cursor
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
@@ -69,6 +74,9 @@ NOTHING: Final = ListChoices(0, (), ())
 #: The open threat obligations read with the choices: the list's marker shows at most this many.
 THREATS_SHOWN: Final = 50
 THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
+
+#: A placeholder of Django's SQL, or an escaped percent sign.
+_PLACEHOLDER: Final = re.compile(r"%[s%]")
 
 #: Statements kept (one for each reader, rule, clearance levels and database).
 _CACHE_SIZE: Final = 2048
@@ -144,7 +152,24 @@ def _statement(
         f"WHERE q.{column(Post, 'active')} AND q.{column(Post, 'id')} IN ({opening}) "
         "ORDER BY 1, 7, 3, 4, 5"
     )
-    return sql, (*params, THREAT.value, ObligationStatus.OPEN.value, *opening_posts)
+    values = (*params, THREAT.value, ObligationStatus.OPEN.value, *opening_posts)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return sql, values
+    # On PostgreSQL, run as a prepared statement of the connection (``core.prepared``): the
+    # values written in as the literals client-side binding sends, so that the server plans
+    # it knowing them, once per connection rather than on every page.
+    connection.ensure_connection()
+    raw = connection.connection
+    literals = iter([psycopg.sql.Literal(value).as_string(raw) for value in values])
+
+    def written(found: re.Match[str]) -> str:
+        return "%" if found.group() == "%%" else next(literals)
+
+    inlined = _PLACEHOLDER.sub(written, sql)
+    if next(literals, None) is not None:  # pragma: no cover  (as many values as placeholders)
+        raise ValueError("a value of the list's choices has no placeholder")
+    return inlined, ()
 
 
 def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
@@ -173,8 +198,9 @@ def _read(user: AnyUser) -> ListChoices:
     if statement is None:
         return NOTHING
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
+    sql, params = statement
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params or None)
         rows = cursor.fetchall()
     count = 0
     posts: list[tuple[int, str]] = []

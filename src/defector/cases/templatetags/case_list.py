@@ -72,11 +72,27 @@ def _row(case: CaseRow, link: str, zone: dt.tzinfo) -> str:
     )
 
 
+#: The rows written, by their values, link and time zone (:func:`_row` depends on nothing
+#: else): a page read again (the newest cases of a post, the list's first page) is written
+#: from them.
+_WRITTEN: dict[tuple[CaseRow, str, dt.tzinfo], str] = {}
+_WRITTEN_SIZE: Final = 4096
+
+
 @register.simple_tag
 def case_list_rows(rows: Iterable[tuple[CaseRow, str]]) -> SafeString:
     """The ``<tr>`` of each row, every value escaped."""
     zone = timezone.get_current_timezone()
-    return mark_safe("".join(_row(case, link, zone) for case, link in rows))  # noqa: S308  (escaped)
+    written = []
+    for case, link in rows:
+        key = (case, link, zone)
+        html = _WRITTEN.get(key)
+        if html is None:
+            if len(_WRITTEN) >= _WRITTEN_SIZE:
+                _WRITTEN.clear()
+            html = _WRITTEN[key] = _row(case, link, zone)
+        written.append(html)
+    return mark_safe("".join(written))  # noqa: S308  (escaped)
 
 
 #: The controls ``web/includes/field.html`` writes another way (its other branches).
