@@ -36,6 +36,7 @@ from defector.core.access import (
     who_can_each,
 )
 from defector.core.errors import InvalidInput, NotFound
+from defector.core.inserts import Insert
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
 from defector.notifications.actions import outbox
@@ -282,7 +283,7 @@ def _insert(
     if not rows:
         return [], []
     now = timezone.now()
-    notices = Notice.objects.bulk_create(
+    notices: list[Notice] = _NOTICES.save(  # type: ignore[assignment]
         [
             Notice(
                 recipient=official,
@@ -314,6 +315,10 @@ def _insert(
         for summary, link, chosen in rows
     ]
     return notices, events
+
+
+#: The notices' insert, built once (``core.inserts``): the rows ``bulk_create`` writes.
+_NOTICES: Final = Insert(Notice)
 
 
 def notify_idc_each(
