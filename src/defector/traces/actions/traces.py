@@ -136,11 +136,15 @@ def find(case: Case, identity: Identity, subject: Subject | None = None) -> list
     """The best hits of ``identity`` on the watch lists and every other case's subject (reads
     only: a trace at intake searches before its transaction begins; ``subject``: the case's
     own, when in hand)."""
-    found = search.search_watchlists(identity, limit=MAX_HITS) + search.search_subjects(
+    digests = search.query_digests(identity.names)  # once for both searches
+    found = search.search_watchlists(
+        identity, limit=MAX_HITS, digests=digests
+    ) + search.search_subjects(
         identity,
         limit=MAX_HITS,
         exclude_case_id=case.pk,
         exclude_subject_id=subject.pk if subject is not None else None,
+        digests=digests,
     )
     found.sort(key=lambda hit: -hit.score.score)
     return found[:MAX_HITS]
