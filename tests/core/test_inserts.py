@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from defector.core.access import principal_for
 from defector.core.inserts import Insert
-from defector.core.known import knowing_principals, read_principals, recall_principals
+from defector.core.known import (
+    decisions,
+    keep_decisions,
+    knowing_principals,
+    read_principals,
+    recall_principals,
+)
 from defector.core.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +144,18 @@ def test_principals_are_not_recalled_outside_an_action(user: User) -> None:
     recall_principals([again])
     assert getattr(again, "_defector_principal", None) is None
     assert timezone.is_aware(MOMENT)
+
+
+def test_decisions_kept_within_an_action_answer_for_the_same_users_only(user: User) -> None:
+    other = User.objects.create_user("another")
+    stranger = User.objects.create_user("stranger")
+    group = Group.objects.create(name="decided")
+    keep_decisions([user, other], "view", group, [other])
+    assert decisions([user, other], "view", group) is None
+    with knowing_principals():
+        keep_decisions([user, other], "view", group, [other])
+        assert decisions([other, user], "view", group) == [other]
+        assert decisions([User.objects.get(pk=user.pk)], "view", group) == []
+        assert decisions([user, stranger], "view", group) is None
+        assert decisions([user], "change", group) is None
+    assert decisions([user, other], "view", group) is None

@@ -28,7 +28,7 @@ from defector.cases.validation import error as add_error
 from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.inserts import Insert
-from defector.core.known import read_principals
+from defector.core.known import keep_decisions, knowing, read_principals
 from defector.core.prepared import Param
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
@@ -175,8 +175,16 @@ def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | No
     sole = {role: found[0] for role, found in holders.items() if len(found) == 1}
     if not sole:
         return dict.fromkeys(wanted)
-    read_principals([o.user for o in sole.values()] + [o.user for o in others])
-    allowed = {user.pk for user in who_can([o.user for o in sole.values()], Action.VIEW, case)}
+    # Within an intake (``core.known``), the committee's principals and decisions too: its
+    # notices recall them.
+    asked = [o.user for o in sole.values()]
+    if knowing():
+        asked += [o.user for found in holders.values() if len(found) > 1 for o in found]
+        asked += [o.user for o in others]
+    read_principals(asked)
+    seeing = who_can(asked, Action.VIEW, case)
+    keep_decisions(asked, Action.VIEW, case, seeing)
+    allowed = {user.pk for user in seeing}
     return {
         role: sole[role] if sole.get(role) and sole[role].user_id in allowed else None
         for role in wanted
@@ -264,13 +272,32 @@ def prepare(post: Post) -> Prepared:
     return Prepared(powers_queries.every_record(), clocks.clocks_for(post))
 
 
-def first_categories(facts: policy.Facts, new: Prepared) -> list[str]:
-    """The categories a new case's first assessment finds (:func:`_assess`), foreseen before
-    the case is saved, so that it is saved with them: its id is not known yet, so the records
-    that name cases by id are read as naming other cases; :func:`_assess`, which knows the id,
-    writes the categories again if that made a difference."""
-    filled, _ = fill_powers(facts, None, new.records)
-    return [str(c) for c in policy.assess(filled).categories]
+@dataclass(frozen=True, slots=True)
+class Foreseen:
+    """A new case's first assessment as foreseen before the case is saved (its id unknown):
+    the facts filled in from Washington's records, the records' facts, the policy's outcome."""
+
+    facts: policy.Facts
+    powers: tuple[powers_gate.PowerFact, ...]
+    outcome: policy.Outcome
+    #: Whether it is the assessment itself: no record names a case by id, so knowing the
+    #: case's id changes nothing.
+    final: bool
+
+    @property
+    def categories(self) -> list[str]:
+        return [str(c) for c in self.outcome.categories]
+
+
+def foresee(facts: policy.Facts, new: Prepared) -> Foreseen:
+    """A new case's first assessment (:func:`_assess`), foreseen before the case is saved, so
+    that it is saved with its categories: its id is not known yet, so the records that name
+    cases by id are read as naming other cases; :func:`_assess`, which knows the id, assesses
+    again when a record names cases, and writes the categories again if that made a
+    difference."""
+    filled, found = fill_powers(facts, None, new.records)
+    final = not any(record.case_ids for record in new.records)
+    return Foreseen(filled, found, policy.assess(filled), final)
 
 
 #: The assessment's inserts, each built once (``core.inserts``): the rows ``create`` and
@@ -286,14 +313,19 @@ def _assess(
     official: Official | None,
     at: dt.datetime,
     new: Prepared | None = None,
+    foreseen: Foreseen | None = None,
 ) -> Assessed:
     """Run the policy on ``facts``, keep the assessment, bring the case's categories and
     obligations in line with it. Inside the action's transaction, on a claimed case. The facts
     of ``1`` and ``3`` are those of Washington's records (:func:`fill_powers`), whatever
     ``facts`` says. ``new``: the case was created in this transaction (it has no assessment nor
-    obligation yet), with what its assessment reads, read already (:func:`prepare`)."""
-    facts, powers = fill_powers(facts, case.pk, new.records if new is not None else None)
-    outcome = policy.assess(facts)
+    obligation yet), with what its assessment reads, read already (:func:`prepare`);
+    ``foreseen``: its assessment foreseen from them (:func:`foresee`), used when final."""
+    if new is not None and foreseen is not None and foreseen.final:
+        facts, powers, outcome = foreseen.facts, foreseen.powers, foreseen.outcome
+    else:
+        facts, powers = fill_powers(facts, case.pk, new.records if new is not None else None)
+        outcome = policy.assess(facts)
     previous = (
         None
         if new is not None
@@ -320,7 +352,7 @@ def _assess(
     )
     _ASSESSMENTS.one(assessment)
     if new is None or list(case.categories) != assessment.categories:
-        # A new case was saved with the categories :func:`first_categories` foresaw: written
+        # A new case was saved with the categories :func:`foresee` foresaw: written
         # again only if they differ (a record of Washington's naming the case by its id).
         Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
     case.categories = assessment.categories

@@ -18,7 +18,7 @@ from defector.cases.actions.facts import (
     Prepared,
     _assess,
     _parse_facts,
-    first_categories,
+    foresee,
     prepare,
     refuse_power_facts,
 )
@@ -339,10 +339,11 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         changed_at=moment,
         changed_by=opener,
     )
-    prepared = None
+    prepared = foreseen = None
     if intake.parsed is not None:
         prepared = intake.prepared or prepare(intake.post)
-        case.categories = first_categories(intake.parsed, prepared)
+        foreseen = foresee(intake.parsed, prepared)
+        case.categories = foreseen.categories
     _save_with_cryptonym(case)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
     # would read the links first), as ``add`` inserts them (in the order of a set of ids).
@@ -378,6 +379,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
             official=opener,
             at=moment,
             new=prepared,
+            foreseen=foreseen,
         )
         also += assessed.entries()
     created_note = None
