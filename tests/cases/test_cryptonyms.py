@@ -352,9 +352,10 @@ def test_a_clash_whose_rival_this_transaction_cannot_see_is_still_drawn_again(
     visible depends on the snapshot. The clash is known by its constraint, and drawn again."""
     from django.db import IntegrityError
 
-    from defector.cases.models import Case
+    from defector.cases.actions import intake
 
-    save = Case.save
+    # The case's insert (``core.inserts``, built once), as PostgreSQL fails it.
+    save = intake._CASES.one
     failures = iter(
         [
             IntegrityError(
@@ -363,13 +364,13 @@ def test_a_clash_whose_rival_this_transaction_cannot_see_is_still_drawn_again(
         ]
     )
 
-    def racing_save(self: Any, *args: Any, **kwargs: Any) -> None:
+    def racing_save(case: Any, **kwargs: Any) -> Any:
         failure = next(failures, None)
-        if failure is not None and self.pk is None:
+        if failure is not None and case.pk is None:
             raise failure
-        save(self, *args, **kwargs)
+        return save(case, **kwargs)
 
-    monkeypatch.setattr(Case, "save", racing_save)
+    monkeypatch.setattr(intake._CASES, "one", racing_save)
     before = counts()
     case = open_case()
     assert case.pk is not None
@@ -405,7 +406,7 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
 ) -> None:
     from django.db import IntegrityError
 
-    from defector.cases.models import Case
+    from defector.cases.actions import intake
 
     draws = 0
     real = cryptonyms.new_cryptonym
@@ -415,11 +416,11 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
         draws += 1
         return real()
 
-    def failing_save(self: Any, *args: Any, **kwargs: Any) -> None:
+    def failing_save(case: Any, **kwargs: Any) -> None:
         raise IntegrityError("NOT NULL constraint failed: cases_case.post_id")
 
     monkeypatch.setattr(cryptonyms, "new_cryptonym", counted)
-    monkeypatch.setattr(Case, "save", failing_save)
+    monkeypatch.setattr(intake._CASES, "one", failing_save)
     before = counts()
     with pytest.raises(IntegrityError):
         open_case()

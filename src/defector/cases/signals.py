@@ -31,7 +31,9 @@ act after the commit (``transaction.on_commit``), with:
 - ``case``: its case;
 - ``actor``: the acting user, or ``None``;
 - ``created``: ``True`` when the subject was created in this transaction (nothing of it is
-  indexed yet).
+  indexed yet);
+- ``nationality`` (intake): the case's first nationality as its first assessment will have
+  it, ``""`` when it will have none.
 
 ``case_invitation`` is sent after the commit of an invitation to a case (``6``), or of its
 withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited

@@ -11,7 +11,7 @@ each user is shown.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -90,18 +90,32 @@ def _sharing(kind: IndexedKind, column: str, key_id: str, digests: list[str]) ->
     )
 
 
-def candidate_ids(kind: IndexedKind, names: Sequence[str]) -> list[int]:
+#: A query's digests under each key the keyring holds (:func:`query_digests`).
+Digests = Mapping[str, list[str]]
+
+
+def query_digests(names: Sequence[str]) -> Digests:
+    """The digests of ``names`` under each key the keyring holds, sorted: what
+    :func:`candidate_ids` asks the index for (computed once for the watch lists' and the
+    subjects' searches of one trace)."""
+    return {key_id: sorted(blind.digests_of(names, key_id)) for key_id in blind.known_key_ids()}
+
+
+def candidate_ids(
+    kind: IndexedKind, names: Sequence[str], digests: Digests | None = None
+) -> list[int]:
     """The ids (entries' or subjects') sharing most blocking keys with ``names``: asked under
     each key the keyring holds (one lookup of the digests' index each; a key no row of the
     index uses finds nothing), never by listing the keys the index uses, which reads every
-    row of the index."""
+    row of the index. ``digests``: :func:`query_digests` of ``names``, computed already."""
     column = "entry_id" if kind == IndexedKind.ENTRY else "subject_id"
     ranked: dict[int, int] = {}
-    for key_id in sorted(blind.known_key_ids()):
-        digests = sorted(blind.digests_of(names, key_id))
-        if not digests:
+    by_key = query_digests(names) if digests is None else digests
+    for key_id in sorted(by_key):
+        digests_under = by_key[key_id]
+        if not digests_under:
             continue
-        for row in _sharing(kind, column, key_id, digests):
+        for row in _sharing(kind, column, key_id, digests_under):
             ranked[row[column]] = max(ranked.get(row[column], 0), row["shared"])
     ordered = sorted(ranked, key=lambda pk: (-ranked[pk], pk))
     return ordered[:MAX_CANDIDATES]
@@ -119,9 +133,12 @@ def _bounded(result: Score) -> Score:
     return Score(value, result.matched, reasons)
 
 
-def search_watchlists(query: Identity, *, limit: int) -> list[Found]:
-    """The watch-list entries matching ``query``, best first, at most ``limit``."""
-    ids = candidate_ids(IndexedKind.ENTRY, query.names)
+def search_watchlists(
+    query: Identity, *, limit: int, digests: Digests | None = None
+) -> list[Found]:
+    """The watch-list entries matching ``query``, best first, at most ``limit``
+    (``digests``: :func:`query_digests` of its names, computed already)."""
+    ids = candidate_ids(IndexedKind.ENTRY, query.names, digests)
     if not ids:
         return []
     found = []
@@ -187,12 +204,14 @@ def search_subjects(
     limit: int,
     exclude_case_id: int | None = None,
     exclude_subject_id: int | None = None,
+    digests: Digests | None = None,
 ) -> list[Found]:
     """The case subjects matching ``query`` (every post's: the caller filters by access),
     best first, at most ``limit``, but those of case ``exclude_case_id`` (``exclude_subject_id``:
     its subject, known to the caller: left out of the candidates before they are read). Their
-    names are opened in memory only."""
-    ids = candidate_ids(IndexedKind.SUBJECT, query.names)
+    names are opened in memory only. ``digests``: :func:`query_digests` of its names, computed
+    already."""
+    ids = candidate_ids(IndexedKind.SUBJECT, query.names, digests)
     if exclude_subject_id is not None:
         ids = [pk for pk in ids if pk != exclude_subject_id]
     if not ids:

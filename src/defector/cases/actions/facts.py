@@ -14,13 +14,21 @@ from django.utils import timezone
 from defector import policy
 from defector.cases import clocks
 from defector.cases.actions.common import Entry, claim_case, find_case, record_event
-from defector.cases.choices import OBLIGATION_OWNER_ROLES, SETTLED_STATUSES, ObligationStatus, Stage
+from defector.cases.choices import (
+    COMMITTEE_ROLES,
+    OBLIGATION_OWNER_ROLES,
+    SETTLED_STATUSES,
+    ObligationStatus,
+    Stage,
+)
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.queries import case_row
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
 from defector.core.access import Action, who_can
 from defector.core.errors import InvalidInput, PolicyRefusal
+from defector.core.inserts import Insert
+from defector.core.known import keep_decisions, knowing, read_principals
 from defector.core.prepared import Param
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
@@ -122,12 +130,16 @@ def _category_change(before: Sequence[str], after: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
-#: The post's active holders of the roles that own obligations (``OBLIGATION_OWNER_ROLES``),
-#: each with its official and user: a prepared read (``core.prepared``), compiled once.
+#: The roles :data:`_OWNER_ROLE_HOLDERS` reads: those that own obligations
+#: (``OBLIGATION_OWNER_ROLES``) and the committee's, who are told of the case (``6e``).
+_HOLDER_ROLES: Final = frozenset(OBLIGATION_OWNER_ROLES.values()) | frozenset(COMMITTEE_ROLES)
+
+#: The post's active holders of :data:`_HOLDER_ROLES`, each with its official and user: a
+#: prepared read (``core.prepared``), compiled once.
 _OWNER_ROLE_HOLDERS: Final = PreparedRead(
     lambda: (
         RoleAssignment.objects.filter(
-            role__in=sorted(set(OBLIGATION_OWNER_ROLES.values())),
+            role__in=sorted(_HOLDER_ROLES),
             post_id=Param("post"),
             official__user__is_active=True,
         )
@@ -138,15 +150,22 @@ _OWNER_ROLE_HOLDERS: Final = PreparedRead(
 
 
 def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | None]:
-    """For each role, the post's one active official in it who may see the case (or None)."""
+    """For each role, the post's one active official in it who may see the case (or None).
+    Within ``core.known.knowing_principals`` (an intake), the principals of the post's
+    committee are read with the owners' (one read), for the case's notices to recall."""
     wanted = sorted(set(roles))
     holders: dict[str, list[Official]] = {role: [] for role in wanted}
-    if set(wanted) <= set(OBLIGATION_OWNER_ROLES.values()):
+    others: list[Official] = []
+    if set(wanted) <= _HOLDER_ROLES:
         alias = router.db_for_read(RoleAssignment)
         for row in _OWNER_ROLE_HOLDERS.rows(using=alias, post=case.post_id):
             holder = case_row.official(row, "official__", alias)
-            if row["role"] in holders and holder is not None:
+            if holder is None:
+                continue
+            if row["role"] in holders:
                 holders[row["role"]].append(holder)
+            else:
+                others.append(holder)
     else:
         assignments = RoleAssignment.objects.filter(
             role__in=wanted, post=case.post, official__user__is_active=True
@@ -156,7 +175,16 @@ def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | No
     sole = {role: found[0] for role, found in holders.items() if len(found) == 1}
     if not sole:
         return dict.fromkeys(wanted)
-    allowed = {user.pk for user in who_can([o.user for o in sole.values()], Action.VIEW, case)}
+    # Within an intake (``core.known``), the committee's principals and decisions too: its
+    # notices recall them.
+    asked = [o.user for o in sole.values()]
+    if knowing():
+        asked += [o.user for found in holders.values() if len(found) > 1 for o in found]
+        asked += [o.user for o in others]
+    read_principals(asked)
+    seeing = who_can(asked, Action.VIEW, case)
+    keep_decisions(asked, Action.VIEW, case, seeing)
+    allowed = {user.pk for user in seeing}
     return {
         role: sole[role] if sole.get(role) and sole[role].user_id in allowed else None
         for role in wanted
@@ -244,13 +272,38 @@ def prepare(post: Post) -> Prepared:
     return Prepared(powers_queries.every_record(), clocks.clocks_for(post))
 
 
-def first_categories(facts: policy.Facts, new: Prepared) -> list[str]:
-    """The categories a new case's first assessment finds (:func:`_assess`), foreseen before
-    the case is saved, so that it is saved with them: its id is not known yet, so the records
-    that name cases by id are read as naming other cases; :func:`_assess`, which knows the id,
-    writes the categories again if that made a difference."""
-    filled, _ = fill_powers(facts, None, new.records)
-    return [str(c) for c in policy.assess(filled).categories]
+@dataclass(frozen=True, slots=True)
+class Foreseen:
+    """A new case's first assessment as foreseen before the case is saved (its id unknown):
+    the facts filled in from Washington's records, the records' facts, the policy's outcome."""
+
+    facts: policy.Facts
+    powers: tuple[powers_gate.PowerFact, ...]
+    outcome: policy.Outcome
+    #: Whether it is the assessment itself: no record names a case by id, so knowing the
+    #: case's id changes nothing.
+    final: bool
+
+    @property
+    def categories(self) -> list[str]:
+        return [str(c) for c in self.outcome.categories]
+
+
+def foresee(facts: policy.Facts, new: Prepared) -> Foreseen:
+    """A new case's first assessment (:func:`_assess`), foreseen before the case is saved, so
+    that it is saved with its categories: its id is not known yet, so the records that name
+    cases by id are read as naming other cases; :func:`_assess`, which knows the id, assesses
+    again when a record names cases, and writes the categories again if that made a
+    difference."""
+    filled, found = fill_powers(facts, None, new.records)
+    final = not any(record.case_ids for record in new.records)
+    return Foreseen(filled, found, policy.assess(filled), final)
+
+
+#: The assessment's inserts, each built once (``core.inserts``): the rows ``create`` and
+#: ``bulk_create`` write (``bulk_create`` sends no ``post_save`` either).
+_ASSESSMENTS: Final = Insert(Assessment)
+_OBLIGATIONS: Final = Insert(Obligation)
 
 
 def _assess(
@@ -260,14 +313,19 @@ def _assess(
     official: Official | None,
     at: dt.datetime,
     new: Prepared | None = None,
+    foreseen: Foreseen | None = None,
 ) -> Assessed:
     """Run the policy on ``facts``, keep the assessment, bring the case's categories and
     obligations in line with it. Inside the action's transaction, on a claimed case. The facts
     of ``1`` and ``3`` are those of Washington's records (:func:`fill_powers`), whatever
     ``facts`` says. ``new``: the case was created in this transaction (it has no assessment nor
-    obligation yet), with what its assessment reads, read already (:func:`prepare`)."""
-    facts, powers = fill_powers(facts, case.pk, new.records if new is not None else None)
-    outcome = policy.assess(facts)
+    obligation yet), with what its assessment reads, read already (:func:`prepare`);
+    ``foreseen``: its assessment foreseen from them (:func:`foresee`), used when final."""
+    if new is not None and foreseen is not None and foreseen.final:
+        facts, powers, outcome = foreseen.facts, foreseen.powers, foreseen.outcome
+    else:
+        facts, powers = fill_powers(facts, case.pk, new.records if new is not None else None)
+        outcome = policy.assess(facts)
     previous = (
         None
         if new is not None
@@ -279,7 +337,7 @@ def _assess(
         )
     )
     before = tuple(previous["categories"]) if previous else ()
-    assessment = Assessment.objects.create(
+    assessment = Assessment(
         case=case,
         number=(previous["number"] if previous else 0) + 1,
         facts=facts.to_dict(),
@@ -292,8 +350,9 @@ def _assess(
         assessed_at=at,
         assessed_by=official,
     )
+    _ASSESSMENTS.one(assessment)
     if new is None or list(case.categories) != assessment.categories:
-        # A new case was saved with the categories :func:`first_categories` foresaw: written
+        # A new case was saved with the categories :func:`foresee` foresaw: written
         # again only if they differ (a record of Washington's naming the case by its id).
         Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
     case.categories = assessment.categories
@@ -307,19 +366,21 @@ def _assess(
     owners = _owners_by_role(
         case, (OBLIGATION_OWNER_ROLES[i] for i in to_open if i in OBLIGATION_OWNER_ROLES)
     )
-    opened: list[Obligation] = Obligation.objects.bulk_create(
-        Obligation(
-            case=case,
-            identifier=identifier,
-            clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,
-            title=OBLIGATIONS_BY_ID[ObligationId(identifier)].title,
-            owner=_default_owner(identifier, owners, official),
-            arose_at=at,
-            assessment=assessment,
-            due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),
-        )
-        for identifier in to_open
-    )
+    opened: list[Obligation] = _OBLIGATIONS.save(
+        [
+            Obligation(
+                case=case,
+                identifier=identifier,
+                clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,
+                title=OBLIGATIONS_BY_ID[ObligationId(identifier)].title,
+                owner=_default_owner(identifier, owners, official),
+                arose_at=at,
+                assessment=assessment,
+                due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),
+            )
+            for identifier in to_open
+        ]
+    )  # type: ignore[assignment]
     set_aside: list[Obligation] = []
     why = (
         f"assessment {assessment.number} no longer finds it"

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -18,7 +18,7 @@ from defector.cases.actions.facts import (
     Prepared,
     _assess,
     _parse_facts,
-    first_categories,
+    foresee,
     prepare,
     refuse_power_facts,
 )
@@ -39,6 +39,8 @@ from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inputs import moment_problem
+from defector.core.inserts import Insert
+from defector.core.known import knowing_principals
 from defector.core.prepared import Param, columns, instance
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
@@ -169,7 +171,9 @@ def open_case(
     # write lock from its start) begins here and only writes, with what the first assessment
     # reads read already.
     prepared = prepare(post) if parsed is not None else None
-    with transaction.atomic():
+    # The principals of the post's officials are read once for the obligations' owners and
+    # the notices (``core.known``).
+    with knowing_principals(), transaction.atomic():
         return do_open_case(
             Intake(
                 post=post,
@@ -238,7 +242,8 @@ def _check_reach(
     if codes is None:
         add_error(errors, "compartments", "must be a list of compartment codes")
         return sensitivity, [], compartment_rows
-    compartment_rows = list(Compartment.objects.filter(code__in=codes))
+    # No compartment named (most intakes): nothing to read.
+    compartment_rows = list(Compartment.objects.filter(code__in=codes)) if codes else []
     known = {row.code for row in compartment_rows}
     for code in codes:
         if code not in known:
@@ -334,21 +339,36 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         changed_at=moment,
         changed_by=opener,
     )
-    prepared = None
+    prepared = foreseen = None
     if intake.parsed is not None:
         prepared = intake.prepared or prepare(intake.post)
-        case.categories = first_categories(intake.parsed, prepared)
+        foreseen = foresee(intake.parsed, prepared)
+        case.categories = foreseen.categories
     _save_with_cryptonym(case)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
-    # would read the links first).
+    # would read the links first), as ``add`` inserts them (in the order of a set of ids).
     if intake.compartments:
-        case.compartments.add(*intake.compartments)
+        _CASE_COMPARTMENTS.save(
+            [
+                _Compartments(case_id=case.pk, compartment_id=pk)
+                for pk in {c.pk for c in intake.compartments}
+            ]
+        )
     if intake.officers:
-        case.officers.add(*intake.officers)
+        _CASE_OFFICERS.save(
+            [_Officers(case_id=case.pk, official_id=pk) for pk in {o.pk for o in intake.officers}]
+        )
     subject = Subject(case=case, **intake.identity)
-    subject.save()
+    _SUBJECTS.one(subject)
     signals.subject_named.send(
-        sender=Subject, subject=subject, case=case, actor=acting_user, created=True
+        sender=Subject,
+        subject=subject,
+        case=case,
+        actor=acting_user,
+        created=True,
+        # The first nationality of the assessment made below (its facts' nationalities are
+        # the parsed ones), so that the trace need not read it back.
+        nationality=str(intake.parsed.nationalities[0]) if intake.parsed is not None else "",
     )
     also: list[Entry] = []
     assessed = None
@@ -359,13 +379,13 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
             official=opener,
             at=moment,
             new=prepared,
+            foreseen=foreseen,
         )
         also += assessed.entries()
     created_note = None
     if reception.first_note:
-        created_note = CaseNote.objects.create(
-            case=case, author=opener, text=reception.first_note, at=moment
-        )
+        created_note = CaseNote(case=case, author=opener, text=reception.first_note, at=moment)
+        _NOTES.one(created_note)
         also.append(Entry("cases.casenote.add", "Note added", created_note))
     after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
     after["compartments"] = sorted(intake.codes)
@@ -390,6 +410,17 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     return case
 
 
+#: An intake's inserts, each built once (``core.inserts``): the same rows as ``save()`` and
+#: ``add()`` write (no receiver listens to these models' ``post_save`` or ``m2m_changed``).
+_CASES: Final = Insert(Case)
+_SUBJECTS: Final = Insert(Subject)
+_NOTES: Final = Insert(CaseNote)
+_Officers: Final = Case.officers.through
+_Compartments: Final = Case.compartments.through
+_CASE_OFFICERS: Final = Insert(_Officers, ignore_conflicts=True)
+_CASE_COMPARTMENTS: Final = Insert(_Compartments, ignore_conflicts=True)
+
+
 def _save_with_cryptonym(case: Case) -> None:
     """Save a new case under a fresh cryptonym, drawing again if a concurrent intake took the
     drawn one between the check and the insert.
@@ -401,13 +432,19 @@ def _save_with_cryptonym(case: Case) -> None:
     PostgreSQL transaction in which a statement failed refuses every further statement until it
     is rolled back. A clash is known by the column its error names, not by looking for the
     rival's row, which the transaction's snapshot may not show. PostgreSQL logs each
-    clash as an ERROR although it is retried here; a clash is rare in a space of millions.
+    clash as an ERROR although it is retried here; a clash is rare in a space of millions. On
+    SQLite, where a failed statement leaves the transaction whole, no savepoint is taken.
     """
+    alias = router.db_for_write(Case)
+    guarded = connections[alias].vendor != "sqlite"
     for _ in range(CRYPTONYM_SAVE_ATTEMPTS):
         case.cryptonym = cryptonyms.new_cryptonym()
         try:
-            with transaction.atomic():
-                case.save()
+            if guarded:
+                with transaction.atomic(using=alias):
+                    _CASES.one(case, using=alias)
+            else:
+                _CASES.one(case, using=alias)
             return
         except IntegrityError as exc:
             if not _names_the_cryptonym(exc):

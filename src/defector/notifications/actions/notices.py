@@ -36,6 +36,8 @@ from defector.core.access import (
     who_can_each,
 )
 from defector.core.errors import InvalidInput, NotFound
+from defector.core.inserts import Insert
+from defector.core.known import decisions
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
 from defector.notifications.actions import outbox
@@ -239,7 +241,14 @@ def _may_see_each(
     users = [official.user for official in officials]
     seeing: dict[tuple[type[Model], Any], set[int]] = {}
     for model, objects in by_model.items():
-        decided = who_can_each(users, Action.VIEW, list(objects.values()))
+        # Decided already in this action (``core.known``: an intake's owners of obligations,
+        # with the post's committee), or now.
+        known = [decisions(users, Action.VIEW, obj) for obj in objects.values()]
+        decided = (
+            [found for found in known if found is not None]
+            if all(found is not None for found in known)
+            else who_can_each(users, Action.VIEW, list(objects.values()))
+        )
         for pk, allowed in zip(objects, decided, strict=True):
             seeing[(model, pk)] = {user.pk for user in allowed}
     return [
@@ -282,7 +291,7 @@ def _insert(
     if not rows:
         return [], []
     now = timezone.now()
-    notices = Notice.objects.bulk_create(
+    notices: list[Notice] = _NOTICES.save(  # type: ignore[assignment]
         [
             Notice(
                 recipient=official,
@@ -314,6 +323,10 @@ def _insert(
         for summary, link, chosen in rows
     ]
     return notices, events
+
+
+#: The notices' insert, built once (``core.inserts``): the rows ``bulk_create`` writes.
+_NOTICES: Final = Insert(Notice)
 
 
 def notify_idc_each(

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from defector.cases.models import Case
 from defector.cases.queries.case_row import official, official_columns
+from defector.core.known import recall_principals
 from defector.core.prepared import Param, Prepared
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post, RoleAssignment
@@ -78,6 +79,9 @@ def post_officials(
         made = official(row, "", alias)
         if made is not None:
             found.append(made)
+    # Principals read already in this action (``core.known``: an intake's owners' read) are
+    # not read again.
+    recall_principals([made.user for made in found])
     return found
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from defector.cases.models import Subject
 from defector.core import audit
+from defector.core.inserts import Insert
 from defector.core.users import AnyUser
 from defector.traces import blind
 from defector.traces.choices import IndexedKind
@@ -43,8 +44,13 @@ def index_subject(subject: Subject, *, created: bool = False) -> int:
     the subject is new in it, and has no index rows to replace)."""
     if not created:
         IndexTerm.objects.filter(subject=subject).delete()
-    rows = IndexTerm.objects.bulk_create(subject_terms(subject, blind.primary_key_id()))
+    rows = _TERMS.save(subject_terms(subject, blind.primary_key_id()))
     return len(rows)
+
+
+#: A subject's index rows, inserted as ``bulk_create`` inserts them, built once
+#: (``core.inserts``).
+_TERMS: Final = Insert(IndexTerm)
 
 
 def index_entries(entries: Iterable[WatchlistEntry]) -> int:

@@ -27,6 +27,7 @@ from defector.cases.validation import moment_of
 from defector.core import audit
 from defector.core.access import Action, can, restrict
 from defector.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from defector.core.inserts import Insert
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
@@ -55,9 +56,12 @@ class Told:
 
 
 @sensitive_variables("names", "dob")
-def subject_identity(case: Case, subject: Subject | None = None) -> Identity | None:
+def subject_identity(
+    case: Case, subject: Subject | None = None, nationality: str | None = None
+) -> Identity | None:
     """The subject's own names, date of birth and nationality, opened in memory (``subject``:
-    the case's subject, in hand already; default read)."""
+    the case's subject, in hand already; default read; ``nationality``: the first of the
+    case's latest assessment, known already — ``""`` when it has none; default read)."""
     if subject is None:
         subject = Subject.objects.filter(case=case).first()
     if subject is None:
@@ -66,8 +70,9 @@ def subject_identity(case: Case, subject: Subject | None = None) -> Identity | N
     if not names:
         return None
     dob = open_sealed(subject, "birth_date") or None
-    nationality = search.nationality_of(case.pk) or None
-    return Identity(names=names, dob=dob, nationality=nationality)
+    if nationality is None:
+        nationality = search.nationality_of(case.pk)
+    return Identity(names=names, dob=dob, nationality=nationality or None)
 
 
 def run_trace(
@@ -131,11 +136,15 @@ def find(case: Case, identity: Identity, subject: Subject | None = None) -> list
     """The best hits of ``identity`` on the watch lists and every other case's subject (reads
     only: a trace at intake searches before its transaction begins; ``subject``: the case's
     own, when in hand)."""
-    found = search.search_watchlists(identity, limit=MAX_HITS) + search.search_subjects(
+    digests = search.query_digests(identity.names)  # once for both searches
+    found = search.search_watchlists(
+        identity, limit=MAX_HITS, digests=digests
+    ) + search.search_subjects(
         identity,
         limit=MAX_HITS,
         exclude_case_id=case.pk,
         exclude_subject_id=subject.pk if subject is not None else None,
+        digests=digests,
     )
     found.sort(key=lambda hit: -hit.score.score)
     return found[:MAX_HITS]
@@ -154,7 +163,7 @@ def keep_trace(
 ) -> Trace:
     """Keep the hits ``found``, record the trace and tell the IDC (in the caller's
     transaction; ``decided``: whom the IDC's notices go to, decided before it)."""
-    trace = Trace.objects.create(
+    trace = Trace(
         case=case,
         kind=kind,
         query_names="\n".join(identity.names),
@@ -163,7 +172,8 @@ def keep_trace(
         run_at=moment,
         run_by=acting_official(acting_user) if kind == TraceKind.MANUAL else None,
     )
-    Hit.objects.bulk_create(
+    _TRACES.one(trace)
+    _HITS.save(
         [
             Hit(
                 trace=trace,
@@ -212,6 +222,12 @@ def keep_trace(
     if told:
         _tell_idc(case, told, kind, acting_user, decided)
     return trace
+
+
+#: A trace's inserts, built once (``core.inserts``): the rows ``create`` and ``bulk_create``
+#: write.
+_TRACES: Final = Insert(Trace)
+_HITS: Final = Insert(Hit)
 
 
 def _to_tell(
@@ -287,18 +303,20 @@ def trace_at_intake(
     acting_user: AnyUser | None,
     case: Case | None = None,
     subject: Subject | None = None,
+    nationality: str | None = None,
 ) -> Trace | None:
     """The trace intake runs by itself after the commit (``6b(3)(b)``). A failure is logged,
     never raised: the case is open whatever happens here. ``case`` (with its post) and
-    ``subject``: those the intake wrote, as it committed them (default read again)."""
+    ``subject``: those the intake wrote, as it committed them (default read again);
+    ``nationality``: the case's first, as its first assessment has it (default read)."""
     try:
         # The reads (the subject, the searches) come before the transaction, which on SQLite
         # holds the database's write lock from its start: it only writes. A subject named
         # meanwhile by another intake is found by that intake's own trace, which runs after it.
         if case is None or case.pk != case_id:
             case = Case.objects.select_related("post").filter(pk=case_id).first()
-            subject = None
-        identity = subject_identity(case, subject) if case is not None else None
+            subject, nationality = None, None
+        identity = subject_identity(case, subject, nationality) if case is not None else None
         if case is None or identity is None:
             return None
         found = find(case, identity, subject)

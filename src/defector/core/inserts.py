@@ -1,0 +1,152 @@
+"""Inserts whose SQL is built once: what an action writes on every run (an intake's case,
+subject, assessment, obligations, timeline, notices…) without Django building the same
+``INSERT`` again each time.
+
+``Model.save()`` and ``QuerySet.bulk_create`` make an ``InsertQuery`` and compile it on every
+call: the table's and columns' names quoted, a placeholder per value, the ``VALUES`` and
+``RETURNING`` clauses assembled (about 0.2–0.4 ms an insert). An :class:`Insert` builds that
+SQL once per database connection's vendor and number of rows, from the same pieces Django's
+compiler uses (``ops.insert_statement``, ``ops.bulk_insert_sql``, ``ops.return_insert_columns``),
+and runs it through Django's cursor (its wrappers, query log and error translation). Each
+value is converted as Django converts it — ``field.pre_save(obj, add=True)`` (which seals a
+sealed field, fills ``auto_now``…) then ``field.get_db_prep_save`` — so the same rows are
+written; the primary key the database gives back is set on each object, which is then saved
+as ``bulk_create`` leaves it (``_state.adding`` false, ``_state.db`` the alias).
+
+What it does not do, unlike ``save()``: send ``pre_save``/``post_save`` (``bulk_create`` does
+not either); use it for models no receiver listens to, as an action's own writes.
+
+::
+
+    NOTES = Insert(CaseNote)
+    NOTES.save([CaseNote(case=case, author=official, text=text, at=now)])
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import AutoField, Field, Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    sql: str
+    #: (position, converters, expression) for the returned columns, as Django's compiler.
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+class Insert:
+    """An ``INSERT`` of new rows of ``model`` (primary key given by the database), built once
+    per database and number of rows. ``ignore_conflicts``: as ``bulk_create``'s (no key comes
+    back then)."""
+
+    def __init__(self, model: type[Model], *, ignore_conflicts: bool = False) -> None:
+        self.model = model
+        self.ignore_conflicts = ignore_conflicts
+        meta = model._meta
+        self.fields: tuple[Field[Any, Any], ...] = tuple(
+            field
+            for field in meta.concrete_fields
+            if not isinstance(field, AutoField) and not getattr(field, "generated", False)
+        )
+        if any(hasattr(field, "get_placeholder") for field in self.fields):
+            raise TypeError(f"{meta.label}: a field with a placeholder of its own")
+        returning = tuple(meta.db_returning_fields)
+        self.returning = () if ignore_conflicts else returning
+        self._local = threading.local()
+
+    def _built(self, alias: str, count: int) -> _Built:
+        cache: dict[tuple[str, int], _Built] = self._local.__dict__.setdefault("built", {})
+        built = cache.get((alias, count))
+        if built is None:
+            built = cache[(alias, count)] = self._build(alias, count)
+        return built
+
+    def _build(self, alias: str, count: int) -> _Built:
+        connection = connections[alias]
+        ops, features = connection.ops, connection.features
+        quote = ops.quote_name
+        on_conflict = OnConflict.IGNORE if self.ignore_conflicts else None
+        parts = [
+            f"{ops.insert_statement(on_conflict=on_conflict)} {quote(self.model._meta.db_table)}",
+            f"({', '.join(quote(field.column) for field in self.fields)})",
+        ]
+        row = ["%s"] * len(self.fields)
+        if self.returning and count > 1 and not features.can_return_rows_from_bulk_insert:
+            raise TypeError("this database cannot return the keys of a multi-row insert")
+        parts.append(ops.bulk_insert_sql(self.fields, [row] * count))  # type: ignore[list-item]
+        suffix = ops.on_conflict_suffix_sql(self.fields, on_conflict, (), ())
+        if suffix:
+            parts.append(suffix)
+        converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...] = ()
+        if self.returning:
+            if not features.can_return_columns_from_insert:
+                raise TypeError("this database cannot return the keys of an insert")
+            returning_sql, returning_params = ops.return_insert_columns(self.returning)
+            if returning_params:
+                raise TypeError("an insert whose RETURNING has parameters")
+            parts.append(returning_sql)
+            table = self.model._meta.db_table
+            compiler = InsertQuery(self.model).get_compiler(alias)
+            found = compiler.get_converters([field.get_col(table) for field in self.returning])
+            converters = tuple(
+                (position, tuple(functions), expression)
+                for position, (functions, expression) in found.items()
+            )
+        return _Built(" ".join(parts), converters)
+
+    def save(self, objs: Sequence[Model], *, using: str | None = None) -> list[Model]:
+        """Insert ``objs`` (new: their keys empty) in the statements ``bulk_create`` would use
+        (``ops.bulk_batch_size`` rows each), and set the keys the database gave them."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        alias = using if using is not None else router.db_for_write(self.model)
+        connection = connections[alias]
+        fields = self.fields
+        for obj in objs:
+            if obj.pk is not None:
+                raise ValueError("an Insert writes new rows: this one has a key")
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        step = max(connection.ops.bulk_batch_size(fields, objs), 1)
+        for start in range(0, len(objs), step):
+            chunk = objs[start : start + step]
+            built = self._built(alias, len(chunk))
+            params = [
+                field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+                for obj in chunk
+                for field in fields
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(built.sql, params)
+                if self.returning:
+                    rows = (
+                        connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+                        if len(chunk) > 1
+                        else [cursor.fetchone()]
+                    )
+                else:
+                    rows = []
+            for obj, returned in zip(chunk, rows, strict=False):
+                values = list(returned)
+                for position, functions, expression in built.converters:
+                    for function in functions:
+                        values[position] = function(values[position], expression, connection)
+                for field, value in zip(self.returning, values, strict=True):
+                    setattr(obj, field.attname, value)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = alias
+        return objs
+
+    def one(self, obj: Model, *, using: str | None = None) -> Model:
+        """Insert ``obj`` (:meth:`save` of one)."""
+        self.save([obj], using=using)
+        return obj

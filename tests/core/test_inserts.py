@@ -1,0 +1,163 @@
+"""``core.inserts``: an insert built once writes the rows ``save()`` and ``bulk_create`` write;
+``core.known``: principals read once within an action are not read again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from defector.core.access import principal_for
+from defector.core.inserts import Insert
+from defector.core.known import (
+    decisions,
+    keep_decisions,
+    knowing_principals,
+    read_principals,
+    recall_principals,
+)
+from defector.core.models import IdempotencyKey
+
+pytestmark = pytest.mark.django_db
+
+MOMENT = dt.datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=dt.UTC)
+KEYS = Insert(IdempotencyKey)
+MEMBERSHIPS = Insert(User.groups.through, ignore_conflicts=True)
+_NAMES = itertools.count()
+
+
+def key(user: User, number: int) -> IdempotencyKey:
+    return IdempotencyKey(
+        user=user,
+        key=f"key-{next(_NAMES)}",
+        method="POST",
+        path=f"/api/v1/things/{number}",
+        fingerprint="f" * 64,
+        status_code=201,
+        headers={"Content-Type": "application/json", "n": [number, None, "é"]},
+        body="" if number % 2 else "sealed text",
+        created_at=MOMENT,
+        expires_at=MOMENT + dt.timedelta(days=number),
+    )
+
+
+def stored(pks: list[int]) -> list[dict[str, Any]]:
+    rows = IdempotencyKey.objects.filter(pk__in=pks).order_by("pk").values()
+    return [{k: v for k, v in row.items() if k not in ("id", "key", "seal_uid")} for row in rows]
+
+
+@pytest.fixture
+def user(db: Any) -> User:
+    return User.objects.create_user("inserting")
+
+
+def test_an_insert_writes_the_rows_save_and_bulk_create_write(user: User) -> None:
+    saved = key(user, 1)
+    saved.save()
+    bulk = IdempotencyKey.objects.bulk_create([key(user, 2), key(user, 3)])
+    one = KEYS.one(key(user, 1))
+    many = KEYS.save([key(user, 2), key(user, 3)])
+
+    assert isinstance(one.pk, int)
+    assert [o.pk for o in many] == sorted(o.pk for o in many)
+    assert stored([one.pk]) == stored([saved.pk])
+    assert stored([o.pk for o in many]) == stored([o.pk for o in bulk])
+    for obj in (one, *many):
+        assert not obj._state.adding
+        assert obj._state.db == "default"
+        assert IdempotencyKey.objects.get(pk=obj.pk).key == obj.key
+
+
+def test_an_insert_is_built_once_and_sends_its_sql_as_django_does(user: User) -> None:
+    IdempotencyKey.objects.bulk_create([key(user, 4), key(user, 5)])
+    with CaptureQueriesContext(connection) as django_sql:
+        IdempotencyKey.objects.bulk_create([key(user, 6), key(user, 7)])
+    with CaptureQueriesContext(connection) as ours:
+        KEYS.save([key(user, 8), key(user, 9)])
+        KEYS.save([key(user, 10), key(user, 11)])
+
+    def shape(sql: str) -> str:
+        # The table and its columns (PostgreSQL's bulk_create sends its rows as UNNEST arrays,
+        # an insert built once as VALUES: the same rows).
+        return sql[: sql.index(")") + 1]
+
+    assert len(ours.captured_queries) == 2
+    assert {shape(q["sql"]) for q in ours.captured_queries} == {
+        shape(django_sql.captured_queries[0]["sql"])
+    }
+    assert len(KEYS._local.built) >= 1
+
+
+def test_an_insert_refuses_a_row_that_has_a_key(user: User) -> None:
+    saved = key(user, 12)
+    saved.save()
+    with pytest.raises(ValueError, match="new rows"):
+        KEYS.save([saved])
+
+
+def test_an_insert_that_breaks_a_constraint_raises_django_s_integrity_error(user: User) -> None:
+    first = KEYS.one(key(user, 13))
+    clash = key(user, 14)
+    clash.seal_uid = first.seal_uid
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KEYS.one(clash)
+    assert clash.pk is None
+
+
+def test_an_insert_that_ignores_conflicts_writes_a_link_once(user: User) -> None:
+    group = Group.objects.create(name="inserted")
+    link = User.groups.through
+    MEMBERSHIPS.save([link(user_id=user.pk, group_id=group.pk)])
+    MEMBERSHIPS.save([link(user_id=user.pk, group_id=group.pk)])
+    assert list(user.groups.all()) == [group]
+
+
+def test_an_empty_insert_writes_nothing(user: User) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        assert KEYS.save([]) == []
+    assert not queries.captured_queries
+
+
+def test_principals_read_within_an_action_are_recalled_for_other_objects(user: User) -> None:
+    other = User.objects.create_user("other")
+    with knowing_principals():
+        read_principals([user, other])
+        again = [User.objects.get(pk=user.pk), User.objects.get(pk=other.pk)]
+        recall_principals(again)
+        with CaptureQueriesContext(connection) as queries:
+            principals = [principal_for(u) for u in again]
+    assert not queries.captured_queries
+    assert principals == [principal_for(user), principal_for(other)]
+
+
+def test_principals_are_not_recalled_outside_an_action(user: User) -> None:
+    read_principals([user])
+    again = User.objects.get(pk=user.pk)
+    recall_principals([again])
+    assert getattr(again, "_defector_principal", None) is None
+    with knowing_principals():
+        pass
+    recall_principals([again])
+    assert getattr(again, "_defector_principal", None) is None
+    assert timezone.is_aware(MOMENT)
+
+
+def test_decisions_kept_within_an_action_answer_for_the_same_users_only(user: User) -> None:
+    other = User.objects.create_user("another")
+    stranger = User.objects.create_user("stranger")
+    group = Group.objects.create(name="decided")
+    keep_decisions([user, other], "view", group, [other])
+    assert decisions([user, other], "view", group) is None
+    with knowing_principals():
+        keep_decisions([user, other], "view", group, [other])
+        assert decisions([other, user], "view", group) == [other]
+        assert decisions([User.objects.get(pk=user.pk)], "view", group) == []
+        assert decisions([user, stranger], "view", group) is None
+        assert decisions([user], "change", group) is None
+    assert decisions([user, other], "view", group) is None
