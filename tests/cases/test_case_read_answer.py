@@ -23,7 +23,7 @@ from defector.cases import actions, queries
 from defector.cases.api.common import assessment_out, case_out, entry_out
 from defector.cases.models import Case, Obligation
 from defector.cases.schemas import CaseRecordOut
-from defector.core.access import Action, get_for, may
+from defector.core.access import Action, get_for, may, remembering
 from defector.core.actions import create_api_token
 from defector.core.errors import NotFound
 from defector.directory.models import Official
@@ -207,6 +207,37 @@ def test_the_case_page_reads_its_case_as_the_orm_reads_it(
                 [_official(o) for o in expected.officers.all()],
                 [_fields(c) for c in expected.compartments.all()],
             ), (role, case.cryptonym)
+
+
+def test_the_case_page_reads_its_obligations_as_the_orm_reads_them_each_official_made_once(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    repeated = 0
+    for role in ("officer", "member", "chair", "idc"):
+        user: User = request.getfixturevalue(role)
+        for case in cases:
+            with remembering():  # as a page reads: the case decided, its obligations prepared
+                try:
+                    page = queries.case_page(user, case.pk)
+                except NotFound:
+                    continue
+                found = queries.visible_obligations(user, page)
+            expected = (
+                Obligation.objects.filter(case=case)
+                .select_related("owner__user", "closed_by__user")
+                .order_by("arose_at", "pk")
+            )
+            assert [(_fields(o), _official(o.owner), _official(o.closed_by)) for o in found] == [
+                (_fields(o), _official(o.owner), _official(o.closed_by)) for o in expected
+            ], (role, case.cryptonym)
+            made: dict[int, Official] = {}
+            for obligation in found:
+                for who in (obligation.owner, obligation.closed_by):
+                    if who is not None:
+                        repeated += who.pk in made
+                        assert made.setdefault(who.pk, who) is who
+                        assert who.user.pk == who.user_id
+    assert repeated  # an official named by several obligations of a case
 
 
 def test_a_case_read_asks_a_test_that_is_the_one_of_seeing_the_case_only_once(

@@ -64,13 +64,23 @@ _OFFICERS_AND_COMPARTMENTS: Final = Prepared(
 )
 
 
-def official(row: dict[str, Any], path: str, alias: str) -> Official | None:
+def official(
+    row: dict[str, Any], path: str, alias: str, known: dict[Any, Official] | None = None
+) -> Official | None:
     """The official whose columns (:func:`official_columns`) ``row`` holds under ``path``,
-    with its user in place; ``None`` when there is none."""
+    with its user in place; ``None`` when there is none. With ``known`` (officials already
+    made from the same read, by key), an official made before is given again, not made anew
+    for each row that names it (an obligation's owner, the same for most of a case's)."""
+    if known is not None:
+        made = known.get(row[f"{path}id"])
+        if made is not None:
+            return made
     found: Official | None = instance(Official, row, path, alias)
     if found is not None:
         user = instance(User, row, f"{path}user__", alias)
         Official._meta.get_field("user").set_cached_value(found, user)
+        if known is not None:
+            known[found.pk] = found
     return found
 
 
@@ -118,8 +128,11 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
     case: Case = instance(Case, row, "", alias)
     fields = Case._meta
     fields.get_field("post").set_cached_value(case, instance(Post, row, "post__", alias))
-    fields.get_field("opened_by").set_cached_value(case, official(row, "opened_by__", alias))
-    fields.get_field("changed_by").set_cached_value(case, official(row, "changed_by__", alias))
+    made: dict[Any, Official] = {}  # who opened the case is often who last changed it
+    fields.get_field("opened_by").set_cached_value(case, official(row, "opened_by__", alias, made))
+    fields.get_field("changed_by").set_cached_value(
+        case, official(row, "changed_by__", alias, made)
+    )
     subject = instance(Subject, row, "subject__", alias)
     Case.subject.related.set_cached_value(case, subject)
     if subject is not None:
@@ -127,9 +140,7 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
     officers: dict[int, Official] = {}
     compartments: dict[int, Compartment] = {}
     for pair in _OFFICERS_AND_COMPARTMENTS.rows(case=pk):
-        officer = official(pair, "officers__", alias)
-        if officer is not None:
-            officers.setdefault(officer.pk, officer)
+        official(pair, "officers__", alias, officers)
         compartment = instance(Compartment, pair, "compartments__", alias)
         if compartment is not None:
             compartments.setdefault(compartment.pk, compartment)

@@ -18,6 +18,7 @@ from defector.cases.queries.common import OfficialRef, _ref, case_rows, official
 from defector.core.access import Action, decided, get_for, remembered
 from defector.core.prepared import Param, Prepared, columns, instance
 from defector.core.users import AnyUser
+from defector.directory.models import Official
 from defector.policy.citations import CLAUSES
 
 
@@ -148,13 +149,15 @@ _OBLIGATIONS: Final = Prepared(
 )
 
 
-def _obligation(row: dict[str, Any], case: Case) -> Obligation:
-    """An obligation of :data:`_OBLIGATIONS`'s ``row``, its officials in place."""
-    alias = router.db_for_read(Obligation)
+def _obligation(row: dict[str, Any], alias: str, known: dict[Any, Official]) -> Obligation:
+    """An obligation of :data:`_OBLIGATIONS`'s ``row``, its officials in place (each official
+    made once for the read: ``known``)."""
     obligation: Obligation = instance(Obligation, row, "", alias)
     fields = Obligation._meta
-    fields.get_field("owner").set_cached_value(obligation, official(row, "owner__", alias))
-    fields.get_field("closed_by").set_cached_value(obligation, official(row, "closed_by__", alias))
+    fields.get_field("owner").set_cached_value(obligation, official(row, "owner__", alias, known))
+    fields.get_field("closed_by").set_cached_value(
+        obligation, official(row, "closed_by__", alias, known)
+    )
     return obligation
 
 
@@ -165,7 +168,9 @@ def visible_obligations(user: AnyUser, case: Case) -> list[Obligation]:
 
     def read() -> list[Obligation]:
         if decided(user, Action.VIEW, case):  # the case's own rule: all of its rows
-            rows = [_obligation(row, case) for row in _OBLIGATIONS.rows(case=case.pk)]
+            alias = router.db_for_read(Obligation)
+            known: dict[Any, Official] = {}
+            rows = [_obligation(row, alias, known) for row in _OBLIGATIONS.rows(case=case.pk)]
         else:
             rows = list(
                 case_rows(
