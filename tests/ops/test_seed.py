@@ -234,3 +234,18 @@ def test_on_postgresql_the_bulk_chain_passes_the_triggers_and_verifies() -> None
         settle_deferred_checks(cursor)
     assert audit.verify_stored().ok
     assert AuditEvent.objects.count() == 1000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_on_postgresql_a_seed_leaves_the_planner_statistics_of_what_it_wrote() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans without statistics unless asked")
+    run_seed(*SMALL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()"
+            " AND tablename IN ('cases_case', 'cases_obligation', 'directory_official')"
+        )
+        analyzed = {row[0] for row in cursor.fetchall()}
+    assert analyzed == {"cases_case", "cases_obligation", "directory_official"}
