@@ -177,9 +177,11 @@ SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 4)
 SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 2)
 #: The connections a process holds at once; it takes no more until one ends, and keeps none
 #: alive after its answer. The connections beyond wait in the listening socket for the first
-#: process with room: a connection kept alive would stay with the process that took it, and
-#: one process could hold most of the clients while the others idle (docs/operations.md).
-SERVER_CONNECTIONS = config.env_int("DEFECTOR_SERVER_CONNECTIONS", SERVER_THREADS)
+#: process with room: a kept-alive connection stays with the process that took it, so one
+#: process could hold most of the clients while the others idle. Two a thread: a thread that
+#: ends a request finds the next one waiting, without a round of the process's accept loop
+#: (docs/operations.md, "Connections").
+SERVER_CONNECTIONS = config.env_int("DEFECTOR_SERVER_CONNECTIONS", 2 * SERVER_THREADS)
 if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
     raise config.ConfigurationError(
         "DEFECTOR_SERVER_WORKERS and DEFECTOR_SERVER_THREADS must be at least 1"

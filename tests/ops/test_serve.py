@@ -4,19 +4,16 @@ SIGINT."""
 
 from __future__ import annotations
 
-import gc
 import http.client
 import json
 import re
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management.base import CommandError
 
 from defector.ops.management.commands.serve import bind_address, gunicorn_command
-from defector.ops.server import freeze_loaded_code
 
 from .conftest import clean_env, fetch, run_defector, served
 
@@ -179,14 +176,3 @@ def test_a_bad_server_setting_is_refused_at_start(
     )
     assert result.returncode != 0
     assert message in result.stderr
-
-
-def test_a_server_process_freezes_the_loaded_code_so_the_collector_no_longer_walks_it() -> None:
-    try:
-        freeze_loaded_code()
-        frozen = gc.get_freeze_count()
-    finally:
-        gc.unfreeze()
-    # Django, the apps, their models and every view: far more than a request makes.
-    assert frozen > 100_000
-    assert "defector.web.views" in sys.modules

@@ -12,12 +12,8 @@ and the time limits on its command line; what is the same for every deployment i
 - a graceful stop on SIGTERM *and* SIGINT (Ctrl-C): gunicorn's own SIGINT is a quick stop,
   which cuts requests in flight; here both stop accepting, let the requests in flight finish
   (within ``--graceful-timeout``) and exit 0;
-- each process's heap frozen once the application is loaded (``gc.freeze``): the hundreds of
-  thousands of objects of the loaded code (modules, models, URL patterns) are never garbage, so
-  the collector stops walking them; a full collection over them stalled every request of the
-  process for 60–190 ms;
-- at most as many connections a process as it has threads, none kept alive (the command line
-  of ``defector serve``): see ``serve.gunicorn_command``;
+- a bounded number of connections a process, none kept alive (on the command line of
+  ``defector serve``: see ``serve.gunicorn_command``);
 - Prometheus metrics across processes (``prometheus_client``'s multiprocess mode): each worker
   writes its figures to files under ``PROMETHEUS_MULTIPROC_DIR`` (made by ``defector serve``),
   ``/metrics`` adds them up, a dead worker's are marked so, and the directory goes at exit.
@@ -25,13 +21,11 @@ and the time limits on its command line; what is the same for every deployment i
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import signal
 from typing import Any
 
-from django.urls import get_resolver
 from prometheus_client import multiprocess
 
 wsgi_app = "defector.wsgi:application"
@@ -53,17 +47,6 @@ def post_worker_init(worker: Any) -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker that gets SIGINT
     finishes its requests in flight, as on SIGTERM, instead of dropping them."""
     signal.signal(signal.SIGINT, worker.handle_exit)
-    freeze_loaded_code()
-
-
-def freeze_loaded_code() -> None:
-    """Import every view (the URL patterns load them on the first request otherwise), collect
-    what loading left as garbage, and freeze the rest: the collector no longer walks it.
-
-    Python's documentation advises this for servers that fork workers (``gc.freeze``)."""
-    get_resolver().url_patterns  # noqa: B018  (the property imports the URL configuration)
-    gc.collect()
-    gc.freeze()
 
 
 def child_exit(server: Any, worker: Any) -> None:
