@@ -264,3 +264,15 @@ def test_a_case_read_asks_a_test_that_is_the_one_of_seeing_the_case_only_once(
 
         assert case_row.count("EXISTS (SELECT 1 FROM (") == tests, role
         assert (record["can_change"], record["can_reveal"]) == (may_change, may_reveal), role
+
+
+@pytest.mark.parametrize("case_id", [2**63, 2**85 + 7], ids=["just past 64 bits", "far past"])
+def test_a_case_number_past_any_key_is_not_found_by_the_api_nor_the_page(
+    officer: User, case_id: int
+) -> None:
+    _, token = create_api_token(acting_user=officer, user=officer, name="t", days=1)
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    assert api.get(f"/api/v1/cases/{case_id}").status_code == 404
+    web = Client()
+    web.force_login(officer)
+    assert web.get(f"/cases/{case_id}/").status_code == 404

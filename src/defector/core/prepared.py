@@ -181,9 +181,9 @@ class Prepared:
         else:  # LIMIT and OFFSET as parameters: one SQL for every page
             sql = f"{sql} LIMIT %s OFFSET %s"
             params += [window[1] - window[0], window[0]]
-        with _cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
+        with cursor(connection) as running:
+            running.execute(sql, params)
+            fetched = running.fetchall()
         names = compiled.names
         result = []
         for fetched_row in fetched:
@@ -263,23 +263,25 @@ _ONLY_WHEN_ASKED: Final = 2**62
 _TIMESTAMPTZ: Final = psycopg.adapters.types["timestamptz"].oid
 
 
-def _cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A cursor for a prepared read: Django's (its wrappers, logging and errors as for every
-    query), on PostgreSQL with psycopg's server-side prepared statement underneath, so that
-    the server parses and plans the read's SQL once per connection, not on every run."""
-    cursor = connection.cursor()
+def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor for a prepared read, or for SQL its caller built once and runs many times:
+    Django's (its wrappers, logging and errors as for every query), on PostgreSQL with
+    psycopg's server-side prepared statement underneath, so that the server parses and plans
+    the SQL once per connection, not on every run. Every value the caller writes into the SQL
+    itself must be a literal the caller made safe; the run's own values are parameters."""
+    wrapper = connection.cursor()
     if connection.vendor != "postgresql":
-        return cursor
+        return wrapper
     raw = connection.connection
     # Django's cursor reads timestamps in a time zone of its own when the connection's is
     # not the settings' (``create_cursor``): that one is kept, unprepared.
     if connection.timezone != raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT).timezone:
-        return cursor
+        return wrapper
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _ONLY_WHEN_ASKED
-    cursor.cursor.close()
-    cursor.cursor = _PreparingCursor(raw)
-    return cursor
+    wrapper.cursor.close()
+    wrapper.cursor = _PreparingCursor(raw)
+    return wrapper
 
 
 #: A placeholder of Django's SQL, or an escaped percent sign.

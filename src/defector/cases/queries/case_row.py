@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.contrib.auth.models import User
-from django.db import router
+from django.db import connections, router
 
 from defector.cases.models import Case, Subject
 from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
@@ -104,6 +104,11 @@ def decided_case_row(
     ``may_change`` and ``may_reveal``) — when ``user`` may see it, the three decisions
     remembered as ``get_for`` remembers them; :class:`NotFound` otherwise, as when missing."""
     pk = Case._meta.pk.get_prep_value(case_id)
+    low, high = connections[router.db_for_read(Case)].ops.integer_field_range(
+        Case._meta.pk.get_internal_type()
+    )
+    if not low <= pk <= high:  # no key is so large (SQLite's driver would refuse to send it)
+        raise NotFound("no such case")
     view = condition_for(user, Action.VIEW, Case, pk)
     row = None
     if view is not None:

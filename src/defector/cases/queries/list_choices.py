@@ -33,7 +33,7 @@ from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.intake import can_open_cases, may_open_at
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
-from defector.core.prepared import _cursor as prepared_cursor
+from defector.core.prepared import cursor as prepared_cursor
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
