@@ -288,14 +288,15 @@ def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
 _PLACEHOLDER: Final = re.compile(r"%[s%]")
 
 
-def _inlined(
+def inlined(
     sql: str, params: tuple[Any, ...], connection: BaseDatabaseWrapper
 ) -> tuple[str, tuple[Any, ...]]:
     """On PostgreSQL, ``sql`` with each value the build fixed (not a :class:`Param`'s, not a
     :class:`Condition`'s) written in place as the literal client-side binding sends, so that
     the server plans a prepared read knowing them, as it plans a read sent with every value
     in place (a generic plan, kept for the connection, is then as good as one made for the
-    run); only a run's values stay parameters."""
+    run); only a run's values stay parameters. Also for SQL a caller built with plain values:
+    on PostgreSQL all are written in, and none is left."""
     if connection.vendor != "postgresql":
         return sql, params
     connection.ensure_connection()
@@ -332,7 +333,7 @@ def _compile(queryset: QuerySet[Any]) -> _Compiled:
     compiler: SQLCompiler = query.get_compiler(queryset.db)
     sql, compiled_params = compiler.as_sql()
     # Values, a _Slot per Param and a _Piece per Condition.
-    sql, params = _inlined(sql, tuple(compiled_params), connections[queryset.db])
+    sql, params = inlined(sql, tuple(compiled_params), connections[queryset.db])
     # The columns' names in the order of the SQL (``values("a", "annotated", "b")`` keeps
     # its order there): each column of a ``.values()`` read is selected under its name.
     selected = compiler.select[: compiler.col_count]

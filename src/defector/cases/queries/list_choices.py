@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-import psycopg.sql
 from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -34,6 +32,7 @@ from defector.cases.models import Case, Obligation
 from defector.cases.queries.intake import can_open_cases, may_open_at
 from defector.core.access import RULES, Action, Principal, levels, principal_for, restricted
 from defector.core.prepared import cursor as prepared_cursor
+from defector.core.prepared import inlined
 from defector.core.remembering import remembered
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
@@ -74,9 +73,6 @@ NOTHING: Final = ListChoices(0, (), ())
 #: The open threat obligations read with the choices: the list's marker shows at most this many.
 THREATS_SHOWN: Final = 50
 THREAT: Final = ObligationId.DISSEMINATE_THREAT_INFORMATION
-
-#: A placeholder of Django's SQL, or an escaped percent sign.
-_PLACEHOLDER: Final = re.compile(r"%[s%]")
 
 #: Statements kept (one for each reader, rule, clearance levels and database).
 _CACHE_SIZE: Final = 2048
@@ -153,23 +149,10 @@ def _statement(
         "ORDER BY 1, 7, 3, 4, 5"
     )
     values = (*params, THREAT.value, ObligationStatus.OPEN.value, *opening_posts)
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        return sql, values
     # On PostgreSQL, run as a prepared statement of the connection (``core.prepared``): the
-    # values written in as the literals client-side binding sends, so that the server plans
-    # it knowing them, once per connection rather than on every page.
-    connection.ensure_connection()
-    raw = connection.connection
-    literals = iter([psycopg.sql.Literal(value).as_string(raw) for value in values])
-
-    def written(found: re.Match[str]) -> str:
-        return "%" if found.group() == "%%" else next(literals)
-
-    inlined = _PLACEHOLDER.sub(written, sql)
-    if next(literals, None) is not None:  # pragma: no cover  (as many values as placeholders)
-        raise ValueError("a value of the list's choices has no placeholder")
-    return inlined, ()
+    # values written in, so that the server plans it knowing them, once per connection rather
+    # than on every page.
+    return inlined(sql, values, connections[alias])
 
 
 def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
@@ -200,7 +183,7 @@ def _read(user: AnyUser) -> ListChoices:
     connection = connections[alias]
     sql, params = statement
     with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params or None)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     count = 0
     posts: list[tuple[int, str]] = []
