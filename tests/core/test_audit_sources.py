@@ -11,7 +11,7 @@ from unittest.mock import patch
 import pytest
 from django.db import connection, connections, transaction
 
-from defector.core import audit, postgres, rows
+from defector.core import audit, postgres, rows, split
 from support.postgres import settle_deferred_checks
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,6 +51,42 @@ def test_postgresql_read_with_psycopg_alone_gives_the_report_django_gives() -> N
         assert report(source) == report() == [1, 24, [(20, "altered")]]
     finally:
         source.raw.close()
+
+
+def test_the_helper_reads_the_far_half_through_a_compiled_plan() -> None:
+    """The far half's read (half the table: under ``jit_above_cost``) is compiled as the near
+    half's whole-table read is (``core.split.COMPILED``): the same rows, less of its backend's
+    time to reach the bytes past 17 columns."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    for number in range(12):
+        with transaction.atomic():
+            audit.record(actor=None, action="test.thing.touch", object_id=number)
+    source = postgres.postgres_source(connection.settings_dict)
+    assert source is not None
+    assert source.opener is not None
+    opener = source.opener
+    source.raw.close()
+    planned: list[str] = []
+
+    class Watched:  # the helper's connection, noting the setting its read is planned under
+        def __init__(self) -> None:
+            self.raw = opener()
+
+        def execute(self, *args: Any) -> Any:
+            return self.raw.execute(*args)
+
+        def cursor(self, **kwargs: Any) -> Any:
+            planned.append(self.raw.execute("SHOW jit_above_cost").fetchone()[0])
+            return self.raw.cursor(**kwargs)
+
+        def close(self) -> None:
+            self.raw.close()
+
+    part = split.far_part("postgresql", Watched, 7, 12, [12], 12, 4)
+    assert part.sound
+    assert (part.first, part.count) == (7, 6)
+    assert planned == ["0"]
 
 
 def test_an_append_committed_while_the_application_verifies_is_not_a_fault() -> None:
