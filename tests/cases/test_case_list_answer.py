@@ -6,16 +6,20 @@ filters, pages and a page past the end."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from defector.cases import actions
+from defector.cases import actions, queries
 from defector.cases.api import common
 from defector.cases.models import Case
 from defector.core.actions import create_api_token
+from defector.directory.models import Post
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +83,40 @@ def test_the_case_list_answers_what_ninjas_validation_of_its_page_gives(
             assert trusted["Content-Type"] == validated["Content-Type"]
             listed += len(trusted.json()["items"])
     assert listed > len(cases)
+
+
+def test_the_lists_rows_read_their_posts_code_and_name_by_its_key_and_give_them_back_whole(
+    cases: list[Case], officer: User
+) -> None:
+    # Joined, the post was read for every case the reader sees before the page's limit
+    # (on PostgreSQL a scan of the posts for each); now a subquery for the page's rows, its
+    # code and name written in one value and read back whatever they hold.
+    post = Case.objects.select_related("post").get(pk=cases[0].pk).post
+    Post.objects.filter(pk=post.pk).update(code="V:1 2", name="Embassy: 12:")
+    _, token = create_api_token(acting_user=officer, user=officer, name="tests")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    with CaptureQueriesContext(connection) as captured:
+        items = client.get("/api/v1/cases").json()["items"]
+
+    assert {(item["post"]["code"], item["post"]["name"]) for item in items} == {
+        ("V:1 2", "Embassy: 12:")
+    }
+    assert not any('JOIN "directory_post"' in query["sql"] for query in captured)
+
+
+def test_on_sqlite_the_lists_threats_are_walked_from_their_own_index(
+    cases: list[Case], officer: User
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL probes each case's obligations (docs/benchmarks.md)")
+    # The module (the package's ``list_choices`` is its function).
+    choices = importlib.import_module("defector.cases.queries.list_choices")
+    statement = choices.statement_for(officer)
+    assert statement is not None
+    sql, params = statement
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "USING COVERING INDEX cases_obligation_open_threats" in plan
+    assert queries.list_choices(officer).threats  # the case with threat information

@@ -10,6 +10,7 @@ from django.utils import timezone
 from defector.cases.choices import ObligationStatus
 from defector.cases.models.facts import Assessment
 from defector.cases.models.intake import Case
+from defector.policy.obligations import ObligationId
 
 
 class Obligation(models.Model):
@@ -112,6 +113,17 @@ class Obligation(models.Model):
                 fields=["case", "due_at", "status"],
                 condition=models.Q(status=ObligationStatus.OPEN),
                 name="cases_obligation_open_by_case",
+            ),
+            # The open obligations to disseminate threat information, soonest due first: the
+            # case list's marker walks them and keeps those of the reader's cases
+            # (``cases.queries.list_choices``), from the index alone on SQLite.
+            models.Index(
+                fields=["due_at", "id", "case", "identifier", "status"],
+                condition=models.Q(
+                    status=ObligationStatus.OPEN,
+                    identifier=ObligationId.DISSEMINATE_THREAT_INFORMATION,
+                ),
+                name="cases_obligation_open_threats",
             ),
         ]
         constraints = [
