@@ -1,6 +1,7 @@
 """The test kit's flush on PostgreSQL (``tests/support/flush.py``): after a transactional test,
 the rows there are are deleted (the audit log's truncated: its trigger refuses ``DELETE``), the
-untouched tables are left alone, and every table ends empty, as with Django's ``TRUNCATE``."""
+untouched tables are left alone, and every table ends empty, as with Django's ``TRUNCATE``
+(which is kept past ``MOST_ROWS`` rows, and when the sequences are reset)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,14 @@ def test_a_flush_that_resets_the_sequences_is_django_s_own() -> None:
     assert len(statements) == 1
     assert statements[0].startswith("TRUNCATE ")
     assert statements[0].endswith(" RESTART IDENTITY;")
+
+
+def test_past_most_rows_the_flush_is_django_s_truncate_of_every_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with transaction.atomic():
+        Post.objects.create(code="VIENNA", name="Embassy Vienna", country="AT", city="X")
+    monkeypatch.setattr(flush, "MOST_ROWS", 1)
+    (statement,) = flush.sql_flush(connection.ops, no_style(), tables())
+    assert statement.startswith("TRUNCATE ")
+    assert '"cases_case"' in statement
