@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from support import flush
+
 pytest_plugins = ["support.fixtures"]
 
 #: Fixtures that give a test the suite's database (pytest-django's, and every fixture built on
@@ -32,6 +34,12 @@ LONG_FILES = (
     "tests/ops/test_backup.py",
     "tests/cases/test_leak_scan.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The transactional tests' flush deletes the rows there are, on PostgreSQL
+    (:mod:`support.flush`)."""
+    flush.install()
 
 
 def _long_rank(item: pytest.Item, root: Path) -> int:
