@@ -345,32 +345,24 @@ def test_an_intake_whose_cryptonym_another_took_meanwhile_draws_again_and_opens_
 
 
 @pytest.mark.django_db
-def test_a_clash_whose_rival_this_transaction_cannot_see_is_still_drawn_again(
+def test_a_clash_found_only_by_the_insert_writes_nothing_and_is_drawn_again(
     open_case: Any, counts: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PostgreSQL fails the INSERT when the rival commits; whether the rival's row is then
-    visible depends on the snapshot. The clash is known by its constraint, and drawn again."""
-    from django.db import IntegrityError
-
+    """A rival that commits the same cryptonym after the draw's check (on PostgreSQL, while
+    this transaction's insert waits for it): the insert writes nothing (``ON CONFLICT …
+    DO NOTHING``, whatever this transaction's snapshot shows), and the cryptonym is drawn
+    again."""
     from defector.cases.actions import intake
 
-    # The case's insert (``core.inserts``, built once), as PostgreSQL fails it.
-    save = intake._CASES.one
-    failures = iter(
-        [
-            IntegrityError(
-                'duplicate key value violates unique constraint "cases_case_cryptonym_key"'
-            )
-        ]
-    )
+    insert = intake._CASES.one_unless_taken
+    clashes = iter([False])
 
-    def racing_save(case: Any, **kwargs: Any) -> Any:
-        failure = next(failures, None)
-        if failure is not None and case.pk is None:
-            raise failure
-        return save(case, **kwargs)
+    def racing_insert(case: Any, **kwargs: Any) -> bool:
+        if next(clashes, True):
+            return insert(case, **kwargs)
+        return False
 
-    monkeypatch.setattr(intake._CASES, "one", racing_save)
+    monkeypatch.setattr(intake._CASES, "one_unless_taken", racing_insert)
     before = counts()
     case = open_case()
     assert case.pk is not None
@@ -416,11 +408,11 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
         draws += 1
         return real()
 
-    def failing_save(case: Any, **kwargs: Any) -> None:
+    def failing_insert(case: Any, **kwargs: Any) -> bool:
         raise IntegrityError("NOT NULL constraint failed: cases_case.post_id")
 
     monkeypatch.setattr(cryptonyms, "new_cryptonym", counted)
-    monkeypatch.setattr(intake._CASES, "one", failing_save)
+    monkeypatch.setattr(intake._CASES, "one_unless_taken", failing_insert)
     before = counts()
     with pytest.raises(IntegrityError):
         open_case()

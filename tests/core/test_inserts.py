@@ -110,6 +110,27 @@ def test_an_insert_that_breaks_a_constraint_raises_django_s_integrity_error(user
     assert clash.pk is None
 
 
+def test_an_insert_unless_taken_writes_nothing_when_taken_and_the_transaction_goes_on(
+    user: User,
+) -> None:
+    """No error and no savepoint: on PostgreSQL a failed statement would refuse every later
+    one of the transaction."""
+    unless_taken = Insert(IdempotencyKey, unless_taken=("seal_uid",))
+    first = key(user, 15)
+    assert unless_taken.one_unless_taken(first) is True
+    assert first.pk is not None
+    clash = key(user, 16)
+    clash.seal_uid = first.seal_uid
+    with CaptureQueriesContext(connection) as queries:
+        assert unless_taken.one_unless_taken(clash) is False
+    assert clash.pk is None
+    assert len(queries.captured_queries) == 1
+    assert "ON CONFLICT" in queries.captured_queries[0]["sql"]
+    assert IdempotencyKey.objects.filter(seal_uid=first.seal_uid).count() == 1
+    with pytest.raises(TypeError, match="one row"):
+        unless_taken.save([key(user, 17)])
+
+
 def test_an_insert_that_ignores_conflicts_writes_a_link_once(user: User) -> None:
     group = Group.objects.create(name="inserted")
     link = User.groups.through

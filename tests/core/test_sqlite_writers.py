@@ -67,3 +67,39 @@ def test_a_transaction_holds_the_writers_lock_until_its_commit_or_rollback(
     # A read outside a transaction takes no lock.
     assert database.cursor().execute("SELECT count(*) FROM t").fetchone() == (1,)
     assert not database.write_queue().held
+
+
+def test_the_log_is_checkpointed_after_a_writers_turn_not_within_it(
+    database: DatabaseWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defector.core.sqlite import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 2)
+    raw = database.connection
+    assert raw is not None
+    assert raw.execute("PRAGMA wal_autocheckpoint").fetchone() == (base.CHECKPOINT_BOUND,)
+    seen: list[str] = []
+    raw.set_trace_callback(seen.append)
+    give_back = database._give_back
+
+    def given_back() -> None:
+        if database.write_queue().held:
+            seen.append("turn given back")
+        give_back()
+
+    monkeypatch.setattr(database, "_give_back", given_back)
+    for number in range(3):
+        begin(database)
+        database.cursor().execute("INSERT INTO t VALUES (%s)", [number])
+        database.commit()
+        database.set_autocommit(True)
+    raw.set_trace_callback(None)
+    checkpoints = [n for n, text in enumerate(seen) if "wal_checkpoint" in text]
+    # The second commit's, once its turn was given back (the first's and third's: none).
+    assert len(checkpoints) == 1
+    assert seen[checkpoints[0] - 1] == "turn given back"
+    assert [text for text in seen[: checkpoints[0]] if text == "turn given back"] == [
+        "turn given back"
+    ] * 2
+    frames = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert frames[1] == frames[2]

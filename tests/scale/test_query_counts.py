@@ -58,8 +58,8 @@ BOUNDS: dict[str, int] = {
 #: The most queries a walk-in's intake may cost, with its notices (after the commit), the
 #: blind index of the subject's names and the name trace at intake (6b(3)(b)), and the case's
 #: standing row of Washington's worldwide view (one statement, in the intake's transaction):
-#: 31 on SQLite, 32 on PostgreSQL (the case's insert in a savepoint).
-INTAKE_BOUND = 32
+#: 28 on SQLite, 29 on PostgreSQL (the notices in a savepoint).
+INTAKE_BOUND = 29
 
 
 def _grow(

@@ -8,7 +8,11 @@ standing row), with:
 - ``sender``: :class:`~defector.cases.models.Case`;
 - ``case``: the case;
 - ``change``: what happened, naming the case by its cryptonym only;
-- ``actor``: the acting user, or ``None`` for an operator's command.
+- ``actor``: the acting user, or ``None`` for an operator's command;
+- for a case created in the transaction (intake) only, ``created`` (``True``) and
+  ``obligations``: the obligations its first assessment opened, the only rows of the case yet
+  besides its subject, links, assessment and note (a receiver may write from them without
+  reading: ``reports``' standing row).
 
 It is sent before the action's own audit record is appended. A receiver that writes records
 hands back their audit records (a list of ``core.audit.Event``) instead of appending them:

@@ -13,7 +13,9 @@ later appends never read the head again: they hold its lock already. When the gu
 (another process appended since, or a transaction rolled back) the update matches no row and
 changes nothing; the head is then read under its lock (``SELECT … FOR UPDATE``) and the
 compare-and-set done again, which cannot miss while the lock is held. SQLite serialises writers
-by its immediate transactions; the same two statements run there in-process.
+by its immediate transactions; the same two statements run there in-process. On PostgreSQL
+each statement is a prepared statement of the connection (``core.prepared.cursor``): the server
+parses and plans it once per connection, not on every append.
 
 The guarantees are unchanged: an event is only stored if it extends the head the database
 holds, in the same transaction as the change it records; the unique ``seq`` and, on
@@ -28,7 +30,7 @@ from typing import Any, Final
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from defector.core import chain
+from defector.core import chain, prepared
 from defector.core.models import AuditEvent, AuditHead
 
 #: The columns of an insert, in this order.
@@ -81,7 +83,7 @@ def locked_head(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str
     """The head as the database holds it, locked to the end of the transaction."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
         row = cursor.fetchone()
     if row is not None:
@@ -144,7 +146,7 @@ def append(
     connection = connection or connections[DEFAULT_DB_ALIAS]
     seq, digest = fields["seq"], fields["hash"]
     values = _values(fields, connection)
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_INSERT_POSTGRES, [seq, digest, head[0], head[1], *values])
             row = cursor.fetchone()
@@ -184,7 +186,7 @@ def append_many(
     seq, digest = rows[-1]["seq"], rows[-1]["hash"]
     postgres = connection.vendor == "postgresql"
     ids: dict[int, int] = {}
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(_CAS, [seq, digest, head[0], head[1]])
         if cursor.rowcount != 1:
             return None

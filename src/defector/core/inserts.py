@@ -34,6 +34,8 @@ from django.db.models import AutoField, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
+from defector.core import prepared
+
 
 @dataclass(frozen=True, slots=True)
 class _Built:
@@ -45,12 +47,25 @@ class _Built:
 class Insert:
     """An ``INSERT`` of new rows of ``model`` (primary key given by the database), built once
     per database and number of rows. ``ignore_conflicts``: as ``bulk_create``'s (no key comes
-    back then)."""
+    back then). ``unless_taken``: the columns of a unique constraint; :meth:`one_unless_taken`
+    then writes nothing (``ON CONFLICT (…) DO NOTHING``) when a row holds the same values, which
+    it answers without an error (so without a savepoint around it on PostgreSQL)."""
 
-    def __init__(self, model: type[Model], *, ignore_conflicts: bool = False) -> None:
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        ignore_conflicts: bool = False,
+        unless_taken: tuple[str, ...] = (),
+    ) -> None:
+        if ignore_conflicts and unless_taken:
+            raise TypeError("an Insert ignores every conflict or those of unless_taken")
         self.model = model
         self.ignore_conflicts = ignore_conflicts
         meta = model._meta
+        self.unless_taken: tuple[str, ...] = tuple(
+            str(getattr(meta.get_field(name), "column", name)) for name in unless_taken
+        )
         self.fields: tuple[Field[Any, Any], ...] = tuple(
             field
             for field in meta.concrete_fields
@@ -85,6 +100,12 @@ class Insert:
         suffix = ops.on_conflict_suffix_sql(self.fields, on_conflict, (), ())
         if suffix:
             parts.append(suffix)
+        if self.unless_taken:
+            if count != 1:
+                raise TypeError("an insert unless taken writes one row")
+            # The same clause on PostgreSQL and SQLite (3.24 and later).
+            taken = ", ".join(quote(column) for column in self.unless_taken)
+            parts.append(f"ON CONFLICT ({taken}) DO NOTHING")
         converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...] = ()
         if self.returning:
             if not features.can_return_columns_from_insert:
@@ -108,6 +129,11 @@ class Insert:
         objs = list(objs)
         if not objs:
             return objs
+        if self.unless_taken:
+            raise TypeError("an insert unless taken writes one row: one_unless_taken")
+        return self._save(objs, using)
+
+    def _save(self, objs: list[Model], using: str | None) -> list[Model]:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
         fields = self.fields
@@ -124,7 +150,7 @@ class Insert:
                 for obj in chunk
                 for field in fields
             ]
-            with connection.cursor() as cursor:
+            with prepared.cursor(connection) as cursor:
                 cursor.execute(built.sql, params)
                 if self.returning:
                     rows = (
@@ -134,6 +160,8 @@ class Insert:
                     )
                 else:
                     rows = []
+            if rows == [None] and self.unless_taken:
+                return []
             for obj, returned in zip(chunk, rows, strict=False):
                 values = list(returned)
                 for position, functions, expression in built.converters:
@@ -150,3 +178,11 @@ class Insert:
         """Insert ``obj`` (:meth:`save` of one)."""
         self.save([obj], using=using)
         return obj
+
+    def one_unless_taken(self, obj: Model, *, using: str | None = None) -> bool:
+        """Insert ``obj`` unless a row holds its values of the ``unless_taken`` columns: whether
+        it was written (its key set). On PostgreSQL the insert waits for a transaction that
+        wrote the same values and has not ended, and writes nothing if that one commits."""
+        if not self.unless_taken:
+            raise TypeError("this Insert was built without unless_taken")
+        return bool(self._save([obj], using))

@@ -34,6 +34,11 @@ _KNOWN: ContextVar[dict[int, Principal] | None] = ContextVar(
 _DECIDED: ContextVar[dict[tuple[str, Any, str], dict[int, bool]] | None] = ContextVar(
     "defector_decisions_known", default=None
 )
+#: The rosters kept within :func:`knowing_principals`: by (post, roles, case), the officials;
+#: ``None`` outside it.
+_ROSTERS: ContextVar[dict[tuple[Any, frozenset[str], Any], tuple[Any, ...]] | None] = ContextVar(
+    "defector_rosters_known", default=None
+)
 #: Where ``core.principals`` caches a user's principal on the user object.
 _CACHED = "_defector_principal"
 
@@ -45,9 +50,11 @@ def knowing_principals() -> Iterator[None]:
     nothing a principal is read from changes meanwhile."""
     token = _KNOWN.set({})
     decided = _DECIDED.set({})
+    rosters = _ROSTERS.set({})
     try:
         yield
     finally:
+        _ROSTERS.reset(rosters)
         _DECIDED.reset(decided)
         _KNOWN.reset(token)
 
@@ -106,3 +113,20 @@ def recall_principals(users: Iterable[User]) -> None:
     for user in users:
         if getattr(user, _CACHED, None) is None and user.pk in known:
             setattr(user, _CACHED, known[user.pk])
+
+
+def keep_roster(post_id: Any, roles: Iterable[str], case_id: Any, officials: Iterable[Any]) -> None:
+    """Keep, within :func:`knowing_principals`, that the active officials holding one of
+    ``roles`` at post ``post_id`` or assigned to case ``case_id`` are ``officials`` (in order,
+    each with its user): what ``notifications.actions.post_officials`` would read."""
+    kept = _ROSTERS.get()
+    if kept is not None:
+        kept[(post_id, frozenset(roles), case_id)] = tuple(officials)
+
+
+def roster(post_id: Any, roles: Iterable[str], case_id: Any) -> list[Any] | None:
+    """The officials kept by :func:`keep_roster` for the same post, roles and case, or
+    ``None``."""
+    kept = _ROSTERS.get()
+    found = kept.get((post_id, frozenset(roles), case_id)) if kept is not None else None
+    return list(found) if found is not None else None

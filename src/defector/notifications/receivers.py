@@ -24,6 +24,7 @@ to that savepoint and logged, leaving the sender's change whole.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, Final
@@ -49,7 +50,7 @@ UID: Final = "defector.notifications."
 
 def connect() -> list[str]:
     """Connect every receiver to its signal; the dotted names of the signals connected."""
-    connections: tuple[tuple[str, Signal, Callable[..., None]], ...] = (
+    connections: tuple[tuple[str, Signal, Callable[..., Any]], ...] = (
         ("committees", committee_signals.procedures_effective, on_procedures_effective),
         ("committees", committee_signals.guidance_issued, on_guidance_issued),
         ("committees", committee_signals.minutes_forwarded, on_minutes_forwarded),
@@ -168,14 +169,35 @@ def on_minutes_forwarded(
     )
 
 
-@_guarded
 def on_case_changed(
     sender: Any, case: Any = None, change: str = "", actor: Any = None, **kwargs: Any
-) -> list[audit.Event]:
+) -> list[audit.Event] | None:
     """A case changed: the post's committee and the case's assigned officers who may see it
     are told (``6e``), by cryptonym. The notices' audit record is handed back to the case
     action, which appends it after its own (``cases.signals.case_changed``): the audit head is
-    then taken once these reads are done."""
+    then taken once these reads are done.
+
+    Guarded as every receiver (:func:`_guarded`), but on SQLite without e-mail in no savepoint:
+    there the one write is the notices' insert, made last, and a statement SQLite refuses (a
+    constraint) is undone alone, the transaction whole. A database error after which SQLite
+    holds no transaction (it rolled the whole of it back: an I/O error, a full disk) is raised
+    into the sender, which must write nothing more, as the savepoint's failed rollback would
+    have made the sender's next query fail."""
+    connection = transaction.get_connection()
+    alone = connection.vendor == "sqlite" and not actions.email_enabled()
+    try:
+        with contextlib.nullcontext() if alone else transaction.atomic():
+            return _case_notices(case, change, actor)
+    except DatabaseError:
+        if alone and not connection.connection.in_transaction:
+            raise
+        logger.exception("could not write the notices of on_case_changed")
+    except (DomainError, AttributeError, TypeError, ValueError):
+        logger.exception("could not write the notices of on_case_changed")
+    return None
+
+
+def _case_notices(case: Any, change: str, actor: Any) -> list[audit.Event]:
     post = case.post
     what = " ".join(str(change).split()) or "changed"
     officials = actions.post_officials(post, assigned_to=case)

@@ -16,6 +16,7 @@ No lower app imports this one: it connects here, from ``ReportsConfig.ready``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 from django.db.models.signals import post_save
@@ -25,13 +26,22 @@ from defector.cases.models import Case, Obligation
 from defector.exploitation.models import CaseRequirement
 from defector.policy.obligations import ObligationId
 from defector.publicity.models import Proposal
-from defector.reports.actions.standing import refresh_standing
+from defector.reports.actions.standing import open_standing, refresh_standing
 
 UID: Final = "defector.reports.standing."
 
 
-def on_case_changed(sender: Any, case: Case, **kwargs: Any) -> None:
-    refresh_standing([case.pk])
+def on_case_changed(
+    sender: Any,
+    case: Case,
+    created: bool = False,
+    obligations: Sequence[Obligation] = (),
+    **kwargs: Any,
+) -> None:
+    if created:  # a new case: its row from what the intake wrote, without reading it again
+        open_standing(case, obligations)
+    else:
+        refresh_standing([case.pk])
 
 
 def on_obligation_saved(sender: Any, instance: Obligation, raw: bool = False, **_: Any) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from defector import policy
 from defector.cases import signals
 from defector.cases.choices import HANDLING_ROLES
-from defector.cases.models import Case, TimelineEntry
+from defector.cases.models import Case, Obligation, TimelineEntry
 from defector.cases.validation import Errors, as_id, moment_of
 from defector.cases.validation import error as add_error
 from defector.core import audit
@@ -168,12 +168,16 @@ def record_event(
     reason: str = "",
     also: Sequence[Entry] = (),
     official: Official | None = None,
+    created: Sequence[Obligation] | None = None,
 ) -> TimelineEntry:
     """Write a case action's audit record and its timeline entry (plus the lines in ``also``),
     inside the action's transaction. Every case action calls this — bona fides checks,
     statements, determinations and the rest included — so that the case's timeline shows
     everything. ``summary`` names the case by its cryptonym only: never a true name.
-    ``official``: the official ``acting_user`` acts as, when the action has read it already."""
+    ``official``: the official ``acting_user`` acts as, when the action has read it already.
+    ``created``: the case was created in this transaction and nothing of it is written yet but
+    these obligations (and its subject, assessment, note and links): the receivers are told so
+    (``cases.signals.case_changed``), and may write from it without reading."""
     moment = moment_of(at)
     if official is None:
         official = acting_official(acting_user)
@@ -181,8 +185,9 @@ def record_event(
     # The receivers run first and hand back the audit records of what they wrote (the
     # notices'); those are appended after the change's own, all in one move of the audit head,
     # so that the head (on PostgreSQL, the writers' turn) is taken once their reads are done.
+    news: dict[str, Any] = {} if created is None else {"created": True, "obligations": created}
     answers: list[tuple[Any, Any]] = signals.case_changed.send(
-        sender=Case, case=case, change=summary, actor=acting_user
+        sender=Case, case=case, change=summary, actor=acting_user, **news
     )
     theirs = [
         event

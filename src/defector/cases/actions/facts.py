@@ -4,35 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from defector import policy
 from defector.cases import clocks
 from defector.cases.actions.common import Entry, claim_case, find_case, record_event
+from defector.cases.actions.owners import Holders, default_owner, owners_by_role, read_holders
 from defector.cases.choices import (
-    COMMITTEE_ROLES,
     OBLIGATION_OWNER_ROLES,
     SETTLED_STATUSES,
     ObligationStatus,
     Stage,
 )
 from defector.cases.models import Assessment, Case, Obligation
-from defector.cases.queries import case_row
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
-from defector.core.access import Action, who_can
+from defector.core.access import Action
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.inserts import Insert
-from defector.core.known import keep_decisions, knowing, read_principals
-from defector.core.prepared import Param
-from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
-from defector.directory.models import Official, Post, RoleAssignment
+from defector.directory.models import Official, Post
 from defector.directory.queries import acting_official
 from defector.policy.gates import powers as powers_gate
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
@@ -44,6 +40,10 @@ POWER_FACT_CLAUSES: Final[dict[str, str]] = {
     "presidential_exclusion": "1",
     "dci_extension": "3",
 }
+
+
+#: The owners of a case's new obligations (``cases.actions.owners``; custody's hand-over too).
+_owners_by_role = owners_by_role
 
 
 def refuse_power_facts(data: object) -> None:
@@ -130,77 +130,6 @@ def _category_change(before: Sequence[str], after: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
-#: The roles :data:`_OWNER_ROLE_HOLDERS` reads: those that own obligations
-#: (``OBLIGATION_OWNER_ROLES``) and the committee's, who are told of the case (``6e``).
-_HOLDER_ROLES: Final = frozenset(OBLIGATION_OWNER_ROLES.values()) | frozenset(COMMITTEE_ROLES)
-
-#: The post's active holders of :data:`_HOLDER_ROLES`, each with its official and user: a
-#: prepared read (``core.prepared``), compiled once.
-_OWNER_ROLE_HOLDERS: Final = PreparedRead(
-    lambda: (
-        RoleAssignment.objects.filter(
-            role__in=sorted(_HOLDER_ROLES),
-            post_id=Param("post"),
-            official__user__is_active=True,
-        )
-        .order_by("pk")
-        .values("role", *case_row.official_columns("official__"))
-    )
-)
-
-
-def _owners_by_role(case: Case, roles: Iterable[str]) -> dict[str, Official | None]:
-    """For each role, the post's one active official in it who may see the case (or None).
-    Within ``core.known.knowing_principals`` (an intake), the principals of the post's
-    committee are read with the owners' (one read), for the case's notices to recall."""
-    wanted = sorted(set(roles))
-    holders: dict[str, list[Official]] = {role: [] for role in wanted}
-    others: list[Official] = []
-    if set(wanted) <= _HOLDER_ROLES:
-        alias = router.db_for_read(RoleAssignment)
-        for row in _OWNER_ROLE_HOLDERS.rows(using=alias, post=case.post_id):
-            holder = case_row.official(row, "official__", alias)
-            if holder is None:
-                continue
-            if row["role"] in holders:
-                holders[row["role"]].append(holder)
-            else:
-                others.append(holder)
-    else:
-        assignments = RoleAssignment.objects.filter(
-            role__in=wanted, post=case.post, official__user__is_active=True
-        ).select_related("official__user")
-        for assignment in assignments:
-            holders[assignment.role].append(assignment.official)
-    sole = {role: found[0] for role, found in holders.items() if len(found) == 1}
-    if not sole:
-        return dict.fromkeys(wanted)
-    # Within an intake (``core.known``), the committee's principals and decisions too: its
-    # notices recall them.
-    asked = [o.user for o in sole.values()]
-    if knowing():
-        asked += [o.user for found in holders.values() if len(found) > 1 for o in found]
-        asked += [o.user for o in others]
-    read_principals(asked)
-    seeing = who_can(asked, Action.VIEW, case)
-    keep_decisions(asked, Action.VIEW, case, seeing)
-    allowed = {user.pk for user in seeing}
-    return {
-        role: sole[role] if sole.get(role) and sole[role].user_id in allowed else None
-        for role in wanted
-    }
-
-
-def _default_owner(
-    identifier: str, owners: Mapping[str, Official | None], acting: Official | None
-) -> Official | None:
-    """Who owns a new obligation: the post's one official in the role the obligation belongs
-    to (``OBLIGATION_OWNER_ROLES``) when they may see the case; else the acting official."""
-    role = OBLIGATION_OWNER_ROLES.get(identifier)
-    owner = owners.get(role) if role is not None else None
-    return owner if owner is not None else acting
-
-
 @dataclass(frozen=True, slots=True)
 class Assessed:
     """What one assessment changed on a case."""
@@ -260,16 +189,23 @@ class Assessed:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """What a new case's first assessment reads, read before the intake's transaction (so that
-    the transaction, which holds SQLite's write lock, only writes): Washington's records and the
-    post's clocks."""
+    the transaction, which holds SQLite's write lock, only writes): Washington's records, the
+    post's clocks, and the post's holders of the obligations' owner roles and of the committee
+    with their principals (``cases.actions.owners``)."""
 
     records: Sequence[powers_gate.Power]
     clocks: clocks.CaseClocks
+    holders: Holders | None = None
 
 
-def prepare(post: Post) -> Prepared:
-    """Read what :func:`_assess` needs for a new case at ``post``."""
-    return Prepared(powers_queries.every_record(), clocks.clocks_for(post))
+def prepare(post: Post, holders: Holders | None = None) -> Prepared:
+    """Read what :func:`_assess` needs for a new case at ``post`` (``holders``: the post's,
+    read already)."""
+    return Prepared(
+        powers_queries.every_record(),
+        clocks.clocks_for(post),
+        holders if holders is not None else read_holders(post.pk),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,7 +300,9 @@ def _assess(
     post_clocks = new.clocks if new is not None else clocks.clocks_for(case.post)
     to_open = [i for i in arising if i not in kept and i not in settled]
     owners = _owners_by_role(
-        case, (OBLIGATION_OWNER_ROLES[i] for i in to_open if i in OBLIGATION_OWNER_ROLES)
+        case,
+        (OBLIGATION_OWNER_ROLES[i] for i in to_open if i in OBLIGATION_OWNER_ROLES),
+        new.holders if new is not None else None,
     )
     opened: list[Obligation] = _OBLIGATIONS.save(
         [
@@ -373,7 +311,7 @@ def _assess(
                 identifier=identifier,
                 clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,
                 title=OBLIGATIONS_BY_ID[ObligationId(identifier)].title,
-                owner=_default_owner(identifier, owners, official),
+                owner=default_owner(identifier, owners, official),
                 arose_at=at,
                 assessment=assessment,
                 due_at=post_clocks.due(identifier, received_at=case.received_at, arose_at=at),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -23,6 +23,7 @@ from defector.cases.actions.facts import (
     refuse_power_facts,
 )
 from defector.cases.actions.free_text import refuse_names
+from defector.cases.actions.owners import Holders, keep_committee, read_holders
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
 from defector.cases.queries import intake_defaults, may_open_at
@@ -167,30 +168,35 @@ def open_case(
         raise PermissionDenied("you are not an official", clauses=("6b(1)",))
     if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
         officers.insert(0, opener)
-    # Everything above only reads: the transaction (which, on SQLite, holds the database's
-    # write lock from its start) begins here and only writes, with what the first assessment
-    # reads read already.
-    prepared = prepare(post) if parsed is not None else None
-    # The principals of the post's officials are read once for the obligations' owners and
-    # the notices (``core.known``).
-    with knowing_principals(), transaction.atomic():
-        return do_open_case(
-            Intake(
-                post=post,
-                sensitivity=sensitivity,
-                kind=kind,
-                codes=codes,
-                compartments=compartment_rows,
-                officers=officers,
-                identity=identity,
-                parsed=parsed,
-                reception=reception,
-                opener=opener,
-                prepared=prepared,
-            ),
-            acting_user=acting_user,
-            moment=moment,
-        )
+    # Everything above only reads, and so does what follows up to the transaction (which, on
+    # SQLite, holds the database's write lock from its start): what the first assessment
+    # reads, the post's owners of obligations and committee with their principals (kept for
+    # the owners and the notices: ``core.known``), a cryptonym no case has. The transaction
+    # decides who of them may see the case (one query) and writes.
+    with knowing_principals():
+        holders = read_holders(post.pk)
+        prepared = prepare(post, holders) if parsed is not None else None
+        cryptonym = cryptonyms.new_cryptonym()
+        with transaction.atomic():
+            return do_open_case(
+                Intake(
+                    post=post,
+                    sensitivity=sensitivity,
+                    kind=kind,
+                    codes=codes,
+                    compartments=compartment_rows,
+                    officers=officers,
+                    identity=identity,
+                    parsed=parsed,
+                    reception=reception,
+                    opener=opener,
+                    prepared=prepared,
+                    holders=holders,
+                    cryptonym=cryptonym,
+                ),
+                acting_user=acting_user,
+                moment=moment,
+            )
 
 
 def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
@@ -320,6 +326,11 @@ class Intake:
     opener: Official
     #: What the first assessment reads, read before the transaction (default: read in it).
     prepared: Prepared | None = None
+    #: The post's owners of obligations and committee (``cases.actions.owners``), read before
+    #: the transaction: the notices' roster is kept from them (default: read in it).
+    holders: Holders | None = None
+    #: A cryptonym no case had before the transaction (default: drawn in it).
+    cryptonym: str = ""
 
 
 @sensitive_variables("intake")
@@ -344,7 +355,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         prepared = intake.prepared or prepare(intake.post)
         foreseen = foresee(intake.parsed, prepared)
         case.categories = foreseen.categories
-    _save_with_cryptonym(case)
+    _save_with_cryptonym(case, intake.cryptonym)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
     # would read the links first), as ``add`` inserts them (in the order of a set of ids).
     if intake.compartments:
@@ -358,6 +369,9 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         _CASE_OFFICERS.save(
             [_Officers(case_id=case.pk, official_id=pk) for pk in {o.pk for o in intake.officers}]
         )
+    if intake.holders is not None:
+        # Whom the case's notices go to, from what was read before the transaction.
+        keep_committee(case, intake.holders, intake.officers)
     subject = Subject(case=case, **intake.identity)
     _SUBJECTS.one(subject)
     signals.subject_named.send(
@@ -406,13 +420,14 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         after=after,
         also=also,
         official=opener,
+        created=assessed.opened if assessed is not None else (),
     )
     return case
 
 
 #: An intake's inserts, each built once (``core.inserts``): the same rows as ``save()`` and
 #: ``add()`` write (no receiver listens to these models' ``post_save`` or ``m2m_changed``).
-_CASES: Final = Insert(Case)
+_CASES: Final = Insert(Case, unless_taken=("cryptonym",))
 _SUBJECTS: Final = Insert(Subject)
 _NOTES: Final = Insert(CaseNote)
 _Officers: Final = Case.officers.through
@@ -421,42 +436,23 @@ _CASE_OFFICERS: Final = Insert(_Officers, ignore_conflicts=True)
 _CASE_COMPARTMENTS: Final = Insert(_Compartments, ignore_conflicts=True)
 
 
-def _save_with_cryptonym(case: Case) -> None:
-    """Save a new case under a fresh cryptonym, drawing again if a concurrent intake took the
-    drawn one between the check and the insert.
+def _save_with_cryptonym(case: Case, drawn: str = "") -> None:
+    """Save a new case under a fresh cryptonym (``drawn``: one drawn before the transaction,
+    which no committed case had), drawing again if a concurrent intake took it meanwhile.
 
     The draw checks the committed cases only: a concurrent intake may hold the same cryptonym in
-    its uncommitted transaction. PostgreSQL then makes this INSERT wait for that transaction and,
-    once it commits, fails with ``duplicate key … cases_case_cryptonym_key`` (SQLite's single
-    writer never gets here). The INSERT runs in a savepoint so that only the savepoint aborts: a
-    PostgreSQL transaction in which a statement failed refuses every further statement until it
-    is rolled back. A clash is known by the column its error names, not by looking for the
-    rival's row, which the transaction's snapshot may not show. PostgreSQL logs each
-    clash as an ERROR although it is retried here; a clash is rare in a space of millions. On
-    SQLite, where a failed statement leaves the transaction whole, no savepoint is taken.
+    its uncommitted transaction. The insert writes nothing when a case holds the cryptonym
+    (``ON CONFLICT (cryptonym) DO NOTHING``: ``core.inserts``): on PostgreSQL it first waits
+    for a transaction that wrote the same cryptonym and has not ended, and writes nothing if
+    that one commits. Nothing fails, so no savepoint is needed around it on either database
+    (SQLite's single writer never gets here), and PostgreSQL logs no error.
     """
     alias = router.db_for_write(Case)
-    guarded = connections[alias].vendor != "sqlite"
-    for _ in range(CRYPTONYM_SAVE_ATTEMPTS):
-        case.cryptonym = cryptonyms.new_cryptonym()
-        try:
-            if guarded:
-                with transaction.atomic(using=alias):
-                    _CASES.one(case, using=alias)
-            else:
-                _CASES.one(case, using=alias)
+    for attempt in range(CRYPTONYM_SAVE_ATTEMPTS):
+        case.cryptonym = drawn if drawn and not attempt else cryptonyms.new_cryptonym()
+        if _CASES.one_unless_taken(case, using=alias):
             return
-        except IntegrityError as exc:
-            if not _names_the_cryptonym(exc):
-                raise
     raise cryptonyms.CryptonymsBusy(
         f"{CRYPTONYM_SAVE_ATTEMPTS} cryptonyms drawn for this case were each taken meanwhile by "
         "another intake; nothing was saved: try again"
     )
-
-
-def _names_the_cryptonym(exc: IntegrityError) -> bool:
-    """Whether a failed insert broke the cryptonym's uniqueness: PostgreSQL names the constraint
-    ``cases_case_cryptonym_key`` and SQLite the column ``cases_case.cryptonym`` (the values a
-    message may quote are upper case)."""
-    return "cryptonym" in str(exc)

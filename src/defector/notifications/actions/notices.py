@@ -291,22 +291,20 @@ def _insert(
     if not rows:
         return [], []
     now = timezone.now()
-    notices: list[Notice] = _NOTICES.save(  # type: ignore[assignment]
-        [
-            Notice(
-                recipient=official,
-                kind=kind,
-                summary=summary,
-                link=link,
-                post=post,
-                created_at=now,
-            )
-            for summary, link, chosen in rows
-            for official in chosen
-        ]
-    )
-    if email_enabled():
-        outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
+    # Everything is made before the first write; without e-mail, the notices' insert is the
+    # only write (``notifications.receivers.on_case_changed`` counts on it).
+    made = [
+        Notice(
+            recipient=official,
+            kind=kind,
+            summary=summary,
+            link=link,
+            post=post,
+            created_at=now,
+        )
+        for summary, link, chosen in rows
+        for official in chosen
+    ]
     events = [
         audit.Event(
             actor=acting_user,
@@ -322,6 +320,9 @@ def _insert(
         )
         for summary, link, chosen in rows
     ]
+    notices: list[Notice] = _NOTICES.save(made)  # type: ignore[assignment]
+    if email_enabled():
+        outbox.queue(notices, [official for _, _, chosen in rows for official in chosen])
     return notices, events
 
 

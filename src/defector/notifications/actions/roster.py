@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from defector.cases.models import Case
 from defector.cases.queries.case_row import official, official_columns
-from defector.core.known import recall_principals
+from defector.core.known import recall_principals, roster
 from defector.core.prepared import Param, Prepared
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post, RoleAssignment
@@ -64,11 +64,17 @@ def post_officials(
     post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
 ) -> list[Official]:
     """The active officials holding one of ``roles`` at ``post`` (with ``assigned_to``, a
-    case: and the officers assigned to it), in one read, each with its user."""
+    case: and the officers assigned to it), in one read, each with its user; with a case, as
+    the action kept them when it read them before its transaction (``core.known.roster``)."""
     wanted = tuple(roles)
     if not wanted or not set(wanted) <= set(Role.values):
         # Not the code's roles: read as asked, without keeping a prepared read for them.
         return list(_officials_queryset(post, wanted, assigned_to))
+    if assigned_to is not None:
+        # Read already, before the action's transaction (``core.known``: an intake's).
+        kept = roster(post.pk, wanted, assigned_to.pk)
+        if kept is not None:
+            return kept
     read = _read(wanted, assigned_to is not None)
     alias = router.db_for_read(Official)
     values: dict[str, Any] = {"post": post.pk}

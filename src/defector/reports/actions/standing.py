@@ -21,13 +21,13 @@ without an audit record (the data migration, the seed).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from django.db import connection, transaction
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
-from defector.core import audit
+from defector.core import audit, prepared
 from defector.core.users import AnyUser
 from defector.exploitation.choices import Overall
 from defector.exploitation.choices import Status as RequirementStatus
@@ -146,6 +146,51 @@ def refresh_standing(case_ids: Iterable[int]) -> None:
             f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
             params,
         )
+
+
+def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
+    """The standing row of a case created in the caller's transaction, whose only rows yet
+    (besides its subject, links, assessment and note) are ``obligations`` (an intake's): the
+    row :func:`refresh_standing` would compute, written from them without reading — no
+    requirement (exploitation ``no_requirements``), no report, no proposal; the next due date
+    the earliest open ``6d`` period's; no row unless the ``6d`` obligation arose."""
+    periods = [o for o in obligations if o.identifier == ObligationId.REPORT_TO_IDC]
+    if not periods:
+        return
+    due = [o.due_at for o in periods if o.status == ObligationStatus.OPEN and o.due_at is not None]
+    values = {
+        "case_id": case.pk,
+        "cryptonym": case.cryptonym,
+        "sensitivity": case.sensitivity,
+        "in_washington": case.in_washington,
+        "post_id": case.post_id,
+        "stage": case.stage,
+        "opened_at": case.opened_at,
+        "exploitation": Overall.NO_REQUIREMENTS.value,
+        "received": 0,
+        "acknowledged": 0,
+        "drafts": 0,
+        "next_due": min(due) if due else None,
+        "last_sent": None,
+        "proposals": 0,
+    }
+    with prepared.cursor(connection) as cursor:
+        cursor.execute(
+            _OPEN,
+            [field.get_db_prep_save(values[field.attname], connection) for field in _FIELDS],
+        )
+
+
+#: The fields of :data:`COLUMNS`, in order.
+_FIELDS: Final = tuple(
+    next(f for f in Standing._meta.concrete_fields if f.attname == name) for name in COLUMNS
+)
+#: :func:`open_standing`'s statement: the row's values, as :func:`refresh_standing` writes them.
+_OPEN: Final = (
+    f"INSERT INTO {Standing._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608 (constant)
+    f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) ON CONFLICT (case_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in COLUMNS[1:])
+)
 
 
 def recompute_standing() -> int:
