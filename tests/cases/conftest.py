@@ -127,7 +127,9 @@ def counts(db: Any) -> Callable[[], tuple[int, ...]]:
         return (
             Case.objects.count(),
             Subject.objects.count(),
-            AuditEvent.objects.count(),
+            # The name trace's own records left out: on SQLite an intake's trace writes its
+            # record in the intake's transaction, unless it tells the IDC (after the commit).
+            AuditEvent.objects.exclude(action="traces.trace.run").count(),
             Assessment.objects.count(),
             Obligation.objects.count(),
             TimelineEntry.objects.count(),

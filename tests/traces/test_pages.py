@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from defector.cases.models import BonaFidesCheck, Case
-from defector.traces.choices import HitMark
+from defector.traces.choices import HitMark, TraceKind
 from defector.traces.models import Hit, Trace, WatchlistSource
 
 from .conftest import LIAISON
@@ -65,7 +65,7 @@ def test_running_marking_and_concluding_a_trace_on_the_pages(
     client = client_for(officer)
     page = reverse("traces:case", args=[case.pk])
     answer = _post(client, page, {"name": ""}, page)
-    trace = Trace.objects.get(case=case)
+    trace = Trace.objects.get(case=case, kind=TraceKind.MANUAL)
     trace_url = reverse("traces:trace", args=[case.pk, trace.pk])
     assert answer.status_code == 302
     assert answer["Location"] == trace_url

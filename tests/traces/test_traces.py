@@ -67,7 +67,7 @@ def test_a_bad_query_is_refused_with_its_field(officer: User, open_case: OpenCas
             acting_user=officer, case_id=case.pk, name="Jan", dob="1950-13", nationality="XX"
         )
     assert {error["field"] for error in refused.value.errors} == {"dob", "nationality"}
-    assert not Trace.objects.exists()
+    assert not Trace.objects.filter(kind=TraceKind.MANUAL).exists()
 
 
 def test_a_subject_on_a_case_the_user_sees_is_shown(officer: User, open_case: OpenCase) -> None:
@@ -222,6 +222,57 @@ def test_the_intake_trace_also_searches_the_watch_lists(
     view = queries.describe(officer, Trace.objects.get(case=case))
     assert [hit.reference for hit in view.hits] == ["B-7"]
     assert not Notice.objects.filter(kind=NoticeKind.TRACE).exists()
+
+
+def test_on_sqlite_an_intakes_trace_is_written_in_its_transaction_after_the_cases_record(
+    liaison: Path, officer: User, open_case: OpenCase, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        case = open_case(true_name="Jan Kowalski")
+    inside = connection.vendor == "sqlite"
+    assert Trace.objects.filter(case=case).exists() == inside
+    for callback in after_commit:
+        callback()
+    trace = Trace.objects.get(case=case)
+    assert trace.kind == TraceKind.INTAKE
+    assert [hit.reference for hit in Hit.objects.filter(trace=trace)] == ["B-7"]
+    opened = AuditEvent.objects.get(action="cases.case.open", cryptonym=case.cryptonym)
+    traced = AuditEvent.objects.get(action="traces.trace.run", object_id=str(trace.pk))
+    after_opened = list(
+        AuditEvent.objects.filter(seq__gt=opened.seq).order_by("seq").values_list("action")
+    )
+    assert after_opened[-1] == ("traces.trace.run",)
+    assert traced.seq > opened.seq
+    if inside:  # appended with the case's record: the same moment
+        assert traced.at == opened.at
+
+
+def test_an_intake_trace_that_fails_in_the_transaction_is_run_after_the_commit(
+    liaison: Path,
+    officer: User,
+    open_case: OpenCase,
+    committed: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = actions.traces.search.search_watchlists
+    calls: list[int] = []
+
+    def broken_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the matcher broke once")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions.traces.search, "search_watchlists", broken_once)
+    with committed():
+        case = open_case(true_name="Jan Kowalski")
+    if connection.vendor == "sqlite":  # failed in the transaction, then run after the commit
+        assert len(calls) == 2
+        trace = Trace.objects.get(case=case)
+        assert [hit.reference for hit in Hit.objects.filter(trace=trace)] == ["B-7"]
+    else:  # run after the commit only, and failed there
+        assert len(calls) == 1
+        assert not Trace.objects.filter(case=case).exists()
 
 
 def test_a_failing_intake_trace_never_undoes_the_intake(

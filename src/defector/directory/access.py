@@ -6,11 +6,12 @@ up; administrators manage them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from defector.core.access import (
     EVERYTHING,
@@ -22,26 +23,58 @@ from defector.core.access import (
     register_principal_source,
     user_only,
 )
+from defector.core.prepared import Param, Prepared
 from defector.directory.models import Official
+
+#: What a principal is read from: an official's row, with one row for each of its roles and
+#: compartments (outer joins: nulls where it has none).
+_COLUMNS: Final = (
+    "pk",
+    "user_id",
+    "post_id",
+    "clearance",
+    "roles__role",
+    "roles__post_id",
+    "compartments__code",
+)
+#: The users of one prepared read of principals (``core.prepared``): a list of users is asked
+#: in the smallest of these that holds it (its last repeated: ``IN`` is a set). One user is
+#: every request's own; more, the officials a case's obligations and notices go to.
+USER_BUCKETS: Final = (1, 2, 4, 8, 16, 32, 64)
+
+
+def _principals_read(size: int) -> QuerySet[Any]:
+    rows: QuerySet[Any] = (
+        Official.objects.filter(user__id__in=[Param(f"u{i}") for i in range(size)])
+        .order_by()
+        .values(*_COLUMNS)
+    )
+    return rows
+
+
+#: The principals' reads, by number of users.
+_PRINCIPALS: Final[dict[int, Prepared]] = {
+    size: Prepared(functools.partial(_principals_read, size)) for size in USER_BUCKETS
+}
+
+
+def _official_rows(user_ids: list[int]) -> list[tuple[Any, ...]]:
+    """The rows (:data:`_COLUMNS`) of the officials of ``user_ids`` (sorted), from the
+    prepared read of their number (the ORM's past the largest)."""
+    size = next((size for size in USER_BUCKETS if size >= len(user_ids)), None)
+    if size is None:
+        return list(Official.objects.filter(user_id__in=user_ids).order_by().values_list(*_COLUMNS))
+    padded = user_ids + [user_ids[-1]] * (size - len(user_ids))
+    values: dict[str, Any] = {f"u{i}": pk for i, pk in enumerate(padded)}
+    return [tuple(row[name] for name in _COLUMNS) for row in _PRINCIPALS[size].rows(**values)]
 
 
 def principals_of(users: Sequence[User]) -> dict[int, Principal]:
-    """Signed-in users' principals, by user id, in one query whatever their number: each
-    official's post, roles, clearance and compartments; superusers are administrators."""
+    """Signed-in users' principals, by user id, in one query whatever their number (a prepared
+    read up to 64 users, ``core.prepared``): each official's post, roles, clearance and
+    compartments; superusers are administrators."""
     by_user = {user.pk: user for user in users}
-    rows = (
-        Official.objects.filter(user_id__in=sorted(by_user))
-        .order_by()
-        .values_list(
-            "pk",
-            "user_id",
-            "post_id",
-            "clearance",
-            "roles__role",
-            "roles__post_id",
-            "compartments__code",
-        )
-    )
+    rows = _official_rows(sorted(by_user)) if by_user else []
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         official_id, user_id, post_id, clearance = row[0], row[1], row[2], row[3]

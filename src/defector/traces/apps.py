@@ -21,9 +21,14 @@ class TracesConfig(AppConfig):
         )
 
         # Intake (and any change of a subject's names) indexes the names in the same
-        # transaction and traces them after the commit (6b(3)(b)).
+        # transaction and traces them after the commit (6b(3)(b)), or in it on SQLite.
         case_signals.subject_named.connect(
             receivers.on_subject_named, dispatch_uid="traces.subject_named"
+        )
+        # On SQLite the trace runs when the intake's change is recorded, in its transaction
+        # (``traces.actions.intake``); its audit record is appended after the case's own.
+        case_signals.case_changed.connect(
+            receivers.on_case_changed, dispatch_uid="traces.case_changed"
         )
         register_section(
             CaseSection(

@@ -160,9 +160,12 @@ def keep_trace(
     acting_user: AnyUser | None,
     moment: dt.datetime,
     decided: Decided | None = None,
+    events: list[audit.Event] | None = None,
 ) -> Trace:
     """Keep the hits ``found``, record the trace and tell the IDC (in the caller's
-    transaction; ``decided``: whom the IDC's notices go to, decided before it)."""
+    transaction; ``decided``: whom the IDC's notices go to, decided before it; ``events``: an
+    intake's trace with no one to tell, whose audit record is handed back there, for the
+    intake to append after its own, instead of appended here)."""
     trace = Trace(
         case=case,
         kind=kind,
@@ -212,13 +215,17 @@ def keep_trace(
             at=moment, obj=trace, after=after,
         )  # fmt: skip
     else:
-        audit.record(
+        event = audit.Event(
             actor=acting_user,
             action="traces.trace.run",
             obj=trace,
             cryptonym=case.cryptonym,
             after=after,
         )
+        if events is not None and not told:
+            events.append(event)
+        else:
+            audit.record_many([event])
     if told:
         _tell_idc(case, told, kind, acting_user, decided)
     return trace
@@ -320,20 +327,29 @@ def trace_at_intake(
         if case is None or identity is None:
             return None
         found = find(case, identity, subject)
-        decided = _decide(case, _to_tell(found, acting_user, TraceKind.INTAKE))
-        with transaction.atomic():
-            return keep_trace(
-                case,
-                identity,
-                found,
-                kind=TraceKind.INTAKE,
-                acting_user=acting_user,
-                moment=timezone.now(),
-                decided=decided,
-            )
+        return keep_at_intake(case, identity, found, acting_user)
     except Exception:  # the case is committed; a trace that fails must not undo the answer
         logger.exception("the name trace at intake failed for case %s", case_id)
         return None
+
+
+@sensitive_variables("identity")
+def keep_at_intake(
+    case: Case, identity: Identity, found: list[search.Found], acting_user: AnyUser | None
+) -> Trace:
+    """Keep an intake's trace of what its search ``found`` in a transaction of its own, after
+    the intake's commit, the IDC's recipients decided before it (it only writes)."""
+    decided = _decide(case, _to_tell(found, acting_user, TraceKind.INTAKE))
+    with transaction.atomic():
+        return keep_trace(
+            case,
+            identity,
+            found,
+            kind=TraceKind.INTAKE,
+            acting_user=acting_user,
+            moment=timezone.now(),
+            decided=decided,
+        )
 
 
 def _find_trace(acting_user: AnyUser, case: Case, trace_id: int | str) -> Trace:
