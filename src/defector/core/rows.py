@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -186,7 +186,7 @@ def stored_checkpoint_rows(source: Source) -> list[CheckpointRow]:
 
 def _bodies(
     source: Source, batch_size: Callable[[], int], after: int, cut: int, streamed: bool
-) -> Iterator[list[Any]]:
+) -> Generator[list[Any], None, None]:
     """The stored bytes of the events after position ``after`` in chain order, a batch at a
     time (None for an event of format 1). Nothing else is read: the rest is needed only for a
     batch that does not check out, or one of format 1 (:func:`_rows_at`).
