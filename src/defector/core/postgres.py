@@ -104,6 +104,7 @@ def stream(
             if count:
                 yield list(map(result.get_value, range(count), repeat(0, count)))
     finally:
-        while pgconn.get_result() is not None:  # the rest, if any: the connection free again
-            pass
-        pgconn.nonblocking = nonblocking
+        if not raw.closed:  # the rest, if any, read: the connection free again
+            while pgconn.get_result() is not None:
+                pass
+            pgconn.nonblocking = nonblocking
