@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 # Every encoding name is ``chain``'s too (``chain.canonical``, ``chain.event_body``, …).
@@ -54,13 +53,11 @@ from defector.core.encoding import (
 
 def key_id(public_key: Ed25519PublicKey) -> str:
     """A short, stable name of a verification key: the first 16 hex digits of its SHA-256."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return hashlib.sha256(public_key.public_bytes_raw()).hexdigest()[:16]
 
 
 def public_key_text(public_key: Ed25519PublicKey) -> str:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode("ascii")
+    return base64.b64encode(public_key.public_bytes_raw()).decode("ascii")
 
 
 def load_public_key(text: str) -> Ed25519PublicKey:
@@ -73,13 +70,7 @@ def load_private_key(text: str) -> Ed25519PrivateKey:
 
 
 def new_private_key_text() -> str:
-    key = Ed25519PrivateKey.generate()
-    raw = key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-    return base64.b64encode(raw).decode("ascii")
+    return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final
 
 import psycopg
+from psycopg import pq
 from psycopg.types.datetime import DatetimeBinaryDumper, DatetimeDumper
 
 from defector.core.sources import Source
@@ -17,6 +19,8 @@ ENGINE: Final = "django.db.backends.postgresql"
 _DJANGO_OPTIONS: Final = frozenset(
     {"isolation_level", "server_side_binding", "assume_role", "pool"}
 )
+#: The results :func:`stream` takes rows from (a chunk of them, then the last, possibly empty).
+_ROWS: Final = frozenset({pq.ExecStatus.TUPLES_CHUNK, pq.ExecStatus.TUPLES_OK})
 
 
 def register_utc_datetime_dumpers() -> None:
@@ -68,4 +72,39 @@ def postgres_source(database: Mapping[str, Any]) -> Source | None:
     raw = opener()
     raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     raw.read_only = True
-    return Source("postgresql", raw, opener)
+    streamed = stream if psycopg.capabilities.has_stream_chunked() else None
+    return Source("postgresql", raw, opener, streamed)
+
+
+def stream(
+    raw: psycopg.Connection[Any], sql: str, params: Sequence[int], size: int
+) -> Iterator[list[Any]]:
+    """The first column of every row of ``sql`` (``$1``, ``$2``… its integer ``params``) in
+    binary, ``size`` rows at a time, in the connection's transaction (begun here if it is not
+    yet, as a cursor's first query would). The server sends the rows as it reads them, through
+    libpq's chunked rows mode (libpq 17 or later): no ``FETCH`` to wait for between batches,
+    as a server-side cursor has, and each value straight from libpq's result, no row object.
+    While it streams, the connection takes no other query: closed before its end (the
+    generator closed), it reads the rest of the rows and drops them, then the connection is
+    free again in the same transaction."""
+    if raw.info.transaction_status == pq.TransactionStatus.IDLE:
+        raw.execute("SELECT 1")  # psycopg's BEGIN (with the connection's isolation)
+    pgconn = raw.pgconn
+    nonblocking = pgconn.nonblocking
+    pgconn.nonblocking = 0  # the query sent at once; each result waited for
+    try:
+        values = [str(value).encode() for value in params]
+        pgconn.send_query_params(sql.encode(), values, result_format=pq.Format.BINARY)
+        pgconn.set_chunked_rows_mode(size)
+        while (result := pgconn.get_result()) is not None:
+            if result.status not in _ROWS:
+                message = (result.error_message or b"").decode("utf-8", "replace").strip()
+                raise psycopg.DatabaseError(message or f"result {result.status!r}")
+            count = result.ntuples
+            if count:
+                yield list(map(result.get_value, range(count), repeat(0, count)))
+    finally:
+        if not raw.closed:  # the rest, if any, read: the connection free again
+            while pgconn.get_result() is not None:
+                pass
+            pgconn.nonblocking = nonblocking

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -120,6 +120,9 @@ CHECKPOINT_ACTION: Final = split.CHECKPOINT_ACTION
 #: Verified in two processes (``core.split``) from this many events on, when asked.
 SPLIT_FROM: Final = 200_000
 _BODY_SQL: Final = "SELECT body FROM core_auditevent ORDER BY seq"
+#: Streamed (``core.postgres.stream``): the events up to the helper's part, then the rest.
+_STREAM_SQL: Final = f"{_BODY_SQL} LIMIT $1 OFFSET $2"
+_STREAM_REST_SQL: Final = f"{_BODY_SQL} OFFSET $1"
 #: A batch again, in full: (seq, body, hash) and the row of ``chain.ROW_FIELDS``.
 _ROWS_AT_SQL: Final = (
     f"SELECT seq, body, hash, {', '.join(chain.ROW_FIELDS)} FROM core_auditevent "  # noqa: S608
@@ -181,12 +184,26 @@ def stored_checkpoint_rows(source: Source) -> list[CheckpointRow]:
     ]
 
 
-def _batches(source: Source, batch_size: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
-    """The stored bytes of every event in chain order, a batch at a time, as 1-tuples: through
-    a server-side binary cursor on PostgreSQL (the bytes come as they are stored), the
-    driver's cursor on SQLite. Nothing else is read: the rest is needed only for a batch that
-    does not check out, or one of format 1 (:func:`_rows_at`). ``batch_size()`` is asked
-    before each batch."""
+def _bodies(
+    source: Source, batch_size: Callable[[], int], after: int, cut: int, streamed: bool
+) -> Generator[list[Any], None, None]:
+    """The stored bytes of the events after position ``after`` in chain order, a batch at a
+    time (None for an event of format 1). Nothing else is read: the rest is needed only for a
+    batch that does not check out, or one of format 1 (:func:`_rows_at`).
+
+    ``streamed`` (``source.stream``, PostgreSQL): sent by the server as it reads them, the
+    events up to position ``cut`` first (the helper's part begins after it) and then, only if
+    asked for, the rest; while it streams, the connection takes no other query, so a batch
+    that does not check out ends it (:func:`_verify` closes this and goes on with a cursor).
+    Otherwise through a server-side binary cursor on PostgreSQL (the bytes come as they are
+    stored), the driver's cursor on SQLite, ``batch_size()`` asked before each batch."""
+    if streamed and source.stream is not None:
+        size = batch_size()
+        if after < cut:
+            yield from source.stream(source.raw, _STREAM_SQL, [cut - after, after], size)
+            after = cut
+        yield from source.stream(source.raw, _STREAM_REST_SQL, [after], size)
+        return
     raw = source.raw
     if source.vendor == "postgresql":
         cursor = raw.cursor(name=f"audit_verify_{id(raw):x}", binary=True)
@@ -194,9 +211,15 @@ def _batches(source: Source, batch_size: Callable[[], int]) -> Iterator[list[tup
     else:
         cursor = raw.cursor()
     try:
-        cursor.execute(_BODY_SQL)
+        if after:
+            sql = _BODY_SQL + (
+                " OFFSET %s" if source.vendor == "postgresql" else " LIMIT -1 OFFSET ?"
+            )
+            cursor.execute(sql, [after])
+        else:
+            cursor.execute(_BODY_SQL)
         while batch := cursor.fetchmany(batch_size()):
-            yield batch
+            yield list(map(split.FIRST, batch))  # per batch, in C
     finally:
         cursor.close()
 
@@ -282,14 +305,19 @@ def _verify(source: Source, asked: _Asked, processes: int, split_from: int) -> V
     def size() -> int:  # up to the helper's part, then on
         return min(batch_size, cut - walk.position) if walk.position < cut else batch_size
 
-    for batch in _batches(source, size):
+    streamed = source.stream is not None and not deep
+    reader = _bodies(source, size, 0, cut, streamed)
+    while (bodies := next(reader, None)) is not None:
         first = walk.position + 1
-        bodies = list(map(split.FIRST, batch))  # per batch, in C
         # An event of format 1 (no bytes, None) is one ``walk.batch`` cannot check: it says so.
         hashes: Sequence[Any] | None = None if deep else walk.batch(bodies)
         full: list[tuple[Any, ...]] | None = None
         if hashes is None:
-            full = _rows_at(source, walk.position, len(batch))
+            if streamed:  # the stream holds the connection: end it, read on through a cursor
+                reader.close()
+                reader = _bodies(source, size, walk.position + len(bodies), cut, False)
+                streamed = False
+            full = _rows_at(source, walk.position, len(bodies))
             _boundary(source, walk, full)
             hashes = _one_by_one(walk, full, hash_row, deep)
         split.note(seen, first, bodies, hashes, full)
@@ -303,6 +331,7 @@ def _verify(source: Source, asked: _Asked, processes: int, split_from: int) -> V
                 processes_used = 2
                 break  # the rest was verified by the helper, and linked here
             helper = None  # not taken: read the rest here, as in one process
+    reader.close()
     if helper is not None:
         helper.stop()
     report = walk.finish()
@@ -334,7 +363,9 @@ def _helper(
     if last is None or last <= middle:
         return None
     wanted = [*walk.sizes, head[0]]
-    return split.start(source.vendor, source.opener, middle + 1, int(last), wanted, head[0], size)
+    return split.start(
+        source.vendor, source.opener, middle + 1, int(last), wanted, head[0], size, source.stream
+    )
 
 
 def _take(part: split.Part | None, helper: split.Helper, walk: chain.Walk, seen: Seen) -> bool:

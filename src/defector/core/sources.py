@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -23,15 +23,22 @@ from django.db import connection
 SQLITE_ENGINES: Final = frozenset({"defector.core.sqlite", "django.db.backends.sqlite3"})
 
 
+#: Streams a query's first column in batches through a connection: ``(raw, sql, params,
+#: size)``, the SQL with ``$1``… placeholders (``core.postgres.stream``).
+Stream = Callable[[Any, str, Sequence[int], int], Iterator[list[Any]]]
+
+
 @dataclass(slots=True)
 class Source:
     """A database the chain is read from: ``vendor`` (``"sqlite"`` or ``"postgresql"``),
-    ``raw`` (a DB-API connection, in the read transaction of the verification) and ``opener``
-    (opens another connection to the same database; None where none can be, in memory)."""
+    ``raw`` (a DB-API connection, in the read transaction of the verification), ``opener``
+    (opens another connection to the same database; None where none can be, in memory) and
+    ``stream`` (reads the stored bytes streamed, without a cursor; None: through a cursor)."""
 
     vendor: str
     raw: Any
     opener: Callable[[], Any] | None = None
+    stream: Stream | None = None
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` (``%s`` placeholders, as Django's cursors take them)."""

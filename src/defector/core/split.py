@@ -19,7 +19,7 @@ import json
 import multiprocessing
 import operator
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from multiprocessing.connection import Connection
@@ -27,6 +27,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Final
 
 from defector.core import chain
+from defector.core.sources import Stream
 
 #: The action of the event each checkpoint row belongs to.
 CHECKPOINT_ACTION: Final = "audit.checkpoint"
@@ -41,6 +42,9 @@ FIRST: Final = operator.itemgetter(0)
 #: (docs/benchmarks.md, "`audit verify` on PostgreSQL: the far half compiled too"). Only how
 #: the plan runs changes: the same query, the same rows, each hashed here as before.
 COMPILED: Final = "SET LOCAL jit_above_cost = 0"
+#: The far half streamed (``core.postgres.stream``; not compiled: streamed, its backend
+#: spent as little or less without JIT, docs/benchmarks.md, seventh session).
+_FAR_STREAM_SQL: Final = "SELECT body FROM core_auditevent WHERE seq BETWEEN $1 AND $2 ORDER BY seq"
 
 
 @dataclass(slots=True)
@@ -138,9 +142,11 @@ def far_part(
     wanted: Iterable[int],
     head_seq: int,
     size: int,
+    stream: Stream | None = None,
 ) -> Part:
     """Events ``first`` … ``last`` (by seq) checked as stored bytes, a batch at a time, through
-    a connection of their own (``opener()``)."""
+    a connection of their own (``opener()``): streamed where ``stream`` is given
+    (``core.postgres.stream``), otherwise through a cursor."""
     wanted = sorted(wanted)
     raw = opener()
     seen = Seen(head_seq=head_seq)
@@ -149,17 +155,7 @@ def far_part(
     prev: str | None = None
     hashes: dict[int, str] = {}
     try:
-        if vendor == "postgresql":
-            raw.execute(COMPILED)  # in the read's transaction
-            cursor = raw.cursor(name="audit_verify_far", binary=True)
-            cursor.itersize = size
-            sql = "SELECT body FROM core_auditevent WHERE seq BETWEEN %s AND %s ORDER BY seq"
-        else:
-            cursor = raw.cursor()
-            sql = "SELECT body FROM core_auditevent WHERE seq BETWEEN ? AND ? ORDER BY seq"
-        cursor.execute(sql, [first, last])
-        while batch := cursor.fetchmany(size):
-            bodies = list(map(FIRST, batch))
+        for bodies in _far_bodies(vendor, raw, first, last, size, stream):
             if prev is None:  # (an event of format 1, None, is a TypeError here or in the batch)
                 prev = walk.previous = bodies[0][chain.PREV_AT : chain.PREV_AT + 64].decode()
             start = walk.position + 1
@@ -174,6 +170,26 @@ def far_part(
         raw.close()
     hashes[walk.position] = walk.previous
     return Part(first, walk.position - first + 1, prev is not None, prev or "", hashes, seen)
+
+
+def _far_bodies(
+    vendor: str, raw: Any, first: int, last: int, size: int, stream: Stream | None
+) -> Iterator[list[Any]]:
+    """The stored bytes of events ``first`` … ``last`` (by seq), a batch at a time."""
+    if stream is not None:
+        yield from stream(raw, _FAR_STREAM_SQL, [first, last], size)
+        return
+    if vendor == "postgresql":
+        raw.execute(COMPILED)  # in the read's transaction
+        cursor = raw.cursor(name="audit_verify_far", binary=True)
+        cursor.itersize = size
+        sql = "SELECT body FROM core_auditevent WHERE seq BETWEEN %s AND %s ORDER BY seq"
+    else:
+        cursor = raw.cursor()
+        sql = "SELECT body FROM core_auditevent WHERE seq BETWEEN ? AND ? ORDER BY seq"
+    cursor.execute(sql, [first, last])
+    while batch := cursor.fetchmany(size):
+        yield list(map(FIRST, batch))
 
 
 def _run(sender: Connection, *args: Any) -> None:  # in the helper process
@@ -220,8 +236,10 @@ def start(
     wanted: Iterable[int],
     head_seq: int,
     size: int,
+    stream: Stream | None = None,
 ) -> Helper:
-    """Fork a helper over positions ``first`` … ``last``, reading through ``opener()``."""
+    """Fork a helper over positions ``first`` … ``last``, reading through ``opener()``
+    (streamed with ``stream``)."""
     # What this process has buffered would otherwise be written again by the helper at its end.
     sys.stdout.flush()
     sys.stderr.flush()
@@ -229,7 +247,7 @@ def start(
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_run,
-        args=(sender, vendor, opener, first, last, tuple(wanted), head_seq, size),
+        args=(sender, vendor, opener, first, last, tuple(wanted), head_seq, size, stream),
         daemon=True,
     )
     process.start()
