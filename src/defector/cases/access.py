@@ -15,9 +15,11 @@ the receiving side (``case_transfer``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Exists, Expression, F, Model, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 
 from defector.cases.models import Case
 from defector.core.access import NOTHING, Action, Principal, Rule, any_of, levels_up_to, register
@@ -51,6 +53,52 @@ def _cases_of(through: type[Model], principal: Principal) -> QuerySet[Any, Any]:
     return through._default_manager.filter(official_id=principal.official_id).values("case_id")
 
 
+class Assigned(Expression):
+    """Whether the case at ``path`` (``"pk"``, ``"case__pk"``…) is one the link table of
+    assigned officers ties to ``official_id``: the same cases as ``path IN (their links)``
+    (:func:`_cases_of`), written so that PostgreSQL plans a list by the case's own indexes.
+
+    PostgreSQL turns ``IN (links)`` into a semi-join and estimates its rows as if a case's
+    officer and its post were independent: one row where an officer holds about half the
+    post's cases (242 of 459), so a list sorts every one of them before its limit instead of
+    walking ``cases_case_post_newest``. Here it reads ``(EXISTS (links of this case)) IS
+    TRUE``: not pulled up into a join (a ``SubLink`` under ``IS TRUE``), estimated at half the
+    rows, and run as PostgreSQL chooses for the number of cases it tests — the officer's links
+    hashed once for a list, one probe of the link's index for one case. Elsewhere (SQLite,
+    which plans ``IN`` by the links and the ``EXISTS`` worse for a list) the ``IN`` itself.
+    An invited representative, invited to a few cases, keeps the semi-join (its estimate is
+    near the truth). See docs/benchmarks.md, "The case-content access rule on PostgreSQL:
+    the seventh session"."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, official_id: int | None, path: str = "pk") -> None:
+        super().__init__()
+        self.official_id, self.path = official_id, path
+        through: type[Model] = Case.officers.through
+        links = through._default_manager.filter(official_id=official_id)
+        self.among: Any = In(F(path), links.values("case_id"))
+        self.each: Any = Exists(links.filter(case_id=OuterRef(path)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.official_id!r}, {self.path!r})"
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.among, self.each]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.among, self.each = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.among)
+        return sql, list(params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.each)
+        return f"({sql}) IS TRUE", list(params)
+
+
 def case_content(prefix: str = "") -> Rule:
     """The rule for case content; ``prefix`` is the path from the model to its case
     (``""`` for the case itself, ``"case__"`` for a subject)."""
@@ -75,12 +123,8 @@ def case_content(prefix: str = "") -> Rule:
             officer_posts = principal.posts_with("case_officer")
             if officer_posts:
                 grants.append(
-                    Q(
-                        **{
-                            f"{prefix}pk__in": _cases_of(Case.officers.through, principal),
-                            f"{prefix}post_id__in": sorted(officer_posts),
-                        }
-                    )
+                    Q(Assigned(principal.official_id, f"{prefix}pk"))
+                    & Q(**{f"{prefix}post_id__in": sorted(officer_posts)})
                     & at_post
                 )
         if action in CASE_INVITED_ACTIONS:
