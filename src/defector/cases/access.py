@@ -16,8 +16,9 @@ the receiving side (``case_transfer``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
+from django.db import connections, router
 from django.db.models import BooleanField, Exists, Expression, F, Model, OuterRef, Q, QuerySet
 from django.db.models.lookups import In
 
@@ -72,31 +73,53 @@ class Assigned(Expression):
 
     conditional = True
     output_field = BooleanField()
+    #: The form written: the database's (``None``), or ``"in"`` or ``"exists"`` on any (tests).
+    form: ClassVar[str | None] = None
 
     def __init__(self, official_id: int | None, path: str = "pk") -> None:
         super().__init__()
         self.official_id, self.path = official_id, path
-        through: type[Model] = Case.officers.through
-        links = through._default_manager.filter(official_id=official_id)
-        self.among: Any = In(F(path), links.values("case_id"))
-        self.each: Any = Exists(links.filter(case_id=OuterRef(path)))
+        self.test: Any = None  # the form written, once resolved in a query
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.official_id!r}, {self.path!r})"
 
     def get_source_expressions(self) -> list[Any]:
-        return [self.among, self.each]
+        return [] if self.test is None else [self.test]
 
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        self.among, self.each = exprs
+        self.test = exprs[0] if exprs else None
+
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> Assigned:
+        """Only the form the database reads is built and resolved (Django's resolution of a
+        subquery is most of what the rule costs to compile), once: the lookup that holds the
+        condition resolves it again as it compiles (``Lookup.process_lhs``)."""
+        if self.test is not None:
+            return self
+        form = self.form or (
+            "exists" if connections[router.db_for_read(Case)].vendor == "postgresql" else "in"
+        )
+        through: type[Model] = Case.officers.through
+        links = through._default_manager.filter(official_id=self.official_id)
+        test = (
+            Exists(links.filter(case_id=OuterRef(self.path)))
+            if form == "exists"
+            else In(F(self.path), links.values("case_id"))
+        )
+        resolved = self.copy()
+        resolved.test = test.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.among)
-        return sql, list(params)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.each)
-        return f"({sql}) IS TRUE", list(params)
+        sql, params = compiler.compile(self.test)
+        return (f"({sql}) IS TRUE" if isinstance(self.test, Exists) else sql), list(params)
 
 
 def case_content(prefix: str = "") -> Rule:
