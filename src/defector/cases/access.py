@@ -15,9 +15,12 @@ the receiving side (``case_transfer``).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final
 
-from django.db.models import Model, Q, QuerySet
+from django.db import connections, router
+from django.db.models import BooleanField, Exists, Expression, F, Model, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 
 from defector.cases.models import Case
 from defector.core.access import NOTHING, Action, Principal, Rule, any_of, levels_up_to, register
@@ -51,6 +54,74 @@ def _cases_of(through: type[Model], principal: Principal) -> QuerySet[Any, Any]:
     return through._default_manager.filter(official_id=principal.official_id).values("case_id")
 
 
+class Assigned(Expression):
+    """Whether the case at ``path`` (``"pk"``, ``"case__pk"``…) is one the link table of
+    assigned officers ties to ``official_id``: the same cases as ``path IN (their links)``
+    (:func:`_cases_of`), written so that PostgreSQL plans a list by the case's own indexes.
+
+    PostgreSQL turns ``IN (links)`` into a semi-join and estimates its rows as if a case's
+    officer and its post were independent: one row where an officer holds about half the
+    post's cases (242 of 459), so a list sorts every one of them before its limit instead of
+    walking ``cases_case_post_newest``. Here it reads ``(EXISTS (links of this case)) IS
+    TRUE``: not pulled up into a join (a ``SubLink`` under ``IS TRUE``), estimated at half the
+    rows, and run as PostgreSQL chooses for the number of cases it tests — the officer's links
+    hashed once for a list, one probe of the link's index for one case. Elsewhere (SQLite,
+    which plans ``IN`` by the links and the ``EXISTS`` worse for a list) the ``IN`` itself.
+    An invited representative, invited to a few cases, keeps the semi-join (its estimate is
+    near the truth). See docs/benchmarks.md, "The case-content access rule on PostgreSQL:
+    the seventh session"."""
+
+    conditional = True
+    output_field = BooleanField()
+    #: The form written: the database's (``None``), or ``"in"`` or ``"exists"`` on any (tests).
+    form: ClassVar[str | None] = None
+
+    def __init__(self, official_id: int | None, path: str = "pk") -> None:
+        super().__init__()
+        self.official_id, self.path = official_id, path
+        self.test: Any = None  # the form written, once resolved in a query
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.official_id!r}, {self.path!r})"
+
+    def get_source_expressions(self) -> list[Any]:
+        return [] if self.test is None else [self.test]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.test = exprs[0] if exprs else None
+
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> Assigned:
+        """Only the form the database reads is built and resolved (Django's resolution of a
+        subquery is most of what the rule costs to compile), once: the lookup that holds the
+        condition resolves it again as it compiles (``Lookup.process_lhs``)."""
+        if self.test is not None:
+            return self
+        form = self.form or (
+            "exists" if connections[router.db_for_read(Case)].vendor == "postgresql" else "in"
+        )
+        through: type[Model] = Case.officers.through
+        links = through._default_manager.filter(official_id=self.official_id)
+        test = (
+            Exists(links.filter(case_id=OuterRef(self.path)))
+            if form == "exists"
+            else In(F(self.path), links.values("case_id"))
+        )
+        resolved = self.copy()
+        resolved.test = test.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.test)
+        return (f"({sql}) IS TRUE" if isinstance(self.test, Exists) else sql), list(params)
+
+
 def case_content(prefix: str = "") -> Rule:
     """The rule for case content; ``prefix`` is the path from the model to its case
     (``""`` for the case itself, ``"case__"`` for a subject)."""
@@ -75,12 +146,8 @@ def case_content(prefix: str = "") -> Rule:
             officer_posts = principal.posts_with("case_officer")
             if officer_posts:
                 grants.append(
-                    Q(
-                        **{
-                            f"{prefix}pk__in": _cases_of(Case.officers.through, principal),
-                            f"{prefix}post_id__in": sorted(officer_posts),
-                        }
-                    )
+                    Q(Assigned(principal.official_id, f"{prefix}pk"))
+                    & Q(**{f"{prefix}post_id__in": sorted(officer_posts)})
                     & at_post
                 )
         if action in CASE_INVITED_ACTIONS:
