@@ -54,7 +54,10 @@ class OTPMiddleware(otp_middleware.OTPMiddleware):
     account, with the same ``otp_device`` and ``is_verified()``, asked of the database in the
     same order (nothing between here and :class:`SessionLimitsMiddleware`, which asks
     ``request.user.is_authenticated`` of every request, reads the database); ``request.auser``
-    stays django-otp's."""
+    stays django-otp's. Synchronous only (the user is read now): under ASGI, Django runs it in
+    a thread, as it does the middleware around it."""
+
+    async_capable = False
 
     def _install_lazy_accessors(self, request: HttpRequest) -> None:
         super()._install_lazy_accessors(request)
