@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "defector.core.middleware.HeadAsGetForTheApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once per process (not per response).
+    "defector.core.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,7 +89,8 @@ MIDDLEWARE = [
     # Outside the accounts middleware below, so that their own answers get these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "defector.core.middleware.NoStoreForAuthenticatedMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, verifying the user at once (request.user: the account, not lazy objects).
+    "defector.accounts.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A GET of a form's action address answers 303 to its page, not an empty 405.
     "defector.core.middleware.ActionGetRedirectMiddleware",

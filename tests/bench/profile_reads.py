@@ -1,5 +1,7 @@
 """Where a read's time goes, in one process: ``GET /api/v1/me``, a case read, the case page,
-the case list page (``/cases/``) and ``GET /api/v1/cases``, each asked ``--requests`` times
+the case list page (``/cases/``), ``GET /api/v1/cases`` and ``shell`` (a signed-in page whose
+view does nothing: the base layout with an empty content block, what every page of the site
+pays besides its own work), each asked ``--requests`` times
 through Django's test client (the whole middleware stack, no server), timed one after another
 (``--only``: some of them), then profiled with cProfile.
 
@@ -22,6 +24,7 @@ import os
 import pstats
 import sys
 import time
+import types
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "defector.settings")
@@ -31,7 +34,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
-        "--profile", choices=("me", "case", "page", "list", "cases", "none"), default="none"
+        "--profile",
+        choices=("me", "case", "page", "list", "cases", "shell", "none"),
+        default="none",
     )
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sql", action="store_true", help="print each read's SQL once")
@@ -41,6 +46,7 @@ def main() -> int:
     import django
 
     django.setup()
+    _add_shell_page()
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -70,6 +76,7 @@ def main() -> int:
         "page": (web, f"/cases/{case}/"),
         "list": (web, "/cases/"),
         "cases": (api, "/api/v1/cases"),
+        "shell": (web, SHELL_PATH),
     }
 
     def run(name: str, times: int) -> float:
@@ -113,6 +120,37 @@ def main() -> int:
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
     return 0
+
+
+#: The address of the ``shell`` read, added after the site's own (:func:`_add_shell_page`).
+SHELL_PATH = "/bench/shell/"
+SHELL_TEMPLATE = '{% extends "web/base.html" %}{% block content %}<h1>Shell</h1>{% endblock %}'
+
+
+def _add_shell_page() -> None:
+    """Serve the site's URL configuration with one page more, first: a
+    signed-in page rendering the base layout around an empty content block (through the
+    template engine's context processors, as every page does)."""
+    from django.conf import settings
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpRequest, HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, include, path
+
+    template = engines["django"].from_string(SHELL_TEMPLATE)
+
+    @login_required
+    def shell(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(template.render({}, request))
+
+    urls = types.ModuleType("profile_reads_urls")
+    urls.urlpatterns = [  # type: ignore[attr-defined]
+        path(SHELL_PATH.lstrip("/"), shell, name="bench-shell"),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules[urls.__name__] = urls
+    settings.ROOT_URLCONF = urls.__name__
+    clear_url_caches()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ factor's gate.
 - :class:`AuthenticationMiddleware` is Django's, but for ``request.user``, which takes the
   account read with the session's row (``accounts.authentication.user_of``): one query for a
   page's session and account, as an API request has one for its token and account.
+- :class:`OTPMiddleware` is django-otp's, but verifies the user at once: every request asks
+  who its user is right away (``NoStoreForAuthenticatedMiddleware``, then
+  :class:`SessionLimitsMiddleware`), so ``request.user`` is the account itself rather than a
+  lazy object around a lazy object, which every later use of it would go through.
 - :class:`SessionLimitsMiddleware` ends a session ``SESSION_IDLE_SECONDS`` after its last
   request or ``SESSION_ABSOLUTE_SECONDS`` after sign-in, whichever comes first.
 - :class:`SecondFactorMiddleware`, while ``MFA_REQUIRED``: a session that signed in with its
@@ -26,7 +30,8 @@ from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
+from django_otp import middleware as otp_middleware
 
 from defector.accounts import actions, queries, sessions
 from defector.accounts.authentication import user_of
@@ -42,6 +47,32 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user(request))  # type: ignore[assignment]
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's, with ``request.user`` verified now instead of on its first use: the same
+    account, with the same ``otp_device`` and ``is_verified()``, asked of the database in the
+    same order (nothing between here and :class:`SessionLimitsMiddleware`, which asks
+    ``request.user.is_authenticated`` of every request, reads the database); ``request.auser``
+    stays django-otp's. Synchronous only (the user is read now): under ASGI, Django runs it in
+    a thread, as it does the middleware around it."""
+
+    async_capable = False
+
+    def _install_lazy_accessors(self, request: HttpRequest) -> None:
+        super()._install_lazy_accessors(request)
+        if getattr(request, "user", None) is not None:
+            request.user = _unwrapped(request.user)
+
+
+def _unwrapped(user: Any) -> Any:
+    """The object behind ``user``'s lazy wrappers (each evaluated if it was not yet)."""
+    while isinstance(user, LazyObject):
+        lazy: Any = user
+        if lazy._wrapped is empty:
+            lazy._setup()
+        user = lazy._wrapped
+    return user
 
 
 def _user(request: HttpRequest) -> Any:

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import asdict
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 
 from defector.core import access
 from defector.core.context import REQUEST_ID_RE, new_request_id, request_context
@@ -37,8 +47,23 @@ class NoStoreForAuthenticatedMiddleware:
         before = _signed_in(request)
         response = self.get_response(request)
         if before or _signed_in(request):
-            add_never_cache_headers(response)
+            _never_cache(response)
         return response
+
+
+#: What ``add_never_cache_headers`` makes the ``Cache-Control`` of a response without one.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def _never_cache(response: HttpResponseBase) -> None:
+    """Django's ``add_never_cache_headers``, written at once when the response has neither of
+    its headers yet (every page but a few): the same ``Expires`` (now) and ``Cache-Control``,
+    in the same order, without parsing and merging a header that is not there."""
+    if response.has_header("Expires") or response.has_header("Cache-Control"):
+        add_never_cache_headers(response)
+        return
+    response.headers["Expires"] = http_date(time.time())
+    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -265,3 +290,63 @@ class RememberAccessForReadsMiddleware:
             return self.get_response(request)
         with access.remembering():
             return self.get_response(request)
+
+
+#: The settings each of django-csp's two headers is made of, and the response attribute that
+#: exempts a response from it (``csp.decorators.csp_exempt``).
+_CSP_HEADERS: tuple[tuple[bool, str, str, str], ...] = (
+    (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+    (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+)
+#: Each header's value from the settings alone (no decorator's parts, no nonce), built once.
+_csp_policies: dict[bool, str] = {}
+_csp_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget_csp_policies(*, setting: str, **kwargs: object) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        with _csp_lock:
+            _csp_policies.clear()
+
+
+def _csp_policy(parts: csp_middleware.PolicyParts, report_only: bool) -> str:
+    """``csp.utils.build_policy`` of ``parts``; the settings' own policy (what every response
+    but one a decorator changed, or one asking for a nonce, gets) is built once per process."""
+    if parts.config is None and parts.update is None and parts.replace is None and not parts.nonce:
+        policy = _csp_policies.get(report_only)
+        if policy is None:
+            policy = build_policy(report_only=report_only)
+            with _csp_lock:
+                _csp_policies[report_only] = policy
+        return policy
+    return build_policy(**asdict(parts), report_only=report_only)
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's (4.0), but the header from the settings alone is built once per process,
+    not on every response (``csp.utils.build_policy`` walks every directive each time): the
+    same ``Content-Security-Policy`` and ``-Report-Only`` headers, on the same responses, and
+    the same nonce (``request.csp_nonce``) and its refusal once the header is written."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        # The debug pages keep their own inline styles and scripts.
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt, setting in _CSP_HEADERS:
+            parts = self.get_policy_parts(
+                request=request, response=response, report_only=report_only
+            )
+            policy = _csp_policy(parts, report_only)
+            if not policy or header in response or getattr(response, exempt, False) is not False:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = csp_middleware.CheckableLazyObject(  # type: ignore[attr-defined]
+                self._csp_nonce_post_response
+            )
+        return response
