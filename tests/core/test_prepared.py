@@ -260,3 +260,12 @@ def test_on_sqlite_a_read_converts_its_placeholders_once(events: None) -> None:
 
     assert prepared._converted[sql] == sql.replace("%s", "?")
     assert EVENTS.rows(action="test.other") == list(events_of("test.other"))
+
+
+def test_a_column_whose_converters_keep_none_is_not_converted_when_none(events: None) -> None:
+    connection = transaction.get_connection()
+    compiled = EVENTS._compiled(connection.alias)
+    kept = {compiled.names[position]: keeps for position, _, _, keeps in compiled.converters}
+
+    assert kept["at"] is True  # a time's converters give None for None
+    assert EVENTS.rows(action="test.prepared") == list(events_of("test.prepared"))

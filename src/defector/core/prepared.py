@@ -118,8 +118,10 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     names: tuple[str, ...]
-    #: (column position, converters) as Django's compiler gives them (``get_converters``).
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    #: (column position, converters, expression) as Django's compiler gives them
+    #: (``get_converters``), and whether the converters give ``None`` for ``None`` (then a
+    #: column's ``None`` is not converted: a left join that found no row, a time not set).
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any, bool], ...]
     slots: frozenset[str]
     pieces: frozenset[str]
 
@@ -189,8 +191,10 @@ class Prepared:
         result = []
         for fetched_row in fetched:
             row = list(fetched_row)
-            for position, converters, expression in compiled.converters:
+            for position, converters, expression, keeps_none in compiled.converters:
                 value = row[position]
+                if value is None and keeps_none:
+                    continue
                 for converter in converters:
                     value = converter(value, expression, connection)
                 row[position] = value
@@ -278,10 +282,10 @@ class _ConvertingCursor(SQLiteCursorWrapper):
 
     def convert_query(self, query: str, *, param_names: Any = None) -> str:
         if param_names is not None:
-            return str(super().convert_query(query, param_names=param_names))
+            return str(super().convert_query(query, param_names=param_names))  # type: ignore[misc]
         converted = _converted.get(query)
         if converted is None:
-            converted = str(super().convert_query(query))
+            converted = str(super().convert_query(query))  # type: ignore[misc]
             if len(_converted) >= CONVERTED_KEPT:
                 _converted.clear()
             _converted[query] = converted
@@ -399,6 +403,20 @@ def _written_in(sql: str, params: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]
     return "".join(pieces), tuple(kept)
 
 
+def _keeps_none(
+    functions: list[Callable[..., Any]], expression: Any, connection: BaseDatabaseWrapper
+) -> bool:
+    """Whether a column's converters turn ``None`` into ``None`` (Django's do, for a
+    nullable column: it need not call them for each ``None`` read)."""
+    value = None
+    try:
+        for function in functions:
+            value = function(value, expression, connection)
+    except Exception:  # then they are called for every value, as Django does
+        return False
+    return value is None
+
+
 def _compile(queryset: QuerySet[Any]) -> _Compiled:
     query = queryset.query
     if not (query.values_select or query.annotation_select) or queryset._fields is None:  # type: ignore[attr-defined]
@@ -421,7 +439,7 @@ def _compile(queryset: QuerySet[Any]) -> _Compiled:
         raise TypeError("a prepared read selects each of its columns under a name")
     fields = [column[0] for column in selected]
     converters = tuple(
-        (position, tuple(functions), expression)
+        (position, tuple(functions), expression, _keeps_none(functions, expression, connection))
         for position, (functions, expression) in compiler.get_converters(fields).items()
     )
     slots = frozenset(p.name for p in params if isinstance(p, _Slot))
