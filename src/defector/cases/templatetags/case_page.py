@@ -63,7 +63,7 @@ def case_tabs(context: Any, tabs: Iterable[Tab], case_id: int) -> SafeString:
     """The ``<li>`` of each tab (the row of tabs of ``cases/detail.html``): the same HTML for
     every case with the same tabs but for the case's id in their addresses, written once per
     process for those tabs (for :data:`_SAMPLE_ID`, replaced by the case's id), as long as
-    the case's own writing is that."""
+    the sample stands only in their addresses and the case's own writing is that."""
     app = current_app(context)
     row = tuple(tabs)
     key = (row, app, get_urlconf(), get_script_prefix(), get_language())
@@ -71,9 +71,11 @@ def case_tabs(context: Any, tabs: Iterable[Tab], case_id: int) -> SafeString:
     if kept is not None and type(case_id) is int:
         return mark_safe(kept.replace(str(_SAMPLE_ID), str(case_id)))  # noqa: S308
     written = _written_tabs(row, case_id, app)
-    if type(case_id) is int:
+    if type(case_id) is int and case_id != _SAMPLE_ID:
         sampled = _written_tabs(row, _SAMPLE_ID, app)
-        if sampled.replace(str(_SAMPLE_ID), str(case_id)) == written:
+        # the sample only in the tabs' addresses, one each
+        only = sampled.count(str(_SAMPLE_ID)) == len(row)
+        if only and sampled.replace(str(_SAMPLE_ID), str(case_id)) == written:
             if len(_rows) >= KEPT:
                 _rows.clear()
             _rows[key] = sampled
