@@ -267,5 +267,12 @@ def test_a_column_whose_converters_keep_none_is_not_converted_when_none(events: 
     compiled = EVENTS._compiled(connection.alias)
     kept = {compiled.names[position]: keeps for position, _, _, keeps in compiled.converters}
 
-    assert kept["at"] is True  # a time's converters give None for None
+    if connection.vendor == "sqlite":  # times are converted from text there
+        assert kept["at"] is True  # a time's converters give None for None
+    for _, functions, expression, keeps in compiled.converters:
+        if keeps:
+            value = None
+            for function in functions:
+                value = function(value, expression, connection)
+            assert value is None
     assert EVENTS.rows(action="test.prepared") == list(events_of("test.prepared"))
