@@ -79,3 +79,19 @@ def test_the_row_of_tabs_is_the_html_of_its_loop() -> None:
     loop = engine.from_string(TABS_LOOP).render(context, request)
     tag = engine.from_string("{% load case_page %}{% case_tabs tabs case_id %}")
     assert tag.render(context, request) == loop
+
+
+def test_a_row_of_tabs_kept_for_its_tabs_takes_each_case_s_id() -> None:
+    sample = "90000000000000001"
+    engine = engines["django"]
+    tag = engine.from_string("{% load case_page %}{% case_tabs tabs case_id %}")
+    loop = engine.from_string(TABS_LOOP)
+    for tabs in (
+        [Tab(OVERVIEW, "Overview", current=True), Tab("notes", "Notes", badge=7)],
+        # a label that holds the sample id is never kept: written each time
+        [Tab(OVERVIEW, "Overview"), Tab("notes", f"Notes {sample}", current=True, badge=1)],
+    ):
+        for case_id in (7, 7, 123456, 90000000000000001, 7):
+            request = RequestFactory().get(f"/cases/{case_id}/")
+            context = {"tabs": tabs, "case_id": case_id}
+            assert tag.render(context, request) == loop.render(context, request)

@@ -232,3 +232,47 @@ def test_on_postgresql_the_query_log_shows_a_prepared_read_with_its_values_in_pl
     for sql in logged:
         assert "'test.prepared'" in sql
         assert "it''s 100" in sql
+
+
+def test_on_sqlite_the_values_fixed_by_the_build_are_written_in_and_only_its_own_bound(
+    events: None,
+) -> None:
+    # SQLite plans a statement again on each run when a bound value may decide whether a
+    # partial index serves it: the build's values are written in, as literals.
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's literals")
+
+    compiled = QUOTED._compiled(connection.alias)
+
+    assert [type(value).__name__ for value in compiled.params] == ["_Slot"]
+    assert "'%%it''s 100\\%%%%'" in compiled.sql
+    assert len(QUOTED.rows(action="test.prepared")) == 3
+
+
+def test_on_sqlite_a_read_converts_its_placeholders_once(events: None) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's placeholders")
+
+    EVENTS.rows(action="test.prepared")
+    sql = EVENTS._compiled(connection.alias).sql
+
+    assert prepared._converted[sql] == sql.replace("%s", "?")
+    assert EVENTS.rows(action="test.other") == list(events_of("test.other"))
+
+
+def test_a_column_whose_converters_keep_none_is_not_converted_when_none(events: None) -> None:
+    connection = transaction.get_connection()
+    compiled = EVENTS._compiled(connection.alias)
+    kept = {compiled.names[position]: keeps for position, _, _, keeps in compiled.converters}
+
+    if connection.vendor == "sqlite":  # times are converted from text there
+        assert kept["at"] is True  # a time's converters give None for None
+    for _, functions, expression, keeps in compiled.converters:
+        if keeps:
+            value = None
+            for function in functions:
+                value = function(value, expression, connection)
+            assert value is None
+    assert EVENTS.rows(action="test.prepared") == list(events_of("test.prepared"))

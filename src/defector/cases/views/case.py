@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import LazyObject, empty
 from django.views.decorators.debug import sensitive_variables
 from django.views.generic import TemplateView
 
@@ -93,14 +94,26 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
     #: The tab this view shows when the address names none (an action's view: its tab).
     tab = sections.OVERVIEW
 
+    def reader(self) -> Any:
+        """The request's user itself, not the lazy object that stands for it
+        (``request.user``): the page's reads ask its key and its principal hundreds of times,
+        each a few calls more through the lazy object."""
+        user: Any = self.request.user
+        if isinstance(user, LazyObject):
+            lazy: Any = user
+            if lazy._wrapped is empty:
+                lazy._setup()
+            user = lazy._wrapped
+        return user
+
     def case(self) -> Any:
         try:
-            return queries.case_page(self.request.user, int(self.kwargs["case_id"]))
+            return queries.case_page(self.reader(), int(self.kwargs["case_id"]))
         except NotFound:
             raise Http404("no such case") from None
 
     def case_view(self) -> queries.CaseView:
-        return queries.describe(self.request.user, self.case())
+        return queries.describe(self.reader(), self.case())
 
     def selected_tab(self) -> str:
         return str(self.kwargs.get("tab") or self.tab)
@@ -112,7 +125,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = self.reader()
         case = self.case()
         view = queries.describe(user, case)
         current = self.selected_tab()
