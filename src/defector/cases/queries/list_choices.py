@@ -25,7 +25,17 @@ from typing import Any, Final, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Exists, F, Field, Func, IntegerField, Model, OuterRef, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 
 from defector.cases.access import CASE_WASHINGTON_ROLES
 from defector.cases.choices import ObligationStatus
@@ -204,7 +214,10 @@ def _every_post_statement(
             alias,
         )
         officers_sql, officers_params = _compiled(
-            Official.objects.filter(Exists(visible.filter(officers=OuterRef("pk"))))
+            Official.objects.alias(
+                seen=Subquery(visible.filter(officers=OuterRef("pk")).values("pk")[:1])
+            )
+            .filter(seen__isnull=False)
             .order_by()
             .values("id", last=F("user__last_name"), first=F("user__first_name"))
             .annotate(login=F("user__username")),
