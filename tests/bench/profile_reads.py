@@ -41,6 +41,12 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sql", action="store_true", help="print each read's SQL once")
     parser.add_argument("--only", default="", help="the reads to time, e.g. me,list,cases")
+    parser.add_argument(
+        "--role",
+        default="case_officer",
+        help="the reader's role: case_officer (at the post with most cases), committee_chair, "
+        "committee_member, senior_representative (at that post), idc_member or dci_delegate",
+    )
     args = parser.parse_args()
 
     import django
@@ -56,8 +62,9 @@ def main() -> int:
     from defector.directory.models import RoleAssignment
 
     post_id = Case.objects.values("post").annotate(n=Count("id")).order_by("-n")[0]["post"]
+    at_post = {"post_id": post_id} if args.role not in {"idc_member", "dci_delegate"} else {}
     assignment = (
-        RoleAssignment.objects.filter(role="case_officer", post_id=post_id)
+        RoleAssignment.objects.filter(role=args.role, **at_post)
         .select_related("official__user")
         .order_by("pk")
         .first()
