@@ -106,7 +106,8 @@ def test_a_hit_on_a_hidden_case_shows_only_that_washington_was_told(
     assert "data-idc-told" in shown
     assert "Washington" in shown
     assert hidden.cryptonym not in shown
-    assert "BONN" not in shown
+    # The reader's own case's cryptonym is made at random and may hold the letters (YRBONNET).
+    assert "BONN" not in shown.replace(case.cryptonym, "")
 
 
 def test_the_idc_manages_watch_lists_on_its_page(client_for: ClientFor, idc: User) -> None:
