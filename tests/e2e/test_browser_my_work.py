@@ -31,6 +31,13 @@ class Actions:
         self.count += 1
         locator.click()
 
+    def follow(self, page: Any, link: Any) -> None:
+        """Follow a link and wait for the new page's load event: htmx is a deferred script,
+        and a box ticked before it has taken the form would not ask for a preview."""
+        address = link.get_attribute("href")
+        self.click(link)
+        page.wait_for_url(f"**{address}", wait_until="load")
+
     def fill(self, locator: Any, value: str) -> None:
         self.count += 1
         locator.fill(value)
@@ -98,7 +105,7 @@ def test_the_duty_officer_receives_a_walk_in_from_my_work(
 
     actions = Actions()
     started = time.monotonic()
-    actions.click(page.get_by_role("link", name="Receive walk-in"))
+    actions.follow(page, page.get_by_role("link", name="Receive walk-in"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Receive walk-in")
     preview = page.locator("#intake-preview")
     warning = preview.locator("[data-preview=not-walk-in]")
@@ -177,8 +184,9 @@ def test_the_location_is_picked_by_typing_and_the_preview_follows_it(
     """The location is a combo box (USWDS): typing narrows the countries; picking the United
     States takes the person out of the directive's scope (1), and the preview says so."""
     sign_in(page, "dana.reyes")
-    page.get_by_role("link", name="Receive walk-in").click()
-    Actions().tick(page, "input[name=nationalities][value=SU]")
+    actions = Actions()
+    actions.follow(page, page.get_by_role("link", name="Receive walk-in"))
+    actions.tick(page, "input[name=nationalities][value=SU]")
     preview = page.locator("#intake-preview")
     expect(preview.locator("[data-scope='1']")).to_contain_text("Yes")
     page.locator("[data-fold=more-facts] > summary").click()
