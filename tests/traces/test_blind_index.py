@@ -4,6 +4,8 @@ in clear; a key of its own derived from the keyring; rebuilt under a new key by
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -135,3 +137,11 @@ def test_a_trace_opens_candidates_in_memory_and_stores_none_opened(
     assert "Kowalski" not in hits
     assert "Janek" not in hits
     assert all(str(value).startswith("v1.") for value in sealed[0] if value)
+
+
+@pytest.mark.parametrize("size", [0, 1, 32, 63, 64, 65, 100])
+def test_a_digest_is_hmac_sha256_truncated_whatever_the_key_length(size: int) -> None:
+    key = bytes(range(256))[:size] if size <= 256 else b""
+    for blocking_key in ("", "n:kowalski", "p:KLSK", "Аркадий", "x" * 300):
+        mac = hmac.new(key, blocking_key.encode("utf-8"), hashlib.sha256).digest()
+        assert blind.digest(key, blocking_key) == mac[: blind.DIGEST_BYTES].hex()
