@@ -16,7 +16,7 @@ from django.db import connection
 
 from defector.cases.models import Case
 from defector.core import sealing
-from defector.traces import actions, blind, queries
+from defector.traces import actions, blind, queries, search
 from defector.traces.choices import IndexedKind
 from defector.traces.matching import Identity, blocking_keys
 from defector.traces.models import IndexTerm
@@ -145,3 +145,21 @@ def test_a_digest_is_hmac_sha256_truncated_whatever_the_key_length(size: int) ->
     for blocking_key in ("", "n:kowalski", "p:KLSK", "Аркадий", "x" * 300):
         mac = hmac.new(key, blocking_key.encode("utf-8"), hashlib.sha256).digest()
         assert blind.digest(key, blocking_key) == mac[: blind.DIGEST_BYTES].hex()
+
+
+def test_a_subject_just_indexed_is_searched_under_the_digests_it_was_indexed_under(
+    officer: User, open_case: OpenCase
+) -> None:
+    case = open_case(true_name="Jan Kowalski", aliases="Janek K.")
+    subject = case.subject
+    names = search.subject_names(subject)
+    computed = search.query_digests(names)
+    assert search.query_digests(names, subject) == computed  # not remembered: computed
+    actions.index_subject(subject)
+    assert search.query_digests(names, subject) == computed
+    assert search.query_digests(names, subject) is not computed
+    other = ("Jan Nowak",)
+    assert search.query_digests(other, subject) == search.query_digests(other)
+    assert set(IndexTerm.objects.filter(subject=subject).values_list("digest", flat=True)) == set(
+        computed[sealing.keyring().primary]
+    )

@@ -17,7 +17,7 @@ from defector.core.users import AnyUser
 from defector.traces import blind
 from defector.traces.choices import IndexedKind
 from defector.traces.models import IndexTerm, WatchlistEntry
-from defector.traces.search import subject_names
+from defector.traces.search import remember_digests, subject_names
 
 #: Rows re-indexed per transaction unless told otherwise.
 DEFAULT_BATCH_SIZE: Final = 500
@@ -49,7 +49,9 @@ def index_subject(subject: Subject, *, created: bool = False) -> int:
         IndexTerm.objects.filter(subject=subject).delete()
     key_id = blind.primary_key_id()
     names = subject_names(subject)
-    return _write_terms(subject.pk, key_id, sorted(blind.digests_of(names, key_id)))
+    digests = sorted(blind.digests_of(names, key_id))
+    remember_digests(subject, key_id, names, digests)
+    return _write_terms(subject.pk, key_id, digests)
 
 
 #: The columns an index row is written with (its key is the database's).
