@@ -4,6 +4,8 @@ in clear; a key of its own derived from the keyring; rebuilt under a new key by
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ from django.db import connection
 
 from defector.cases.models import Case
 from defector.core import sealing
-from defector.traces import actions, blind, queries
+from defector.traces import actions, blind, queries, search
 from defector.traces.choices import IndexedKind
 from defector.traces.matching import Identity, blocking_keys
 from defector.traces.models import IndexTerm
@@ -135,3 +137,29 @@ def test_a_trace_opens_candidates_in_memory_and_stores_none_opened(
     assert "Kowalski" not in hits
     assert "Janek" not in hits
     assert all(str(value).startswith("v1.") for value in sealed[0] if value)
+
+
+@pytest.mark.parametrize("size", [0, 1, 32, 63, 64, 65, 100])
+def test_a_digest_is_hmac_sha256_truncated_whatever_the_key_length(size: int) -> None:
+    key = bytes(range(256))[:size] if size <= 256 else b""
+    for blocking_key in ("", "n:kowalski", "p:KLSK", "Аркадий", "x" * 300):
+        mac = hmac.new(key, blocking_key.encode("utf-8"), hashlib.sha256).digest()
+        assert blind.digest(key, blocking_key) == mac[: blind.DIGEST_BYTES].hex()
+
+
+def test_a_subject_just_indexed_is_searched_under_the_digests_it_was_indexed_under(
+    officer: User, open_case: OpenCase
+) -> None:
+    case = open_case(true_name="Jan Kowalski", aliases="Janek K.")
+    subject = case.subject
+    names = search.subject_names(subject)
+    computed = search.query_digests(names)
+    assert search.query_digests(names, subject) == computed  # not remembered: computed
+    actions.index_subject(subject)
+    assert search.query_digests(names, subject) == computed
+    assert search.query_digests(names, subject) is not computed
+    other = ("Jan Nowak",)
+    assert search.query_digests(other, subject) == search.query_digests(other)
+    assert set(IndexTerm.objects.filter(subject=subject).values_list("digest", flat=True)) == set(
+        computed[sealing.keyring().primary]
+    )

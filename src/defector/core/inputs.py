@@ -65,13 +65,36 @@ def _checked(value: Any, path: str) -> Any:
     return value
 
 
+class _Repeated(Exception):
+    """A key given twice in one object, met by :func:`_plain_object`."""
+
+
+def _plain_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _Repeated
+    return members
+
+
 def load_json(text: str | bytes) -> Any:
     """Parse JSON strictly: no NaN or Infinity, no key given twice in one object, no lone
     surrogate in a string.
 
     Raises :class:`JsonInputError` (a ``ValueError``) with a message that says what is wrong
     and a ``field`` that says where.
+
+    A text of ASCII characters without a ``\\u`` escape cannot hold a surrogate: it is
+    parsed in one pass that builds each object at once and only counts its keys; a key given
+    twice (or any other text) is parsed again as below, which names where.
     """
+    escaped = "\\u" in text if isinstance(text, str) else b"\\u" in text
+    if text.isascii() and not escaped:
+        try:
+            return json.loads(
+                text, object_pairs_hook=_plain_object, parse_constant=_reject_constant
+            )
+        except (_Repeated, ValueError):
+            pass  # named below (a JSONDecodeError, NaN: the same error again)
     try:
         decoded = json.loads(text, object_pairs_hook=_Pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:

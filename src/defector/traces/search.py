@@ -11,6 +11,7 @@ each user is shown.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -94,11 +95,47 @@ def _sharing(kind: IndexedKind, column: str, key_id: str, digests: list[str]) ->
 Digests = Mapping[str, list[str]]
 
 
-def query_digests(names: Sequence[str]) -> Digests:
+def query_digests(names: Sequence[str], subject: Subject | None = None) -> Digests:
     """The digests of ``names`` under each key the keyring holds, sorted: what
     :func:`candidate_ids` asks the index for (computed once for the watch lists' and the
-    subjects' searches of one trace)."""
+    subjects' searches of one trace). ``subject``: one whose names the caller may be tracing,
+    as indexed just before (:func:`remember_digests`): its digests when the names are those
+    it was indexed under and the keyring holds that key only."""
+    kept = _remembered(subject, names) if subject is not None else None
+    if kept is not None:
+        return kept
     return {key_id: sorted(blind.digests_of(names, key_id)) for key_id in blind.known_key_ids()}
+
+
+#: Where a subject in hand keeps the digests it was just indexed under (:func:`remember_digests`).
+_INDEXED: Final = "_defector_indexed_digests"
+
+
+def _names_mark(key_id: str, names: Sequence[str]) -> str:
+    """A keyed hash of the names as a whole (under the index key, as the index's rows): they
+    are recognised without being kept."""
+    return blind.digest(blind.index_key(key_id), json.dumps(list(names)))
+
+
+@sensitive_variables("names")
+def remember_digests(
+    subject: Subject, key_id: str, names: Sequence[str], digests: list[str]
+) -> None:
+    """Keep on ``subject`` (this object only) that ``names`` have the sorted ``digests`` under
+    ``key_id``, as its index rows were just written: its trace at intake then need not hash
+    them again (:func:`query_digests`). Only keyed hashes are kept, as in the index."""
+    subject.__dict__[_INDEXED] = (key_id, _names_mark(key_id, names), list(digests))
+
+
+@sensitive_variables("names")
+def _remembered(subject: Subject, names: Sequence[str]) -> Digests | None:
+    kept = subject.__dict__.get(_INDEXED)
+    if kept is None:
+        return None
+    key_id, mark, digests = kept
+    if blind.known_key_ids() != {key_id} or _names_mark(key_id, names) != mark:
+        return None
+    return {key_id: list(digests)}
 
 
 def candidate_ids(

@@ -4,19 +4,20 @@ entries at import, and the whole index again under the primary key (``reindex-tr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 from django.views.decorators.debug import sensitive_variables
 
 from defector.cases.models import Subject
-from defector.core import audit
-from defector.core.inserts import Insert
+from defector.core import audit, prepared
 from defector.core.users import AnyUser
 from defector.traces import blind
 from defector.traces.choices import IndexedKind
 from defector.traces.models import IndexTerm, WatchlistEntry
-from defector.traces.search import subject_names
+from defector.traces.search import remember_digests, subject_names
 
 #: Rows re-indexed per transaction unless told otherwise.
 DEFAULT_BATCH_SIZE: Final = 500
@@ -39,18 +40,66 @@ def entry_terms(entry: WatchlistEntry, key_id: str) -> list[IndexTerm]:
     ]
 
 
+@sensitive_variables("names")
 def index_subject(subject: Subject, *, created: bool = False) -> int:
     """(Re)index one subject under the primary key, in the caller's transaction (``created``:
-    the subject is new in it, and has no index rows to replace)."""
+    the subject is new in it, and has no index rows to replace): the rows of
+    :func:`subject_terms`, in its order, written as values (:func:`_write_terms`)."""
     if not created:
         IndexTerm.objects.filter(subject=subject).delete()
-    rows = _TERMS.save(subject_terms(subject, blind.primary_key_id()))
-    return len(rows)
+    key_id = blind.primary_key_id()
+    names = subject_names(subject)
+    digests = sorted(blind.digests_of(names, key_id))
+    remember_digests(subject, key_id, names, digests)
+    return _write_terms(subject.pk, key_id, digests)
 
 
-#: A subject's index rows, inserted as ``bulk_create`` inserts them, built once
-#: (``core.inserts``).
-_TERMS: Final = Insert(IndexTerm)
+#: The columns an index row is written with (its key is the database's).
+_TERM_COLUMNS: Final = ("kind", "subject_id", "entry_id", "key_id", "digest")
+#: The ``INSERT`` of a number of a subject's index rows, by database and number: built once.
+_TERM_INSERTS: dict[tuple[str, int], str] = {}
+
+
+def _write_terms(subject_id: int, key_id: str, digests: list[str]) -> int:
+    """Insert a subject's index rows, one per digest in order: the rows ``bulk_create`` of
+    :func:`subject_terms`'s objects writes (the same columns and values, ``bulk_create``'s
+    batches), without making a model object of each or asking for their keys back."""
+    if not digests:
+        return 0
+    alias = router.db_for_write(IndexTerm)
+    connection = connections[alias]
+    fields = _term_fields()
+    step = max(connection.ops.bulk_batch_size(fields, digests), 1)
+    kind = str(IndexedKind.SUBJECT)
+    for start in range(0, len(digests), step):
+        chunk = digests[start : start + step]
+        params: list[Any] = []
+        for value in chunk:
+            params += (kind, subject_id, None, key_id, value)
+        with prepared.cursor(connection) as cursor:
+            cursor.execute(_term_insert(connection, len(chunk)), params)
+    return len(digests)
+
+
+def _term_fields() -> list[Field[Any, Any]]:
+    by_name = {field.attname: field for field in IndexTerm._meta.concrete_fields}
+    return [by_name[name] for name in _TERM_COLUMNS]
+
+
+def _term_insert(connection: BaseDatabaseWrapper, count: int) -> str:
+    sql = _TERM_INSERTS.get((connection.vendor, count))
+    if sql is None:
+        ops, quote = connection.ops, connection.ops.quote_name
+        fields = _term_fields()
+        row = ["%s"] * len(fields)
+        sql = _TERM_INSERTS[(connection.vendor, count)] = " ".join(
+            (
+                f"{ops.insert_statement()} {quote(IndexTerm._meta.db_table)}",
+                f"({', '.join(quote(field.column) for field in fields)})",
+                ops.bulk_insert_sql(fields, [row] * count),  # type: ignore[list-item]
+            )
+        )
+    return sql
 
 
 def index_entries(entries: Iterable[WatchlistEntry]) -> int:

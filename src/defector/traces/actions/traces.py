@@ -136,7 +136,7 @@ def find(case: Case, identity: Identity, subject: Subject | None = None) -> list
     """The best hits of ``identity`` on the watch lists and every other case's subject (reads
     only: a trace at intake searches before its transaction begins; ``subject``: the case's
     own, when in hand)."""
-    digests = search.query_digests(identity.names)  # once for both searches
+    digests = search.query_digests(identity.names, subject)  # once for both searches
     found = search.search_watchlists(
         identity, limit=MAX_HITS, digests=digests
     ) + search.search_subjects(
