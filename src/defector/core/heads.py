@@ -176,9 +176,10 @@ def append_many(
     still ``head``, moving the head once over the last of them: one compare-and-set and one
     multi-row insert (a statement per :data:`MANY_PER_STATEMENT` rows). The new rows' ids in
     order, or None when the head is elsewhere (nothing was written). One row is
-    :func:`append` (on PostgreSQL one round trip). On PostgreSQL the trigger of
-    ``core/migrations/0005`` still checks each row against the one before it (a row-level
-    trigger sees the rows the same statement inserted before)."""
+    :func:`append`; on PostgreSQL up to :data:`MANY_PER_STATEMENT` rows are one statement
+    with their compare-and-set, as there (one round trip while the head is held). On
+    PostgreSQL the trigger of ``core/migrations/0005`` still checks each row against the one
+    before it (a row-level trigger sees the rows the same statement inserted before)."""
     if len(rows) == 1:
         one = append(rows[0], head, connection)
         return None if one is None else [one]
@@ -187,11 +188,25 @@ def append_many(
     postgres = connection.vendor == "postgresql"
     ids: dict[int, int] = {}
     with prepared.cursor(connection) as cursor:
-        cursor.execute(_CAS, [seq, digest, head[0], head[1]])
-        if cursor.rowcount != 1:
-            return None
-        for start in range(0, len(rows), MANY_PER_STATEMENT):
-            chunk = rows[start : start + MANY_PER_STATEMENT]
+        chunks = [rows[n : n + MANY_PER_STATEMENT] for n in range(0, len(rows), MANY_PER_STATEMENT)]
+        if postgres and len(chunks) == 1:
+            # The compare-and-set and the insert in one statement, as :func:`append`'s: one
+            # round trip while the head is held.
+            cursor.execute(
+                _many_postgres(len(rows)),
+                [seq, digest, head[0], head[1]]
+                + [value for fields in rows for value in _values(fields, connection)],
+            )
+            found = cursor.fetchall()
+            if not found:
+                return None
+            ids.update((int(found_seq), int(new_id)) for new_id, found_seq in found)
+            chunks = []
+        else:
+            cursor.execute(_CAS, [seq, digest, head[0], head[1]])
+            if cursor.rowcount != 1:
+                return None
+        for chunk in chunks:
             row_sql = _ROW_POSTGRES if postgres else _ROW_SQLITE
             cursor.execute(
                 f"{_INSERT_HEAD} VALUES {', '.join([row_sql] * len(chunk))} RETURNING id, seq",
@@ -200,6 +215,17 @@ def append_many(
             ids.update((int(found_seq), int(new_id)) for new_id, found_seq in cursor.fetchall())
     _last[connection] = (seq, digest)
     return [ids[fields["seq"]] for fields in rows]
+
+
+def _many_postgres(count: int) -> str:
+    """``count`` events inserted only if the compare-and-set moved the head, in one statement
+    (a data-modifying ``WITH``; the rows in ``seq`` order, each checked by the trigger)."""
+    return (
+        f"WITH moved AS ({_CAS} RETURNING id) {_INSERT_HEAD} SELECT given.* FROM (VALUES "  # noqa: S608 (constant)
+        + ", ".join([_ROW_POSTGRES] * count)
+        + f") AS given ({', '.join(COLUMNS)}) CROSS JOIN moved ORDER BY given.seq "
+        "RETURNING id, seq"
+    )
 
 
 def insert_many(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper | None = None) -> None:
