@@ -198,8 +198,8 @@ SERVER_GRACEFUL_SECONDS = config.env_int("DEFECTOR_SERVER_GRACEFUL_SECONDS", 30)
 SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
 #: Each server process freezes what it made at start-up (the application, its URLs, views and
 #: API; ``gc.freeze()``): the cyclic collector no longer walks those ~450,000 objects. Unfrozen,
-#: a collection of the oldest generation came every two minutes or so of load in every process
-#: at once, each 190–260 ms of CPU with the lock held: the p99 of 0.5–4 s (docs/operations.md).
+#: a collection of the oldest generation came every 4,000–7,000 requests in every process at
+#: about once, each 150–260 ms of CPU with the interpreter lock held (docs/operations.md).
 SERVER_GC_FREEZE = config.env_bool("DEFECTOR_SERVER_GC_FREEZE", True)
 #: The collector's first threshold in a server process (``gc.set_threshold``; Python's: 700):
 #: objects allocated, less those freed, between two collections of the youngest generation.
