@@ -196,6 +196,16 @@ if SERVER_CONNECTIONS < SERVER_THREADS:
 SERVER_GRACEFUL_SECONDS = config.env_int("DEFECTOR_SERVER_GRACEFUL_SECONDS", 30)
 #: A request taking longer than this is cut and its worker restarted.
 SERVER_TIMEOUT_SECONDS = config.env_int("DEFECTOR_SERVER_TIMEOUT_SECONDS", 60)
+#: Each server process freezes what it made at start-up (the application, its URLs, views and
+#: API; ``gc.freeze()``): the cyclic collector no longer walks those ~450,000 objects. Unfrozen,
+#: a collection of the oldest generation came every 4,000–7,000 requests in every process at
+#: about once, each 150–260 ms of CPU with the interpreter lock held (docs/operations.md).
+SERVER_GC_FREEZE = config.env_bool("DEFECTOR_SERVER_GC_FREEZE", True)
+#: The collector's first threshold in a server process (``gc.set_threshold``; Python's: 700):
+#: objects allocated, less those freed, between two collections of the youngest generation.
+SERVER_GC_THRESHOLD = config.env_int("DEFECTOR_SERVER_GC_THRESHOLD", 700)
+if SERVER_GC_THRESHOLD < 1:
+    raise config.ConfigurationError("DEFECTOR_SERVER_GC_THRESHOLD must be at least 1")
 #: `/metrics` answers only a request bearing this token (``Authorization: Bearer …``); unset,
 #: it answers nobody (404).
 METRICS_TOKEN = config.env_str("DEFECTOR_METRICS_TOKEN")

@@ -3,9 +3,12 @@
 Gunicorn (a maintained production WSGI server) with threaded workers, configured by
 :mod:`defector.ops.server`; the number of processes, of threads and of connections a process
 holds come from the settings (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``,
-``DEFECTOR_SERVER_CONNECTIONS``). The command replaces itself with gunicorn (``exec``), so
-SIGTERM and SIGINT reach gunicorn's master directly, and both stop it gracefully. In
-production it first collects the static files (hashed and compressed, served by WhiteNoise).
+``DEFECTOR_SERVER_CONNECTIONS``); each process settles its garbage collector once the
+application is loaded (``DEFECTOR_SERVER_GC_FREEZE``, ``DEFECTOR_SERVER_GC_THRESHOLD``: see
+:func:`defector.ops.server.settle_collector`). The command replaces itself with gunicorn
+(``exec``), so SIGTERM and SIGINT reach gunicorn's master directly, and both stop it
+gracefully. In production it first collects the static files (hashed and compressed, served
+by WhiteNoise).
 ``ADDR`` is ``PORT``, ``HOST:PORT`` or ``[IPv6]:PORT`` (default 127.0.0.1:8000).
 """
 
