@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
 from defector.cases import actions, queries
@@ -276,3 +277,28 @@ def test_a_case_number_past_any_key_is_not_found_by_the_api_nor_the_page(
     web = Client()
     web.force_login(officer)
     assert web.get(f"/cases/{case_id}/").status_code == 404
+
+
+def test_the_case_pages_obligations_from_their_named_rows_are_those_of_the_obligations(
+    cases: list[Case], request: pytest.FixtureRequest
+) -> None:
+    # Once the page has decided its case, ``obligations_of`` shows the rows that name the
+    # officials (``OBLIGATION_ROWS``), not the obligations themselves: the same views.
+    shown = 0
+    now = timezone.now()
+    for role in ROLES:
+        user: User = request.getfixturevalue(role)
+        for case in cases:
+            with remembering():
+                try:
+                    page = queries.case_page(user, case.pk)
+                except NotFound:
+                    continue
+                from_rows = queries.obligations_of(user, page, now=now)
+                with CaptureQueriesContext(connection) as again:
+                    assert queries.obligations_of(user, page, now=now) == from_rows
+                assert not again.captured_queries  # read once per page
+            found = queries.case_detail(user, case.pk)  # not decided: the obligations read
+            assert from_rows == queries.obligations_of(user, found, now=now)
+            shown += len(from_rows)
+    assert shown

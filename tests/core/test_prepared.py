@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, F
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
-from defector.core import audit, prepared
+from defector.core import audit, cursors, prepared
 from defector.core.models import AuditEvent
 from defector.core.prepared import NEVER, Condition, Param, Prepared
 
@@ -258,7 +260,7 @@ def test_on_sqlite_a_read_converts_its_placeholders_once(events: None) -> None:
     EVENTS.rows(action="test.prepared")
     sql = EVENTS._compiled(connection.alias).sql
 
-    assert prepared._converted[sql] == sql.replace("%s", "?")
+    assert cursors._converted[sql] == sql.replace("%s", "?")
     assert EVENTS.rows(action="test.other") == list(events_of("test.other"))
 
 
@@ -276,3 +278,55 @@ def test_a_column_whose_converters_keep_none_is_not_converted_when_none(events: 
                 value = function(value, expression, connection)
             assert value is None
     assert EVENTS.rows(action="test.prepared") == list(events_of("test.prepared"))
+
+
+def test_an_instance_is_the_one_from_db_makes_and_from_db_makes_it_when_someone_listens(
+    events: None,
+) -> None:
+    user = User.objects.create_user("prepared-instance", first_name="A", last_name="B")
+    row = User.objects.filter(pk=user.pk).values(*prepared.columns(User, "")).get()
+    alias = transaction.get_connection().alias
+    expected = User.from_db(
+        alias, [f.attname for f in User._meta.concrete_fields], list(row.values())
+    )
+
+    made = prepared.instance(User, row, "", alias)
+
+    assert type(made) is User
+    assert made.__dict__.keys() - {"_state"} == expected.__dict__.keys() - {"_state"}
+    assert {k: v for k, v in vars(made).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert (made._state.db, made._state.adding) == (alias, False)
+    assert not made.get_deferred_fields()
+    assert prepared.instance(User, {**row, "id": None}, "", alias) is None
+
+    seen: list[Any] = []
+
+    def listen(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    post_init.connect(listen, sender=User)
+    try:
+        heard = prepared.instance(User, row, "", alias)
+    finally:
+        post_init.disconnect(listen, sender=User)
+    assert seen == [heard]
+
+
+def test_on_postgresql_a_long_statements_placeholders_are_converted_once(events: None) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's conversion")
+    padding = " AND 1 = 1" * 500  # past psycopg's own cache of short statements
+    sql = f"SELECT COUNT(*) FROM core_auditevent WHERE action = %s{padding}"  # noqa: S608
+
+    for _ in range(2):
+        with prepared.cursor(connection) as running:
+            running.execute(sql, ["test.prepared"])
+            assert running.fetchone() == (3,)
+
+    kept = [key for key in cursors._pg_converted if key[0] == sql]
+    assert len(kept) == 1
+    assert cursors._pg_converted[kept[0]][0].startswith(b"SELECT COUNT(*)")
+    assert b"$1" in cursors._pg_converted[kept[0]][0]

@@ -42,11 +42,13 @@ import psycopg
 import psycopg.sql
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.sqlite3.base import SQLiteCursorWrapper
-from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Expression, Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
-from psycopg.pq import Format
+
+from defector.core.cursors import cursor as cursor
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,101 +224,73 @@ def columns(model: type[Model], path: str = "") -> list[str]:
 def instance(model: type[Model], row: dict[str, Any], path: str, alias: str) -> Any:
     """The instance of ``model`` whose columns (:func:`columns`) ``row`` holds under ``path``,
     as ``select_related`` leaves it; ``None`` when there is none (its key is empty: a left
-    join found no row)."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    values = [row[f"{path}{name}"] for name in names]
-    if values[names.index(model._meta.pk.attname)] is None:
+    join found no row).
+
+    Made as ``Model.from_db`` makes it (``__init__`` with every field's value, then its state
+    as loaded from ``alias``), but with the values put in place at once where that is all
+    ``__init__`` would do with them: a model whose ``from_db`` and ``__init__`` are Django's,
+    no field of which has an attribute that does more when set than keep the value (a
+    foreign key's, which forgets a related object the new instance has not got, does no
+    more), and for which no ``pre_init`` or ``post_init`` receiver listens (else the model's
+    own ``from_db``)."""
+    shape = _shapes.get((model, path))
+    if shape is None:
+        shape = _shapes[(model, path)] = _shape_of(model, path)
+    if row[shape.key] is None:
         return None
-    return model.from_db(alias, names, values)
+    if not shape.direct or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(alias, shape.names, [row[key] for key in shape.keys])
+    made = model.__new__(model)
+    state = made._state = ModelState()
+    state.adding = False
+    state.db = alias
+    values = made.__dict__
+    for name, key in zip(shape.names, shape.keys, strict=True):
+        values[name] = row[key]
+    return made
 
 
-class _PreparingCursor(psycopg.Cursor[Any]):
-    """psycopg's cursor that binds its parameters on the server and runs each statement as a
-    prepared statement of the connection (prepared on its first run, kept by psycopg, which
-    deallocates what it evicts and forgets them all on a rollback)."""
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How :func:`instance` makes an instance of a model from columns under a path."""
 
-    def execute(
-        self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
-    ) -> Any:
-        result = super().execute(query, params, prepare=True, **kwargs)
-        # psycopg keeps no text of a statement it ran prepared; Django's query log reads it
-        # here (``last_executed_query``: ``cursor._query.query``).
-        self._query = _Sent(self.connection, query, params)  # type: ignore[assignment]
-        return result
+    #: The concrete fields' attribute names, in order; their columns' names under the path.
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+    #: The column of the primary key.
+    key: str
+    #: Whether the values may be put in the instance's ``__dict__`` as they are.
+    direct: bool
 
 
-class _Sent:
-    """What Django's query log (``connection.queries``, ``CaptureQueriesContext``) reads of a
-    statement run prepared: its SQL with its values written in, as client-side binding sends
-    it — composed only when read, so a read that nobody logs costs nothing more."""
-
-    __slots__ = ("_connection", "_params", "_query")
-
-    def __init__(self, connection: psycopg.Connection[Any], query: Any, params: Any) -> None:
-        self._connection, self._query, self._params = connection, query, params
-
-    @property
-    def query(self) -> bytes:
-        composed = psycopg.ClientCursor(self._connection).mogrify(self._query, self._params)
-        return composed.encode()
+_shapes: dict[tuple[type[Model], str], _Shape] = {}
 
 
-#: The threshold set on a PostgreSQL connection that has none (Django's default: nothing is
-#: prepared), so that psycopg prepares what a :class:`_PreparingCursor` asks it to — and,
-#: since Django's own cursors bind on the client and never prepare, nothing else.
-_ONLY_WHEN_ASKED: Final = 2**62
-_TIMESTAMPTZ: Final = psycopg.adapters.types["timestamptz"].oid
+def _shape_of(model: type[Model], path: str) -> _Shape:
+    names = tuple(field.attname for field in model._meta.concrete_fields)
+    plain = (
+        getattr(model.from_db, "__func__", None) is getattr(Model.from_db, "__func__", None)
+        and model.__init__ is Model.__init__
+        and all(_keeps_what_is_set(model, name) for name in names)
+    )
+    return _Shape(
+        names=names,
+        keys=tuple(f"{path}{name}" for name in names),
+        key=f"{path}{model._meta.pk.attname}",
+        direct=plain,
+    )
 
 
-#: How many SQL texts :class:`_ConvertingCursor` keeps converted (each a prepared read's SQL
-#: with its conditions in place: a few for each read and shape of principal).
-CONVERTED_KEPT: Final = 1024
-_converted: dict[str, str] = {}
-
-
-class _ConvertingCursor(SQLiteCursorWrapper):
-    """Django's SQLite cursor, converting each SQL text it is given from Django's
-    placeholders (``%s``) to SQLite's (``?``) once per process, not on every run: the
-    conversion is a regular expression over the whole text (0.1–0.25 ms for a case page's
-    read of its case, more than SQLite takes to run it)."""
-
-    def convert_query(self, query: str, *, param_names: Any = None) -> str:
-        if param_names is not None:
-            return str(super().convert_query(query, param_names=param_names))  # type: ignore[misc]
-        converted = _converted.get(query)
-        if converted is None:
-            converted = str(super().convert_query(query))  # type: ignore[misc]
-            if len(_converted) >= CONVERTED_KEPT:
-                _converted.clear()
-            _converted[query] = converted
-        return converted
-
-
-def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A cursor for a prepared read, or for SQL its caller built once and runs many times:
-    Django's (its wrappers, logging and errors as for every query), on PostgreSQL with
-    psycopg's server-side prepared statement underneath, so that the server parses and plans
-    the SQL once per connection, not on every run; on SQLite with its SQL converted to
-    SQLite's placeholders once per process (:class:`_ConvertingCursor`). Every value the
-    caller writes into the SQL itself must be a literal the caller made safe; the run's own
-    values are parameters."""
-    wrapper = connection.cursor()
-    if connection.vendor == "sqlite":
-        wrapper.cursor.close()
-        wrapper.cursor = connection.connection.cursor(factory=_ConvertingCursor)
-        return wrapper
-    if connection.vendor != "postgresql":
-        return wrapper
-    raw = connection.connection
-    # Django's cursor reads timestamps in a time zone of its own when the connection's is
-    # not the settings' (``create_cursor``): that one is kept, unprepared.
-    if connection.timezone != raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT).timezone:
-        return wrapper
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = _ONLY_WHEN_ASKED
-    wrapper.cursor.close()
-    wrapper.cursor = _PreparingCursor(raw)
-    return wrapper
+def _keeps_what_is_set(model: type[Model], name: str) -> bool:
+    """Whether setting ``name`` on a new instance of ``model`` only puts the value in its
+    ``__dict__``."""
+    for klass in model.__mro__:
+        if name in klass.__dict__:
+            attribute = klass.__dict__[name]
+            return type(attribute) is ForeignKeyDeferredAttribute or not hasattr(
+                type(attribute), "__set__"
+            )
+    return True
 
 
 #: A placeholder of Django's SQL, or an escaped percent sign.

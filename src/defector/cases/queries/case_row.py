@@ -31,6 +31,27 @@ def official_columns(path: str) -> list[str]:
     return [*columns(Official, path), *columns(User, f"{path}user__")]
 
 
+def named_official(path: str) -> tuple[str, ...]:
+    """The columns that name an official (under ``path``): its key and its user's names, what
+    ``str(official)`` shows (:func:`official_ref`)."""
+    return (
+        f"{path}id",
+        f"{path}user__first_name",
+        f"{path}user__last_name",
+        f"{path}user__username",
+    )
+
+
+def official_ref(row: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """An official's key and name (``str(official)``: the user's full name, else the user's
+    name) from :func:`named_official`'s columns, or ``None`` when there is none."""
+    pk = row[f"{path}id"]
+    if pk is None:
+        return None
+    full = f"{row[f'{path}user__first_name']} {row[f'{path}user__last_name']}".strip()
+    return {"id": pk, "name": full or row[f"{path}user__username"]}
+
+
 _CASE: Final = Prepared(
     lambda: (
         Case.objects.filter(pk=Param("case"))

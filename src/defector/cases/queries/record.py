@@ -25,31 +25,14 @@ from django.utils import timezone
 
 from defector.cases import clocks, lifecycle
 from defector.cases.choices import IDENTITY_FIELDS, ObligationStatus
-from defector.cases.models import Assessment, Case, Obligation, TimelineEntry
+from defector.cases.models import Assessment, Case, TimelineEntry
 from defector.cases.queries.case_row import decided_case_row
+from defector.cases.queries.case_row import named_official as _official
+from defector.cases.queries.case_row import official_ref as _ref
 from defector.cases.queries.facts import categories_of, obligation_rules_of, power_rows_of
+from defector.cases.queries.obligations import OBLIGATION_ROWS
 from defector.core.prepared import Condition, Param, Prepared
 from defector.core.users import AnyUser
-
-
-def _official(path: str) -> tuple[str, ...]:
-    """The columns that name an official: its key and its user's names (``str(official)``)."""
-    return (
-        f"{path}id",
-        f"{path}user__first_name",
-        f"{path}user__last_name",
-        f"{path}user__username",
-    )
-
-
-def _ref(row: dict[str, Any], path: str) -> dict[str, Any] | None:
-    """An official's reference as the answer gives it (``OfficialRefOut``), or ``None``."""
-    pk = row[f"{path}id"]
-    if pk is None:
-        return None
-    full = f"{row[f'{path}user__first_name']} {row[f'{path}user__last_name']}".strip()
-    return {"id": pk, "name": full or row[f"{path}user__username"]}
-
 
 _CASE: Final = Prepared(
     lambda: (
@@ -115,24 +98,6 @@ _LATEST_ASSESSMENT: Final = Prepared(
         )[:1]
     )
 )
-_OBLIGATIONS: Final = Prepared(
-    lambda: Obligation.objects.filter(case_id=Param("case")).values(
-        "id",
-        "identifier",
-        "clause",
-        "title",
-        *_official("owner__"),
-        "status",
-        "arose_at",
-        "due_at",
-        "closed_at",
-        *_official("closed_by__"),
-        "evidence",
-        "evidence_label",
-        "evidence_id",
-        "note",
-    )
-)
 _TIMELINE: Final = Prepared(
     lambda: (
         TimelineEntry.objects.filter(case_id=Param("case"))
@@ -183,7 +148,7 @@ def case_record(
         "can_change": changeable,
         "next_stages": list(lifecycle.next_stages(row["stage"])) if changeable else [],
         "latest_assessment": _assessment(_LATEST_ASSESSMENT.one(case=pk)),
-        "obligations": _obligations(_OBLIGATIONS.rows(case=pk), now or timezone.now()),
+        "obligations": _obligations(OBLIGATION_ROWS.rows(case=pk), now or timezone.now()),
         "timeline": [
             {
                 "at": entry["at"],

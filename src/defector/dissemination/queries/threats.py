@@ -13,7 +13,6 @@ from django.utils import timezone
 from defector.cases import queries as cases_queries
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Assessment, Case, Obligation
-from defector.cases.queries import visible_obligations
 from defector.core.access import Action, can, get_for
 from defector.core.errors import NotFound
 from defector.core.users import AnyUser
@@ -59,33 +58,31 @@ class Undisseminated:
     wait: str
 
 
-def _undisseminated(obligation: Obligation, now: dt.datetime) -> Undisseminated:
-    due = obligation.due_at
-    return Undisseminated(
-        case_id=obligation.case_id,
-        cryptonym=obligation.case.cryptonym,
-        post=obligation.case.post.code,
-        due_at=due,
-        overdue=due is not None and due < now,
-        wait=wait_text(due, now) if due is not None else "",
-    )
-
-
 def banner_data(user: AnyUser, case: Case) -> dict[str, Any] | None:
     """The red banner at the top of the case page while its threat information is not yet
     disseminated (``6b(3)(a)``); ``None`` otherwise."""
-    obligation = next(
+    now = timezone.now()
+    obligation = min(
         (
-            row
-            for row in sorted(visible_obligations(user, case), key=lambda row: row.pk)
-            if row.identifier == THREAT and row.status == ObligationStatus.OPEN
+            item
+            for item in cases_queries.obligations_of(user, case, now=now)
+            if item.identifier == THREAT and item.is_open
         ),
-        None,
+        key=lambda item: item.id,
+        default=None,
     )
     if obligation is None:
         return None
+    due = obligation.due_at
     return {
-        "item": _undisseminated(obligation, timezone.now()),
+        "item": Undisseminated(
+            case_id=case.pk,
+            cryptonym=case.cryptonym,
+            post=case.post.code,
+            due_at=due,
+            overdue=due is not None and due < now,
+            wait=wait_text(due, now) if due is not None else "",
+        ),
         "can_issue": can(user, Action.CHANGE, case),
         "issue_url": reverse("dissemination:issue", args=[case.pk]),
         "clause": CLAUSE,
