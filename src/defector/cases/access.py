@@ -15,7 +15,9 @@ the receiving side (``case_transfer``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, Final
 
 from django.db import connections, router
@@ -103,8 +105,10 @@ class Assigned(Expression):
         condition resolves it again as it compiles (``Lookup.process_lhs``)."""
         if self.test is not None:
             return self
-        form = self.form or (
-            "exists" if connections[router.db_for_read(Case)].vendor == "postgresql" else "in"
+        form = (
+            self.form
+            or _WRITTEN_AS.get()
+            or ("exists" if connections[router.db_for_read(Case)].vendor == "postgresql" else "in")
         )
         through: type[Model] = Case.officers.through
         links = through._default_manager.filter(official_id=self.official_id)
@@ -120,6 +124,43 @@ class Assigned(Expression):
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.test)
         return (f"({sql}) IS TRUE" if isinstance(self.test, Exists) else sql), list(params)
+
+
+#: The form :class:`Assigned` is written in within :func:`assigned_written_as`.
+_WRITTEN_AS: ContextVar[str | None] = ContextVar("assigned_written_as", default=None)
+
+
+@contextmanager
+def assigned_written_as(form: str) -> Iterator[None]:
+    """Within: the officers' grant written as ``form`` (``"in"`` or ``"exists"``) on either
+    database, for a read that knows the plan it needs (the same cases either way). The case
+    list's page of fifty on SQLite: the officer's links probed for each case the post's index
+    walks, newest first, until fifty are found, rather than every link of the officer read
+    into a list first (``cases.queries.lists``); a post's probe in its filters' choices
+    (``cases.queries.list_choices``)."""
+    if form not in {"in", "exists"}:
+        raise ValueError(f"no such form: {form!r}")
+    token = _WRITTEN_AS.set(form)
+    try:
+        yield
+    finally:
+        _WRITTEN_AS.reset(token)
+
+
+def viewing_posts(principal: Principal) -> frozenset[int] | None:
+    """The posts whose cases ``principal`` may view, at most, under :func:`case_content`
+    (every case it may view is at one of them; not every one of them holds such a case):
+    ``None`` for a reader of every post's cases (the IDC, the DCI's delegate). The posts where
+    it holds a post role, is a case officer, or an invited representative."""
+    if principal.is_administrator or principal.is_auditor or not principal.is_official:
+        return frozenset()
+    if any(role in principal.roles for role in CASE_WASHINGTON_ROLES[Action.VIEW]):
+        return None
+    return frozenset(
+        principal.posts_with(
+            *CASE_POST_ROLES[Action.VIEW], "case_officer", "invited_representative"
+        )
+    )
 
 
 def case_content(prefix: str = "") -> Rule:

@@ -37,7 +37,7 @@ from django.db.models import (
     Subquery,
 )
 
-from defector.cases.access import CASE_WASHINGTON_ROLES
+from defector.cases.access import CASE_WASHINGTON_ROLES, assigned_written_as, viewing_posts
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.intake import can_open_cases, may_open_at
@@ -136,6 +136,7 @@ def _statement(
         connections[alias]
     )
     walk = "+" if connections[alias].vendor == "sqlite" else ""
+    posts_sql, posts_params = _post_probes(principal, alias, quote)
     # The parts, told apart by the first column: 0 the count, 1 the posts (id, name, code),
     # 2 the officers (id, last name, first name, username), 3 the threats (case, cryptonym,
     # due, their order, the case's post); the seventh column orders the threats as their own
@@ -158,17 +159,14 @@ def _statement(
         # union's columns part by part: an untyped NULL would be text).
         f"SELECT 0, COUNT(*), NULL, NULL, NULL, CAST(NULL AS {due_type}), CAST(NULL AS BIGINT), "
         "CAST(NULL AS BIGINT) FROM visible "
-        f"UNION ALL SELECT 1, p.{column(Post, 'id')}, p.{column(Post, 'name')}, "
-        f"p.{column(Post, 'code')}, NULL, NULL, NULL, NULL "
-        f"FROM {table(Post)} p WHERE p.{column(Post, 'id')} IN "
-        f"(SELECT {column(Case, 'post')} FROM visible) "
+        f"UNION ALL SELECT 1, p.id, p.name, p.code, NULL, NULL, NULL, NULL FROM ({posts_sql}) p "
         f"UNION ALL SELECT 2, o.{column(Official, 'id')}, u.{column(User, 'last_name')}, "
         f"u.{column(User, 'first_name')}, u.{column(User, 'username')}, NULL, NULL, NULL "
         f"FROM {table(Official)} o INNER JOIN {table(User)} u "
         f"ON u.{column(User, 'id')} = o.{column(Official, 'user')} "
         f"WHERE o.{column(Official, 'id')} IN (SELECT a.{column(link, 'official')} "
-        f"FROM {table(link)} a WHERE a.{column(link, 'case')} IN "
-        f"(SELECT {column(Case, 'id')} FROM visible)) "
+        f"FROM visible v INNER JOIN {table(link)} a "
+        f"ON a.{column(link, 'case')} = v.{column(Case, 'id')}) "
         f"UNION ALL SELECT 3, t.case_id, c.{column(Case, 'cryptonym')}, NULL, NULL, t.due_at, "
         f"t.seq, c.{column(Case, 'post')} "
         f"FROM (SELECT b.{column(Obligation, 'case')} AS case_id, "
@@ -186,11 +184,41 @@ def _statement(
         f"WHERE q.{column(Post, 'active')} AND q.{column(Post, 'id')} IN ({opening}) "
         "ORDER BY 1, 7, 3, 4, 5"
     )
-    values = (*params, *opening_posts)
+    values = (*params, *posts_params, *opening_posts)
     # On PostgreSQL, run as a prepared statement of the connection (``core.prepared``): the
     # values written in, so that the server plans it knowing them, once per connection rather
     # than on every page.
     return inlined(sql, values, connections[alias])
+
+
+def _post_probes(
+    principal: Principal, alias: str, quote: Callable[[str], str]
+) -> tuple[str, tuple[Any, ...]]:
+    """The posts of the cases ``principal`` (a post's reader) may see, as a subquery of their
+    id, name and code: the posts whose cases it may see at most (``cases.access.viewing_posts``:
+    where it holds a post role, is a case officer or invited), each kept when a case it may
+    see is there (the first found ends the probe: the post's index, the officer's link of each
+    case probed). Grouped from the cases found instead, every one of them (1,000 and more for
+    a busy officer) was put in a temporary index for the one post they are at."""
+    posts = viewing_posts(principal)
+    with assigned_written_as("exists"):
+        probe = restricted(principal, Action.VIEW, Case.objects.order_by())
+    if not posts or probe is None:  # any post's (a test's): grouped from the cases found
+        key, name, code = (
+            quote(cast("Field[Any, Any]", Post._meta.get_field(f)).column)
+            for f in ("id", "name", "code")
+        )
+        found = quote(cast("Field[Any, Any]", Case._meta.get_field("post")).column)
+        return (
+            f"SELECT {key} AS id, {name} AS name, {code} AS code "  # noqa: S608  (quoted)
+            f"FROM {quote(Post._meta.db_table)} WHERE {key} IN (SELECT {found} FROM visible)"
+        ), ()
+    return _compiled(
+        Post.objects.filter(Exists(probe.filter(post_id=OuterRef("pk"))), pk__in=sorted(posts))
+        .order_by()
+        .values("id", "name", "code"),
+        alias,
+    )
 
 
 def _compiled(queryset: QuerySet[Any, Any], alias: str) -> tuple[str, tuple[Any, ...]]:

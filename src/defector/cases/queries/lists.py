@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from defector.cases.access import assigned_written_as
 from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters, filter_values
@@ -100,7 +101,6 @@ def _narrowed_by(
 
 
 def _narrowed(cases: QuerySet[Case], filters: CaseFilters, now: dt.datetime) -> QuerySet[Case]:
-    """``cases`` narrowed by ``filters`` at ``now``."""
     return _narrowed_by(cases, filter_values(filters), filters.overdue, now)
 
 
@@ -141,8 +141,7 @@ class OpenObligations(Expression):
         return f"({sql})", params
 
 
-#: The obligation's columns :class:`OpenObligations` reads.
-_OBLIGATION_COLUMNS: Final = ("case", "status", "due_at")
+_OBLIGATION_COLUMNS: Final = ("case", "status", "due_at")  # what ``OpenObligations`` reads
 
 
 def _with_counts(cases: QuerySet[Case], now: dt.datetime | Param) -> QuerySet[Case]:
@@ -291,7 +290,9 @@ def _list_reads(
     count = Prepared(lambda: _counted(narrowed()))
 
     def page_of() -> QuerySet[Case, Any]:
-        cases = _with_counts(narrowed(), now)
+        # The officer's links probed for each case walked until the page is full (access.py).
+        with assigned_written_as("exists"):
+            cases = _with_counts(narrowed(), now)
         if "post_of" in fields:
             cases = cases.annotate(post_of=PostOf())
         # The categories' JSON as the column holds it, decoded once per process for each
@@ -414,8 +415,7 @@ class CaseRows:
         ]
 
 
-def _post_names(ids: set[int]) -> dict[int, str]:
-    """The names of the posts ``ids``."""
+def _post_names(ids: set[int]) -> dict[int, str]:  # the names of the posts ``ids``
     return dict(Post.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
 
 

@@ -70,12 +70,13 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         )
         query = self.request.GET.copy()
         query.pop("page", None)
+        shown: list[queries.CaseRow] = list(page.object_list)  # a list: not a page's item by item
         context |= {
             "form": form,
             "page": page,
             "filtered": filters.active,
             "query": query.urlencode(),
-            "rows": list(zip(page, case_links([case.id for case in page]), strict=True)),
+            "rows": list(zip(shown, case_links([case.id for case in shown]), strict=True)),
             "can_open": queries.list_may_open(user),
             "search_form": NoteSearchForm(),
             "banners": sections.list_banners_for(user),
