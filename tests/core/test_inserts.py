@@ -182,6 +182,7 @@ def test_each_field_s_conversion_writes_what_django_s_methods_write() -> None:
             fast = _conversion(field)
             if fast.__name__ == "generic":  # Django's methods themselves
                 continue
+
             def generic(obj: Any, connection: Any, field: Any = field) -> Any:
                 return field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
 
