@@ -159,7 +159,7 @@ SAMPLES: list[Any] = [
     False,
     MOMENT,
     MOMENT.astimezone(dt.timezone(dt.timedelta(hours=-5))),
-    dt.datetime(2026, 5, 1, 12, 30),
+    MOMENT.replace(tzinfo=None),  # naive: Django warns and makes it aware
     dt.date(2026, 5, 1),
     "42",
     1.5,
