@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from defector.cases.choices import ObligationStatus
 from defector.core.access import principal_for
 from defector.core.inserts import Insert, _conversion
 from defector.core.known import (
@@ -24,6 +25,8 @@ from defector.core.known import (
     recall_principals,
 )
 from defector.core.models import IdempotencyKey
+from defector.directory.choices import Role
+from defector.exploitation.choices import Priority
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +165,9 @@ SAMPLES: list[Any] = [
     MOMENT.replace(tzinfo=None),  # naive: Django warns and makes it aware
     dt.date(2026, 5, 1),
     "42",
+    ObligationStatus.OPEN,  # a choice: a ``str`` of its own class
+    Role.CASE_OFFICER,
+    next(iter(Priority)),  # a choice of integers: ``int()`` makes it a plain ``int``
     1.5,
     ["a"],
 ]

@@ -93,10 +93,10 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
     kind = type(field)
     attname = field.attname
     if kind in _TEXTS:
-        # ``to_python`` gives a ``str`` back as it is.
+        # ``to_python`` gives any ``str`` back as it is (a choice's member too, unconverted).
         def text(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if type(value) is str:
+            if isinstance(value, str):
                 return value
             return generic(obj, connection)
 
