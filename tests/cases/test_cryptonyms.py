@@ -321,10 +321,10 @@ def test_a_case_opens_when_more_cases_exist_than_the_old_space_could_name(
     assert Case.objects.count() >= OLD_SPACE + 3
 
 
-def rival_then_real(rival: str) -> Any:
+def rival_then_real(rival: str, real: Any = None) -> Any:
     """A draw that first returns ``rival`` (as though the check had not seen it: a concurrent
-    intake holds it, uncommitted), then draws as usual."""
-    real = cryptonyms.new_cryptonym
+    intake holds it, uncommitted), then draws as usual (``real``: default ``new_cryptonym``)."""
+    real = real or cryptonyms.new_cryptonym
     draws = iter([rival])
     return lambda: next(draws, None) or real()
 
@@ -336,6 +336,8 @@ def test_an_intake_whose_cryptonym_another_took_meanwhile_draws_again_and_opens_
     before = counts()
     rival = open_case().cryptonym
     middle = counts()
+    # The intake's first draw (``draw``, unchecked), then those among the free ones.
+    monkeypatch.setattr(cryptonyms, "draw", rival_then_real(rival, cryptonyms.draw))
     monkeypatch.setattr(cryptonyms, "new_cryptonym", rival_then_real(rival))
     case = open_case()
     assert case.cryptonym != rival
@@ -383,6 +385,7 @@ def test_an_intake_whose_every_draw_clashes_fails_clearly_and_saves_nothing(
         draws += 1
         return rival
 
+    monkeypatch.setattr(cryptonyms, "draw", always_rival)
     monkeypatch.setattr(cryptonyms, "new_cryptonym", always_rival)
     before = counts()
     with pytest.raises(cryptonyms.CryptonymsBusy, match="try again") as err:
@@ -401,7 +404,7 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
     from defector.cases.actions import intake
 
     draws = 0
-    real = cryptonyms.new_cryptonym
+    real = cryptonyms.draw
 
     def counted() -> str:
         nonlocal draws
@@ -411,6 +414,7 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
     def failing_insert(case: Any, **kwargs: Any) -> bool:
         raise IntegrityError("NOT NULL constraint failed: cases_case.post_id")
 
+    monkeypatch.setattr(cryptonyms, "draw", counted)  # the intake's first draw
     monkeypatch.setattr(cryptonyms, "new_cryptonym", counted)
     monkeypatch.setattr(intake._CASES, "one_unless_taken", failing_insert)
     before = counts()

@@ -380,6 +380,8 @@ def test_a_cryptonym_taken_by_a_concurrent_intake_is_drawn_again(
 
     first = open_case()
     draws = iter([first.cryptonym, "ZRNEWWORD"])  # as if another intake took it meanwhile
+    # The intake's first draw (unchecked), then one among the free ones.
+    monkeypatch.setattr(cryptonyms, "draw", lambda: next(draws))
     monkeypatch.setattr(cryptonyms, "new_cryptonym", lambda: next(draws))
     second = open_case()
     assert second.cryptonym == "ZRNEWWORD"

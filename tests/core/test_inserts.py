@@ -8,13 +8,15 @@ import itertools
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from defector.cases.choices import ObligationStatus
 from defector.core.access import principal_for
-from defector.core.inserts import Insert
+from defector.core.inserts import Insert, _conversion
 from defector.core.known import (
     decisions,
     keep_decisions,
@@ -23,6 +25,8 @@ from defector.core.known import (
     recall_principals,
 )
 from defector.core.models import IdempotencyKey
+from defector.directory.choices import Role
+from defector.exploitation.choices import Priority
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +147,59 @@ def test_an_empty_insert_writes_nothing(user: User) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert KEYS.save([]) == []
     assert not queries.captured_queries
+
+
+#: Values of every type a field may be given, kept or not: each field's conversion must write
+#: what ``get_db_prep_save(pre_save(obj, True))`` writes (or fail as it fails).
+SAMPLES: list[Any] = [
+    None,
+    "",
+    "text é",
+    0,
+    7,
+    -3,
+    True,
+    False,
+    MOMENT,
+    MOMENT.astimezone(dt.timezone(dt.timedelta(hours=-5))),
+    MOMENT.replace(tzinfo=None),  # naive: Django warns and makes it aware
+    dt.date(2026, 5, 1),
+    "42",
+    ObligationStatus.OPEN,  # a choice: a ``str`` of its own class
+    Role.CASE_OFFICER,
+    next(iter(Priority)),  # a choice of integers: ``int()`` makes it a plain ``int``
+    1.5,
+    ["a"],
+]
+
+
+def _written(convert: Any, obj: Any, connection: Any) -> Any:
+    try:
+        return ("value", convert(obj, connection))
+    except Exception as exc:  # the same failure either way
+        return ("error", type(exc))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_each_field_s_conversion_writes_what_django_s_methods_write() -> None:
+    checked = 0
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            fast = _conversion(field)
+            if fast.__name__ == "generic":  # Django's methods themselves
+                continue
+
+            def generic(obj: Any, connection: Any, field: Any = field) -> Any:
+                return field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+
+            for value in SAMPLES:
+                obj = model.__new__(model)
+                obj.__dict__[field.attname] = value
+                assert repr(_written(fast, obj, connection)) == repr(
+                    _written(generic, obj, connection)
+                ), (model._meta.label, field.name, value)
+                checked += 1
+    assert checked > 500
 
 
 def test_principals_read_within_an_action_are_recalled_for_other_objects(user: User) -> None:

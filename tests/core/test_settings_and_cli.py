@@ -267,6 +267,40 @@ def test_a_sqlite_database_and_its_wal_files_are_created_private(
     assert set(modes.values()) == {0o600}, {name: oct(mode) for name, mode in modes.items()}
 
 
+@pytest.mark.parametrize(
+    ("cache_mb", "mmap_mb", "cache_size", "mmap_size"),
+    [("", "", -2000, 0), ("64", "", -65536, 0), ("", "256", -2000, 256 * 1024 * 1024)],
+)
+def test_a_sqlite_connection_s_page_cache_and_memory_mapping_are_set_when_asked(
+    tmp_path: Path,
+    django_db_blocker: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    cache_mb: str,
+    mmap_mb: str,
+    cache_size: int,
+    mmap_size: int,
+) -> None:
+    monkeypatch.setenv("DEFECTOR_SQLITE_CACHE_MB", cache_mb)
+    monkeypatch.setenv("DEFECTOR_SQLITE_MMAP_MB", mmap_mb)
+    handler = ConnectionHandler({"default": config.sqlite_database(tmp_path / "db.sqlite3")})
+    connection = handler["default"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            got = [
+                cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("cache_size", "mmap_size", "journal_mode", "foreign_keys")
+            ]
+    finally:
+        connection.close()
+    assert got == [cache_size, mmap_size, "wal", 1]
+
+
+def test_a_negative_sqlite_cache_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEFECTOR_SQLITE_CACHE_MB", "-1")
+    with pytest.raises(config.ConfigurationError):
+        config.sqlite_pragmas()
+
+
 def test_uploaded_files_are_stored_private(settings: Any) -> None:
     assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
     assert settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700

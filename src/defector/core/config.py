@@ -159,9 +159,27 @@ def database_from_url(url: str) -> dict[str, object]:
     raise ConfigurationError(f"DATABASE_URL scheme {scheme!r} is not supported")
 
 
+def sqlite_pragmas() -> str:
+    """The pragmas each new SQLite connection runs (``init_command``): WAL, its syncs, foreign
+    keys; and, when set, the connection's page cache (``DEFECTOR_SQLITE_CACHE_MB``, in MiB;
+    SQLite's default is 2 MB) and the part of the database file read through memory mapping
+    (``DEFECTOR_SQLITE_MMAP_MB``, in MiB; SQLite's default is none). See docs/operations.md."""
+    pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    cache_mb = env_int("DEFECTOR_SQLITE_CACHE_MB", 0)
+    mmap_mb = env_int("DEFECTOR_SQLITE_MMAP_MB", 0)
+    if cache_mb < 0 or mmap_mb < 0:
+        raise ConfigurationError("DEFECTOR_SQLITE_CACHE_MB and DEFECTOR_SQLITE_MMAP_MB are MiB")
+    if cache_mb:
+        pragmas += f" PRAGMA cache_size=-{cache_mb * 1024};"  # negative: in KiB
+    if mmap_mb:
+        pragmas += f" PRAGMA mmap_size={mmap_mb * 1024 * 1024};"
+    return pragmas
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     """SQLite at ``path``: Django's backend with writers queued on a blocking lock
-    (``core.sqlite``), WAL, immediate transactions."""
+    (``core.sqlite``), WAL, immediate transactions, its page cache and memory mapping as
+    :func:`sqlite_pragmas` sets them."""
     return {
         "ENGINE": "defector.core.sqlite",
         "NAME": str(path),
@@ -175,9 +193,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
             # readers proceed while one writer commits.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
+            "init_command": sqlite_pragmas(),
         },
         # The test database in memory, as Django's own SQLite backend has it by default (said
         # here because pytest-django knows that default by the engine's name only).

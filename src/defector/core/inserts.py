@@ -13,6 +13,13 @@ sealed field, fills ``auto_now``…) then ``field.get_db_prep_save`` — so the 
 written; the primary key the database gives back is set on each object, which is then saved
 as ``bulk_create`` leaves it (``_state.adding`` false, ``_state.db`` the alias).
 
+The conversion of each field is chosen once per field (:func:`_conversion`): for Django's own
+text, integer, boolean, date-time and foreign-key fields, a value of the type the field keeps
+(a ``str``, an ``int``, an aware ``datetime``…) is written as those fields' methods would turn
+it, without the layers of calls between (``pre_save`` reads the attribute,
+``get_prep_value`` gives the same value back); any other value, and every other field (sealed,
+JSON, a subclass…), goes through ``pre_save`` and ``get_db_prep_save`` themselves.
+
 What it does not do, unlike ``save()``: send ``pre_save``/``post_save`` (``bulk_create`` does
 not either); use it for models no receiver listens to, as an action's own writes.
 
@@ -24,17 +31,117 @@ not either); use it for models no receiver listens to, as an action's own writes
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import AutoField, Field, Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    OneToOneField,
+    PositiveBigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+)
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 from defector.core import prepared
+
+#: A field's value of an object, converted for the database (the object, the connection).
+Conversion = Callable[[Model, BaseDatabaseWrapper], Any]
+
+_TEXTS: frozenset[type[Field[Any, Any]]] = frozenset({CharField, TextField})
+_INTEGERS: frozenset[type[Field[Any, Any]]] = frozenset(
+    {
+        IntegerField,
+        SmallIntegerField,
+        BigIntegerField,
+        PositiveIntegerField,
+        PositiveSmallIntegerField,
+        PositiveBigIntegerField,
+    }
+)
+#: An attribute not in an object's ``__dict__`` (a deferred one: read through its field).
+_UNSET: Any = object()
+_KEYS: frozenset[type[Field[Any, Any]]] = frozenset({AutoField, BigAutoField, SmallAutoField})
+
+
+def _conversion(field: Field[Any, Any]) -> Conversion:
+    """How ``field``'s value of an object is written: ``get_db_prep_save(pre_save(obj, True))``,
+    with the value of the type the field keeps written as those methods of Django's own field
+    classes (the exact classes: no subclass) would write it."""
+
+    def generic(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+
+    kind = type(field)
+    attname = field.attname
+    if kind in _TEXTS:
+        # ``to_python`` gives any ``str`` back as it is (a choice's member too, unconverted).
+        def text(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+            value = obj.__dict__.get(attname, _UNSET)
+            if isinstance(value, str):
+                return value
+            return generic(obj, connection)
+
+        return text
+    if kind in _INTEGERS:
+        internal = field.get_internal_type()
+
+        def integer(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+            value = obj.__dict__.get(attname, _UNSET)
+            if type(value) is int:  # ``int(value)`` is the same number
+                return connection.ops.adapt_integerfield_value(value, internal)
+            return generic(obj, connection)
+
+        return integer
+    if kind is BooleanField:
+
+        def boolean(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+            value = obj.__dict__.get(attname, _UNSET)
+            if type(value) is bool:
+                return value
+            return generic(obj, connection)
+
+        return boolean
+    if kind is DateTimeField and not field.auto_now and not field.auto_now_add:  # type: ignore[attr-defined]
+
+        def moment(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+            value = obj.__dict__.get(attname, _UNSET)
+            if type(value) is dt.datetime and value.utcoffset() is not None:
+                # An aware date and time: ``get_prep_value`` gives it back as it is.
+                return connection.ops.adapt_datetimefield_value(value)
+            return generic(obj, connection)
+
+        return moment
+    if kind in (ForeignKey, OneToOneField) and type(field.target_field) in _KEYS:  # type: ignore[attr-defined]
+
+        def key(obj: Model, connection: BaseDatabaseWrapper) -> Any:
+            value = obj.__dict__.get(attname, _UNSET)
+            if value is None:
+                return None
+            if type(value) is int:  # the target's ``get_db_prep_save``: an automatic key
+                return connection.ops.validate_autopk_value(value)
+            return generic(obj, connection)
+
+        return key
+    return generic
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +182,7 @@ class Insert:
             raise TypeError(f"{meta.label}: a field with a placeholder of its own")
         returning = tuple(meta.db_returning_fields)
         self.returning = () if ignore_conflicts else returning
+        self.conversions: tuple[Conversion, ...] = tuple(_conversion(f) for f in self.fields)
         self._local = threading.local()
 
     def _built(self, alias: str, count: int) -> _Built:
@@ -136,7 +244,7 @@ class Insert:
     def _save(self, objs: list[Model], using: str | None) -> list[Model]:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
-        fields = self.fields
+        fields, conversions = self.fields, self.conversions
         for obj in objs:
             if obj.pk is not None:
                 raise ValueError("an Insert writes new rows: this one has a key")
@@ -145,11 +253,7 @@ class Insert:
         for start in range(0, len(objs), step):
             chunk = objs[start : start + step]
             built = self._built(alias, len(chunk))
-            params = [
-                field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
-                for obj in chunk
-                for field in fields
-            ]
+            params = [convert(obj, connection) for obj in chunk for convert in conversions]
             with prepared.cursor(connection) as cursor:
                 cursor.execute(built.sql, params)
                 if self.returning:

@@ -31,13 +31,14 @@ from typing import Any, Final
 
 from django.db import DatabaseError, transaction
 from django.dispatch import Signal
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from defector.cases import signals as case_signals
 from defector.committees import signals as committee_signals
 from defector.core import audit
 from defector.core.access import principal_for
 from defector.core.errors import DomainError
+from defector.core.reversing import reverse
 from defector.core.users import AnyUser
 from defector.notifications import actions
 from defector.notifications.choices import NoticeKind
@@ -90,7 +91,8 @@ def _guarded(receiver: Callable[..., Any]) -> Callable[..., Any]:
 
 def _link(*candidates: tuple[str, Any]) -> str:
     """The first of ``(URL name, object)`` that reverses with the object's id (no link when
-    none does: the page may not exist yet)."""
+    none does: the page may not exist yet). Reversed by ``core.reversing`` (Django's
+    ``reverse``, answered from a shape reversed once)."""
     for name, obj in candidates:
         pk = getattr(obj, "pk", None)
         if pk is None:

@@ -171,12 +171,14 @@ def open_case(
     # Everything above only reads, and so does what follows up to the transaction (which, on
     # SQLite, holds the database's write lock from its start): what the first assessment
     # reads, the post's owners of obligations and committee with their principals (kept for
-    # the owners and the notices: ``core.known``), a cryptonym no case has. The transaction
-    # decides who of them may see the case (one query) and writes.
+    # the owners and the notices: ``core.known``). The cryptonym is drawn without asking
+    # whether a case holds it: the case's insert writes nothing when one does, and the
+    # cryptonym is then drawn again among the free ones (:func:`_save_with_cryptonym`). The
+    # transaction decides who of them may see the case (one query) and writes.
     with knowing_principals():
         holders = read_holders(post.pk)
         prepared = prepare(post, holders) if parsed is not None else None
-        cryptonym = cryptonyms.new_cryptonym()
+        cryptonym = cryptonyms.draw()
         with transaction.atomic():
             return do_open_case(
                 Intake(
@@ -329,7 +331,8 @@ class Intake:
     #: The post's owners of obligations and committee (``cases.actions.owners``), read before
     #: the transaction: the notices' roster is kept from them (default: read in it).
     holders: Holders | None = None
-    #: A cryptonym no case had before the transaction (default: drawn in it).
+    #: A cryptonym drawn before the transaction, which a case may hold (default: drawn in it,
+    #: among the free ones).
     cryptonym: str = ""
 
 
@@ -438,14 +441,16 @@ _CASE_COMPARTMENTS: Final = Insert(_Compartments, ignore_conflicts=True)
 
 def _save_with_cryptonym(case: Case, drawn: str = "") -> None:
     """Save a new case under a fresh cryptonym (``drawn``: one drawn before the transaction,
-    which no committed case had), drawing again if a concurrent intake took it meanwhile.
+    which a case may hold), drawing again among the free ones (``new_cryptonym``) if a case
+    holds it: one committed before (as likely as the share of the cryptonyms in use), or one a
+    concurrent intake wrote meanwhile.
 
-    The draw checks the committed cases only: a concurrent intake may hold the same cryptonym in
-    its uncommitted transaction. The insert writes nothing when a case holds the cryptonym
-    (``ON CONFLICT (cryptonym) DO NOTHING``: ``core.inserts``): on PostgreSQL it first waits
-    for a transaction that wrote the same cryptonym and has not ended, and writes nothing if
-    that one commits. Nothing fails, so no savepoint is needed around it on either database
-    (SQLite's single writer never gets here), and PostgreSQL logs no error.
+    A draw among the free ones checks the committed cases only: a concurrent intake may hold
+    the same cryptonym in its uncommitted transaction. The insert writes nothing when a case
+    holds the cryptonym (``ON CONFLICT (cryptonym) DO NOTHING``: ``core.inserts``): on
+    PostgreSQL it first waits for a transaction that wrote the same cryptonym and has not
+    ended, and writes nothing if that one commits. Nothing fails, so no savepoint is needed
+    around it on either database, and PostgreSQL logs no error.
     """
     alias = router.db_for_write(Case)
     for attempt in range(CRYPTONYM_SAVE_ATTEMPTS):
