@@ -4,7 +4,6 @@ its stage (move, close, reopen) and a reveal of a sealed field.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,9 +100,18 @@ class _CopiedFields(dict[str, forms.Field]):
         return {name: _copied(field) for name, field in self.items()}
 
 
+def _shallow(thing: Any) -> Any:
+    """``copy.copy(thing)`` for an object of a class without ``__slots__``, ``__copy__`` or
+    ``__reduce__`` of its own (a field, a widget): a new one holding its attributes, without
+    ``copy``'s walk through ``__reduce_ex__`` (a quarter of the cost)."""
+    result = object.__new__(type(thing))
+    result.__dict__.update(thing.__dict__)
+    return result
+
+
 def _copied(field: forms.Field) -> forms.Field:
-    result = copy.copy(field)
-    widget: Any = copy.copy(field.widget)
+    result: Any = _shallow(field)
+    widget: Any = _shallow(field.widget)
     widget.attrs = field.widget.attrs.copy()
     if isinstance(field.widget, ChoiceWidget):
         widget._choices = list(field.widget.choices)  # as the widget's setter leaves them

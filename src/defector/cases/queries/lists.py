@@ -12,8 +12,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final, NamedTuple, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -194,10 +193,9 @@ def cases_for(
     return _with_counts(cases.select_related("post"), now).order_by(*NEWEST)
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     """A case as a row of the list shows it: what the case's own row holds, its post's name,
-    and its open and overdue obligations."""
+    and its open and overdue obligations (a tuple: fifty made for each page)."""
 
     id: int
     cryptonym: str
@@ -399,17 +397,17 @@ class CaseRows:
             names.update(_post_names(missing))
         return [
             CaseRow(
-                id=row["id"],
-                cryptonym=row["cryptonym"],
-                kind=row["kind"],
-                post=names[row["post_id"]],
-                stage=row["stage"],
-                outcome=row["outcome"],
-                categories=categories_of(row["categories_json"]),
-                open_count=row["open_count"] or 0,
-                overdue_count=row["overdue_count"] or 0,
-                sensitivity=row["sensitivity"],
-                opened_at=row["opened_at"],
+                row["id"],
+                row["cryptonym"],
+                row["kind"],
+                names[row["post_id"]],
+                row["stage"],
+                row["outcome"],
+                categories_of(row["categories_json"]),
+                row["open_count"] or 0,
+                row["overdue_count"] or 0,
+                row["sensitivity"],
+                row["opened_at"],
             )
             for row in rows
         ]
