@@ -35,7 +35,7 @@ from defector.cases.access import assigned_written_as
 from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters, filter_values
-from defector.cases.queries.list_choices import ListChoices, every_post_count, list_choices
+from defector.cases.queries.list_choices import ListChoices, every_post_count, list_choices, moment
 from defector.core.access import (
     RULES,
     Action,
@@ -293,10 +293,11 @@ def _list_reads(
             cases = _with_counts(narrowed(), now)
         if "post_of" in fields:
             cases = cases.annotate(post_of=PostOf())
-        # The categories' JSON as the column holds it, decoded once per process for each
-        # value (:func:`categories_of`), not for every row of every page.
+        # The categories' JSON and the opening time as the columns hold them, each decoded
+        # once per process for each value (:func:`categories_of`, ``moment``), not per row.
         cases = cases.annotate(
-            categories_json=ExpressionWrapper(F("categories"), output_field=TextField())
+            categories_json=ExpressionWrapper(F("categories"), output_field=TextField()),
+            opened_raw=ExpressionWrapper(F("opened_at"), output_field=TextField()),
         )
         return cases.order_by(*NEWEST).values(*fields)
 
@@ -361,7 +362,7 @@ _ROW_FIELDS: Final = (
     "open_count",
     "overdue_count",
     "sensitivity",
-    "opened_at",
+    "opened_raw",
 )
 
 
@@ -407,7 +408,7 @@ class CaseRows:
                 row["open_count"] or 0,
                 row["overdue_count"] or 0,
                 row["sensitivity"],
-                row["opened_at"],
+                moment(self.read.alias, row["opened_raw"]),
             )
             for row in rows
         ]
