@@ -68,14 +68,15 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         page: Page[queries.CaseRow] = Paginator(rows, CASES_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        query = self.request.GET.copy() if self.request.GET else None  # no copy of nothing
+        if query is not None:
+            query.pop("page", None)
         shown: list[queries.CaseRow] = list(page.object_list)  # a list: not a page's item by item
         context |= {
             "form": form,
             "page": page,
             "filtered": filters.active,
-            "query": query.urlencode(),
+            "query": query.urlencode() if query is not None else "",
             "rows": list(zip(shown, case_links([case.id for case in shown]), strict=True)),
             "can_open": queries.list_may_open(user),
             "banners": sections.list_banners_for(user),
