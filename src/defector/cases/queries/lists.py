@@ -408,7 +408,7 @@ class CaseRows:
                 row["open_count"] or 0,
                 row["overdue_count"] or 0,
                 row["sensitivity"],
-                moment(self.read.alias, row["opened_raw"]),
+                cast("dt.datetime", moment(self.read.alias, row["opened_raw"])),
             )
             for row in rows
         ]

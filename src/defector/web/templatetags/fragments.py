@@ -77,7 +77,7 @@ def token_for(request: Any) -> str:
         secret = request.META["CSRF_COOKIE"]
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     else:
-        secret = csrf._add_new_csrf_cookie(request)  # get_token's own step
+        secret = csrf._add_new_csrf_cookie(request)  # type: ignore[attr-defined]  # get_token's
     return masked(secret)
 
 
