@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Any
 
+from django.middleware import csrf
 from django.middleware.csrf import get_token
 from django.template import engines
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from defector.web.templatetags import fragments
 
@@ -57,3 +59,40 @@ def test_a_fragment_without_a_token_asks_for_none() -> None:
 
     assert engines["django"].from_string(text).render({}, request) == "plain"
     assert "CSRF_COOKIE" not in request.META  # the token was never made
+
+
+def test_a_fragments_token_is_one_django_unmasks_to_the_requests_secret() -> None:
+    request = RequestFactory().get("/")
+    secret = request.META["CSRF_COOKIE"] = get_token(RequestFactory().get("/"))[:32]
+    tokens = {fragments.token_for(request) for _ in range(200)}
+
+    assert len(tokens) == 200  # a new mask each time
+    for token in tokens:
+        assert len(token) == csrf.CSRF_TOKEN_LENGTH
+        assert set(token) <= set(csrf.CSRF_ALLOWED_CHARS)
+        assert csrf._unmask_cipher_token(token) == secret
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # the cookie sent again
+    # Every character is used in the masks (one byte's remainder each, none favoured).
+    assert {token[i] for token in tokens for i in range(32)} == set(csrf.CSRF_ALLOWED_CHARS)
+
+
+def test_a_request_without_a_secret_gets_a_new_one_as_get_token_gives_it() -> None:
+    request = RequestFactory().get("/")
+    token = fragments.token_for(request)
+
+    assert csrf._unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_a_pages_token_passes_the_csrf_check_of_a_post(django_user_model: Any) -> None:
+    user = django_user_model.objects.create_user("fragment-csrf", password="x" * 16)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get("/")
+    token = TOKEN.findall(page.content.decode())
+    assert token
+
+    refused = client.post("/sign-out/", {"csrfmiddlewaretoken": token[0][:32] + "a" * 32})
+    assert refused.status_code == 403
+    signed_out = client.post("/sign-out/", {"csrfmiddlewaretoken": token[0]})
+    assert signed_out.status_code in {302, 303}

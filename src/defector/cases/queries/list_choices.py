@@ -373,6 +373,15 @@ def _every_post_statement(
     return inlined(sql, values, connections[alias])
 
 
+@functools.lru_cache(maxsize=8192)
+def moment(alias: str, value: Any) -> dt.datetime | None:
+    """A time column as read from ``alias`` without Django's conversion (on SQLite: text),
+    converted as Django converts it (:func:`_due_at`'s converters, those of every
+    ``DateTimeField``), once per process for each value: the list reads the same times page
+    after page, fifty of them a page."""
+    return _due_at(alias)(value)
+
+
 def _due_at(alias: str) -> Callable[[Any], dt.datetime | None]:
     """An obligation's ``due_at`` as read from ``alias``, turned into a datetime by what
     Django applies to the column (``SQLCompiler.get_converters``: on SQLite, written as

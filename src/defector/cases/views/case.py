@@ -31,9 +31,9 @@ from defector.cases.forms import (
     CaseFilterForm,
     MoveForm,
     NoteForm,
-    NoteSearchForm,
     RevealForm,
 )
+from defector.core import reversing
 from defector.core.auth import StepUpRequired
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.core.views import ActionFormMixin
@@ -47,9 +47,9 @@ NOTES_TAB: Final = "notes"
 
 def case_links(case_ids: list[int]) -> list[str]:
     """Each case's page, for a list's rows: one reversed URL, the ids put in it (``reverse``
-    for each row costs as much as the rest of the row)."""
+    for each row costs as much as the rest of the row; ``core.reversing``'s, remembered)."""
     sample = 987654321
-    head, tail = reverse("cases:detail", args=[sample]).split(str(sample))
+    head, tail = reversing.reverse("cases:detail", [sample]).split(str(sample))
     return [f"{head}{pk}{tail}" for pk in case_ids]
 
 
@@ -68,17 +68,17 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         page: Page[queries.CaseRow] = Paginator(rows, CASES_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        query = self.request.GET.copy() if self.request.GET else None  # no copy of nothing
+        if query is not None:
+            query.pop("page", None)
         shown: list[queries.CaseRow] = list(page.object_list)  # a list: not a page's item by item
         context |= {
             "form": form,
             "page": page,
             "filtered": filters.active,
-            "query": query.urlencode(),
+            "query": query.urlencode() if query is not None else "",
             "rows": list(zip(shown, case_links([case.id for case in shown]), strict=True)),
             "can_open": queries.list_may_open(user),
-            "search_form": NoteSearchForm(),
             "banners": sections.list_banners_for(user),
         }
         return context
