@@ -30,7 +30,7 @@ from typing import Any, Final
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from defector.core import chain, prepared
+from defector.core import chain, durable, prepared
 from defector.core.models import AuditEvent, AuditHead
 
 #: The columns of an insert, in this order.
@@ -82,6 +82,7 @@ class HeadMoved(RuntimeError):
 def locked_head(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str]:
     """The head as the database holds it, locked to the end of the transaction."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with prepared.cursor(connection) as cursor:
         cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
@@ -144,6 +145,7 @@ def append(
     when the head is elsewhere (nothing was written). Raises ``IntegrityError`` when the
     database refuses the event (the chain holds an event the head does not know)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     seq, digest = fields["seq"], fields["hash"]
     values = _values(fields, connection)
     with prepared.cursor(connection) as cursor:
@@ -184,6 +186,7 @@ def append_many(
         one = append(rows[0], head, connection)
         return None if one is None else [one]
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     seq, digest = rows[-1]["seq"], rows[-1]["hash"]
     postgres = connection.vendor == "postgresql"
     ids: dict[int, int] = {}
