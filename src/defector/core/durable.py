@@ -53,10 +53,15 @@ logger = logging.getLogger(__name__)
 #: that its commit waits for the log's flush past it (and for a synchronous standby).
 BARRIER: Final = "SELECT pg_logical_emit_message(true, 'defector.durable', '')"
 #: Said before a transaction's first statement on the head, within :func:`answering`: its
-#: commit does not wait for the flush, and the checks deferred to the commit (the foreign
-#: keys', the head's trigger's) are made now, before the head is taken, and then at each
-#: statement, instead of all at the ``COMMIT`` while it is held.
-LATER: Final = "SET LOCAL synchronous_commit = off; SET CONSTRAINTS ALL IMMEDIATE"
+#: commit does not wait for the flush, and the foreign keys' checks, which Django defers to
+#: the commit, are made now for the rows written so far (before the head is taken) and then
+#: at each statement, instead of all at the ``COMMIT`` while the head is held. The head's own
+#: trigger (``core/migrations/0005``) stays at the commit: it holds that the head moved over
+#: every event by then, whatever the order of the statements.
+LATER: Final = (
+    "SET LOCAL synchronous_commit = off; SET CONSTRAINTS ALL IMMEDIATE; "
+    "SET CONSTRAINTS core_auditevent_moves_head DEFERRED"
+)
 
 
 class _Scope:
