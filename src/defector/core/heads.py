@@ -20,6 +20,10 @@ parses and plans it once per connection, not on every append.
 The guarantees are unchanged: an event is only stored if it extends the head the database
 holds, in the same transaction as the change it records; the unique ``seq`` and, on
 PostgreSQL, the triggers of ``core/migrations/0005`` still refuse anything else.
+
+Before a transaction's first statement on the head, ``core.durable.commit_later``: within a
+request on PostgreSQL, the transaction's commit then releases the head without waiting for
+the log's flush, which the request waits for before its answer (``core.durable``).
 """
 
 from __future__ import annotations
