@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a request's latency by route pattern counts every other middleware's time.
     "defector.core.metrics.RequestLatencyMiddleware",
+    # The answer leaves once the audit head's moves are on the disk (core.durable: PostgreSQL).
+    "defector.core.durable.DurableAnswersMiddleware",
     "defector.core.middleware.RequestIdMiddleware",
     "defector.core.middleware.SessionlessPathsMiddleware",
     "defector.core.middleware.RefuseOversizedBodiesMiddleware",

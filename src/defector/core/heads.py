@@ -20,6 +20,10 @@ parses and plans it once per connection, not on every append.
 The guarantees are unchanged: an event is only stored if it extends the head the database
 holds, in the same transaction as the change it records; the unique ``seq`` and, on
 PostgreSQL, the triggers of ``core/migrations/0005`` still refuse anything else.
+
+Before a transaction's first statement on the head, ``core.durable.commit_later``: within a
+request on PostgreSQL, the transaction's commit then releases the head without waiting for
+the log's flush, which the request waits for before its answer (``core.durable``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any, Final
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from defector.core import chain, prepared
+from defector.core import chain, durable, prepared
 from defector.core.models import AuditEvent, AuditHead
 
 #: The columns of an insert, in this order.
@@ -82,6 +86,7 @@ class HeadMoved(RuntimeError):
 def locked_head(connection: BaseDatabaseWrapper | None = None) -> tuple[int, str]:
     """The head as the database holds it, locked to the end of the transaction."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with prepared.cursor(connection) as cursor:
         cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
@@ -144,6 +149,7 @@ def append(
     when the head is elsewhere (nothing was written). Raises ``IntegrityError`` when the
     database refuses the event (the chain holds an event the head does not know)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     seq, digest = fields["seq"], fields["hash"]
     values = _values(fields, connection)
     with prepared.cursor(connection) as cursor:
@@ -184,6 +190,7 @@ def append_many(
         one = append(rows[0], head, connection)
         return None if one is None else [one]
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    durable.commit_later(connection)
     seq, digest = rows[-1]["seq"], rows[-1]["hash"]
     postgres = connection.vendor == "postgresql"
     ids: dict[int, int] = {}
