@@ -60,6 +60,29 @@ def capture(out: Path, per_stage: int) -> int:
     for stage in Stage:
         found = list(Case.objects.filter(post_id=post_id, stage=stage).order_by("-pk")[:per_stage])
         cases += found
+    # Cases of other shapes: in Washington, at each sensitivity, in a compartment, with an
+    # open obligation past its due date, with an open threat obligation (the banner).
+    from django.utils import timezone
+
+    from defector.cases.models import Obligation
+
+    extra = [
+        Case.objects.filter(in_washington=True).order_by("-pk").first(),
+        Case.objects.filter(compartments__isnull=False).order_by("-pk").first(),
+        *(
+            Case.objects.filter(post_id=post_id, sensitivity=level).order_by("pk").first()
+            for level in ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET")
+        ),
+    ]
+    for obligations in (
+        Obligation.objects.filter(status="open", due_at__lt=timezone.now()),
+        Obligation.objects.filter(status="open", clause__startswith="6b(3)(a)"),
+        Obligation.objects.filter(status="waived"),
+        Obligation.objects.filter(due_at__isnull=True),
+    ):
+        found_obligation = obligations.filter(case__post_id=post_id).order_by("-pk").first()
+        extra.append(found_obligation.case if found_obligation is not None else None)
+    cases += [c for c in dict.fromkeys(extra) if c is not None and c not in cases]
     readers: dict[str, Any] = {}
     for role, _ in RoleAssignment._meta.get_field("role").choices or []:
         at_post = RoleAssignment.objects.filter(role=role, post_id=post_id).order_by("pk")

@@ -15,7 +15,7 @@ Either is made in place of the driver's cursor Django would make, not after it.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -23,6 +23,7 @@ from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils.asyncio import async_unsafe
 from psycopg._queries import PostgresQuery, _query2pg_nocache
+from psycopg.abc import Loader
 from psycopg.pq import Format
 
 #: How many SQL texts each of :class:`_KeptQuery` and :class:`_ConvertingCursor` keeps
@@ -59,9 +60,19 @@ class _KeptQuery(PostgresQuery):
 class _PreparingCursor(psycopg.Cursor[Any]):
     """psycopg's cursor that binds its parameters on the server and runs each statement as a
     prepared statement of the connection (prepared on its first run, kept by psycopg, which
-    deallocates what it evicts and forgets them all on a rollback)."""
+    deallocates what it evicts and forgets them all on a rollback).
+
+    Its times are read by psycopg's own loader (compiled, when psycopg's C implementation is
+    installed), not Django's (``BaseTzLoader``: psycopg's pure-Python loader, then the time
+    zone put in place), where the two give the same value: the connection's session time zone
+    is the one Django reads times in (:func:`_psycopg_reads_as_django`)."""
 
     _query_cls = _KeptQuery
+
+    def __init__(self, connection: psycopg.Connection[Any], *, psycopg_times: bool) -> None:
+        super().__init__(connection)
+        if psycopg_times:
+            self.adapters.register_loader(_TIMESTAMPTZ, _PSYCOPG_TIMESTAMPTZ)
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
@@ -94,6 +105,19 @@ class _Sent:
 #: since Django's own cursors bind on the client and never prepare, nothing else.
 _ONLY_WHEN_ASKED: Final = 2**62
 _TIMESTAMPTZ: Final = psycopg.adapters.types["timestamptz"].oid
+#: psycopg's own loader of a ``timestamptz`` in text (its C one, when installed).
+_PSYCOPG_TIMESTAMPTZ: Final = cast(
+    "type[Loader]", psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+)
+
+
+def _psycopg_reads_as_django(connection: BaseDatabaseWrapper, raw: Any) -> bool:
+    """Whether psycopg's own loader reads a ``timestamptz`` as Django's does on ``connection``:
+    psycopg's gives the time in the session's time zone (``TimeZone``), Django's in
+    ``connection.timezone`` (the same instant, that zone put in place): the same value, the
+    same ``tzinfo`` object, when the session's zone is the one psycopg maps to Django's (UTC:
+    ``datetime.timezone.utc`` for both, as Django sets it with ``USE_TZ``)."""
+    return raw.info.timezone is connection.timezone
 
 
 class _ConvertingCursor(SQLiteCursorWrapper):
@@ -145,5 +169,7 @@ def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        made = connection._prepare_cursor(_PreparingCursor(raw))  # type: ignore[attr-defined]
+        made = connection._prepare_cursor(  # type: ignore[attr-defined]
+            _PreparingCursor(raw, psycopg_times=_psycopg_reads_as_django(connection, raw))
+        )
     return made

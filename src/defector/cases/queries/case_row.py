@@ -12,15 +12,18 @@ conditions, and what they answer is remembered as ``get_for`` and ``may`` rememb
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import connections, router
+from django.db.models import OuterRef
 
-from defector.cases.models import Case, Subject
+from defector.cases.models import Case, Obligation, Subject
 from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
-from defector.core.access import Action, condition_for, mark_may, note_decided
+from defector.core.access import Action, condition_for, mark_may, note_decided, remember
 from defector.core.errors import NotFound
+from defector.core.json_rows import JsonRows
 from defector.core.prepared import ALWAYS, NEVER, Condition, Param, Prepared, columns, instance
 from defector.core.users import AnyUser
 from defector.directory.models import Compartment, Official, Post
@@ -52,8 +55,33 @@ def official_ref(row: dict[str, Any], path: str) -> dict[str, Any] | None:
     return {"id": pk, "name": full or row[f"{path}user__username"]}
 
 
-_CASE: Final = Prepared(
-    lambda: (
+#: The columns of a case's obligations that the page shows, with the names of their owners
+#: and of who closed them (``cases.queries.obligations.OBLIGATION_ROWS``).
+OBLIGATION_COLUMNS: Final = (
+    "id",
+    "identifier",
+    "clause",
+    "title",
+    *named_official("owner__"),
+    "status",
+    "arose_at",
+    "due_at",
+    "closed_at",
+    *named_official("closed_by__"),
+    "evidence",
+    "evidence_label",
+    "evidence_id",
+    "note",
+)
+
+
+def obligation_rows_key(user: AnyUser, case_id: int) -> tuple[Any, ...]:
+    """The key under which a page remembers the case's :data:`OBLIGATION_COLUMNS` rows."""
+    return ("cases.obligation_rows", getattr(user, "pk", None), case_id)
+
+
+def _case_row(**more: Any) -> Any:
+    return (
         Case.objects.filter(pk=Param("case"))
         .filter(Condition("view"))
         .order_by()
@@ -66,7 +94,32 @@ _CASE: Final = Prepared(
             may_change=Condition("change"),
             may_reveal=Condition("reveal"),
             **facts_columns(),
+            **more,
         )
+    )
+
+
+_CASE: Final = Prepared(_case_row)
+#: On PostgreSQL, the case's officers (their users' names' order, ``Official.Meta``), its
+#: compartments (by code) and its obligations in the case's own row, as JSON: one statement
+#: where there were three (``docs/benchmarks.md``, "casepage2").
+_OFFICERS: Final = JsonRows(
+    Official.objects.filter(assigned_cases=OuterRef("pk")).values(
+        *columns(Official), *columns(User, "user__")
+    ),
+    order=("user__last_name", "user__first_name", "user__username", "id"),
+)
+_COMPARTMENTS: Final = JsonRows(
+    Compartment.objects.filter(cases=OuterRef("pk")).values(*columns(Compartment)),
+    order=("code",),
+)
+_OBLIGATIONS: Final = JsonRows(
+    Obligation.objects.filter(case_id=OuterRef("pk")).values(*OBLIGATION_COLUMNS),
+    order=("id",),
+)
+_CASE_AND_ROWS_AROUND: Final = Prepared(
+    lambda: _case_row(
+        json_officers=_OFFICERS, json_compartments=_COMPARTMENTS, json_obligations=_OBLIGATIONS
     )
 )
 #: The case's officers (with their users) and compartments: a row for each pair, in the
@@ -147,10 +200,22 @@ def decided_case_row(
     return pk, row
 
 
+def _rows_around_in_row(alias: str) -> bool:
+    """Whether the case's officers, compartments and obligations are read in its row, as
+    JSON: on PostgreSQL, its session's times in UTC as Django reads them (``JsonRows``)."""
+    connection = connections[alias]
+    return (
+        connection.vendor == "postgresql"
+        and connection.timezone is dt.UTC
+        and connection.timezone_name == "UTC"
+    )
+
+
 def page_case(user: AnyUser, case_id: int | str) -> Case:
     """The case for its page, as ``access_case(user, case_id, VIEW, page=True)`` gave it."""
-    pk, row = decided_case_row(user, _CASE, case_id)
     alias = router.db_for_read(Case)
+    around = _rows_around_in_row(alias)
+    pk, row = decided_case_row(user, _CASE_AND_ROWS_AROUND if around else _CASE, case_id)
     case: Case = instance(Case, row, "", alias)
     fields = Case._meta
     fields.get_field("post").set_cached_value(case, instance(Post, row, "post__", alias))
@@ -165,11 +230,18 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
         Subject._meta.get_field("case").set_cached_value(subject, case)
     officers: dict[int, Official] = {}
     compartments: dict[int, Compartment] = {}
-    for pair in _OFFICERS_AND_COMPARTMENTS.rows(case=pk):
-        official(pair, "officers__", alias, officers)
-        compartment = instance(Compartment, pair, "compartments__", alias)
-        if compartment is not None:
-            compartments.setdefault(compartment.pk, compartment)
+    if around:
+        for each in _OFFICERS.rows(row["json_officers"]):
+            official(each, "", alias, officers)
+        for each in _COMPARTMENTS.rows(row["json_compartments"]):
+            compartments[each["id"]] = instance(Compartment, each, "", alias)
+        remember(obligation_rows_key(user, pk), _OBLIGATIONS.rows(row["json_obligations"]))
+    else:
+        for pair in _OFFICERS_AND_COMPARTMENTS.rows(case=pk):
+            official(pair, "officers__", alias, officers)
+            compartment = instance(Compartment, pair, "compartments__", alias)
+            if compartment is not None:
+                compartments.setdefault(compartment.pk, compartment)
     _prefetched(case, "officers", list(officers.values()))
     _prefetched(case, "compartments", list(compartments.values()))
     mark_may(case, {Action.CHANGE: bool(row["may_change"]), Action.REVEAL: bool(row["may_reveal"])})

@@ -14,7 +14,8 @@ from defector.cases import clocks
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.case_row import (
-    named_official,
+    OBLIGATION_COLUMNS,
+    obligation_rows_key,
     official,
     official_columns,
     official_ref,
@@ -160,8 +161,7 @@ def obligations_of(
     now = now or timezone.now()
     if decided(user, Action.VIEW, case):  # the case's own rule: all of its rows
         rows = remembered(
-            ("cases.obligation_rows", getattr(user, "pk", None), case.pk),
-            lambda: OBLIGATION_ROWS.rows(case=case.pk),
+            obligation_rows_key(user, case.pk), lambda: OBLIGATION_ROWS.rows(case=case.pk)
         )
         views = [_row_view(row, now) for row in rows]
     else:
@@ -182,22 +182,7 @@ def obligations_of(
 #: owners and of who closed them (``str(official)``): for a case whose sight is decided (their
 #: rule is the case's own). The case page's and the case read's (``record``).
 OBLIGATION_ROWS: Final = Prepared(
-    lambda: Obligation.objects.filter(case_id=Param("case")).values(
-        "id",
-        "identifier",
-        "clause",
-        "title",
-        *named_official("owner__"),
-        "status",
-        "arose_at",
-        "due_at",
-        "closed_at",
-        *named_official("closed_by__"),
-        "evidence",
-        "evidence_label",
-        "evidence_id",
-        "note",
-    )
+    lambda: Obligation.objects.filter(case_id=Param("case")).values(*OBLIGATION_COLUMNS)
 )
 
 
