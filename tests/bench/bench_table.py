@@ -19,13 +19,14 @@ measured in ``BENCH_ROUNDS`` rounds (default 3), each round the baseline and the
 its ratio is the median of the rounds' ratios (its figure the median round's): one run of a few
 seconds can fall in a slow spell of the machine, and a ratio taken within a round and then the
 median of three says more of the read than of the spell. The writes are taken against the
-median of every baseline run. Each page of :data:`PAGES` (p95 of
-40 requests one at a time against p95 of the raw SQL the page needs, run through the database
-driver) is measured after the reads and before the writes, over the seeded set. Then the peak
-memory of a server process under that load against its memory idle after start;
-``defector audit verify`` over the whole chain (the whole
-command) against raw ``hashlib.sha256`` over the same canonical bytes; one audit append
-against a plain insert of the same row (``bench_audit.py``'s measure, ``BENCH_APPENDS``).
+median of every baseline run, and each is followed by a wait for the requests it left in flight
+(``harness.settle``), so that the next load does not carry them. Each page of :data:`PAGES`
+(p95 of 40 requests one at a time against p95 of the raw SQL the page needs, run through the
+database driver) is measured after the reads and before the writes, over the seeded set. Then
+the peak memory of a server process under that load against its memory idle after start;
+``defector audit verify`` over the whole chain (the whole command) against raw
+``hashlib.sha256`` over the same canonical bytes; one audit append against a plain insert of
+the same row (``bench_audit.py``'s measure, ``BENCH_APPENDS``).
 
 ``BENCH_DATABASES`` (default ``sqlite,postgresql``) chooses the databases; PostgreSQL is at
 ``BENCH_POSTGRES`` (default ``postgres://postgres@127.0.0.1:5432/postgres``; a scratch database
@@ -63,6 +64,7 @@ from harness import (
     postgres_reachable,
     scratch,
     serve,
+    settle,
     shell_json,
     warm,
     wrk,
@@ -380,6 +382,7 @@ def measure(db: Database, *, seeded_before: bool = False) -> list[Row]:
         against_baseline: list[tuple[Row, Load]] = []
 
         def against(what: str, load: Load, goal: str = "") -> None:
+            settle(base, bearer)
             print(f"  {what}: {load.describe()}", flush=True)
             row = Row(what, load.describe(), "", None, goal)
             against_baseline.append((row, load))
