@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F, OuterRef
 
 from defector.core.json_rows import JsonRows
+from defector.core.models import IdempotencyKey
 from defector.core.prepared import Param, Prepared
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,52 @@ def test_a_groups_members_as_json_are_the_rows_of_their_own_read() -> None:
     nobody = GROUP.one(group=empty.pk)
     assert nobody is not None
     assert MEMBERS.rows(nobody["members"]) == []
+
+
+KEYS = JsonRows(
+    IdempotencyKey.objects.filter(user=OuterRef("pk")).values("id", "key", "headers"),
+    order=("key",),
+)
+HOLDER = Prepared(lambda: User.objects.filter(pk=Param("user")).values("id", keys=KEYS))
+OWN_KEYS = Prepared(
+    lambda: (
+        IdempotencyKey.objects.filter(user=Param("user"))
+        .order_by("key")
+        .values("id", "key", "headers")
+    )
+)
+
+
+def test_json_fields_as_json_are_what_their_own_read_gives_in_their_order() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("JSON columns are PostgreSQL's")
+    user = User.objects.create(username="keeper")
+    values = [
+        {"zebra": 1, "a": [1, 2.5, None, 'ü \\ "q"'], "mid": {"y": True, "x": {}}},
+        [],
+        "text",
+        7,
+        {"longer key": 1.0e20, "k": -0.5},
+    ]
+    at = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    for n, headers in enumerate(values):
+        IdempotencyKey.objects.create(
+            user=user,
+            key=f"k{n}",
+            method="POST",
+            path="/",
+            fingerprint="0" * 64,
+            status_code=201,
+            headers=headers,
+            expires_at=at,
+        )
+    row = HOLDER.one(user=user.pk)
+    assert row is not None
+    rows = KEYS.rows(row["keys"])
+    own = OWN_KEYS.rows(user=user.pk)
+    assert rows == own
+    for found, expected in zip(rows, own, strict=True):
+        assert repr(found["headers"]) == repr(expected["headers"])  # keys in the same order
 
 
 def test_a_column_that_is_not_a_field_is_refused() -> None:

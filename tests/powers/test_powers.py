@@ -276,3 +276,17 @@ def test_the_demo_enters_one_record_of_each_kind_once(world: Any) -> None:
     assert {p.entered_by.user.username for p in Power.objects.all()} == {"dci.delegate"}
     demo.load()
     assert Power.objects.count() == 3
+
+
+def test_washingtons_records_read_again_give_each_change_at_once(delegate: User) -> None:
+    first = record(delegate)
+    assert queries.every_record() == [queries.as_value(first)]
+    assert queries.every_record() == [queries.as_value(first)]
+    Power.objects.filter(pk=first.pk).update(countries=["AT", "HU"])
+    changed = queries.every_record()
+    assert changed[0].countries == ("AT", "HU")
+    assert changed == [queries.as_value(p) for p in Power.objects.order_by("starts_on", "id")]
+    second = record(delegate, reference="NSC 1980/2", starts_on="1979-06-01")
+    assert [p.ident for p in queries.every_record()] == [second.pk, first.pk]
+    Power.objects.all().delete()
+    assert queries.every_record() == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import Any, Final, TypeVar
 
 from django.contrib.auth.models import User
@@ -218,6 +219,19 @@ def get_for(
 #: the SQL Django compiles from it, are the same for every request of the same principal.
 #: Compiling a rule's filter costs many times what the database takes to answer it.
 _TEST_CACHE_SIZE: Final = 4096
+#: Whether a test of one row is being compiled (:func:`_compiled_test`): see :func:`one_row`.
+_ONE_ROW: ContextVar[bool] = ContextVar("access_one_row", default=False)
+
+
+def one_row() -> bool:
+    """Whether the rule's filter being built is a test of one row (:func:`_compiled_test`:
+    :func:`condition_for`, :func:`can`, :func:`who_can`): a rule may then write a condition as
+    a probe of that row (a correlated ``EXISTS`` on an index of its links) rather than as the
+    list of every row it allows, which the database would build for each test
+    (``cases.access.Assigned``). The rows allowed are the same either way."""
+    return _ONE_ROW.get()
+
+
 _ALLOWED: Final = "defector_allowed"
 _ALLOWED_PK: Final = "defector_pk"
 
@@ -237,14 +251,17 @@ def _compiled_test(
     other levels (a test's settings) compile anew."""
     if rule is None:
         return None
-    condition = rule(principal, action)
-    if condition is None:
-        return None
-    rows = _narrow(principal, condition, model._base_manager.using(alias).all())
+    token = _ONE_ROW.set(True)
     try:
+        condition = rule(principal, action)
+        if condition is None:
+            return None
+        rows = _narrow(principal, condition, model._base_manager.using(alias).all())
         sql, params = rows.values(**{_ALLOWED_PK: F("pk")}).query.get_compiler(alias).as_sql()
     except EmptyResultSet:  # e.g. no level cleared: nothing is allowed
         return None
+    finally:
+        _ONE_ROW.reset(token)
     quote = connections[alias].ops.quote_name
     # Django's own compilation of the rule's filter, its values passed as parameters.
     test = (

@@ -55,7 +55,8 @@ def _quoted(name: str) -> str:
 
 
 #: The fields whose values JSON gives as a read of the column gives them (numbers, texts,
-#: truth values), and those given as text in ISO 8601 (times, dates).
+#: truth values; and JSON fields without a decoder of their own), and those given as text in
+#: ISO 8601 (times, dates).
 _AS_JSON: Final = (
     models.AutoField,
     models.BigAutoField,
@@ -87,6 +88,10 @@ def _json_loaders(queryset: QuerySet[Any]) -> tuple[tuple[str, Callable[[str], A
         load = next((f for kind, f in _FROM_TEXT.items() if isinstance(field, kind)), None)
         if load is not None:
             loaders.append((name, load))
+        elif isinstance(field, models.JSONField) and field.decoder is None:
+            # JSON within the JSON: its value as Django's ``json.loads`` of the column gives
+            # it (PostgreSQL writes a ``jsonb`` in the array as it writes the column).
+            continue
         elif not isinstance(field, _AS_JSON):
             raise TypeError(f"{name}: a {type(field).__name__} is not read from JSON")
     if queryset.query.annotation_select:

@@ -5,6 +5,7 @@ applied), and the records as plain values for the case system to fill the scope 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -145,10 +146,22 @@ def every_record() -> list[gate.Power]:
     acting official's view)."""
     alias = router.db_for_read(Power)
     names = _POWER_COLUMNS
-    return [
-        as_value(Power.from_db(alias, names, [row[name] for name in names]))
-        for row in _EVERY_RECORD.rows(using=alias)
-    ]
+    read = [tuple(row[name] for name in names) for row in _EVERY_RECORD.rows(using=alias)]
+    # The values are a function of the rows alone (:func:`as_value`): made again only when
+    # the rows differ from the last ones read (a record entered, changed or revoked).
+    last: tuple[str, list[tuple[Any, ...]], tuple[gate.Power, ...]] | None = getattr(
+        _LAST, "made", None
+    )
+    if last is not None and last[0] == alias and last[1] == read:
+        return list(last[2])
+    made = [as_value(Power.from_db(alias, names, list(values))) for values in read]
+    _LAST.made = (alias, read, tuple(made))
+    return made
+
+
+#: The rows :func:`every_record` last read, in this thread, with the values made of them
+#: (immutable: ``gate.Power`` is frozen).
+_LAST: Final = threading.local()
 
 
 #: The columns of a record, and every record in the order :func:`every_record` gives them: a

@@ -110,8 +110,13 @@ def open_case(
     """
     moment = moment_of(at)
     principal, opening_posts = check_may_open(acting_user)
+    # The acting official, with its post: read first, so that an intake at the official's own
+    # post (most are) takes the post from that read rather than reading it again.
+    opener = acting_official(acting_user)
+    if opener is None:  # the principal names an official: this cannot happen
+        raise PermissionDenied("you are not an official", clauses=("6b(1)",))
     errors: Errors = []
-    post = _check_post(errors, post_id)
+    post = _check_post(errors, post_id, opener.post)
     sensitivity, codes, compartment_rows = _check_reach(
         errors, principal, sensitivity, compartments
     )
@@ -163,9 +168,6 @@ def open_case(
             "and senior US representative may",
             clauses=("6b(1)",),
         )
-    opener = acting_official(acting_user)
-    if opener is None:  # the principal names an official: this cannot happen
-        raise PermissionDenied("you are not an official", clauses=("6b(1)",))
     if (post.pk, Role.CASE_OFFICER) in principal.post_roles and opener not in officers:
         officers.insert(0, opener)
     # Everything above only reads, and so does what follows up to the transaction (which, on
@@ -219,14 +221,17 @@ def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
 _POST: Final = PreparedRead(lambda: Post.objects.filter(pk=Param("post")).values(*columns(Post)))
 
 
-def _check_post(errors: Errors, post_id: int | str | None) -> Post | None:
+def _check_post(errors: Errors, post_id: int | str | None, own: Post | None = None) -> Post | None:
+    """The post named, active; ``own``: the acting official's, read already (the same row)."""
     number = as_id(post_id)
     if number is None:
         add_error(errors, "post_id", "is required: choose the post")
         return None
-    alias = router.db_for_read(Post)
-    row = _POST.one(using=alias, post=number)
-    post: Post | None = instance(Post, row, "", alias) if row is not None else None
+    post: Post | None = own
+    if own is None or own.pk != number:
+        alias = router.db_for_read(Post)
+        row = _POST.one(using=alias, post=number)
+        post = instance(Post, row, "", alias) if row is not None else None
     if post is None:
         add_error(errors, "post_id", "there is no such post")
     elif not post.active:

@@ -9,6 +9,10 @@ conditions, so a case the caller may not see is not found, exactly as a missing 
 obligations and timeline are then read without asking again: they are case content, whose
 rule is the case's own (``cases.access.CASE_CONTENT``, as ``case_rows`` relies on).
 
+On PostgreSQL the rows around the case (its officers, compartments, latest assessment,
+obligations and timeline) are read in the case's own row, as JSON (``core.json_rows``, as the
+case page's read, ``case_row``): one statement where there are five elsewhere.
+
 The rows are those the page's queries read (``describe``, ``latest_assessment``,
 ``obligations_of``, ``timeline_of``), shaped as the schema ``CaseRecordOut`` lists them:
 tests/cases/test_case_read_answer.py holds the answer to be byte for byte the one the
@@ -20,22 +24,42 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db import router
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from defector.cases import clocks, lifecycle
 from defector.cases.choices import IDENTITY_FIELDS, ObligationStatus
-from defector.cases.models import Assessment, Case, TimelineEntry
-from defector.cases.queries.case_row import decided_case_row
+from defector.cases.models import Assessment, Case, Obligation, TimelineEntry
+from defector.cases.queries.case_row import (
+    OBLIGATION_COLUMNS,
+    _rows_around_in_row,
+    decided_case_row,
+)
 from defector.cases.queries.case_row import named_official as _official
 from defector.cases.queries.case_row import official_ref as _ref
 from defector.cases.queries.facts import categories_of, obligation_rules_of, power_rows_of
 from defector.cases.queries.obligations import OBLIGATION_ROWS
+from defector.core.json_rows import JsonRows
 from defector.core.prepared import Condition, Param, Prepared
 from defector.core.users import AnyUser
+from defector.directory.models import Compartment, Official
 
-_CASE: Final = Prepared(
-    lambda: (
+#: The latest assessment's columns, as the answer shows it (:func:`_assessment`).
+_ASSESSMENT_COLUMNS: Final = (
+    "number",
+    "assessed_at",
+    *_official("assessed_by__"),
+    "policy_version",
+    "facts",
+    "outcome",
+    "powers",
+)
+_TIMELINE_COLUMNS: Final = ("at", "actor_name", "kind", "summary", "object_label", "object_id")
+
+
+def _case_read(**more: Any) -> Any:
+    return (
         Case.objects.filter(pk=Param("case"))
         .filter(Condition("view"))
         .order_by()
@@ -66,7 +90,47 @@ _CASE: Final = Prepared(
                 )
                 for name in IDENTITY_FIELDS
             },
+            **more,
         )
+    )
+
+
+_CASE: Final = Prepared(_case_read)
+#: On PostgreSQL, the rows around the case in its own row, as JSON (``core.json_rows``): its
+#: officers (in the officials' own order) and compartments (by code), its latest assessment,
+#: obligations and timeline — one statement where there were five, each a round of its own
+#: between the server and the client (as the case page's read, ``case_row``).
+_JSON_OFFICERS: Final = JsonRows(
+    Official.objects.filter(assigned_cases=OuterRef("pk")).values(*_official("")),
+    order=("user__last_name", "user__first_name", "user__username", "id"),
+)
+_JSON_COMPARTMENTS: Final = JsonRows(
+    Compartment.objects.filter(cases=OuterRef("pk")).values("code"), order=("code",)
+)
+_JSON_LATEST_ASSESSMENT: Final = JsonRows(
+    Assessment.objects.filter(
+        case_id=OuterRef("pk"),
+        number=Subquery(
+            Assessment.objects.filter(case_id=OuterRef(OuterRef("pk")))
+            .order_by("-number")
+            .values("number")[:1]
+        ),
+    ).values(*_ASSESSMENT_COLUMNS)
+)
+_JSON_OBLIGATIONS: Final = JsonRows(
+    Obligation.objects.filter(case_id=OuterRef("pk")).values(*OBLIGATION_COLUMNS), order=("id",)
+)
+_JSON_TIMELINE: Final = JsonRows(
+    TimelineEntry.objects.filter(case_id=OuterRef("pk")).values("id", *_TIMELINE_COLUMNS),
+    order=("at", "id"),
+)
+_CASE_AND_ROWS_AROUND: Final = Prepared(
+    lambda: _case_read(
+        json_officers=_JSON_OFFICERS,
+        json_compartments=_JSON_COMPARTMENTS,
+        json_assessment=_JSON_LATEST_ASSESSMENT,
+        json_obligations=_JSON_OBLIGATIONS,
+        json_timeline=_JSON_TIMELINE,
     )
 )
 #: The case's officers (in the officials' own order, by name, as ``Case.officers`` reads them)
@@ -87,22 +151,14 @@ _LATEST_ASSESSMENT: Final = Prepared(
     lambda: (
         Assessment.objects.filter(case_id=Param("case"))
         .order_by("-number")
-        .values(
-            "number",
-            "assessed_at",
-            *_official("assessed_by__"),
-            "policy_version",
-            "facts",
-            "outcome",
-            "powers",
-        )[:1]
+        .values(*_ASSESSMENT_COLUMNS)[:1]
     )
 )
 _TIMELINE: Final = Prepared(
     lambda: (
         TimelineEntry.objects.filter(case_id=Param("case"))
         .order_by("at", "pk")
-        .values("at", "actor_name", "kind", "summary", "object_label", "object_id")
+        .values(*_TIMELINE_COLUMNS)
     )
 )
 
@@ -112,23 +168,37 @@ def case_record(
 ) -> dict[str, Any]:
     """The case ``case_id`` as ``GET /cases/{id}`` answers it (``CaseRecordOut``), or
     :class:`~defector.core.errors.NotFound` when ``user`` may not see it (as when missing)."""
-    pk, row = decided_case_row(user, _CASE, case_id)
+    if _rows_around_in_row(router.db_for_read(Case)):
+        pk, row = decided_case_row(user, _CASE_AND_ROWS_AROUND, case_id)
+        officers = [_ref(r, "") for r in _JSON_OFFICERS.rows(row["json_officers"])]
+        compartments = {r["code"] for r in _JSON_COMPARTMENTS.rows(row["json_compartments"])}
+        latest = _JSON_LATEST_ASSESSMENT.rows(row["json_assessment"])
+        assessment = latest[0] if latest else None
+        obligations = _JSON_OBLIGATIONS.rows(row["json_obligations"])
+        timeline = _JSON_TIMELINE.rows(row["json_timeline"])
+    else:
+        pk, row = decided_case_row(user, _CASE, case_id)
+        pairs = _OFFICERS_AND_COMPARTMENTS.rows(case=pk)
+        officers = list(
+            {
+                p["officers__id"]: _ref(p, "officers__")
+                for p in pairs
+                if p["officers__id"] is not None
+            }.values()
+        )
+        compartments = {p["compartments__code"] for p in pairs}
+        assessment = _LATEST_ASSESSMENT.one(case=pk)
+        obligations = OBLIGATION_ROWS.rows(case=pk)
+        timeline = _TIMELINE.rows(case=pk)
     changeable = bool(row["may_change"])
-    pairs = _OFFICERS_AND_COMPARTMENTS.rows(case=pk)
     return {
         "id": row["id"],
         "cryptonym": row["cryptonym"],
         "kind": row["kind"],
         "post": {"id": row["post__id"], "code": row["post__code"], "name": row["post__name"]},
         "sensitivity": row["sensitivity"],
-        "compartments": sorted({p["compartments__code"] for p in pairs} - {None}),
-        "officers": list(
-            {
-                p["officers__id"]: _ref(p, "officers__")
-                for p in pairs
-                if p["officers__id"] is not None
-            }.values()
-        ),
+        "compartments": sorted(compartments - {None}),
+        "officers": officers,
         "opened_at": row["opened_at"],
         "opened_by": _ref(row, "opened_by__"),
         "version": row["version"],
@@ -147,8 +217,8 @@ def case_record(
         "changed_by": _ref(row, "changed_by__"),
         "can_change": changeable,
         "next_stages": list(lifecycle.next_stages(row["stage"])) if changeable else [],
-        "latest_assessment": _assessment(_LATEST_ASSESSMENT.one(case=pk)),
-        "obligations": _obligations(OBLIGATION_ROWS.rows(case=pk), now or timezone.now()),
+        "latest_assessment": _assessment(assessment),
+        "obligations": _obligations(obligations, now or timezone.now()),
         "timeline": [
             {
                 "at": entry["at"],
@@ -158,7 +228,7 @@ def case_record(
                 "object_label": entry["object_label"],
                 "object_id": entry["object_id"],
             }
-            for entry in _TIMELINE.rows(case=pk)
+            for entry in timeline
         ],
     }
 
