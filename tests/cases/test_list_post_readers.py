@@ -120,13 +120,13 @@ def test_a_post_readers_page_is_the_same_whichever_form_the_grant_takes(
     readers: list[User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fresh()
-    pages = [lists.case_rows(user)[0:50] for user in readers]
+    pages = [queries.case_rows(user)[0:50] for user in readers]
     counts = [lists.case_summaries(user).count() for user in readers]
     for form in ("in", "exists"):
         monkeypatch.setattr(Assigned, "form", form)
         _fresh()
         try:
-            assert [lists.case_rows(user)[0:50] for user in readers] == pages
+            assert [queries.case_rows(user)[0:50] for user in readers] == pages
             assert [lists.case_summaries(user).count() for user in readers] == counts
         finally:
             _fresh()

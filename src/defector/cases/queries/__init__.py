@@ -121,11 +121,9 @@ from defector.cases.queries.list_choices import (
     officer_choices,
     post_choices,
 )
+from defector.cases.queries.list_rows import CaseRow, CaseRows, case_rows
 from defector.cases.queries.lists import (
-    CaseRow,
-    CaseRows,
     CaseSummaries,
-    case_rows,
     case_summaries,
     cases_for,
     overdue_obligations,

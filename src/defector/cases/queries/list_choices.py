@@ -11,7 +11,9 @@ and the list's threat marker (``dissemination.queries.list_banner_data``) share 
 obligation is seen by whoever sees its case (``cases.access.CASE_CONTENT``), so the open
 obligations of the cases found are the ones the reader may see. On PostgreSQL the statement
 is a prepared statement of the connection (``core.prepared``'s cursor), its values written in:
-the server plans it once per connection, not on every page.
+the server plans it once per connection, not on every page. Its answer is kept by the
+connection while the database is unchanged (``core.unchanged``): a page read again with nothing
+committed since runs it not at all.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from defector.core.access import (
 from defector.core.prepared import cursor as prepared_cursor
 from defector.core.prepared import inlined
 from defector.core.remembering import remembered
+from defector.core.unchanged import kept
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
 from defector.policy.obligations import ObligationId
@@ -286,9 +289,16 @@ def every_post_count(user: AnyUser) -> int | None:
     counted = _count_statement(principal, RULES.get(Case._meta.label_lower), levels(), alias)
     if counted is None:
         return 0
-    sql, params = inlined(f"SELECT {counted[0]}", counted[1], connections[alias])
+    statement = inlined(f"SELECT {counted[0]}", counted[1], connections[alias])
+    # Kept while the database is unchanged (``core.unchanged``), as the choices are.
+    return kept(
+        connections[alias], ("cases.every_post_count", statement), lambda: _one(alias, statement)
+    )
+
+
+def _one(alias: str, statement: tuple[str, tuple[Any, ...]]) -> int:
     with prepared_cursor(connections[alias]) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*statement)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
@@ -410,10 +420,19 @@ def statement_for(user: AnyUser, alias: str | None = None) -> tuple[str, tuple[A
 
 
 def _read(user: AnyUser) -> ListChoices:
+    """The choices ``user`` sees: their statement's answer, kept while the database is
+    unchanged (``core.unchanged``: the same statement, run on the same rows, answers the same;
+    nothing in it reads the clock)."""
     alias = router.db_for_read(Case)
     statement = statement_for(user, alias)
     if statement is None:
         return NOTHING
+    return kept(
+        connections[alias], ("cases.list_choices", statement), lambda: _run(alias, statement)
+    )
+
+
+def _run(alias: str, statement: tuple[str, tuple[Any, ...]]) -> ListChoices:
     connection = connections[alias]
     sql, params = statement
     with prepared_cursor(connection) as cursor:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, Final, NamedTuple, cast
+from collections.abc import Mapping
+from typing import Any, Final, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -32,10 +32,10 @@ from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from defector.cases.access import assigned_written_as
-from defector.cases.choices import CaseOutcome, IntakeKind, ObligationStatus, Stage
+from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters, filter_values
-from defector.cases.queries.list_choices import ListChoices, every_post_count, list_choices, moment
+from defector.cases.queries.list_choices import every_post_count
 from defector.core.access import (
     RULES,
     Action,
@@ -48,6 +48,7 @@ from defector.core.access import (
 )
 from defector.core.pagination import Mapped
 from defector.core.prepared import Param, Prepared
+from defector.core.unchanged import kept
 from defector.core.users import AnyUser
 from defector.directory.models import Post
 
@@ -109,7 +110,11 @@ class OpenObligations(Expression):
     index gives the order, so only the page's rows). Written out: Django's
     ``Subquery(… Count …)`` costs more to build and compile than the page's SQL takes to run."""
 
-    output_field = IntegerField()
+    output_field: Any = IntegerField()
+    #: What is read of the obligations found (``{due}``: their due time's column), and how
+    #: their due time is compared with ``overdue_at``.
+    aggregate = "COUNT(*)"
+    comparison = "<"
 
     def __init__(self, overdue_at: dt.datetime | Param | None = None) -> None:
         super().__init__()
@@ -124,18 +129,19 @@ class OpenObligations(Expression):
         }
         # The case's row: the query's base table (whatever alias it has as a subquery).
         case = compiler.quote_name_unless_alias(compiler.query.base_table)
+        due = f"{quote(table)}.{quote(column['due_at'])}"
         sql = (
-            f"SELECT COUNT(*) FROM {quote(table)} WHERE "  # noqa: S608  (quoted names)
+            f"SELECT {self.aggregate.format(due=due)} FROM {quote(table)} WHERE "  # noqa: S608
             f"{quote(table)}.{quote(column['case'])} = {case}.{quote(Case._meta.pk.column)} "
             f"AND {quote(table)}.{quote(column['status'])} = %s"
         )
         params: list[Any] = [ObligationStatus.OPEN.value]
         if isinstance(self.overdue_at, Param):  # a prepared read's: its value given adapted
             moment, moment_params = compiler.compile(self.overdue_at)
-            sql += f" AND {quote(table)}.{quote(column['due_at'])} < {moment}"
+            sql += f" AND {due} {self.comparison} {moment}"
             params.extend(moment_params)
         elif self.overdue_at is not None:
-            sql += f" AND {quote(table)}.{quote(column['due_at'])} < %s"
+            sql += f" AND {due} {self.comparison} %s"
             params.append(connection.ops.adapt_datetimefield_value(self.overdue_at))
         return f"({sql})", params
 
@@ -148,6 +154,16 @@ def _with_counts(cases: QuerySet[Case], now: dt.datetime | Param) -> QuerySet[Ca
         open_count=OpenObligations(),
         overdue_count=OpenObligations(overdue_at=now),
     )
+
+
+class NextDue(OpenObligations):
+    """When the first of a case's open obligations not yet overdue at ``overdue_at`` falls due
+    (``NULL``: none), as its column holds it: until then the case's ``overdue_count`` at any
+    later time is the one at ``overdue_at`` (``list_rows``: a page's rows kept that long)."""
+
+    output_field = TextField()
+    aggregate = "MIN({due})"
+    comparison = ">="
 
 
 class PostOf(Expression):
@@ -191,45 +207,6 @@ def cases_for(
     now = now or timezone.now()
     cases = _narrowed(visible_cases(user), filters or CaseFilters(), now)
     return _with_counts(cases.select_related("post"), now).order_by(*NEWEST)
-
-
-class CaseRow(NamedTuple):
-    """A case as a row of the list shows it: what the case's own row holds, its post's name,
-    and its open and overdue obligations (a tuple: fifty made for each page)."""
-
-    id: int
-    cryptonym: str
-    kind: str
-    post: str
-    stage: str
-    outcome: str
-    categories: tuple[str, ...]
-    open_count: int
-    overdue_count: int
-    sensitivity: str
-    opened_at: dt.datetime
-
-    @property
-    def kind_label(self) -> str:
-        return _KINDS.get(self.kind, self.kind)
-
-    @property
-    def stage_label(self) -> str:
-        return _STAGES.get(self.stage, self.stage)
-
-    @property
-    def outcome_label(self) -> str:
-        return _OUTCOMES.get(self.outcome, self.outcome) if self.outcome else ""
-
-
-def _labels(choices: Any) -> dict[str, str]:
-    """Each value of ``choices`` and its label (a value without one is shown as it is)."""
-    return {str(choice.value): str(choice.label) for choice in choices}
-
-
-_KINDS: Final = _labels(IntakeKind)
-_STAGES: Final = _labels(Stage)
-_OUTCOMES: Final = _labels(CaseOutcome)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -293,6 +270,8 @@ def _list_reads(
             cases = _with_counts(narrowed(), now)
         if "post_of" in fields:
             cases = cases.annotate(post_of=PostOf())
+        if "next_due" in fields:
+            cases = cases.annotate(next_due=NextDue(overdue_at=now))
         # The categories' JSON and the opening time as the columns hold them, each decoded
         # once per process for each value (:func:`categories_of`, ``moment``), not per row.
         cases = cases.annotate(
@@ -313,7 +292,7 @@ class _ListRead:
         self, user: AnyUser, filters: CaseFilters, now: dt.datetime, fields: tuple[str, ...]
     ) -> None:
         self.values, self.user = filter_values(filters), user
-        self.reads = _list_reads(
+        shape = (
             principal_for(user),
             RULES.get(Case._meta.label_lower),
             levels(),
@@ -321,7 +300,11 @@ class _ListRead:
             filters.overdue,
             fields,
         )
+        self.reads = _list_reads(*shape)
+        #: What the read's answers depend on besides the database and the clock.
+        self.key = (shape, tuple(sorted(self.values.items())))
         self.alias = router.db_for_read(Case)
+        self.at = now
         self.now = connections[self.alias].ops.adapt_datetimefield_value(now)
         self.overdue = filters.overdue
         if any(
@@ -335,9 +318,15 @@ class _ListRead:
         known = every_post_count(self.user) if not self.values and self.overdue is None else None
         if known is not None:  # unfiltered, for a reader of every post's cases
             return known
-        clock = {"now": self.now} if self.overdue is not None else {}
+        if self.overdue is not None:  # counted at the clock's time
+            return self._count({"now": self.now})
+        # Kept while the database is unchanged (``core.unchanged``): nothing else in it moves.
+        return kept(connections[self.alias], ("cases.list_count", self.key), self._count)
+
+    def _count(self, clock: Mapping[str, Any] | None = None) -> int:
+        assert self.reads is not None  # noqa: S101  (``count`` has looked)
         try:
-            row = self.reads[0].one(using=self.alias, **self.values, **clock)
+            row = self.reads[0].one(using=self.alias, **self.values, **(clock or {}))
         except EmptyResultSet:  # a condition that holds for no row (e.g. no level cleared)
             return 0
         return int(row["count"]) if row else 0
@@ -349,73 +338,6 @@ class _ListRead:
             return self.reads[1].slice(start, stop, using=self.alias, **self.values, now=self.now)
         except EmptyResultSet:
             return []
-
-
-_ROW_FIELDS: Final = (
-    "id",
-    "cryptonym",
-    "kind",
-    "post_id",
-    "stage",
-    "outcome",
-    "categories_json",
-    "open_count",
-    "overdue_count",
-    "sensitivity",
-    "opened_raw",
-)
-
-
-class CaseRows:
-    """The list for a paginator (``django.core.paginator.Paginator``): ``count()`` counts the
-    cases without their obligations, a slice reads one page as :class:`CaseRow` (one query
-    each, whatever the number of cases). Unfiltered, the count is the filters' choices' own
-    (``list_choices``: read with them, once within a page's reading), and so are the names of
-    the rows' posts (every case the reader sees is at one of those posts): the page's read
-    joins no post (on PostgreSQL, a join the planner, expecting a row or two, ran once for
-    each case the reader sees)."""
-
-    def __init__(
-        self,
-        read: _ListRead,
-        choices: Callable[[], ListChoices],
-        counted: Callable[[], int] | None = None,
-    ) -> None:
-        self.read = read
-        self.choices = choices
-        self.counted = counted
-
-    def count(self) -> int:
-        return self.counted() if self.counted is not None else self.read.count()
-
-    def __getitem__(self, page: slice) -> list[CaseRow]:
-        rows = self.read.slice(page.start or 0, page.stop)
-        if not rows:
-            return []
-        names = dict(self.choices().posts)
-        missing = {row["post_id"] for row in rows} - names.keys()
-        if missing:  # a case moved to another post since the choices were read
-            names.update(_post_names(missing))
-        return [
-            CaseRow(
-                row["id"],
-                row["cryptonym"],
-                row["kind"],
-                names[row["post_id"]],
-                row["stage"],
-                row["outcome"],
-                categories_of(row["categories_json"]),
-                row["open_count"] or 0,
-                row["overdue_count"] or 0,
-                row["sensitivity"],
-                cast("dt.datetime", moment(self.read.alias, row["opened_raw"])),
-            )
-            for row in rows
-        ]
-
-
-def _post_names(ids: set[int]) -> dict[int, str]:  # the names of the posts ``ids``
-    return dict(Post.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
 
 
 _SUMMARY_FIELDS: Final = (
@@ -481,19 +403,3 @@ def case_summaries(
     """The cases of :func:`cases_for` as the API lists them, read only for the page asked."""
     read = _ListRead(user, filters or CaseFilters(), now or timezone.now(), _SUMMARY_FIELDS)
     return CaseSummaries(read)
-
-
-def case_rows(
-    user: AnyUser, filters: CaseFilters | None = None, *, now: dt.datetime | None = None
-) -> CaseRows:
-    """The list's page as rows (:class:`CaseRows`): the cases of :func:`cases_for`, read
-    only for the page shown."""
-    filters = filters or CaseFilters()
-    read = _ListRead(user, filters, now or timezone.now(), _ROW_FIELDS)
-
-    def choices() -> ListChoices:
-        return list_choices(user)
-
-    if filters.active:
-        return CaseRows(read, choices)
-    return CaseRows(read, choices, lambda: choices().count)
