@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.core import audit, prepared
+from defector.core.inserts import Conversions
 from defector.core.users import AnyUser
 from defector.exploitation.choices import Overall
 from defector.exploitation.choices import Status as RequirementStatus
@@ -177,7 +178,7 @@ def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
     with prepared.cursor(connection) as cursor:
         cursor.execute(
             _OPEN,
-            [field.get_db_prep_save(values[field.attname], connection) for field in _FIELDS],
+            _CONVERSIONS(values, connection),
         )
 
 
@@ -185,6 +186,8 @@ def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
 _FIELDS: Final = tuple(
     next(f for f in Standing._meta.concrete_fields if f.attname == name) for name in COLUMNS
 )
+#: How :data:`_FIELDS` write their values (``get_db_prep_save``), chosen once.
+_CONVERSIONS: Final = Conversions(_FIELDS)
 #: :func:`open_standing`'s statement: the row's values, as :func:`refresh_standing` writes them.
 _OPEN: Final = (
     f"INSERT INTO {Standing._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608 (constant)
