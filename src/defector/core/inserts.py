@@ -108,7 +108,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
         # ``to_python`` gives any ``str`` back as it is (a choice's member too, unconverted).
         def text(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if isinstance(value, str):
+            if isinstance(value, str) or value is None:  # ``get_prep_value`` keeps None
                 return value
             return generic(obj, connection)
 
@@ -118,7 +118,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         def integer(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if type(value) is int:  # ``int(value)`` is the same number
+            if type(value) is int or value is None:  # ``int(value)`` is the same number
                 return connection.ops.adapt_integerfield_value(value, internal)
             return generic(obj, connection)
 
@@ -127,7 +127,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         def boolean(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if type(value) is bool:
+            if type(value) is bool or value is None:
                 return value
             return generic(obj, connection)
 
@@ -142,6 +142,8 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
                 if type(connection.ops) is SQLiteOperations and settings.USE_TZ:
                     return str(value.astimezone(connection.timezone).replace(tzinfo=None))
                 return connection.ops.adapt_datetimefield_value(value)
+            if value is None:  # ``get_prep_value`` keeps None
+                return connection.ops.adapt_datetimefield_value(None)
             return generic(obj, connection)
 
         return moment

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
@@ -175,10 +175,12 @@ def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
         "last_sent": None,
         "proposals": 0,
     }
-    with prepared.cursor(connection) as cursor:
+    # The default database's own wrapper (not ``connection``, which asks for it on each use).
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with prepared.cursor(wrapper) as cursor:
         cursor.execute(
             _OPEN,
-            _CONVERSIONS(values, connection),
+            _CONVERSIONS(values, wrapper),
         )
 
 
