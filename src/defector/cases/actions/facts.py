@@ -82,6 +82,8 @@ def fill_powers(
         case_id=case_id,
     )
     held = powers_gate.as_facts(found)
+    if all(getattr(facts, name) is held[name] for name in POWER_FACT_CLAUSES):
+        return facts, found  # the same facts (frozen): no copy to make and check again
     filled = dataclasses.replace(
         facts,
         active_war_theater=held["active_war_theater"],
