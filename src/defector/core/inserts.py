@@ -219,16 +219,26 @@ class Insert:
         self.returning = () if ignore_conflicts else returning
         self.conversions: tuple[Conversion, ...] = tuple(_conversion(f) for f in self.fields)
         #: The relations an object may hold in its cache: (name, attribute, the target's
-        #: attribute), for :meth:`_check_related`; none when the model has private fields.
-        self.related: tuple[tuple[str, str, str], ...] | None = (
+        #: attribute, the related model when the target is its key), for
+        #: :meth:`_related_saved`; none when the model has private fields.
+        self.related: tuple[tuple[str, str, str, type[Model] | None], ...] | None = (
             None
             if meta.private_fields
             else tuple(
-                (field.name, field.attname, field.target_field.attname)  # type: ignore[attr-defined]
+                (
+                    field.name,
+                    field.attname,
+                    field.target_field.attname,  # type: ignore[attr-defined]
+                    field.related_model  # type: ignore[misc]
+                    if field.target_field.primary_key  # type: ignore[attr-defined]
+                    else None,
+                )
                 for field in meta.concrete_fields
                 if field.is_relation
             )
         )
+        #: The key's attribute, when it is a plain automatic key (``pk`` reads it).
+        self.key: str | None = meta.pk.attname if type(meta.pk) in _KEYS else None
         self._local = threading.local()
 
     def _built(self, alias: str, count: int) -> _Built:
@@ -291,8 +301,10 @@ class Insert:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
         fields, conversions = self.fields, self.conversions
+        key = self.key
         for obj in objs:
-            if obj.pk is not None:
+            pk = obj.__dict__.get(key, _UNSET) if key is not None else _UNSET
+            if (obj.pk if pk is _UNSET else pk) is not None:
                 raise ValueError("an Insert writes new rows: this one has a key")
             if not self._related_saved(obj):
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
@@ -334,12 +346,15 @@ class Insert:
         if related is None:
             return False
         cache, values = obj._state.fields_cache, obj.__dict__
-        for name, attname, target in related:
+        for name, attname, target, keyed in related:
             held = cache.get(name)
             if held is None:
                 continue
             key = values.get(attname)
-            if key is None or held.pk is None or held.__dict__.get(target, _UNSET) != key:
+            if key is None or held.__dict__.get(target, _UNSET) != key:
+                return False
+            # The target its key (of that very model): set, since it equals ``key``.
+            if type(held) is not keyed and held.pk is None:
                 return False
         return True
 
