@@ -94,15 +94,28 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
     Sealed fields appear as ``"[sealed]"`` whatever they hold.
     """
+    model = type(instance)
+    key = (model, None if fields is None else tuple(fields))
+    shown = _SHOWN.get(key)
+    if shown is None:
+        shown = _SHOWN[key] = tuple(
+            (field.name, field.attname, isinstance(field, MaskedField))
+            for field in instance._meta.concrete_fields
+            if fields is None or field.name in fields
+        )
     out: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        if isinstance(field, MaskedField):
-            out[field.name] = SEALED_MARK if getattr(instance, field.attname) else None
+    for name, attname, masked in shown:
+        if masked:
+            out[name] = SEALED_MARK if getattr(instance, attname) else None
         else:
-            out[field.name] = jsonable(getattr(instance, field.attname))
+            out[name] = jsonable(getattr(instance, attname))
     return out
+
+
+#: The fields :func:`snapshot` shows of a model, given its names (all: ``None``), in the
+#: model's order: (name, attribute, whether masked), listed once.
+_SHOWN: dict[tuple[type[models.Model], tuple[str, ...] | None], tuple[tuple[str, str, bool], ...]]
+_SHOWN = {}
 
 
 #: The PostgreSQL trigger's refusal (``core/migrations/0005``): which event the chain ends at.
