@@ -11,12 +11,13 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from defector.cases.choices import ObligationStatus
 from defector.core.access import principal_for
-from defector.core.inserts import Insert, _conversion
+from defector.core.inserts import Insert, _conversion, new
 from defector.core.known import (
     decisions,
     keep_decisions,
@@ -239,3 +240,80 @@ def test_decisions_kept_within_an_action_answer_for_the_same_users_only(user: Us
         assert decisions([user, stranger], "view", group) is None
         assert decisions([user], "change", group) is None
     assert decisions([user, other], "view", group) is None
+
+
+def _values_for(model: Any, related_db: str | None) -> dict[str, Any]:
+    """Every field of ``model`` given: a related object (a new one each time, its database
+    ``related_db``) for each relation, a sample value of the field's kind otherwise."""
+    values: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.is_relation:
+            related = field.related_model(pk=next(_NAMES) + 1)
+            related._state.db = related_db
+            values[field.name] = related
+        elif field.get_internal_type() in ("CharField", "TextField"):
+            values[field.attname] = f"text {next(_NAMES)}"
+    return values
+
+
+def _made(obj: Any) -> tuple[Any, ...]:
+    kept = {name: value for name, value in obj.__dict__.items() if name != "_state"}
+    cached = {
+        name: None if value is None else (type(value).__name__, value.pk)
+        for name, value in obj._state.fields_cache.items()
+    }
+    return kept, obj._state.db, obj._state.adding, cached
+
+
+def test_a_new_instance_is_the_one_its_model_makes_from_the_same_values() -> None:
+    checked = 0
+    for model in apps.get_models():
+        for related_db in (None, "default"):
+            for given in ({}, _values_for(model, related_db)):
+                twin = {
+                    name: (type(value)(pk=value.pk) if isinstance(value, Model) else value)
+                    for name, value in given.items()
+                }
+                for value in twin.values():
+                    if isinstance(value, Model):
+                        value._state.db = related_db
+                made, expected = new(model, **given), model(**twin)
+                # Defaults of a function (a random uid, the time) differ: their kind does not.
+                ours, theirs = _made(made), _made(expected)
+                drawn = {f.attname for f in model._meta.concrete_fields if callable(f.default)}
+                for name in drawn - set(given):
+                    if name in theirs[0]:
+                        assert type(ours[0][name]) is type(theirs[0][name])
+                        ours[0][name] = theirs[0][name] = None
+                assert repr(ours) == repr(theirs), model._meta.label
+                assert [obj._state.db for obj in given.values() if isinstance(obj, Model)] == [
+                    obj._state.db for obj in twin.values() if isinstance(obj, Model)
+                ]
+                checked += 1
+    assert checked > 200
+
+
+def test_a_new_instance_refuses_what_its_model_refuses(user: User) -> None:
+    with pytest.raises(TypeError):
+        new(IdempotencyKey, nonsense=1)
+    with pytest.raises(ValueError, match="must be a"):
+        new(IdempotencyKey, user=Group(pk=1))
+    made = new(IdempotencyKey, pk=5, user=user)
+    assert made.pk == 5
+    assert made.user is user
+    assert made.user_id == user.pk
+
+
+def test_an_insert_takes_the_key_of_a_related_object_saved_after_it_was_given(
+    user: User,
+) -> None:
+    other = User(username=f"later-{next(_NAMES)}")
+    row = key(user, 3)
+    row.user = other
+    with pytest.raises(ValueError, match="unsaved related object"):
+        KEYS.save([row])
+    other.save()
+    KEYS.save([row])
+    assert IdempotencyKey.objects.get(pk=row.pk).user_id == other.pk

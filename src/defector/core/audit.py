@@ -24,6 +24,7 @@ from django.utils import timezone
 from defector.core import chain, heads, rows, signing
 from defector.core.context import current_request_id
 from defector.core.errors import AuditChainFault
+from defector.core.inserts import new
 from defector.core.models import AuditCheckpoint, AuditEvent
 from defector.core.users import AnyUser
 from defector.policy import POLICY_VERSION, Decision
@@ -50,8 +51,22 @@ def actor_name(user: AnyUser | None) -> str:
     return f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
 
 
+#: The kinds :func:`jsonable` gives back as they are (exactly these: not their subclasses).
+_PLAIN: Final = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """A JSON-safe copy of ``value`` for before/after snapshots (sealed values masked)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:  # what the ``Mapping`` case below gives, a plain item not copied again
+        return {
+            key if type(key) is str else str(key): item if type(item) in _PLAIN else jsonable(item)
+            for key, item in value.items()
+        }
+    if kind is list:  # as the case of a list below
+        return [item if type(item) in _PLAIN else jsonable(item) for item in value]
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -79,15 +94,28 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
     Sealed fields appear as ``"[sealed]"`` whatever they hold.
     """
+    model = type(instance)
+    key = (model, None if fields is None else tuple(fields))
+    shown = _SHOWN.get(key)
+    if shown is None:
+        shown = _SHOWN[key] = tuple(
+            (field.name, field.attname, isinstance(field, MaskedField))
+            for field in instance._meta.concrete_fields
+            if fields is None or field.name in fields
+        )
     out: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        if isinstance(field, MaskedField):
-            out[field.name] = SEALED_MARK if getattr(instance, field.attname) else None
+    for name, attname, masked in shown:
+        if masked:
+            out[name] = SEALED_MARK if getattr(instance, attname) else None
         else:
-            out[field.name] = jsonable(getattr(instance, field.attname))
+            out[name] = jsonable(getattr(instance, attname))
     return out
+
+
+#: The fields :func:`snapshot` shows of a model, given its names (all: ``None``), in the
+#: model's order: (name, attribute, whether masked), listed once.
+_SHOWN: dict[tuple[type[models.Model], tuple[str, ...] | None], tuple[tuple[str, str, bool], ...]]
+_SHOWN = {}
 
 
 #: The PostgreSQL trigger's refusal (``core/migrations/0005``): which event the chain ends at.
@@ -234,7 +262,7 @@ def record_many(events: Sequence[Event]) -> list[AuditEvent]:
     assert new_ids is not None  # noqa: S101 (the loop breaks with ids or raises)
     stored = []
     for new_id, fields in zip(new_ids, rows, strict=True):
-        event = AuditEvent(pk=new_id, **fields)
+        event = new(AuditEvent, pk=new_id, **fields)
         event._state.adding = False
         event._state.db = "default"
         stored.append(event)

@@ -122,21 +122,20 @@ def _values(fields: dict[str, Any], connection: BaseDatabaseWrapper) -> list[Any
     (NULL): its bytes hold them, and nothing filters or sorts on them (the model reads them
     from the bytes, ``AuditEvent.from_db``), so that a row is about half the size to write and
     to read past when verifying."""
-    out = []
-    stored_json = fields.get("body") is None
-    for name in COLUMNS:
-        value = fields.get(name)
-        if name in _JSON:
-            value = None if value is None or not stored_json else chain.canonical_text(value)
-
-        elif name == "at":
-            value = (
-                value
-                if connection.vendor == "postgresql"
-                else connection.ops.adapt_datetimefield_value(value)
-            )
-        out.append(value)
+    get = fields.get
+    out = [get(name) for name in COLUMNS]
+    stored_json = get("body") is None
+    for position in _JSON_POSITIONS:
+        value = out[position]
+        out[position] = None if value is None or not stored_json else chain.canonical_text(value)
+    if connection.vendor != "postgresql":
+        out[_AT] = connection.ops.adapt_datetimefield_value(out[_AT])
     return out
+
+
+#: Where :func:`_values` holds the JSON columns and the time.
+_JSON_POSITIONS: Final = tuple(n for n, name in enumerate(COLUMNS) if name in _JSON)
+_AT: Final = COLUMNS.index("at")
 
 
 def append(

@@ -35,10 +35,14 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, TypeVar
 
-from django.db import connections, router
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.base import (  # type: ignore[attr-defined]
+    DatabaseOperations as SQLiteOperations,
+)
 from django.db.models import (
     AutoField,
     BigAutoField,
@@ -58,7 +62,14 @@ from django.db.models import (
     SmallIntegerField,
     TextField,
 )
+from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
+from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
+    ForwardManyToOneDescriptor,
+    ForwardOneToOneDescriptor,
+)
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql import InsertQuery
 
 from defector.core import prepared
@@ -80,6 +91,7 @@ _INTEGERS: frozenset[type[Field[Any, Any]]] = frozenset(
 #: An attribute not in an object's ``__dict__`` (a deferred one: read through its field).
 _UNSET: Any = object()
 _KEYS: frozenset[type[Field[Any, Any]]] = frozenset({AutoField, BigAutoField, SmallAutoField})
+_M = TypeVar("_M", bound=Model)
 
 
 def _conversion(field: Field[Any, Any]) -> Conversion:
@@ -96,7 +108,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
         # ``to_python`` gives any ``str`` back as it is (a choice's member too, unconverted).
         def text(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if isinstance(value, str):
+            if isinstance(value, str) or value is None:  # ``get_prep_value`` keeps None
                 return value
             return generic(obj, connection)
 
@@ -106,7 +118,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         def integer(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if type(value) is int:  # ``int(value)`` is the same number
+            if type(value) is int or value is None:  # ``int(value)`` is the same number
                 return connection.ops.adapt_integerfield_value(value, internal)
             return generic(obj, connection)
 
@@ -115,7 +127,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         def boolean(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
-            if type(value) is bool:
+            if type(value) is bool or value is None:
                 return value
             return generic(obj, connection)
 
@@ -125,8 +137,13 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
         def moment(obj: Model, connection: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(attname, _UNSET)
             if type(value) is dt.datetime and value.utcoffset() is not None:
-                # An aware date and time: ``get_prep_value`` gives it back as it is.
+                # An aware date and time: ``get_prep_value`` gives it back as it is; SQLite's
+                # ``adapt_datetimefield_value`` (with ``USE_TZ``) as that method writes it.
+                if type(connection.ops) is SQLiteOperations and settings.USE_TZ:
+                    return str(value.astimezone(connection.timezone).replace(tzinfo=None))
                 return connection.ops.adapt_datetimefield_value(value)
+            if value is None:  # ``get_prep_value`` keeps None
+                return connection.ops.adapt_datetimefield_value(None)
             return generic(obj, connection)
 
         return moment
@@ -142,6 +159,24 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         return key
     return generic
+
+
+class _Values:
+    """Values by attribute name, read as an object's (:class:`Conversions`)."""
+
+
+class Conversions:
+    """The values of ``fields`` given by attribute name, written as each field writes its value
+    of an object (``get_db_prep_save(pre_save(obj, True))``, each field's conversion chosen
+    once: :func:`_conversion`), for a statement of one's own."""
+
+    def __init__(self, fields: Sequence[Field[Any, Any]]) -> None:
+        self.conversions = tuple(_conversion(field) for field in fields)
+
+    def __call__(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> list[Any]:
+        held = _Values()
+        held.__dict__.update(values)
+        return [convert(held, connection) for convert in self.conversions]  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +218,27 @@ class Insert:
         returning = tuple(meta.db_returning_fields)
         self.returning = () if ignore_conflicts else returning
         self.conversions: tuple[Conversion, ...] = tuple(_conversion(f) for f in self.fields)
+        #: The relations an object may hold in its cache: (name, attribute, the target's
+        #: attribute, the related model when the target is its key), for
+        #: :meth:`_related_saved`; none when the model has private fields.
+        self.related: tuple[tuple[str, str, str, type[Model] | None], ...] | None = (
+            None
+            if meta.private_fields
+            else tuple(
+                (
+                    field.name,
+                    field.attname,
+                    field.target_field.attname,  # type: ignore[attr-defined]
+                    field.related_model  # type: ignore[misc]
+                    if field.target_field.primary_key  # type: ignore[attr-defined]
+                    else None,
+                )
+                for field in meta.concrete_fields
+                if field.is_relation
+            )
+        )
+        #: The key's attribute, when it is a plain automatic key (``pk`` reads it).
+        self.key: str | None = meta.pk.attname if type(meta.pk) in _KEYS else None
         self._local = threading.local()
 
     def _built(self, alias: str, count: int) -> _Built:
@@ -245,11 +301,15 @@ class Insert:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
         fields, conversions = self.fields, self.conversions
+        key = self.key
         for obj in objs:
-            if obj.pk is not None:
+            pk = obj.__dict__.get(key, _UNSET) if key is not None else _UNSET
+            if (obj.pk if pk is _UNSET else pk) is not None:
                 raise ValueError("an Insert writes new rows: this one has a key")
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        step = max(connection.ops.bulk_batch_size(fields, objs), 1)
+            if not self._related_saved(obj):
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        # One object is one statement whatever the batch size.
+        step = 1 if len(objs) == 1 else max(connection.ops.bulk_batch_size(fields, objs), 1)
         for start in range(0, len(objs), step):
             chunk = objs[start : start + step]
             built = self._built(alias, len(chunk))
@@ -278,6 +338,26 @@ class Insert:
             obj._state.db = alias
         return objs
 
+    def _related_saved(self, obj: Model) -> bool:
+        """Whether ``_prepare_related_fields_for_save`` would do nothing to ``obj``: every
+        related object it holds is saved, and its key is the one ``obj`` holds (else that
+        method is called, which sets the key, forgets the object or refuses)."""
+        related = self.related
+        if related is None:
+            return False
+        cache, values = obj._state.fields_cache, obj.__dict__
+        for name, attname, target, keyed in related:
+            held = cache.get(name)
+            if held is None:
+                continue
+            key = values.get(attname)
+            if key is None or held.__dict__.get(target, _UNSET) != key:
+                return False
+            # The target its key (of that very model): set, since it equals ``key``.
+            if type(held) is not keyed and held.pk is None:
+                return False
+        return True
+
     def one(self, obj: Model, *, using: str | None = None) -> Model:
         """Insert ``obj`` (:meth:`save` of one)."""
         self.save([obj], using=using)
@@ -290,3 +370,126 @@ class Insert:
         if not self.unless_taken:
             raise TypeError("this Insert was built without unless_taken")
         return bool(self._save([obj], using))
+
+
+def new(model: type[_M], /, **values: Any) -> _M:
+    """``model(**values)``: the same new instance, its values put in place at once where that
+    is all ``__init__`` would do (each field's value given, by a related object or its key, or
+    its default), for a model whose ``__init__`` is Django's, with no parent, no private field,
+    no field whose attribute does more when set than keep the value (a foreign key's does
+    what is done here: the related object cached, its key kept, the instance's database
+    chosen as the default router chooses it), and no ``pre_init`` or ``post_init`` receiver;
+    otherwise, or with a value of another kind (an unknown name, a related object of another
+    model or database), ``model(**values)`` itself."""
+    shape = _news.get(model)
+    if shape is None:
+        shape = _news[model] = _new_shape(model)
+    if (
+        shape is _NOT_DIRECT
+        or router.routers
+        or not shape.names.issuperset(values)
+        or (pre_init.receivers and pre_init.has_listeners(model))
+        or (post_init.receivers and post_init.has_listeners(model))
+    ):
+        return model(**values)
+    for relation, _, _, _, remote in shape.relations:
+        given = values.get(relation)
+        if given is not None and not isinstance(given, remote):
+            return model(**values)
+    made = model.__new__(model)
+    state = made._state = ModelState()
+    kept, cache = made.__dict__, state.fields_cache
+    for attname, name, target, reverse, default in shape.order:
+        if name is None:  # not a relation
+            kept[attname] = values[attname] if attname in values else default()
+        elif name in values:
+            related = values[name]
+            if related is None:
+                kept[attname] = None
+            else:
+                # As the related object's descriptor sets it, under the default router.
+                theirs: str | None = related._state.db
+                if state.db is None:
+                    state.db = theirs or DEFAULT_DB_ALIAS
+                if theirs is None:
+                    related._state.db = theirs = state.db
+                if theirs != state.db:
+                    return model(**values)  # which refuses it
+                kept[attname] = getattr(related, target)
+                if reverse is not None:
+                    related._state.fields_cache[reverse] = made
+            cache[name] = related
+        else:
+            kept[attname] = values[attname] if attname in values else default()
+    if "pk" in values:
+        kept[shape.key] = values["pk"]
+    return made
+
+
+@dataclass(frozen=True, slots=True)
+class _NewShape:
+    """How :func:`new` makes an instance of a model."""
+
+    #: Per field, in ``__init__``'s order: its attribute, its name when a relation (else
+    #: None), the related attribute its key is, the related object's cache of the instance
+    #: (a one-to-one's; else None), its default.
+    order: tuple[tuple[str, str | None, str, str | None, Callable[[], Any]], ...]
+    #: The relations: (name, attribute, target, reverse, the related model).
+    relations: tuple[tuple[str, str, str, str | None, type[Model]], ...]
+    #: The names ``model(**values)`` takes that :func:`new` sets.
+    names: frozenset[str]
+    #: The primary key's attribute (``pk``).
+    key: str
+
+
+_news: dict[type[Model], _NewShape] = {}
+_NOT_DIRECT: Final = _NewShape((), (), frozenset(), "")
+
+
+def _new_shape(model: type[Model]) -> _NewShape:
+    meta = model._meta
+    if model.__init__ is not Model.__init__ or meta.parents or meta.private_fields:
+        return _NOT_DIRECT
+    order: list[tuple[str, str | None, str, str | None, Callable[[], Any]]] = []
+    for field in meta.fields:
+        if field.column is None or getattr(field, "generated", False):
+            continue
+        descriptor = _attribute(model, field.attname)
+        if field.is_relation:
+            if (
+                type(field) not in (ForeignKey, OneToOneField)
+                or field.primary_key
+                or len(field.related_fields) != 1  # type: ignore[attr-defined]
+                or type(descriptor) is not ForeignKeyDeferredAttribute
+                or type(_attribute(model, field.name))
+                not in (ForwardManyToOneDescriptor, ForwardOneToOneDescriptor)
+            ):
+                return _NOT_DIRECT
+            remote: Any = field.remote_field
+            reverse = None if remote.multiple else remote.cache_name
+            target = field.related_fields[0][1].attname  # type: ignore[attr-defined]
+            order.append((field.attname, field.name, target, reverse, field.get_default))
+        else:
+            if descriptor is not None and hasattr(type(descriptor), "__set__"):
+                return _NOT_DIRECT
+            # ``get_default`` calls the default Django chose once (``_get_default``).
+            default = (
+                field._get_default  # type: ignore[attr-defined]
+                if type(field).get_default is Field.get_default
+                else field.get_default
+            )
+            order.append((field.attname, None, "", None, default))
+    relations: tuple[tuple[str, str, str, str | None, type[Model]], ...] = tuple(
+        (name, attname, target, reverse, meta.get_field(name).related_model._meta.concrete_model)  # type: ignore[union-attr,misc]
+        for attname, name, target, reverse, _ in order
+        if name is not None
+    )
+    names = {attname for attname, *_ in order} | {name for _, name, *_ in order if name}
+    return _NewShape(tuple(order), relations, frozenset(names | {"pk"}), meta.pk.attname)
+
+
+def _attribute(model: type[Model], name: str) -> Any:
+    for klass in model.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    return None

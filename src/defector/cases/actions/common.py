@@ -21,7 +21,7 @@ from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Action, can, get_for, principal_for, rank
 from defector.core.errors import Conflict, NotFound, PermissionDenied
-from defector.core.inserts import Insert
+from defector.core.inserts import Insert, new
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
@@ -141,7 +141,8 @@ def _entry(
     audit_seq: int | None,
 ) -> TimelineEntry:
     obj = entry.obj if entry.obj is not None else case
-    return TimelineEntry(
+    return new(
+        TimelineEntry,
         case=case,
         at=at,
         actor=official,

@@ -24,6 +24,7 @@ from defector.cases.choices import (
 from defector.cases.models import Assessment, Case, Obligation
 from defector.cases.validation import Errors, as_version, moment_of
 from defector.cases.validation import error as add_error
+from defector.core import inserts
 from defector.core.access import Action
 from defector.core.errors import InvalidInput, PolicyRefusal
 from defector.core.inserts import Insert
@@ -81,6 +82,8 @@ def fill_powers(
         case_id=case_id,
     )
     held = powers_gate.as_facts(found)
+    if all(getattr(facts, name) is held[name] for name in POWER_FACT_CLAUSES):
+        return facts, found  # the same facts (frozen): no copy to make and check again
     filled = dataclasses.replace(
         facts,
         active_war_theater=held["active_war_theater"],
@@ -273,7 +276,8 @@ def _assess(
         )
     )
     before = tuple(previous["categories"]) if previous else ()
-    assessment = Assessment(
+    assessment = inserts.new(
+        Assessment,
         case=case,
         number=(previous["number"] if previous else 0) + 1,
         facts=facts.to_dict(),
@@ -306,7 +310,8 @@ def _assess(
     )
     opened: list[Obligation] = _OBLIGATIONS.save(
         [
-            Obligation(
+            inserts.new(
+                Obligation,
                 case=case,
                 identifier=identifier,
                 clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,

@@ -40,7 +40,7 @@ from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inputs import moment_problem
-from defector.core.inserts import Insert
+from defector.core.inserts import Insert, new
 from defector.core.known import knowing_principals
 from defector.core.prepared import Param, columns, instance
 from defector.core.prepared import Prepared as PreparedRead
@@ -346,7 +346,8 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     """Write the case, its subject, its first assessment and note, and the audit record (in
     the caller's transaction)."""
     reception, opener = intake.reception, intake.opener
-    case = Case(
+    case = new(
+        Case,
         post=intake.post,
         sensitivity=intake.sensitivity,
         kind=intake.kind,
@@ -369,18 +370,21 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     if intake.compartments:
         _CASE_COMPARTMENTS.save(
             [
-                _Compartments(case_id=case.pk, compartment_id=pk)
+                new(_Compartments, case_id=case.pk, compartment_id=pk)
                 for pk in {c.pk for c in intake.compartments}
             ]
         )
     if intake.officers:
         _CASE_OFFICERS.save(
-            [_Officers(case_id=case.pk, official_id=pk) for pk in {o.pk for o in intake.officers}]
+            [
+                new(_Officers, case_id=case.pk, official_id=pk)
+                for pk in {o.pk for o in intake.officers}
+            ]
         )
     if intake.holders is not None:
         # Whom the case's notices go to, from what was read before the transaction.
         keep_committee(case, intake.holders, intake.officers)
-    subject = Subject(case=case, **intake.identity)
+    subject = new(Subject, case=case, **intake.identity)
     _SUBJECTS.one(subject)
     signals.subject_named.send(
         sender=Subject,
@@ -406,7 +410,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         also += assessed.entries()
     created_note = None
     if reception.first_note:
-        created_note = CaseNote(case=case, author=opener, text=reception.first_note, at=moment)
+        created_note = new(CaseNote, case=case, author=opener, text=reception.first_note, at=moment)
         _NOTES.one(created_note)
         also.append(Entry("cases.casenote.add", "Note added", created_note))
     after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)

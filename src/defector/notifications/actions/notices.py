@@ -36,7 +36,7 @@ from defector.core.access import (
     who_can_each,
 )
 from defector.core.errors import InvalidInput, NotFound
-from defector.core.inserts import Insert
+from defector.core.inserts import Insert, new
 from defector.core.known import decisions
 from defector.core.users import AnyUser
 from defector.directory.models import Official, Post
@@ -53,9 +53,13 @@ Errors = list[dict[str, str]]
 Excluded = Iterable[Official | int | None] | Official | int | None
 
 
+#: The kinds of notice (``NoticeKind.values``, listed once).
+_KINDS: Final = frozenset(NoticeKind.values)
+
+
 def _clean_notice(kind: str, summary: str, link: str) -> tuple[str, str]:
     errors: Errors = []
-    if kind not in NoticeKind.values:
+    if kind not in _KINDS:
         errors.append({"field": "kind", "message": f"must be one of {', '.join(NoticeKind)}"})
     summary = " ".join(summary.split()) if isinstance(summary, str) else ""
     if not summary:
@@ -294,7 +298,8 @@ def _insert(
     # Everything is made before the first write; without e-mail, the notices' insert is the
     # only write (``notifications.receivers.on_case_changed`` counts on it).
     made = [
-        Notice(
+        new(
+            Notice,
             recipient=official,
             kind=kind,
             summary=summary,

@@ -60,6 +60,10 @@ def _read(roles: tuple[str, ...], assigned: bool) -> Prepared:
     return found
 
 
+#: The code's roles (``Role.values``, listed once).
+_ROLES: Final = frozenset(Role.values)
+
+
 def post_officials(
     post: Post, roles: Sequence[str] = POST_MEMBER_ROLES, *, assigned_to: Case | None = None
 ) -> list[Official]:
@@ -67,7 +71,7 @@ def post_officials(
     case: and the officers assigned to it), in one read, each with its user; with a case, as
     the action kept them when it read them before its transaction (``core.known.roster``)."""
     wanted = tuple(roles)
-    if not wanted or not set(wanted) <= set(Role.values):
+    if not wanted or not _ROLES.issuperset(wanted):
         # Not the code's roles: read as asked, without keeping a prepared read for them.
         return list(_officials_queryset(post, wanted, assigned_to))
     if assigned_to is not None:

@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from defector.cases.choices import ObligationStatus
 from defector.cases.models import Case, Obligation
 from defector.core import audit, prepared
+from defector.core.inserts import Conversions
 from defector.core.users import AnyUser
 from defector.exploitation.choices import Overall
 from defector.exploitation.choices import Status as RequirementStatus
@@ -174,10 +175,12 @@ def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
         "last_sent": None,
         "proposals": 0,
     }
-    with prepared.cursor(connection) as cursor:
+    # The default database's own wrapper (not ``connection``, which asks for it on each use).
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    with prepared.cursor(wrapper) as cursor:
         cursor.execute(
             _OPEN,
-            [field.get_db_prep_save(values[field.attname], connection) for field in _FIELDS],
+            _CONVERSIONS(values, wrapper),
         )
 
 
@@ -185,6 +188,8 @@ def open_standing(case: Case, obligations: Iterable[Obligation]) -> None:
 _FIELDS: Final = tuple(
     next(f for f in Standing._meta.concrete_fields if f.attname == name) for name in COLUMNS
 )
+#: How :data:`_FIELDS` write their values (``get_db_prep_save``), chosen once.
+_CONVERSIONS: Final = Conversions(_FIELDS)
 #: :func:`open_standing`'s statement: the row's values, as :func:`refresh_standing` writes them.
 _OPEN: Final = (
     f"INSERT INTO {Standing._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608 (constant)

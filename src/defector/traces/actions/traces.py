@@ -27,7 +27,7 @@ from defector.cases.validation import moment_of
 from defector.core import audit
 from defector.core.access import Action, can, restrict
 from defector.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from defector.core.inserts import Insert
+from defector.core.inserts import Insert, new
 from defector.core.sealing import open_sealed
 from defector.core.users import AnyUser
 from defector.directory.queries import acting_official
@@ -166,7 +166,8 @@ def keep_trace(
     transaction; ``decided``: whom the IDC's notices go to, decided before it; ``events``: an
     intake's trace with no one to tell, whose audit record is handed back there, for the
     intake to append after its own, instead of appended here)."""
-    trace = Trace(
+    trace = new(
+        Trace,
         case=case,
         kind=kind,
         query_names="\n".join(identity.names),
@@ -178,7 +179,8 @@ def keep_trace(
     _TRACES.one(trace)
     _HITS.save(
         [
-            Hit(
+            new(
+                Hit,
                 trace=trace,
                 rank=rank,
                 kind=hit.kind,
