@@ -28,9 +28,10 @@ DATABASE_FIXTURES = frozenset({"django_db_setup", "_django_db_helper", "live_ser
 #: of 2026-12-06 (docs/benchmarks.md): processes started, scratch databases made. Left where
 #: collection puts them (pytest-django sorts the tests that use no database, and those that
 #: commit, last), they would come last, and one worker would run them while the other waits.
-#: The crash harness comes after two files that use the suite's database: in the SQLite pass
-#: (no attack suite first there) each worker has then made its test database, whose pristine
-#: copy the harness starts from instead of migrating (:mod:`support.scratch`).
+#: The crash harness comes after two files that use the suite's database: where these files
+#: come first (a run of neither the attack suites nor the browser tests), each worker has then
+#: made its test database, whose pristine copy the harness starts from instead of migrating
+#: (:mod:`support.scratch`).
 LONG_FILES = (
     "tests/ops/test_scale_out.py",
     "tests/cases/test_handling_statement_sealing.py",
@@ -88,7 +89,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     files (taken by whichever worker frees first), then the browser tests (each file starts
     Chromium and a live server: long files of few tests), then ``LONG_FILES``, then the rest:
     long files early rather than last, where one worker would run the last of them while the
-    other waits.
+    other waits. ``make test``'s PostgreSQL pass runs the attack suites and its SQLite pass the
+    browser tests (the Makefile says why), so each pass starts with one of the two.
     """
     for item in items:
         if not uses_the_database(item):
