@@ -9,8 +9,8 @@ PYTEST_ARGS ?=
 # pytest-xdist: one worker per core ("logical": with psutil installed, "auto" would count
 # physical cores only); a test file stays on one worker (module fixtures such as the browser
 # are set up once), in the order of tests/conftest.py: the long attack suites first, the
-# browser files next, then the longest other files, then the rest; the slowest tests are
-# printed at the end, to keep an eye on CI's time.
+# browser files next (each pass runs one kind of the two), then the longest other files, then
+# the rest; the slowest tests are printed at the end, to keep an eye on CI's time.
 XDIST ?= -n logical --dist loadfile --no-loadscope-reorder --durations=15
 
 .PHONY: install demo test lint types pytest pytest-sqlite pytest-postgres bench openapi screenshots vendor clean
@@ -47,20 +47,27 @@ types: install
 	$(BIN)/mypy
 
 # The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL, or
-# the local server); DEFECTOR_TEST_REQUIRE=postgres makes its absence fail. The attack suites
-# (marker `attack`) and the browser tests (marker `browser`: they test pages, not the database)
-# run once: on PostgreSQL when it is reachable, else on SQLite. So do the tests that use no
-# database of the suite (marker `no_database`, set by tests/conftest.py: pure policy tables,
-# lint-like checks, commands and servers on a scratch state directory of their own): in the
-# SQLite pass, or in the PostgreSQL pass when also marked `postgres` (a scratch PostgreSQL
-# database of their own).
+# the local server); DEFECTOR_TEST_REQUIRE=postgres makes its absence fail. Three kinds of test
+# run once, not in both passes:
+# - the attack suites (marker `attack`: schemathesis, sqlmap, the authorization matrix, the
+#   crawl, the queries of every operation) on PostgreSQL when it is reachable, else on SQLite:
+#   what they attack includes the code that exists on PostgreSQL only (its search and access
+#   SQL, its stricter types), the production database;
+# - the browser tests (marker `browser`: they test pages, not the database) on SQLite: each is
+#   a transactional test with a live server, which SQLite empties after it in a fraction of
+#   PostgreSQL's time, and the PostgreSQL pass is the long one (docs/benchmarks.md, the tenth
+#   session);
+# - the tests that use no database of the suite (marker `no_database`, set by
+#   tests/conftest.py: pure policy tables, lint-like checks, commands and servers on a scratch
+#   state directory of their own) on SQLite, or on PostgreSQL when also marked `postgres` (a
+#   scratch PostgreSQL database of their own).
 pytest: install
 	@if url=$$($(BIN)/python scripts/postgres-url); then \
-	  echo "== the suite on SQLite, less the attack suites and the browser tests (they run on PostgreSQL)"; \
+	  echo "== the suite on SQLite, the browser tests included, less the attack suites (they run on PostgreSQL)"; \
 	  env -u DATABASE_URL $(BIN)/pytest $(XDIST) \
-	    -m "not attack and not browser and not (no_database and postgres)" $(PYTEST_ARGS) || exit 1; \
-	  echo "== the suite again on PostgreSQL ($$url), the attack suites and the browser tests included, less the tests that use no database (they ran on SQLite)"; \
-	  DATABASE_URL=$$url $(BIN)/pytest $(XDIST) -m "not no_database or postgres" $(PYTEST_ARGS); \
+	    -m "not attack and not (no_database and postgres)" $(PYTEST_ARGS) || exit 1; \
+	  echo "== the suite again on PostgreSQL ($$url), the attack suites included, less the browser tests and the tests that use no database (they ran on SQLite)"; \
+	  DATABASE_URL=$$url $(BIN)/pytest $(XDIST) -m "not browser and (not no_database or postgres)" $(PYTEST_ARGS); \
 	else \
 	  case ",$$DEFECTOR_TEST_REQUIRE," in *,postgres,*) \
 	    echo "PostgreSQL is required (DEFECTOR_TEST_REQUIRE) but not reachable" >&2; exit 1;; esac; \

@@ -8,12 +8,14 @@ CI sets it to every optional part.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 
-from support import flush
+from support import flush, scratch
 
 pytest_plugins = ["support.fixtures"]
 
@@ -23,14 +25,18 @@ DATABASE_FIXTURES = frozenset({"django_db_setup", "_django_db_helper", "live_ser
 
 
 #: The longest files besides the attack suites and the browser tests, in a ``--durations`` run
-#: of 2026-12-06 (docs/benchmarks.md): processes started, scratch databases migrated. Left where
+#: of 2026-12-06 (docs/benchmarks.md): processes started, scratch databases made. Left where
 #: collection puts them (pytest-django sorts the tests that use no database, and those that
 #: commit, last), they would come last, and one worker would run them while the other waits.
+#: The crash harness comes after two files that use the suite's database: where these files
+#: come first (a run of neither the attack suites nor the browser tests), each worker has then
+#: made its test database, whose pristine copy the harness starts from instead of migrating
+#: (:mod:`support.scratch`).
 LONG_FILES = (
     "tests/ops/test_scale_out.py",
-    "tests/ops/test_crash_safety.py",
     "tests/cases/test_handling_statement_sealing.py",
     "tests/notifications/test_worker_processes.py",
+    "tests/ops/test_crash_safety.py",
     "tests/ops/test_backup.py",
     "tests/cases/test_leak_scan.py",
 )
@@ -83,7 +89,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     files (taken by whichever worker frees first), then the browser tests (each file starts
     Chromium and a live server: long files of few tests), then ``LONG_FILES``, then the rest:
     long files early rather than last, where one worker would run the last of them while the
-    other waits.
+    other waits. ``make test``'s PostgreSQL pass runs the attack suites and its SQLite pass the
+    browser tests (the Makefile says why), so each pass starts with one of the two.
     """
     for item in items:
         if not uses_the_database(item):
@@ -116,3 +123,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     if database["ENGINE"].endswith("postgresql"):
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, and a pristine copy of it kept as soon as it is made
+    (migrated, nothing written yet): the scratch sites of the tests that start ``defector``
+    processes (the crash harness, scale-out, the backups' new machine, concurrent writers)
+    start from a copy of it instead of migrating again (:mod:`support.scratch`)."""
+    with django_db_blocker.unblock():
+        scratch.keep_pristine()
+    yield
+    scratch.drop_pristine()

@@ -6,7 +6,6 @@ record without its audit event, and leave a chain that verifies. A few cycles he
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -16,6 +15,7 @@ import pytest
 
 from support.crash import Figures, run
 from support.require import skip_or_fail
+from support.scratch import migrated_postgres
 
 CYCLES = 2
 
@@ -40,25 +40,18 @@ def test_sigkilling_the_server_under_writes_on_sqlite_loses_and_doubles_nothing(
 
 @pytest.fixture
 def scratch_postgres() -> Iterator[str]:
-    """A scratch database on the PostgreSQL server of ``DATABASE_URL`` (or 127.0.0.1:5432),
-    dropped after."""
+    """A scratch database just migrated on the PostgreSQL server of ``DATABASE_URL`` (or
+    127.0.0.1:5432), dropped after (:func:`support.scratch.migrated_postgres`)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         url = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = f"defector_crash_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     try:
-        connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+        psycopg.connect(admin, connect_timeout=3).close()
     except psycopg.OperationalError as error:
         skip_or_fail("postgres", f"PostgreSQL is not reachable: {error}")
-    with connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_postgres(url, "defector_crash_") as database:
+        yield database
 
 
 @pytest.mark.postgres
@@ -66,5 +59,13 @@ def test_sigkilling_the_server_under_writes_on_postgresql_loses_and_doubles_noth
     tmp_path: Path, scratch_postgres: str
 ) -> None:
     assert_sound(
-        run(tmp_path, cycles=CYCLES, clients=2, workers=1, seed=15, database_url=scratch_postgres)
+        run(
+            tmp_path,
+            cycles=CYCLES,
+            clients=2,
+            workers=1,
+            seed=15,
+            database_url=scratch_postgres,
+            migrate=False,
+        )
     )

@@ -6,7 +6,6 @@ notification e-mail once, and keep the audit chain linear and verifiable. A smal
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -16,6 +15,7 @@ import pytest
 
 from support import scale_out
 from support.require import skip_or_fail
+from support.scratch import migrated_postgres
 from support.smtp import SmtpServer, run_smtp_server
 
 pytestmark = pytest.mark.postgres
@@ -26,28 +26,22 @@ WRITERS = 4
 
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
-    """A scratch database on the PostgreSQL server of ``DATABASE_URL``, dropped after; the
-    test runs in the suite's PostgreSQL pass only."""
+    """A scratch database just migrated on the PostgreSQL server of ``DATABASE_URL``, dropped
+    after (:func:`support.scratch.migrated_postgres`); the test runs in the suite's PostgreSQL
+    pass only."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip(
             "scale-out is a PostgreSQL deployment (several machines share one database server; "
             "SQLite is a file of one machine): it runs in the suite's PostgreSQL pass"
         )
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = f"defector_scale_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     try:
-        connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+        psycopg.connect(admin, connect_timeout=3).close()
     except psycopg.OperationalError as error:
         skip_or_fail("postgres", f"PostgreSQL is not reachable: {error}")
-    with connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_postgres(url, "defector_scale_") as database:
+        yield database
 
 
 @pytest.fixture
@@ -59,7 +53,7 @@ def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_e
     tmp_path: Path, postgres_database: str, smtp_server: SmtpServer
 ) -> None:
     figures = scale_out.run(
-        tmp_path, postgres_database, smtp_server, rounds=ROUNDS, writers=WRITERS
+        tmp_path, postgres_database, smtp_server, rounds=ROUNDS, writers=WRITERS, migrate=False
     )
     # No lost update: per round one write wins, every other is told the case changed.
     assert [dict(answers) for answers in figures.answers] == [{200: 1, 409: WRITERS - 1}] * ROUNDS

@@ -1,8 +1,8 @@
 """The crash-safety harness: writes through the API while the server is killed (SIGKILL).
 
 :func:`run` migrates a scratch database (a SQLite file in a scratch state directory: a copy of
-the file ``defector migrate`` makes, migrated once a process by :mod:`support.scratch`; or the
-PostgreSQL database it is given), makes a case officer with an API token, starts
+the file ``defector migrate`` makes, by :mod:`support.scratch`; or the PostgreSQL database it
+is given, unless that one is migrated already), makes a case officer with an API token, starts
 ``defector serve`` (gunicorn, in a process group of its own) and lets ``clients`` threads write
 through the API: each receives a walk-in (``POST /api/v1/cases/walk-ins``) and adds notes to
 that case (``POST /api/v1/cases/{id}/notes``, after reading the case's version). Every write
@@ -425,20 +425,22 @@ def run(
     between: tuple[float, float] = (0.4, 1.2),
     seed: int | None = None,
     cluster: PrivateCluster | None = None,
+    migrate: bool = True,
 ) -> Figures:
     """``cycles`` kills of a server under ``clients`` writers; the figures of what survived.
     With ``cluster`` (whose database ``database_url`` names), every other kill is the
-    database's."""
+    database's. ``migrate=False``: the PostgreSQL database given is migrated already
+    (:func:`support.scratch.migrated_postgres`)."""
     chance = random.Random(seed)
     figures = Figures("PostgreSQL" if database_url else "SQLite")
     env = environment(state, database_url, workers)
     if database_url:
         steps: tuple[tuple[str, ...], ...] = (
-            ("migrate", "--verbosity", "0"),
+            *((("migrate", "--verbosity", "0"),) if migrate else ()),
             ("shell", "-c", SETUP),
         )
     else:
-        migrated_sqlite(state)  # the file `defector migrate` makes, migrated once a process
+        migrated_sqlite(state)  # the file `defector migrate` makes (support.scratch)
         steps = (("shell", "-c", SETUP),)
     for step in steps:
         done = defector(env, *step)

@@ -217,11 +217,14 @@ def run(
     writers: int = 4,
     intake_threads: int = 2,
     intakes: int = 3,
+    migrate: bool = True,
 ) -> Figures:
+    """``migrate=False``: the database is migrated already
+    (:func:`support.scratch.migrated_postgres`)."""
     env = environment(tmp, database_url, smtp)
     mark = time.monotonic()
     # Migrate and set up in one process (one start-up of Django fewer).
-    made = defector(env, "shell", "-c", MIGRATE + SETUP)
+    made = defector(env, "shell", "-c", (MIGRATE if migrate else "") + SETUP)
     assert made.returncode == 0, made.stderr
     the = json.loads(made.stdout.strip().splitlines()[-1])
     mark = _step("migrate and set up", mark)
