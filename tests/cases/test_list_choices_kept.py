@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from defector.cases import queries
 from defector.cases.models import Case, Obligation
 from defector.cases.queries.filters import CaseFilters
-from defector.core import unchanged
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,22 +30,6 @@ DEFECTOR: dict[str, Any] = {
     "special_value": ["information"],
     "threat_information": True,
 }
-
-
-@pytest.fixture
-def quiet_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On PostgreSQL the reading is the server's snapshot, which a transaction of any database
-    on the server ends changes (another test worker's, another suite's): a test that expects an
-    answer given again takes the server as quiet, a reading that changes only with a
-    transaction's own state. On SQLite the reading is the database's own, left as it is."""
-    if connection.vendor != "postgresql":
-        return
-    real = unchanged.reading
-
-    def quiet(of: Any) -> tuple[Any, ...] | None:
-        return None if real(of) is None else (of.connection, "quiet")
-
-    monkeypatch.setattr(unchanged, "reading", quiet)
 
 
 def choices_statements(client: Client) -> int:

@@ -28,22 +28,6 @@ class Counting:
         return Group.objects.count()
 
 
-@pytest.fixture
-def quiet_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On PostgreSQL the reading is the server's snapshot, which a transaction of any database
-    on the server ends changes (another test worker's, another suite's): a test that expects an
-    answer given again takes the server as quiet, a reading that changes only with a
-    transaction's own state. On SQLite the reading is the database's own, left as it is."""
-    if connection.vendor != "postgresql":
-        return
-    real = unchanged.reading
-
-    def quiet(of: Any) -> tuple[Any, ...] | None:
-        return None if real(of) is None else (of.connection, "quiet")
-
-    monkeypatch.setattr(unchanged, "reading", quiet)
-
-
 def kept_count(read: Counting, key: Any = "groups") -> int:
     return unchanged.kept(connection, ("test.unchanged", key), read)
 

@@ -21,9 +21,10 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
-from defector.core import sealing
+from defector.core import sealing, unchanged
 from defector.directory.models import Agency
 
 from .builders import DEMO_PASSWORD, signed_in_client
@@ -132,3 +133,19 @@ def official(make_user: Callable[..., Any]) -> Any:
 def signed_in(official: Any) -> Client:
     """A browser-like client signed in as ``official``, enforcing CSRF like a real browser."""
     return signed_in_client(official)
+
+
+@pytest.fixture
+def quiet_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the reading is the server's snapshot, which a transaction of any database
+    on the server ends changes (another test worker's, another suite's): a test that expects an
+    answer given again takes the server as quiet, a reading that changes only with a
+    transaction's own state. On SQLite the reading is the database's own, left as it is."""
+    if connection.vendor != "postgresql":
+        return
+    real = unchanged.reading
+
+    def quiet(of: Any) -> tuple[Any, ...] | None:
+        return None if real(of) is None else (of.connection, "quiet")
+
+    monkeypatch.setattr(unchanged, "reading", quiet)
