@@ -48,7 +48,7 @@ def main() -> int:
                 wrk(f"{base}/cases/", seconds=args.seconds, headers=cookie)
                 wrk(f"{base}/api/v1/me", seconds=args.seconds, headers=bearer)
                 wrk(f"{base}/api/v1/cases", seconds=args.seconds, headers=bearer)
-            print("== page_p95", flush=True)
+            print(f"== page_p95 {time.time():.3f}", flush=True)
             if args.log:
                 with args.log.open("a") as log:
                     log.write("== page_p95\n")
