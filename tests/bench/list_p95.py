@@ -2,7 +2,9 @@
 alone and as often as asked: a server (``defector serve``) on a database seeded before, the
 benchmark's reader (``bench_table.SETUP``), then ``--rounds`` times: optionally the loads the
 table runs before it (``--loads``: the list page, ``/api/v1/me`` and ``GET /api/v1/cases``
-under wrk, ``--seconds`` each), then ``page_p95`` with every request's time printed, sorted.
+under wrk, ``--seconds`` each), then ``page_p95``'s requests with each one's time printed in
+order (its warm-up included; the time printed first with ``== page_p95``, to find them in the
+server's output, ``--log``), then ``page_p95`` itself (the page's answers then warm).
 
     DEFECTOR_STATE_DIR=/tmp/copy PYTHONPATH=src .venv/bin/python tests/bench/list_p95.py \\
         --rounds 3 --loads
@@ -13,6 +15,7 @@ The database is written (the reader's session and token): run it on a copy.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import sys
 import time
@@ -49,9 +52,6 @@ def main() -> int:
                 wrk(f"{base}/api/v1/me", seconds=args.seconds, headers=bearer)
                 wrk(f"{base}/api/v1/cases", seconds=args.seconds, headers=bearer)
             print(f"== page_p95 {time.time():.3f}", flush=True)
-            if args.log:
-                with args.log.open("a") as log:
-                    log.write("== page_p95\n")
             times = _page_times(base, page.path, the["session"])
             row = bench_table.page_p95(db, base, the["session"], page, the)
             print(
@@ -65,8 +65,6 @@ def main() -> int:
 
 def _page_times(base: str, path: str, session: str) -> list[float]:
     """``page_p95``'s loop over the page (warm-up included), every request's time in order."""
-    import http.client
-
     connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=60)
     times = []
     for _ in range(bench_table.PAGE_WARM + bench_table.PAGE_RUNS):
