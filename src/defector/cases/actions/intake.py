@@ -16,12 +16,16 @@ from defector.cases import cryptonyms, signals
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import (
     Foreseen,
+    Planned,
     Prepared,
     _assess,
     _parse_facts,
     foresee,
+    plan_first,
     prepare,
     refuse_power_facts,
+    relate,
+    write_planned,
 )
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.actions.owners import Holders, keep_committee, read_holders
@@ -180,6 +184,17 @@ def open_case(
         holders = read_holders(post.pk)
         prepared = prepare(post, holders) if parsed is not None else None
         foreseen = foresee(parsed, prepared) if parsed is not None and prepared else None
+        planned = (
+            plan_first(
+                foreseen,
+                prepared.clocks,
+                official=opener,
+                at=moment,
+                received_at=reception.received,
+            )
+            if foreseen is not None and prepared is not None
+            else None
+        )
         cryptonym = cryptonyms.draw()
         subject = _named_subject(identity, parsed, acting_user)
         with transaction.atomic():
@@ -200,6 +215,7 @@ def open_case(
                     cryptonym=cryptonym,
                     foreseen=foreseen,
                     subject=subject,
+                    planned=planned,
                 ),
                 acting_user=acting_user,
                 moment=moment,
@@ -227,7 +243,8 @@ def _named_subject(
 
 def _name_subject(subject: Subject, case: Case) -> Subject:
     """The subject made by :func:`_named_subject`, given its case and its ``seal_uid``."""
-    subject.case = case
+    relate(subject, "case", case)
+    case._state.fields_cache["subject"] = subject  # as the one-to-one's descriptor keeps it
     subject.seal_uid = _SEAL_UID.get_default()
     return subject
 
@@ -330,6 +347,9 @@ class Intake:
     #: The first assessment foreseen before the transaction (``facts.foresee``; default: in
     #: it).
     foreseen: Foreseen | None = None
+    #: The first assessment made before the transaction (``facts.plan_first``; default: made
+    #: in it).
+    planned: Planned | None = None
     #: The subject made before the transaction, without its case or ``seal_uid``
     #: (default: made in it, from ``identity``).
     subject: Subject | None = None
@@ -395,7 +415,15 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     )
     also: list[Entry] = []
     assessed = None
-    if intake.parsed is not None:
+    if intake.planned is not None:
+        assessed = write_planned(
+            case,
+            intake.planned,
+            official=opener,
+            holders=prepared.holders if prepared is not None else None,
+        )
+        also += intake.planned.entries
+    elif intake.parsed is not None:
         assessed = _assess(
             case,
             intake.parsed,
@@ -415,7 +443,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     after["officers"] = [official.pk for official in intake.officers]
     after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
     if assessed is not None:
-        after |= assessed.audit()
+        after |= intake.planned.audit if intake.planned is not None else assessed.audit()
     if created_note is not None:
         after["note"] = created_note.pk
     where_text = f" ({reception.where})" if reception.where else ""
