@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from defector.cases.actions import owners
+from defector.cases.actions import facts, intake, owners
+from defector.cases.models import Assessment, Case, Obligation, TimelineEntry
 from defector.core import chain
 from defector.core.models import AuditEvent
 from defector.notifications.actions import POST_MEMBER_ROLES, notices
@@ -147,3 +148,47 @@ def test_a_notice_the_database_refuses_leaves_the_intake_whole(
     for earlier, later in itertools.pairwise(events):
         assert later.prev_hash == earlier.hash
     assert chain.body_hash(bytes(events[-1].body)) == events[-1].hash
+
+
+def _assessed(case: Case) -> tuple[Any, ...]:
+    """A case's first assessment and obligations, and its record's account of them, but for
+    what differs between two intakes (keys, times, the cryptonym)."""
+    assessment = Assessment.objects.filter(case=case).values(
+        "number", "facts", "powers", "outcome", "categories", "applies", "obligations",
+        "policy_version", "assessed_by",
+    ).get()  # fmt: skip
+    obligations = [
+        (o.identifier, o.clause, o.title, o.owner_id, o.status, o.due_at and o.due_at - o.arose_at)
+        for o in Obligation.objects.filter(case=case).order_by("pk")
+    ]
+    lines = list(
+        TimelineEntry.objects.filter(case=case).order_by("pk").values_list("kind", "summary")
+    )
+    record = AuditEvent.objects.get(action="cases.case.open", cryptonym=case.cryptonym).after
+    told = {name: record[name] for name in ("assessment", "categories", "obligations", "opened")}
+    return assessment, obligations, [(k, s.replace(case.cryptonym, "?")) for k, s in lines], told
+
+
+def test_a_walk_ins_first_assessment_is_made_before_its_transaction_as_made_in_it(
+    open_case: Any, committee: list[User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[tuple[str, int]] = []
+    real_new = facts.inserts.new
+
+    def noting(model: Any, /, **values: Any) -> Any:
+        if model in (Assessment, Obligation):
+            inserted = [q["sql"] for q in queries.captured_queries]
+            made.append((model.__name__, sum('INTO "cases_case"' in q for q in inserted)))
+        return real_new(model, **values)
+
+    monkeypatch.setattr(facts.inserts, "new", noting)
+    with CaptureQueriesContext(connection) as queries:
+        before = open_case(kind="walk_in", facts=WALK_IN)
+    # The assessment and its obligations are made before the case's insert (its transaction).
+    assert made
+    assert all(inserted == 0 for _, inserted in made)
+    assert {name for name, _ in made} == {"Assessment", "Obligation"}
+    # As the transaction makes them when they are not made before.
+    monkeypatch.setattr(intake, "plan_first", lambda *args, **kwargs: None)
+    inside = open_case(kind="walk_in", facts=WALK_IN)
+    assert _assessed(before) == _assessed(inside)

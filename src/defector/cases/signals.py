@@ -39,6 +39,15 @@ act after the commit (``transaction.on_commit``), with:
 - ``nationality`` (intake): the case's first nationality as its first assessment will have
   it, ``""`` when it will have none.
 
+``subject_to_name`` is sent before the transaction of an intake, outside it (so that what a
+receiver reads or computes then holds no write lock), with the subject as it will be saved —
+its names in clear, not sealed yet, no case yet — and with ``sender``, ``actor`` and
+``nationality`` as ``subject_named`` has them. Its names do not change before
+``subject_named`` is sent with the same object. A receiver keeps on the subject what it
+prepares (``traces``: the digests of the names for the blind index and, where writers take
+turns, the search of its trace ahead of the transaction, caught up inside it); it writes
+nothing.
+
 ``case_invitation`` is sent after the commit of an invitation to a case (``6``), or of its
 withdrawal, with ``sender`` the ``Case`` class, ``case``, ``official`` (the invited
 representative), ``invited`` (``True`` for an invitation, ``False`` for a withdrawal) and
@@ -55,5 +64,6 @@ from django.dispatch import Signal
 case_changed = Signal()
 task_changed = Signal()
 subject_named = Signal()
+subject_to_name = Signal()
 case_invitation = Signal()
 case_transfer = Signal()

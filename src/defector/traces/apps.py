@@ -25,6 +25,11 @@ class TracesConfig(AppConfig):
         case_signals.subject_named.connect(
             receivers.on_subject_named, dispatch_uid="traces.subject_named"
         )
+        # What needs no write lock, before the intake's transaction: the names' digests and
+        # (on SQLite) the trace's search ahead.
+        case_signals.subject_to_name.connect(
+            receivers.on_subject_to_name, dispatch_uid="traces.subject_to_name"
+        )
         # On SQLite the trace runs when the intake's change is recorded, in its transaction
         # (``traces.actions.intake``); its audit record is appended after the case's own.
         case_signals.case_changed.connect(

@@ -11,7 +11,12 @@ from defector.cases.models import Case, Subject
 from defector.core import audit
 from defector.core.users import AnyUser
 from defector.traces import actions
-from defector.traces.actions.intake import trace_in_intake, writers_take_turns
+from defector.traces.actions.intake import (
+    ahead_of,
+    prepare_at_intake,
+    trace_in_intake,
+    writers_take_turns,
+)
 
 #: Where a case in hand keeps the trace its subject's naming left for its change's record.
 _PENDING: Final = "_defector_trace_pending"
@@ -28,6 +33,18 @@ class _Pending:
     traced: bool = False
 
 
+def on_subject_to_name(
+    sender: type[Subject],
+    *,
+    subject: Subject,
+    nationality: str | None = None,
+    **kwargs: Any,
+) -> None:
+    """Before the intake's transaction: the names' digests, and on SQLite the trace's search
+    ahead, kept on the subject (``traces.actions.intake.prepare_at_intake``)."""
+    prepare_at_intake(subject, nationality)
+
+
 def on_subject_named(
     sender: type[Subject],
     *,
@@ -42,8 +59,13 @@ def on_subject_named(
     watch lists and every case's subject (``6b(3)(b)``), with the case and subject in hand
     (as committed: not read again), and the case's first nationality when the sender gives it
     (``""``: none): where writers take turns (SQLite), when the case's change is recorded in
-    that transaction (:func:`on_case_changed`), else once it has committed."""
-    actions.index_subject(subject, created=created)
+    that transaction (:func:`on_case_changed`), else once it has committed. The digests
+    of the names, made before the transaction (:func:`on_subject_to_name`), are written as
+    they are."""
+    ahead = ahead_of(subject) if created else None
+    actions.index_subject(
+        subject, created=created, digests=ahead.digests if ahead is not None else None
+    )
     pending = _Pending(subject=subject, actor=actor, nationality=nationality)
     if writers_take_turns():
         case.__dict__[_PENDING] = pending

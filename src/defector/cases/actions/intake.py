@@ -12,18 +12,24 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from defector import policy
-from defector.cases import cryptonyms, signals, validation
+from defector.cases import cryptonyms, signals
 from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
 from defector.cases.actions.facts import (
+    Foreseen,
+    Planned,
     Prepared,
     _assess,
     _parse_facts,
     foresee,
+    plan_first,
     prepare,
     refuse_power_facts,
+    relate,
+    write_planned,
 )
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.actions.owners import Holders, keep_committee, read_holders
+from defector.cases.actions.reception import Reception, check_day, check_reception
 from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
 from defector.cases.models import Case, CaseNote, Subject
 from defector.cases.queries import intake_defaults, may_open_at
@@ -32,14 +38,12 @@ from defector.cases.validation import (
     as_id,
     clean_codes,
     clean_identity,
-    clean_text,
     moment_of,
 )
 from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
-from defector.core.inputs import moment_problem
 from defector.core.inserts import Insert, new
 from defector.core.known import knowing_principals
 from defector.core.prepared import Param, columns, instance
@@ -48,7 +52,6 @@ from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Compartment, Official, Post
 from defector.directory.queries import acting_official
-from defector.policy.gates import cases as policy_gates
 
 #: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile (each
 #: with a fresh draw; in a space of millions a second clash in a row is a one-in-10^10 event).
@@ -122,7 +125,7 @@ def open_case(
     )
     if kind not in IntakeKind.values:
         add_error(errors, "kind", f"must be one of {', '.join(IntakeKind.values)}")
-    reception = _check_reception(
+    reception = check_reception(
         errors,
         moment,
         received_at,
@@ -141,7 +144,7 @@ def open_case(
             defaults=intake_defaults(kind, post, reception.received),
         )
         if parsed is not None and isinstance(facts, Mapping) and "as_of" in facts:
-            _check_day(errors, "facts.as_of", parsed.as_of, moment, confirm_before_directive)
+            check_day(errors, "facts.as_of", parsed.as_of, moment, confirm_before_directive)
     identity = clean_identity(
         {
             "true_name": true_name,
@@ -180,7 +183,20 @@ def open_case(
     with knowing_principals():
         holders = read_holders(post.pk)
         prepared = prepare(post, holders) if parsed is not None else None
+        foreseen = foresee(parsed, prepared) if parsed is not None and prepared else None
+        planned = (
+            plan_first(
+                foreseen,
+                prepared.clocks,
+                official=opener,
+                at=moment,
+                received_at=reception.received,
+            )
+            if foreseen is not None and prepared is not None
+            else None
+        )
         cryptonym = cryptonyms.draw()
+        subject = _named_subject(identity, parsed, acting_user)
         with transaction.atomic():
             return do_open_case(
                 Intake(
@@ -197,10 +213,50 @@ def open_case(
                     prepared=prepared,
                     holders=holders,
                     cryptonym=cryptonym,
+                    foreseen=foreseen,
+                    subject=subject,
+                    planned=planned,
                 ),
                 acting_user=acting_user,
                 moment=moment,
             )
+
+
+@sensitive_variables("identity")
+def _named_subject(
+    identity: dict[str, Any], parsed: policy.Facts | None, acting_user: AnyUser
+) -> Subject:
+    """The new case's subject, made before the transaction, so that the apps that act on its
+    naming prepare what needs no write lock (``signals.subject_to_name``: the traces app's
+    digests and search). Its case, and its ``seal_uid`` (drawn as its default draws it, after
+    the case's cryptonym as before: :func:`_name_subject`), are given in the transaction,
+    where its insert seals its identity."""
+    subject = new(Subject, seal_uid=None, **identity)
+    signals.subject_to_name.send(
+        sender=Subject,
+        subject=subject,
+        actor=acting_user,
+        nationality=_first_nationality(parsed),
+    )
+    return subject
+
+
+def _name_subject(subject: Subject, case: Case) -> Subject:
+    """The subject made by :func:`_named_subject`, given its case and its ``seal_uid``."""
+    relate(subject, "case", case)
+    case._state.fields_cache["subject"] = subject  # as the one-to-one's descriptor keeps it
+    subject.seal_uid = _SEAL_UID.get_default()
+    return subject
+
+
+def _first_nationality(parsed: policy.Facts | None) -> str:
+    """The first nationality of the first assessment (its facts' nationalities are the parsed
+    ones), ``""`` when there is none, for the trace."""
+    return str(parsed.nationalities[0]) if parsed is not None else ""
+
+
+#: The field binding a subject's sealed values to its row (its default draws one).
+_SEAL_UID: Final = Subject._meta.get_field("seal_uid")
 
 
 def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
@@ -267,57 +323,6 @@ def _check_reach(
 
 
 @dataclass(frozen=True, slots=True)
-class Reception:
-    """When and where the person presented themselves, what else they asked, the first note."""
-
-    received: dt.datetime
-    where: str
-    other: str
-    first_note: str
-
-
-def _check_reception(
-    errors: Errors,
-    moment: dt.datetime,
-    received_at: dt.datetime | None,
-    received_where: str,
-    request_other: str,
-    note: str,
-    *,
-    confirmed: bool = False,
-) -> Reception:
-    received = moment if received_at is None else received_at
-    if not isinstance(received, dt.datetime) or timezone.is_naive(received):
-        add_error(errors, "received_at", "must be a date and time with its time zone")
-        received = moment
-    elif moment_problem(received):
-        add_error(errors, "received_at", moment_problem(received))
-        received = moment
-    elif received > moment + validation.CLOCK_SKEW:
-        add_error(errors, "received_at", "is in the future")
-    else:
-        _check_day(errors, "received_at", timezone.localdate(received), moment, confirmed)
-    place = validation.MAX_PLACE_LENGTH
-    return Reception(
-        received=received,
-        where=clean_text(errors, "received_where", received_where, limit=place, multiline=False),
-        other=clean_text(errors, "request_other", request_other, limit=place, multiline=False),
-        first_note=clean_text(errors, "note", note, limit=validation.MAX_NOTE_LENGTH),
-    )
-
-
-def _check_day(
-    errors: Errors, field: str, day: dt.date, moment: dt.datetime, confirmed: bool
-) -> None:
-    """The day of an intake: not in the future, before the directive only when confirmed
-    (``1``)."""
-    today = timezone.localdate(moment + validation.CLOCK_SKEW)
-    decision = policy_gates.intake_date_gate(day, today=today, confirmed=confirmed)
-    if not decision.allowed:
-        add_error(errors, field, f"{decision.reason} ({', '.join(decision.clauses)})")
-
-
-@dataclass(frozen=True, slots=True)
 class Intake:
     """The checked values a case is opened with."""
 
@@ -339,6 +344,15 @@ class Intake:
     #: A cryptonym drawn before the transaction, which a case may hold (default: drawn in it,
     #: among the free ones).
     cryptonym: str = ""
+    #: The first assessment foreseen before the transaction (``facts.foresee``; default: in
+    #: it).
+    foreseen: Foreseen | None = None
+    #: The first assessment made before the transaction (``facts.plan_first``; default: made
+    #: in it).
+    planned: Planned | None = None
+    #: The subject made before the transaction, without its case or ``seal_uid``
+    #: (default: made in it, from ``identity``).
+    subject: Subject | None = None
 
 
 @sensitive_variables("intake")
@@ -362,7 +376,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     prepared = foreseen = None
     if intake.parsed is not None:
         prepared = intake.prepared or prepare(intake.post)
-        foreseen = foresee(intake.parsed, prepared)
+        foreseen = intake.foreseen or foresee(intake.parsed, prepared)
         case.categories = foreseen.categories
     _save_with_cryptonym(case, intake.cryptonym)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
@@ -384,7 +398,10 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     if intake.holders is not None:
         # Whom the case's notices go to, from what was read before the transaction.
         keep_committee(case, intake.holders, intake.officers)
-    subject = new(Subject, case=case, **intake.identity)
+    if intake.subject is not None:
+        subject = _name_subject(intake.subject, case)
+    else:
+        subject = new(Subject, case=case, **intake.identity)
     _SUBJECTS.one(subject)
     signals.subject_named.send(
         sender=Subject,
@@ -392,13 +409,21 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         case=case,
         actor=acting_user,
         created=True,
-        # The first nationality of the assessment made below (its facts' nationalities are
-        # the parsed ones), so that the trace need not read it back.
-        nationality=str(intake.parsed.nationalities[0]) if intake.parsed is not None else "",
+        # The first nationality of the assessment made below, so that the trace need not
+        # read it back.
+        nationality=_first_nationality(intake.parsed),
     )
     also: list[Entry] = []
     assessed = None
-    if intake.parsed is not None:
+    if intake.planned is not None:
+        assessed = write_planned(
+            case,
+            intake.planned,
+            official=opener,
+            holders=prepared.holders if prepared is not None else None,
+        )
+        also += intake.planned.entries
+    elif intake.parsed is not None:
         assessed = _assess(
             case,
             intake.parsed,
@@ -418,7 +443,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     after["officers"] = [official.pk for official in intake.officers]
     after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
     if assessed is not None:
-        after |= assessed.audit()
+        after |= intake.planned.audit if intake.planned is not None else assessed.audit()
     if created_note is not None:
         after["note"] = created_note.pk
     where_text = f" ({reception.where})" if reception.where else ""

@@ -41,16 +41,21 @@ def entry_terms(entry: WatchlistEntry, key_id: str) -> list[IndexTerm]:
 
 
 @sensitive_variables("names")
-def index_subject(subject: Subject, *, created: bool = False) -> int:
+def index_subject(
+    subject: Subject, *, created: bool = False, digests: list[str] | None = None
+) -> int:
     """(Re)index one subject under the primary key, in the caller's transaction (``created``:
     the subject is new in it, and has no index rows to replace): the rows of
-    :func:`subject_terms`, in its order, written as values (:func:`_write_terms`)."""
+    :func:`subject_terms`, in its order, written as values (:func:`_write_terms`).
+    ``digests``: those of its names under the primary key, sorted, made before (an intake's:
+    ``traces.actions.intake.prepare_at_intake``, which remembered them)."""
     if not created:
         IndexTerm.objects.filter(subject=subject).delete()
     key_id = blind.primary_key_id()
-    names = subject_names(subject)
-    digests = sorted(blind.digests_of(names, key_id))
-    remember_digests(subject, key_id, names, digests)
+    if digests is None:
+        names = subject_names(subject)
+        digests = sorted(blind.digests_of(names, key_id))
+        remember_digests(subject, key_id, names, digests)
     return _write_terms(subject.pk, key_id, digests)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.db import DatabaseError, transaction
 from django.urls import reverse
@@ -166,16 +166,7 @@ def keep_trace(
     transaction; ``decided``: whom the IDC's notices go to, decided before it; ``events``: an
     intake's trace with no one to tell, whose audit record is handed back there, for the
     intake to append after its own, instead of appended here)."""
-    trace = new(
-        Trace,
-        case=case,
-        kind=kind,
-        query_names="\n".join(identity.names),
-        query_dob=identity.dob or "",
-        query_nationality=identity.nationality or "",
-        run_at=moment,
-        run_by=acting_official(acting_user) if kind == TraceKind.MANUAL else None,
-    )
+    trace = trace_row(case, identity, kind=kind, acting_user=acting_user, moment=moment)
     _TRACES.one(trace)
     _HITS.save(
         [
@@ -204,13 +195,7 @@ def keep_trace(
     )
     if told:
         summary += f"; Washington told of {len(told)} possible match(es) at other cases"
-    after = {
-        "kind": kind,
-        "hits": len(found),
-        "watchlist_hits": watchlist_hits,
-        "subject_hits": len(found) - watchlist_hits,
-        "idc_told_of": sorted(item.case.cryptonym for item in told),
-    }
+    after = trace_after(kind, len(found), watchlist_hits, told)
     if kind == TraceKind.MANUAL:
         record_event(
             case, acting_user=acting_user, action="traces.trace.run", summary=summary,
@@ -231,6 +216,40 @@ def keep_trace(
     if told:
         _tell_idc(case, told, kind, acting_user, decided)
     return trace
+
+
+@sensitive_variables("identity")
+def trace_row(
+    case: Case,
+    identity: Identity,
+    *,
+    kind: TraceKind,
+    acting_user: AnyUser | None,
+    moment: dt.datetime,
+) -> Trace:
+    return new(
+        Trace,
+        case=case,
+        kind=kind,
+        query_names="\n".join(identity.names),
+        query_dob=identity.dob or "",
+        query_nationality=identity.nationality or "",
+        run_at=moment,
+        run_by=acting_official(acting_user) if kind == TraceKind.MANUAL else None,
+    )
+
+
+def trace_after(
+    kind: TraceKind, hits: int, watchlist_hits: int, told: Sequence[Told]
+) -> dict[str, Any]:
+    """A trace's audit record's ``after``."""
+    return {
+        "kind": kind,
+        "hits": hits,
+        "watchlist_hits": watchlist_hits,
+        "subject_hits": hits - watchlist_hits,
+        "idc_told_of": sorted(item.case.cryptonym for item in told),
+    }
 
 
 #: A trace's inserts, built once (``core.inserts``): the rows ``create`` and ``bulk_create``
