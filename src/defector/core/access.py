@@ -30,6 +30,7 @@ from django.db import connections, models, router
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from defector.core.cursors import cursor as prepared_cursor
 from defector.core.errors import NotFound
 from defector.core.principals import ANONYMOUS as ANONYMOUS
 from defector.core.principals import DEFAULT_LEVELS as DEFAULT_LEVELS
@@ -445,7 +446,9 @@ def who_can_each(
     answers: list[tuple[Any, ...]] = []
     if tests:
         step = max(1, _TESTS_PER_QUERY // len(tests))
-        with connections[alias].cursor() as cursor:
+        # A prepared statement on PostgreSQL (``core.cursors``): the same users ask the same
+        # SQL again (a post's holders, at each new case), planned once per connection.
+        with prepared_cursor(connections[alias]) as cursor:
             for start in range(0, len(objects), step):
                 chunk = objects[start : start + step]
                 cursor.execute(

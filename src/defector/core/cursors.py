@@ -69,10 +69,28 @@ class _PreparingCursor(psycopg.Cursor[Any]):
 
     _query_cls = _KeptQuery
 
-    def __init__(self, connection: psycopg.Connection[Any], *, psycopg_times: bool) -> None:
+    def __init__(
+        self,
+        connection: psycopg.Connection[Any],
+        *,
+        psycopg_times: bool,
+        spare: list[_PreparingCursor] | None = None,
+    ) -> None:
         super().__init__(connection)
         if psycopg_times:
             self.adapters.register_loader(_TIMESTAMPTZ, _PSYCOPG_TIMESTAMPTZ)
+        self._spare = spare
+
+    def close(self) -> None:
+        """Closed, it is kept among its connection's spare cursors (:func:`_spares`), its
+        results dropped, for the next :func:`cursor` to use again; past
+        :data:`SPARE_CURSORS`, closed."""
+        spare = self._spare
+        if spare is None or self.closed or len(spare) >= SPARE_CURSORS:
+            super().close()
+            return
+        self._reset()
+        spare.append(self)
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
@@ -168,8 +186,30 @@ def cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
         return connection.cursor()
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _ONLY_WHEN_ASKED
+    psycopg_times = _psycopg_reads_as_django(connection, raw)
+    spare = _spares(raw, psycopg_times)
     with connection.wrap_database_errors:
         made = connection._prepare_cursor(  # type: ignore[attr-defined]
-            _PreparingCursor(raw, psycopg_times=_psycopg_reads_as_django(connection, raw))
+            spare.pop()
+            if spare
+            else _PreparingCursor(raw, psycopg_times=psycopg_times, spare=spare)
         )
     return made
+
+
+#: The most closed cursors kept for use again, per connection and kind of times' loader.
+SPARE_CURSORS: Final = 4
+#: Where a connection keeps its spare cursors (on the driver's connection: they go with it).
+_SPARES: Final = "_defector_spare_cursors"
+
+
+def _spares(raw: psycopg.Connection[Any], psycopg_times: bool) -> list[_PreparingCursor]:
+    """The cursors of ``raw`` closed and kept (:meth:`_PreparingCursor.close`), whose times
+    are read by psycopg's loader or not: a cursor is made once and used for one statement
+    after another (psycopg's cursor keeps no state of a statement past the results it holds,
+    which its closing drops), not made for each. A cursor still open (a caller reading its
+    rows) is not among them: one taken meanwhile is another."""
+    kept: tuple[list[_PreparingCursor], list[_PreparingCursor]] | None = raw.__dict__.get(_SPARES)
+    if kept is None:
+        kept = raw.__dict__[_SPARES] = ([], [])
+    return kept[psycopg_times]

@@ -17,8 +17,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from defector.core import access
 from defector.core.access import Action
-from defector.core.prepared import Param, Prepared, columns, instance
+from defector.core.prepared import Param, Prepared, instance
 from defector.core.users import AnyUser
+from defector.directory.access import ACTING_COLUMNS, take_acting_row
 from defector.directory.choices import Role
 from defector.directory.models import Agency, Compartment, Official, Post, RoleAssignment
 
@@ -30,12 +31,21 @@ def acting_official(user: AnyUser | None) -> Official | None:
     """The official record ``user`` acts as (with agency, post and user), or ``None`` for a
     user who is no official (an administrator, an auditor, an anonymous visitor).
 
-    The one lookup behind every action's "which official is acting"."""
-    official_id = access.principal_for(user).official_id
+    The one lookup behind every action's "which official is acting". The first call after the
+    user's principal was read alone (a request's own) makes the official from that read's row
+    (``directory.access.take_acting_row``): one read of both; later calls read it again."""
+    principal = access.principal_for(user)
+    official_id = principal.official_id
     if official_id is None:
         return None
-    alias = router.db_for_read(Official)
-    row = _ACTING.one(using=alias, official=official_id)
+    # Read with the principal (the request's own: one read for both), the first time.
+    taken = take_acting_row(user, principal)
+    row: dict[str, Any] | None
+    if taken is not None:
+        alias, row = taken
+    else:
+        alias = router.db_for_read(Official)
+        row = _ACTING.one(using=alias, official=official_id)
     if row is None:  # as ``get`` would: the principal names an official that is gone
         raise Official.DoesNotExist("Official matching query does not exist.")
     found: Official = instance(Official, row, "", alias)
@@ -47,14 +57,10 @@ def acting_official(user: AnyUser | None) -> Official | None:
 
 
 #: The official a user acts as, with its agency, post and user: a prepared read
-#: (``core.prepared``), compiled once.
+#: (``core.prepared``), compiled once; the first time after the principal was read, its row
+#: comes with the principal's read (``directory.access.take_acting_row``).
 _ACTING: Final = Prepared(
-    lambda: Official.objects.filter(pk=Param("official")).values(
-        *columns(Official),
-        *columns(Agency, "agency__"),
-        *columns(Post, "post__"),
-        *columns(User, "user__"),
-    )
+    lambda: Official.objects.filter(pk=Param("official")).values(*ACTING_COLUMNS)
 )
 
 
