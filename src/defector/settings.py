@@ -177,10 +177,13 @@ LOGOUT_REDIRECT_URL = "web:sign-in"
 # Argon2 leaves its core to the other thread, and two threads to an interpreter lock contend
 # for it less than four (measured at 100,000 cases, the case page served 0.42–0.46 of
 # `/api/v1/me` against 0.19–0.33 with two processes of four threads; docs/benchmarks.md).
+# One thread a process runs gunicorn's sync worker instead (``ops.server.SyncWorker``): one
+# queue of connections for all processes and no interpreter lock shared, at a process's
+# memory per request served at once (docs/operations.md).
 SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 4)
 SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 2)
-#: The connections a process holds at once; it takes no more until one ends, and keeps none
-#: alive after its answer. The connections beyond wait in the listening socket for the first
+#: The connections a threaded process holds at once; it takes no more until one ends, and keeps
+#: none alive after its answer. The connections beyond wait in the listening socket for the first
 #: process with room: a kept-alive connection stays with the process that took it, so one
 #: process could hold most of the clients while the others idle. Two a thread: a thread that
 #: ends a request finds the next one waiting, without a round of the process's accept loop

@@ -8,6 +8,8 @@ import http.client
 import json
 import re
 import signal
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,31 @@ def test_ctrl_c_stops_the_server_gracefully_too(tmp_path: Path) -> None:
     log = server.output()
     assert "Shutting down: Master" in log
     assert "Quick shutdown" not in log
+
+
+def test_one_thread_a_process_serves_one_request_at_a_time_and_drops_a_silent_client(
+    tmp_path: Path,
+) -> None:
+    env = clean_env(
+        DEFECTOR_STATE_DIR=str(tmp_path),
+        DEFECTOR_SERVER_WORKERS="1",
+        DEFECTOR_SERVER_THREADS="1",
+    )
+    with served(env, tmp_path) as server:
+        host, port = server.url.removeprefix("http://").rsplit(":", 1)
+        # A client that connects and sends nothing holds the only process for a while, not
+        # for ever: the server closes its connection and serves the next.
+        with socket.create_connection((host, int(port)), timeout=20) as silent:
+            time.sleep(0.5)  # the process has taken it
+            # (``fetch`` gives up after 10 s: gunicorn's own sync worker would wait on.)
+            assert fetch(f"{server.url}/sign-in/").status == 200
+            assert silent.recv(1) == b"", "the silent connection is closed"
+        assert fetch(f"{server.url}/healthz").status == 200
+        assert server.stop(signal.SIGINT) == 0
+    log = server.output()
+    assert "Using worker: defector.ops.server.SyncWorker" in log
+    assert '"GET /sign-in/" 200' in log
+    assert "Shutting down: Master" in log
 
 
 def test_production_serves_hashed_static_files_cached_for_good(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """``defector serve [ADDR]``: serve the site and the API under gunicorn.
 
-Gunicorn (a maintained production WSGI server) with threaded workers, configured by
-:mod:`defector.ops.server`; the number of processes, of threads and of connections a process
+Gunicorn (a maintained production WSGI server) with threaded workers (with one thread a
+process, its sync worker), configured by :mod:`defector.ops.server`; the number of processes, of threads and of connections a process
 holds come from the settings (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``,
 ``DEFECTOR_SERVER_CONNECTIONS``); each process settles its garbage collector once the
 application is loaded (``DEFECTOR_SERVER_GC_FREEZE``, ``DEFECTOR_SERVER_GC_THRESHOLD``: see
