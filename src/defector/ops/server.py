@@ -4,11 +4,10 @@
 the number of processes and of threads (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``)
 and the time limits on its command line; what is the same for every deployment is here:
 
-- gthread workers when a process has several threads (``DEFECTOR_SERVER_THREADS``): each
-  process serves several requests at once on threads, so a request waiting on the database
-  (or on Argon2 at sign-in) does not hold up the others; with one thread a process, gunicorn's
-  sync worker (:class:`SyncWorker`): one request at a time, no interpreter lock shared and no
-  hand-over between threads;
+- with one thread a process (``DEFECTOR_SERVER_THREADS``, the default), gunicorn's sync
+  worker (:class:`SyncWorker`): one request at a time a process, from one queue of connections
+  for all processes, no interpreter lock shared and no hand-over between threads; with more,
+  gthread workers: each process serves several requests at once on threads;
 - the access log on standard output, one line a request with its ``X-Request-ID`` and its
   time, but only the path: never the query string (a search's ``q`` may hold a name) nor the
   referrer (which may hold another page's query);
