@@ -172,15 +172,17 @@ OTP_TOTP_ISSUER = "Defector Program"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
-# `defector serve`: gunicorn's processes and the threads of each (gthread workers). Four
-# processes of two threads suit a 2-core machine: a request waiting on the database or on
-# Argon2 leaves its core to the other thread, and two threads to an interpreter lock contend
-# for it less than four (measured at 100,000 cases, the case page served 0.42–0.46 of
-# `/api/v1/me` against 0.19–0.33 with two processes of four threads; docs/benchmarks.md).
+# `defector serve`: gunicorn's processes and the threads of each. Four processes of one thread
+# suit a 2-core machine: each runs gunicorn's sync worker (``ops.server.SyncWorker``), one
+# request at a time, taken from one queue of connections for all processes, with no
+# interpreter lock shared; a request waiting on the database or on Argon2 leaves its core to
+# another process. Against four processes of two threads, at 100,000 cases and 16 clients: the
+# same memory, less CPU a request, a p99 under half as long on PostgreSQL (docs/benchmarks.md,
+# "The tail of the reads: the eleventh session"). More than one thread: gthread workers.
 SERVER_WORKERS = config.env_int("DEFECTOR_SERVER_WORKERS", 4)
-SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 2)
-#: The connections a process holds at once; it takes no more until one ends, and keeps none
-#: alive after its answer. The connections beyond wait in the listening socket for the first
+SERVER_THREADS = config.env_int("DEFECTOR_SERVER_THREADS", 1)
+#: The connections a threaded process holds at once; it takes no more until one ends, and keeps
+#: none alive after its answer. The connections beyond wait in the listening socket for the first
 #: process with room: a kept-alive connection stays with the process that took it, so one
 #: process could hold most of the clients while the others idle. Two a thread: a thread that
 #: ends a request finds the next one waiting, without a round of the process's accept loop

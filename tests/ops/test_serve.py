@@ -1,6 +1,6 @@
-"""``defector serve``: the site under gunicorn (threaded workers from the settings), static
-files from WhiteNoise, an access log without query strings, a graceful stop on SIGTERM and
-SIGINT."""
+"""``defector serve``: the site under gunicorn (its processes and threads from the settings),
+static files from WhiteNoise, an access log without query strings, a graceful stop on SIGTERM
+and SIGINT."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import http.client
 import json
 import re
 import signal
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -67,7 +69,8 @@ def test_the_server_serves_a_page_and_a_static_file_and_stops_cleanly_on_sigterm
     assert not list(tmp_path.glob("defector-metrics-*")), "the metrics files go at exit"
     log = server.output()
     assert "gunicorn" in log
-    assert "Using worker: gthread" in log
+    # One thread a process by default: gunicorn's sync worker, one request at a time.
+    assert "Using worker: defector.ops.server.SyncWorker" in log
     assert log.count("Booting worker") == 2
     assert '"GET /sign-in/" 200' in log
     assert '"GET /static/web/css/shell.css" 200' in log
@@ -84,6 +87,27 @@ def test_ctrl_c_stops_the_server_gracefully_too(tmp_path: Path) -> None:
     log = server.output()
     assert "Shutting down: Master" in log
     assert "Quick shutdown" not in log
+
+
+def test_one_thread_a_process_serves_one_request_at_a_time_and_drops_a_silent_client(
+    tmp_path: Path,
+) -> None:
+    env = clean_env(DEFECTOR_STATE_DIR=str(tmp_path), DEFECTOR_SERVER_WORKERS="1")
+    with served(env, tmp_path) as server:
+        host, port = server.url.removeprefix("http://").rsplit(":", 1)
+        # A client that connects and sends nothing holds the only process for a while, not
+        # for ever: the server closes its connection and serves the next.
+        with socket.create_connection((host, int(port)), timeout=20) as silent:
+            time.sleep(0.5)  # the process has taken it
+            # (``fetch`` gives up after 10 s: gunicorn's own sync worker would wait on.)
+            assert fetch(f"{server.url}/sign-in/").status == 200
+            assert silent.recv(1) == b"", "the silent connection is closed"
+        assert fetch(f"{server.url}/healthz").status == 200
+        assert server.stop(signal.SIGINT) == 0
+    log = server.output()
+    assert "Using worker: defector.ops.server.SyncWorker" in log
+    assert '"GET /sign-in/" 200' in log
+    assert "Shutting down: Master" in log
 
 
 def test_production_serves_hashed_static_files_cached_for_good(tmp_path: Path) -> None:
@@ -108,6 +132,7 @@ def test_production_serves_hashed_static_files_cached_for_good(tmp_path: Path) -
         assert "max-age=315360000" in css.headers["Cache-Control"]
         assert css.headers.get("Content-Encoding") == "gzip"
         assert server.stop() == 0
+    assert "Using worker: gthread" in server.output(), "two threads a process: gthread"
 
 
 def test_a_bad_address_is_refused_before_anything_starts(tmp_path: Path) -> None:
@@ -141,6 +166,18 @@ def test_an_address_without_a_port_is_refused(given: str) -> None:
         bind_address(given)
 
 
+def test_the_server_runs_four_processes_of_one_thread_by_default(tmp_path: Path) -> None:
+    result = run_defector(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.SERVER_WORKERS, settings.SERVER_THREADS, settings.SERVER_CONNECTIONS)",
+        env=clean_env(DEFECTOR_STATE_DIR=str(tmp_path)),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["4", "1", "2"]
+
+
 def test_workers_and_threads_come_from_the_settings(settings: object) -> None:
     settings.SERVER_WORKERS = 3  # type: ignore[attr-defined]
     settings.SERVER_THREADS = 5  # type: ignore[attr-defined]
@@ -171,8 +208,8 @@ def test_workers_and_threads_come_from_the_settings(settings: object) -> None:
 def test_a_bad_server_setting_is_refused_at_start(
     tmp_path: Path, variable: str, value: str, message: str
 ) -> None:
-    result = run_defector(
-        "check", env=clean_env(DEFECTOR_STATE_DIR=str(tmp_path), **{variable: value})
-    )
+    # Two threads a process, so that one connection is fewer than its threads.
+    env = clean_env(DEFECTOR_STATE_DIR=str(tmp_path), DEFECTOR_SERVER_THREADS="2")
+    result = run_defector("check", env={**env, variable: value})
     assert result.returncode != 0
     assert message in result.stderr

@@ -4,8 +4,10 @@
 the number of processes and of threads (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``)
 and the time limits on its command line; what is the same for every deployment is here:
 
-- gthread workers: each process serves several requests at once on threads, so a request
-  waiting on the database (or on Argon2 at sign-in) does not hold up the others;
+- with one thread a process (``DEFECTOR_SERVER_THREADS``, the default), gunicorn's sync
+  worker (:class:`SyncWorker`): one request at a time a process, from one queue of connections
+  for all processes, no interpreter lock shared and no hand-over between threads; with more,
+  gthread workers: each process serves several requests at once on threads;
 - the access log on standard output, one line a request with its ``X-Request-ID`` and its
   time, but only the path: never the query string (a search's ``q`` may hold a name) nor the
   referrer (which may hold another page's query);
@@ -28,20 +30,55 @@ import gc
 import os
 import shutil
 import signal
+import socket
 from typing import Any
 
 from django.conf import settings
 from django.urls import get_resolver
+from gunicorn import util  # type: ignore[import-untyped]
+from gunicorn.workers.sync import SyncWorker as GunicornSyncWorker  # type: ignore[import-untyped]
 from prometheus_client import multiprocess
 
 wsgi_app = "defector.wsgi:application"
-worker_class = "gthread"
+# A name ending in ``SyncWorker``: gunicorn runs its threaded worker (gthread) instead when a
+# process has more than one thread (``--threads``), this one when it has one.
+worker_class = "defector.ops.server.SyncWorker"
+#: How long a process of :class:`SyncWorker` waits for a new connection's first bytes before it
+#: closes the connection: as long as gunicorn's threaded worker waits with a thread.
+FIRST_BYTES_SECONDS = 5.0
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s'
 # The control socket (gunicorn 24+) would be a file in the state or home directory: unused.
 control_socket_disable = True
 # The temporary files of the workers' heartbeats in memory, not on a disk that may be slow.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+
+class SyncWorker(GunicornSyncWorker):  # type: ignore[misc]
+    """Gunicorn's sync worker: a process takes a connection from the listening socket only
+    when it is free, and serves its one request. The connections waiting stay in the socket,
+    where the first free process takes the oldest: one queue for all processes, in order,
+    instead of a queue in each process behind requests of its own (gthread's, of
+    ``--worker-connections``).
+
+    Gunicorn's own waits as long as a client takes to send its request; this one waits at most
+    :data:`FIRST_BYTES_SECONDS` for the first bytes, then closes the connection, so that a
+    client that connects and sends nothing (a browser's speculative connection, a port scan)
+    holds a process no longer than it would hold a thread of the threaded worker."""
+
+    def accept(self, listener: socket.socket) -> None:
+        client, address = listener.accept()
+        client.settimeout(FIRST_BYTES_SECONDS)
+        try:
+            started = bool(client.recv(1, socket.MSG_PEEK))
+        except OSError:  # the wait ran out, or the client went
+            started = False
+        if not started:
+            util.close(client)
+            return
+        client.setblocking(True)
+        util.close_on_exec(client)
+        self.handle(listener, client, address)
 
 
 def on_starting(server: Any) -> None:

@@ -1,8 +1,9 @@
 """``defector serve [ADDR]``: serve the site and the API under gunicorn.
 
-Gunicorn (a maintained production WSGI server) with threaded workers, configured by
-:mod:`defector.ops.server`; the number of processes, of threads and of connections a process
-holds come from the settings (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``,
+Gunicorn (a maintained production WSGI server), configured by :mod:`defector.ops.server`:
+its sync worker with one thread a process (the default), its threaded worker with more; the
+number of processes, of threads and of connections a threaded process holds come from the
+settings (``DEFECTOR_SERVER_WORKERS``, ``DEFECTOR_SERVER_THREADS``,
 ``DEFECTOR_SERVER_CONNECTIONS``); each process settles its garbage collector once the
 application is loaded (``DEFECTOR_SERVER_GC_FREEZE``, ``DEFECTOR_SERVER_GC_THRESHOLD``: see
 :func:`defector.ops.server.settle_collector`). The command replaces itself with gunicorn
