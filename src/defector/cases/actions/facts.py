@@ -246,6 +246,36 @@ _ASSESSMENTS: Final = Insert(Assessment)
 _OBLIGATIONS: Final = Insert(Obligation)
 
 
+def _new_assessment(
+    number: int,
+    facts: policy.Facts,
+    powers: Sequence[powers_gate.PowerFact],
+    outcome: policy.Outcome,
+    *,
+    at: dt.datetime,
+    official: Official | None,
+    case: Case | None = None,
+) -> Assessment:
+    """The assessment numbered ``number`` of ``facts``, Washington's records' ``powers`` and the
+    policy's ``outcome``, made but not written (``core.inserts.new``); of ``case`` when given
+    (a planned one gets its case in the transaction: :func:`write_planned`)."""
+    values: dict[str, Any] = {"case": case} if case is not None else {}
+    return inserts.new(
+        Assessment,
+        **values,
+        number=number,
+        facts=facts.to_dict(),
+        powers=[found.to_dict() for found in powers],
+        outcome=outcome.to_dict(),
+        categories=[str(c) for c in outcome.categories],
+        applies=outcome.applies,
+        obligations=[str(o) for o in outcome.obligations],
+        policy_version=outcome.policy_version,
+        assessed_at=at,
+        assessed_by=official,
+    )
+
+
 def _assess(
     case: Case,
     facts: policy.Facts,
@@ -277,19 +307,14 @@ def _assess(
         )
     )
     before = tuple(previous["categories"]) if previous else ()
-    assessment = inserts.new(
-        Assessment,
+    assessment = _new_assessment(
+        (previous["number"] if previous else 0) + 1,
+        facts,
+        powers,
+        outcome,
+        at=at,
+        official=official,
         case=case,
-        number=(previous["number"] if previous else 0) + 1,
-        facts=facts.to_dict(),
-        powers=[found.to_dict() for found in powers],
-        outcome=outcome.to_dict(),
-        categories=[str(c) for c in outcome.categories],
-        applies=outcome.applies,
-        obligations=[str(o) for o in outcome.obligations],
-        policy_version=outcome.policy_version,
-        assessed_at=at,
-        assessed_by=official,
     )
     _ASSESSMENTS.one(assessment)
     if new is None or list(case.categories) != assessment.categories:
@@ -369,18 +394,8 @@ def plan_first(
     if not foreseen.final:
         return None
     outcome = foreseen.outcome
-    assessment = inserts.new(
-        Assessment,
-        number=1,
-        facts=foreseen.facts.to_dict(),
-        powers=[found.to_dict() for found in foreseen.powers],
-        outcome=outcome.to_dict(),
-        categories=[str(c) for c in outcome.categories],
-        applies=outcome.applies,
-        obligations=[str(o) for o in outcome.obligations],
-        policy_version=outcome.policy_version,
-        assessed_at=at,
-        assessed_by=official,
+    assessment = _new_assessment(
+        1, foreseen.facts, foreseen.powers, outcome, at=at, official=official
     )
     opened = tuple(
         inserts.new(
