@@ -26,6 +26,7 @@ class Notice(models.Model):
     recipient = models.ForeignKey(
         "directory.Official",
         on_delete=models.CASCADE,
+        db_index=False,  # read by notifications_recipient_time, which leads with it
         related_name="notices",
     )
     kind = models.CharField(
@@ -44,6 +45,7 @@ class Notice(models.Model):
     post = models.ForeignKey(
         "directory.Post",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: posts are never deleted
         null=True,
         blank=True,
         related_name="notices",

@@ -158,6 +158,7 @@ class Standing(models.Model):
     post = models.ForeignKey(
         "directory.Post",
         on_delete=models.PROTECT,
+        db_index=False,  # read by reports_standing_post_stage, which leads with it
         related_name="+",
         help_text="The case's post (it follows a move between posts).",
     )

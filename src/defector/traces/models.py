@@ -131,6 +131,7 @@ class IndexTerm(models.Model):
     entry = models.ForeignKey(
         WatchlistEntry,
         on_delete=models.CASCADE,
+        db_index=False,  # traces_indexterm_entry: the entries' rows alone
         null=True,
         blank=True,
         related_name="index_terms",
@@ -147,6 +148,13 @@ class IndexTerm(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["digest", "key_id"], name="traces_indexterm_digest"),
+            # An entry's rows, for its removal and reindexing (a subject's row has none: a
+            # walk-in's rows are not written to it).
+            models.Index(
+                fields=["entry"],
+                condition=Q(entry__isnull=False),
+                name="traces_indexterm_entry",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -204,6 +212,7 @@ class Trace(models.Model):
     run_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="+",
@@ -216,6 +225,7 @@ class Trace(models.Model):
     check_record = models.ForeignKey(
         "cases.BonaFidesCheck",
         on_delete=models.SET_NULL,
+        db_index=False,  # nothing reads by it: checks are never deleted
         null=True,
         blank=True,
         related_name="+",

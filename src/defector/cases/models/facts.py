@@ -15,6 +15,7 @@ class Assessment(models.Model):
     case = models.ForeignKey(
         Case,
         on_delete=models.CASCADE,
+        db_index=False,  # read by the unique (case, number), which leads with it
         related_name="assessments",
     )
     number = models.PositiveIntegerField(
@@ -55,6 +56,7 @@ class Assessment(models.Model):
     assessed_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="assessments",

@@ -21,7 +21,6 @@ class Case(models.Model):
 
     cryptonym = models.CharField(
         max_length=40,
-        unique=True,
         help_text="Assigned at intake from the word list; never derived from the name.",
     )
     post = models.ForeignKey(
@@ -69,6 +68,7 @@ class Case(models.Model):
     opened_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="opened_cases",
@@ -123,6 +123,7 @@ class Case(models.Model):
     changed_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="changed_cases",
@@ -137,6 +138,12 @@ class Case(models.Model):
             models.Index(fields=["-opened_at", "-id"], name="cases_case_newest"),
         ]
         constraints = [
+            # Unique (cases.cryptonyms), as a constraint rather than ``unique=True``, which on
+            # PostgreSQL also made a pattern index nothing reads (the list's search is
+            # case-blind, ``icontains``).
+            models.UniqueConstraint(
+                fields=["cryptonym"], name="%(app_label)s_%(class)s_cryptonym_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values),
                 name="%(app_label)s_%(class)s_stage_valid",

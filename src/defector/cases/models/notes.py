@@ -16,6 +16,7 @@ class TimelineEntry(models.Model):
     case = models.ForeignKey(
         Case,
         on_delete=models.CASCADE,
+        db_index=False,  # read by cases_timeline_case_at, which leads with it
         related_name="timeline",
     )
     at = models.DateTimeField(
@@ -24,6 +25,7 @@ class TimelineEntry(models.Model):
     actor = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="+",

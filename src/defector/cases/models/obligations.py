@@ -52,6 +52,7 @@ class Obligation(models.Model):
     assessment = models.ForeignKey(
         Assessment,
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: assessments are never deleted
         null=True,
         blank=True,
         related_name="raised",
@@ -74,6 +75,7 @@ class Obligation(models.Model):
     closed_by = models.ForeignKey(
         "directory.Official",
         on_delete=models.PROTECT,
+        db_index=False,  # nothing reads by it: officials are deactivated, never deleted
         null=True,
         blank=True,
         related_name="closed_obligations",
