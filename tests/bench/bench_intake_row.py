@@ -1,7 +1,10 @@
 """The one table's intake rows alone, against a database already seeded: ``GET /api/v1/me``,
 then ``POST /api/v1/cases/walk-ins`` with a name of its own each time (and, with
-``--same-name``, every walk-in the same name), behind ``defector serve`` (gunicorn, 2
-processes × 4 threads) with wrk's 16 connections, as ``bench_table.py`` measures them.
+``--same-name``, every walk-in the same name), behind ``defector serve`` (gunicorn with its
+defaults, ``DEFECTOR_SERVER_WORKERS`` and ``DEFECTOR_SERVER_THREADS``: 4 processes × 1
+thread, sync workers, see ``defector.ops.server``) with wrk's 16 connections, as
+``bench_table.py`` measures them. The walk-in names no post: it is opened at the case
+officer's own (``cases.queries.default_post_id``).
 
 Every walk-in is written: run it on a scratch copy of the database (its state directory, or
 ``--database-url`` for PostgreSQL)::

@@ -106,7 +106,7 @@ class SessionLimitsMiddleware:
                     else f"You were signed out: a session lasts at most {minutes // 60} hours.",
                 )
             else:
-                sessions.touch(request.session, now)
+                _touch(request.session, now)
                 tracked = request.session.get(sessions.TRACKED_KEY, "")
                 key = request.session.session_key
                 if key and tracked != key:
@@ -117,6 +117,18 @@ class SessionLimitsMiddleware:
                     )
                     sessions.mark_tracked(request.session)
         return self.get_response(request)
+
+
+def _touch(session: Any, now: float) -> None:
+    """Keep the session's last-seen time (``sessions.touch``); when that alone changes the
+    session, its save is conditional (``session_store.SessionStore.mark_seen_only``): of the
+    requests that read the old time, the first writes the row, the others nothing."""
+    untouched = not session.modified
+    seen = session.get(sessions.SEEN_AT)
+    sessions.touch(session, now)
+    mark = getattr(session, "mark_seen_only", None)
+    if untouched and session.get(sessions.SEEN_AT) != seen and mark is not None:
+        mark()
 
 
 def mfa_required() -> bool:

@@ -49,17 +49,65 @@ class SessionStore(db.SessionStore):
         super().__init__(session_key)
         #: The account tracked for this session, read with its row (``None``: none tracked).
         self.account: AbstractBaseUser | None = None
+        #: The row's data as read (``None``: no row read).
+        self._read: str | None = None
+        #: What the session held when only its last-seen time had changed
+        #: (:meth:`mark_seen_only`), serialized.
+        self._seen_only: bytes | None = None
 
     def load(self) -> dict[str, Any]:
         self.account = None
+        self._read = None
         row = _session_and_account(str(self.session_key), router.db_for_read(self.model))
         if row is None:
             self._session_key = None
             return {}
         data, account = row
         self.account = account
+        self._read = data
         result: dict[str, Any] = self.decode(data)
         return result
+
+    def mark_seen_only(self) -> None:
+        """The session differs from its row only by its last-seen time
+        (``accounts.sessions.touch``): unless more changes, :meth:`save` writes it only if
+        the row is still as it was read. Every request of the session that read the old time
+        would write a new one (``accounts.middleware``): the first writes, the others change
+        no row."""
+        self._seen_only = self._serialized()
+
+    def _serialized(self) -> bytes:
+        """The session's data as its serializer writes it (a change in place shows here)."""
+        dumped: bytes = self.serializer().dumps(dict(self.items()))
+        return dumped
+
+    def save(self, must_create: bool = False) -> None:
+        seen_only, self._seen_only = self._seen_only, None
+        if (
+            seen_only is None
+            or must_create
+            or self._read is None
+            or self.session_key is None
+            or self._serialized() != seen_only
+        ):
+            super().save(must_create)
+            return
+        self.save_if_unchanged()
+
+    def save_if_unchanged(self) -> int:
+        """Write the session's data (and expiry, as :meth:`save` does) only if its row holds
+        what was read still; the number of rows changed (0 when another request wrote it
+        first)."""
+        data = self.encode(dict(self.items()))
+        using = router.db_for_write(self.model)
+        changed: int = (
+            self.model.objects.using(using)
+            .filter(session_key=self.session_key, session_data=self._read)
+            .update(session_data=data, expire_date=self.get_expiry_date())
+        )
+        if changed:
+            self._read = data
+        return changed
 
 
 def _statement(alias: str) -> _Statement:

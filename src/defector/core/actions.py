@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Final
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from defector.core import audit, chain, names, queries, signing, tokens
@@ -175,11 +177,23 @@ def revoke_api_token(
     return token
 
 
-def touch_api_token(token: ApiToken) -> None:
-    """Record when a token was last used (at most once a minute, to spare writes)."""
+#: A token's last use is written at most this often (each write takes the write lock).
+TOKEN_USE_RESOLUTION: Final = dt.timedelta(minutes=1)
+
+
+def touch_api_token(token: ApiToken) -> bool:
+    """Record when a token was last used (at most once a minute, to spare writes); whether
+    this call wrote it. Every request that read the token before the minute was up would
+    write it (each server process has one at a time): the update is conditional on the stored
+    time being as old still, so the first of them writes, and the others change no row."""
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is not None and now - token.last_used_at <= TOKEN_USE_RESOLUTION:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_RESOLUTION)
+    changed = ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    if changed:
+        token.last_used_at = now
+    return bool(changed)
 
 
 # --- the audit log --------------------------------------------------------------------------

@@ -119,6 +119,18 @@ def take_acting_row(user: Any, principal: Principal) -> tuple[str, dict[str, Any
     return alias, row
 
 
+def acting_row(user: Any, principal: Principal) -> dict[str, Any] | None:
+    """The row :func:`take_acting_row` would give now (:data:`ACTING_COLUMNS`), left in place
+    for it: for a read of the request that comes before its action's, which then takes the
+    row as before (``cases.queries.default_post_id``: whether the official's post is
+    active)."""
+    kept = user.__dict__.get(_ACTING_ROW) if user is not None else None
+    if kept is None or kept[0] is not principal or kept[2]["id"] != principal.official_id:
+        return None
+    row: dict[str, Any] = kept[2]
+    return row
+
+
 def principals_of(users: Sequence[User]) -> dict[int, Principal]:
     """Signed-in users' principals, by user id, in one query whatever their number (a prepared
     read up to 64 users, ``core.prepared``): each official's post, roles, clearance and

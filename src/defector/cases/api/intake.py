@@ -75,9 +75,10 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Any:
 def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
     user = request.user
     data = payload.model_dump()
+    # The defaults come from the principal and the official's row read with it, which the
+    # action then reads no more (``default_post_id``): one read of the post, not two.
     if data["post_id"] is None:
-        default = queries.default_post(user)
-        data["post_id"] = default.pk if default is not None else None
+        data["post_id"] = queries.default_post_id(user)
     data["sensitivity"] = data["sensitivity"] or queries.default_sensitivity(user)
     data["kind"] = kind
     case = actions.open_case(acting_user=user, **data)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from defector.cases.choices import DEFAULT_SENSITIVITY, OPENING_ROLES
 from defector.core.access import Principal, levels_up_to, principal_for
 from defector.core.users import AnyUser
+from defector.directory.access import acting_row
 from defector.directory.models import Compartment, Post
 
 
@@ -44,6 +45,22 @@ def default_post(user: AnyUser) -> Post | None:
         if post.pk == principal.post_id:
             return post
     return posts[0] if len(posts) == 1 else None
+
+
+def default_post_id(user: AnyUser) -> int | None:
+    """:func:`default_post`'s key, for an intake that names no post (the API's walk-in), read
+    only when it is not the user's own post: most intakes are at the user's own post, and
+    whether it is active came with the official's row read with the principal, which is left
+    for the action (``directory.access.acting_row``: ``open_case`` takes it, and the post with
+    it, as when the post is named), so that the request reads the post once, not twice."""
+    principal = principal_for(user)
+    own = principal.post_id
+    if own is not None and own in may_open_at(principal):
+        row = acting_row(user, principal)
+        if row is not None and row["post__id"] == own and row["post__active"]:
+            return own
+    post = default_post(user)
+    return post.pk if post is not None else None
 
 
 def default_sensitivity(user: AnyUser) -> str:

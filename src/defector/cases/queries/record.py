@@ -39,7 +39,6 @@ from defector.cases.queries.case_row import (
 from defector.cases.queries.case_row import named_official as _official
 from defector.cases.queries.case_row import official_ref as _ref
 from defector.cases.queries.facts import categories_of, obligation_rules_of, power_rows_of
-from defector.cases.queries.obligations import OBLIGATION_ROWS
 from defector.core.json_rows import JsonRows
 from defector.core.prepared import Condition, Param, Prepared
 from defector.core.users import AnyUser
@@ -154,6 +153,12 @@ _LATEST_ASSESSMENT: Final = Prepared(
         .values(*_ASSESSMENT_COLUMNS)[:1]
     )
 )
+#: The case's obligations, in no order (:func:`_obligations` puts them in the answer's, by
+#: their own columns to the key): without the join to the case that ordering them as the
+#: case lists do (``OBLIGATION_ROWS``) takes, and without its sort.
+_OBLIGATIONS: Final = Prepared(
+    lambda: Obligation.objects.filter(case_id=Param("case")).order_by().values(*OBLIGATION_COLUMNS)
+)
 _TIMELINE: Final = Prepared(
     lambda: (
         TimelineEntry.objects.filter(case_id=Param("case"))
@@ -188,7 +193,7 @@ def case_record(
         )
         compartments = {p["compartments__code"] for p in pairs}
         assessment = _LATEST_ASSESSMENT.one(case=pk)
-        obligations = OBLIGATION_ROWS.rows(case=pk)
+        obligations = _OBLIGATIONS.rows(case=pk)
         timeline = _TIMELINE.rows(case=pk)
     changeable = bool(row["may_change"])
     return {
