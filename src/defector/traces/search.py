@@ -16,12 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count, QuerySet
+from django.db import router
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.views.decorators.debug import sensitive_variables
 
 from defector.cases.models import Assessment, Case, Subject
 from defector.core.prepared import Param, Prepared
 from defector.core.sealing import open_sealed
+from defector.directory.models import Post
 from defector.policy.gates import free_text as names_gate
 from defector.traces import blind
 from defector.traces.choices import HitKind, IndexedKind
@@ -194,20 +196,22 @@ def _first_nationality(facts: Any) -> str:
     return codes[0] if isinstance(codes, list) and codes else ""
 
 
+def _latest(case: str, column: str) -> Subquery:
+    """The ``column`` of the latest assessment of the case whose key is the outer row's
+    ``case`` (one probe of the assessments' ``(case, number)`` index, from its end)."""
+    latest = Assessment.objects.filter(case_id=OuterRef(case)).order_by("-number")
+    return Subquery(latest.values(column)[:1])
+
+
 def nationalities_of(case_ids: list[int]) -> dict[int, str]:
-    """Each case's first nationality, from its latest assessment."""
-    latest: dict[int, str] = {}
+    """Each case's first nationality, from its latest assessment (that one alone is read, not
+    every assessment of the case; a case with none is left out)."""
     if not case_ids:
-        return latest
-    rows = (
-        Assessment.objects.filter(case_id__in=case_ids)
-        .order_by("case_id", "-number")
-        .values_list("case_id", "facts")
-    )
-    for case_id, facts in rows:
-        if case_id not in latest:
-            latest[case_id] = _first_nationality(facts)
-    return latest
+        return {}
+    rows = Assessment.objects.filter(
+        case_id__in=case_ids, number=_latest("case_id", "number")
+    ).values_list("case_id", "facts")
+    return {case_id: _first_nationality(facts) for case_id, facts in rows}
 
 
 #: A case's latest assessment's facts: a prepared read (``core.prepared``), compiled once.
@@ -220,6 +224,71 @@ def nationality_of(case_id: int) -> str:
     """:func:`nationalities_of` for one case ("" when it has no assessment)."""
     found = _LATEST_FACTS.slice(0, 1, case=case_id)
     return _first_nationality(found[0]["facts"]) if found else ""
+
+
+#: What is read of a candidate subject (``_CANDIDATE_SUBJECTS``), by model: the subject's
+#: own fields that the scoring opens (a sealed value opens with its row's ``seal_uid``) and the
+#: case's and its post's that the callers of :func:`search_subjects` use (a hit's case, its
+#: cryptonym, its post's code in the IDC's notice). Each instance is made with these alone,
+#: the other fields deferred (read on first use, as ``only`` leaves them).
+_SUBJECT_FIELDS: Final = ("id", "case_id", "seal_uid", "true_name", "aliases", "birth_date")
+_CASE_FIELDS: Final = ("id", "cryptonym", "post_id")
+_POST_FIELDS: Final = ("id", "code")
+
+#: The candidates of one prepared read: their ids are asked in the smallest of these that
+#: holds them (the last repeated), as the digests are (:data:`DIGEST_BUCKETS`).
+SUBJECT_BUCKETS: Final = (4, 16, 64, 256, MAX_CANDIDATES)
+
+
+def _subjects_read(size: int) -> QuerySet[Any]:
+    found: QuerySet[Any] = (
+        Subject.objects.filter(pk__in=[Param(f"s{i}") for i in range(size)])
+        .order_by("id")
+        .values(
+            *_SUBJECT_FIELDS,
+            *(f"case__{name}" for name in _CASE_FIELDS),
+            *(f"case__post__{name}" for name in _POST_FIELDS),
+            latest_facts=_latest("case_id", "facts"),
+        )
+    )
+    return found
+
+
+#: The candidate subjects' reads (``core.prepared``), by number of ids: each subject with its
+#: case, its case's post and its case's latest assessment's facts, in one statement.
+_CANDIDATE_SUBJECTS: Final[dict[int, Prepared]] = {
+    size: Prepared(functools.partial(_subjects_read, size)) for size in SUBJECT_BUCKETS
+}
+
+
+def _made(model: type[Model], alias: str, row: dict[str, Any], path: str, fields: Any) -> Any:
+    """The instance of ``model`` with ``fields`` (read under ``path`` in ``row``) alone, as
+    loaded from ``alias``: the others deferred."""
+    return model.from_db(alias, fields, [row[f"{path}{name}"] for name in fields])
+
+
+@sensitive_variables("rows")
+def _candidates(ids: list[int]) -> list[tuple[Subject, Case, str]]:
+    """The subjects ``ids``, by key, each with its case (its post in place) and its case's
+    first nationality from its latest assessment (``""``: none)."""
+    alias = router.db_for_read(Subject)
+    post_field = Case._meta.get_field("post")
+    found = []
+    top = SUBJECT_BUCKETS[-1]
+    for start in range(0, len(ids), top):
+        chunk = ids[start : start + top]
+        size = next(size for size in SUBJECT_BUCKETS if size >= len(chunk))
+        padded = chunk + [chunk[-1]] * (size - len(chunk))
+        rows = _CANDIDATE_SUBJECTS[size].rows(
+            using=alias, **{f"s{i}": pk for i, pk in enumerate(padded)}
+        )
+        for row in rows:
+            subject = _made(Subject, alias, row, "", _SUBJECT_FIELDS)
+            case = _made(Case, alias, row, "case__", _CASE_FIELDS)
+            post_field.set_cached_value(case, _made(Post, alias, row, "case__post__", _POST_FIELDS))
+            found.append((subject, case, _first_nationality(row["latest_facts"])))
+    found.sort(key=lambda item: item[0].pk)
+    return found
 
 
 @sensitive_variables("names", "candidate", "terms")
@@ -253,20 +322,17 @@ def search_subjects(
         ids = [pk for pk in ids if pk != exclude_subject_id]
     if not ids:
         return []
-    chosen = Subject.objects.filter(pk__in=ids)
-    if exclude_case_id is not None:
-        chosen = chosen.exclude(case_id=exclude_case_id)
-    subjects = list(chosen.select_related("case", "case__post"))
-    nationalities = nationalities_of([subject.case_id for subject in subjects])
     found = []
-    for subject in subjects:
+    for subject, case, nationality in _candidates(ids):
+        if case.pk == exclude_case_id:
+            continue
         names = subject_names(subject)
         if not names:
             continue
         candidate = Identity(
             names=names,
             dob=open_sealed(subject, "birth_date") or None,
-            nationality=nationalities.get(subject.case_id) or None,
+            nationality=nationality or None,
         )
         result = _bounded(score(query, candidate))
         terms = names_gate.name_terms(names)
@@ -275,5 +341,5 @@ def search_subjects(
             reason for reason in result.reasons if not names_gate.names_in(reason, terms)
         )
         safe = Score(result.score, "", (*reasons, f"matched {field} of the subject"))
-        found.append(Found(HitKind.SUBJECT, safe, case=subject.case))
+        found.append(Found(HitKind.SUBJECT, safe, case=case))
     return _ranked(found, limit)
