@@ -153,11 +153,17 @@ def _search_ahead(found: Ahead, identity: Identity, subject: Subject) -> None:
                 cursor.execute(_sql("subjects", len(found.digests)), [found.key_id, *found.digests])
                 if int(cursor.fetchone()[0]) >= MAX_CANDIDATES:
                     return
-            # The intake's case and subject are not written yet: nothing of them is left out.
-            found.found = find(Case(), identity, subject) if found.held else []
+            found.found = find(_unwritten_case(), identity, subject) if found.held else []
     except Exception:  # the search in the transaction stands in for it
         logger.exception("the name trace's search ahead of the intake failed")
         found.last_term, found.found = None, None
+
+
+def _unwritten_case() -> Case:
+    """The intake's case as the search ahead sees it: not written yet, so that nothing of it
+    is left out (nor its subject, with no key either). Made without its fields' defaults,
+    which read the clock: the intake's own reads of it stay as they were."""
+    return Case.from_db(None, [Case._meta.pk.attname], [None])
 
 
 @contextlib.contextmanager
