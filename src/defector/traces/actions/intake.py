@@ -141,14 +141,18 @@ def _searches_ahead(key_id: str) -> bool:
 def _search_ahead(found: Ahead, identity: Identity, subject: Subject) -> None:
     """The trace's search, in one snapshot with the index's and the assessments' highest rows
     (:class:`Ahead`), unless more subjects share a digest than a search's candidates (the
-    intake's own would push one out in the transaction). A search that fails here is made
-    again in the transaction."""
+    intake's own would push one out in the transaction). With no row holding a digest (most
+    intakes: one statement, its own snapshot) nothing is searched. A search that fails here is
+    made again in the transaction."""
+    connection = _connection()
     try:
-        with _one_snapshot(_connection()) as cursor:
-            cursor.execute(_sql("ahead", len(found.digests)), [found.key_id, *found.digests])
-            last, held, assessed = cursor.fetchone()
-            found.last_term, found.held = int(last or 0), int(held)
-            found.last_assessment = int(assessed or 0)
+        with prepared.cursor(connection) as cursor:
+            _probe(cursor, found)
+        if not found.held:
+            found.found = []
+            return
+        with _one_snapshot(connection) as cursor:
+            _probe(cursor, found)  # again, in the search's snapshot
             if found.held >= MAX_CANDIDATES:
                 cursor.execute(_sql("subjects", len(found.digests)), [found.key_id, *found.digests])
                 if int(cursor.fetchone()[0]) >= MAX_CANDIDATES:
@@ -157,6 +161,18 @@ def _search_ahead(found: Ahead, identity: Identity, subject: Subject) -> None:
     except Exception:  # the search in the transaction stands in for it
         logger.exception("the name trace's search ahead of the intake failed")
         found.last_term, found.found = None, None
+
+
+def _probe(cursor: Any, found: Ahead) -> None:
+    """The index's highest row, the rows holding one of the digests, the highest assessment
+    (:class:`Ahead`): in one statement."""
+    cursor.execute(_sql("ahead", len(found.digests)), [found.key_id, *found.digests])
+    last, held, assessed = cursor.fetchone()
+    found.last_term, found.held, found.last_assessment = (
+        int(last or 0),
+        int(held),
+        int(assessed or 0),
+    )
 
 
 def _unwritten_case() -> Case:
