@@ -33,9 +33,9 @@ is made of:
 - what the hits keep of their cases (the key, the cryptonym and the post's code, which the
   IDC's notices name): unchanged for each case found;
 - the intake's own subject and case, left out of the search in the transaction and not yet
-  written before it; the same, but where the own subject would push the last candidate out
-  (``search.MAX_CANDIDATES``): with that many subjects sharing a digest nothing is searched
-  ahead.
+  written before it: nothing is left out either way, but where the own subject, sharing
+  every digest, takes the place of the last candidate (``search.MAX_CANDIDATES``): with that
+  many subjects sharing a digest nothing is searched ahead.
 
 With no row holding a digest in the snapshot (most intakes) the search ahead reads nothing
 more, and the statement is only whether one came since.
@@ -245,6 +245,10 @@ def _sql(kind: str, count: int, cases: int = 0) -> str:
 
 
 def _still_sql(since: str, holds: str, cases: int) -> str:
+    """The ``still`` statement (:func:`_still_found`): ``since``, then the rows held up to the
+    search ahead's highest, whether an assessment came since to a case whose subject holds a
+    digest (but the intake's own), and how many of ``cases`` cases found keep their key,
+    cryptonym and post's code."""
     quote = connections[router.db_for_read(IndexTerm)].ops.quote_name
     terms, assessments = quote(IndexTerm._meta.db_table), quote(Assessment._meta.db_table)
     subjects, case_table = quote(Subject._meta.db_table), quote(Case._meta.db_table)
