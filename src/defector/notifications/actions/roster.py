@@ -110,13 +110,30 @@ def _officials_queryset(
     )
 
 
-def idc_members() -> list[Official]:
-    """The active members of the IDC (Washington)."""
-    return list(
+#: The active members of the IDC (Washington): a prepared read (``core.prepared``), compiled
+#: once; each member once (an indexed list of ids, as :func:`_holders`: no join to de-duplicate).
+_IDC_MEMBERS: Final = Prepared(
+    lambda: (
         Official.objects.filter(
-            roles__role=Role.IDC_MEMBER, roles__post__isnull=True, user__is_active=True
+            pk__in=RoleAssignment.objects.filter(role=Role.IDC_MEMBER, post__isnull=True).values(
+                "official_id"
+            ),
+            user__is_active=True,
         )
-        .select_related("user")
-        .distinct()
         .order_by("pk")
+        .values(*official_columns(""))
     )
+)
+
+
+def idc_members() -> list[Official]:
+    """The active members of the IDC (Washington), in the order of their keys, each with its
+    user."""
+    alias = router.db_for_read(Official)
+    found = []
+    for row in _IDC_MEMBERS.rows(using=alias):
+        made = official(row, "", alias)
+        if made is not None:
+            found.append(made)
+    recall_principals([made.user for made in found])
+    return found
