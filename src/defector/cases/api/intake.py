@@ -72,9 +72,9 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Any:
     return Status(201, case_out(view))
 
 
-def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
+def _intake(request: HttpRequest, data: dict[str, Any], kind: str) -> Any:
+    """Open a case of ``kind`` from the body's fields (``WalkInIn``'s, validated by ninja)."""
     user = request.user
-    data = payload.model_dump()
     # The defaults come from the principal and the official's row read with it, which the
     # action then reads no more (``default_post_id``): one read of the post, not two.
     if data["post_id"] is None:
@@ -101,7 +101,7 @@ def _intake(request: HttpRequest, payload: WalkInIn, kind: str) -> Any:
     ),
 )
 def receive_walk_in(request: HttpRequest, payload: WalkInIn) -> Any:
-    return _intake(request, payload, IntakeKind.WALK_IN)
+    return _intake(request, payload.model_dump(), IntakeKind.WALK_IN)
 
 
 @router.post(
@@ -159,5 +159,6 @@ def report_person(request: HttpRequest, payload: ReportIn) -> Any:
         raise InvalidInput(
             [{"field": "kind", "message": "must be potential_defector or disaffected_person"}]
         )
-    data = WalkInIn(**payload.model_dump(exclude={"kind"}))
-    return _intake(request, data, kind)
+    # ``ReportIn`` is ``WalkInIn`` with the kind and a required note: its fields, validated
+    # once, are the walk-in's (not made into a ``WalkInIn`` and validated again).
+    return _intake(request, payload.model_dump(exclude={"kind"}), kind)
