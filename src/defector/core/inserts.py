@@ -138,7 +138,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
                 # An aware date and time: ``get_prep_value`` gives it back as it is; SQLite's
                 # ``adapt_datetimefield_value`` (with ``USE_TZ``) as that method writes it.
                 if type(connection.ops) is SQLiteOperations and settings.USE_TZ:
-                    return str(value.astimezone(connection.timezone).replace(tzinfo=None))
+                    return _naive_text(value, connection.timezone)
                 return connection.ops.adapt_datetimefield_value(value)
             if value is None:  # ``get_prep_value`` keeps None
                 return connection.ops.adapt_datetimefield_value(None)
@@ -157,6 +157,24 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
 
         return key
     return generic
+
+
+#: SQLite's text of aware moments, by (moment, the connection's time zone): an action writes the
+#: same few moments in many rows (:func:`_naive_text`).
+_NAIVE: dict[tuple[dt.datetime, Any], str] = {}
+
+
+def _naive_text(value: dt.datetime, zone: Any) -> str:
+    """SQLite's ``adapt_datetimefield_value`` of an aware ``value`` (with ``USE_TZ``): its wall
+    time in ``zone`` as text, computed once per moment and zone (the same instant gives the
+    same text whatever its own zone: equal aware moments are one key)."""
+    key = (value, zone)
+    text = _NAIVE.get(key)
+    if text is None:
+        if len(_NAIVE) >= 256:
+            _NAIVE.clear()
+        text = _NAIVE[key] = str(value.astimezone(zone).replace(tzinfo=None))
+    return text
 
 
 class _Values:
@@ -259,6 +277,16 @@ class Insert:
             built = cache[(alias, count)] = self._build(alias, count)
         return built
 
+    def _batch_size(self, alias: str, objs: list[Model]) -> int:
+        """``bulk_batch_size`` of this insert's fields and ``objs`` (at least 1), asked once
+        per database and number of rows (what Django's backends answer from)."""
+        sizes: dict[tuple[str, int], int] = self._local.__dict__.setdefault("sizes", {})
+        size = sizes.get((alias, len(objs)))
+        if size is None:
+            ops = connections[alias].ops
+            size = sizes[(alias, len(objs))] = max(ops.bulk_batch_size(self.fields, objs), 1)
+        return size
+
     def _build(self, alias: str, count: int) -> _Built:
         connection = connections[alias]
         ops, features = connection.ops, connection.features
@@ -313,7 +341,7 @@ class Insert:
     ) -> list[Model]:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
-        fields, conversions = self.fields, self.conversions
+        conversions = self.conversions
         key = self.key
         rows = ready.rows if ready is not None else None
         for number, obj in enumerate(objs):
@@ -325,7 +353,7 @@ class Insert:
                 if rows is not None:  # it may have set a key: its row converted again, whole
                     rows[number] = None
         # One object is one statement whatever the batch size.
-        step = 1 if len(objs) == 1 else max(connection.ops.bulk_batch_size(fields, objs), 1)
+        step = 1 if len(objs) == 1 else self._batch_size(alias, objs)
         for start in range(0, len(objs), step):
             chunk = objs[start : start + step]
             built = self._built(alias, len(chunk))

@@ -143,3 +143,11 @@ def _attribute(model: type[Model], name: str) -> Any:
         if name in klass.__dict__:
             return klass.__dict__[name]
     return None
+
+
+def relate(obj: Model, name: str, related: Model | None) -> None:
+    """Give a new object made by :func:`new` the related object ``related`` (saved,
+    of the default database) of its foreign key ``name``, as ``new`` gives one: its key kept,
+    the object cached (what the field's descriptor sets, without its checks)."""
+    obj.__dict__[f"{name}_id"] = related.pk if related is not None else None
+    obj._state.fields_cache[name] = related

@@ -9,8 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
-
 from defector.cases import clocks
 from defector.cases.actions.common import Entry
 from defector.cases.actions.facts import (
@@ -25,6 +23,7 @@ from defector.cases.actions.owners import Holders, default_owner
 from defector.cases.choices import OBLIGATION_OWNER_ROLES
 from defector.cases.models import Case, Obligation
 from defector.core import inserts
+from defector.core.instances import relate
 from defector.directory.models import Official
 from defector.policy.obligations import OBLIGATIONS_BY_ID, ObligationId
 
@@ -112,11 +111,3 @@ def write_planned(
     else:
         _OBLIGATIONS.save(opened)
     return planned.assessed
-
-
-def relate(obj: Model, name: str, related: Model | None) -> None:
-    """Give a new object made by ``core.inserts.new`` the related object ``related`` (saved,
-    of the default database) of its foreign key ``name``, as ``new`` gives one: its key kept,
-    the object cached (what the field's descriptor sets, without its checks)."""
-    obj.__dict__[f"{name}_id"] = related.pk if related is not None else None
-    obj._state.fields_cache[name] = related

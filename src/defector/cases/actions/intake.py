@@ -4,40 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Final
 
 from django.db import router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from defector import policy
 from defector.cases import cryptonyms, signals
-from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
+from defector.cases.actions.common import Entry, _check_officers, record_event
 from defector.cases.actions.facts import (
-    Foreseen,
-    Prepared,
     _assess,
     _parse_facts,
     foresee,
     prepare,
     refuse_power_facts,
 )
-from defector.cases.actions.first import Planned, plan_first, relate, write_planned
+from defector.cases.actions.first import plan_first, write_planned
 from defector.cases.actions.free_text import refuse_names
 from defector.cases.actions.opening import (
     CASES,
     NOTES,
+    OPEN,
     SUBJECTS,
+    Intake,
     Made,
+    after_of,
     first_nationality,
     give_case,
     make,
     named_subject,
 )
-from defector.cases.actions.owners import Holders, keep_committee, read_holders
-from defector.cases.actions.reception import Reception, check_day, check_reception
-from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
+from defector.cases.actions.owners import keep_committee, read_holders
+from defector.cases.actions.reception import check_day, check_reception
+from defector.cases.choices import IntakeKind
 from defector.cases.models import Case, Subject
 from defector.cases.queries import intake_defaults, may_open_at
 from defector.cases.validation import (
@@ -48,16 +48,16 @@ from defector.cases.validation import (
     moment_of,
 )
 from defector.cases.validation import error as add_error
-from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inserts import Insert, new
+from defector.core.instances import relate
 from defector.core.known import knowing_principals
 from defector.core.prepared import Param, columns, instance
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Compartment, Official, Post
+from defector.directory.models import Compartment, Post
 from defector.directory.queries import acting_official
 
 #: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile (each
@@ -202,42 +202,30 @@ def open_case(
             if foreseen is not None and prepared is not None
             else None
         )
-        cryptonym = cryptonyms.draw()
-        # The case, its subject (sealed) and its note made, their rows converted, now: the
-        # transaction gives them their keys and writes them (``cases.actions.opening``).
-        made = make(
+        intake = Intake(
             post=post,
             sensitivity=sensitivity,
             kind=kind,
-            opener=opener,
+            codes=codes,
+            compartments=compartment_rows,
+            officers=officers,
+            identity=identity,
+            parsed=parsed,
             reception=reception,
-            categories=foreseen.categories if foreseen is not None else None,
+            opener=opener,
+            prepared=prepared,
+            holders=holders,
+            cryptonym=cryptonyms.draw(),
+            foreseen=foreseen,
+            planned=planned,
             subject=named_subject(identity, parsed, acting_user),
-            moment=moment,
         )
+        # The case, its subject and note, and (its first assessment made) its timeline lines
+        # and audit record, made now: the transaction gives them their keys and writes them
+        # (``cases.actions.opening``).
+        made = make(intake, acting_user=acting_user, moment=moment)
         with transaction.atomic():
-            return do_open_case(
-                Intake(
-                    post=post,
-                    sensitivity=sensitivity,
-                    kind=kind,
-                    codes=codes,
-                    compartments=compartment_rows,
-                    officers=officers,
-                    identity=identity,
-                    parsed=parsed,
-                    reception=reception,
-                    opener=opener,
-                    prepared=prepared,
-                    holders=holders,
-                    cryptonym=cryptonym,
-                    foreseen=foreseen,
-                    planned=planned,
-                    made=made,
-                ),
-                acting_user=acting_user,
-                moment=moment,
-            )
+            return do_open_case(intake, acting_user=acting_user, moment=moment, made=made)
 
 
 def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
@@ -303,58 +291,24 @@ def _check_reach(
     return sensitivity, codes, compartment_rows
 
 
-@dataclass(frozen=True, slots=True)
-class Intake:
-    """The checked values a case is opened with."""
-
-    post: Post
-    sensitivity: str
-    kind: str
-    codes: list[str]
-    compartments: list[Compartment]
-    officers: list[Official]
-    identity: dict[str, Any]
-    parsed: policy.Facts | None
-    reception: Reception
-    opener: Official
-    #: What the first assessment reads, read before the transaction (default: read in it).
-    prepared: Prepared | None = None
-    #: The post's owners of obligations and committee (``cases.actions.owners``), read before
-    #: the transaction: the notices' roster is kept from them (default: read in it).
-    holders: Holders | None = None
-    #: A cryptonym drawn before the transaction, which a case may hold (default: drawn in it,
-    #: among the free ones).
-    cryptonym: str = ""
-    #: The first assessment foreseen before the transaction (``facts.foresee``; default: in
-    #: it).
-    foreseen: Foreseen | None = None
-    #: The first assessment made before the transaction (``facts.plan_first``; default: made
-    #: in it).
-    planned: Planned | None = None
-    #: The case, subject and note made before the transaction, their rows converted
-    #: (``cases.actions.opening``; default: made in it).
-    made: Made | None = None
-
-
 @sensitive_variables("intake")
-def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -> Case:
+def do_open_case(
+    intake: Intake, *, acting_user: AnyUser, moment: dt.datetime, made: Made | None = None
+) -> Case:
     """Write the case, its subject, its first assessment and note, and the audit record (in
-    the caller's transaction)."""
+    the caller's transaction); ``made``: what of it was made before the transaction
+    (``cases.actions.opening.make``; default: made now)."""
     reception, opener = intake.reception, intake.opener
     prepared = foreseen = None
     if intake.parsed is not None:
         prepared = intake.prepared or prepare(intake.post)
         foreseen = intake.foreseen or foresee(intake.parsed, prepared)
-    made = intake.made or make(
-        post=intake.post,
-        sensitivity=intake.sensitivity,
-        kind=intake.kind,
-        opener=opener,
-        reception=reception,
-        categories=foreseen.categories if foreseen is not None else None,
-        subject=new(Subject, seal_uid=None, **intake.identity),
-        moment=moment,
-    )
+    if made is None:
+        made = make(
+            replace(intake, prepared=prepared, foreseen=foreseen),
+            acting_user=acting_user,
+            moment=moment,
+        )
     case = made.case
     _save_with_cryptonym(made, intake.cryptonym)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
@@ -413,26 +367,42 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         relate(created_note, "case", case)
         NOTES.write(made.note_row)
         also.append(Entry("cases.casenote.add", "Note added", created_note))
-    after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
-    after["compartments"] = sorted(intake.codes)
-    after["officers"] = [official.pk for official in intake.officers]
-    after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
-    if assessed is not None:
-        after |= intake.planned.audit if intake.planned is not None else assessed.audit()
+    where_text = f" ({reception.where})" if reception.where else ""
+    summary = (
+        f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
+        f"{case.cryptonym} opened"
+    )
+    created = assessed.opened if assessed is not None else ()
+    drafted = made.opening(case)
+    if drafted is not None and made.lines is not None:
+        # The record and the lines made before the transaction (``opening.make``).
+        record_event(
+            case,
+            acting_user=acting_user,
+            action=OPEN,
+            summary=summary,
+            at=moment,
+            official=opener,
+            created=created,
+            lines=made.lines,
+            drafted=drafted,
+        )
+        return case
+    after = after_of(intake, case, subject)
+    if assessed is not None and intake.planned is None:
+        after |= assessed.audit()
     if created_note is not None:
         after["note"] = created_note.pk
-    where_text = f" ({reception.where})" if reception.where else ""
     record_event(
         case,
         acting_user=acting_user,
-        action="cases.case.open",
-        summary=f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
-        f"{case.cryptonym} opened",
+        action=OPEN,
+        summary=summary,
         at=moment,
         after=after,
         also=also,
         official=opener,
-        created=assessed.opened if assessed is not None else (),
+        created=created,
     )
     return case
 
