@@ -354,17 +354,17 @@ def test_a_clash_found_only_by_the_insert_writes_nothing_and_is_drawn_again(
     this transaction's insert waits for it): the insert writes nothing (``ON CONFLICT …
     DO NOTHING``, whatever this transaction's snapshot shows), and the cryptonym is drawn
     again."""
-    from defector.cases.actions import intake
+    from defector.cases.actions import opening
 
-    insert = intake._CASES.one_unless_taken
+    insert = opening.CASES.write_unless_taken
     clashes = iter([False])
 
-    def racing_insert(case: Any, **kwargs: Any) -> bool:
+    def racing_insert(ready: Any) -> bool:
         if next(clashes, True):
-            return insert(case, **kwargs)
+            return insert(ready)
         return False
 
-    monkeypatch.setattr(intake._CASES, "one_unless_taken", racing_insert)
+    monkeypatch.setattr(opening.CASES, "write_unless_taken", racing_insert)
     before = counts()
     case = open_case()
     assert case.pk is not None
@@ -401,7 +401,7 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
 ) -> None:
     from django.db import IntegrityError
 
-    from defector.cases.actions import intake
+    from defector.cases.actions import opening
 
     draws = 0
     real = cryptonyms.draw
@@ -411,12 +411,12 @@ def test_an_integrity_error_not_about_the_cryptonym_is_not_drawn_again(
         draws += 1
         return real()
 
-    def failing_insert(case: Any, **kwargs: Any) -> bool:
+    def failing_insert(ready: Any) -> bool:
         raise IntegrityError("NOT NULL constraint failed: cases_case.post_id")
 
     monkeypatch.setattr(cryptonyms, "draw", counted)  # the intake's first draw
     monkeypatch.setattr(cryptonyms, "new_cryptonym", counted)
-    monkeypatch.setattr(intake._CASES, "one_unless_taken", failing_insert)
+    monkeypatch.setattr(opening.CASES, "write_unless_taken", failing_insert)
     before = counts()
     with pytest.raises(IntegrityError):
         open_case()

@@ -219,6 +219,99 @@ class Event:
             "prev_hash": "",
         }
 
+    def body(self, fields: dict[str, Any]) -> bytes:
+        """The bytes stored and hashed of the event as ``fields`` (:meth:`fields`, placed in the
+        chain) hold it: format 2 (``core.chain.event_body``)."""
+        return chain.event_body(fields)
+
+
+#: What a :class:`Draft` leaves to the transaction of the fields of an event.
+_DRAFT_LATER: Final = ("after", "at", "cryptonym", "object_id", "request_id")
+#: A moment a :class:`Draft` fills its fields with before it is given ``at``.
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class Draft:
+    """An event encoded before the transaction that records it (on SQLite, before the
+    writers' turn) but for what only that transaction knows: its object's key, its cryptonym,
+    the values of ``after``'s keys named ``later``, and what :func:`record_many` gives (``at``,
+    ``request_id``, its place in the chain). :meth:`event` gives the event to record, whose
+    fields and bytes are those of an :class:`Event` of the same values
+    (``tests/core/test_audit_drafts.py`` holds them equal)."""
+
+    __slots__ = ("actor", "after", "after_sketch", "fields", "later", "rest_sketch")
+
+    def __init__(
+        self,
+        *,
+        actor: AnyUser | None,
+        action: str,
+        object_type: str,
+        after: Mapping[str, Any],
+        later: Sequence[str],
+    ) -> None:
+        self.actor = actor
+        #: ``after`` as recorded, but the later keys' values.
+        self.after: dict[str, Any] = jsonable({k: v for k, v in after.items() if k not in later})
+        self.later = tuple(later)
+        self.fields = Event(actor=actor, action=action, object_type=object_type).fields(_EPOCH, "")
+        self.after_sketch = chain.Sketch(self.after, self.later)
+        rest = {name: self.fields[name] for name in chain.REST_FIELDS}
+        self.rest_sketch = chain.Sketch(rest, _DRAFT_LATER)
+
+    def event(self, *, object_id: str, cryptonym: str, after: Mapping[str, Any]) -> Drafted:
+        """The event of this draft, given the values only the transaction knows (``after``:
+        those of the later keys, each of them)."""
+        if set(after) != set(self.later):
+            raise ValueError(f"a draft's event is given exactly {sorted(self.later)}")
+        return Drafted(
+            actor=self.actor,
+            action=str(self.fields["action"]),
+            object_id=object_id,
+            cryptonym=cryptonym,
+            after=after,
+            draft=self,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted(Event):
+    """The event of a :class:`Draft`, given what only its transaction knows."""
+
+    draft: Draft | None = None
+
+    def fields(self, at: dt.datetime, request_id: str) -> dict[str, Any]:
+        """What :meth:`Event.fields` gives for the draft's values and these."""
+        draft = self.draft
+        assert draft is not None  # noqa: S101 (made by ``Draft.event``)
+        later = jsonable(dict(self.after or {}))
+        return {
+            **draft.fields,
+            "at": at,
+            "object_id": str(self.object_id),
+            "cryptonym": self.cryptonym,
+            "after": {**draft.after, **later},
+            "request_id": request_id,
+        }
+
+    def body(self, fields: dict[str, Any]) -> bytes:
+        """What :meth:`Event.body` gives: the draft's encoding, the later values slotted in."""
+        draft = self.draft
+        assert draft is not None  # noqa: S101 (made by ``Draft.event``)
+        after = fields["after"]
+        rest = draft.rest_sketch.fill(
+            {
+                "after": draft.after_sketch.fill(
+                    {key: chain.encode_value(after[key]) for key in draft.later}
+                ),
+                "at": chain.encode_value(chain.format_time(fields["at"])),
+                "cryptonym": chain.encode_value(fields["cryptonym"]),
+                "object_id": chain.encode_value(fields["object_id"]),
+                "request_id": chain.encode_value(fields["request_id"]),
+            }
+        )
+        return chain.body_of(rest, fields["prev_hash"], fields["seq"])
+
 
 def record_many(events: Sequence[Event]) -> list[AuditEvent]:
     """Append ``events`` to the audit chain, in order, inside the caller's transaction, with
@@ -231,6 +324,7 @@ def record_many(events: Sequence[Event]) -> list[AuditEvent]:
         return []
     now, request_id = timezone.now(), current_request_id()
     rows = [event.fields(now, request_id) for event in events]
+    bodies = [event.body for event in events]
     # The head this connection appended last (no read: a transaction's later appends hold its
     # lock already), else the head read under its lock; see ``core.heads``.
     head = heads.guess()
@@ -238,11 +332,11 @@ def record_many(events: Sequence[Event]) -> list[AuditEvent]:
         if head is None:
             head = heads.locked_head()
         seq, previous = head
-        for fields in rows:
+        for fields, encode in zip(rows, bodies, strict=True):
             seq += 1
             fields["seq"], fields["prev_hash"] = seq, previous
             # Format 2: the bytes hashed are stored as they are (``core.chain.event_body``).
-            body = chain.event_body(fields)
+            body = encode(fields)
             fields["hash"] = previous = chain.body_hash(body)
             fields["body"] = body
         try:

@@ -34,9 +34,11 @@ __all__ = [
     "TEMPLATE",
     "WIDTH",
     "Hexes",
+    "Sketch",
     "as_row",
     "body_fields",
     "body_hash",
+    "body_of",
     "canonical",
     "canonical_text",
     "encode_value",
@@ -178,6 +180,40 @@ def event_body(event: Mapping[str, Any]) -> bytes:
     seq = event.get("seq")
     head = '{"prev_hash":' + encode_value(prev) + ',"seq":' + encode_value(seq) + ","
     return (head + _REST_TEMPLATE % tuple(values)).encode("utf-8")
+
+
+class Sketch:
+    """A JSON object's canonical encoding made ahead but for the values of the keys named
+    ``later``, each given encoded when it is filled (:meth:`fill`): the text
+    :func:`canonical_text` gives of the whole object, its keys sorted as that sorts them, the
+    values given ahead encoded as it encodes them (:func:`encode_value`; a test holds the
+    two equal)."""
+
+    __slots__ = ("later", "template")
+
+    def __init__(self, value: Mapping[str, Any], later: Sequence[str]) -> None:
+        pieces = []
+        for key in sorted({*value, *later}):
+            name = str(_encode_string(key)).replace("%", "%%") + ":"
+            if key in later:
+                pieces.append(name + "%s")
+            else:
+                pieces.append(name + encode_value(value[key]).replace("%", "%%"))
+        #: The later keys, in the order :meth:`fill` slots their values in.
+        self.later: tuple[str, ...] = tuple(sorted(set(later)))
+        self.template = "{" + ",".join(pieces) + "}"
+
+    def fill(self, encoded: Mapping[str, str]) -> str:
+        """The whole object's encoding, given each later key's value encoded."""
+        return self.template % tuple(encoded[key] for key in self.later)
+
+
+def body_of(rest: str, prev_hash: str, seq: int) -> bytes:
+    """The format-2 bytes of an event whose fields but ``prev_hash`` and ``seq`` are encoded as
+    ``rest`` (the canonical encoding of an object of :data:`REST_FIELDS`, a :class:`Sketch`
+    filled): what :func:`event_body` gives for the same event."""
+    head = '{"prev_hash":' + encode_value(prev_hash) + ',"seq":' + encode_value(seq) + ","
+    return (head + rest[1:]).encode("utf-8")
 
 
 def body_hash(body: bytes) -> str:

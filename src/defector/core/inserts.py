@@ -20,6 +20,11 @@ it, without the layers of calls between (``pre_save`` reads the attribute,
 ``get_prep_value`` gives the same value back); any other value, and every other field (sealed,
 JSON, a subclass…), goes through ``pre_save`` and ``get_db_prep_save`` themselves.
 
+**Rows made ready ahead** (``Insert.ready``, then ``Insert.write``): the rows converted
+before the transaction that writes them (on SQLite, before the writers' turn), but for the
+values only that transaction knows (the case's key a new row refers to…), converted at the
+write. The same rows are written, provided the objects change no other value meanwhile.
+
 What it does not do, unlike ``save()``: send ``pre_save``/``post_save`` (``bulk_create`` does
 not either); use it for models no receiver listens to, as an action's own writes.
 
@@ -35,10 +40,10 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import (  # type: ignore[attr-defined]
     DatabaseOperations as SQLiteOperations,
@@ -62,17 +67,11 @@ from django.db.models import (
     SmallIntegerField,
     TextField,
 )
-from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
-from django.db.models.fields.related_descriptors import (
-    ForeignKeyDeferredAttribute,
-    ForwardManyToOneDescriptor,
-    ForwardOneToOneDescriptor,
-)
-from django.db.models.signals import post_init, pre_init
 from django.db.models.sql import InsertQuery
 
 from defector.core import prepared
+from defector.core.instances import new as new  # re-exported: what an Insert writes
 
 #: A field's value of an object, converted for the database (the object, the connection).
 Conversion = Callable[[Model, BaseDatabaseWrapper], Any]
@@ -91,7 +90,6 @@ _INTEGERS: frozenset[type[Field[Any, Any]]] = frozenset(
 #: An attribute not in an object's ``__dict__`` (a deferred one: read through its field).
 _UNSET: Any = object()
 _KEYS: frozenset[type[Field[Any, Any]]] = frozenset({AutoField, BigAutoField, SmallAutoField})
-_M = TypeVar("_M", bound=Model)
 
 
 def _conversion(field: Field[Any, Any]) -> Conversion:
@@ -140,7 +138,7 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
                 # An aware date and time: ``get_prep_value`` gives it back as it is; SQLite's
                 # ``adapt_datetimefield_value`` (with ``USE_TZ``) as that method writes it.
                 if type(connection.ops) is SQLiteOperations and settings.USE_TZ:
-                    return str(value.astimezone(connection.timezone).replace(tzinfo=None))
+                    return _naive_text(value, connection.timezone)
                 return connection.ops.adapt_datetimefield_value(value)
             if value is None:  # ``get_prep_value`` keeps None
                 return connection.ops.adapt_datetimefield_value(None)
@@ -161,6 +159,24 @@ def _conversion(field: Field[Any, Any]) -> Conversion:
     return generic
 
 
+#: SQLite's text of aware moments, by (moment, the connection's time zone): an action writes the
+#: same few moments in many rows (:func:`_naive_text`).
+_NAIVE: dict[tuple[dt.datetime, Any], str] = {}
+
+
+def _naive_text(value: dt.datetime, zone: Any) -> str:
+    """SQLite's ``adapt_datetimefield_value`` of an aware ``value`` (with ``USE_TZ``): its wall
+    time in ``zone`` as text, computed once per moment and zone (the same instant gives the
+    same text whatever its own zone: equal aware moments are one key)."""
+    key = (value, zone)
+    text = _NAIVE.get(key)
+    if text is None:
+        if len(_NAIVE) >= 256:
+            _NAIVE.clear()
+        text = _NAIVE[key] = str(value.astimezone(zone).replace(tzinfo=None))
+    return text
+
+
 class _Values:
     """Values by attribute name, read as an object's (:class:`Conversions`)."""
 
@@ -177,6 +193,19 @@ class Conversions:
         held = _Values()
         held.__dict__.update(values)
         return [convert(held, connection) for convert in self.conversions]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """Rows of an :class:`Insert` converted before they are written (``Insert.ready``), so
+    that a transaction that writes them (a writers' turn) converts only ``later``: the
+    database's alias, the objects, each one's converted values in the insert's column order
+    (None: to convert whole at the write), and the positions converted at the write."""
+
+    alias: str
+    objs: list[Model]
+    rows: list[list[Any] | None]
+    later: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +277,16 @@ class Insert:
             built = cache[(alias, count)] = self._build(alias, count)
         return built
 
+    def _batch_size(self, alias: str, objs: list[Model]) -> int:
+        """``bulk_batch_size`` of this insert's fields and ``objs`` (at least 1), asked once
+        per database and number of rows (what Django's backends answer from)."""
+        sizes: dict[tuple[str, int], int] = self._local.__dict__.setdefault("sizes", {})
+        size = sizes.get((alias, len(objs)))
+        if size is None:
+            ops = connections[alias].ops
+            size = sizes[(alias, len(objs))] = max(ops.bulk_batch_size(self.fields, objs), 1)
+        return size
+
     def _build(self, alias: str, count: int) -> _Built:
         connection = connections[alias]
         ops, features = connection.ops, connection.features
@@ -297,23 +336,31 @@ class Insert:
             raise TypeError("an insert unless taken writes one row: one_unless_taken")
         return self._save(objs, using)
 
-    def _save(self, objs: list[Model], using: str | None) -> list[Model]:
+    def _save(
+        self, objs: list[Model], using: str | None, ready: Ready | None = None
+    ) -> list[Model]:
         alias = using if using is not None else router.db_for_write(self.model)
         connection = connections[alias]
-        fields, conversions = self.fields, self.conversions
+        conversions = self.conversions
         key = self.key
-        for obj in objs:
+        rows = ready.rows if ready is not None else None
+        for number, obj in enumerate(objs):
             pk = obj.__dict__.get(key, _UNSET) if key is not None else _UNSET
             if (obj.pk if pk is _UNSET else pk) is not None:
                 raise ValueError("an Insert writes new rows: this one has a key")
             if not self._related_saved(obj):
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+                if rows is not None:  # it may have set a key: its row converted again, whole
+                    rows[number] = None
         # One object is one statement whatever the batch size.
-        step = 1 if len(objs) == 1 else max(connection.ops.bulk_batch_size(fields, objs), 1)
+        step = 1 if len(objs) == 1 else self._batch_size(alias, objs)
         for start in range(0, len(objs), step):
             chunk = objs[start : start + step]
             built = self._built(alias, len(chunk))
-            params = [convert(obj, connection) for obj in chunk for convert in conversions]
+            if rows is None:
+                params = [convert(obj, connection) for obj in chunk for convert in conversions]
+            else:
+                params = self._completed(chunk, rows[start : start + step], ready, connection)
             with prepared.cursor(connection) as cursor:
                 cursor.execute(built.sql, params)
                 if self.returning:
@@ -358,6 +405,67 @@ class Insert:
                 return False
         return True
 
+    def _completed(
+        self,
+        chunk: list[Model],
+        rows: list[list[Any] | None],
+        ready: Ready | None,
+        connection: BaseDatabaseWrapper,
+    ) -> list[Any]:
+        """The values of ``chunk``'s rows: those :meth:`ready` converted, with the ``later``
+        ones converted now (a row set to None: every value converted now)."""
+        conversions = self.conversions
+        later = ready.later if ready is not None else ()
+        params: list[Any] = []
+        for obj, row in zip(chunk, rows, strict=True):
+            if row is None:
+                params += [convert(obj, connection) for convert in conversions]
+                continue
+            for position in later:
+                row[position] = conversions[position](obj, connection)
+            params += row
+        return params
+
+    def ready(
+        self, objs: Sequence[Model], *, later: Sequence[str] = (), using: str | None = None
+    ) -> Ready:
+        """``objs``' rows converted now (each field's value as :meth:`save` converts it, a
+        sealed field's sealed: ``pre_save`` runs now, once) but the fields named in ``later``
+        (names or attributes), converted when :meth:`write` writes them. What :meth:`write`
+        then writes is what :meth:`save` would write at that moment, provided the objects'
+        other values do not change meanwhile (a related object's key set by ``save``'s own
+        check is caught: that row is converted again)."""
+        alias = using if using is not None else router.db_for_write(self.model)
+        connection = connections[alias]
+        wanted = set(later)
+        positions = tuple(
+            n for n, field in enumerate(self.fields) if {field.name, field.attname} & wanted
+        )
+        if len(positions) != len(wanted):
+            raise TypeError(f"{self.model._meta.label} has no field of some of {sorted(wanted)}")
+        conversions = [
+            None if n in positions else convert for n, convert in enumerate(self.conversions)
+        ]
+        rows: list[list[Any] | None] = [
+            [None if convert is None else convert(obj, connection) for convert in conversions]
+            for obj in objs
+        ]
+        return Ready(alias, list(objs), rows, positions)
+
+    def write(self, ready: Ready) -> list[Model]:
+        """Insert the rows :meth:`ready` converted (:meth:`save`, the ``later`` values
+        converted now). Once: the objects are saved after it."""
+        if self.unless_taken:
+            raise TypeError("an insert unless taken writes one row: write_unless_taken")
+        return self._save(ready.objs, ready.alias, ready) if ready.objs else []
+
+    def write_unless_taken(self, ready: Ready) -> bool:
+        """:meth:`one_unless_taken` of the one row :meth:`ready` converted; may be called
+        again when nothing was written (with other ``later`` values)."""
+        if not self.unless_taken or len(ready.objs) != 1:
+            raise TypeError("this Insert writes one row unless taken: one_unless_taken")
+        return bool(self._save(ready.objs, ready.alias, ready))
+
     def one(self, obj: Model, *, using: str | None = None) -> Model:
         """Insert ``obj`` (:meth:`save` of one)."""
         self.save([obj], using=using)
@@ -370,126 +478,3 @@ class Insert:
         if not self.unless_taken:
             raise TypeError("this Insert was built without unless_taken")
         return bool(self._save([obj], using))
-
-
-def new(model: type[_M], /, **values: Any) -> _M:
-    """``model(**values)``: the same new instance, its values put in place at once where that
-    is all ``__init__`` would do (each field's value given, by a related object or its key, or
-    its default), for a model whose ``__init__`` is Django's, with no parent, no private field,
-    no field whose attribute does more when set than keep the value (a foreign key's does
-    what is done here: the related object cached, its key kept, the instance's database
-    chosen as the default router chooses it), and no ``pre_init`` or ``post_init`` receiver;
-    otherwise, or with a value of another kind (an unknown name, a related object of another
-    model or database), ``model(**values)`` itself."""
-    shape = _news.get(model)
-    if shape is None:
-        shape = _news[model] = _new_shape(model)
-    if (
-        shape is _NOT_DIRECT
-        or router.routers
-        or not shape.names.issuperset(values)
-        or (pre_init.receivers and pre_init.has_listeners(model))
-        or (post_init.receivers and post_init.has_listeners(model))
-    ):
-        return model(**values)
-    for relation, _, _, _, remote in shape.relations:
-        given = values.get(relation)
-        if given is not None and not isinstance(given, remote):
-            return model(**values)
-    made = model.__new__(model)
-    state = made._state = ModelState()
-    kept, cache = made.__dict__, state.fields_cache
-    for attname, name, target, reverse, default in shape.order:
-        if name is None:  # not a relation
-            kept[attname] = values[attname] if attname in values else default()
-        elif name in values:
-            related = values[name]
-            if related is None:
-                kept[attname] = None
-            else:
-                # As the related object's descriptor sets it, under the default router.
-                theirs: str | None = related._state.db
-                if state.db is None:
-                    state.db = theirs or DEFAULT_DB_ALIAS
-                if theirs is None:
-                    related._state.db = theirs = state.db
-                if theirs != state.db:
-                    return model(**values)  # which refuses it
-                kept[attname] = getattr(related, target)
-                if reverse is not None:
-                    related._state.fields_cache[reverse] = made
-            cache[name] = related
-        else:
-            kept[attname] = values[attname] if attname in values else default()
-    if "pk" in values:
-        kept[shape.key] = values["pk"]
-    return made
-
-
-@dataclass(frozen=True, slots=True)
-class _NewShape:
-    """How :func:`new` makes an instance of a model."""
-
-    #: Per field, in ``__init__``'s order: its attribute, its name when a relation (else
-    #: None), the related attribute its key is, the related object's cache of the instance
-    #: (a one-to-one's; else None), its default.
-    order: tuple[tuple[str, str | None, str, str | None, Callable[[], Any]], ...]
-    #: The relations: (name, attribute, target, reverse, the related model).
-    relations: tuple[tuple[str, str, str, str | None, type[Model]], ...]
-    #: The names ``model(**values)`` takes that :func:`new` sets.
-    names: frozenset[str]
-    #: The primary key's attribute (``pk``).
-    key: str
-
-
-_news: dict[type[Model], _NewShape] = {}
-_NOT_DIRECT: Final = _NewShape((), (), frozenset(), "")
-
-
-def _new_shape(model: type[Model]) -> _NewShape:
-    meta = model._meta
-    if model.__init__ is not Model.__init__ or meta.parents or meta.private_fields:
-        return _NOT_DIRECT
-    order: list[tuple[str, str | None, str, str | None, Callable[[], Any]]] = []
-    for field in meta.fields:
-        if field.column is None or getattr(field, "generated", False):
-            continue
-        descriptor = _attribute(model, field.attname)
-        if field.is_relation:
-            if (
-                type(field) not in (ForeignKey, OneToOneField)
-                or field.primary_key
-                or len(field.related_fields) != 1  # type: ignore[attr-defined]
-                or type(descriptor) is not ForeignKeyDeferredAttribute
-                or type(_attribute(model, field.name))
-                not in (ForwardManyToOneDescriptor, ForwardOneToOneDescriptor)
-            ):
-                return _NOT_DIRECT
-            remote: Any = field.remote_field
-            reverse = None if remote.multiple else remote.cache_name
-            target = field.related_fields[0][1].attname  # type: ignore[attr-defined]
-            order.append((field.attname, field.name, target, reverse, field.get_default))
-        else:
-            if descriptor is not None and hasattr(type(descriptor), "__set__"):
-                return _NOT_DIRECT
-            # ``get_default`` calls the default Django chose once (``_get_default``).
-            default = (
-                field._get_default  # type: ignore[attr-defined]
-                if type(field).get_default is Field.get_default
-                else field.get_default
-            )
-            order.append((field.attname, None, "", None, default))
-    relations: tuple[tuple[str, str, str, str | None, type[Model]], ...] = tuple(
-        (name, attname, target, reverse, meta.get_field(name).related_model._meta.concrete_model)  # type: ignore[union-attr,misc]
-        for attname, name, target, reverse, _ in order
-        if name is not None
-    )
-    names = {attname for attname, *_ in order} | {name for _, name, *_ in order if name}
-    return _NewShape(tuple(order), relations, frozenset(names | {"pk"}), meta.pk.attname)
-
-
-def _attribute(model: type[Model], name: str) -> Any:
-    for klass in model.__mro__:
-        if name in klass.__dict__:
-            return klass.__dict__[name]
-    return None

@@ -21,7 +21,8 @@ from defector.cases.validation import error as add_error
 from defector.core import audit
 from defector.core.access import Action, can, get_for, principal_for, rank
 from defector.core.errors import Conflict, NotFound, PermissionDenied
-from defector.core.inserts import Insert, new
+from defector.core.inserts import Insert, Ready, new
+from defector.core.instances import relate
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
 from defector.directory.models import Official, Post
@@ -170,6 +171,8 @@ def record_event(
     also: Sequence[Entry] = (),
     official: Official | None = None,
     created: Sequence[Obligation] | None = None,
+    lines: Lines | None = None,
+    drafted: audit.Event | None = None,
 ) -> TimelineEntry:
     """Write a case action's audit record and its timeline entry (plus the lines in ``also``),
     inside the action's transaction. Every case action calls this — bona fides checks,
@@ -178,7 +181,10 @@ def record_event(
     ``official``: the official ``acting_user`` acts as, when the action has read it already.
     ``created``: the case was created in this transaction and nothing of it is written yet but
     these obligations (and its subject, assessment, note and links): the receivers are told so
-    (``cases.signals.case_changed``), and may write from it without reading."""
+    (``cases.signals.case_changed``), and may write from it without reading. ``lines``: the
+    timeline lines, this action's first, made before the transaction (:func:`ready_lines`:
+    ``also`` is then left out); ``drafted``: the action's audit record, made before it
+    (``core.audit.Draft``), recorded instead of one made of the arguments here."""
     moment = moment_of(at)
     if official is None:
         official = acting_official(acting_user)
@@ -197,7 +203,7 @@ def record_event(
         for event in answer
         if isinstance(event, audit.Event)
     ]
-    own = audit.Event(
+    own = drafted or audit.Event(
         actor=acting_user,
         action=action,
         obj=obj if obj is not None else case,
@@ -208,11 +214,72 @@ def record_event(
         reason=reason,
     )
     event = audit.record_many([own, *theirs])[0]
-    lines = [
+    if lines is not None:
+        return lines.write(case, summary, event.seq)
+    made = [
         _entry(case, line, official=official, at=moment, audit_seq=event.seq)
         for line in (Entry(action, summary, obj), *also)
     ]
-    return _TIMELINE.save(lines)[0]  # type: ignore[return-value]
+    return _TIMELINE.save(made)[0]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """An action's timeline lines made before its transaction (:func:`ready_lines`): the
+    entries, what each is about (None: the case), and their rows converted but their case,
+    the first line's summary (which names the case by its cryptonym), the key of what each is
+    about and the audit record's ``seq`` (:meth:`write`)."""
+
+    entries: tuple[TimelineEntry, ...]
+    about: tuple[models.Model | None, ...]
+    rows: Ready
+
+    def write(self, case: Case, summary: str, seq: int) -> TimelineEntry:
+        """Write the lines of ``case`` (saved, as what they are about), the first saying
+        ``summary``, with the audit record's ``seq``: the rows :func:`_entry` makes of the
+        same lines; the first line back."""
+        for entry, about in zip(self.entries, self.about, strict=True):
+            relate(entry, "case", case)
+            entry.object_id = str((about if about is not None else case).pk)
+            entry.audit_seq = seq
+        self.entries[0].summary = summary[:500]
+        _TIMELINE.write(self.rows)
+        return self.entries[0]
+
+
+#: What :class:`Lines` leaves to the transaction of its rows.
+_LATER: Final = ("case", "summary", "object_id", "audit_seq")
+
+
+def ready_lines(
+    action: str,
+    also: Sequence[Entry],
+    *,
+    official: Official | None,
+    at: dt.datetime,
+    obj: models.Model | None = None,
+) -> Lines:
+    """The timeline lines :func:`record_event` writes of an ``action`` on a case not saved yet
+    (its first line, of ``obj`` or the case, then ``also``), made before the transaction: as
+    :func:`_entry` makes them but for what :meth:`Lines.write` gives."""
+    lines = (Entry(action, "", obj), *also)
+    name = _name_of(official)
+    entries = tuple(
+        new(
+            TimelineEntry,
+            case=None,
+            at=at,
+            actor=official,
+            actor_name=name,
+            kind=line.kind,
+            summary=line.summary[:500],
+            object_label=(line.obj._meta if line.obj is not None else Case._meta).label_lower,
+            object_id="",
+            audit_seq=None,
+        )
+        for line in lines
+    )
+    return Lines(entries, tuple(line.obj for line in lines), _TIMELINE.ready(entries, later=_LATER))
 
 
 #: The timeline's insert, built once (``core.inserts``): the rows ``bulk_create`` writes.

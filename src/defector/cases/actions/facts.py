@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from defector import policy
@@ -365,82 +364,6 @@ def _assess(
             obligation.save(update_fields=["status", "note", "closed_at", "closed_by"])
             set_aside.append(obligation)
     return Assessed(assessment, before, tuple(opened), tuple(set_aside))
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    """A new case's first assessment made before the intake's transaction from its foreseen
-    assessment when that is final (:func:`plan_first`): the assessment and the obligations it
-    opens, made but not written (without their case, and the obligations without their
-    owners, decided in the transaction: :func:`write_planned`), with its timeline lines and
-    its audit record's part, as :func:`_assess` would give them."""
-
-    assessed: Assessed
-    entries: tuple[Entry, ...]
-    audit: dict[str, Any]
-
-
-def plan_first(
-    foreseen: Foreseen,
-    post_clocks: clocks.CaseClocks,
-    *,
-    official: Official | None,
-    at: dt.datetime,
-    received_at: dt.datetime,
-) -> Planned | None:
-    """The first assessment of a case received at ``received_at``, as :func:`_assess` would
-    make it in the transaction from ``foreseen`` (``None`` unless final: a record names cases
-    by id, and :func:`_assess` assesses again there)."""
-    if not foreseen.final:
-        return None
-    outcome = foreseen.outcome
-    assessment = _new_assessment(
-        1, foreseen.facts, foreseen.powers, outcome, at=at, official=official
-    )
-    opened = tuple(
-        inserts.new(
-            Obligation,
-            identifier=identifier,
-            clause=OBLIGATIONS_BY_ID[ObligationId(identifier)].clause,
-            title=OBLIGATIONS_BY_ID[ObligationId(identifier)].title,
-            arose_at=at,
-            due_at=post_clocks.due(identifier, received_at=received_at, arose_at=at),
-        )
-        for identifier in (str(o) for o in outcome.obligations)
-    )
-    assessed = Assessed(assessment, (), opened, ())
-    return Planned(assessed, tuple(assessed.entries()), assessed.audit())
-
-
-def write_planned(
-    case: Case, planned: Planned, *, official: Official | None, holders: Holders | None
-) -> Assessed:
-    """Write the first assessment :func:`plan_first` made, and its obligations, each owned as
-    :func:`_assess` owns them (``holders``: the post's, read before the transaction), in the
-    intake's transaction: what :func:`_assess` writes."""
-    assessment = planned.assessed.assessment
-    relate(assessment, "case", case)
-    _ASSESSMENTS.one(assessment)
-    if list(case.categories) != assessment.categories:
-        Case.objects.filter(pk=case.pk).update(categories=assessment.categories)
-    case.categories = assessment.categories
-    opened = planned.assessed.opened
-    roles = (OBLIGATION_OWNER_ROLES.get(o.identifier) for o in opened)
-    owners = _owners_by_role(case, (role for role in roles if role is not None), holders)
-    for obligation in opened:
-        relate(obligation, "case", case)
-        relate(obligation, "assessment", assessment)
-        relate(obligation, "owner", default_owner(obligation.identifier, owners, official))
-    _OBLIGATIONS.save(opened)
-    return planned.assessed
-
-
-def relate(obj: Model, name: str, related: Model | None) -> None:
-    """Give a new object made by ``core.inserts.new`` the related object ``related`` (saved,
-    of the default database) of its foreign key ``name``, as ``new`` gives one: its key kept,
-    the object cached (what the field's descriptor sets, without its checks)."""
-    obj.__dict__[f"{name}_id"] = related.pk if related is not None else None
-    obj._state.fields_cache[name] = related
 
 
 def update_facts(

@@ -4,34 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Final
 
 from django.db import router, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from defector import policy
 from defector.cases import cryptonyms, signals
-from defector.cases.actions.common import CASE_AUDIT_FIELDS, Entry, _check_officers, record_event
+from defector.cases.actions.common import Entry, _check_officers, record_event
 from defector.cases.actions.facts import (
-    Foreseen,
-    Planned,
-    Prepared,
     _assess,
     _parse_facts,
     foresee,
-    plan_first,
     prepare,
     refuse_power_facts,
-    relate,
-    write_planned,
 )
+from defector.cases.actions.first import plan_first, write_planned
 from defector.cases.actions.free_text import refuse_names
-from defector.cases.actions.owners import Holders, keep_committee, read_holders
-from defector.cases.actions.reception import Reception, check_day, check_reception
-from defector.cases.choices import IDENTITY_FIELDS, IntakeKind
-from defector.cases.models import Case, CaseNote, Subject
+from defector.cases.actions.opening import (
+    CASES,
+    NOTES,
+    OPEN,
+    SUBJECTS,
+    Intake,
+    Made,
+    after_of,
+    first_nationality,
+    give_case,
+    make,
+    named_subject,
+)
+from defector.cases.actions.owners import keep_committee, read_holders
+from defector.cases.actions.reception import check_day, check_reception
+from defector.cases.choices import IntakeKind
+from defector.cases.models import Case, Subject
 from defector.cases.queries import intake_defaults, may_open_at
 from defector.cases.validation import (
     Errors,
@@ -41,16 +48,16 @@ from defector.cases.validation import (
     moment_of,
 )
 from defector.cases.validation import error as add_error
-from defector.core import audit
 from defector.core.access import Principal, levels, principal_for, rank
 from defector.core.errors import InvalidInput, PermissionDenied
 from defector.core.inserts import Insert, new
+from defector.core.instances import relate
 from defector.core.known import knowing_principals
 from defector.core.prepared import Param, columns, instance
 from defector.core.prepared import Prepared as PreparedRead
 from defector.core.users import AnyUser
 from defector.directory.choices import Role
-from defector.directory.models import Compartment, Official, Post
+from defector.directory.models import Compartment, Post
 from defector.directory.queries import acting_official
 
 #: Attempts at saving a new case whose drawn cryptonym another transaction took meanwhile (each
@@ -195,68 +202,30 @@ def open_case(
             if foreseen is not None and prepared is not None
             else None
         )
-        cryptonym = cryptonyms.draw()
-        subject = _named_subject(identity, parsed, acting_user)
+        intake = Intake(
+            post=post,
+            sensitivity=sensitivity,
+            kind=kind,
+            codes=codes,
+            compartments=compartment_rows,
+            officers=officers,
+            identity=identity,
+            parsed=parsed,
+            reception=reception,
+            opener=opener,
+            prepared=prepared,
+            holders=holders,
+            cryptonym=cryptonyms.draw(),
+            foreseen=foreseen,
+            planned=planned,
+            subject=named_subject(identity, parsed, acting_user),
+        )
+        # The case, its subject and note, and (its first assessment made) its timeline lines
+        # and audit record, made now: the transaction gives them their keys and writes them
+        # (``cases.actions.opening``).
+        made = make(intake, acting_user=acting_user, moment=moment)
         with transaction.atomic():
-            return do_open_case(
-                Intake(
-                    post=post,
-                    sensitivity=sensitivity,
-                    kind=kind,
-                    codes=codes,
-                    compartments=compartment_rows,
-                    officers=officers,
-                    identity=identity,
-                    parsed=parsed,
-                    reception=reception,
-                    opener=opener,
-                    prepared=prepared,
-                    holders=holders,
-                    cryptonym=cryptonym,
-                    foreseen=foreseen,
-                    subject=subject,
-                    planned=planned,
-                ),
-                acting_user=acting_user,
-                moment=moment,
-            )
-
-
-@sensitive_variables("identity")
-def _named_subject(
-    identity: dict[str, Any], parsed: policy.Facts | None, acting_user: AnyUser
-) -> Subject:
-    """The new case's subject, made before the transaction, so that the apps that act on its
-    naming prepare what needs no write lock (``signals.subject_to_name``: the traces app's
-    digests and search). Its case, and its ``seal_uid`` (drawn as its default draws it, after
-    the case's cryptonym as before: :func:`_name_subject`), are given in the transaction,
-    where its insert seals its identity."""
-    subject = new(Subject, seal_uid=None, **identity)
-    signals.subject_to_name.send(
-        sender=Subject,
-        subject=subject,
-        actor=acting_user,
-        nationality=_first_nationality(parsed),
-    )
-    return subject
-
-
-def _name_subject(subject: Subject, case: Case) -> Subject:
-    """The subject made by :func:`_named_subject`, given its case and its ``seal_uid``."""
-    relate(subject, "case", case)
-    case._state.fields_cache["subject"] = subject  # as the one-to-one's descriptor keeps it
-    subject.seal_uid = _SEAL_UID.get_default()
-    return subject
-
-
-def _first_nationality(parsed: policy.Facts | None) -> str:
-    """The first nationality of the first assessment (its facts' nationalities are the parsed
-    ones), ``""`` when there is none, for the trace."""
-    return str(parsed.nationalities[0]) if parsed is not None else ""
-
-
-#: The field binding a subject's sealed values to its row (its default draws one).
-_SEAL_UID: Final = Subject._meta.get_field("seal_uid")
+            return do_open_case(intake, acting_user=acting_user, moment=moment, made=made)
 
 
 def check_may_open(acting_user: AnyUser) -> tuple[Principal, set[int]]:
@@ -322,63 +291,26 @@ def _check_reach(
     return sensitivity, codes, compartment_rows
 
 
-@dataclass(frozen=True, slots=True)
-class Intake:
-    """The checked values a case is opened with."""
-
-    post: Post
-    sensitivity: str
-    kind: str
-    codes: list[str]
-    compartments: list[Compartment]
-    officers: list[Official]
-    identity: dict[str, Any]
-    parsed: policy.Facts | None
-    reception: Reception
-    opener: Official
-    #: What the first assessment reads, read before the transaction (default: read in it).
-    prepared: Prepared | None = None
-    #: The post's owners of obligations and committee (``cases.actions.owners``), read before
-    #: the transaction: the notices' roster is kept from them (default: read in it).
-    holders: Holders | None = None
-    #: A cryptonym drawn before the transaction, which a case may hold (default: drawn in it,
-    #: among the free ones).
-    cryptonym: str = ""
-    #: The first assessment foreseen before the transaction (``facts.foresee``; default: in
-    #: it).
-    foreseen: Foreseen | None = None
-    #: The first assessment made before the transaction (``facts.plan_first``; default: made
-    #: in it).
-    planned: Planned | None = None
-    #: The subject made before the transaction, without its case or ``seal_uid``
-    #: (default: made in it, from ``identity``).
-    subject: Subject | None = None
-
-
 @sensitive_variables("intake")
-def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -> Case:
+def do_open_case(
+    intake: Intake, *, acting_user: AnyUser, moment: dt.datetime, made: Made | None = None
+) -> Case:
     """Write the case, its subject, its first assessment and note, and the audit record (in
-    the caller's transaction)."""
+    the caller's transaction); ``made``: what of it was made before the transaction
+    (``cases.actions.opening.make``; default: made now)."""
     reception, opener = intake.reception, intake.opener
-    case = new(
-        Case,
-        post=intake.post,
-        sensitivity=intake.sensitivity,
-        kind=intake.kind,
-        opened_at=moment,
-        opened_by=opener,
-        received_at=reception.received,
-        received_where=reception.where,
-        request_other=reception.other,
-        changed_at=moment,
-        changed_by=opener,
-    )
     prepared = foreseen = None
     if intake.parsed is not None:
         prepared = intake.prepared or prepare(intake.post)
         foreseen = intake.foreseen or foresee(intake.parsed, prepared)
-        case.categories = foreseen.categories
-    _save_with_cryptonym(case, intake.cryptonym)
+    if made is None:
+        made = make(
+            replace(intake, prepared=prepared, foreseen=foreseen),
+            acting_user=acting_user,
+            moment=moment,
+        )
+    case = made.case
+    _save_with_cryptonym(made, intake.cryptonym)
     # A new case has no links yet: add them (one insert each, none for an empty list; ``set``
     # would read the links first), as ``add`` inserts them (in the order of a set of ids).
     if intake.compartments:
@@ -398,11 +330,8 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
     if intake.holders is not None:
         # Whom the case's notices go to, from what was read before the transaction.
         keep_committee(case, intake.holders, intake.officers)
-    if intake.subject is not None:
-        subject = _name_subject(intake.subject, case)
-    else:
-        subject = new(Subject, case=case, **intake.identity)
-    _SUBJECTS.one(subject)
+    subject = give_case(made.subject, case)
+    SUBJECTS.write(made.subject_row)
     signals.subject_named.send(
         sender=Subject,
         subject=subject,
@@ -411,7 +340,7 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
         created=True,
         # The first nationality of the assessment made below, so that the trace need not
         # read it back.
-        nationality=_first_nationality(intake.parsed),
+        nationality=first_nationality(intake.parsed),
     )
     also: list[Entry] = []
     assessed = None
@@ -433,48 +362,62 @@ def do_open_case(intake: Intake, *, acting_user: AnyUser, moment: dt.datetime) -
             foreseen=foreseen,
         )
         also += assessed.entries()
-    created_note = None
-    if reception.first_note:
-        created_note = new(CaseNote, case=case, author=opener, text=reception.first_note, at=moment)
-        _NOTES.one(created_note)
+    created_note = made.note
+    if created_note is not None and made.note_row is not None:
+        relate(created_note, "case", case)
+        NOTES.write(made.note_row)
         also.append(Entry("cases.casenote.add", "Note added", created_note))
-    after: dict[str, Any] = audit.snapshot(case, CASE_AUDIT_FIELDS)
-    after["compartments"] = sorted(intake.codes)
-    after["officers"] = [official.pk for official in intake.officers]
-    after["subject"] = audit.snapshot(subject, list(IDENTITY_FIELDS))
-    if assessed is not None:
-        after |= intake.planned.audit if intake.planned is not None else assessed.audit()
+    where_text = f" ({reception.where})" if reception.where else ""
+    summary = (
+        f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
+        f"{case.cryptonym} opened"
+    )
+    created = assessed.opened if assessed is not None else ()
+    drafted = made.opening(case)
+    if drafted is not None and made.lines is not None:
+        # The record and the lines made before the transaction (``opening.make``).
+        record_event(
+            case,
+            acting_user=acting_user,
+            action=OPEN,
+            summary=summary,
+            at=moment,
+            official=opener,
+            created=created,
+            lines=made.lines,
+            drafted=drafted,
+        )
+        return case
+    after = after_of(intake, case, subject)
+    if assessed is not None and intake.planned is None:
+        after |= assessed.audit()
     if created_note is not None:
         after["note"] = created_note.pk
-    where_text = f" ({reception.where})" if reception.where else ""
     record_event(
         case,
         acting_user=acting_user,
-        action="cases.case.open",
-        summary=f"{_kind_summary(intake.kind)} at {intake.post.name}{where_text}; case "
-        f"{case.cryptonym} opened",
+        action=OPEN,
+        summary=summary,
         at=moment,
         after=after,
         also=also,
         official=opener,
-        created=assessed.opened if assessed is not None else (),
+        created=created,
     )
     return case
 
 
-#: An intake's inserts, each built once (``core.inserts``): the same rows as ``save()`` and
-#: ``add()`` write (no receiver listens to these models' ``post_save`` or ``m2m_changed``).
-_CASES: Final = Insert(Case, unless_taken=("cryptonym",))
-_SUBJECTS: Final = Insert(Subject)
-_NOTES: Final = Insert(CaseNote)
+#: An intake's links' inserts, each built once (``core.inserts``): the same rows as ``add()``
+#: writes (no receiver listens to their ``m2m_changed``).
 _Officers: Final = Case.officers.through
 _Compartments: Final = Case.compartments.through
 _CASE_OFFICERS: Final = Insert(_Officers, ignore_conflicts=True)
 _CASE_COMPARTMENTS: Final = Insert(_Compartments, ignore_conflicts=True)
 
 
-def _save_with_cryptonym(case: Case, drawn: str = "") -> None:
-    """Save a new case under a fresh cryptonym (``drawn``: one drawn before the transaction,
+def _save_with_cryptonym(made: Made, drawn: str = "") -> None:
+    """Save the new case (its row made ready: ``made.case_row``, the cryptonym converted at
+    each try) under a fresh cryptonym (``drawn``: one drawn before the transaction,
     which a case may hold), drawing again among the free ones (``new_cryptonym``) if a case
     holds it: one committed before (as likely as the share of the cryptonyms in use), or one a
     concurrent intake wrote meanwhile.
@@ -486,10 +429,10 @@ def _save_with_cryptonym(case: Case, drawn: str = "") -> None:
     ended, and writes nothing if that one commits. Nothing fails, so no savepoint is needed
     around it on either database, and PostgreSQL logs no error.
     """
-    alias = router.db_for_write(Case)
+    case = made.case
     for attempt in range(CRYPTONYM_SAVE_ATTEMPTS):
         case.cryptonym = drawn if drawn and not attempt else cryptonyms.new_cryptonym()
-        if _CASES.one_unless_taken(case, using=alias):
+        if CASES.write_unless_taken(made.case_row):
             return
     raise cryptonyms.CryptonymsBusy(
         f"{CRYPTONYM_SAVE_ATTEMPTS} cryptonyms drawn for this case were each taken meanwhile by "
