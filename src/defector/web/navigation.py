@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from django.conf import settings
@@ -223,6 +223,15 @@ class NavItem:
 @dataclass(frozen=True, slots=True)
 class Navigation:
     items: tuple[NavItem, ...]
+    #: The hash of ``items``, made once (the shell's fragments are keyed by the navigation
+    #: on every page: hashing its areas again cost each page a few microseconds an area).
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.items))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def available(self) -> tuple[NavItem, ...]:
