@@ -20,7 +20,7 @@ from defector.cases.forms import AssessForm
 from defector.policy.citations import CLAUSES
 from defector.policy.facts import FIELD_NAMES
 from defector.web import views
-from defector.web.navigation import Area, Navigation, navigation
+from defector.web.navigation import AREAS, Area, Navigation, navigation
 from defector.web.templatetags.clauses import clause_link
 
 # The password of every user that ``make_user`` (tests/conftest.py) creates.
@@ -230,6 +230,9 @@ def test_a_navigation_hashes_and_compares_as_its_items() -> None:
     assert hash(one) == hash(again) == hash(one.items)
     assert one != other
     assert {one: "a", other: "b"}[again] == "a"
+    # The site's own areas, named or not, are one key of the navigation kept.
+    assert navigation(None) is navigation(None, AREAS)
+    assert [item.area for item in navigation(None).items] == list(AREAS)
 
 
 def test_the_navigation_marks_the_current_area(signed_in: Client) -> None:

@@ -261,7 +261,12 @@ def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = ARE
     current = _current_view(request)
     principal = principal_for(getattr(request, "user", None)) if request is not None else None
     return _navigation(
-        principal, current, areas, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix()
+        principal,
+        current,
+        None if areas is AREAS else areas,  # the site's own: not hashed area by area each time
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+        get_script_prefix(),
     )
 
 
@@ -269,18 +274,18 @@ def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = ARE
 def _navigation(
     principal: Principal | None,
     current: str | None,
-    areas: tuple[Area, ...],
+    areas: tuple[Area, ...] | None,
     urlconf: object,
     root_urlconf: object,
     script_prefix: str,
 ) -> Navigation:
     """:func:`navigation` for a principal (``None``: everyone) in the view ``current``; the
     URL configuration and the script prefix, which the areas' addresses depend on, are part
-    of the key."""
+    of the key; ``areas`` ``None``: the site's own (:data:`AREAS`)."""
     return Navigation(
         tuple(
             NavItem(area=area, url=_url_of(area.url_name), current=_is_current(area, current))
-            for area in areas
+            for area in (AREAS if areas is None else areas)
             if principal is None or area.audience is None or area.audience(principal)
         )
     )
