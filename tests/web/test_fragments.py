@@ -7,10 +7,12 @@ import re
 import string
 from typing import Any
 
+import pytest
 from django.middleware import csrf
 from django.middleware.csrf import get_token
-from django.template import engines
+from django.template import Context, TemplateSyntaxError, engines
 from django.test import Client, RequestFactory
+from django.urls import set_script_prefix
 
 from defector.web.templatetags import fragments
 
@@ -96,3 +98,57 @@ def test_a_pages_token_passes_the_csrf_check_of_a_post(django_user_model: Any) -
     assert refused.status_code == 403
     signed_out = client.post("/sign-out/", {"csrfmiddlewaretoken": token[0]})
     assert signed_out.status_code in {302, 303}
+
+
+def test_a_fragment_holding_a_block_is_refused_when_its_template_is_read() -> None:
+    text = (
+        "{% load fragments %}{% fragment 'blocked' %}{% block inner %}{% endblock %}"
+        "{% endfragment %}"
+    )
+
+    with pytest.raises(TemplateSyntaxError, match=re.escape("holds no {% block %}")):
+        engines["django"].from_string(text)
+
+
+def test_a_layouts_blocks_outside_its_fragments_are_filled_by_the_page_that_extends_it() -> None:
+    fragments.forget()
+    layout = engines["django"].from_string(
+        "{% load fragments %}{% fragment 'layout-part' %}part{% endfragment %}"
+        "[{% block inner %}layout{% endblock %}]"
+    )
+    page = engines["django"].from_string(
+        "{% extends layout %}{% block inner %}page {{ who }}{% endblock %}"
+    )
+    request = RequestFactory().get("/")
+
+    assert page.render({"layout": layout.template, "who": "a"}, request) == "part[page a]"
+    assert page.render({"layout": layout.template, "who": "b"}, request) == "part[page b]"
+
+
+def test_a_fragments_addresses_follow_the_script_prefix_of_each_rendering() -> None:
+    """What addresses depend on is read once per rendering (``addressing``), not once per
+    process: a rendering under another script prefix renders the part again."""
+    fragments.forget()
+    text = "{% load fragments %}{% fragment 'home-link' %}{% url 'web:home' %}{% endfragment %}"
+    template = engines["django"].from_string(text)
+    try:
+        set_script_prefix("/one/")
+        first = template.render({}, RequestFactory().get("/"))
+        set_script_prefix("/two/")
+        second = template.render({}, RequestFactory().get("/"))
+    finally:
+        set_script_prefix("/")
+
+    assert first == "/one/"
+    assert second == "/two/"
+
+
+def test_a_renderings_addressing_is_read_once_and_kept_in_its_render_context() -> None:
+    context = Context()
+    first = fragments.addressing(context)
+    try:
+        set_script_prefix("/elsewhere/")
+        assert fragments.addressing(context) is first  # the same rendering
+        assert fragments.addressing(Context())[1] == "/elsewhere/"  # a new one
+    finally:
+        set_script_prefix("/")

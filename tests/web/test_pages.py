@@ -20,7 +20,7 @@ from defector.cases.forms import AssessForm
 from defector.policy.citations import CLAUSES
 from defector.policy.facts import FIELD_NAMES
 from defector.web import views
-from defector.web.navigation import Area, navigation
+from defector.web.navigation import AREAS, Area, Navigation, navigation
 from defector.web.templatetags.clauses import clause_link
 
 # The password of every user that ``make_user`` (tests/conftest.py) creates.
@@ -216,6 +216,23 @@ def test_an_area_whose_url_does_not_resolve_is_planned() -> None:
     assert nav.available[0].url == reverse("web:assess")
     assert [item.label for item in nav.planned] == ["Later"]
     assert nav.planned[0].url is None
+
+
+def test_a_navigation_hashes_and_compares_as_its_items() -> None:
+    """Its hash is made once (the shell's fragments are keyed by it): equal items, equal
+    navigations and hashes; other items, another navigation."""
+    areas = (Area("Assess", "web:assess", "assess"), Area("Later", "later:index", "later"))
+    one = navigation(None, areas)
+    again = Navigation(tuple(one.items))
+    other = navigation(None, areas[:1])
+
+    assert one == again
+    assert hash(one) == hash(again) == hash(one.items)
+    assert one != other
+    assert {one: "a", other: "b"}[again] == "a"
+    # The site's own areas, named or not, are one key of the navigation kept.
+    assert navigation(None) is navigation(None, AREAS)
+    assert [item.area for item in navigation(None).items] == list(AREAS)
 
 
 def test_the_navigation_marks_the_current_area(signed_in: Client) -> None:

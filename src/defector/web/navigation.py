@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from django.conf import settings
@@ -223,6 +223,15 @@ class NavItem:
 @dataclass(frozen=True, slots=True)
 class Navigation:
     items: tuple[NavItem, ...]
+    #: The hash of ``items``, made once (the shell's fragments are keyed by the navigation
+    #: on every page: hashing its areas again cost each page a few microseconds an area).
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.items))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def available(self) -> tuple[NavItem, ...]:
@@ -252,7 +261,12 @@ def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = ARE
     current = _current_view(request)
     principal = principal_for(getattr(request, "user", None)) if request is not None else None
     return _navigation(
-        principal, current, areas, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix()
+        principal,
+        current,
+        None if areas is AREAS else areas,  # the site's own: not hashed area by area each time
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+        get_script_prefix(),
     )
 
 
@@ -260,18 +274,18 @@ def navigation(request: HttpRequest | None = None, areas: tuple[Area, ...] = ARE
 def _navigation(
     principal: Principal | None,
     current: str | None,
-    areas: tuple[Area, ...],
+    areas: tuple[Area, ...] | None,
     urlconf: object,
     root_urlconf: object,
     script_prefix: str,
 ) -> Navigation:
     """:func:`navigation` for a principal (``None``: everyone) in the view ``current``; the
     URL configuration and the script prefix, which the areas' addresses depend on, are part
-    of the key."""
+    of the key; ``areas`` ``None``: the site's own (:data:`AREAS`)."""
     return Navigation(
         tuple(
             NavItem(area=area, url=_url_of(area.url_name), current=_is_current(area, current))
-            for area in areas
+            for area in (AREAS if areas is None else areas)
             if principal is None or area.audience is None or area.audience(principal)
         )
     )

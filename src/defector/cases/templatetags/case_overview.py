@@ -30,24 +30,21 @@ from typing import Any, Final
 
 from django import template
 from django.forms import BoundField
-from django.template.defaulttags import CsrfTokenNode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from defector.cases.forms import MoveForm
 from defector.cases.templatetags.case_list import filter_field
 from defector.cases.templatetags.case_page import tab_addresses
 from defector.cases.templatetags.cases import countdown, utc, words
 from defector.core.reversing import current_app, reverse
+from defector.web.templatetags.fragments import addressing, csrf_input
 
 register = template.Library()
 
 #: The clause of the grant of defector status, cited in the Next steps panel.
 GRANT_CLAUSE: Final = "6b(2)"
-_CSRF: Final = CsrfTokenNode()
 _ERROR_SUMMARY: Final = "web/includes/error_summary.html"
 _VERSION_NOTE: Final = "cases/includes/version_note.html"
 #: How many renderings of the unbound move form are kept (one for each set of stages).
@@ -374,16 +371,13 @@ def _move(
     case's own rendering is that."""
     if form is not None:
         head, tail = _move_parts(context, case, form, link, app)
-        return f"{head}{_CSRF.render(context)}{tail}"
+        return f"{head}{csrf_input(context)}{tail}"
     key = (
         tuple(case.next_stages),
         tuple(case.closing_outcomes),
         case.closed,
         bool(context.get("hide_required")),
-        app,
-        get_urlconf(),
-        get_script_prefix(),
-        get_language(),
+        *addressing(context),
     )
     parts = _unbound_moves.get(key)
     if parts is None:
@@ -395,9 +389,9 @@ def _move(
             if len(_unbound_moves) >= KEPT:
                 _unbound_moves.clear()
             _unbound_moves[key] = sampled
-        return f"{head}{_CSRF.render(context)}{tail}"
+        return f"{head}{csrf_input(context)}{tail}"
     head, tail = _filled(parts, case)
-    return f"{head}{_CSRF.render(context)}{tail}"
+    return f"{head}{csrf_input(context)}{tail}"
 
 
 @register.simple_tag(takes_context=True)

@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from defector.cases.sections import OVERVIEW, Tab
-from defector.core.reversing import current_app, reverse
+from defector.core.reversing import reverse
+from defector.web.templatetags.fragments import addressing
 
 register = template.Library()
 
@@ -64,9 +63,10 @@ def case_tabs(context: Any, tabs: Iterable[Tab], case_id: int) -> SafeString:
     every case with the same tabs but for the case's id in their addresses, written once per
     process for those tabs (for :data:`_SAMPLE_ID`, replaced by the case's id), as long as
     the sample stands only in their addresses and the case's own writing is that."""
-    app = current_app(context)
+    addresses = addressing(context)
+    app = addresses[2]
     row = tuple(tabs)
-    key = (row, app, get_urlconf(), get_script_prefix(), get_language())
+    key = (row, *addresses)
     kept = _rows.get(key)
     if kept is not None and type(case_id) is int:
         return mark_safe(kept.replace(str(_SAMPLE_ID), str(case_id)))  # noqa: S308

@@ -14,6 +14,9 @@ List every value the part shows among its dependencies: anything else it reads i
 the first request that rendered it. The one exception is the CSRF token: a
 ``{% csrf_token %}`` inside the part is rendered each time with the request's own token (the
 token is not asked for when the part holds no ``{% csrf_token %}``, as the tag would not).
+
+A part holds no ``{% block %}`` (a child template could not fill it): the template engine,
+which looks for a layout's blocks on every rendering, need not walk the parts' nodes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Final
 from django import template
 from django.middleware import csrf
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
@@ -81,9 +85,10 @@ def token_for(request: Any) -> str:
     return masked(secret)
 
 
-def _csrf_input(context: Any) -> str:
+def csrf_input(context: Any) -> str:
     """What ``{% csrf_token %}`` renders for this request (Django's ``CsrfTokenNode``); the
-    token of the ``csrf`` context processor (a lazy ``get_token``) made by :func:`token_for`."""
+    token of the ``csrf`` context processor (a lazy ``get_token``) made by :func:`token_for`
+    (a fifth of ``get_token``'s CPU: one read of the system's randomness, not one a character)."""
     token = context.get("csrf_token")
     request = getattr(context, "request", None)
     if isinstance(token, SimpleLazyObject) and request is not None:  # letters and digits
@@ -93,7 +98,29 @@ def _csrf_input(context: Any) -> str:
     return str(format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token))
 
 
+#: Where :func:`addressing` keeps its answer in a rendering's ``render_context``.
+_ADDRESSING: Final = "defector.web.fragments.addressing"
+
+
+def addressing(context: Any) -> tuple[Any, ...]:
+    """What every address and date's name of a rendering depends on: the URL configuration,
+    the script prefix, the request's ``current_app`` (``core.reversing.current_app``) and the
+    active language, read once per rendering (each is a context variable's read, a few
+    microseconds; the page's tags asked them dozens of times). None of them changes while a
+    template renders: the middleware and the view set them before."""
+    state = context.render_context
+    found = state.get(_ADDRESSING)
+    if found is None:
+        found = (get_urlconf(), get_script_prefix(), current_app(context), get_language())
+        state[_ADDRESSING] = found
+    return found  # type: ignore[no-any-return]
+
+
 class FragmentNode(template.Node):
+    #: The part's nodes are not the layout's: the engine's search for blocks (``{% extends
+    #: %}``, on every rendering) does not walk them (:func:`fragment` refuses a block in one).
+    child_nodelists = ()
+
     def __init__(self, name: str, dependencies: list[FilterExpression], nodelist: NodeList):
         self.name = name
         self.dependencies = dependencies
@@ -102,10 +129,7 @@ class FragmentNode(template.Node):
     def render(self, context: Any) -> SafeString:
         key = (
             self.name,
-            get_urlconf(),
-            get_script_prefix(),
-            current_app(context),
-            get_language(),
+            *addressing(context),
             context.autoescape,
             *(dependency.resolve(context) for dependency in self.dependencies),
         )
@@ -118,7 +142,7 @@ class FragmentNode(template.Node):
                 while len(_parts) > KEPT:
                     _parts.popitem(last=False)
         if _TOKEN_INPUT in part:
-            part = part.replace(_TOKEN_INPUT, _csrf_input(context))
+            part = part.replace(_TOKEN_INPUT, csrf_input(context))
         return mark_safe(part)  # noqa: S308  (rendered by the engine, escaped there)
 
 
@@ -130,6 +154,8 @@ def fragment(parser: Parser, token: Token) -> FragmentNode:
         raise template.TemplateSyntaxError("{% fragment %} takes a quoted name first")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% fragment %} holds no {% block %}")
     dependencies = [parser.compile_filter(bit) for bit in bits[2:]]
     return FragmentNode(bits[1][1:-1], dependencies, nodelist)
 
