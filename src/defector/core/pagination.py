@@ -48,16 +48,20 @@ class Mapped(Generic[_M]):
     def page(self, start: int, stop: int) -> list[Any]:
         return self.out(list(self.rows[start:stop]))
 
+    def counted_page(self, start: int, stop: int) -> tuple[int, list[Any]]:
+        """The count, and the page from ``start`` to ``stop`` (empty past the end): what a
+        page answers, asked at once (a list may keep the two together)."""
+        count = self.count()
+        return count, self.page(start, stop) if start < count else []
+
 
 def _count(items: Any) -> int:
-    if isinstance(items, QuerySet | Mapped):
+    if isinstance(items, QuerySet):
         return items.count()
     return len(items)
 
 
 def _slice(items: Any, start: int, stop: int) -> Sequence[Any]:
-    if isinstance(items, Mapped):
-        return items.page(start, stop)
     return list(items[start:stop])
 
 
@@ -86,8 +90,12 @@ class PageNumber(PaginationBase):
     ) -> Any:
         size = pagination.page_size
         start = (pagination.page - 1) * size
-        count = _count(queryset)
-        items = _slice(queryset, start, start + size) if start < count else []
+        items: Sequence[Any]
+        if isinstance(queryset, Mapped):
+            count, items = queryset.counted_page(start, start + size)
+        else:
+            count = _count(queryset)
+            items = _slice(queryset, start, start + size) if start < count else []
         return {
             "items": items,
             "count": count,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Final, cast
 
 from django.core.exceptions import EmptyResultSet
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.db.models import (
     CharField,
@@ -355,13 +356,26 @@ _SUMMARY_FIELDS: Final = (
     "open_count",
     "overdue_count",
     "version",
+    "next_due",
 )
+
+#: How the API writes a time (``ninja``'s encoder is Django's for them): a page's times
+#: written once, when it is read, and kept so.
+_JSON: Final = DjangoJSONEncoder()
 
 
 class CaseSummaries(Mapped[Case]):
     """The list for the API's pages (``core.pagination``): ``count()`` counts the cases
     without their obligations, a page is read as the API's summaries (plain values, no model
-    instances; one query each, whatever the number of cases)."""
+    instances; one query each, whatever the number of cases), their times written as JSON
+    writes them (:data:`_JSON`: the answer's bytes are the same, and each page kept is not
+    written out again).
+
+    A page and its count are kept together (``counted_page``) while the database is unchanged
+    (``core.unchanged``: one reading for both) unless the overdue filter is given, and until
+    the first of the rows' open obligations not yet overdue falls due, as the web's rows are
+    (``list_rows.CaseRows``). The summaries kept are shared by the process's threads: nothing
+    changes them (the renderer only writes them)."""
 
     def __init__(self, read: _ListRead) -> None:
         super().__init__(Case.objects.none(), lambda rows: rows)
@@ -371,9 +385,35 @@ class CaseSummaries(Mapped[Case]):
         return self.read.count()
 
     def page(self, start: int, stop: int) -> list[Any]:
+        return list(self._summaries(start, stop)[0])
+
+    def counted_page(self, start: int, stop: int) -> tuple[int, list[Any]]:
+        read = self.read
+        if read.overdue is not None:  # which cases are counted and shown depends on the clock
+            return super().counted_page(start, stop)
+        count, summaries, _, _ = kept(
+            connections[read.alias],
+            ("cases.list_summaries", read.key, start, stop),
+            lambda: self._counted(start, stop),
+            still=lambda kept: kept[2] <= read.now and (kept[3] is None or read.now <= kept[3]),
+        )
+        return count, list(summaries)
+
+    def _counted(self, start: int, stop: int) -> tuple[int, tuple[dict[str, Any], ...], Any, Any]:
+        count = self.count()
+        if start >= count:
+            return count, (), self.read.now, None
+        return (count, *self._summaries(start, stop))
+
+    def _summaries(self, start: int, stop: int) -> tuple[tuple[dict[str, Any], ...], Any, Any]:
+        """The page's summaries from ``start`` to ``stop``, the clock they were read at, and
+        when the first of their open obligations not yet overdue then falls due (``None``:
+        none), both as the database compares them."""
         rows = self.read.slice(start, stop)
+        dues = [row["next_due"] for row in rows if row["next_due"] is not None]
         posts = {row["post_of"]: post_of(row["post_of"]) for row in rows}
-        return [
+        written = _JSON.default
+        summaries = tuple(
             {
                 "id": row["id"],
                 "cryptonym": row["cryptonym"],
@@ -384,8 +424,8 @@ class CaseSummaries(Mapped[Case]):
                     "name": posts[row["post_of"]][1],
                 },
                 "sensitivity": row["sensitivity"],
-                "opened_at": row["opened_at"],
-                "received_at": row["received_at"],
+                "opened_at": written(row["opened_at"]),
+                "received_at": written(row["received_at"]),
                 "stage": row["stage"],
                 "outcome": row["outcome"],
                 "categories": list(categories_of(row["categories_json"])),
@@ -394,7 +434,8 @@ class CaseSummaries(Mapped[Case]):
                 "version": row["version"],
             }
             for row in rows
-        ]
+        )
+        return summaries, self.read.now, min(dues, default=None)
 
 
 def case_summaries(
