@@ -317,3 +317,35 @@ def test_an_insert_takes_the_key_of_a_related_object_saved_after_it_was_given(
     other.save()
     KEYS.save([row])
     assert IdempotencyKey.objects.get(pk=row.pk).user_id == other.pk
+
+
+def test_an_insert_of_more_rows_than_a_statement_holds_writes_them_all_with_their_keys(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two rows a statement (as ``bulk_create`` splits a long list by the database's limit on
+    # parameters): five rows are three statements, each given the keys of its own rows.
+    batch = Insert(IdempotencyKey)
+    monkeypatch.setattr(batch, "_batch_size", lambda alias, objs: 2)
+    with CaptureQueriesContext(connection) as queries:
+        many = batch.save([key(user, number) for number in range(12, 17)])
+
+    assert len(queries.captured_queries) == 3
+    assert all(isinstance(obj.pk, int) for obj in many)
+    assert len({obj.pk for obj in many}) == 5
+    for obj in many:
+        assert IdempotencyKey.objects.get(pk=obj.pk).key == obj.key
+
+
+def test_rows_made_ready_of_more_than_a_statement_holds_are_written_whole(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = Insert(IdempotencyKey)
+    monkeypatch.setattr(batch, "_batch_size", lambda alias, objs: 2)
+    saved = KEYS.save([key(user, number) for number in range(17, 22)])
+    made = [key(user, number) for number in range(17, 22)]
+    written = batch.write(batch.ready(made))
+
+    assert written == made
+    assert stored([obj.pk for obj in written]) == stored([obj.pk for obj in saved])
+    for obj in written:
+        assert IdempotencyKey.objects.get(pk=obj.pk).key == obj.key

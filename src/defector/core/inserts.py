@@ -364,16 +364,16 @@ class Insert:
             with prepared.cursor(connection) as cursor:
                 cursor.execute(built.sql, params)
                 if self.returning:
-                    rows = (
+                    given = (
                         connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
                         if len(chunk) > 1
                         else [cursor.fetchone()]
                     )
                 else:
-                    rows = []
-            if rows == [None] and self.unless_taken:
+                    given = []
+            if given == [None] and self.unless_taken:
                 return []
-            for obj, returned in zip(chunk, rows, strict=False):
+            for obj, returned in zip(chunk, given, strict=False):
                 values = list(returned)
                 for position, functions, expression in built.converters:
                     for function in functions:
