@@ -14,6 +14,7 @@ from django.template import Context, TemplateSyntaxError, engines
 from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
 
+from defector.core import rendering
 from defector.web.templatetags import fragments
 
 PART = (
@@ -66,7 +67,7 @@ def test_a_fragment_without_a_token_asks_for_none() -> None:
 def test_a_fragments_token_is_one_django_unmasks_to_the_requests_secret() -> None:
     request = RequestFactory().get("/")
     secret = request.META["CSRF_COOKIE"] = get_token(RequestFactory().get("/"))[:32]
-    tokens = {fragments.token_for(request) for _ in range(200)}
+    tokens = {rendering.token_for(request) for _ in range(200)}
 
     assert len(tokens) == 200  # a new mask each time
     for token in tokens:
@@ -80,7 +81,7 @@ def test_a_fragments_token_is_one_django_unmasks_to_the_requests_secret() -> Non
 
 def test_a_request_without_a_secret_gets_a_new_one_as_get_token_gives_it() -> None:
     request = RequestFactory().get("/")
-    token = fragments.token_for(request)
+    token = rendering.token_for(request)
 
     assert csrf._unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
@@ -145,10 +146,10 @@ def test_a_fragments_addresses_follow_the_script_prefix_of_each_rendering() -> N
 
 def test_a_renderings_addressing_is_read_once_and_kept_in_its_render_context() -> None:
     context = Context()
-    first = fragments.addressing(context)
+    first = rendering.addressing(context)
     try:
         set_script_prefix("/elsewhere/")
-        assert fragments.addressing(context) is first  # the same rendering
-        assert fragments.addressing(Context())[1] == "/elsewhere/"  # a new one
+        assert rendering.addressing(context) is first  # the same rendering
+        assert rendering.addressing(Context())[1] == "/elsewhere/"  # a new one
     finally:
         set_script_prefix("/")

@@ -38,8 +38,8 @@ from defector.cases.forms import MoveForm
 from defector.cases.templatetags.case_list import filter_field
 from defector.cases.templatetags.case_page import tab_addresses
 from defector.cases.templatetags.cases import countdown, utc, words
+from defector.core.rendering import addressing, csrf_input
 from defector.core.reversing import current_app, reverse
-from defector.web.templatetags.fragments import addressing, csrf_input
 
 register = template.Library()
 

@@ -25,8 +25,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from defector.cases.sections import OVERVIEW, Tab
+from defector.core.rendering import addressing
 from defector.core.reversing import reverse
-from defector.web.templatetags.fragments import addressing
 
 register = template.Library()
 
