@@ -374,25 +374,16 @@ def do_open_case(
     )
     created = assessed.opened if assessed is not None else ()
     drafted = made.opening(case)
-    if drafted is not None and made.lines is not None:
-        # The record and the lines made before the transaction (``opening.make``).
-        record_event(
-            case,
-            acting_user=acting_user,
-            action=OPEN,
-            summary=summary,
-            at=moment,
-            official=opener,
-            created=created,
-            lines=made.lines,
-            drafted=drafted,
-        )
-        return case
-    after = after_of(intake, case, subject)
-    if assessed is not None and intake.planned is None:
-        after |= assessed.audit()
-    if created_note is not None:
-        after["note"] = created_note.pk
+    # The record and the lines made before the transaction (``opening.make``), else made now
+    # of what was written.
+    ahead = drafted is not None and made.lines is not None
+    after = None
+    if not ahead:
+        after = after_of(intake, case, subject)
+        if assessed is not None and intake.planned is None:
+            after |= assessed.audit()
+        if created_note is not None:
+            after["note"] = created_note.pk
     record_event(
         case,
         acting_user=acting_user,
@@ -400,9 +391,11 @@ def do_open_case(
         summary=summary,
         at=moment,
         after=after,
-        also=also,
+        also=() if ahead else also,
         official=opener,
         created=created,
+        lines=made.lines if ahead else None,
+        drafted=drafted if ahead else None,
     )
     return case
 
