@@ -88,7 +88,11 @@ pytest-postgres: install
 # baseline of the same run, on SQLite and PostgreSQL, at the full size (250 posts, 100,000
 # cases, 1,000,000 audit events: it takes long). Smaller: BENCH_POSTS=20 BENCH_CASES=2000
 # BENCH_EVENTS=40000 make bench. None is part of `make test`.
+# The sources compiled first, as an installed package's are: the commands the table times
+# (`audit verify`) then start as deployed, also where PYTHONDONTWRITEBYTECODE is set
+# (docs/benchmarks.md, the fifteenth session's `verifycmd`).
 bench: install
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python tests/bench/bench_table.py
 
 # Every other tests/bench/bench_*.py, each printing its own figures.
