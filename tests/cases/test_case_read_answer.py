@@ -23,6 +23,7 @@ from ninja.responses import NinjaJSONEncoder
 from defector.cases import actions, queries
 from defector.cases.api.common import assessment_out, case_out, entry_out
 from defector.cases.models import Case, Obligation
+from defector.cases.queries import case_row
 from defector.cases.queries.case_row import obligation_rows_key
 from defector.cases.queries.obligations import OBLIGATION_ROWS
 from defector.cases.schemas import CaseRecordOut
@@ -337,3 +338,43 @@ def test_the_case_pages_obligation_rows_are_those_of_their_own_read(
             compared += len(rows)
             assert len(read.captured_queries) == (0 if connection.vendor == "postgresql" else 1)
     assert compared
+
+
+def _state(queryset: Any) -> dict[str, Any]:
+    """A queryset's state, its case hint by key, its query's as its own state."""
+    state = {k: v for k, v in vars(queryset).items() if k not in {"_query", "_hints"}}
+    state["hints"] = {k: getattr(v, "pk", v) for k, v in queryset._hints.items()}
+    query = vars(queryset._query)
+    # None on both: a new query's is its class's, a clone's is set to None in its own state
+    state["query"] = {k: v for k, v in query.items() if k != "_annotation_select_cache"}
+    state["annotation_select_cache"] = queryset._query._annotation_select_cache
+    return state
+
+
+def test_the_case_pages_officers_and_compartments_are_kept_as_prefetch_related_keeps_them(
+    cases: list[Case], officer: User
+) -> None:
+    for case in cases:
+        with remembering():
+            try:
+                page = queries.case_page(officer, case.pk)
+            except NotFound:
+                continue
+        for name in ("officers", "compartments"):
+            kept = page._prefetched_objects_cache[name]
+            django = getattr(Case.objects.get(pk=case.pk), name).get_queryset()
+            assert type(kept) is type(django)
+            assert kept._hints["instance"] is page
+            assert _state(kept) | {"_result_cache": None, "_prefetch_done": False} == _state(django)
+            assert str(kept.filter(pk=1).query) == str(django.filter(pk=1).query)
+            with CaptureQueriesContext(connection) as counted:
+                rows = list(getattr(page, name).all())
+            assert not counted.captured_queries
+            assert rows == list(django)
+            assert str(kept.query) == str(django.query)  # the deferred filter, applied
+
+
+def test_a_relation_not_a_many_to_many_of_the_case_is_kept_by_its_related_manager() -> None:
+    assert case_row._plain_relation("post") is None  # a foreign key
+    assert case_row._plain_relation("no_such_relation") is None
+    assert case_row._plain_relation("officers") is not None

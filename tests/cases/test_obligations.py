@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from defector.cases import actions, clocks, queries
 from defector.cases.models import Case, CaseNote, Obligation, TimelineEntry
+from defector.cases.queries import obligations as obligations_module
+from defector.core.access import remembering
 from defector.core.errors import InvalidInput, NotFound, PermissionDenied
 from defector.policy.obligations import ObligationId
 
@@ -494,3 +496,35 @@ def test_an_obligation_cannot_go_to_someone_who_may_not_see_the_case(
         {"field": "owner_id", "message": "Bonn Officer may not see this case"}
     ]
     assert counts() == before
+
+
+# --- the case page's views, made once -------------------------------------------------------
+
+
+def test_a_page_makes_its_obligation_views_once_at_the_time_first_asked(
+    open_case: Any, officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = open_case(facts=EVERYTHING, received_at=RECEIVED, at=AT)
+    made: list[str] = []
+    row_view = obligations_module._row_view
+
+    def counted(row: dict[str, Any], now: dt.datetime) -> Any:
+        made.append(row["identifier"])
+        return row_view(row, now)
+
+    monkeypatch.setattr(obligations_module, "_row_view", counted)
+    late = AT + dt.timedelta(minutes=16)
+    with remembering():  # a page's reading: the case decided
+        page = queries.case_page(officer, case.pk)
+        banner = queries.obligations_of(officer, page, now=late)  # the threat banner's
+        count = len(made)
+        overview = queries.obligations_of(officer, page)  # the Overview's: the same views
+        assert len(made) == count
+        assert overview == banner
+        assert overview is not banner
+        assert "disseminate_threat_information" in {v.identifier for v in overview if v.overdue}
+        early = queries.obligations_of(officer, page, now=AT)  # another time: made for it
+        assert len(made) == 2 * count
+        assert not any(view.overdue for view in early)
+        assert queries.obligations_of(officer, page) == banner  # the page's own again
+    assert queries.obligations_of(officer, case, now=late) == banner  # outside a page's reading

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.template import engines
+from django.template import Context, engines
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from defector.cases.forms.widgets import QuickHiddenInput, QuickTextarea
 from defector.cases.sections import OVERVIEW, Tab
+from defector.cases.templatetags.case_page import tab_addresses, tab_addresses_of
 
 #: The loop the row of tabs was rendered by before ``{% case_tabs %}``.
 TABS_LOOP = (
@@ -95,3 +97,13 @@ def test_a_row_of_tabs_kept_for_its_tabs_takes_each_case_s_id() -> None:
             request = RequestFactory().get(f"/cases/{case_id}/")
             context = {"tabs": tabs, "case_id": case_id}
             assert tag.render(context, request) == loop.render(context, request)
+
+
+def test_a_renderings_tab_addresses_are_made_once_for_each_case_as_url_writes_them() -> None:
+    first, second = Context(), Context()
+    made = tab_addresses_of(first, 7, None)
+    assert tab_addresses_of(first, 7, None) is made  # the Next steps' and the summary's
+    assert tab_addresses_of(first, 8, None) is not made
+    assert tab_addresses_of(second, 7, None) is not made  # a new rendering makes its own
+    assert made("assessment") == tab_addresses(7, None)("assessment")
+    assert made("assessment") == reverse("cases:tab", args=[7, "assessment"])

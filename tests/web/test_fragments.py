@@ -153,3 +153,21 @@ def test_a_renderings_addressing_is_read_once_and_kept_in_its_render_context() -
         assert rendering.addressing(Context())[1] == "/elsewhere/"  # a new one
     finally:
         set_script_prefix("/")
+
+
+def test_every_form_of_a_rendering_carries_one_token_as_djangos_lazy_token_gives() -> None:
+    fragments.forget()
+    text = (
+        "{% load fragments %}{% fragment 'form-a' %}{% csrf_token %}{% endfragment %}"
+        "{% fragment 'form-b' %}<form>{% csrf_token %}</form>{% endfragment %}"
+    )
+    first, first_secret = render(text)
+    again, again_secret = render(text)
+
+    tokens = TOKEN.findall(first)
+    assert len(tokens) == 2
+    assert tokens[0] == tokens[1]
+    assert unmasked(tokens[0]) == first_secret
+    (token,) = set(TOKEN.findall(again))
+    assert token != tokens[0]
+    assert unmasked(token) == again_secret

@@ -51,14 +51,26 @@ def token_for(request: Any) -> str:
     return masked(secret)
 
 
+#: Where :func:`csrf_input` keeps the field it wrote in a rendering's ``render_context``.
+_CSRF_INPUT: Final = "defector.core.rendering.csrf_input"
+
+
 def csrf_input(context: Any) -> str:
     """What ``{% csrf_token %}`` renders for this request (Django's ``CsrfTokenNode``); the
     token of the ``csrf`` context processor (a lazy ``get_token``) made by :func:`token_for`
-    (a fifth of ``get_token``'s CPU: one read of the system's randomness, not one a character)."""
+    (a fifth of ``get_token``'s CPU: one read of the system's randomness, not one a character),
+    once per rendering: as Django's lazy token is asked once per rendering, every form of a
+    page carries the same token (the header's sign-out and the case page's move form)."""
     token = context.get("csrf_token")
     request = getattr(context, "request", None)
     if isinstance(token, SimpleLazyObject) and request is not None:  # letters and digits
-        return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token_for(request)}">'
+        state = context.render_context
+        kept = state.get(_CSRF_INPUT)
+        if kept is not None and kept[0] is token:
+            return kept[1]  # type: ignore[no-any-return]
+        field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token_for(request)}">'
+        state[_CSRF_INPUT] = (token, field)
+        return field
     if not token or token == "NOTPROVIDED":  # noqa: S105  (Django's mark of no token)
         return ""
     return str(format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token))

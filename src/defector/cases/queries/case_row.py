@@ -13,11 +13,13 @@ conditions, and what they answer is remembered as ``get_for`` and ``may`` rememb
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Final
 
 from django.contrib.auth.models import User
 from django.db import connections, router
-from django.db.models import OuterRef
+from django.db.models import Manager, Model, OuterRef, QuerySet, sql
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 
 from defector.cases.models import Case, Obligation, Subject
 from defector.cases.queries.page_facts import facts_columns, facts_from, remember_facts
@@ -250,8 +252,45 @@ def page_case(user: AnyUser, case_id: int | str) -> Case:
 
 
 def _prefetched(case: Case, name: str, rows: list[Any]) -> None:
-    """``case.<name>.all()`` answering ``rows``, as ``prefetch_related(name)`` leaves it."""
-    queryset = getattr(case, name).get_queryset()
+    """``case.<name>.all()`` answering ``rows``, as ``prefetch_related(name)`` leaves it: the
+    queryset of ``case.<name>``'s related manager, made as it makes it (its filter on the
+    case deferred) without the manager (whose making cost about as much as the page's read of
+    these rows) when the related model's manager is Django's own (:func:`_plain_relation`)."""
+    plain = _plain_relation(name)
+    if plain is None:
+        queryset = getattr(case, name).get_queryset()
+    else:
+        model, keys = plain
+        query = sql.Query(model)
+        query.filter_is_sticky = True  # as ``_next_is_sticky().filter(…)`` leaves it
+        queryset = QuerySet(model=model, query=query, hints={"instance": case})
+        queryset._deferred_filter = (  # type: ignore[attr-defined]
+            False,
+            (),
+            {key: getattr(case, attname) for key, attname in keys},
+        )
     queryset._result_cache = rows
     queryset._prefetch_done = True
     case.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+@functools.cache
+def _plain_relation(name: str) -> tuple[type[Model], tuple[tuple[str, str], ...]] | None:
+    """For the many-to-many ``Case.<name>``: the related model and its related manager's
+    filter (each key, with the case's attribute it is given), when that manager makes its
+    queryset as Django's does for a model whose default manager is Django's own (a plain
+    ``QuerySet`` of the model, its ``instance`` hint, the filter deferred); else ``None``."""
+    descriptor = getattr(Case, name, None)
+    if not isinstance(descriptor, ManyToManyDescriptor) or descriptor.reverse:
+        return None
+    model = descriptor.rel.model
+    manager: Any = model._default_manager
+    if type(manager) is not Manager or getattr(manager, "_queryset_class", None) is not QuerySet:
+        return None
+    field = descriptor.rel.field
+    through: Any = descriptor.rel.through
+    source: Any = through._meta.get_field(field.m2m_field_name())
+    query_name = field.related_query_name()
+    return model, tuple(
+        (f"{query_name}__{target.name}", target.attname) for _, target in source.related_fields
+    )

@@ -156,16 +156,42 @@ def obligations_of(
     user: AnyUser, case: Case, *, now: dt.datetime | None = None
 ) -> list[ObligationView]:
     """The case's obligations: open ones first (by due time, those without a clock last),
-    then the rest, newest first. Once the case's sight is decided for ``user`` (the case
-    page's reader), from the rows :data:`OBLIGATION_ROWS` reads, once per page."""
-    now = now or timezone.now()
+    then the rest, newest first, whether overdue at ``now`` (by default the time of the
+    first call within a page's reading, else of this call). Once the case's sight is
+    decided for ``user`` (the case page's reader), from the rows :data:`OBLIGATION_ROWS`
+    reads, once per page, and made into views once per page for the same ``now`` (the
+    threat banner's and the Overview's: :func:`obligation_views_key`)."""
     if decided(user, Action.VIEW, case):  # the case's own rule: all of its rows
-        rows = remembered(
-            obligation_rows_key(user, case.pk), lambda: OBLIGATION_ROWS.rows(case=case.pk)
+        made = remembered(
+            obligation_views_key(user, case.pk),
+            lambda: _views_of_rows(user, case, now or timezone.now()),
         )
-        views = [_row_view(row, now) for row in rows]
-    else:
-        views = [_obligation_view(row, now) for row in visible_obligations(user, case)]
+        if now is not None and now != made[0]:  # asked at another time than the page's
+            made = _views_of_rows(user, case, now)
+        return list(made[1])
+    now = now or timezone.now()
+    return _in_order([_obligation_view(row, now) for row in visible_obligations(user, case)])
+
+
+def obligation_views_key(user: AnyUser, case_id: int) -> tuple[Any, ...]:
+    """The key under which a page remembers the case's obligation views, with the time they
+    were made at (:func:`obligations_of`)."""
+    return ("cases.obligation_views", getattr(user, "pk", None), case_id)
+
+
+def _views_of_rows(
+    user: AnyUser, case: Case, now: dt.datetime
+) -> tuple[dt.datetime, tuple[ObligationView, ...]]:
+    """``now`` and the case's obligation views at ``now``, in order, from the page's rows."""
+    rows = remembered(
+        obligation_rows_key(user, case.pk), lambda: OBLIGATION_ROWS.rows(case=case.pk)
+    )
+    return now, tuple(_in_order([_row_view(row, now) for row in rows]))
+
+
+def _in_order(views: list[ObligationView]) -> list[ObligationView]:
+    """Open obligations first (by due time, those without a clock last), then the rest,
+    newest first."""
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     open_ = sorted(
         (v for v in views if v.is_open), key=lambda v: (v.due_at or far, v.arose_at, v.id)

@@ -36,7 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from defector.cases.forms import MoveForm
 from defector.cases.templatetags.case_list import filter_field
-from defector.cases.templatetags.case_page import tab_addresses
+from defector.cases.templatetags.case_page import tab_addresses_of
 from defector.cases.templatetags.cases import countdown, utc, words
 from defector.core.rendering import addressing, csrf_input
 from defector.core.reversing import current_app, reverse
@@ -258,7 +258,7 @@ def case_next_steps(context: Any) -> SafeString:
     link = _clause_link(context)
     app = current_app(context)
 
-    tab_address = tab_addresses(case.id, app)
+    tab_address = tab_addresses_of(context, case.id, app)
 
     def tab(key: str) -> str:
         return _e(tab_address(key))
@@ -409,7 +409,7 @@ def case_summary(context: Any) -> SafeString:
         else ""
     )
     outcome = f": {_e(case.outcome_label)}" if case.outcome else ""
-    assessment = _e(tab_addresses(case.id, app)("assessment"))
+    assessment = _e(tab_addresses_of(context, case.id, app)("assessment"))
     officers = ", ".join(_e(officer.name) for officer in case.officers) or "None assigned"
     changed = (
         f"{_e(utc(case.changed_at))} by {_name_or(case.changed_by, 'the system')}; "

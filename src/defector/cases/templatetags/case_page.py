@@ -50,6 +50,25 @@ def tab_addresses(case_id: int, app: str | None) -> Callable[[str], str]:
     return address
 
 
+#: Where :func:`tab_addresses_of` keeps its answers in a rendering's ``render_context``.
+_TAB_ADDRESSES: Final = "defector.cases.templatetags.case_page.tab_addresses"
+
+
+def tab_addresses_of(context: Any, case_id: int, app: str | None) -> Callable[[str], str]:
+    """:func:`tab_addresses`, made once per rendering for each case and ``current_app`` (the
+    Overview's Next steps and summary both ask it): what else an address depends on (the URL
+    configuration, the script prefix, the language) does not change while a template renders
+    (``core.rendering.addressing``)."""
+    state = context.render_context
+    kept: dict[tuple[Any, ...], Callable[[str], str]] | None = state.get(_TAB_ADDRESSES)
+    if kept is None:
+        kept = state[_TAB_ADDRESSES] = {}
+    found = kept.get((case_id, app))
+    if found is None:
+        found = kept[(case_id, app)] = tab_addresses(case_id, app)
+    return found
+
+
 #: How many rows of tabs are kept written (:func:`case_tabs`), then forgotten all at once.
 KEPT: Final = 1024
 #: The case id the rows kept are written for, replaced by a case's own.

@@ -44,6 +44,8 @@ from typing import Any
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base as sqlite3_base
 
+from defector.core.sqlite.operations import DatabaseOperations
+
 #: The file beside the database whose flock queues writers across processes.
 LOCK_SUFFIX = ".lock"
 #: A connection's commits after which it checkpoints the write-ahead log, its turn given back.
@@ -134,7 +136,10 @@ def _in_memory(name: str) -> bool:
 
 class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
     """Django's SQLite wrapper; a transaction holds its database's :class:`WriteQueue` turn
-    from ``BEGIN`` to its commit or rollback."""
+    from ``BEGIN`` to its commit or rollback; a read's date-times converted without a read of
+    the settings for each (:mod:`defector.core.sqlite.operations`)."""
+
+    ops_class = DatabaseOperations
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
