@@ -79,24 +79,13 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from profile_intake import WALK_IN, _word, busiest_officer
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "defector.settings")
 
-WALK_IN: dict[str, Any] = {
-    "facts": {
-        "nationalities": ["SU"],
-        "escaped_control": True,
-        "dissatisfied": True,
-        "susceptible": True,
-        "willing_to_defect": True,
-        "special_value": ["information"],
-        "requests": ["asylum"],
-        "threat_information": True,
-    },
-    "received_where": "consular section, front desk",
-    "true_name": "Bench Subject",
-}
 uuid_type = uuid_module.UUID
-SYLLABLES = [c + v for c in "bdgklmnprstvz" for v in "aeiou"]
 #: A step's kinds: ``sql`` (Django's cursor), ``prepared`` (PostgreSQL's server-side prepared),
 #: ``commit`` and ``rollback`` (the driver's), ``begin`` (psycopg's own, implicit).
 SQL, PREPARED, COMMIT, ROLLBACK, BEGIN = "sql", "prepared", "commit", "rollback", "begin"
@@ -109,10 +98,6 @@ class Step:
     params: Any = None
     many: bool = False
     returned: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def _word(draw: random.Random) -> str:
-    return "".join(draw.choice(SYLLABLES) for _ in range(4)).capitalize()
 
 
 def _plain(value: Any) -> Any:
@@ -134,24 +119,8 @@ def capture(out: str, warm: int) -> int:
 
     django.setup()
     from django.db import connection
-    from django.db.models import Count
-    from django.test import Client
 
-    from defector.cases.models import Case
-    from defector.core import actions as core_actions
-    from defector.directory.models import RoleAssignment
-
-    post_id = Case.objects.values("post").annotate(n=Count("id")).order_by("-n")[0]["post"]
-    assignment = (
-        RoleAssignment.objects.filter(role="case_officer", post_id=post_id)
-        .select_related("official__user")
-        .order_by("pk")
-        .first()
-    )
-    assert assignment is not None, "seed the database first"
-    user = assignment.official.user
-    _, token = core_actions.create_api_token(acting_user=user, user=user, name="floor", days=1)
-    api = Client(headers={"Authorization": f"Bearer {token}"}, HTTP_HOST="127.0.0.1")
+    post_id, api = busiest_officer("floor")
     draw = random.Random()
 
     def me() -> None:

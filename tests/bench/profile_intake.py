@@ -60,21 +60,10 @@ def _word(draw: random.Random) -> str:
     return "".join(draw.choice(SYLLABLES) for _ in range(4)).capitalize()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--sql", action="store_true", help="print one intake's SQL")
-    parser.add_argument("--before", type=int, default=0, help="walk-ins received first, not timed")
-    parser.add_argument("--dump", help="also write cProfile's statistics to this file")
-    parser.add_argument("--fresh-names", action="store_true", help="a new true name each time")
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from django.db import connection
+def busiest_officer(token_name: str) -> tuple[int, Any]:
+    """The busiest post (most cases) and a test client of one of its case officers, with an
+    API token of theirs named ``token_name``: whom the walk-ins come from (after
+    ``django.setup()``; ``floor_intake.py`` asks it too)."""
     from django.db.models import Count
     from django.test import Client
 
@@ -91,8 +80,27 @@ def main() -> int:
     )
     assert assignment is not None, "seed the database first"
     user = assignment.official.user
-    _, token = core_actions.create_api_token(acting_user=user, user=user, name="profile", days=1)
-    api = Client(headers={"Authorization": f"Bearer {token}"}, HTTP_HOST="127.0.0.1")
+    _, token = core_actions.create_api_token(acting_user=user, user=user, name=token_name, days=1)
+    return post_id, Client(headers={"Authorization": f"Bearer {token}"}, HTTP_HOST="127.0.0.1")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sql", action="store_true", help="print one intake's SQL")
+    parser.add_argument("--before", type=int, default=0, help="walk-ins received first, not timed")
+    parser.add_argument("--dump", help="also write cProfile's statistics to this file")
+    parser.add_argument("--fresh-names", action="store_true", help="a new true name each time")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    post_id, api = busiest_officer("profile")
     draw = random.Random(1)
 
     def body() -> str:
