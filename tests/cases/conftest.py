@@ -12,6 +12,7 @@ is no official. Everyone is of the CIA and cleared SECRET unless a test says oth
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.contrib.auth.models import User
 from defector.cases.models import Assessment, Case, CaseNote, Obligation, Subject, TimelineEntry
 from defector.core.models import AuditEvent
 from defector.directory.models import Official
-from support.builders import TRUE_NAME, case_opener
+from support.builders import THREAT_DEFECTOR, TRUE_NAME, case_opener
 from support.fixtures import MakeOfficial
 from support.world import World
 
@@ -110,6 +111,20 @@ OpenCase = Callable[..., Case]
 def open_case(world: World, officer: User) -> OpenCase:
     """Open a case at VIENNA (SECRET) as ``officer`` unless told otherwise, with ``IDENTITY``."""
     return case_opener(acting_user=officer, post_id=world.vienna.pk, **IDENTITY)
+
+
+@pytest.fixture
+def obligation_falling_due(open_case: OpenCase) -> dt.datetime:
+    """A case opened with ``THREAT_DEFECTOR``'s facts whose one open obligation with a clock
+    falls due at the moment returned (2030-01-01 12:00 UTC; the others without a clock): for
+    what is kept only until the first open obligation falls due."""
+    case = open_case(facts=THREAT_DEFECTOR)
+    obligation = Obligation.objects.filter(case=case, status="open").order_by("pk").first()
+    assert obligation is not None
+    due = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
+    Obligation.objects.filter(case=case, status="open").update(due_at=None)
+    Obligation.objects.filter(pk=obligation.pk).update(due_at=due)
+    return due
 
 
 @pytest.fixture

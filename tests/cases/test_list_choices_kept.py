@@ -17,19 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from defector.cases import queries
-from defector.cases.models import Case, Obligation
+from defector.cases.models import Case
 from defector.cases.queries.filters import CaseFilters
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-#: Facts that make a case a defector's with threat information (an open obligation, due).
-DEFECTOR: dict[str, Any] = {
-    "nationalities": ["SU"],
-    "escaped_control": True,
-    "unwilling_to_return": True,
-    "special_value": ["information"],
-    "threat_information": True,
-}
 
 
 def choices_statements(client: Client) -> int:
@@ -108,14 +99,9 @@ def test_a_page_read_again_without_a_change_reads_no_rows(
 
 
 def test_rows_are_read_again_once_an_open_obligation_falls_due(
-    open_case: Any, officer: User, quiet_server: None
+    obligation_falling_due: dt.datetime, officer: User, quiet_server: None
 ) -> None:
-    case = open_case(facts=DEFECTOR)
-    obligation = Obligation.objects.filter(case=case, status="open").order_by("pk").first()
-    assert obligation is not None
-    due = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
-    Obligation.objects.filter(case=case, status="open").update(due_at=None)
-    Obligation.objects.filter(pk=obligation.pk).update(due_at=due)
+    due = obligation_falling_due
     before = due - dt.timedelta(seconds=1)
     after = due + dt.timedelta(seconds=1)
 

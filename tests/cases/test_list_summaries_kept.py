@@ -16,20 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from defector.cases import queries
-from defector.cases.models import Obligation
 from defector.cases.queries.filters import CaseFilters
 from defector.core.actions import create_api_token
+from support.builders import THREAT_DEFECTOR
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-#: Facts that make a case a defector's with threat information (an open obligation, due).
-DEFECTOR: dict[str, Any] = {
-    "nationalities": ["SU"],
-    "escaped_control": True,
-    "unwilling_to_return": True,
-    "special_value": ["information"],
-    "threat_information": True,
-}
 
 
 def summaries_read(
@@ -84,14 +75,9 @@ def test_a_page_past_the_end_is_kept_empty_with_its_count(
 
 
 def test_summaries_are_read_again_once_an_open_obligation_falls_due(
-    open_case: Any, officer: User, quiet_server: None
+    obligation_falling_due: dt.datetime, officer: User, quiet_server: None
 ) -> None:
-    case = open_case(facts=DEFECTOR)
-    obligation = Obligation.objects.filter(case=case, status="open").order_by("pk").first()
-    assert obligation is not None
-    due = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
-    Obligation.objects.filter(case=case, status="open").update(due_at=None)
-    Obligation.objects.filter(pk=obligation.pk).update(due_at=due)
+    due = obligation_falling_due
     before = due - dt.timedelta(seconds=1)
     after = due + dt.timedelta(seconds=1)
 
@@ -121,7 +107,7 @@ def test_summaries_narrowed_to_the_overdue_are_read_every_time(
 def test_the_api_answers_the_same_bytes_from_a_page_kept_as_from_a_page_read(
     open_case: Any, officer: User, quiet_server: None
 ) -> None:
-    open_case(facts=DEFECTOR)
+    open_case(facts=THREAT_DEFECTOR)
     open_case()
     _, token = create_api_token(acting_user=officer, user=officer, name="tests")
     client = Client(headers={"Authorization": f"Bearer {token}"})

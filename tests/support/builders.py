@@ -25,6 +25,15 @@ DEMO_PASSWORD = "correct-horse-battery-staple-1976"
 #: The true name of the subject of the cases the tests open.
 TRUE_NAME = "Arkady Nikolayevich Shevchenko"
 
+#: Facts that make a case a defector's with threat information (open obligations, with clocks).
+THREAT_DEFECTOR: dict[str, Any] = {
+    "nationalities": ["SU"],
+    "escaped_control": True,
+    "unwilling_to_return": True,
+    "special_value": ["information"],
+    "threat_information": True,
+}
+
 #: A role and where it is held: ``("case_officer", world.vienna)``, ``("idc_member", None)``.
 Role = tuple[str, Post | None]
 
